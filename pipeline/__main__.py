@@ -1,0 +1,121 @@
+"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, serve, user)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import paths
+from pipeline.config import ConfigError, load
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from pipeline import templates
+
+    config = load(args.config)
+    if args.unit and args.unit not in [u.code for u in config.units]:
+        print(f"Không có đơn vị mã '{args.unit}'. Các mã hợp lệ: {', '.join(u.code for u in config.units)}.",
+              file=sys.stderr)
+        return 2
+    for path in templates.write_all(args.out, config, args.unit):
+        print(f"Đã tạo biểu mẫu: {path}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from pipeline import demo
+
+    for path in demo.write_all(args.out, load(args.config)):
+        print(f"Đã tạo biểu mẫu có số liệu minh họa: {path}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pipeline import validate
+
+    return validate.main(args.files, load(args.config))
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from pipeline import warehouse
+
+    summary = warehouse.ingest(args.inputs, args.outputs, load(args.config))
+    print(summary.text())
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from pipeline import build
+
+    return build.run(args.inputs, args.outputs, args.config)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pipeline.web import app
+
+    app.serve(args.host, args.port, args.inputs, args.outputs, args.config)
+    return 0
+
+
+def _user(args: argparse.Namespace) -> int:
+    from pipeline.web import accounts
+
+    return accounts.main(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline",
+                                description="Số liệu sơ kết 01 năm chính quyền cấp xã")
+    p.add_argument("--config", type=Path, default=None,
+                   help="tệp cấu hình của xã (mặc định: inputs/commune.toml)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("templates", help="tạo biểu mẫu trống cho các đơn vị")
+    s.add_argument("--out", type=Path, default=paths.OUTPUTS / "templates")
+    s.add_argument("--unit", help="chỉ tạo biểu mẫu của đơn vị có mã này")
+    s.set_defaults(func=_templates)
+
+    s = sub.add_parser("demo", help="tạo bộ biểu mẫu có số liệu minh họa")
+    s.add_argument("--out", type=Path, default=paths.OUTPUTS / "demo_inputs")
+    s.set_defaults(func=_demo)
+
+    s = sub.add_parser("validate", help="kiểm tra biểu mẫu đã điền (không thay đổi gì)")
+    s.add_argument("files", nargs="+", type=Path)
+    s.set_defaults(func=_validate)
+
+    for name, helptext, func in (("ingest", "nhận các biểu mẫu trong inputs/ vào kho dữ liệu", _ingest),
+                                 ("build", "chạy toàn bộ: biểu mẫu → kiểm tra → kho → phụ lục → báo cáo", _build)):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("--inputs", type=Path, default=paths.INPUTS)
+        s.add_argument("--outputs", type=Path, default=paths.OUTPUTS)
+        s.set_defaults(func=func)
+
+    s = sub.add_parser("serve", help="chạy trang nộp biểu mẫu cho các đơn vị")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--inputs", type=Path, default=paths.INPUTS)
+    s.add_argument("--outputs", type=Path, default=paths.OUTPUTS)
+    s.set_defaults(func=_serve)
+
+    s = sub.add_parser("user", help="quản lý tài khoản trang nộp biểu mẫu (add, passwd, list)")
+    s.add_argument("action", choices=("add", "passwd", "list"))
+    s.add_argument("username", nargs="?")
+    s.add_argument("--unit", help="mã đơn vị của tài khoản")
+    s.add_argument("--inputs", type=Path, default=paths.INPUTS, help="tài khoản lưu ở inputs/accounts.json")
+    s.set_defaults(func=_user)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"Lỗi cấu hình: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

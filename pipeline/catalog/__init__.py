@@ -1,0 +1,137 @@
+"""The catalog: every template ("biểu") declared once.
+
+Templates, pandera schemas, DuckDB tables, annex headers and the README's template
+reference are all derived from these declarations; nothing else restates a field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+
+FIELD_TYPES = ("int", "number", "text", "choice", "date")
+OPERATORS = ("==", "<=", ">=", "<", ">")
+OPERATOR_TEXT = {"==": "bằng", "<=": "không lớn hơn", ">=": "không nhỏ hơn", "<": "nhỏ hơn", ">": "lớn hơn"}
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a data sheet."""
+
+    key: str
+    label: str
+    type: str = "int"
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    min: float | None = 0
+    max: float | None = None
+    required: bool = True
+    help: str = ""
+    max_length: int | None = None
+    width: int = 13
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("int", "number")
+
+    @property
+    def header(self) -> str:
+        """The label as printed in the template's header row (with its unit)."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule in the style of DHIS2 validation rules.
+
+    left and right are sums/differences of field keys and constants (e.g. "a + b",
+    "1.5 * du_toan"). A row is checked only when every field the rule names is filled:
+    blank is not zero (a blank required cell is reported by its own check).
+    """
+
+    left: str
+    op: str
+    right: str
+    message: str
+    severity: str = "error"  # "error" rejects the file, "warning" is reported and accepted
+
+    @property
+    def keys(self) -> list[str]:
+        return [k for k in _IDENT.findall(f"{self.left} {self.right}")]
+
+    @property
+    def target(self) -> str:
+        """The field whose cell a failure points at: the first one on the left side."""
+        return _IDENT.findall(self.left)[0]
+
+    @property
+    def text(self) -> str:
+        return f"{self.left} {self.op} {self.right}"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One data sheet: key columns identify a row, value fields hold the figures."""
+
+    key: str  # ascii name used for warehouse tables
+    name: str  # Excel sheet name (≤ 31 characters)
+    title: str
+    keys: tuple[Field, ...]
+    fields: tuple[Field, ...]
+    rules: tuple[Rule, ...] = ()
+    # Fixed rows: the values of the key columns, one tuple per row; None for a free list.
+    rows: Callable[[Config], list[tuple]] | None = None
+    # Key holding a dotted code ("A.1.2"): every parent row must equal the sum of its children.
+    tree: str | None = None
+    max_rows: int = 200  # rows offered in a free list
+
+    @property
+    def columns(self) -> tuple[Field, ...]:
+        return self.keys + self.fields
+
+    def column(self, key: str) -> Field:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    version: int
+    title: str
+    section: str  # the plan's section this template feeds, e.g. "II.4"
+    owner: str  # the unit code the plan gives the task to (the configuration decides)
+    purpose: str  # one sentence for the instructions sheet
+    sheets: tuple[Sheet, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the structure: id, version, sheets and their columns."""
+        shape = [self.id, self.version] + [
+            [s.name, [[c.key, c.header, c.type] for c in s.columns]] for s in self.sheets
+        ]
+        return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def sheet(self, key: str) -> Sheet:
+        return next(s for s in self.sheets if s.key == key)
+
+
+def _register(*templates: Template) -> dict[str, Template]:
+    return {t.id: t for t in templates}
+
+
+from pipeline.catalog import archives, budget, staffing, tthc  # noqa: E402
+
+CATALOG: dict[str, Template] = _register(tthc.TEMPLATE, budget.TEMPLATE, staffing.TEMPLATE,
+                                         archives.TEMPLATE)

@@ -1,0 +1,202 @@
+"""The commune's settings: one TOML file in inputs/ that a commune edits."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from pipeline import paths
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message is Vietnamese and names the key."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    templates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Leader:
+    section: str
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Signatory:
+    on_behalf: str
+    authority: str
+    title: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    commune: str
+    province: str
+    place: str
+    plan_ref: str
+    start: date
+    cutoff: date
+    deadline: datetime
+    standing_unit: str
+    units: tuple[Unit, ...]
+    leaders: tuple[Leader, ...]
+    signatory: Signatory
+    fonds: tuple[str, ...]
+    staffing_bodies: tuple[str, ...]
+
+    def unit(self, code: str) -> Unit:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise KeyError(code)
+
+    def owners(self, template_id: str) -> list[Unit]:
+        return [u for u in self.units if template_id in u.templates]
+
+    def leader(self, section: str) -> Leader | None:
+        return next((lead for lead in self.leaders if lead.section == section), None)
+
+    @property
+    def months(self) -> list[date]:
+        """First day of every month from the start of the period to the cut-off month."""
+        out, current = [], self.start.replace(day=1)
+        while current <= self.cutoff:
+            out.append(current)
+            current = current.replace(year=current.year + current.month // 12,
+                                      month=current.month % 12 + 1)
+        return out
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.cutoff.year + 1))
+
+    @property
+    def period_text(self) -> str:
+        return f"{self.start:%d/%m/%Y} – {self.cutoff:%d/%m/%Y}"
+
+
+_TYPE_NAMES = {str: "một chuỗi chữ trong dấu ngoặc kép", date: "một ngày dạng YYYY-MM-DD",
+               datetime: "ngày giờ dạng YYYY-MM-DDTHH:MM:SS", list: "một danh sách [ … ]"}
+
+
+def _get(table: dict, key: str, kind: type, where: str, path: Path, example: str):
+    full = f"{where}.{key}" if where else key
+    if key not in table:
+        raise ConfigError(
+            f"Tệp cấu hình {path}: thiếu khóa '{full}'. Cần {_TYPE_NAMES[kind]}, ví dụ: {key} = {example}."
+        )
+    value = table[key]
+    ok = isinstance(value, kind) and not (kind is date and isinstance(value, datetime))
+    if kind is str and ok and not value.strip():
+        ok = False
+    if not ok:
+        raise ConfigError(
+            f"Tệp cấu hình {path}: khóa '{full}' có giá trị {value!r} không hợp lệ. "
+            f"Cần {_TYPE_NAMES[kind]}, ví dụ: {key} = {example}."
+        )
+    return value
+
+
+def _table(data: dict, key: str, path: Path) -> dict:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise ConfigError(f"Tệp cấu hình {path}: thiếu mục [{key}] hoặc mục này không đúng dạng bảng.")
+    return value
+
+
+def _array(data: dict, key: str, path: Path) -> list[dict]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"Tệp cấu hình {path}: thiếu các mục [[{key}]] (cần ít nhất một mục).")
+    return value
+
+
+def _strings(table: dict, key: str, where: str, path: Path, example: str) -> tuple[str, ...]:
+    values = _get(table, key, list, where, path, example)
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(
+            f"Tệp cấu hình {path}: khóa '{where}.{key}' cần một danh sách chuỗi chữ không rỗng, ví dụ: {key} = {example}."
+        )
+    return tuple(values)
+
+
+def load(path: Path | None = None) -> Config:
+    """Read and check the commune's settings. Raises ConfigError with a Vietnamese message."""
+    from pipeline.catalog import CATALOG
+
+    path = Path(path) if path else paths.INPUTS / paths.CONFIG_NAME
+    if not path.exists():
+        raise ConfigError(f"Không tìm thấy tệp cấu hình {path}. Hãy sao chép tệp mẫu commune.toml vào thư mục inputs/.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {exc}. Hãy sửa dòng được nêu.") from exc
+
+    commune = _table(data, "commune", path)
+    period = _table(data, "period", path)
+    standing = _table(data, "standing_unit", path)
+    sign = _table(data, "signatory", path)
+
+    units = []
+    for i, raw in enumerate(_array(data, "units", path), start=1):
+        where = f"units[{i}]"
+        code = _get(raw, "code", str, where, path, '"VP"')
+        templates = _get(raw, "templates", list, where, path, '["tthc"]')
+        for template_id in templates:
+            if template_id not in CATALOG:
+                known = ", ".join(CATALOG)
+                raise ConfigError(
+                    f"Tệp cấu hình {path}: khóa '{where}.templates' có biểu '{template_id}' không có trong danh mục. "
+                    f"Các biểu hợp lệ: {known}."
+                )
+        units.append(Unit(code, _get(raw, "name", str, where, path, '"Văn phòng HĐND và UBND xã"'),
+                          tuple(templates)))
+    codes = [u.code for u in units]
+    if len(set(codes)) != len(codes):
+        raise ConfigError(f"Tệp cấu hình {path}: mã đơn vị bị trùng trong các mục [[units]]: {codes}.")
+
+    leaders = tuple(
+        Leader(_get(raw, "section", str, f"leaders[{i}]", path, '"II.1"'),
+               _get(raw, "name", str, f"leaders[{i}]", path, '"Ngô Thị Thu"'),
+               _get(raw, "title", str, f"leaders[{i}]", path, '"Chủ tịch UBND xã"'))
+        for i, raw in enumerate(_array(data, "leaders", path), start=1)
+    )
+    start = _get(period, "start", date, "period", path, "2025-07-01")
+    cutoff = _get(period, "cutoff", date, "period", path, "2026-04-30")
+    deadline = _get(period, "deadline", datetime, "period", path, "2026-05-06T15:00:00")
+    if cutoff <= start:
+        raise ConfigError(f"Tệp cấu hình {path}: 'period.cutoff' ({cutoff:%d/%m/%Y}) phải sau 'period.start' ({start:%d/%m/%Y}).")
+    standing_code = _get(standing, "code", str, "standing_unit", path, '"VHXH"')
+    if standing_code not in codes:
+        raise ConfigError(f"Tệp cấu hình {path}: 'standing_unit.code' = '{standing_code}' không phải mã của đơn vị nào trong [[units]] ({', '.join(codes)}).")
+
+    return Config(
+        path=path,
+        commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
+        province=_get(commune, "province", str, "commune", path, '"thành phố Hải Phòng"'),
+        place=_get(commune, "place", str, "commune", path, '"An Thành"'),
+        plan_ref=_get(commune, "plan_ref", str, "commune", path, '"Kế hoạch …"'),
+        start=start,
+        cutoff=cutoff,
+        deadline=deadline,
+        standing_unit=standing_code,
+        units=tuple(units),
+        leaders=leaders,
+        signatory=Signatory(
+            _get(sign, "on_behalf", str, "signatory", path, '"TM. ỦY BAN NHÂN DÂN XÃ"'),
+            _get(sign, "authority", str, "signatory", path, '"KT. CHỦ TỊCH"'),
+            _get(sign, "title", str, "signatory", path, '"PHÓ CHỦ TỊCH"'),
+            _get(sign, "name", str, "signatory", path, '"Nguyễn Đức Thắng"'),
+        ),
+        fonds=_strings(_table(data, "archives", path), "fonds", "archives", path, '["Phông UBND xã A (cũ)"]'),
+        staffing_bodies=_strings(_table(data, "staffing", path), "bodies", "staffing", path, '["Văn phòng HĐND và UBND xã"]'),
+    )

@@ -1,0 +1,261 @@
+"""Catalog → blank .xlsx templates (openpyxl), one per template per owning unit.
+
+The same writer fills the demo workbooks, so a demo file is exactly what a unit returns.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline import vn
+from pipeline.catalog import CATALOG, OPERATOR_TEXT, Field, Sheet, Template
+from pipeline.config import Config, Unit
+
+# Layout shared with the reader: title, identity line, demo mark, header labels, column numbers.
+TITLE_ROW, INFO_ROW, MARK_ROW, HEADER_ROW, NUMBER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
+META_SHEET = "_meta"
+GUIDE_SHEET = "Hướng dẫn"
+DEMO_MARK = "SỐ LIỆU MINH HỌA"
+UNIT_PREFIX = "Đơn vị báo cáo: "
+META_KEYS = ("template_id", "version", "fingerprint", "unit_code", "unit_name", "commune",
+             "period_start", "period_cutoff", "generated_at", "demo")
+LIST_COLUMN = 4  # first column of the drop-down lists in the meta sheet
+
+TYPE_TEXT = {"int": "Số nguyên", "number": "Số (có thể có phần thập phân)", "text": "Chữ",
+             "choice": "Chọn trong danh sách", "date": "Ngày (dd/mm/yyyy)"}
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+BOLD = Font(name="Times New Roman", bold=True, size=12)
+NORMAL = Font(name="Times New Roman", size=11)
+NUMBER_FORMATS = {"int": "#,##0", "number": "#,##0.0"}
+
+
+def filename(template: Template, unit: Unit) -> str:
+    return f"{template.id}_{unit.code}.xlsx"
+
+
+def field_rule_text(col: Field) -> str:
+    """What a cell accepts, in Vietnamese (used in the guide, the prompts and the messages)."""
+    parts = [TYPE_TEXT[col.type]]
+    if col.numeric:
+        if col.min is not None and col.max is not None:
+            parts.append(f"từ {vn.number(col.min)} đến {vn.number(col.max)}")
+        elif col.min is not None:
+            parts.append("không âm" if col.min == 0 else f"không nhỏ hơn {vn.number(col.min)}")
+    if col.max_length:
+        parts.append(f"tối đa {col.max_length} ký tự")
+    return ", ".join(parts)
+
+
+def _validation(col: Field, list_range: str | None) -> DataValidation:
+    common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=bool(col.help),
+                  errorTitle="Giá trị không hợp lệ", promptTitle=col.label[:32],
+                  prompt=(col.help or "")[:250])
+    if col.type == "choice":
+        return DataValidation(type="list", formula1=list_range,
+                              error="Hãy chọn một giá trị trong danh sách thả xuống.", **common)
+    if col.type == "text":
+        return DataValidation(type="textLength", operator="lessThanOrEqual",
+                              formula1=str(col.max_length or 2000),
+                              error=f"Nội dung tối đa {col.max_length or 2000} ký tự.", **common)
+    if col.type == "date":
+        return DataValidation(type="date", operator="greaterThan", formula1="1",
+                              error="Hãy nhập ngày dạng dd/mm/yyyy.", **common)
+    kind = "whole" if col.type == "int" else "decimal"
+    low = col.min if col.min is not None else -1e15
+    high = col.max if col.max is not None else 1e15
+    return DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high),
+                          error=f"Ô này chỉ nhận {field_rule_text(col).lower()}. "
+                                "Không gõ chữ, đơn vị tính hay dấu cách vào ô số.", **common)
+
+
+def _write_meta(wb: Workbook, template: Template, unit: Unit, config: Config, demo: bool) -> dict:
+    ws = wb.create_sheet(META_SHEET)
+    values = {
+        "template_id": template.id, "version": template.version, "fingerprint": template.fingerprint,
+        "unit_code": unit.code, "unit_name": unit.name, "commune": config.commune,
+        "period_start": config.start.isoformat(), "period_cutoff": config.cutoff.isoformat(),
+        "generated_at": datetime.now().replace(microsecond=0).isoformat(), "demo": int(demo),
+    }
+    for row, key in enumerate(META_KEYS, start=1):
+        ws.cell(row, 1, key)
+        ws.cell(row, 2, values[key])
+    ranges, col = {}, LIST_COLUMN
+    for sheet in template.sheets:
+        for field in sheet.columns:
+            if field.type == "choice" and field.key not in ranges:
+                ws.cell(1, col, field.key)
+                for i, choice in enumerate(field.choices, start=2):
+                    ws.cell(i, col, choice)
+                letter = get_column_letter(col)
+                ranges[field.key] = f"{META_SHEET}!${letter}$2:${letter}${len(field.choices) + 1}"
+                col += 1
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+    return ranges
+
+
+def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, demo: bool) -> None:
+    deadline = f"{config.deadline:%H} giờ {config.deadline:%M}, ngày {vn.day(config.deadline)}"
+    standing = config.unit(config.standing_unit).name
+    lines = [
+        (template.title.upper(), BOLD),
+        (f"Mã biểu: {template.id} — phiên bản {template.version}", NORMAL),
+        (f"Phục vụ mục {template.section} của {config.plan_ref}.", NORMAL),
+        (template.purpose, NORMAL),
+        (f"Đơn vị điền biểu: {unit.name}", BOLD),
+        (f"Kỳ báo cáo: từ {vn.day(config.start)} đến {vn.day(config.cutoff)} (số liệu chốt đến ngày {vn.day(config.cutoff)}).", NORMAL),
+        (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (qua trang nộp biểu mẫu hoặc thư mục inputs/).", BOLD),
+        ("", NORMAL),
+        ("CÁCH ĐIỀN", BOLD),
+        ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khoá.", NORMAL),
+        ("- Ô số chỉ gõ số (ví dụ 1234 hoặc 12,5), không gõ đơn vị tính hay chữ.", NORMAL),
+        ("- Ô để trống nghĩa là chưa có số liệu, không phải bằng 0: nếu không phát sinh, hãy gõ 0.", NORMAL),
+        ("- Không đổi tên trang tính, không thêm, xoá hay đổi thứ tự cột; không gộp ô.", NORMAL),
+        ("- Có thể đổi tên tệp; hệ thống nhận biết biểu qua dấu nhận dạng trong tệp.", NORMAL),
+        (f"- Thắc mắc xin liên hệ {standing}.", NORMAL),
+    ]
+    if demo:
+        lines.insert(0, (f"{DEMO_MARK} — không dùng cho báo cáo thật", Font(name="Times New Roman", bold=True, size=14, color="C00000")))
+    for row, (text, font) in enumerate(lines, start=1):
+        cell = ws.cell(row, 1, text)
+        cell.font = font
+    row = len(lines) + 2
+    for sheet in template.sheets:
+        ws.cell(row, 1, f"TRANG TÍNH «{sheet.name}»: {sheet.title}").font = BOLD
+        row += 1
+        for c, head in enumerate(("Cột", "Tên cột", "Đơn vị tính", "Kiểu dữ liệu", "Bắt buộc", "Giải thích"), start=1):
+            cell = ws.cell(row, c, head)
+            cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BORDER
+        for i, col in enumerate(sheet.columns, start=1):
+            row += 1
+            values = (get_column_letter(i), col.label, col.unit, field_rule_text(col),
+                      "Có" if col.required else "Không", col.help)
+            for c, value in enumerate(values, start=1):
+                cell = ws.cell(row, c, value)
+                cell.font, cell.border = NORMAL, BORDER
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row += 2
+        checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.message}" for r in sheet.rules]
+        if sheet.tree:
+            checks.append("Lỗi: mỗi dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
+        if checks:
+            ws.cell(row, 1, "Kiểm tra tự động (Lỗi: biểu bị trả lại; Cảnh báo: biểu vẫn được nhận):").font = BOLD
+            for text in checks:
+                row += 1
+                ws.cell(row, 1, f"- {text}").font = NORMAL
+            row += 2
+    for note in template.notes:
+        ws.cell(row, 1, f"Ghi chú: {note}").font = NORMAL
+        row += 1
+    for letter, width in zip("ABCDEF", (8, 44, 14, 30, 10, 70), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.protection.sheet = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, config: Config,
+                 ranges: dict, rows: list[dict] | None, demo: bool) -> None:
+    columns = sheet.columns
+    last = get_column_letter(len(columns))
+    ws.cell(TITLE_ROW, 1, sheet.title.upper()).font = BOLD
+    ws.cell(INFO_ROW, 1, f"{UNIT_PREFIX}{unit.name} | Kỳ báo cáo: {config.period_text} | "
+                         f"Hạn gửi: {vn.moment(config.deadline)}").font = NORMAL
+    if demo:
+        ws.cell(MARK_ROW, 1, DEMO_MARK).font = Font(name="Times New Roman", bold=True, size=12, color="C00000")
+    for i, col in enumerate(columns, start=1):
+        head = ws.cell(HEADER_ROW, i, col.header)
+        head.font, head.fill, head.border = BOLD, HEADER_FILL, BORDER
+        head.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        if col.help:
+            head.comment = Comment(col.help, "Hướng dẫn")
+        number = ws.cell(NUMBER_ROW, i, f"({i})")
+        number.font, number.border = NORMAL, BORDER
+        number.alignment = Alignment(horizontal="center")
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.row_dimensions[HEADER_ROW].height = 78
+
+    fixed = sheet.rows(config) if sheet.rows else None
+    count = len(fixed) if fixed is not None else sheet.max_rows
+    last_row = FIRST_DATA_ROW + count - 1
+    for i, col in enumerate(columns, start=1):
+        is_key_fixed = fixed is not None and i <= len(sheet.keys)
+        letter = get_column_letter(i)
+        if not is_key_fixed:
+            dv = _validation(col, ranges.get(col.key))
+            dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
+            ws.add_data_validation(dv)
+        for r in range(count):
+            cell = ws.cell(FIRST_DATA_ROW + r, i)
+            cell.border, cell.font = BORDER, NORMAL
+            if is_key_fixed:
+                cell.value = fixed[r][i - 1]
+                cell.fill = FIXED_FILL
+                if sheet.tree and col.key == sheet.tree and fixed[r][i - 1].count(".") < 2:
+                    cell.font = BOLD
+            else:
+                cell.fill = INPUT_FILL
+                cell.protection = Protection(locked=False)
+                if col.numeric:
+                    cell.number_format = NUMBER_FORMATS[col.type]
+                elif col.type == "date":
+                    cell.number_format = "DD/MM/YYYY"
+            if rows is not None and r < len(rows) and not is_key_fixed:
+                cell.value = rows[r].get(col.key)
+            if col.type in ("text", "choice"):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, len(sheet.keys) + 1)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if len(columns) > 6 else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{NUMBER_ROW}"
+    ws.print_area = f"A1:{last}{last_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def workbook(template: Template, unit: Unit, config: Config,
+             data: dict[str, list[dict]] | None = None, demo: bool = False) -> Workbook:
+    """The template as a workbook; data (sheet key → rows of field values) fills it."""
+    wb = Workbook()
+    guide = wb.active
+    guide.title = GUIDE_SHEET
+    _write_guide(guide, template, unit, config, demo)
+    ranges = _write_meta(wb, template, unit, config, demo)
+    for index, sheet in enumerate(template.sheets, start=1):
+        ws = wb.create_sheet(sheet.name, index)
+        _write_sheet(ws, sheet, template, unit, config, ranges, (data or {}).get(sheet.key), demo)
+    wb.active = 1
+    return wb
+
+
+def write_all(out_dir: Path, config: Config, unit_code: str | None = None) -> list[Path]:
+    """Write every blank template for every owning unit (or one unit) into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for unit in config.units:
+        if unit_code and unit.code != unit_code:
+            continue
+        for template_id in unit.templates:
+            template = CATALOG[template_id]
+            path = out_dir / filename(template, unit)
+            workbook(template, unit, config).save(path)
+            written.append(path)
+    return written
