@@ -1,0 +1,110 @@
+"""Blank templates: every catalog field with its validation, protection, print setup, identity."""
+
+import pytest
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+from pipeline import templates
+from pipeline.__main__ import main
+from pipeline.catalog import CATALOG
+from pipeline.templates import FIRST_DATA_ROW, HEADER_ROW, META_KEYS, META_SHEET
+
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, config):
+    out = tmp_path_factory.mktemp("templates")
+    return {p.name: p for p in templates.write_all(out, config)}
+
+
+def owned(config):
+    return [(CATALOG[t], u) for u in config.units for t in u.templates]
+
+
+def test_one_workbook_per_template_per_owning_unit(written, config):
+    expected = {templates.filename(t, u) for t, u in owned(config)}
+    assert set(written) == expected
+    assert {t.id for t, _ in owned(config)} == set(CATALOG), "every catalog template has an owner"
+
+
+def validations_by_column(ws):
+    found = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            found[rng.min_col] = (dv, rng)
+    return found
+
+
+def test_every_field_appears_with_its_validation(written, config):
+    for template, unit in owned(config):
+        wb = load_workbook(written[templates.filename(template, unit)])
+        for sheet in template.sheets:
+            ws = wb[sheet.name]
+            dvs = validations_by_column(ws)
+            fixed = sheet.rows(config) if sheet.rows else None
+            count = len(fixed) if fixed is not None else sheet.max_rows
+            for i, col in enumerate(sheet.columns, start=1):
+                assert ws.cell(HEADER_ROW, i).value == col.header
+                cell = ws.cell(FIRST_DATA_ROW, i)
+                if fixed is not None and i <= len(sheet.keys):
+                    assert cell.value == fixed[0][i - 1] and cell.protection.locked
+                    continue
+                assert not cell.protection.locked, f"{sheet.name}!{cell.coordinate} must be an input cell"
+                dv, rng = dvs[i]
+                assert (rng.min_row, rng.max_row) == (FIRST_DATA_ROW, FIRST_DATA_ROW + count - 1)
+                kind = {"int": "whole", "number": "decimal", "choice": "list", "text": "textLength",
+                        "date": "date"}[col.type]
+                assert dv.type == kind and dv.showErrorMessage and dv.error
+                if col.numeric and col.min is not None:
+                    assert float(dv.formula1) == col.min
+                if col.type == "choice":
+                    meta = wb[META_SHEET]
+                    ref = dv.formula1.split("!")[1].replace("$", "")
+                    values = [c.value for row in meta[ref] for c in row]
+                    assert tuple(values) == col.choices
+            assert ws.protection.sheet
+            assert int(ws.page_setup.paperSize) == 9 and int(ws.page_setup.fitToWidth) == 1
+            assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW + 1}"
+
+
+def test_hidden_identity_sheet_is_read_back_by_calamine(written, config):
+    for template, unit in owned(config):
+        path = written[templates.filename(template, unit)]
+        book = CalamineWorkbook.from_path(str(path))
+        assert META_SHEET in book.sheet_names
+        meta = {row[0]: row[1] for row in book.get_sheet_by_name(META_SHEET).to_python() if row[0] in META_KEYS}
+        assert meta["template_id"] == template.id
+        assert meta["fingerprint"] == template.fingerprint
+        assert meta["unit_code"] == unit.code
+        assert int(meta["version"]) == template.version and int(meta["demo"]) == 0
+        assert meta["period_start"] == config.start.isoformat()
+        assert load_workbook(path)[META_SHEET].sheet_state == "hidden"
+
+
+def test_fingerprint_changes_with_structure():
+    import dataclasses
+
+    tthc = CATALOG["tthc"]
+    assert dataclasses.replace(tthc, version=2).fingerprint != tthc.fingerprint
+    sheet = dataclasses.replace(tthc.sheets[1], fields=tthc.sheets[1].fields[:-1])
+    assert dataclasses.replace(tthc, sheets=(tthc.sheets[0], sheet)).fingerprint != tthc.fingerprint
+    assert len({t.fingerprint for t in CATALOG.values()}) == len(CATALOG)
+
+
+def test_guide_sheet_tells_who_when_and_what(written, config):
+    template, unit = CATALOG["tthc"], config.unit("TTPVHCC")
+    ws = load_workbook(written[templates.filename(template, unit)])["Hướng dẫn"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert unit.name in text and "06/05/2026" in text and "15 giờ 00" in text
+    assert "30/04/2026" in text and "Phòng Văn hoá – Xã hội xã" in text
+    for col in template.sheets[0].fields:
+        assert col.label in text
+    for rule in template.sheets[0].rules:
+        assert rule.message in text
+
+
+def test_cli_writes_one_units_templates(tmp_path, config):
+    assert main(["templates", "--out", str(tmp_path), "--unit", "KT"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        templates.filename(CATALOG[t], config.unit("KT")) for t in config.unit("KT").templates)
+    assert main(["templates", "--out", str(tmp_path), "--unit", "ZZ"]) == 2
