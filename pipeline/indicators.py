@@ -1,0 +1,272 @@
+"""Indicators: the SQL files of pipeline/sql/ run over the warehouse's current data.
+
+Each .sql file is one output table. Its header comments say what the table is:
+
+    -- title: <Vietnamese title>          -- source: <template id>
+    -- section: <plan section, e.g. II.4> -- order: <position within the section>
+    -- note: <how it is computed>         -- not_applicable: <columns where blank means "[z]">
+    -- column <name>: <label> | <unit>    (only for computed columns: a column named like a
+                                            catalog field takes the catalog's label and unit)
+
+A blank result is never shown as 0 or NaN: it is the gap mark "[x]" (vn.GAP) with a note
+saying why — a zero denominator, or whose data is missing (owners in the configuration
+without a current submission).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline import paths, vn
+from pipeline.catalog import CATALOG, Template
+from pipeline.config import Config, Unit
+
+TARGETS = paths.PACKAGE / "targets.toml"
+NOT_APPLICABLE = "[z]"  # ONS shorthand: the cell has no meaning here (e.g. no target set)
+LABEL_COLUMN = "truong"  # a column whose values are catalog field keys, shown as their labels
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    unit: str = ""
+    kind: str = "number"  # number | percent | text
+    decimals: int = 0
+
+    @property
+    def header(self) -> str:
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    title: str
+    source: str
+    section: str
+    order: int
+    note: str
+    labels: dict[str, tuple[str, str]]
+    not_applicable: tuple[str, ...]
+    sql: str
+
+    @property
+    def template(self) -> Template:
+        return CATALOG[self.source]
+
+
+@dataclass
+class Table:
+    """One output table: the query, its rows, column descriptions and notes (gaps)."""
+
+    query: Query
+    frame: pd.DataFrame
+    columns: list[Column]
+    missing: list[Unit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_gap(self) -> bool:
+        return any(self.mark(i, c) == vn.GAP for i in range(len(self.frame)) for c in self.columns)
+
+    def value(self, i: int, key: str):
+        """The raw value (None when blank)."""
+        v = self.frame.iloc[i][key]
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            return None
+        return v.item() if hasattr(v, "item") else v
+
+    def mark(self, i: int, column: Column) -> str | None:
+        """"[x]" or "[z]" for a blank cell, None for a filled one."""
+        if self.value(i, column.key) is not None:
+            return None
+        return NOT_APPLICABLE if column.key in self.query.not_applicable and not self.missing else vn.GAP
+
+    def text(self, i: int, key: str) -> str:
+        """A cell as printed: 1.234,5 / 98,7% / [x]."""
+        column = next(c for c in self.columns if c.key == key)
+        mark = self.mark(i, column)
+        if mark:
+            return mark
+        v = self.value(i, key)
+        if column.kind == "percent":
+            return vn.number(v, column.decimals)
+        if column.kind == "number":
+            return vn.number(v, column.decimals)
+        return str(v)
+
+    def row(self, first_col_value: str) -> int | None:
+        """Index of the row whose first column equals the given text."""
+        first = self.columns[0].key
+        for i in range(len(self.frame)):
+            if str(self.value(i, first)) == first_col_value:
+                return i
+        return None
+
+
+_HEADER = re.compile(r"^--\s*(\w+)(?:\s+(\w+))?\s*:\s*(.*)$")
+
+
+def _parse(path: Path) -> Query:
+    meta: dict[str, str] = {}
+    labels: dict[str, tuple[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, column, value = m.groups()
+        if key == "column" and column:
+            label, _, unit = value.partition("|")
+            labels[column] = (label.strip(), unit.strip())
+        else:
+            meta[key] = value.strip()
+    missing = [k for k in ("title", "source", "section", "order") if k not in meta]
+    if missing or meta["source"] not in CATALOG:
+        raise ValueError(f"{path.name}: header must give title, source (a catalog id), section, order")
+    return Query(
+        name=path.stem, title=meta["title"], source=meta["source"], section=meta["section"],
+        order=int(meta["order"]), note=meta.get("note", ""), labels=labels,
+        not_applicable=tuple(c.strip() for c in meta.get("not_applicable", "").split(",") if c.strip()),
+        sql=path.read_text(encoding="utf-8"),
+    )
+
+
+def _section_key(section: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.]", section))
+
+
+@cache
+def queries() -> tuple[Query, ...]:
+    """Every output table, in report order (plan section, then order within it)."""
+    found = [_parse(p) for p in sorted(paths.SQL.glob("*.sql"))]
+    return tuple(sorted(found, key=lambda q: (_section_key(q.section), q.order)))
+
+
+def names() -> list[str]:
+    return [q.name for q in queries()]
+
+
+def query(name: str) -> Query:
+    for q in queries():
+        if q.name == name:
+            return q
+    raise KeyError(f"No indicator query named {name!r}; known: {', '.join(names())}")
+
+
+@cache
+def targets() -> pd.DataFrame:
+    """The targets (Quyết định 766/QĐ-TTg) declared once in targets.toml."""
+    data = tomllib.loads(TARGETS.read_text(encoding="utf-8"))
+    return pd.DataFrame([{"chi_so": k, "nguong": float(v["nguong"]), "so_sanh": v["so_sanh"],
+                          "nguon": v.get("nguon", "")} for k, v in data.items()])
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the targets visible to the SQL as a relation named "targets"."""
+    con.register("targets", targets())
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """Run one SQL file by name and return its rows."""
+    prepare(con)
+    return con.execute(query(name).sql).df()
+
+
+def missing_units(con: duckdb.DuckDBPyConnection, config: Config) -> dict[str, list[Unit]]:
+    """For each template: the owning units (from the configuration) with no current submission."""
+    sent = set(con.execute("select distinct template_id, unit_code from current_submissions").fetchall())
+    return {tid: [u for u in config.owners(tid) if (tid, u.code) not in sent] for tid in CATALOG}
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when any current submission is a demo file (SỐ LIỆU MINH HỌA)."""
+    row = con.execute("select coalesce(bool_or(demo), false) from current_submissions").fetchone()
+    return bool(row[0])
+
+
+def missing_note(template: Template, units: list[Unit]) -> str:
+    names_ = "; ".join(f"{u.name} ({u.code})" for u in units)
+    return (f"{vn.GAP}: chưa có số liệu của {names_} — đơn vị chưa gửi hoặc chưa gửi được "
+            f"{template.title[0].lower() + template.title[1:]} (biểu {template.id}).")
+
+
+def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:
+    fields = {c.key: c for s in q.template.sheets for c in s.columns}
+    out = []
+    for key in frame.columns:
+        if key in q.labels:
+            label, unit = q.labels[key]
+            kind = "percent" if unit == "%" else ("number" if pd.api.types.is_numeric_dtype(frame[key]) else "text")
+            decimals = 1 if kind == "percent" else 0
+        elif key in fields:
+            f = fields[key]
+            label, unit = f.label, f.unit
+            kind = "number" if f.numeric else "text"
+            decimals = 1 if f.type == "number" else 0
+        else:
+            label, unit = key, ""
+            kind = "number" if pd.api.types.is_numeric_dtype(frame[key]) else "text"
+            decimals = 0
+        if kind == "number" and key not in fields and pd.api.types.is_float_dtype(frame[key]):
+            values = frame[key].dropna()
+            if len(values) and not (values == values.round()).all():
+                decimals = 1
+        out.append(Column(key, label, unit, kind, decimals))
+    return out
+
+
+def table(con: duckdb.DuckDBPyConnection, name: str, config: Config,
+          missing: dict[str, list[Unit]] | None = None) -> Table:
+    """One output table with its column descriptions and gap notes."""
+    q = query(name)
+    frame = run(con, name)
+    if LABEL_COLUMN in frame.columns:
+        fields = {c.key: c.label for s in q.template.sheets for c in s.columns}
+        frame[LABEL_COLUMN] = [fields.get(k, k) for k in frame[LABEL_COLUMN]]
+    missing = missing if missing is not None else missing_units(con, config)
+    units = missing.get(q.source, [])
+    if frame.empty:  # nothing received at all: one row of gaps, never an empty table
+        frame = pd.DataFrame([dict.fromkeys(frame.columns)]).astype(object)
+    t = Table(q, frame, _columns(q, frame), units)
+    if units:
+        t.notes.append(missing_note(q.template, units))
+    elif t.has_gap:
+        t.notes.append(f"{vn.GAP}: không tính được vì mẫu số bằng 0 (không phát sinh).")
+    if any(t.mark(i, c) == NOT_APPLICABLE for i in range(len(frame)) for c in t.columns):
+        t.notes.append(f"{NOT_APPLICABLE}: không áp dụng (chỉ số không có chỉ tiêu hoặc không có mẫu số).")
+    return t
+
+
+@dataclass
+class Results:
+    """Everything the charts, annex and report need, computed once."""
+
+    config: Config
+    tables: dict[str, Table]
+    missing: dict[str, list[Unit]]
+    demo: bool
+    sources: list[dict]  # current submissions: unit, template, file, received_at
+
+    @property
+    def missing_all(self) -> list[tuple[Unit, Template]]:
+        return [(u, CATALOG[tid]) for tid, units in self.missing.items() for u in units]
+
+
+def compute(con: duckdb.DuckDBPyConnection, config: Config) -> Results:
+    missing = missing_units(con, config)
+    tables = {name: table(con, name, config, missing) for name in names()}
+    rows = con.execute("select unit_code, template_id, file_name, received_at from current_submissions "
+                       "order by template_id, unit_code").fetchall()
+    sources = [{"unit_code": u, "template_id": t, "file_name": f, "received_at": r} for u, t, f, r in rows]
+    return Results(config, tables, missing, is_demo(con), sources)
