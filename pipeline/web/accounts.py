@@ -1,0 +1,160 @@
+"""Portal accounts: one JSON file in inputs/ (it must survive `make clean`), argon2 hashes.
+
+`python -m pipeline user add|passwd|list USERNAME --unit CODE`. The password is asked twice
+on a terminal; a script may pipe it on stdin (one line) instead.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pipeline import paths
+from pipeline.config import Config, load
+
+FILE_NAME = "accounts.json"
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+MIN_PASSWORD = 8
+_hasher = PasswordHasher()
+_lock = threading.Lock()
+# A hash verified when the user does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY = _hasher.hash("not-a-password")
+
+
+class AccountError(Exception):
+    """A Vietnamese message for the person managing accounts."""
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    unit_code: str
+    hash: str
+    changed_at: str
+
+
+def _path(inputs: Path) -> Path:
+    return Path(inputs) / FILE_NAME
+
+
+def load_all(inputs: Path) -> dict[str, Account]:
+    path = _path(inputs)
+    if not path.exists():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""))
+                for name, v in raw.get("users", {}).items()}
+    except (ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise AccountError(f"Tệp tài khoản {path} bị hỏng ({exc}). Hãy khôi phục tệp từ bản sao lưu.") from exc
+
+
+def _save(inputs: Path, accounts: dict[str, Account]) -> None:
+    path = _path(inputs)
+    data = {"users": {a.username: {"unit_code": a.unit_code, "hash": a.hash, "changed_at": a.changed_at}
+                      for a in sorted(accounts.values(), key=lambda a: a.username)}}
+    fd, tmp = tempfile.mkstemp(prefix=".accounts.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+
+
+def set_account(inputs: Path, username: str, password: str, unit_code: str | None = None,
+                config: Config | None = None, new: bool = True) -> Account:
+    """Create (new=True) or change the password of (new=False) an account."""
+    if not USERNAME.match(username):
+        raise AccountError(f"Tên đăng nhập '{username}' không hợp lệ: dùng 2–32 ký tự thường a-z, "
+                           "chữ số, dấu chấm, gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số.")
+    _check_password(password)
+    with _lock:
+        accounts = load_all(inputs)
+        if new:
+            if username in accounts:
+                raise AccountError(f"Tài khoản '{username}' đã có. Đổi mật khẩu bằng: user passwd {username}.")
+            codes = [u.code for u in config.units] if config else []
+            if not unit_code or unit_code not in codes:
+                raise AccountError(f"Cần mã đơn vị hợp lệ (--unit). Các mã trong cấu hình: {', '.join(codes)}.")
+        else:
+            if username not in accounts:
+                raise AccountError(f"Không có tài khoản '{username}'. Tạo mới bằng: user add {username} --unit MÃ.")
+            unit_code = accounts[username].unit_code
+        account = Account(username, unit_code, _hasher.hash(password),
+                          datetime.now().isoformat())
+        accounts[username] = account
+        _save(inputs, accounts)
+    return account
+
+
+def verify(inputs: Path, username: str, password: str) -> Account | None:
+    """The account when the password matches, else None (same cost either way)."""
+    account = load_all(inputs).get(username)
+    try:
+        _hasher.verify(account.hash if account else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return account
+
+
+def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise AccountError("Hai lần nhập mật khẩu không khớp.")
+    return first
+
+
+def main(args) -> int:
+    """The `user` command: add, passwd, list."""
+    inputs = Path(getattr(args, "inputs", None) or paths.INPUTS)
+    try:
+        if args.action == "list":
+            config = load(args.config or inputs / paths.CONFIG_NAME)
+            accounts = load_all(inputs)
+            if not accounts:
+                print(f"Chưa có tài khoản nào (tệp {_path(inputs)}).")
+            for a in sorted(accounts.values(), key=lambda a: (a.unit_code, a.username)):
+                try:
+                    unit = config.unit(a.unit_code).name
+                except KeyError:
+                    unit = "(mã đơn vị không còn trong cấu hình)"
+                role = " — đơn vị thường trực" if a.unit_code == config.standing_unit else ""
+                print(f"{a.username}\t{a.unit_code}\t{unit}{role}")
+            return 0
+        if not args.username:
+            raise AccountError(f"Cần tên đăng nhập: python -m pipeline user {args.action} TÊN"
+                               + (" --unit MÃ" if args.action == "add" else "") + ".")
+        if args.action == "add":
+            config = load(args.config or inputs / paths.CONFIG_NAME)
+            account = set_account(inputs, args.username, _ask_password(), args.unit, config, new=True)
+            print(f"Đã tạo tài khoản '{account.username}' cho đơn vị {config.unit(account.unit_code).name}.")
+        else:
+            account = set_account(inputs, args.username, _ask_password(), new=False)
+            print(f"Đã đổi mật khẩu của tài khoản '{account.username}'.")
+        return 0
+    except AccountError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2

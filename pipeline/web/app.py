@@ -1,0 +1,581 @@
+"""The upload portal: FastAPI with server-rendered Jinja2 pages in Vietnamese.
+
+Units sign in, download their own templates, upload completed files and read each file's
+result at once; the standing unit follows every unit × template against the deadline and
+runs the build. State lives in inputs/ (accounts.json, .portal_secret, received/) so it
+survives `make clean`; everything under outputs/ is derived and may be deleted.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import secrets
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from pipeline import paths, templates
+from pipeline.catalog import CATALOG
+from pipeline.config import Config, Unit, load
+from pipeline.web import accounts, board, store
+
+log = logging.getLogger("pipeline.web")
+HERE = Path(__file__).resolve().parent
+SECRET_NAME = ".portal_secret"
+PORTAL_DIR = "portal"  # outputs/portal/<stored stem>/: result.json, report, annotated copy
+SESSION_SECONDS = 12 * 3600
+MAX_REQUEST = store.MAX_FILE * store.MAX_FILES + 256 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LOGIN_TRIES, LOGIN_PAUSE = 5, 60  # failures before a pause (seconds) on that user name
+STATUS_TEXT = {"accepted": "Hợp lệ — đã nhận", "warnings": "Đã nhận, có cảnh báo",
+               "rejected": "Bị từ chối — cần sửa và gửi lại",
+               "unchecked": "Đã lưu, chưa kiểm tra được"}
+ERROR_TEXT = {400: "Yêu cầu không hợp lệ.", 403: "Bạn không có quyền xem trang hoặc tệp này.",
+              404: "Không tìm thấy trang hoặc tệp.", 405: "Thao tác không được hỗ trợ.",
+              413: "Dữ liệu gửi lên quá lớn."}
+
+
+class SignIn(Exception):
+    """The request needs a signed-in user."""
+
+
+class TooLarge(Exception):
+    """The request body passed MAX_REQUEST."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    unit: Unit
+    standing: bool
+
+
+def when(value: datetime | str | None) -> str:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return board.when(value)
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a body over `limit` bytes, declared or streamed."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            response = Response(f"{ERROR_TEXT[413]} Mỗi lần gửi tối đa {store.MAX_FILES} tệp, "
+                                f"mỗi tệp tối đa {store.MAX_FILE // 1024 // 1024} MB.",
+                                status_code=413, media_type="text/plain; charset=utf-8",
+                                headers={"Connection": "close"})
+            return await response(scope, receive, send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise TooLarge
+            return message
+
+        return await self.app(scope, limited, send)
+
+
+class Ingester:
+    """One background thread loading inputs/ into the warehouse; requests made while it runs
+    are folded into the next run, so a burst of uploads costs at most two ingests."""
+
+    def __init__(self, work):
+        self.work = work
+        self.cond = threading.Condition()
+        self.requested = self.done = 0
+        self.thread: threading.Thread | None = None
+
+    def request(self) -> int:
+        with self.cond:
+            self.requested += 1
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, name="ingest", daemon=True)
+                self.thread.start()
+            self.cond.notify_all()
+            return self.requested
+
+    def wait(self, ticket: int, timeout: float) -> bool:
+        with self.cond:
+            return self.cond.wait_for(lambda: self.done >= ticket, timeout)
+
+    def _loop(self) -> None:
+        while True:
+            with self.cond:
+                self.cond.wait_for(lambda: self.requested > self.done)
+                target = self.requested
+            try:
+                self.work()
+            except Exception:  # keep serving; the board says the data may be stale
+                log.exception("ingest failed")
+            with self.cond:
+                self.done = target
+                self.cond.notify_all()
+
+
+class Builder:
+    """Runs build.run in a thread, one at a time."""
+
+    def __init__(self, portal: Portal):
+        self.portal = portal
+        self.lock = threading.Lock()
+        self.running = False
+        self.started: datetime | None = None
+        self.finished: datetime | None = None
+        self.code: int | None = None
+        self.by = ""
+
+    def start(self, username: str) -> bool:
+        if not self.lock.acquire(blocking=False):
+            return False
+        self.running, self.started, self.finished, self.code, self.by = True, datetime.now(), None, None, username
+        threading.Thread(target=self._run, name="build", daemon=True).start()
+        return True
+
+    def _run(self) -> None:
+        from pipeline import build
+
+        p = self.portal
+        try:
+            with p.db_lock:
+                self.code = build.run(p.inputs, p.outputs, p.config_path)
+            p.board_rows(refresh=False)  # writes the board workbook beside the report
+        except Exception:
+            log.exception("build failed")
+            self.code = -1
+        finally:
+            self.finished, self.running = datetime.now(), False
+            self.lock.release()
+
+    def wait(self, timeout: float) -> bool:
+        """For tests and the bench: block until the current build (if any) is over."""
+        if self.lock.acquire(timeout=timeout):
+            self.lock.release()
+            return True
+        return False
+
+
+class Portal:
+    def __init__(self, inputs: Path, outputs: Path, config_path: Path | None = None):
+        self.inputs, self.outputs = Path(inputs).resolve(), Path(outputs).resolve()
+        self.config_path = Path(config_path) if config_path else self.inputs / paths.CONFIG_NAME
+        self.config: Config = load(self.config_path)
+        self.db_lock = threading.RLock()  # DuckDB: one connection kind at a time in this process
+        self.ingester = Ingester(self.ingest)
+        self.builder = Builder(self)
+        self.failures: dict[str, tuple[int, datetime]] = {}
+        self.last_board: tuple[list[board.Row], datetime] | None = None
+
+    # --- accounts and secret -------------------------------------------------------------
+    def secret(self) -> str:
+        path = self.inputs / SECRET_NAME
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass
+        return path.read_text().strip()
+
+    def user(self, request: Request) -> User | None:
+        name = request.session.get("user")
+        if not name:
+            return None
+        account = accounts.load_all(self.inputs).get(name)
+        if account is None or account.changed_at != request.session.get("changed_at"):
+            request.session.clear()
+            return None
+        try:
+            unit = self.config.unit(account.unit_code)
+        except KeyError:
+            return None
+        return User(account.username, unit, unit.code == self.config.standing_unit)
+
+    # --- receiving -----------------------------------------------------------------------
+    def receive(self, data: bytes, original_name: str | None, user: User) -> dict:
+        name = store.clean_name(original_name)
+        try:
+            store.check_workbook(data)
+        except store.Refused as refused:
+            log.info("refused upload from %s (%s): %s", user.username, name, refused.rule)
+            problem = {"severity": "error", "file": name, "sheet": None, "cell": None, "field": None,
+                       "value": None, "rule": refused.rule, "fix": refused.fix}
+            return {"name": None, "original_name": name, "status": "rejected", "problems": [problem],
+                    "received_at": datetime.now().isoformat(), "sender": user.username,
+                    "unit_code": user.unit.code, "template_id": None, "template_title": None,
+                    "demo": False, "outputs": [], "n_errors": 1, "n_warnings": 0}
+        path = store.save(self.inputs, data, user.unit.code, user.username, name)
+        log.info("stored %s from %s (%s)", path.name, user.username, name)
+        return self.check(path, store.sidecar(path))
+
+    def check(self, path: Path, meta: dict) -> dict:
+        """Validate a stored upload, write its report and annotated copy, cache the result."""
+        from pipeline import validate
+
+        out_dir = self.outputs / PORTAL_DIR / path.stem
+        result = {"name": path.name, "original_name": meta["original_name"],
+                  "received_at": meta["received_at"].isoformat(), "sender": meta["sender"],
+                  "unit_code": meta["unit_code"], "template_id": None, "template_title": None,
+                  "demo": False, "outputs": [], "problems": [], "n_errors": 0, "n_warnings": 0}
+        try:
+            report = validate.check_file(path, self.config, unit_code=meta["unit_code"])
+            written = validate.write_outputs(report, self.outputs)
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except Exception:
+            log.exception("validation failed for %s", path.name)
+            result["status"] = "unchecked"
+            return result
+        template = CATALOG.get(report.template_id or "")
+        result.update(
+            status=report.status, template_id=report.template_id,
+            template_title=template.title if template else None, demo=bool(report.demo),
+            problems=[{k: v for k, v in asdict(p).items()} for p in report.problems],
+            outputs=[str(Path(p).resolve().relative_to(self.outputs)) for p in written
+                     if Path(p).resolve().is_relative_to(self.outputs)],
+            n_errors=len(report.errors), n_warnings=len(report.warnings))
+        tmp = out_dir / f".result.{secrets.token_hex(4)}.tmp"
+        tmp.write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(tmp, out_dir / "result.json")
+        return result
+
+    def result(self, path: Path, meta: dict) -> dict:
+        cache = self.outputs / PORTAL_DIR / path.stem / "result.json"
+        try:
+            return json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return self.check(path, meta)
+
+    def history(self, unit_code: str | None, limit: int | None = None) -> list[dict]:
+        items = store.received(self.inputs, unit_code)[:limit]
+        return [self.result(path, meta) for path, meta in items]
+
+    # --- warehouse and board -------------------------------------------------------------
+    def ingest(self) -> None:
+        from pipeline import warehouse
+
+        with self.db_lock:
+            warehouse.ingest(self.inputs, self.outputs, self.config)
+
+    def submissions(self) -> list[dict]:
+        """Submissions of files that are in inputs/ (not the build's demo set), from DuckDB."""
+        from pipeline import warehouse
+
+        if not (self.outputs / warehouse.DB_NAME).exists():
+            return []
+        if not self.db_lock.acquire(timeout=5):
+            raise TimeoutError("the warehouse is busy")
+        try:
+            con = warehouse.connect(self.outputs, read_only=True)
+            try:
+                cur = con.execute("select * from submissions")
+                names = [d[0] for d in cur.description]
+                found = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+            finally:
+                con.close()
+        finally:
+            self.db_lock.release()
+        return [s for s in found if s.get("path") and (self.inputs / s["path"]).is_file()]
+
+    def board_rows(self, refresh: bool = True) -> tuple[list[board.Row], datetime, bool]:
+        """The board (ingesting new files first); stale=True when a build holds the warehouse."""
+        if refresh and not self.builder.running:
+            self.ingester.wait(self.ingester.request(), timeout=60)
+        if self.builder.running and refresh and self.last_board:
+            return *self.last_board, True
+        now, stale = datetime.now(), False
+        try:
+            found = self.submissions()
+        except Exception:  # busy (another process writing) or unreadable: say so, keep serving
+            log.exception("cannot read the warehouse")
+            if self.last_board:
+                return *self.last_board, True
+            found, stale = [], True
+        rows = board.rows(self.config, found, now)
+        board.write_workbook(self.outputs / board.WORKBOOK_NAME, self.config, rows, now)
+        self.last_board = (rows, now)
+        return rows, now, stale
+
+    def products(self) -> list[tuple[str, str, Path]]:
+        """The build's outputs the standing unit may download: (key, label, path)."""
+        items = [("bao-cao", "Báo cáo sơ kết (.docx)", self.outputs / "bao_cao_so_ket.docx"),
+                 ("phu-luc", "Phụ lục số liệu (.xlsx)", self.outputs / "phu_luc_so_lieu.xlsx"),
+                 ("tinh-hinh", "Tình hình nộp biểu mẫu (.xlsx)", self.outputs / board.WORKBOOK_NAME)]
+        validation = self.outputs / "validation"
+        if validation.is_dir():
+            for path in sorted(validation.iterdir()):
+                if path.is_file() and not path.name.startswith(".") and path.suffix in (".xlsx", ".txt", ".md"):
+                    items.append((f"kiem-tra/{path.name}", f"Kết quả kiểm tra: {path.name}", path))
+        return [item for item in items if item[2].is_file()]
+
+
+def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
+               config_path: Path | None = None) -> FastAPI:
+    portal = Portal(inputs, outputs, config_path)
+    app = FastAPI(title="Cổng nộp biểu mẫu", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.portal = portal
+    pages = Jinja2Templates(directory=HERE / "templates")
+    pages.env.filters["when"] = when
+    pages.env.globals.update(STATUS_TEXT=STATUS_TEXT, STATES=board.STATES, config=portal.config)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def csrf_token(request: Request) -> str:
+        token = request.session.get("csrf")
+        if not token:
+            token = request.session["csrf"] = secrets.token_urlsafe(32)
+        return token
+
+    def check_csrf(request: Request, form) -> None:
+        sent, token = form.get("csrf"), request.session.get("csrf")
+        if not token or not isinstance(sent, str) or not secrets.compare_digest(sent, token):
+            raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). "
+                                     "Hãy tải lại trang rồi thử lại.")
+
+    def require(request: Request, standing: bool = False) -> User:
+        user = portal.user(request)
+        if user is None:
+            raise SignIn
+        if standing and not user.standing:
+            raise HTTPException(403, "Trang này chỉ dành cho đơn vị thường trực "
+                                     f"({portal.config.unit(portal.config.standing_unit).name}).")
+        return user
+
+    def render(request: Request, name: str, status_code: int = 200, **context) -> Response:
+        deadline = portal.config.deadline
+        context.update(request=request, csrf=csrf_token(request),
+                       deadline_text=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
+                       deadline_left=board.time_left(deadline, datetime.now()),
+                       overdue=datetime.now() > deadline)
+        context.setdefault("user", portal.user(request))
+        return pages.TemplateResponse(request, name, context, status_code=status_code)
+
+    @app.exception_handler(SignIn)
+    async def _sign_in(request: Request, exc: SignIn):
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(TooLarge)
+    async def _too_large(request: Request, exc: TooLarge):
+        return render(request, "error.html", 413, code=413, message=ERROR_TEXT[413])
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        message = exc.detail if exc.detail and exc.detail != _default_detail(exc.status_code) else \
+            ERROR_TEXT.get(exc.status_code, "Có lỗi xảy ra.")
+        return render(request, "error.html", exc.status_code, code=exc.status_code, message=message)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        return response
+
+    # --- sign in / out -------------------------------------------------------------------
+    @app.get("/login")
+    def login_page(request: Request):
+        if portal.user(request):
+            return RedirectResponse("/", status_code=303)
+        return render(request, "login.html", user=None)
+
+    @app.post("/login")
+    async def login(request: Request):
+        form = await request.form(max_files=0, max_fields=5)
+        check_csrf(request, form)
+        username = str(form.get("username", "")).strip().lower()
+        password = str(form.get("password", ""))
+        count, since = portal.failures.get(username, (0, datetime.now()))
+        if count >= LOGIN_TRIES and (datetime.now() - since).total_seconds() < LOGIN_PAUSE:
+            return render(request, "login.html", 429, user=None, username=username,
+                          error=f"Đăng nhập sai quá {LOGIN_TRIES} lần. Hãy thử lại sau 1 phút.")
+        account = await run_in_threadpool(accounts.verify, portal.inputs, username, password)
+        if account is None or account.unit_code not in [u.code for u in portal.config.units]:
+            portal.failures[username] = (count + 1 if count < LOGIN_TRIES else 1, datetime.now())
+            return render(request, "login.html", 401, user=None, username=username,
+                          error="Tên đăng nhập hoặc mật khẩu không đúng.")
+        portal.failures.pop(username, None)
+        request.session.clear()  # a fresh session (and CSRF token) after signing in
+        request.session.update(user=account.username, changed_at=account.changed_at,
+                               csrf=secrets.token_urlsafe(32))
+        log.info("sign-in %s (%s)", account.username, account.unit_code)
+        return RedirectResponse("/", status_code=303)
+
+    @app.post("/logout")
+    async def logout(request: Request):
+        form = await request.form(max_files=0, max_fields=5)
+        check_csrf(request, form)
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    # --- a unit's pages ------------------------------------------------------------------
+    @app.get("/")
+    def home(request: Request):
+        user = require(request)
+        unit_templates = [CATALOG[t] for t in user.unit.templates]
+        return render(request, "home.html", user=user, unit_templates=unit_templates,
+                      recent=portal.history(user.unit.code, limit=5),
+                      max_mb=store.MAX_FILE // 1024 // 1024, max_files=store.MAX_FILES)
+
+    @app.get("/templates/{template_id}")
+    def template_file(request: Request, template_id: str):
+        user = require(request)
+        if template_id not in CATALOG:
+            raise HTTPException(404)
+        if template_id not in user.unit.templates:
+            raise HTTPException(403, "Biểu mẫu này không thuộc đơn vị của bạn.")
+        template = CATALOG[template_id]
+        buffer = io.BytesIO()
+        templates.workbook(template, user.unit, portal.config).save(buffer)
+        return Response(buffer.getvalue(), media_type=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="{templates.filename(template, user.unit)}"'})
+
+    @app.post("/upload")
+    async def upload(request: Request):
+        user = require(request)
+        try:
+            form = await request.form(max_files=store.MAX_FILES, max_fields=5)
+        except HTTPException:
+            raise HTTPException(400, f"Mỗi lần gửi tối đa {store.MAX_FILES} tệp.") from None
+        check_csrf(request, form)
+        files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
+        if not files:
+            raise HTTPException(400, "Chưa chọn tệp nào. Hãy chọn tệp biểu mẫu đã điền rồi bấm Gửi.")
+        results = []
+        for f in files:
+            data = await f.read(store.MAX_FILE + 1)
+            results.append(await run_in_threadpool(portal.receive, data, f.filename, user))
+        if any(r["name"] for r in results):
+            portal.ingester.request()
+        return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp")
+
+    @app.get("/history")
+    def history(request: Request):
+        user = require(request)
+        return render(request, "history.html", user=user, items=portal.history(user.unit.code))
+
+    def submission(request: Request, name: str) -> tuple[User, Path, dict]:
+        user = require(request)
+        path = store.stored(portal.inputs, name)
+        meta = store.sidecar(path) if path else None
+        if meta is None:
+            raise HTTPException(404)
+        if meta.get("unit_code") != user.unit.code and not user.standing:
+            raise HTTPException(403, "Tệp này do đơn vị khác gửi; bạn không có quyền xem.")
+        return user, path, meta
+
+    @app.get("/submissions/{name}")
+    def submission_page(request: Request, name: str):
+        user, path, meta = submission(request, name)
+        return render(request, "results.html", user=user, results=[portal.result(path, meta)],
+                      title="Kết quả kiểm tra tệp")
+
+    @app.get("/submissions/{name}/file")
+    def submission_file(request: Request, name: str):
+        user, path, meta = submission(request, name)
+        return FileResponse(path, media_type=XLSX, filename=meta.get("original_name") or name)
+
+    @app.get("/submissions/{name}/outputs/{file_name}")
+    def submission_output(request: Request, name: str, file_name: str):
+        user, path, meta = submission(request, name)
+        def find(result: dict) -> Path | None:
+            rel = next((r for r in result["outputs"] if Path(r).name == file_name), None)
+            return portal.outputs / rel if rel and (portal.outputs / rel).is_file() else None
+
+        target = find(portal.result(path, meta)) or find(portal.check(path, meta))  # after a clean
+        if target is None:
+            raise HTTPException(404)
+        return FileResponse(target, filename=file_name)
+
+    # --- the standing unit's pages -------------------------------------------------------
+    @app.get("/board")
+    def board_page(request: Request):
+        user = require(request, standing=True)
+        rows, at, stale = portal.board_rows()
+        counts = {key: sum(r.state == key for r in rows) for key in board.STATES}
+        return render(request, "board.html", user=user, rows=rows, at=at, stale=stale,
+                      counts=counts, builder=portal.builder, products=portal.products(),
+                      recent=portal.history(None, limit=20))
+
+    @app.post("/board/build")
+    async def board_build(request: Request):
+        user = require(request, standing=True)
+        form = await request.form(max_files=0, max_fields=5)
+        check_csrf(request, form)
+        started = portal.builder.start(user.username)
+        return RedirectResponse("/board" if started else "/board?busy=1", status_code=303)
+
+    @app.get("/board/files/{submission_id}")
+    def board_file(request: Request, submission_id: str):
+        require(request, standing=True)
+        found = [s for s in portal.submissions() if str(s.get("submission_id")) == submission_id]
+        if not found:
+            raise HTTPException(404)
+        path = (portal.inputs / found[0]["path"]).resolve()
+        if not path.is_relative_to(portal.inputs) or not path.is_file():
+            raise HTTPException(404)
+        return FileResponse(path, filename=found[0].get("file_name") or path.name)
+
+    @app.get("/outputs/{key:path}")
+    def product(request: Request, key: str):
+        require(request, standing=True)
+        for item_key, _label, path in portal.products():
+            if item_key == key:
+                media = DOCX if path.suffix == ".docx" else XLSX if path.suffix == ".xlsx" else None
+                return FileResponse(path, media_type=media, filename=path.name)
+        raise HTTPException(404)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"ok": True}
+
+    app.add_middleware(SessionMiddleware, secret_key=portal.secret(), session_cookie="phien",
+                       max_age=SESSION_SECONDS, same_site="lax")
+    app.add_middleware(BodyLimit, limit=MAX_REQUEST)
+    return app
+
+
+def _default_detail(code: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return ""
+
+
+def serve(host: str, port: int, inputs: Path, outputs: Path, config_path: Path | None = None) -> None:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app(inputs, outputs, config_path)
+    if not accounts.load_all(Path(inputs)):
+        print("Chưa có tài khoản nào. Tạo tài khoản: python -m pipeline user add TÊN --unit MÃ_ĐƠN_VỊ")
+    print(f"Trang nộp biểu mẫu: http://{host}:{port}/  (dừng: Ctrl+C)")
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5)

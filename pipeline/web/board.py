@@ -1,0 +1,147 @@
+"""The standing unit's board: every unit × template against the deadline, and its workbook.
+
+A unit is late ("nộp muộn") when its first valid file for a template was received (by the
+portal's clock, or the file's arrival in inputs/) after config.deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.catalog import CATALOG
+from pipeline.config import Config
+
+WORKBOOK_NAME = "tinh_hinh_nop_bieu_mau.xlsx"
+STATES = {"missing": "chưa nộp", "rejected": "bị từ chối", "accepted": "hợp lệ",
+          "warnings": "có cảnh báo", "late": "nộp muộn"}
+STATE_FILL = {"missing": "EEEEEE", "rejected": "F8D7DA", "accepted": "D4EDDA", "warnings": "FFF3CD",
+              "late": "FFE0B2"}
+
+
+@dataclass
+class Row:
+    unit_code: str
+    unit_name: str
+    template_id: str
+    template_title: str
+    state: str  # key of STATES
+    received_at: datetime | None  # of the submission the state is about
+    submission_id: object | None
+    file_name: str | None
+    n_errors: int
+    n_warnings: int
+    n_files: int
+    demo: bool
+    time_left: str
+
+    @property
+    def label(self) -> str:
+        return STATES[self.state]
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} ngày {hours} giờ"
+    return f"{hours} giờ {mins} phút" if hours else f"{mins} phút"
+
+
+def time_left(deadline: datetime, now: datetime) -> str:
+    return f"còn {span(deadline - now)}" if now < deadline else f"quá hạn {span(now - deadline)}"
+
+
+def rows(config: Config, submissions: list[dict], now: datetime) -> list[Row]:
+    """One row per unit × assigned template; submissions are dicts of the warehouse's columns."""
+    out = []
+    for unit in config.units:
+        for template_id in unit.templates:
+            mine = sorted((s for s in submissions
+                           if s.get("unit_code") == unit.code and s.get("template_id") == template_id),
+                          key=lambda s: s["received_at"])
+            valid = [s for s in mine if s.get("status") in ("accepted", "warnings")]
+            if valid:
+                current = valid[-1]
+                late = valid[0]["received_at"] > config.deadline
+                state = "late" if late else current["status"]
+                left = ""
+            elif mine:
+                current, state = mine[-1], "rejected"
+                left = time_left(config.deadline, now)
+            else:
+                current, state = None, "missing"
+                left = time_left(config.deadline, now)
+            out.append(Row(
+                unit.code, unit.name, template_id, CATALOG[template_id].title, state,
+                current["received_at"] if current else None,
+                current.get("submission_id") if current else None,
+                current.get("file_name") if current else None,
+                int(current.get("n_errors") or 0) if current else 0,
+                int(current.get("n_warnings") or 0) if current else 0,
+                len(mine), bool(current.get("demo")) if current else False, left))
+    return out
+
+
+def write_workbook(path: Path, config: Config, board: list[Row], now: datetime) -> Path:
+    """outputs/tinh_hinh_nop_bieu_mau.xlsx: one table, Vietnamese headers, written atomically."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tình hình nộp"
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    normal = Font(name="Times New Roman", size=11)
+    ws["A1"] = f"TÌNH HÌNH NỘP BIỂU MẪU SỐ LIỆU SƠ KẾT 01 NĂM — XÃ {config.commune.upper()}"
+    ws["A1"].font = bold
+    ws["A2"] = (f"Hạn gửi: {when(config.deadline)}. Số liệu lập lúc {when(now)}. "
+                "Thời điểm nhận là giờ hệ thống ghi nhận khi nhận tệp.")
+    ws["A2"].font = normal
+    headers = ["STT", "Mã đơn vị", "Đơn vị", "Mã biểu", "Tên biểu", "Tình trạng",
+               "Thời điểm nhận (dd/mm/yyyy hh:mm)", "Số lỗi", "Số cảnh báo", "Số lần gửi",
+               "Thời gian còn lại / quá hạn", "Ghi chú"]
+    widths = [6, 12, 36, 12, 44, 14, 22, 9, 11, 10, 24, 22]
+    for col, (head, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(4, col, head)
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="D9D9D9")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for i, row in enumerate(board, start=1):
+        values = [i, row.unit_code, row.unit_name, row.template_id, row.template_title, row.label,
+                  row.received_at.replace(microsecond=0) if row.received_at else None,
+                  row.n_errors if row.received_at else None,
+                  row.n_warnings if row.received_at else None, row.n_files,
+                  row.time_left or None, "Số liệu minh họa" if row.demo else None]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(4 + i, col, value)
+            cell.font = normal
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(4 + i, 6).fill = PatternFill("solid", fgColor=STATE_FILL[row.state])
+        ws.cell(4 + i, 7).number_format = "DD/MM/YYYY HH:MM"
+    ws.freeze_panes = "A5"
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{4 + len(board)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tinh_hinh.", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,159 @@
+"""Uploads: the workbook safety check, then an atomic, append-only copy in inputs/received/.
+
+Nothing else reads an uploaded file before `check_workbook` has passed it. The client's file
+name is kept only as text in the sidecar; the stored name is built from the time, the unit
+and the content hash: inputs/received/<YYYYmmddTHHMMSSffffff>_<UNIT>_<sha8>.xlsx, with
+"<file>.json" beside it = {received_at, sender, unit_code, original_name}.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+import unicodedata
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from pipeline import vn
+
+RECEIVED = "received"
+MAX_FILE = 5 * 1024 * 1024  # bytes per uploaded file
+MAX_FILES = 10  # files per upload
+MAX_ENTRIES = 400  # zip members in one workbook
+MAX_UNCOMPRESSED = 60 * 1024 * 1024  # bytes once unzipped
+STORED_NAME = re.compile(r"^(\d{8}T\d{12})_([A-Za-z0-9-]+)_([0-9a-f]{8})\.xlsx$")
+_name_lock = threading.Lock()
+
+
+class Refused(Exception):
+    """The upload is not a workbook we may open: rule and fix are Vietnamese."""
+
+    def __init__(self, rule: str, fix: str):
+        super().__init__(rule)
+        self.rule, self.fix = rule, fix
+
+
+def clean_name(name: str | None) -> str:
+    """The client's file name, reduced to printable text without any folder (display only)."""
+    name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[:200] or "(không tên)"
+
+
+def check_workbook(data: bytes) -> None:
+    """Raise Refused unless data is a plausible .xlsx: size, zip signature, entries, unzipped size."""
+    size_mb = vn.number(MAX_FILE / 1024 / 1024)
+    if not data:
+        raise Refused("Tệp rỗng (0 byte).", "Chọn lại đúng tệp biểu mẫu đã điền rồi gửi lại.")
+    if len(data) > MAX_FILE:
+        raise Refused(f"Tệp quá lớn ({vn.number(len(data) / 1024 / 1024, 1)} MB; tối đa {size_mb} MB).",
+                      "Chỉ gửi tệp biểu mẫu .xlsx đã tải từ trang này; xoá ảnh hay trang tính thừa nếu có.")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise Refused("Tệp là định dạng Excel 97–2003 (.xls) hoặc đã đặt mật khẩu mở tệp.",
+                      "Mở tệp trong Excel, bỏ mật khẩu nếu có, chọn Lưu thành → Sổ làm việc Excel (.xlsx) rồi gửi lại.")
+    wrong_type = Refused("Tệp không phải sổ tính Excel .xlsx.",
+                         "Tải biểu mẫu .xlsx từ trang này, điền số liệu, lưu dạng .xlsx rồi gửi lại "
+                         "(không gửi tệp PDF, ảnh, Word hay tệp nén).")
+    if data[:4] != b"PK\x03\x04":
+        raise wrong_type
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = zf.infolist()
+            if len(members) > MAX_ENTRIES:
+                raise Refused(f"Tệp chứa quá nhiều thành phần ({len(members)}; tối đa {MAX_ENTRIES}).",
+                              "Gửi đúng tệp biểu mẫu đã tải từ trang này.")
+            names = {m.filename for m in members}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                raise wrong_type
+            bomb = Refused("Tệp khi giải nén quá lớn so với một biểu mẫu (nghi tệp nén độc hại).",
+                           "Gửi đúng tệp biểu mẫu đã tải từ trang này.")
+            if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
+                raise bomb
+            total = 0
+            for member in members:  # reading stops at the declared size and checks the CRC
+                if member.flag_bits & 0x1:
+                    raise Refused("Tệp đã được mã hoá bằng mật khẩu.", "Bỏ mật khẩu của tệp rồi gửi lại.")
+                with zf.open(member) as stream:
+                    while chunk := stream.read(1 << 20):
+                        total += len(chunk)
+                        if total > MAX_UNCOMPRESSED:
+                            raise bomb
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError,
+            ValueError) as exc:
+        raise wrong_type from exc
+
+
+def _write_atomic(directory: Path, name: str, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, directory / name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(inputs: Path, data: bytes, unit_code: str, sender: str, original_name: str) -> Path:
+    """Store an upload that passed check_workbook; the sidecar is written first, then the file."""
+    if not re.fullmatch(r"[A-Za-z0-9-]+", unit_code):
+        raise ValueError(f"unit code not usable in a file name: {unit_code!r}")
+    directory = Path(inputs) / RECEIVED
+    directory.mkdir(parents=True, exist_ok=True)
+    sha8 = hashlib.sha256(data).hexdigest()[:8]
+    with _name_lock:  # one name per microsecond per unit and content: never overwrite
+        while True:
+            now = datetime.now()
+            name = f"{now:%Y%m%dT%H%M%S%f}_{unit_code}_{sha8}.xlsx"
+            if not (directory / name).exists() and not (directory / f"{name}.json").exists():
+                break
+            time.sleep(0.000_01)
+        meta = {"received_at": now.isoformat(timespec="microseconds"), "sender": sender,
+                "unit_code": unit_code, "original_name": original_name}
+        _write_atomic(directory, f"{name}.json", json.dumps(meta, ensure_ascii=False, indent=2).encode())
+        _write_atomic(directory, name, data)
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return directory / name
+
+
+def sidecar(path: Path) -> dict | None:
+    try:
+        meta = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
+        meta["received_at"] = datetime.fromisoformat(meta["received_at"])
+        return meta
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def stored(inputs: Path, name: str) -> Path | None:
+    """The stored upload called name (the name must have the portal's exact form), or None."""
+    if not STORED_NAME.match(name):
+        return None
+    path = Path(inputs) / RECEIVED / name
+    return path if path.is_file() else None
+
+
+def received(inputs: Path, unit_code: str | None = None) -> list[tuple[Path, dict]]:
+    """Every portal upload (of one unit), newest first."""
+    directory = Path(inputs) / RECEIVED
+    if not directory.is_dir():
+        return []
+    out = []
+    for path in directory.iterdir():
+        if STORED_NAME.match(path.name) and (meta := sidecar(path)):
+            if unit_code is None or meta.get("unit_code") == unit_code:
+                out.append((path, meta))
+    return sorted(out, key=lambda item: item[0].name, reverse=True)
