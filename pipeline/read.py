@@ -1,0 +1,605 @@
+"""Read a returned workbook: safety checks, template recognition, cells with their Excel address.
+
+Nothing here trusts the file: the bytes are checked (size, zip signature, entry count and
+uncompressed size, OLE/PDF/ODS look-alikes) before python-calamine opens it, and every problem
+becomes a Vietnamese Problem naming file, sheet and cell instead of an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import python_calamine as pc
+from defusedxml import ElementTree
+from openpyxl.utils import get_column_letter
+
+from pipeline import templates, vn
+from pipeline.catalog import CATALOG, Field, Sheet, Template
+from pipeline.config import Config
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled template is ~20-200 KB
+MAX_ENTRIES = 1000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, per entry (an XML sheet compresses ~10-30×)
+HEADER_SEARCH_ROWS = 10
+
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURE = b"PK\x03\x04"
+EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
+
+SEND_AGAIN = "Hãy mở tệp bằng Excel hoặc LibreOffice, chọn Lưu thành (Save As) kiểu «Excel Workbook (.xlsx)» rồi gửi lại."
+NEW_TEMPLATE = "Hãy tải biểu mẫu mới, chép số liệu sang và gửi lại."
+
+
+@dataclass
+class Problem:
+    """One thing wrong with a file, located as precisely as the file allows."""
+
+    severity: str  # "error" | "warning"
+    file: str
+    sheet: str | None
+    cell: str | None
+    field: str | None
+    value: str | None
+    rule: str
+    fix: str
+
+    def where(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def text(self) -> str:
+        kind = "LỖI" if self.severity == "error" else "CẢNH BÁO"
+        parts = [f"[{kind}] {self.file}"]
+        if self.where():
+            parts.append(f" › {self.where()}")
+        if self.field:
+            parts.append(f" ({self.field})")
+        if self.value not in (None, ""):
+            parts.append(f": giá trị «{self.value}»")
+        parts.append(f" — {self.rule}")
+        if self.fix:
+            parts.append(f" Cách sửa: {self.fix}")
+        return "".join(parts)
+
+
+@dataclass
+class SheetData:
+    """One catalog sheet as found in the file: raw cells indexed by Excel row."""
+
+    sheet: Sheet
+    name: str  # the sheet name in the file
+    raw: pd.DataFrame  # index = Excel row, columns = field keys, values as calamine gave them
+    letters: dict[str, str]  # field key → column letter in this file
+    header_row: int
+    formulas_without_value: set[str] = field(default_factory=set)  # A1 cells
+
+
+@dataclass
+class Workbook:
+    path: Path
+    sha256: str
+    problems: list[Problem] = field(default_factory=list)
+    template: Template | None = None
+    version: int | None = None
+    meta: dict = field(default_factory=dict)
+    recognised_by: str | None = None
+    unit_code: str | None = None
+    demo: bool = False
+    sheets: dict[str, SheetData] = field(default_factory=dict)
+
+    def error(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
+              field: str | None = None, value: object = None) -> None:
+        self.problems.append(Problem("error", self.path.name, sheet, cell, field, shown(value), rule, fix))
+
+    def warning(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
+                field: str | None = None, value: object = None) -> None:
+        self.problems.append(Problem("warning", self.path.name, sheet, cell, field, shown(value), rule, fix))
+
+
+def shown(value: object) -> str | None:
+    """A cell value as the unit would see it (Vietnamese number format)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if isinstance(value, float) and np.isnan(value):
+            return None
+        if float(value).is_integer():
+            return vn.number(float(value))
+        decimals = min(6, len(repr(float(value)).split(".")[-1]))
+        return vn.number(float(value), decimals)
+    if isinstance(value, datetime):
+        return vn.day(value) if value.time() == datetime.min.time() else vn.moment(value)
+    if isinstance(value, date):
+        return vn.day(value)
+    return str(value)
+
+
+def norm(text: object) -> str:
+    """Header text compared loosely: Unicode NFC, case, spaces and dash styles ignored."""
+    value = unicodedata.normalize("NFC", str(text or "")).casefold()
+    value = value.replace("–", "-").replace("—", "-").replace("\u00a0", " ")
+    return " ".join(value.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes: what is this file?
+
+
+def sniff(data: bytes, wb: Workbook) -> zipfile.ZipFile | None:
+    """Return the opened zip of a plausible .xlsx, or record why the file cannot be read."""
+    if not data:
+        wb.error("Tệp rỗng (0 byte), không có nội dung.",
+                 "Hãy kiểm tra lại tệp trên máy (có thể tệp chưa lưu xong) rồi gửi lại.")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        wb.error(f"Tệp quá lớn ({vn.number(len(data) / 1024 / 1024, 1)} MB; tối đa "
+                 f"{vn.number(MAX_FILE_BYTES / 1024 / 1024)} MB). Biểu mẫu đã điền thường chỉ vài trăm KB.",
+                 "Hãy xoá hình ảnh, trang tính thừa hoặc dùng biểu mẫu gốc, rồi gửi lại.")
+        return None
+    head = data[:8]
+    if head == OLE_SIGNATURE:
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            wb.error("Tệp được đặt mật khẩu nên hệ thống không đọc được.",
+                     "Hãy mở tệp, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hoá bằng mật khẩu: "
+                     "xoá trống), lưu lại rồi gửi lại.")
+        elif "WordDocument".encode("utf-16-le") in data:
+            wb.error("Tệp là văn bản Word (.doc) bị đổi đuôi thành .xlsx, không phải biểu mẫu Excel.",
+                     "Hãy gửi đúng tệp biểu mẫu Excel đã điền.")
+        else:
+            wb.error("Tệp là bảng tính Excel đời cũ (.xls), hệ thống chỉ nhận tệp .xlsx.", SEND_AGAIN)
+        return None
+    if data[:5] == b"%PDF-":
+        wb.error("Tệp là tài liệu PDF, không phải biểu mẫu Excel.",
+                 "Hãy gửi tệp biểu mẫu Excel (.xlsx) đã điền, không gửi bản in hay bản scan.")
+        return None
+    if head[:4] == EMPTY_ZIP_SIGNATURE:
+        wb.error("Tệp nén rỗng, không có nội dung bảng tính.", SEND_AGAIN)
+        return None
+    if head[:4] != ZIP_SIGNATURE:
+        wb.error("Tệp không phải bảng tính Excel (.xlsx) (nội dung không đúng định dạng).",
+                 "Hãy gửi đúng tệp biểu mẫu Excel đã điền (đuôi .xlsx).")
+        return None
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        wb.error("Tệp bị hỏng hoặc chưa tải về đầy đủ (cấu trúc nén .xlsx không đọc được).",
+                 "Hãy mở thử tệp trên máy; nếu mở được thì lưu lại và gửi lại, nếu không thì lấy lại bản gốc.")
+        return None
+    total = sum(i.file_size for i in infos)
+    if (len(infos) > MAX_ENTRIES or total > MAX_UNCOMPRESSED
+            or any(i.file_size > MAX_RATIO * max(i.compress_size, 1) and i.file_size > 1_000_000 for i in infos)):
+        wb.error("Tệp có cấu trúc bất thường (quá nhiều thành phần hoặc dung lượng giải nén quá lớn), "
+                 "hệ thống từ chối mở để bảo đảm an toàn.",
+                 "Hãy dùng biểu mẫu gốc do cơ quan thường trực phát hành, điền số liệu và gửi lại.")
+        return None
+    names = {i.filename for i in infos}
+    if "mimetype" in names:
+        try:
+            kind = zf.read("mimetype")[:100].decode("ascii", "replace")
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            kind = ""
+        if "spreadsheet" in kind:
+            wb.error("Tệp là bảng tính OpenDocument (.ods) bị đổi đuôi, hệ thống chỉ nhận tệp .xlsx.",
+                     "Trong LibreOffice chọn Tệp › Lưu thành, kiểu «Excel 2007-365 (.xlsx)», rồi gửi lại.")
+        else:
+            wb.error("Tệp là tài liệu OpenDocument, không phải biểu mẫu Excel.",
+                     "Hãy gửi đúng tệp biểu mẫu Excel (.xlsx) đã điền.")
+        return None
+    if "word/document.xml" in names:
+        wb.error("Tệp là văn bản Word (.docx) bị đổi đuôi thành .xlsx, không phải biểu mẫu Excel.",
+                 "Hãy gửi đúng tệp biểu mẫu Excel đã điền.")
+        return None
+    if "xl/workbook.bin" in names:
+        wb.error("Tệp là sổ làm việc nhị phân Excel (.xlsb), hệ thống chỉ nhận tệp .xlsx.", SEND_AGAIN)
+        return None
+    if "xl/workbook.xml" not in names:
+        wb.error("Tệp nén không phải bảng tính Excel (.xlsx).",
+                 "Hãy gửi đúng tệp biểu mẫu Excel đã điền (đuôi .xlsx).")
+        return None
+    return zf
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → path of its XML part inside the zip."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for rel in rels.findall("p:Relationship", ns):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = target
+    return {s.get("name"): targets.get(s.get(f"{{{ns['r']}}}id"), "")
+            for s in book.iterfind("m:sheets/m:sheet", ns)}
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b[^>]*>\s*[^<\s]")
+
+
+def formulas_without_value(zf: zipfile.ZipFile, part: str) -> set[str]:
+    """A1 addresses of formula cells that carry no saved result (calamine reads them as blank)."""
+    try:
+        with zf.open(part) as handle:
+            xml = handle.read(MAX_UNCOMPRESSED + 1)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return set()
+    if not _FORMULA.search(xml):
+        return set()
+    found = set()
+    for attrs, body in _CELL.findall(xml):
+        if body and _FORMULA.search(body) and not _VALUE.search(body):
+            ref = _REF.search(attrs)
+            if ref:
+                found.add(ref.group(1).decode())
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognition
+
+
+def _rows(book: pc.CalamineWorkbook, name: str) -> list[list]:
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _meta(book: pc.CalamineWorkbook) -> dict[str, object]:
+    if templates.META_SHEET not in book.sheet_names:
+        return {}
+    out = {}
+    for row in _rows(book, templates.META_SHEET):
+        if len(row) >= 2 and isinstance(row[0], str) and row[0] in templates.META_KEYS:
+            value = row[1]
+            out[row[0]] = int(value) if isinstance(value, float) and value.is_integer() else value
+    return out
+
+
+def _header_match(rows: list[list], sheet: Sheet) -> tuple[int, int]:
+    """(Excel row, number of matching labels) of the best header row among the first rows."""
+    wanted = {norm(c.header) for c in sheet.columns} | {norm(c.label) for c in sheet.columns}
+    best = (templates.HEADER_ROW, 0)
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = sum(1 for v in row if isinstance(v, str) and norm(v) in wanted)
+        if score > best[1]:
+            best = (index + 1, score)
+    return best
+
+
+def _by_headers(book: pc.CalamineWorkbook, names: list[str]) -> tuple[Template | None, dict[str, str]]:
+    """The template whose header labels best match the workbook's sheets, and sheet key → name."""
+    cache = {name: _rows(book, name)[:HEADER_SEARCH_ROWS] for name in names}
+    best: tuple[float, Template | None, dict[str, str]] = (0.0, None, {})
+    for template in CATALOG.values():
+        chosen, matched, total = {}, 0, 0
+        for sheet in template.sheets:
+            total += len(sheet.columns)
+            scores = [(_header_match(cache[n], sheet)[1] + (0.5 if n == sheet.name else 0), n)
+                      for n in names if n not in chosen.values()]
+            if scores:
+                score, name = max(scores)
+                if score >= 1:
+                    chosen[sheet.key] = name
+                    matched += int(score)
+        share = matched / total
+        if share > best[0]:
+            best = (share, template, chosen)
+    if best[0] >= 0.5:
+        return best[1], best[2]
+    return None, {}
+
+
+def _unit_from_text(rows: list[list], config: Config) -> str | None:
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        for value in row[:3]:
+            if isinstance(value, str) and norm(value).startswith(norm(templates.UNIT_PREFIX)):
+                name = norm(value[len(templates.UNIT_PREFIX):].split("|")[0])
+                for unit in config.units:
+                    if norm(unit.name) == name:
+                        return unit.code
+    return None
+
+
+def recognise(book: pc.CalamineWorkbook, wb: Workbook, config: Config,
+              sender: str | None) -> dict[str, str]:
+    """Find the template (fingerprint first, header labels second) and the unit; sheet key → name."""
+    names = [m.name for m in book.sheets_metadata
+             if m.typ == pc.SheetTypeEnum.WorkSheet and m.name not in (templates.META_SHEET, templates.GUIDE_SHEET)]
+    meta = _meta(book)
+    wb.meta = meta
+    by_print = {t.fingerprint: t for t in CATALOG.values()}
+    template = by_print.get(str(meta.get("fingerprint", "")))
+    sheet_names: dict[str, str] = {}
+    if template is not None:
+        wb.recognised_by = "fingerprint"
+        wb.version = template.version
+        sheet_names = {s.key: s.name for s in template.sheets if s.name in names}
+    elif meta.get("template_id") in CATALOG:
+        current = CATALOG[str(meta["template_id"])]
+        version = meta.get("version")
+        if isinstance(version, int) and version < current.version:
+            wb.error(f"Mẫu cũ: tệp dùng biểu «{current.title}» phiên bản {version}, phiên bản hiện hành là "
+                     f"{current.version}.", "Mẫu cũ: hãy tải mẫu mới, chép số liệu sang và gửi lại.",
+                     templates.META_SHEET)
+        else:
+            wb.error(f"Cấu trúc biểu «{current.title}» trong tệp không khớp với biểu mẫu đã phát hành "
+                     "(dấu nhận dạng không đúng).", NEW_TEMPLATE, templates.META_SHEET)
+        wb.template, wb.version = current, version if isinstance(version, int) else None
+        return {}
+    else:
+        template, sheet_names = _by_headers(book, names)
+        if template is None:
+            wb.error("Không nhận ra biểu mẫu: tệp không có dấu nhận dạng của hệ thống và tiêu đề các cột "
+                     "không khớp với biểu mẫu nào.",
+                     "Hãy dùng biểu mẫu do cơ quan thường trực phát hành (không tự tạo bảng mới), điền số "
+                     "liệu vào đó và gửi lại.")
+            return {}
+        wb.recognised_by = "headers"
+        wb.version = template.version
+    wb.template = template
+    wb.demo = bool(meta.get("demo")) if meta else any(
+        templates.DEMO_MARK in str(v) for n in sheet_names.values() for r in _rows(book, n)[:4] for v in r[:1])
+    for sheet in template.sheets:
+        if sheet.key not in sheet_names:
+            wb.error(f"Thiếu trang tính «{sheet.name}» ({sheet.title}).",
+                     "Không xoá hay đổi tên trang tính của biểu mẫu; hãy dùng lại biểu mẫu gốc.", sheet.name)
+    used = set(sheet_names.values())
+    for name in names:
+        if name not in used:
+            wb.warning(f"Trang tính «{name}» không thuộc biểu mẫu; hệ thống bỏ qua trang này.",
+                       "Không cần sửa nếu đây là trang ghi chú; số liệu phải nằm trong các trang tính của biểu.",
+                       name)
+    _check_unit(book, wb, config, sender, meta, sheet_names)
+    return sheet_names
+
+
+def _check_unit(book: pc.CalamineWorkbook, wb: Workbook, config: Config, sender: str | None,
+                meta: dict, sheet_names: dict[str, str]) -> None:
+    template = wb.template
+    assert template is not None
+    codes = {u.code: u for u in config.units}
+    if meta:
+        code = str(meta.get("unit_code") or "")
+        if code not in codes:
+            wb.error(f"Mã đơn vị «{code}» ghi trong tệp không có trong danh sách đơn vị của xã.",
+                     "Hãy tải biểu mẫu của đúng đơn vị mình và gửi lại.", templates.META_SHEET, "B4",
+                     value=code)
+            code = None
+        start, cutoff = str(meta.get("period_start", "")), str(meta.get("period_cutoff", ""))
+        if (start, cutoff) != (config.start.isoformat(), config.cutoff.isoformat()):
+            wb.error(f"Biểu mẫu thuộc kỳ báo cáo khác ({start} – {cutoff}); kỳ hiện hành: {config.period_text}.",
+                     NEW_TEMPLATE, templates.META_SHEET, "B7", value=f"{start} – {cutoff}")
+        if str(meta.get("commune", config.commune)) != config.commune:
+            wb.error(f"Biểu mẫu của xã «{meta.get('commune')}», không phải xã {config.commune}.",
+                     NEW_TEMPLATE, templates.META_SHEET, "B6", value=meta.get("commune"))
+    else:
+        first = next(iter(sheet_names.values()), None)
+        code = _unit_from_text(_rows(book, first), config) if first else None
+        code = code or sender
+        if code is None:
+            owners = config.owners(template.id)
+            if len(owners) == 1:
+                code = owners[0].code
+                wb.warning(f"Không tìm thấy tên đơn vị trong tệp (ô A2 «{templates.UNIT_PREFIX}…»); hệ thống "
+                           f"coi là biểu của {owners[0].name}, đơn vị được giao biểu này.",
+                           f"Nếu đúng thì không cần sửa; nên ghi «{templates.UNIT_PREFIX}<tên đơn vị>» vào ô A2.",
+                           first, "A2")
+            else:
+                wb.error("Không xác định được đơn vị gửi biểu (tệp không có dấu nhận dạng và ô A2 không ghi "
+                         f"«{templates.UNIT_PREFIX}<tên đơn vị>»).",
+                         "Hãy dùng biểu mẫu gốc của đơn vị mình hoặc nộp qua trang nộp biểu mẫu.", first, "A2")
+    if code and sender and code != sender:
+        wb.error(f"Tệp là biểu của đơn vị «{codes[code].name}» nhưng được gửi bởi đơn vị "
+                 f"«{codes[sender].name if sender in codes else sender}».",
+                 "Mỗi đơn vị chỉ gửi biểu mẫu của chính mình; hãy tải biểu mẫu của đơn vị mình, điền và gửi lại.",
+                 value=code)
+    if code and template.id not in codes[code].templates:
+        owners = ", ".join(u.name for u in config.owners(template.id)) or "không đơn vị nào"
+        wb.error(f"Đơn vị «{codes[code].name}» không được giao biểu «{template.title}» (đơn vị được giao: "
+                 f"{owners}).", "Hãy gửi đúng biểu mẫu được giao cho đơn vị mình.", value=code)
+    wb.unit_code = code or sender
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheets
+
+
+def _columns(header: list, sheet: Sheet, wb: Workbook, name: str, row: int) -> dict[str, int]:
+    """Field key → 0-based column position, matched by header label; problems for changes."""
+    found: dict[str, int] = {}
+    labels = [norm(v) if isinstance(v, str) else "" for v in header]
+    for i, col in enumerate(sheet.columns):
+        wanted = (norm(col.header), norm(col.label))
+        where = [j for j, text in enumerate(labels) if text in wanted]
+        if i < len(labels) and labels[i] in wanted:
+            found[col.key] = i
+        elif where:
+            found[col.key] = where[0]
+            wb.warning(f"Cột «{col.header}» bị chuyển chỗ: phải ở cột {get_column_letter(i + 1)}, đang ở cột "
+                       f"{get_column_letter(where[0] + 1)}. Hệ thống vẫn đọc theo tiêu đề cột.",
+                       "Lần sau hãy giữ nguyên thứ tự cột của biểu mẫu.", name,
+                       f"{get_column_letter(where[0] + 1)}{row}", col.label)
+    claimed = set(found.values())
+    for i, col in enumerate(sheet.columns):
+        if col.key in found:
+            continue
+        cell = f"{get_column_letter(i + 1)}{row}"
+        value = header[i] if i < len(header) else None
+        if value not in (None, "") and i not in claimed:
+            rule = f"Tiêu đề cột bị đổi: phải là «{col.header}»."
+        else:
+            rule = f"Không tìm thấy cột «{col.header}» (cột bị xoá hoặc đổi tên)."
+        wb.error(rule, "Không đổi tên, xoá hay chèn cột; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
+                 name, cell, col.label, value)
+        if i not in claimed and i < len(header):
+            found[col.key] = i
+    return found
+
+
+def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, str], wb: Workbook,
+               sheet: Sheet, name: str, config: Config) -> SheetData | None:
+    handle = book.get_sheet_by_name(name)
+    rows = handle.to_python(skip_empty_area=False)
+    header_row, score = _header_match(rows, sheet)
+    if score == 0:
+        header_row = templates.HEADER_ROW
+    header = rows[header_row - 1] if len(rows) >= header_row else []
+    positions = _columns(list(header), sheet, wb, name, header_row)
+    first = header_row + 1
+    if len(rows) >= first and any(isinstance(v, str) and re.fullmatch(r"\(\d+\)", v.strip()) for v in rows[first - 1][:3]):
+        first += 1
+    body = rows[first - 1:]
+    width = max((len(r) for r in body), default=0)
+    frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
+    frame.index = range(first, first + len(frame))
+    raw = pd.DataFrame({key: frame[pos] if pos < width else pd.Series(None, index=frame.index, dtype=object)
+                        for key, pos in positions.items()}, index=frame.index)
+    for col in sheet.columns:
+        if col.key not in raw:
+            raw[col.key] = pd.Series(None, index=frame.index, dtype=object)
+    raw = raw[[c.key for c in sheet.columns]]
+    letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
+    for i, col in enumerate(sheet.columns):
+        letters.setdefault(col.key, get_column_letter(i + 1))
+    data = SheetData(sheet, name, raw, letters, header_row)
+    last_row = first + len(frame) - 1
+    for (r1, c1), (r2, c2) in handle.merged_cell_ranges or []:
+        if r2 + 1 >= first and r1 + 1 <= max(last_row, first):
+            ref = f"{get_column_letter(c1 + 1)}{r1 + 1}:{get_column_letter(c2 + 1)}{r2 + 1}"
+            wb.error(f"Vùng số liệu có ô bị gộp ({ref}).",
+                     f"Hãy bỏ gộp ô vùng {ref} (Trang đầu › Gộp và căn giữa › Bỏ gộp ô) và điền mỗi số vào một ô.",
+                     name, f"{get_column_letter(c1 + 1)}{r1 + 1}", value=ref)
+    data.formulas_without_value = formulas_without_value(zf, parts.get(name, ""))
+    return data
+
+
+def load(path: Path, config: Config, sender: str | None = None, data: bytes | None = None) -> Workbook:
+    """Read and recognise one file. Never raises on bad input: problems are recorded."""
+    path = Path(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            wb = Workbook(path, "")
+            wb.error(f"Không đọc được tệp ({exc.strerror}).", "Hãy kiểm tra tệp còn trên máy và có quyền đọc.")
+            return wb
+    wb = Workbook(path, hashlib.sha256(data).hexdigest())
+    zf = sniff(data, wb)
+    if zf is None:
+        return wb
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        parts = sheet_parts(zf)
+        names = recognise(book, wb, config, sender)
+        if wb.template is None or wb.recognised_by is None:
+            return wb
+        for sheet in wb.template.sheets:
+            if sheet.key in names:
+                found = read_sheet(book, zf, parts, wb, sheet, names[sheet.key], config)
+                if found is not None:
+                    wb.sheets[sheet.key] = found
+    except pc.PasswordError:
+        wb.error("Tệp được đặt mật khẩu nên hệ thống không đọc được.",
+                 "Hãy gỡ mật khẩu của tệp, lưu lại rồi gửi lại.")
+    except (pc.CalamineError, zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError,
+            ElementTree.ParseError) as exc:
+        wb.error(f"Tệp bị hỏng, không đọc được nội dung bảng tính ({type(exc).__name__}).",
+                 "Hãy mở thử tệp trên máy; nếu mở được thì lưu lại và gửi lại, nếu không thì lấy lại bản gốc.")
+    return wb
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed values (vectorised per column)
+
+
+def blank_mask(raw: pd.Series) -> pd.Series:
+    """True where a cell holds nothing (None, empty or whitespace-only text)."""
+    is_str = raw.map(type).isin((str,))
+    blank = raw.isna()
+    if is_str.any():
+        blank = blank | (is_str & (raw.where(is_str, "x").str.strip() == ""))
+    return blank
+
+
+def to_numbers(raw: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
+    """(float values with NaN for blank/bad, mask of cells that are not numbers)."""
+    kinds = raw.map(type)
+    values = pd.Series(np.nan, index=raw.index, dtype="float64")
+    numeric = kinds.isin((float, int))
+    if numeric.any():
+        values[numeric] = raw[numeric].astype("float64")
+    texts = kinds.isin((str,))
+    bad = ~(numeric | texts | raw.isna())
+    if texts.any():
+        strings = raw[texts].str.strip()
+        filled = strings != ""
+        parsed = strings[filled].map(vn.parse_number).astype("float64")
+        values[parsed.index] = parsed
+        bad[parsed.index[parsed.isna()]] = True
+    if integer:
+        fraction = values.notna() & (values != np.floor(values))
+        bad = bad | fraction
+        values[fraction] = np.nan
+    return values, bad
+
+
+def to_text(raw: pd.Series) -> pd.Series:
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        text = " ".join(str(v).split())
+        return text or None
+    return raw.map(one).astype(object)
+
+
+def to_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    def one(v: object) -> object:
+        if isinstance(v, datetime):
+            return v.date()
+        if isinstance(v, date):
+            return v
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v < 2958466:
+            return (datetime(1899, 12, 30) + timedelta(days=float(v))).date()
+        if isinstance(v, str):
+            for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+                try:
+                    return datetime.strptime(v.strip(), fmt).date()
+                except ValueError:
+                    pass
+        return pd.NaT
+    blank = blank_mask(raw)
+    values = raw.map(one)
+    bad = ~blank & values.isna()
+    return values, bad
+
+
+def typed(raw: pd.Series, col: Field) -> tuple[pd.Series, pd.Series]:
+    """(typed column, mask of cells whose content cannot be read as the field's type)."""
+    if col.numeric:
+        return to_numbers(raw, col.type == "int")
+    if col.type == "date":
+        return to_dates(raw)
+    text = to_text(raw)
+    if col.type == "choice":
+        canon = {norm(c): c for c in col.choices}
+        text = text.map(lambda v: canon.get(norm(v), v) if isinstance(v, str) else v)
+    return text, pd.Series(False, index=raw.index)

@@ -1,0 +1,597 @@
+"""Validate returned workbooks against pandera schemas derived from the catalog.
+
+Each problem becomes a Vietnamese message naming file, sheet, cell (A1), field, the value found,
+the rule broken and how to fix it. Files of one template are validated together (one pandera
+pass per sheet over all files, index = (file, Excel row)), which keeps a run of hundreds of
+files close to the cost of merely reading them.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from openpyxl.utils import column_index_from_string
+
+from pipeline import read, templates, vn
+from pipeline.catalog import _IDENT, CATALOG, Field, Rule, Sheet, Template
+from pipeline.config import Config
+from pipeline.read import Problem, SheetData
+
+__all__ = ["Problem", "FileReport", "check_file", "check_files", "write_outputs", "main"]
+
+FILE = "_file"  # index level / column of the file number in a batch
+SPAN = 1 << 21  # > Excel's 1,048,576 rows: pandera sees index file * SPAN + row
+TOLERANCE = 1e-6  # relative tolerance of equality between sums of decimals
+STATUS_TEXT = {"accepted": "Được chấp nhận", "warnings": "Được chấp nhận, có cảnh báo",
+               "rejected": "Bị trả lại, cần sửa và gửi lại"}
+FILL_BLANK = "Hãy điền số liệu vào ô này; nếu không phát sinh thì gõ 0."
+
+
+@dataclass
+class FileReport:
+    path: Path
+    sha256: str
+    status: str  # "accepted" | "warnings" | "rejected"
+    template_id: str | None
+    version: int | None
+    unit_code: str | None
+    demo: bool
+    recognised_by: str | None  # "fingerprint" | "headers" | None
+    problems: list[Problem] = field(default_factory=list)
+    data: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def text(self) -> str:
+        template = CATALOG[self.template_id].title if self.template_id in CATALOG else "không rõ biểu"
+        head = (f"{self.path.name}: {STATUS_TEXT[self.status]} — {template}"
+                f"{f', đơn vị {self.unit_code}' if self.unit_code else ''}"
+                f" ({len(self.errors)} lỗi, {len(self.warnings)} cảnh báo)")
+        return "\n".join([head] + ["  " + p.text() for p in self.problems])
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas derived from the catalog
+
+
+def _operands(expr: str, frame: pd.DataFrame) -> pd.Series:
+    return frame.eval(expr, engine="python") if expr.strip() else pd.Series(0.0, index=frame.index)
+
+
+def compare(left: pd.Series, op: str, right: pd.Series) -> pd.Series:
+    tol = TOLERANCE * np.maximum(1.0, np.maximum(left.abs(), right.abs()))
+    return {"==": (left - right).abs() <= tol, "<=": left <= right + tol, ">=": left >= right - tol,
+            "<": left < right - tol, ">": left > right + tol}[op]
+
+
+def _rule_check(rule: Rule):
+    def check(frame: pd.DataFrame) -> pd.Series:
+        filled = frame[rule.keys].notna().all(axis=1)
+        ok = compare(_operands(rule.left, frame).astype(float), rule.op, _operands(rule.right, frame).astype(float))
+        return ~filled | ok
+    return check
+
+
+def _requirement_check(req):
+    def check(frame: pd.DataFrame) -> pd.Series:
+        when = frame[req.when].isin(req.values)
+        then = frame[req.then]
+        if req.blank:
+            return ~(when & then.notna())
+        fail = when & then.isna()
+        if req.allowed:
+            fail |= when & then.notna() & ~then.isin(req.allowed)
+        return ~fail
+    return check
+
+
+def _tree_groups(sheet: Sheet) -> list[str]:
+    keys = [k.key for k in sheet.keys]
+    return [FILE] + keys[: keys.index(sheet.tree)]
+
+
+def tree_sums(frame: pd.DataFrame, sheet: Sheet, key: str) -> tuple[pd.Series, pd.Series]:
+    """(sum of children, True where the row is a parent whose own value and children are filled)."""
+    groups = _tree_groups(sheet)
+    codes = frame[sheet.tree].astype(str).str.strip()
+    parent = codes.str.rpartition(".")[0]
+    rows = frame[groups].copy()
+    rows["_code"], rows["_parent"], rows["_v"] = codes.values, parent.values, frame[key].values
+    children = rows[rows["_parent"] != ""].groupby(groups + ["_parent"], dropna=False)["_v"]
+    agg = pd.DataFrame({"_sum": children.sum(min_count=1), "_n": children.size(), "_filled": children.count()})
+    agg.index = agg.index.set_names(groups + ["_code"])
+    joined = rows.join(agg, on=groups + ["_code"])
+    has_children = joined["_n"].fillna(0) > 0
+    complete = has_children & (joined["_n"] == joined["_filled"]) & rows["_v"].notna()
+    return pd.Series(joined["_sum"].values, index=frame.index), pd.Series(complete.values, index=frame.index)
+
+
+def _tree_check(sheet: Sheet, key: str):
+    def check(frame: pd.DataFrame) -> pd.Series:
+        sums, complete = tree_sums(frame, sheet, key)
+        return ~complete | compare(frame[key].astype(float), "==", sums.astype(float))
+    return check
+
+
+def _unique_check(keys: list[str]):
+    def check(frame: pd.DataFrame) -> pd.Series:
+        return ~frame.duplicated([FILE, *keys], keep="first") | frame[keys].isna().any(axis=1)
+    return check
+
+
+def _column(col: Field) -> pa.Column:
+    checks = []
+    if col.numeric:
+        if col.min is not None:
+            checks.append(pa.Check(lambda s, lo=col.min: s >= lo, name="min"))
+        if col.max is not None:
+            checks.append(pa.Check(lambda s, hi=col.max: s <= hi, name="max"))
+    if col.type == "choice":
+        checks.append(pa.Check(lambda s, ok=col.choices: s.isin(ok), name="choices"))
+    if col.type in ("text", "choice") and col.max_length:
+        checks.append(pa.Check(lambda s, n=col.max_length: s.str.len() <= n, name="max_length"))
+    return pa.Column(None, checks=checks, nullable=not col.required, required=True)
+
+
+@functools.cache
+def schema(template_id: str, sheet_key: str, severity: str) -> pa.DataFrameSchema | None:
+    """The pandera schema of one sheet: "error" holds types, bounds, choices, required cells,
+    duplicate keys, error rules and the tree; "warning" holds the warning rules."""
+    sheet = CATALOG[template_id].sheet(sheet_key)
+    checks = [pa.Check(_rule_check(rule), name=f"rule:{i}")
+              for i, rule in enumerate(sheet.rules) if rule.severity == severity]
+    checks += [pa.Check(_requirement_check(req), name=f"require:{i}")
+               for i, req in enumerate(sheet.requires) if req.severity == severity]
+    if severity == "warning":
+        return pa.DataFrameSchema(checks=checks) if checks else None
+    columns = {col.key: _column(col) for col in sheet.columns}
+    if sheet.tree:
+        checks += [pa.Check(_tree_check(sheet, f.key), name=f"tree:{f.key}") for f in sheet.fields if f.numeric]
+    if sheet.rows is None and sheet.keys:
+        checks.append(pa.Check(_unique_check([k.key for k in sheet.keys]), name="unique"))
+    return pa.DataFrameSchema(columns, checks=checks)
+
+
+def failures(frame: pd.DataFrame, template_id: str, sheet_key: str, severity: str) -> pd.DataFrame:
+    """Failure cases (columns check, column, file, row) of one schema over a batch frame."""
+    found = schema(template_id, sheet_key, severity)
+    empty = pd.DataFrame(columns=["check", "column", FILE, "row"])
+    if found is None or frame.empty:
+        return empty
+    codes = frame.index.get_level_values(0).to_numpy() * SPAN + frame.index.get_level_values(1).to_numpy()
+    try:
+        found.validate(frame.set_axis(codes), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna()]
+        flat = cases["index"].astype("int64").to_numpy()
+        out = pd.DataFrame({"check": cases["check"].astype(str).values, "column": cases["column"].values,
+                            FILE: flat // SPAN, "row": flat % SPAN})
+        frame_level = out["check"].str.contains(":") | (out["check"] == "unique")
+        out.loc[frame_level, "column"] = None
+        return out.drop_duplicates(["check", "column", FILE, "row"])
+    return empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+
+
+def _label(col: Field) -> str:
+    return col.header
+
+
+def _value_of(raw: pd.DataFrame, file_no: int, row: int, key: str) -> object:
+    try:
+        return raw.at[(file_no, row), key]
+    except KeyError:
+        return None
+
+
+def _column_problem(check: str, col: Field) -> tuple[str, str]:
+    rule_text = templates.field_rule_text(col)
+    if check == "not_nullable":
+        if col.numeric:
+            return "Ô bắt buộc nhưng đang để trống (ô trống không được hiểu là 0).", FILL_BLANK
+        if col.type == "choice":
+            return "Ô bắt buộc nhưng đang để trống.", "Hãy chọn một giá trị trong danh sách thả xuống."
+        return "Ô bắt buộc nhưng đang để trống.", "Hãy điền nội dung vào ô này."
+    if check == "min":
+        if col.min == 0:
+            return "Số âm không hợp lệ: ô này chỉ nhận số không âm.", "Hãy nhập số từ 0 trở lên (số lượng không thể âm)."
+        return f"Giá trị nhỏ hơn mức tối thiểu {vn.number(col.min)}.", f"Hãy nhập {rule_text.lower()}."
+    if check == "max":
+        return f"Giá trị lớn hơn mức tối đa {vn.number(col.max)}.", f"Hãy nhập {rule_text.lower()}."
+    if check == "choices":
+        return ("Giá trị không có trong danh sách cho phép.",
+                "Hãy chọn một trong các giá trị: " + "; ".join(f"«{c}»" for c in col.choices) + ".")
+    if check == "max_length":
+        return f"Nội dung dài quá {col.max_length} ký tự.", f"Hãy rút gọn còn tối đa {col.max_length} ký tự."
+    return f"Giá trị không hợp lệ ({check}).", f"Hãy nhập {rule_text.lower()}."
+
+
+def _cells(expr: str, letters: dict[str, str], row: int) -> str:
+    """An expression with field keys replaced by their cells: "a + b" → "D7 + E7"."""
+    return _IDENT.sub(lambda m: f"{letters[m.group(0)]}{row}" if m.group(0) in letters else m.group(0),
+                      expr).replace("*", "×")
+
+
+def _rule_values(rule: Rule, typed: pd.DataFrame, idx: tuple, letters: dict[str, str]) -> str:
+    row = typed.loc[[idx]]
+    left, right = _operands(rule.left, row).iloc[0], _operands(rule.right, row).iloc[0]
+    decimals = 0 if float(left).is_integer() and float(right).is_integer() else 1
+    return (f" Hiện có: {_cells(rule.left, letters, idx[1])} = {vn.number(left, decimals)}; "
+            f"{_cells(rule.right, letters, idx[1])} = {vn.number(right, decimals)}.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch validation
+
+
+@dataclass
+class _Part:
+    """One sheet of one file inside a batch."""
+
+    file_no: int
+    book: read.Workbook
+    data: SheetData
+    skip_required: bool = False
+
+
+def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[pd.DataFrame, bool]:
+    """Cut the data area of one sheet: fixed rows (checked unchanged) or non-blank list rows."""
+    sheet, raw = part.sheet, part.raw
+    filled = ~raw.apply(read.blank_mask)
+    if sheet.rows is not None:
+        fixed = sheet.rows(config)
+        n = len(fixed)
+        extra = filled.iloc[n:]
+        if extra.to_numpy().any():
+            row = extra.index[extra.any(axis=1)][0]
+            key = extra.columns[extra.loc[row]][0]
+            book.error(f"Có số liệu ở dòng {row}, ngoài các dòng của biểu (biểu có {n} dòng, từ dòng "
+                       f"{raw.index[0] if len(raw) else templates.FIRST_DATA_ROW} đến "
+                       f"{(raw.index[0] if len(raw) else templates.FIRST_DATA_ROW) + n - 1}).",
+                       "Không thêm dòng vào biểu có dòng in sẵn; hãy xoá số liệu thừa hoặc chuyển vào đúng dòng.",
+                       part.name, f"{part.letters[key]}{row}", sheet.column(key).label, raw.at[row, key])
+        cut = raw.iloc[:n]
+        if len(cut) < n:
+            book.error(f"Trang tính thiếu dòng: cần {n} dòng in sẵn, chỉ có {len(cut)} dòng.",
+                       "Không xoá dòng của biểu mẫu; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
+                       part.name, f"A{(cut.index[-1] + 1) if len(cut) else templates.FIRST_DATA_ROW}")
+        values = [f.key for f in sheet.fields]
+        empty = len(cut) > 0 and not filled.loc[cut.index, values].to_numpy().any()
+        if empty:
+            first = sheet.fields[0]
+            book.error(f"Trang tính «{part.name}» chưa có số liệu (mọi ô số liệu đều trống).",
+                       "Hãy điền số liệu vào biểu mẫu (ô nào không phát sinh thì gõ 0) rồi gửi lại.",
+                       part.name, f"{part.letters[first.key]}{cut.index[0]}")
+        return cut, empty
+    rows = filled.any(axis=1)
+    cut = raw[rows]
+    if len(cut) > sheet.max_rows:
+        book.error(f"Danh sách có {len(cut)} dòng, vượt số dòng tối đa {sheet.max_rows} của biểu.",
+                   "Hãy liên hệ cơ quan thường trực để được hướng dẫn.", part.name,
+                   f"A{cut.index[sheet.max_rows]}")
+    return cut, False
+
+
+def _fixed_keys(sheet: Sheet, typed: pd.DataFrame, raw: pd.DataFrame, parts: list[_Part],
+                config: Config) -> None:
+    """Key cells of fixed rows must hold exactly what the template printed."""
+    if sheet.rows is None or not sheet.keys:
+        return
+    expected = pd.DataFrame(sheet.rows(config), columns=[k.key for k in sheet.keys])
+    position = typed.groupby(level=0).cumcount().to_numpy()
+    books = {p.file_no: p for p in parts}
+    for col in sheet.keys:
+        want = expected[col.key].to_numpy(dtype=object)[position]
+        got = typed[col.key].to_numpy(dtype=object)
+        if col.numeric:
+            same = pd.to_numeric(pd.Series(got), errors="coerce").to_numpy() == pd.to_numeric(pd.Series(want)).to_numpy()
+        else:
+            same = pd.Series(got).map(read.norm).to_numpy() == pd.Series(want).map(read.norm).to_numpy()
+        for i in np.flatnonzero(~same):
+            file_no, row = typed.index[i]
+            part = books[file_no]
+            part.book.error(f"Ô in sẵn của dòng bị thay đổi: phải là «{read.shown(want[i])}».",
+                            "Không sửa, xoá, chèn hay sắp xếp lại các dòng in sẵn; hãy trả lại đúng nội dung "
+                            "(hoặc dùng lại biểu mẫu gốc).", part.data.name,
+                            f"{part.data.letters[col.key]}{row}", col.label, raw.at[(file_no, row), col.key])
+
+
+def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part], config: Config) -> dict[int, pd.DataFrame]:
+    """Validate one sheet across files; problems are added to each file's Workbook."""
+    frames = []
+    for part in parts:
+        cut, empty = _prepare(part.data, config, part.book)
+        part.skip_required = empty
+        frames.append(cut)
+    raw = pd.concat(frames, keys=[p.file_no for p in parts], names=["file_no", "row"])
+    books = {p.file_no: p for p in parts}
+    typed = pd.DataFrame(index=raw.index)
+    bad_cells: set[tuple[int, int, str]] = set()
+    for col in sheet.columns:
+        values, bad = read.typed(raw[col.key], col)
+        typed[col.key] = values
+        for file_no, row in raw.index[bad.to_numpy()]:
+            part = books[file_no]
+            bad_cells.add((file_no, row, col.key))
+            what = "số nguyên" if col.type == "int" else "số" if col.numeric else "ngày" if col.type == "date" else "giá trị"
+            part.book.error(f"Ô số liệu chứa giá trị không phải {what}.",
+                            f"Ô này chỉ nhận {templates.field_rule_text(col).lower()}; hãy gõ "
+                            f"{'số, ví dụ 1234 hoặc 12,5' if col.numeric else 'ngày dạng dd/mm/yyyy'}, không gõ "
+                            "chữ, đơn vị tính hay ghi chú vào ô.", part.data.name,
+                            f"{part.data.letters[col.key]}{row}", col.label, raw.at[(file_no, row), col.key])
+    # Formula cells without a saved result read as blank: say so instead of "blank".
+    for part in parts:
+        if not part.data.formulas_without_value:
+            continue
+        by_letter = {letter: key for key, letter in part.data.letters.items()}
+        rows = set(raw.loc[part.file_no].index) if part.file_no in raw.index.get_level_values(0) else set()
+        for a1 in sorted(part.data.formulas_without_value):
+            letter = a1.rstrip("0123456789")
+            row = int(a1[len(letter):])
+            if letter in by_letter and (row in rows or part.data.sheet.rows is None):
+                key = by_letter[letter]
+                bad_cells.add((part.file_no, row, key))
+                part.book.error("Ô có công thức nhưng tệp chưa lưu kết quả tính của công thức, hệ thống không "
+                                "đọc được giá trị.",
+                                "Hãy mở tệp bằng Excel hoặc LibreOffice Calc, đợi bảng tính tự tính xong rồi bấm "
+                                "Lưu (Save) và gửi lại; hoặc gõ thẳng con số vào ô.",
+                                part.data.name, a1, sheet.column(key).label)
+    _fixed_keys(sheet, typed, raw, parts, config)
+
+    typed[FILE] = typed.index.get_level_values(0)
+    for severity in ("error", "warning"):
+        cases = failures(typed, template.id, sheet.key, severity)
+        for check, column, file_no, row in cases[["check", "column", FILE, "row"]].itertuples(index=False):
+            part = books[file_no]
+            _report(part, sheet, check, column, int(row), typed, raw, severity, bad_cells)
+    typed = typed.drop(columns=[FILE])
+    for col in sheet.columns:
+        if col.type == "int":
+            typed[col.key] = typed[col.key].astype("Int64")
+    out = {}
+    for part in parts:
+        if part.file_no in typed.index.get_level_values(0):
+            frame = typed.xs(part.file_no, level=0).copy()
+        else:
+            frame = typed.iloc[0:0].droplevel(0).copy()
+        frame.insert(0, "row", frame.index.astype("int64"))
+        out[part.file_no] = frame.reset_index(drop=True)
+    return out
+
+
+def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typed: pd.DataFrame,
+            raw: pd.DataFrame, severity: str, bad_cells: set) -> None:
+    book, data, idx = part.book, part.data, (part.file_no, row)
+    add = book.error if severity == "error" else book.warning
+    if check.startswith("rule:"):
+        rule = sheet.rules[int(check[5:])]
+        key = rule.target
+        letters = ", ".join(dict.fromkeys(f"{data.letters[k]}{row}" for k in rule.keys))
+        add(rule.message + _rule_values(rule, typed, idx, data.letters),
+            f"Kiểm tra lại các ô {letters} của dòng {row} cho khớp nhau." if severity == "error"
+            else f"Nếu số liệu đúng thì không cần sửa (biểu vẫn được nhận); nếu sai hãy sửa các ô {letters}.",
+            data.name, f"{data.letters[key]}{row}", sheet.column(key).label, raw.at[idx, key])
+    elif check.startswith("require:"):
+        req = sheet.requires[int(check[8:])]
+        add(req.message, f"Hãy sửa ô «{sheet.column(req.then).label}» cho phù hợp với ô «{sheet.column(req.when).label}» "
+            f"(«{read.shown(raw.at[idx, req.when])}»).", data.name, f"{data.letters[req.then]}{row}",
+            sheet.column(req.then).label, raw.at[idx, req.then])
+    elif check.startswith("tree:"):
+        key = check[5:]
+        sums, _ = tree_sums(typed[typed[FILE] == part.file_no], sheet, key)
+        code = typed.at[idx, sheet.tree]
+        total = sums.loc[idx]
+        add(f"Dòng tổng «{code}» phải bằng tổng các dòng con ngay dưới nó ({code}.1, {code}.2 …): tổng các dòng "
+            f"con là {vn.number(total, 1)}.",
+            "Hãy sửa số của dòng tổng hoặc của các dòng con cho khớp.", data.name, f"{data.letters[key]}{row}",
+            sheet.column(key).label, raw.at[idx, key])
+    elif check == "unique":
+        keys = [k.key for k in sheet.keys]
+        first = keys[0]
+        add(f"Trùng {', '.join('«' + sheet.column(k).label + '»' for k in keys)} với một dòng phía trên.",
+            "Mỗi dòng phải có mã, số thứ tự riêng; hãy sửa cho không trùng hoặc xoá dòng lặp.",
+            data.name, f"{data.letters[first]}{row}", sheet.column(first).label, raw.at[idx, first])
+    elif isinstance(column, str) and column in data.letters:
+        if (part.file_no, row, column) in bad_cells or (check == "not_nullable" and part.skip_required):
+            return
+        col = sheet.column(column)
+        rule_text, fix = _column_problem(check, col)
+        add(rule_text, fix, data.name, f"{data.letters[column]}{row}", col.label, raw.at[idx, column])
+    else:
+        add(f"Trang tính không hợp lệ ({check}).", "Hãy dùng lại biểu mẫu gốc.", data.name)
+
+
+def _empty_flags(template: Template, books: dict[int, read.Workbook], tables: dict[int, dict]) -> None:
+    """A free list left empty must be confirmed by its "nothing to report" field, and vice versa."""
+    for sheet in template.sheets:
+        if sheet.rows is not None or not sheet.empty_flag:
+            continue
+        holder = next(s for s in template.sheets if s.rows is not None and sheet.empty_flag in [c.key for c in s.columns])
+        flag_col = holder.column(sheet.empty_flag)
+        for file_no, book in books.items():
+            frames = tables.get(file_no, {})
+            if sheet.key not in frames or holder.key not in frames or holder.key not in book.sheets:
+                continue
+            flag_frame = frames[holder.key]
+            flag = flag_frame[sheet.empty_flag].iloc[0] if len(flag_frame) else None
+            where = book.sheets[holder.key]
+            cell = f"{where.letters[sheet.empty_flag]}{int(flag_frame['row'].iloc[0]) if len(flag_frame) else templates.FIRST_DATA_ROW}"
+            rows = len(frames[sheet.key])
+            if rows == 0 and flag != "Có":
+                book.error(f"Trang «{sheet.name}» để trống nhưng ô «{flag_col.label}» chưa chọn «Có».",
+                           f"Hãy kê khai danh sách ở trang «{sheet.name}»; nếu thật sự không có thì chọn «Có» ở ô này.",
+                           where.name, cell, flag_col.label, flag)
+            elif rows > 0 and flag == "Có":
+                book.error(f"Ô «{flag_col.label}» chọn «Có» nhưng trang «{sheet.name}» lại có {rows} dòng.",
+                           f"Hãy chọn «Không» ở ô này, hoặc xoá các dòng ở trang «{sheet.name}» nếu thật sự không có.",
+                           where.name, cell, flag_col.label, flag)
+
+
+def check_files(items: list[tuple[Path, str | None]], config: Config,
+                contents: list[bytes | None] | None = None) -> list[FileReport]:
+    """Validate several files (path, sending unit or None); one pandera pass per sheet."""
+    books = [read.load(Path(p), config, sender, contents[i] if contents else None)
+             for i, (p, sender) in enumerate(items)]
+    tables: dict[int, dict[str, pd.DataFrame]] = {i: {} for i in range(len(books))}
+    by_template: dict[str, list[int]] = {}
+    for i, book in enumerate(books):
+        if book.template is not None and book.sheets:
+            by_template.setdefault(book.template.id, []).append(i)
+    for template_id, numbers in by_template.items():
+        template = CATALOG[template_id]
+        for sheet in template.sheets:
+            parts = [_Part(i, books[i], books[i].sheets[sheet.key]) for i in numbers if sheet.key in books[i].sheets]
+            if parts:
+                for file_no, frame in _validate_sheet(template, sheet, parts, config).items():
+                    tables[file_no][sheet.key] = frame
+        _empty_flags(template, {i: books[i] for i in numbers}, tables)
+    return [_finish(book, tables[i]) for i, book in enumerate(books)]
+
+
+def _order(problem: Problem) -> tuple:
+    if not problem.cell:
+        return (0 if problem.sheet is None else 1, problem.sheet or "", 0, 0)
+    letters = problem.cell.rstrip("0123456789")
+    return (1, problem.sheet or "", int(problem.cell[len(letters):]), column_index_from_string(letters))
+
+
+def _finish(book: read.Workbook, data: dict[str, pd.DataFrame]) -> FileReport:
+    problems = sorted(book.problems, key=_order)
+    errors = any(p.severity == "error" for p in problems)
+    status = "rejected" if errors else "warnings" if problems else "accepted"
+    template = book.template
+    return FileReport(book.path, book.sha256, status, template.id if template else None, book.version,
+                      book.unit_code, book.demo, book.recognised_by, problems, data)
+
+
+def check_file(path: Path, config: Config, unit_code: str | None = None) -> FileReport:
+    """Check one file; unit_code = the unit known to be sending it (a file of another unit is an error)."""
+    return check_files([(Path(path), unit_code)], config)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs: a readable report workbook and an annotated copy of the unit's workbook
+
+REPORT_NAME = "ket_qua_kiem_tra.xlsx"
+ANNOTATED_SUFFIX = "_danh_dau.xlsx"
+ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
+
+
+def output_dir(report: FileReport, outputs_dir: Path) -> Path:
+    return Path(outputs_dir) / "validation" / Path(report.path).stem
+
+
+def write_outputs(report: FileReport, out_dir: Path) -> list[Path]:
+    """Write the report workbook and (when a cell is at fault) an annotated copy into out_dir/validation/<stem>/.
+
+    out_dir is the outputs directory; the unit's original file is only read, never modified.
+    """
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    target = output_dir(report, out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Kết quả kiểm tra"
+    template = CATALOG[report.template_id].title if report.template_id in CATALOG else "Không nhận ra biểu mẫu"
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    info = [("KẾT QUẢ KIỂM TRA BIỂU MẪU", ""), ("Tệp", report.path.name), ("Biểu mẫu", template),
+            ("Đơn vị", report.unit_code or "Không xác định"), ("Kết quả", STATUS_TEXT[report.status]),
+            ("Số lỗi", len(report.errors)), ("Số cảnh báo", len(report.warnings)),
+            ("Nhận biết biểu qua", {"fingerprint": "dấu nhận dạng trong tệp", "headers": "tiêu đề các cột",
+                                    None: "không nhận ra"}[report.recognised_by]),
+            ("Mã kiểm tra (SHA-256)", report.sha256)]
+    for label, value in info:
+        ws.append([label, value])
+        ws.cell(ws.max_row, 1).font = bold
+    ws.append([])
+    heads = ["STT", "Mức độ", "Trang tính", "Ô", "Cột", "Giá trị trong tệp", "Lỗi / quy tắc", "Cách sửa"]
+    ws.append(heads)
+    head_row = ws.max_row
+    for c in range(1, len(heads) + 1):
+        ws.cell(head_row, c).font = bold
+        ws.cell(head_row, c).fill = PatternFill("solid", fgColor="D9D9D9")
+    for i, p in enumerate(report.problems, start=1):
+        ws.append([i, "Lỗi" if p.severity == "error" else "Cảnh báo", p.sheet, p.cell, p.field, p.value, p.rule, p.fix])
+        for c in range(1, len(heads) + 1):
+            ws.cell(ws.max_row, c).alignment = Alignment(wrap_text=True, vertical="top")
+    if not report.problems:
+        ws.append(["", "", "", "", "", "", "Không phát hiện lỗi nào. Biểu mẫu được chấp nhận.", ""])
+    for letter, width in zip("ABCDEFGH", (6, 10, 16, 8, 30, 18, 60, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = ws.cell(head_row + 1, 1)
+    path = target / REPORT_NAME
+    wb.save(path)
+    written.append(path)
+
+    located = [p for p in report.problems if p.sheet and p.cell]
+    if located:
+        try:
+            copy = load_workbook(io.BytesIO(Path(report.path).read_bytes()))
+        except Exception:  # noqa: BLE001 - a file openpyxl cannot open gets no annotated copy
+            return written
+        notes: dict[tuple[str, str], list[Problem]] = {}
+        for p in located:
+            notes.setdefault((p.sheet, p.cell), []).append(p)
+        for (sheet, cell), found in notes.items():
+            if sheet not in copy.sheetnames:
+                continue
+            target_cell = copy[sheet][cell]
+            if isinstance(target_cell, MergedCell):
+                continue
+            severe = any(p.severity == "error" for p in found)
+            target_cell.fill = PatternFill("solid", fgColor=ERROR_FILL if severe else WARNING_FILL)
+            text = "\n".join(f"{'LỖI' if p.severity == 'error' else 'CẢNH BÁO'}: {p.rule} Cách sửa: {p.fix}" for p in found)
+            comment = Comment(text[:30000], "Hệ thống kiểm tra")
+            comment.width, comment.height = 420, 160
+            target_cell.comment = comment
+        path = target / (Path(report.path).stem + ANNOTATED_SUFFIX)
+        copy.save(path)
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI
+
+PRINT_LIMIT = 200
+
+
+def main(files: list[Path], config: Config) -> int:
+    """python -m pipeline validate FILE...: print every problem; exit 0 all accepted, 1 any rejected, 2 usage."""
+    missing = [f for f in files if not Path(f).is_file()]
+    for f in missing:
+        print(f"Không tìm thấy tệp: {f}", file=sys.stderr)
+    if missing or not files:
+        return 2
+    reports = check_files([(Path(f), None) for f in files], config)
+    for report in reports:
+        lines = report.text().splitlines()
+        print("\n".join(lines[: PRINT_LIMIT + 1]))
+        if len(lines) > PRINT_LIMIT + 1:
+            print(f"  … và {len(lines) - PRINT_LIMIT - 1} vấn đề khác.")
+    rejected = sum(r.status == "rejected" for r in reports)
+    print(f"Tổng cộng: {len(reports)} tệp, {len(reports) - rejected} được chấp nhận, {rejected} bị trả lại.")
+    return 1 if rejected else 0
+
