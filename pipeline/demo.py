@@ -6,10 +6,12 @@ Every figure is internally consistent, so the demo set passes every rule of the 
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from pathlib import Path
 
 from pipeline import templates
-from pipeline.catalog import CATALOG, budget, tthc
+from pipeline.catalog import CATALOG, assets, budget, digital, leadership, tthc
+from pipeline.catalog import decentralisation as dc
 from pipeline.config import Config
 
 SEED = 20260506
@@ -33,7 +35,7 @@ _FEE_SHARE = dict(zip(tthc.FIELDS_OF_WORK, (0.25, 1.0, 0.9, 0.8, 0.6, 0.0, 0.3, 
 def _tthc(config: Config, rng: random.Random) -> dict[str, list[dict]]:
     rows, pending = [], dict.fromkeys(tthc.FIELDS_OF_WORK, 0)
     months = config.months
-    for m_index, month in enumerate(months):
+    for m_index, _month in enumerate(months):
         online_share = 0.35 + 0.35 * m_index / max(1, len(months) - 1)
         for field in tthc.FIELDS_OF_WORK:
             new = max(1, round(_VOLUME[field] * rng.uniform(0.8, 1.2)))
@@ -116,7 +118,7 @@ def _staffing(config: Config, rng: random.Random) -> dict[str, list[dict]]:
 
 def _archives(config: Config, rng: random.Random) -> dict[str, list[dict]]:
     rows = []
-    for name in config.fonds:
+    for _name in config.fonds:
         total = round(rng.uniform(40, 160), 1)
         full = round(total * rng.uniform(0.4, 0.8), 1)
         prelim = round((total - full) * rng.uniform(0.2, 0.6), 1)
@@ -131,7 +133,215 @@ def _archives(config: Config, rng: random.Random) -> dict[str, list[dict]]:
     return {"phong": rows}
 
 
-GENERATORS = {"tthc": _tthc, "ngan_sach": _budget, "nhan_su": _staffing, "so_hoa": _archives}
+# Documents issued over ten months per (issuer, kind) row of the leadership template.
+_DOCUMENTS = (45, 8, 22, 16, 60, 880, 120, 340, 85, 1450, 190, 620, 3, 150, 95, 65, 260, 540, 110)
+
+
+def _leadership(config: Config, rng: random.Random) -> dict[str, list[dict]]:
+    scale = len(config.months) / 10
+    rows = []
+    for (issuer, kind), typical in zip(leadership.ISSUED, _DOCUMENTS, strict=True):
+        total = round(typical * scale * rng.uniform(0.85, 1.15))
+        rows.append({
+            "tong_so": total,
+            "qppl": rng.randint(2, 8) if (issuer, kind) in leadership.QPPL_ROWS else None,
+            "chi_dao_02_cap": round(total * rng.uniform(0.08, 0.3)),
+            "ky_so": round(total * rng.uniform(0.88, 0.99)),
+        })
+    findings = rng.randint(25, 45)
+    conferences = rng.randint(8, 14)
+    activities = {
+        "giam_sat_hdnd": rng.randint(3, 6), "kiem_tra_ubnd": rng.randint(8, 15), "kien_nghi": findings,
+        "kien_nghi_da_xu_ly": findings - rng.randint(2, 8), "hoi_nghi": conferences,
+        "luot_tham_du": conferences * rng.randint(60, 140), "tin_bai": rng.randint(90, 180),
+    }
+    return {"van_ban": rows, "hoat_dong": [activities]}
+
+
+# (task, source, field of work, form, legal basis, procedures, state, difficulty, proposal)
+_TASKS = (
+    ("Đăng ký khai sinh, khai tử, kết hôn có yếu tố nước ngoài", 1, "Tư pháp", "Phân quyền",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực tư pháp (2025)", 6, 1,
+     "Công chức tư pháp – hộ tịch chưa quen nghiệp vụ có yếu tố nước ngoài; thiếu người dịch.",
+     "Đề nghị Sở Tư pháp tổ chức tập huấn chuyên sâu và ban hành quy trình mẫu."),
+    ("Chứng thực hợp đồng, giao dịch liên quan đến bất động sản", 1, "Tư pháp", "Phân quyền",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực tư pháp (2025)", 4, 0, "", ""),
+    ("Cấp giấy chứng nhận quyền sử dụng đất lần đầu cho hộ gia đình, cá nhân", 1, "Nông nghiệp và môi trường",
+     "Phân quyền", "Nghị định số 151/2025/NĐ-CP của Chính phủ", 5, 1,
+     "Hồ sơ địa chính của các xã cũ chưa đồng bộ, nhiều thửa chưa được số hoá.",
+     "Đề nghị thành phố hỗ trợ kinh phí chỉnh lý, số hoá hồ sơ địa chính."),
+    ("Giao đất, cho thuê đất đối với hộ gia đình, cá nhân", 1, "Nông nghiệp và môi trường", "Phân quyền",
+     "Nghị định số 151/2025/NĐ-CP của Chính phủ", 3, 0, "", ""),
+    ("Thu hồi đất, bồi thường, hỗ trợ tái định cư trên địa bàn xã", 0, "Nông nghiệp và môi trường",
+     "Phân quyền", "Luật Tổ chức chính quyền địa phương số 72/2025/QH15; Luật Đất đai", 2, 1,
+     "Thiếu cán bộ có chuyên môn định giá đất, bồi thường; khối lượng công việc lớn.",
+     "Đề nghị bổ sung biên chế công chức địa chính và hướng dẫn trình tự thu hồi đất cấp xã."),
+    ("Cấp giấy phép xây dựng nhà ở riêng lẻ", 1, "Xây dựng", "Phân quyền",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực xây dựng (2025)", 3, 0, "", ""),
+    ("Quản lý, bảo trì đường giao thông nông thôn và cầu trên đường xã", 4, "Xây dựng", "Phân cấp",
+     "Quyết định của UBND thành phố về phân cấp quản lý đường bộ (2025)", 0, 0, "", ""),
+    ("Thẩm định, phê duyệt quy hoạch chung xã", 3, "Xây dựng", "Phân cấp",
+     "Nghị quyết của HĐND thành phố về phân cấp quy hoạch (2025)", 1, 2,
+     "Chưa có hướng dẫn về hồ sơ, định mức chi phí lập quy hoạch chung xã sau sắp xếp.",
+     "Đề nghị Sở Xây dựng sớm ban hành hướng dẫn."),
+    ("Cấp giấy chứng nhận đăng ký hộ kinh doanh", 1, "Tài chính", "Phân quyền",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực tài chính (2025)", 4, 0, "", ""),
+    ("Quyết định đầu tư dự án nhóm C sử dụng vốn ngân sách xã", 3, "Tài chính", "Phân cấp",
+     "Nghị quyết của HĐND thành phố về phân cấp quản lý đầu tư công (2025)", 0, 0, "", ""),
+    ("Giải quyết chế độ trợ cấp xã hội hằng tháng cho đối tượng bảo trợ xã hội", 1, "Nội vụ", "Phân quyền",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực nội vụ (2025)", 5, 0, "", ""),
+    ("Xác nhận, giải quyết chế độ đối với người có công với cách mạng", 2, "Nội vụ", "Phân cấp",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực nội vụ (2025)", 7, 1,
+     "Hồ sơ người có công lưu tại huyện cũ bàn giao chưa đầy đủ.",
+     "Đề nghị Sở Nội vụ hoàn thiện bàn giao hồ sơ gốc cho xã."),
+    ("Tuyển dụng, quản lý viên chức đơn vị sự nghiệp công lập thuộc xã", 4, "Nội vụ", "Ủy quyền",
+     "Quyết định của Chủ tịch UBND thành phố về ủy quyền quản lý viên chức (2025)", 2, 2,
+     "Chưa có hướng dẫn về vị trí việc làm của đơn vị sự nghiệp cấp xã.",
+     "Đề nghị thành phố ban hành khung vị trí việc làm."),
+    ("Cấp giấy phép kinh doanh karaoke, vũ trường", 1, "Văn hoá, thể thao và du lịch", "Phân quyền",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực văn hoá (2025)", 2, 0, "", ""),
+    ("Công nhận danh hiệu gia đình văn hoá, thôn, tổ dân phố văn hoá", 4, "Văn hoá, thể thao và du lịch",
+     "Phân cấp", "Quyết định của UBND thành phố về phân cấp (2025)", 1, 0, "", ""),
+    ("Cho phép thành lập, sáp nhập, giải thể trường mầm non, tiểu học, trung học cơ sở tư thục", 1,
+     "Giáo dục và đào tạo", "Phân quyền",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực giáo dục (2025)", 3, 1,
+     "Thiếu công chức chuyên trách giáo dục để thẩm định điều kiện.",
+     "Đề nghị Sở Giáo dục và Đào tạo hỗ trợ thẩm định trong năm đầu."),
+    ("Quản lý trạm y tế xã và công tác y tế dự phòng", 4, "Y tế", "Phân cấp",
+     "Quyết định của UBND thành phố về phân cấp quản lý y tế cơ sở (2025)", 0, 0, "", ""),
+    ("Cấp giấy phép bán lẻ rượu, thuốc lá", 2, "Công Thương", "Ủy quyền",
+     "Quyết định của UBND thành phố về ủy quyền lĩnh vực công thương (2025)", 2, 0, "", ""),
+    ("Quản lý nhà nước về tín ngưỡng, tôn giáo trên địa bàn xã", 1, "Dân tộc và tôn giáo", "Phân quyền",
+     "Nghị định của Chính phủ phân định thẩm quyền lĩnh vực dân tộc, tôn giáo (2025)", 2, 0, "", ""),
+    ("Vận hành Trung tâm Phục vụ hành chính công xã và chuyển đổi số cấp xã", 4,
+     "Khoa học, công nghệ và chuyển đổi số", "Phân cấp",
+     "Quyết định của UBND thành phố về Trung tâm Phục vụ hành chính công (2025)", 0, 1,
+     "Đường truyền và thiết bị tại điểm tiếp nhận của xã cũ chưa bảo đảm.",
+     "Đề nghị thành phố đầu tư đồng bộ thiết bị cho điểm tiếp nhận."),
+)
+
+
+def _decentralisation(config: Config, rng: random.Random) -> dict[str, list[dict]]:
+    rows = []
+    for number, (name, source, field, form, basis, procedures, state, difficulty, proposal) in enumerate(_TASKS, 1):
+        rows.append({"stt": number, "ten_nhiem_vu": name, "nguon": dc.SOURCES[source], "linh_vuc": field,
+                     "hinh_thuc": form, "can_cu": basis, "so_tthc": procedures, "tinh_trang": dc.STATES[state],
+                     "kho_khan": difficulty or None, "de_xuat": proposal or None})
+    sent = sum(1 for r in rows if r["de_xuat"]) + rng.randint(0, 2)
+    return {"nhiem_vu": rows, "tong_hop": [{"khong_phat_sinh": "Không", "van_ban_kien_nghi": sent,
+                                           "van_ban_da_tra_loi": sent - rng.randint(1, 3)}]}
+
+
+def _former_bodies(config: Config) -> list[str]:
+    """The pre-merger communes, named after the archival fonds marked "(cũ)"."""
+    names = [f.removeprefix("Phông ").strip() for f in config.fonds if "(cũ)" in f]
+    return names or [f"UBND xã {config.commune} (cũ)"]
+
+
+def _assets(config: Config, rng: random.Random) -> dict[str, list[dict]]:
+    start = config.start
+    kinds = assets.KINDS
+    old = _former_bodies(config)
+    rows: list[dict] = []
+
+    def add(name, kind, body, count, land, floor, value, surplus=False, form=None, state=None, days=0):
+        row = {"ten_tai_san": name, "loai": kind, "don_vi_cu": body, "so_luong": count,
+               "dien_tich_dat": land, "dien_tich_san": floor, "nguyen_gia": value,
+               "hien_trang": assets.SURPLUS if surplus else assets.IN_USE}
+        if surplus:
+            found = start + timedelta(days=days)
+            decided = found + timedelta(days=rng.randint(40, 90)) if state != assets.NOT_YET else None
+            done = decided + timedelta(days=rng.randint(20, 60)) if state == assets.DONE else None
+            row |= {"ngay_doi_du": found, "hinh_thuc_xu_ly": form, "trang_thai_xu_ly": state,
+                    "ngay_quyet_dinh": decided, "ngay_hoan_thanh": done}
+        rows.append(row)
+
+    forms = assets.FORMS
+    for i, body in enumerate(old):
+        commune = body.removeprefix("UBND ").removesuffix(" (cũ)")
+        land = round(rng.uniform(1800, 4200), 1)
+        floor = round(land * rng.uniform(0.3, 0.6), 1)
+        value = round(rng.uniform(4500, 12000), 1)
+        if i == 0:
+            add(f"Trụ sở HĐND và UBND {commune} (trụ sở chính của xã)", kinds[0], body, 1, land, floor, value)
+        elif i == 1:
+            add(f"Trụ sở UBND {commune} (cũ) – điểm tiếp nhận hồ sơ TTHC", kinds[0], body, 1, land, floor, value)
+        else:
+            plan = [(forms[2], assets.DONE), (forms[0], assets.ONGOING), (forms[4], assets.NOT_YET)][i % 3]
+            add(f"Trụ sở UBND {commune} (cũ)", kinds[0], body, 1, land, floor, value, True, *plan, days=-2)
+        add(f"Nhà văn hoá trung tâm {commune}", kinds[1], body, 1, round(rng.uniform(600, 1500), 1),
+            round(rng.uniform(250, 600), 1), round(rng.uniform(1200, 3500), 1))
+        add(f"Khu đất công an {commune} (cũ) bàn giao", kinds[2], body, 1, round(rng.uniform(300, 900), 1),
+            None, round(rng.uniform(300, 900), 1), True, forms[0] if i % 2 else forms[1],
+            assets.DONE if i % 2 else assets.ONGOING, days=-2)
+        add(f"Máy tính để bàn và máy in – {commune}", kinds[4], body, rng.randint(18, 35), None, None,
+            round(rng.uniform(250, 520), 1))
+        add(f"Bàn ghế, tủ tài liệu – {commune}", kinds[5], body, rng.randint(60, 140), None, None,
+            round(rng.uniform(120, 380), 1))
+    district = "UBND huyện (cũ) bàn giao"
+    add("Trụ sở Phòng Tài nguyên và Môi trường huyện (cũ)", kinds[0], district, 1, 1250.0, 980.0, 8650.0, True,
+        forms[3], assets.ONGOING, days=45)
+    add("Nhà khách huyện (cũ)", kinds[1], district, 1, 2100.0, 1450.0, 15400.0, True, forms[2], assets.DONE, days=30)
+    add("Kho lưu trữ huyện (cũ)", kinds[1], district, 1, 480.0, 420.0, 2300.0)
+    add("Xe ô tô 7 chỗ phục vụ công tác chung", kinds[3], district, 1, None, None, 980.0)
+    add("Xe ô tô bán tải chuyên dùng phòng chống thiên tai", kinds[3], district, 1, None, None, 760.0, True,
+        forms[0], assets.DONE, days=10)
+    add("Thiết bị hội nghị trực tuyến", kinds[4], f"UBND xã {config.commune}", 3, None, None, 620.0)
+    add("Máy chủ, thiết bị mạng trụ sở chính", kinds[4], f"UBND xã {config.commune}", 6, None, None, 540.0)
+    for number, row in enumerate(rows, start=1):
+        row["ma_tai_san"] = f"TS{number:02d}"
+
+    premises = [r for r in rows if r["hien_trang"] == assets.SURPLUS and r["loai"] in assets.PREMISES]
+    done = [r for r in premises if r["trang_thai_xu_ly"] == assets.DONE]
+    by_form = {form: sum(r["hinh_thuc_xu_ly"] == form for r in done) for form in forms[:4]}
+    at_start = sum(r["ngay_doi_du"] <= start for r in premises)
+    staff_travel = rng.randint(25, 45)
+    staff_housing = rng.randint(4, 10)
+    summary = {
+        "khong_phat_sinh": "Không", "doi_du_dau_ky": at_start, "doi_du_phat_sinh": len(premises) - at_start,
+        "xl_noi_bo": by_form[forms[0]], "xl_dia_phuong_khac": by_form[forms[1]],
+        "xl_giao_dia_phuong": by_form[forms[2]], "xl_khac": by_form[forms[3]],
+        "con_phai_xu_ly": len(premises) - len(done), "phong_hop_truc_tuyen": rng.randint(2, 4),
+        "ho_tro_di_lai": staff_travel, "kinh_phi_di_lai": round(staff_travel * rng.uniform(4, 9), 1),
+        "ho_tro_nha_o": staff_housing, "kinh_phi_nha_o": round(staff_housing * rng.uniform(12, 30), 1),
+    }
+    return {"danh_sach": rows, "tong_hop": [summary]}
+
+
+# Equipment in service (typical commune after the merger) and the share meeting requirements.
+_EQUIPMENT = dict(zip(digital.EQUIPMENT, ((2, 0.5), (120, 0.7), (25, 0.85), (14, 0.8), (30, 0.75), (4, 1.0)),
+                      strict=True))
+
+
+def _owner_data(template_id: str, config: Config) -> dict[str, list[dict]] | None:
+    owners = config.owners(template_id)
+    return data_for(template_id, config, owners[0].code) if owners else None
+
+
+def _digital(config: Config, rng: random.Random) -> dict[str, list[dict]]:
+    rows = []
+    for kind in digital.EQUIPMENT:
+        count, good = _EQUIPMENT[kind]
+        used = max(1, round(count * rng.uniform(0.85, 1.15)))
+        fine = round(used * good * rng.uniform(0.9, 1.0))
+        rows.append({"dang_su_dung": used, "dap_ung": fine, "trang_bi_moi": round(used * rng.uniform(0.05, 0.3)),
+                     "can_bo_sung": used - fine + rng.randint(0, 3)})
+    staffing_data, tthc_data = _owner_data("nhan_su", config), _owner_data("tthc", config)
+    staff = (sum(r["can_bo"] + r["cong_chuc"] + r["vien_chuc"] for r in staffing_data["can_bo"])
+             if staffing_data else rng.randint(80, 120))
+    online = (sum(r["nhan_truc_tuyen"] for r in tthc_data["ho_so"]) if tthc_data
+              else rng.randint(8000, 15000))
+    indicators = {
+        "bang_thong": float(rng.choice((300, 500, 1000))), "mang_cpdc": rng.randint(2, 5),
+        "can_bo_tong": staff, "chu_ky_so": round(staff * rng.uniform(0.8, 0.95)),
+        "dao_tao_ky_nang_so": round(staff * rng.uniform(0.6, 0.9)), "csdl_dung_chung": rng.randint(6, 11),
+        "ho_so_truc_tuyen": online, "ho_so_toan_trinh": round(online * rng.uniform(0.45, 0.65)),
+    }
+    return {"thiet_bi": rows, "chi_so": [indicators]}
+
+
+GENERATORS = {"tthc": _tthc, "ngan_sach": _budget, "nhan_su": _staffing, "so_hoa": _archives,
+              "lanh_dao": _leadership, "phan_cap": _decentralisation, "tai_san": _assets, "ha_tang_so": _digital}
 
 
 def data_for(template_id: str, config: Config, unit_code: str) -> dict[str, list[dict]]:

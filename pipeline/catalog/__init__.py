@@ -78,6 +78,24 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A row-level condition between fields (choices, texts, dates).
+
+    When the field `when` holds one of `values`, the field `then` must be filled and, if
+    `allowed` is given, hold one of those values; with `blank=True` it must be left blank.
+    Rows where `when` is blank are not checked (its own required check reports them).
+    """
+
+    when: str
+    values: tuple[str, ...]
+    then: str
+    message: str
+    allowed: tuple[str, ...] = ()
+    blank: bool = False
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
 class Sheet:
     """One data sheet: key columns identify a row, value fields hold the figures."""
 
@@ -92,6 +110,11 @@ class Sheet:
     # Key holding a dotted code ("A.1.2"): every parent row must equal the sum of its children.
     tree: str | None = None
     max_rows: int = 200  # rows offered in a free list
+    # Free lists: key of a "Có"/"Không" choice field in a one-row sheet of the same template;
+    # an empty list is a valid answer only when that field says "Có" (nothing to report), and a
+    # list with rows contradicts a "Có".
+    empty_flag: str | None = None
+    requires: tuple[Requirement, ...] = ()  # row-level conditions between fields
 
     @property
     def columns(self) -> tuple[Field, ...]:
@@ -127,11 +150,51 @@ class Template:
         return next(s for s in self.sheets if s.key == key)
 
 
+@dataclass(frozen=True)
+class Measure:
+    """An aggregate over the current submissions of every unit: sum of `expr` over a sheet's
+    rows (expr like "a + b"), or the number of rows when aggregate is "count"; `where` keeps
+    only rows whose field holds one of the values."""
+
+    template: str
+    sheet: str
+    expr: str = ""
+    aggregate: str = "sum"  # "sum" | "count"
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """A comparison between figures of different sheets or templates, checked once every
+    measure has data. For "==", |left - right| <= tolerance * right (relative) is accepted."""
+
+    left: Measure
+    op: str
+    right: Measure
+    message: str
+    tolerance: float = 0.0
+    severity: str = "warning"
+
+
 def _register(*templates: Template) -> dict[str, Template]:
     return {t.id: t for t in templates}
 
 
-from pipeline.catalog import archives, budget, staffing, tthc  # noqa: E402
+from pipeline.catalog import (  # noqa: E402
+    archives,
+    assets,
+    budget,
+    decentralisation,
+    digital,
+    leadership,
+    staffing,
+    tthc,
+)
 
 CATALOG: dict[str, Template] = _register(tthc.TEMPLATE, budget.TEMPLATE, staffing.TEMPLATE,
-                                         archives.TEMPLATE)
+                                         archives.TEMPLATE, leadership.TEMPLATE,
+                                         decentralisation.TEMPLATE, assets.TEMPLATE,
+                                         digital.TEMPLATE)
+
+# Checks across sheets and templates, declared beside the templates they compare.
+CROSS_CHECKS: tuple[CrossCheck, ...] = assets.CROSS_CHECKS + digital.CROSS_CHECKS
