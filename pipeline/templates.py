@@ -5,6 +5,7 @@ The same writer fills the demo workbooks, so a demo file is exactly what a unit 
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import vn
-from pipeline.catalog import CATALOG, OPERATOR_TEXT, Field, Sheet, Template
+from pipeline.catalog import CATALOG, Field, Sheet, Template
 from pipeline.config import Config, Unit
 
 # Layout shared with the reader: title, identity line, demo mark, header labels, column numbers.
@@ -39,6 +40,9 @@ INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
 BOLD = Font(name="Times New Roman", bold=True, size=12)
 NORMAL = Font(name="Times New Roman", size=11)
 NUMBER_FORMATS = {"int": "#,##0", "number": "#,##0.0"}
+CHARS_PER_WIDTH = 1.25 # characters of 11 pt Times New Roman per unit of column width (with wrap slack)
+LINE_HEIGHT = 15  # points per wrapped line of 11 pt text
+PRINTED_BLANK_ROWS = 30  # rows of a blank free list on the printed page
 
 
 def filename(template: Template, unit: Unit) -> str:
@@ -150,6 +154,14 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.message}" for r in sheet.rules]
         if sheet.tree:
             checks.append("Lỗi: mỗi dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
+        checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: {q.message}" for q in sheet.requires]
+        if sheet.rows is None and sheet.keys:
+            names = ", ".join(f"«{k.label}»" for k in sheet.keys)
+            checks.append(f"Lỗi: {names} không được trùng nhau giữa các dòng.")
+        if sheet.empty_flag:
+            where = next(s for s in template.sheets if any(c.key == sheet.empty_flag for c in s.columns))
+            checks.append(f"Lỗi: để trống danh sách chỉ hợp lệ khi trang «{where.name}» chọn «Có» ở cột "
+                          f"«{where.column(sheet.empty_flag).label}»; có dòng thì phải chọn «Không».")
         if checks:
             ws.cell(row, 1, "Kiểm tra tự động (Lỗi: biểu bị trả lại; Cảnh báo: biểu vẫn được nhận):").font = BOLD
             for text in checks:
@@ -216,8 +228,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
                     cell.number_format = "DD/MM/YYYY"
             if rows is not None and r < len(rows) and not is_key_fixed:
                 cell.value = rows[r].get(col.key)
-            if col.type in ("text", "choice"):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=col.type in ("text", "choice"), vertical="top")
+    _fit_heights(ws, columns, count)
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, len(sheet.keys) + 1)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -227,8 +239,23 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{NUMBER_ROW}"
+    if fixed is None:  # a free list prints its filled rows and some blank ones, not every offered row
+        last_row = FIRST_DATA_ROW + min(count, max(len(rows or ()) + 10, PRINTED_BLANK_ROWS)) - 1
     ws.print_area = f"A1:{last}{last_row}"
     ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def _fit_heights(ws: Worksheet, columns: tuple[Field, ...], count: int) -> None:
+    """Give rows holding long wrapped text the height of their lines: neither Excel nor
+    LibreOffice grows rows written by openpyxl when the file opens, so text would overlap."""
+    for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + count):
+        lines = 1
+        for i, col in enumerate(columns, start=1):
+            value = ws.cell(r, i).value
+            if isinstance(value, str) and value:
+                lines = max(lines, math.ceil(len(value) / max(1.0, col.width * CHARS_PER_WIDTH)))
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
 
 
 def workbook(template: Template, unit: Unit, config: Config,
