@@ -42,6 +42,7 @@ NORMAL = Font(name="Times New Roman", size=11)
 NUMBER_FORMATS = {"int": "#,##0", "number": "#,##0.0"}
 CHARS_PER_WIDTH = 1.25 # characters of 11 pt Times New Roman per unit of column width (with wrap slack)
 LINE_HEIGHT = 15  # points per wrapped line of 11 pt text
+GUIDE_WIDTHS = (8, 44, 14, 30, 10, 70)  # columns of the guide's field tables
 PRINTED_BLANK_ROWS = 30  # rows of a blank free list on the printed page
 
 
@@ -150,6 +151,10 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
                 cell = ws.cell(row, c, value)
                 cell.font, cell.border = NORMAL, BORDER
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = max(math.ceil(len(str(v or "")) / (w * CHARS_PER_WIDTH))
+                        for v, w in zip(values, GUIDE_WIDTHS, strict=True))
+            if lines > 1:
+                ws.row_dimensions[row].height = LINE_HEIGHT * lines
         row += 2
         checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.message}" for r in sheet.rules]
         if sheet.tree:
@@ -171,7 +176,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
     for note in template.notes:
         ws.cell(row, 1, f"Ghi chú: {note}").font = NORMAL
         row += 1
-    for letter, width in zip("ABCDEF", (8, 44, 14, 30, 10, 70), strict=True):
+    for letter, width in zip("ABCDEF", GUIDE_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.protection.sheet = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
