@@ -73,6 +73,7 @@ class Table:
     columns: list[Column]
     missing: list[Unit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _records: list[dict] | None = field(default=None, repr=False)
 
     @property
     def has_gap(self) -> bool:
@@ -80,7 +81,9 @@ class Table:
 
     def value(self, i: int, key: str):
         """The raw value (None when blank)."""
-        v = self.frame.iloc[i][key]
+        if self._records is None:
+            self._records = self.frame.to_dict("records")
+        v = self._records[i][key]
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
             return None
         return v.item() if hasattr(v, "item") else v
@@ -203,6 +206,7 @@ def missing_note(template: Template, units: list[Unit]) -> str:
 
 def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:
     fields = {c.key: c for s in q.template.sheets for c in s.columns}
+    keys = {c.key for s in q.template.sheets for c in s.keys}
     out = []
     for key in frame.columns:
         if key in q.labels:
@@ -212,7 +216,7 @@ def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:
         elif key in fields:
             f = fields[key]
             label, unit = f.label, f.unit
-            kind = "number" if f.numeric else "text"
+            kind = "number" if f.numeric and key not in keys else "text"  # a year key is not a quantity
             decimals = 1 if f.type == "number" else 0
         else:
             label, unit = key, ""

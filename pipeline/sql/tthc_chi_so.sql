@@ -3,7 +3,7 @@
 -- section: II.4
 -- order: 1
 -- note: Tỷ lệ (%) = tử số / mẫu số × 100. Hồ sơ đúng hạn gồm hồ sơ giải quyết trước hạn và đúng hạn (kể cả rút, trả lại). Tỷ lệ trực tuyến = trực tuyến / (trực tuyến + trực tiếp, bưu chính) của hồ sơ tiếp nhận trong kỳ. Tỷ lệ số hoá = hồ sơ được số hoá / tổng số tiếp nhận. Tỷ lệ hài lòng = 1 − không hài lòng / lượt đánh giá. Hồ sơ đang giải quyết quá hạn tính tại tháng cuối của kỳ.
--- not_applicable: mau_so, chi_tieu, danh_gia
+-- not_applicable: mau_so, so_sanh, chi_tieu, danh_gia
 -- column stt: STT
 -- column chi_so: Mã chỉ số
 -- column ten: Chỉ số
@@ -11,6 +11,7 @@
 -- column tu_so: Tử số
 -- column mau_so: Mẫu số
 -- column gia_tri: Kết quả
+-- column so_sanh: So sánh
 -- column chi_tieu: Chỉ tiêu | %
 -- column danh_gia: Đánh giá
 with
@@ -108,6 +109,7 @@ final as (
 
 select
     stt, chi_so, ten, don_vi, tu_so, mau_so, gia_tri,
+    replace(replace(so_sanh, '>=', '≥'), '<=', '≤') as so_sanh,
     chi_tieu,
     case
         when chi_tieu is null then null

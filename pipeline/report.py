@@ -1,0 +1,764 @@
+"""The Word report (.docx): a template with placeholders, filled from the indicators.
+
+Placeholder syntax: ``{{ name }}`` (spaces inside the braces optional; name = letters, digits,
+underscore). Two kinds:
+- text placeholders are replaced inside the paragraph, keeping the formatting of the run where
+  the placeholder starts, even when Word has split it across several runs;
+- block placeholders (``{{ muc_II_4 }}``, ``{{ phu_luc }}``) must stand alone in their paragraph,
+  which is replaced by paragraphs, tables and charts.
+Placeholders hold no quotes, so Word's smart quotes cannot break them; values are inserted as
+text, so "&" or "<" need no escaping. An unknown placeholder is an error naming it and the
+closest valid names; no placeholder survives into the output; the template file is only read.
+
+The report's sections are a registry (SECTIONS): a section with data has a builder that
+returns its prose, table, charts and inline values; a section without data yet (II.1, II.2,
+II.6, II.7, II.9, III) gets a neutral sentence. Adding numbers to a section = writing its
+builder and listing its placeholders.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+
+from pipeline import paths, vn
+from pipeline.indicators import Results, Table
+from pipeline.templates import DEMO_MARK
+
+FILE_NAME = "bao_cao_so_ket.docx"
+COMMUNE_TEMPLATE = "mau_bao_cao.docx"  # a commune's own template, in inputs/
+DEFAULT_TEMPLATE = paths.PACKAGE / "report_template" / "bao_cao_mau.docx"
+FONT = "Times New Roman"
+PATTERN = re.compile(r"\{\{(.*?)\}\}", re.S)
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+TEXT_WIDTH_CM = 16.0  # A4 210 mm − left 30 mm − right 15 mm ≈ 165 mm
+
+
+class TemplateError(Exception):
+    """A problem in the report template; the message is Vietnamese and names the placeholder."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Content blocks produced by the sections
+@dataclass
+class TableBlock:
+    table: Table
+    columns: list[str]
+    rows: list[int] | None = None  # None: every row
+    caption: str = ""
+
+
+@dataclass
+class Content:
+    """What a block placeholder becomes, and the inline values the section provides."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[TableBlock] = field(default_factory=list)
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (chart name, caption)
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # "II.4"
+    heading: str  # as printed in the default template
+    placeholders: dict[str, str] = field(default_factory=dict)  # inline values: name → meaning
+    build: Callable[[Results, Table | None], Content] | None = None
+
+    @property
+    def block(self) -> str:
+        return "muc_" + self.key.replace(".", "_")
+
+
+def _pct(t: Table, row: int | None, key: str) -> str:
+    return vn.GAP if row is None else vn.percent(t.value(row, key))
+
+
+def _num(t: Table, row: int | None, key: str, decimals: int = 0) -> str:
+    return vn.GAP if row is None else vn.number(t.value(row, key), decimals)
+
+
+def _missing_sentence(t: Table) -> str:
+    who = "; ".join(u.name for u in t.missing)
+    return (f"Chưa có số liệu của {who} ({t.query.template.title.lower()}); các số liệu liên quan "
+            f"được đánh dấu {vn.GAP}.")
+
+
+def _staffing(results: Results) -> Content:
+    t = results.tables["nhan_su_theo_co_quan"]
+    q = results.tables["nhan_su_trinh_do"]
+    total = t.row("Cộng")
+    uni = [i for i in range(len(q.frame)) if str(q.value(i, "truong")).endswith(("đại học", "thạc sĩ", "tiến sĩ"))]
+    shares = [q.value(i, "ty_le") for i in uni]
+    higher = None if q.missing or any(s is None for s in shares) else sum(shares)
+    v = {
+        "ns_bien_che": _num(t, total, "bien_che"),
+        "ns_hien_co": _num(t, total, "hien_co"),
+        "ns_ty_le_bien_che": _pct(t, total, "ty_le_bien_che"),
+        "ns_ty_le_dai_hoc_tro_len": vn.percent(higher),
+        "ns_ty_le_dung_vtvl": _pct(t, total, "ty_le_dung_vtvl"),
+        "ns_so_nghi": _num(t, total, "so_nghi"),
+    }
+    text = [
+        f"Tại ngày {vn.day(results.config.cutoff)}, tổng số cán bộ, công chức, viên chức, người lao động và người "
+        f"hoạt động không chuyên trách của các cơ quan, đơn vị thuộc xã là {v['ns_hien_co']} người, bằng "
+        f"{v['ns_ty_le_bien_che']} biên chế được giao ({v['ns_bien_che']} người). Tỷ lệ có trình độ đại học "
+        f"trở lên đạt {v['ns_ty_le_dai_hoc_tro_len']}; tỷ lệ được bố trí đúng vị trí việc làm phù hợp trình độ "
+        f"đạt {v['ns_ty_le_dung_vtvl']}. Từ ngày 01/7/2025 đến nay có {v['ns_so_nghi']} người đã nghỉ hưu trước "
+        f"tuổi, nghỉ chế độ, thôi việc hoặc chuyển công tác."
+    ]
+    if t.missing:
+        text.append(_missing_sentence(t))
+    cols = ["co_quan", "bien_che", "hien_co", "ty_le_bien_che", "dung_vtvl", "ty_le_dung_vtvl", "so_nghi"]
+    return Content(text, [TableBlock(t, cols, caption=t.query.title)],
+                   [("nhan_su_trinh_do", "Cơ cấu trình độ chuyên môn của đội ngũ")], v)
+
+
+def _tthc(results: Results) -> Content:
+    t = results.tables["tthc_chi_so"]
+    m = results.tables["tthc_theo_thang"]
+    total = m.row("Cộng")
+    rows = {t.value(i, "chi_so"): i for i in range(len(t.frame))}
+
+    def ind(key: str) -> str:
+        i = rows.get(key)
+        if i is None:
+            return vn.GAP
+        if t.value(i, "don_vi") != "%":
+            return vn.number(t.value(i, "gia_tri"))
+        return vn.percent(t.value(i, "gia_tri"))
+
+    def target(key: str) -> str:
+        i = rows.get(key)
+        if i is None or t.value(i, "chi_tieu") is None:
+            return ""
+        verdict = t.value(i, "danh_gia") or ""
+        return f" (chỉ tiêu {t.value(i, 'so_sanh')} {vn.number(t.value(i, 'chi_tieu'))}%: {verdict.lower()})"
+
+    v = {
+        "tthc_tiep_nhan": _num(m, total, "nhan_trong_ky"),
+        "tthc_truc_tuyen": _num(m, total, "nhan_truc_tuyen"),
+        "tthc_giai_quyet": _num(m, total, "giai_quyet_tong"),
+        "tthc_ty_le_dung_han": ind("ty_le_dung_han"),
+        "tthc_ty_le_truc_tuyen": ind("ty_le_truc_tuyen"),
+        "tthc_ty_le_so_hoa": ind("ty_le_so_hoa"),
+        "tthc_ty_le_thanh_toan": ind("ty_le_thanh_toan"),
+        "tthc_ty_le_hai_long": ind("ty_le_hai_long"),
+        "tthc_dang_qua_han": ind("dang_qua_han"),
+        "tthc_ty_le_cau_hinh": ind("ty_le_cau_hinh"),
+        "tthc_ty_le_co_dvc": ind("ty_le_co_dvc"),
+        "tthc_ty_le_toan_trinh": ind("ty_le_toan_trinh"),
+    }
+    text = [
+        f"Từ ngày {vn.day(results.config.start)} đến ngày {vn.day(results.config.cutoff)}, xã tiếp nhận "
+        f"{v['tthc_tiep_nhan']} hồ sơ thủ tục hành chính, trong đó {v['tthc_truc_tuyen']} hồ sơ trực tuyến; "
+        f"tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {v['tthc_ty_le_truc_tuyen']}{target('ty_le_truc_tuyen')}. "
+        f"Đã giải quyết {v['tthc_giai_quyet']} hồ sơ; tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn đạt "
+        f"{v['tthc_ty_le_dung_han']}; số hồ sơ đang giải quyết quá hạn tại tháng cuối kỳ là {v['tthc_dang_qua_han']}.",
+        f"Tỷ lệ hồ sơ được số hoá đạt {v['tthc_ty_le_so_hoa']}{target('ty_le_so_hoa')}; tỷ lệ hồ sơ có phí, lệ phí "
+        f"được thanh toán trực tuyến đạt {v['tthc_ty_le_thanh_toan']}; tỷ lệ lượt đánh giá hài lòng đạt "
+        f"{v['tthc_ty_le_hai_long']}{target('ty_le_hai_long')}. Tỷ lệ thủ tục hành chính đã cấu hình trên Hệ thống "
+        f"giải quyết TTHC đạt {v['tthc_ty_le_cau_hinh']}; tỷ lệ thủ tục có dịch vụ công trực tuyến đạt "
+        f"{v['tthc_ty_le_co_dvc']}{target('ty_le_co_dvc')}, trong đó toàn trình {v['tthc_ty_le_toan_trinh']}.",
+    ]
+    if t.missing:
+        text.append(_missing_sentence(t))
+    return Content(text, [TableBlock(t, ["ten", "don_vi", "gia_tri", "so_sanh", "chi_tieu", "danh_gia"], caption=t.query.title)],
+                   [("tthc_ho_so_theo_thang", "Hồ sơ thủ tục hành chính tiếp nhận theo tháng và kênh tiếp nhận"),
+                    ("tthc_ty_le_theo_thang", "Tỷ lệ giải quyết đúng hạn và tiếp nhận trực tuyến theo tháng")], v)
+
+
+def _budget(results: Results) -> Content:
+    t = results.tables["ngan_sach_thu_chi"]
+    s = results.tables["ngan_sach_co_cau_chi"]
+    years = sorted({t.value(i, "nam") for i in range(len(t.frame)) if t.value(i, "nam") is not None})
+    last = years[-1] if years else results.config.cutoff.year
+
+    def find(tab: Table, code: str, year) -> int | None:
+        return next((i for i in range(len(tab.frame)) if tab.value(i, "ma") == code and tab.value(i, "nam") == year),
+                    None)
+
+    a, b, b2 = find(t, "A", last), find(t, "B", last), find(s, "B.2", last)
+    v = {
+        "ngan_sach_nam": str(last),
+        "thu_du_toan": _num(t, a, "du_toan", 1),
+        "thu_thuc_hien": _num(t, a, "thuc_hien", 1),
+        "thu_ty_le": _pct(t, a, "ty_le_thuc_hien"),
+        "chi_du_toan": _num(t, b, "du_toan", 1),
+        "chi_thuc_hien": _num(t, b, "thuc_hien", 1),
+        "chi_ty_le": _pct(t, b, "ty_le_thuc_hien"),
+        "chi_thuong_xuyen_ty_trong": _pct(s, b2, "ty_trong_thuc_hien"),
+    }
+    text = []
+    for year in years:
+        ya, yb = find(t, "A", year), find(t, "B", year)
+        text.append(
+            f"Năm {year}: tổng thu ngân sách xã thực hiện {_num(t, ya, 'thuc_hien', 1)} triệu đồng, bằng "
+            f"{_pct(t, ya, 'ty_le_thuc_hien')} dự toán giao ({_num(t, ya, 'du_toan', 1)} triệu đồng); tổng chi "
+            f"thực hiện {_num(t, yb, 'thuc_hien', 1)} triệu đồng, bằng {_pct(t, yb, 'ty_le_thuc_hien')} dự toán "
+            f"({_num(t, yb, 'du_toan', 1)} triệu đồng); chi thường xuyên chiếm "
+            f"{_pct(s, find(s, 'B.2', year), 'ty_trong_thuc_hien')} tổng chi thực hiện.")
+    if t.missing or not years:
+        text.append(_missing_sentence(t))
+    main = [i for i in range(len(t.frame)) if str(t.value(i, "ma") or "").count(".") == 0 or
+            (str(t.value(i, "ma") or "").count(".") == 1)] or None
+    cols = ["nam", "ma", "noi_dung", "du_toan", "thuc_hien", "ty_le_thuc_hien"]
+    return Content(text, [TableBlock(t, cols, main, "Dự toán và thực hiện thu, chi ngân sách xã (các khoản chính)")],
+                   [("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách xã")], v)
+
+
+def _archives(results: Results) -> Content:
+    t = results.tables["so_hoa_theo_phong"]
+    total = t.row("Cộng")
+    v = {
+        "lt_tong_met_gia": _num(t, total, "tong_met_gia", 1),
+        "lt_ty_le_chinh_ly": _pct(t, total, "ty_le_chinh_ly"),
+        "lt_trang_so_hoa": _num(t, total, "trang_so_hoa"),
+        "lt_ty_le_so_hoa": _pct(t, total, "ty_le_so_hoa"),
+    }
+    text = [
+        f"Tổng khối lượng tài liệu giấy của các phông lưu trữ là {v['lt_tong_met_gia']} mét giá, trong đó tỷ lệ đã "
+        f"chỉnh lý hoàn chỉnh đạt {v['lt_ty_le_chinh_ly']}. Đã số hoá {v['lt_trang_so_hoa']} trang tài liệu, "
+        f"bằng {v['lt_ty_le_so_hoa']} kế hoạch."
+    ]
+    if t.missing:
+        text.append(_missing_sentence(t))
+    cols = ["phong", "tong_met_gia", "ty_le_chinh_ly", "trang_so_hoa", "trang_ke_hoach", "ty_le_so_hoa"]
+    return Content(text, [TableBlock(t, cols, caption=t.query.title)],
+                   [("so_hoa_theo_phong", "Tiến độ số hoá tài liệu lưu trữ theo phông")], v)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("II.1", "1. Về công tác lãnh đạo, chỉ đạo, điều hành, tổ chức thực hiện"),
+    Section("II.2", "2. Về thực hiện chức năng, nhiệm vụ và phân cấp, phân quyền, phân định thẩm quyền"),
+    Section("II.3", "3. Về tổ chức bộ máy và nhân sự", {
+        "ns_bien_che": "Tổng biên chế được giao (người)",
+        "ns_hien_co": "Tổng số người hiện có tại ngày chốt (người)",
+        "ns_ty_le_bien_che": "Số hiện có so với biên chế (%)",
+        "ns_ty_le_dai_hoc_tro_len": "Tỷ lệ có trình độ đại học trở lên (%)",
+        "ns_ty_le_dung_vtvl": "Tỷ lệ bố trí đúng vị trí việc làm (%)",
+        "ns_so_nghi": "Số người đã nghỉ, chuyển công tác từ 01/7/2025 (người)",
+    }, _staffing),
+    Section("II.4", "4. Về thủ tục hành chính", {
+        "tthc_tiep_nhan": "Hồ sơ TTHC tiếp nhận trong kỳ (trực tuyến + trực tiếp, bưu chính)",
+        "tthc_truc_tuyen": "Hồ sơ tiếp nhận trực tuyến",
+        "tthc_giai_quyet": "Hồ sơ đã giải quyết",
+        "tthc_ty_le_dung_han": "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn (%)",
+        "tthc_ty_le_truc_tuyen": "Tỷ lệ hồ sơ tiếp nhận trực tuyến (%)",
+        "tthc_ty_le_so_hoa": "Tỷ lệ hồ sơ được số hoá (%)",
+        "tthc_ty_le_thanh_toan": "Tỷ lệ hồ sơ có phí được thanh toán trực tuyến (%)",
+        "tthc_ty_le_hai_long": "Tỷ lệ lượt đánh giá hài lòng (%)",
+        "tthc_dang_qua_han": "Hồ sơ đang giải quyết quá hạn tại tháng cuối kỳ",
+        "tthc_ty_le_cau_hinh": "Tỷ lệ TTHC đã cấu hình trên Hệ thống giải quyết TTHC (%)",
+        "tthc_ty_le_co_dvc": "Tỷ lệ TTHC có dịch vụ công trực tuyến (%)",
+        "tthc_ty_le_toan_trinh": "Tỷ lệ TTHC có dịch vụ công trực tuyến toàn trình (%)",
+    }, _tthc),
+    Section("II.5", "5. Về bảo đảm nguồn lực tài chính hoạt động của chính quyền cấp xã", {
+        "ngan_sach_nam": "Năm ngân sách của các số liệu dưới đây (năm của ngày chốt)",
+        "thu_du_toan": "Tổng thu ngân sách xã: dự toán (triệu đồng)",
+        "thu_thuc_hien": "Tổng thu ngân sách xã: thực hiện (triệu đồng)",
+        "thu_ty_le": "Tổng thu: thực hiện so với dự toán (%)",
+        "chi_du_toan": "Tổng chi ngân sách xã: dự toán (triệu đồng)",
+        "chi_thuc_hien": "Tổng chi ngân sách xã: thực hiện (triệu đồng)",
+        "chi_ty_le": "Tổng chi: thực hiện so với dự toán (%)",
+        "chi_thuong_xuyen_ty_trong": "Tỷ trọng chi thường xuyên trong tổng chi thực hiện (%)",
+    }, _budget),
+    Section("II.6", "6. Về cơ sở vật chất, hỗ trợ nhà ở, trang thiết bị, tài sản công"),
+    Section("II.7", "7. Về hạ tầng công nghệ, chuyển đổi số"),
+    Section("II.8", "8. Số hoá, chỉnh lý tài liệu lưu trữ", {
+        "lt_tong_met_gia": "Tổng tài liệu giấy của các phông (mét giá)",
+        "lt_ty_le_chinh_ly": "Tỷ lệ tài liệu đã chỉnh lý hoàn chỉnh (%)",
+        "lt_trang_so_hoa": "Số trang tài liệu đã số hoá",
+        "lt_ty_le_so_hoa": "Số trang đã số hoá so với kế hoạch (%)",
+    }, _archives),
+    Section("II.9", "9. Nhiệm vụ, giải pháp trong thời gian tới"),
+    Section("III", "III. ĐỀ XUẤT, KIẾN NGHỊ"),
+)
+
+GENERAL: dict[str, str] = {
+    "ten_xa": "Tên xã (An Thành)",
+    "ten_xa_hoa": "Tên xã viết hoa (AN THÀNH)",
+    "tinh": "Tỉnh, thành phố trực thuộc Trung ương",
+    "dia_danh": "Địa danh ở dòng ngày tháng",
+    "ngay_lap": "Ngày lập báo cáo (dd/mm/yyyy)",
+    "thang_lap": "Tháng lập báo cáo",
+    "nam_lap": "Năm lập báo cáo",
+    "ngay_bat_dau": "Ngày bắt đầu kỳ báo cáo (dd/mm/yyyy)",
+    "ngay_chot": "Ngày chốt số liệu (dd/mm/yyyy)",
+    "ke_hoach": "Tên Kế hoạch sơ kết của xã",
+    "co_quan_thuong_truc": "Cơ quan thường trực tổng hợp báo cáo",
+    "dau_minh_hoa": "Dấu «SỐ LIỆU MINH HỌA» khi dùng số liệu minh họa (để trống khi số liệu thật)",
+    "tinh_hinh_so_lieu": "Câu tóm tắt: số biểu đã nhận và các đơn vị chưa gửi số liệu",
+    "nguoi_ky_tm": "Dòng thẩm quyền ký (TM. ỦY BAN NHÂN DÂN XÃ)",
+    "nguoi_ky_kt": "Dòng ký thay (KT. CHỦ TỊCH)",
+    "nguoi_ky_chuc_vu": "Chức vụ người ký",
+    "nguoi_ky_ten": "Họ và tên người ký",
+}
+ANNEX_BLOCK = "phu_luc"
+
+
+def blocks() -> dict[str, str]:
+    """Block placeholders (alone in their paragraph): name → what replaces the paragraph."""
+    out = {s.block: f"Nội dung mục {s.key}: đoạn văn có số liệu, bảng và biểu đồ (nếu có)" for s in SECTIONS}
+    out[ANNEX_BLOCK] = "Các biểu của Phụ lục số liệu (trang khổ ngang), mỗi biểu một «Phụ lục số …»"
+    return out
+
+
+def placeholders() -> dict[str, str]:
+    """Every valid placeholder name → its meaning (the README table is generated from this)."""
+    out = dict(GENERAL)
+    for s in SECTIONS:
+        out |= s.placeholders
+    return out | blocks()
+
+
+def readme_table() -> str:
+    lines = ["| Trường | Ý nghĩa | Loại |", "| --- | --- | --- |"]
+    block_names = blocks()
+    for name, meaning in placeholders().items():
+        kind = "khối (đứng riêng một đoạn)" if name in block_names else "chữ, số"
+        lines.append(f"| `{{{{ {name} }}}}` | {meaning} | {kind} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filling
+def _all_paragraphs(doc: DocxDocument) -> Iterator[Paragraph]:
+    def walk(container) -> Iterator[Paragraph]:
+        yield from container.paragraphs
+        for table in container.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from walk(cell)
+
+    yield from walk(doc)
+    for section in doc.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            if not part.is_linked_to_previous:
+                yield from walk(part)
+
+
+def _clean(raw: str) -> str:
+    return raw.replace("\u00a0", " ").strip()
+
+
+def check(doc: DocxDocument, source: str) -> list[str]:
+    """Vietnamese error messages for every unknown, malformed or misplaced placeholder."""
+    valid, block_names, errors = placeholders(), blocks(), []
+    for p in _all_paragraphs(doc):
+        text = p.text
+        for m in PATTERN.finditer(text):
+            name = _clean(m.group(1))
+            if not NAME.match(name):
+                errors.append(f"Mẫu báo cáo {source}: trường «{m.group(0)}» viết sai: tên trường chỉ gồm chữ không dấu, "
+                              f"chữ số và dấu gạch dưới, ví dụ {{{{ ten_xa }}}}.")
+            elif name not in valid:
+                close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.5)
+                hint = f" Có phải là: {', '.join(close)}?" if close else ""
+                errors.append(f"Mẫu báo cáo {source}: trường «{{{{ {name} }}}}» không có trong danh sách trường hợp lệ."
+                              f"{hint} Danh sách đầy đủ: xem bảng trường trong README.")
+            elif name in block_names and _clean(text) != m.group(0).strip():
+                errors.append(f"Mẫu báo cáo {source}: trường khối «{{{{ {name} }}}}» phải đứng riêng một đoạn "
+                              "(không có chữ khác cùng đoạn).")
+        if "{{" in PATTERN.sub("", text) or "}}" in PATTERN.sub("", text):
+            errors.append(f"Mẫu báo cáo {source}: đoạn «{text[:60]}…» có dấu {{{{ hoặc }}}} không khép kín.")
+    return errors
+
+
+def _replace_runs(p: Paragraph, values: dict[str, str]) -> None:
+    """Replace text placeholders in a paragraph, merging the runs a placeholder spans."""
+    runs = p.runs
+    text = "".join(r.text for r in runs)
+    for m in reversed(list(PATTERN.finditer(text))):
+        name = _clean(m.group(1))
+        if name not in values:
+            continue
+        start, end = m.span()
+        bounds, pos = [], 0
+        for r in runs:
+            bounds.append((pos, pos + len(r.text)))
+            pos += len(r.text)
+        first = next(i for i, (a, b) in enumerate(bounds) if a <= start < b)
+        last = next(i for i, (a, b) in enumerate(bounds) if a < end <= b)
+        a0, al = bounds[first][0], bounds[last][0]
+        if first == last:
+            t = runs[first].text
+            runs[first].text = t[: start - a0] + values[name] + t[end - a0:]
+        else:
+            tail = runs[last].text[end - al:]
+            runs[first].text = runs[first].text[: start - a0] + values[name]
+            for i in range(first + 1, last):
+                runs[i].text = ""
+            runs[last].text = tail
+
+
+def _remove(p: Paragraph) -> None:
+    p._p.getparent().remove(p._p)
+
+
+def _borders(table: DocxTable) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "4")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _run(p: Paragraph, text: str, size: float | None = None, bold: bool = False, italic: bool = False,
+         font: str | None = None):
+    """A run; only what differs from the paragraph style is written (keeps big tables fast)."""
+    r = p.add_run(text)
+    if font:
+        r.font.name = font
+    if bold:
+        r.bold = True
+    if italic:
+        r.italic = True
+    if size:
+        r.font.size = Pt(size)
+    return r
+
+
+class _Writer:
+    """Inserts generated content before an anchor paragraph."""
+
+    def __init__(self, doc: DocxDocument, anchor: Paragraph, charts: dict[str, Path], width_cm: float):
+        self.doc, self.anchor, self.charts, self.width = doc, anchor, charts, width_cm
+
+    def _place(self, element) -> None:
+        self.anchor._p.addprevious(element)
+
+    def paragraph(self, text: str = "", size: float | None = None, bold: bool = False, italic: bool = False,
+                  align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True) -> Paragraph:
+        p = self.doc.add_paragraph()
+        p.alignment = align
+        fmt = p.paragraph_format
+        fmt.space_after = Pt(6)
+        if indent and align == WD_ALIGN_PARAGRAPH.JUSTIFY:
+            fmt.first_line_indent = Cm(1.0)
+        if text:
+            _run(p, text, size, bold, italic)
+        self._place(p._p)
+        return p
+
+    def table(self, block: TableBlock, size: float = 10.5) -> None:
+        t = block.table
+        cols = [next(c for c in t.columns if c.key == k) for k in block.columns]
+        rows = block.rows if block.rows is not None else list(range(len(t.frame)))
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(cols))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        _borders(table)
+        weights = [max(1.0, min(4.0, max(len(t.text(i, c.key)) for i in rows) / 9)) if c.kind == "text" else 1.0
+                   for c in cols] if rows else [1.0] * len(cols)
+        widths = [Cm(self.width * w / sum(weights)) for w in weights]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        all_rows = table.rows
+        for j, cell in enumerate(all_rows[0].cells):
+            cell.width = widths[j]
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(p, cols[j].header, size, bold=True)
+        _repeat_header(all_rows[0])
+        for i, row in zip(rows, all_rows[1:], strict=True):
+            total = str(t.value(i, cols[0].key)) == "Cộng" or (cols[0].key == "nam" and
+                                                                str(t.value(i, "ma") or "").count(".") == 0)
+            for j, cell in enumerate(row.cells):
+                c = cols[j]
+                cell.width = widths[j]
+                p = cell.paragraphs[0]
+                p.alignment = (WD_ALIGN_PARAGRAPH.LEFT if c.kind == "text" and not t.mark(i, c)
+                               else WD_ALIGN_PARAGRAPH.RIGHT)
+                _run(p, t.text(i, c.key), size, bold=total)
+        self._place(table._tbl)
+        notes = [n for n in t.notes]
+        source = f"Nguồn: {t.query.template.title} (biểu {t.query.source})."
+        self.paragraph(" ".join([source, *notes]), size=11, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+
+    def picture(self, name: str) -> None:
+        p = self.paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        p.add_run().add_picture(str(self.charts[name]), width=Cm(min(self.width, 16)))
+
+    def caption(self, text: str) -> None:
+        self.paragraph(text, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+
+
+def _neutral(section: Section, results: Results) -> Content:
+    lead = results.config.leader(section.key)
+    text = ["Nội dung đánh giá của mục này do các cơ quan, đơn vị tổng hợp theo Kế hoạch; "
+            "kỳ này chưa có biểu số liệu tổng hợp tự động cho mục này."]
+    if lead:
+        text.append(f"Lãnh đạo chỉ đạo: Đ/c {lead.name} – {lead.title}.")
+    return Content(text)
+
+
+def _landscape_from(doc: DocxDocument, anchor: Paragraph) -> None:
+    """End the current (portrait) section just before anchor; what follows is landscape A4."""
+    body_sect = doc.sections[-1]._sectPr
+    p = anchor.insert_paragraph_before()
+    p_pr = p._p.get_or_add_pPr()
+    p_pr.append(copy.deepcopy(body_sect))
+    last = doc.sections[-1]
+    if last.orientation != WD_ORIENT.LANDSCAPE:
+        last.orientation = WD_ORIENT.LANDSCAPE
+        last.page_width, last.page_height = last.page_height, last.page_width
+
+
+def _annex(writer: _Writer, results: Results) -> None:
+    from pipeline.annex import number as annex_number
+
+    for index, t in enumerate(results.tables.values(), start=1):
+        p = writer.paragraph(f"Phụ lục số {annex_number(index)}", size=13, bold=True,
+                             align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        if index > 1:
+            p.paragraph_format.page_break_before = True
+        writer.paragraph(t.query.title.upper(), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        writer.paragraph(f"(Kèm theo Báo cáo sơ kết 01 năm của Ủy ban nhân dân xã {results.config.commune}; "
+                         f"kỳ báo cáo {results.config.period_text})", size=12, italic=True,
+                         align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        if results.demo:
+            writer.paragraph(DEMO_MARK, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        writer.table(TableBlock(t, [c.key for c in t.columns if c.key != "chi_so"]), size=9)
+        if t.query.note:
+            writer.paragraph(f"Ghi chú: {t.query.note}", size=11, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def general_values(results: Results, built: date) -> dict[str, str]:
+    cfg = results.config
+    sent = len(results.sources)
+    missing = results.missing_all
+    summary = (f"Số liệu trong báo cáo được tổng hợp tự động từ {sent} biểu số liệu của các cơ quan, đơn vị "
+               f"(số liệu chốt đến ngày {vn.day(cfg.cutoff)}).")
+    if missing:
+        summary += " Chưa có số liệu của: " + "; ".join(f"{u.name} ({t.title.lower()})" for u, t in missing) + \
+                   f"; các ô tương ứng được đánh dấu {vn.GAP}."
+    else:
+        summary += " Tất cả các cơ quan, đơn vị đã gửi đủ biểu số liệu."
+    if results.demo:
+        summary += f" Lưu ý: báo cáo đang dùng {DEMO_MARK}, không dùng để ban hành."
+    return {
+        "ten_xa": cfg.commune,
+        "ten_xa_hoa": cfg.commune.upper(),
+        "tinh": cfg.province,
+        "dia_danh": cfg.place,
+        "ngay_lap": vn.day(built),
+        "thang_lap": str(built.month),
+        "nam_lap": str(built.year),
+        "ngay_bat_dau": vn.day(cfg.start),
+        "ngay_chot": vn.day(cfg.cutoff),
+        "ke_hoach": cfg.plan_ref,
+        "co_quan_thuong_truc": cfg.unit(cfg.standing_unit).name,
+        "dau_minh_hoa": f"{DEMO_MARK} – KHÔNG DÙNG ĐỂ BAN HÀNH" if results.demo else "",
+        "tinh_hinh_so_lieu": summary,
+        "nguoi_ky_tm": cfg.signatory.on_behalf,
+        "nguoi_ky_kt": cfg.signatory.authority,
+        "nguoi_ky_chuc_vu": cfg.signatory.title,
+        "nguoi_ky_ten": cfg.signatory.name,
+    }
+
+
+def template_path(inputs_dir: Path | None) -> Path:
+    """The commune's own template when inputs/ holds one, else the default."""
+    own = Path(inputs_dir) / COMMUNE_TEMPLATE if inputs_dir else None
+    return own if own and own.exists() else DEFAULT_TEMPLATE
+
+
+def render(results: Results, charts: dict[str, Path], out_path: Path, template: Path | None = None,
+           built: date | None = None) -> Path:
+    """Fill the template (never modified: it is only read) and save the report to out_path."""
+    template = template or DEFAULT_TEMPLATE
+    built = built or date.today()
+    doc = Document(str(template))
+    errors = check(doc, template.name)
+    if errors:
+        raise TemplateError("\n".join(errors))
+
+    contents = {s.block: (s.build(results) if s.build else _neutral(s, results)) for s in SECTIONS}
+    values = general_values(results, built)
+    for c in contents.values():
+        values |= c.values
+    values |= {name: vn.GAP for s in SECTIONS for name in s.placeholders if name not in values}
+
+    width = (doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin) / 360000
+    figure = table_no = 0
+    for p in list(_all_paragraphs(doc)):
+        found = [_clean(m.group(1)) for m in PATTERN.finditer(p.text)]
+        if len(found) == 1 and found[0] in blocks():
+            name = found[0]
+            if name == ANNEX_BLOCK:
+                _landscape_from(doc, p)
+                land = doc.sections[-1]
+                w = _Writer(doc, p, charts, (land.page_width - land.left_margin - land.right_margin) / 360000)
+                _annex(w, results)
+            else:
+                w = _Writer(doc, p, charts, width)
+                content = contents[name]
+                for text in content.paragraphs:
+                    w.paragraph(text)
+                for block in content.tables:
+                    table_no += 1
+                    w.caption(f"Bảng {table_no}. {block.caption}")
+                    w.table(block)
+                for chart, caption in content.charts:
+                    figure += 1
+                    w.picture(chart)
+                    w.caption(f"Biểu đồ {figure}. {caption}")
+            _remove(p)
+        elif found:
+            _replace_runs(p, values)
+            if not p.text.strip() and not p._p.xpath(".//w:drawing") and p._p.getparent().tag == qn("w:body"):
+                _remove(p)
+    left = [m.group(0) for p in _all_paragraphs(doc) for m in PATTERN.finditer(p.text)]
+    if left:
+        raise TemplateError(f"Mẫu báo cáo {template.name}: còn trường chưa điền: {', '.join(left)}.")
+    doc.core_properties.title = f"Báo cáo sơ kết 01 năm – xã {results.config.commune}"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out_path))
+    return out_path
+
+
+# ---------------------------------------------------------------------------------------------
+# The default template (Nghị định 30/2020/NĐ-CP layout), generated by this function
+def _no_borders(table: DocxTable) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _widths(table: DocxTable, widths: list) -> None:
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _keep_row(row) -> None:
+    """The row is never split across pages (the signature block stays together)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _cell_lines(cell, lines: list[tuple[str, float, bool, bool]], align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
+    first = True
+    for text, size, bold, italic in lines:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        p.alignment = align
+        p.paragraph_format.space_after = Pt(0)
+        if text:
+            _run(p, text, size, bold, italic, FONT)
+
+
+def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
+    """Generate the default report template (run again to reproduce the shipped file)."""
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
+    sec.top_margin, sec.bottom_margin = Cm(2), Cm(2)
+    sec.left_margin, sec.right_margin = Cm(3), Cm(1.5)
+    sec.header_distance = Cm(1)
+    header = sec.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    mark = _run(header, "{{ dau_minh_hoa }}", 11, bold=True, font=FONT)
+    mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+    head = doc.add_table(rows=1, cols=2)
+    _no_borders(head)
+    _widths(head, [Cm(6.0), Cm(10.5)])
+    left, right = head.rows[0].cells
+    _cell_lines(left, [("ỦY BAN NHÂN DÂN", 13, False, False), ("XÃ {{ ten_xa_hoa }}", 13, True, False),
+                       ("", 13, False, False), ("Số:        /BC-UBND", 13, False, False)])
+    _cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5, True, False),
+                        ("Độc lập - Tự do - Hạnh phúc", 14, True, False), ("", 13, False, False),
+                        ("{{ dia_danh }}, ngày      tháng {{ thang_lap }} năm {{ nam_lap }}", 14, False, True)])
+
+    def para(text: str, bold: bool = False, italic: bool = False, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+             size: float = 14, indent: bool = True, before: float = 0) -> Paragraph:
+        p = doc.add_paragraph()
+        p.alignment = align
+        if indent and align == WD_ALIGN_PARAGRAPH.JUSTIFY:
+            p.paragraph_format.first_line_indent = Cm(1.0)
+        p.paragraph_format.space_before = Pt(before)
+        _run(p, text, size, bold, italic, FONT)
+        return p
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    para("BÁO CÁO", bold=True, align=center, before=18)
+    para("Sơ kết 01 năm hoạt động của chính quyền cấp xã khi thực hiện chính quyền địa phương 02 cấp "
+         "trên địa bàn xã {{ ten_xa }}", bold=True, align=center)
+    para("{{ dau_minh_hoa }}", bold=True, align=center, size=13)
+    para("Thực hiện {{ ke_hoach }}; Ủy ban nhân dân xã {{ ten_xa }} báo cáo kết quả sơ kết 01 năm hoạt động "
+         "của chính quyền cấp xã (từ ngày {{ ngay_bat_dau }} đến ngày {{ ngay_chot }}) như sau:", before=12)
+    para("I. KHÁI QUÁT CHUNG", bold=True, indent=False)
+    para("Sau 01 năm thực hiện chính quyền địa phương 02 cấp, Ủy ban nhân dân xã {{ ten_xa }}, {{ tinh }} đã "
+         "tổ chức sơ kết theo Kế hoạch; {{ co_quan_thuong_truc }} là cơ quan thường trực tổng hợp báo cáo. "
+         "{{ tinh_hinh_so_lieu }}")
+    para("II. KẾT QUẢ THỰC HIỆN", bold=True, indent=False)
+    for s in SECTIONS:
+        para(s.heading, bold=True, indent=s.key != "III")
+        para("{{ " + s.block + " }}", indent=False)
+    para("Trên đây là báo cáo sơ kết 01 năm hoạt động của chính quyền cấp xã khi thực hiện chính quyền địa "
+         "phương 02 cấp trên địa bàn xã {{ ten_xa }}./.")
+
+    sign = doc.add_table(rows=1, cols=2)
+    _no_borders(sign)
+    _widths(sign, [Cm(7.5), Cm(9.0)])
+    _keep_row(sign.rows[0])
+    left, right = sign.rows[0].cells
+    _cell_lines(left, [("Nơi nhận:", 12, True, True), ("- UBND thành phố;", 11, False, False),
+                       ("- Sở Nội vụ;", 11, False, False), ("- TT: ĐU, HĐND xã;", 11, False, False),
+                       ("- Lãnh đạo UBND xã;", 11, False, False), ("- Các cơ quan, đơn vị thuộc UBND xã;", 11, False, False),
+                       ("- Lưu: VT, VHXH.", 11, False, False)], align=WD_ALIGN_PARAGRAPH.LEFT)
+    _cell_lines(right, [("{{ nguoi_ky_tm }}", 13, True, False), ("{{ nguoi_ky_kt }}", 13, True, False),
+                        ("{{ nguoi_ky_chuc_vu }}", 13, True, False), ("", 13, False, False), ("", 13, False, False),
+                        ("", 13, False, False), ("{{ nguoi_ky_ten }}", 14, True, False)])
+    para("{{ phu_luc }}", indent=False)  # starts a new landscape section
+    doc.core_properties.title = "Mẫu báo cáo sơ kết 01 năm chính quyền cấp xã"
+    doc.core_properties.author = "pipeline"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+if __name__ == "__main__":
+    print(write_default_template())
