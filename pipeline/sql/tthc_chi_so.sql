@@ -88,7 +88,7 @@ measures as (
     from catalogue
 ),
 
-final as (
+joined as (
     select
         m.stt,
         m.chi_so,
@@ -105,18 +105,21 @@ final as (
         t.so_sanh
     from measures as m
     left join targets as t using (chi_so)
+),
+
+final as (
+    select
+        stt, chi_so, ten, don_vi, tu_so, mau_so, gia_tri,
+        replace(replace(so_sanh, '>=', '≥'), '<=', '≤') as so_sanh,
+        chi_tieu,
+        case
+            when chi_tieu is null then null
+            when gia_tri is null then 'Không đánh giá được'
+            when so_sanh = '>=' and gia_tri >= chi_tieu then 'Đạt'
+            when so_sanh = '<=' and gia_tri <= chi_tieu then 'Đạt'
+            else 'Chưa đạt'
+        end as danh_gia
+    from joined
 )
 
-select
-    stt, chi_so, ten, don_vi, tu_so, mau_so, gia_tri,
-    replace(replace(so_sanh, '>=', '≥'), '<=', '≤') as so_sanh,
-    chi_tieu,
-    case
-        when chi_tieu is null then null
-        when gia_tri is null then 'Không đánh giá được'
-        when so_sanh = '>=' and gia_tri >= chi_tieu then 'Đạt'
-        when so_sanh = '<=' and gia_tri <= chi_tieu then 'Đạt'
-        else 'Chưa đạt'
-    end as danh_gia
-from final
-order by stt
+select * from final order by stt
