@@ -7,6 +7,7 @@ becomes a Vietnamese Problem naming file, sheet and cell instead of an exception
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -257,6 +258,11 @@ def formulas_without_value(zf: zipfile.ZipFile, part: str) -> set[str]:
 # Recognition
 
 
+@functools.cache
+def fingerprints() -> dict[str, Template]:
+    return {t.fingerprint: t for t in CATALOG.values()}
+
+
 def _rows(book: pc.CalamineWorkbook, name: str) -> list[list]:
     return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
@@ -324,8 +330,7 @@ def recognise(book: pc.CalamineWorkbook, wb: Workbook, config: Config,
              if m.typ == pc.SheetTypeEnum.WorkSheet and m.name not in (templates.META_SHEET, templates.GUIDE_SHEET)]
     meta = _meta(book)
     wb.meta = meta
-    by_print = {t.fingerprint: t for t in CATALOG.values()}
-    template = by_print.get(str(meta.get("fingerprint", "")))
+    template = fingerprints().get(str(meta.get("fingerprint", "")))
     sheet_names: dict[str, str] = {}
     if template is not None:
         wb.recognised_by = "fingerprint"
@@ -457,29 +462,33 @@ def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, 
                sheet: Sheet, name: str, config: Config) -> SheetData | None:
     handle = book.get_sheet_by_name(name)
     rows = handle.to_python(skip_empty_area=False)
-    header_row, score = _header_match(rows, sheet)
-    if score == 0:
-        header_row = templates.HEADER_ROW
-    header = rows[header_row - 1] if len(rows) >= header_row else []
-    positions = _columns(list(header), sheet, wb, name, header_row)
+    expected = [c.header for c in sheet.columns]
+    if len(rows) >= templates.HEADER_ROW and rows[templates.HEADER_ROW - 1][:len(expected)] == expected:
+        header_row, positions = templates.HEADER_ROW, {c.key: i for i, c in enumerate(sheet.columns)}
+    else:
+        header_row, score = _header_match(rows, sheet)
+        if score == 0:
+            header_row = templates.HEADER_ROW
+        header = rows[header_row - 1] if len(rows) >= header_row else []
+        positions = _columns(list(header), sheet, wb, name, header_row)
     first = header_row + 1
     if len(rows) >= first and any(isinstance(v, str) and re.fullmatch(r"\(\d+\)", v.strip()) for v in rows[first - 1][:3]):
         first += 1
     body = rows[first - 1:]
     width = max((len(r) for r in body), default=0)
-    frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
-    frame.index = range(first, first + len(frame))
-    raw = pd.DataFrame({key: frame[pos] if pos < width else pd.Series(None, index=frame.index, dtype=object)
-                        for key, pos in positions.items()}, index=frame.index)
-    for col in sheet.columns:
-        if col.key not in raw:
-            raw[col.key] = pd.Series(None, index=frame.index, dtype=object)
-    raw = raw[[c.key for c in sheet.columns]]
+    grid = np.empty((len(body), width + 1), dtype=object)  # last column stays None: missing fields
+    for i, row in enumerate(body):
+        grid[i, :len(row)] = row
+    take = [positions[c.key] if c.key in positions and positions[c.key] < width else width for c in sheet.columns]
+    cells = grid[:, take]
+    cells[_BLANK(cells).astype(bool)] = None
+    raw = pd.DataFrame(cells, columns=[c.key for c in sheet.columns], index=range(first, first + len(body)),
+                       dtype=object)
     letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
     for i, col in enumerate(sheet.columns):
         letters.setdefault(col.key, get_column_letter(i + 1))
     data = SheetData(sheet, name, raw, letters, header_row)
-    last_row = first + len(frame) - 1
+    last_row = first + len(body) - 1
     for (r1, c1), (r2, c2) in handle.merged_cell_ranges or []:
         if r2 + 1 >= first and r1 + 1 <= max(last_row, first):
             ref = f"{get_column_letter(c1 + 1)}{r1 + 1}:{get_column_letter(c2 + 1)}{r2 + 1}"
@@ -529,17 +538,27 @@ def load(path: Path, config: Config, sender: str | None = None, data: bytes | No
 # Typed values (vectorised per column)
 
 
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_BLANK = np.frompyfunc(_is_blank, 1, 1)
+
+
 def blank_mask(raw: pd.Series) -> pd.Series:
-    """True where a cell holds nothing (None, empty or whitespace-only text)."""
-    is_str = raw.map(type).isin((str,))
-    blank = raw.isna()
-    if is_str.any():
-        blank = blank | (is_str & (raw.where(is_str, "x").str.strip() == ""))
-    return blank
+    """True where a cell holds nothing (None, NaN, empty or whitespace-only text)."""
+    return pd.Series(_BLANK(raw.to_numpy(dtype=object)).astype(bool), index=raw.index) | raw.isna()
 
 
 def to_numbers(raw: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     """(float values with NaN for blank/bad, mask of cells that are not numbers)."""
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
+        values = raw.astype("float64")
+        bad = pd.Series(False, index=raw.index)
+        if integer:
+            bad = values.notna() & (values != np.floor(values))
+            values[bad] = np.nan
+        return values, bad
     kinds = raw.map(type)
     values = pd.Series(np.nan, index=raw.index, dtype="float64")
     numeric = kinds.isin((float, int))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +68,26 @@ class FileReport:
 # Schemas derived from the catalog
 
 
+@functools.cache
+def _terms(expr: str) -> tuple[tuple[float, str | None], ...]:
+    """A catalog expression ("a + b - 2", "1.5 * du_toan") as (coefficient, key or None) terms."""
+    out = []
+    for sign, term in re.findall(r"([+-]?)\s*([^+-]+)", expr.replace(" ", "")):
+        factor, key = -1.0 if sign == "-" else 1.0, None
+        for part in term.split("*"):
+            if _IDENT.fullmatch(part):
+                key = part
+            else:
+                factor *= float(part)
+        out.append((factor, key))
+    return tuple(out)
+
+
 def _operands(expr: str, frame: pd.DataFrame) -> pd.Series:
-    return frame.eval(expr, engine="python") if expr.strip() else pd.Series(0.0, index=frame.index)
+    total = np.zeros(len(frame))
+    for factor, key in _terms(expr):
+        total = total + factor * (frame[key].to_numpy(dtype=float) if key else 1.0)
+    return pd.Series(total, index=frame.index)
 
 
 def compare(left: pd.Series, op: str, right: pd.Series) -> pd.Series:
@@ -79,9 +98,9 @@ def compare(left: pd.Series, op: str, right: pd.Series) -> pd.Series:
 
 def _rule_check(rule: Rule):
     def check(frame: pd.DataFrame) -> pd.Series:
-        filled = frame[rule.keys].notna().all(axis=1)
-        ok = compare(_operands(rule.left, frame).astype(float), rule.op, _operands(rule.right, frame).astype(float))
-        return ~filled | ok
+        # A blank field makes its side NaN: the rule is then not evaluated (blank is not zero).
+        left, right = _operands(rule.left, frame), _operands(rule.right, frame)
+        return left.isna() | right.isna() | compare(left, rule.op, right)
     return check
 
 
@@ -233,8 +252,11 @@ def _rule_values(rule: Rule, typed: pd.DataFrame, idx: tuple, letters: dict[str,
     row = typed.loc[[idx]]
     left, right = _operands(rule.left, row).iloc[0], _operands(rule.right, row).iloc[0]
     decimals = 0 if float(left).is_integer() and float(right).is_integer() else 1
-    return (f" Hiện có: {_cells(rule.left, letters, idx[1])} = {vn.number(left, decimals)}; "
-            f"{_cells(rule.right, letters, idx[1])} = {vn.number(right, decimals)}.")
+    def side(expr: str, value: float) -> str:
+        if not any(key for _, key in _terms(expr)):
+            return vn.number(value, decimals)
+        return f"{_cells(expr, letters, idx[1])} = {vn.number(value, decimals)}"
+    return f" Hiện có: {side(rule.left, left)}; so với {side(rule.right, right)}."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,34 +276,30 @@ class _Part:
 def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[pd.DataFrame, bool]:
     """Cut the data area of one sheet: fixed rows (checked unchanged) or non-blank list rows."""
     sheet, raw = part.sheet, part.raw
-    filled = ~raw.apply(read.blank_mask)
+    filled = ~pd.isna(raw.to_numpy())  # read.py stores blank cells as None
+    first_row = int(raw.index[0]) if len(raw) else templates.FIRST_DATA_ROW
     if sheet.rows is not None:
-        fixed = sheet.rows(config)
-        n = len(fixed)
-        extra = filled.iloc[n:]
-        if extra.to_numpy().any():
-            row = extra.index[extra.any(axis=1)][0]
-            key = extra.columns[extra.loc[row]][0]
+        n = len(sheet.rows(config))
+        if filled[n:].any():
+            i, j = np.argwhere(filled[n:])[0]
+            row, key = int(raw.index[n + i]), raw.columns[j]
             book.error(f"Có số liệu ở dòng {row}, ngoài các dòng của biểu (biểu có {n} dòng, từ dòng "
-                       f"{raw.index[0] if len(raw) else templates.FIRST_DATA_ROW} đến "
-                       f"{(raw.index[0] if len(raw) else templates.FIRST_DATA_ROW) + n - 1}).",
+                       f"{first_row} đến {first_row + n - 1}).",
                        "Không thêm dòng vào biểu có dòng in sẵn; hãy xoá số liệu thừa hoặc chuyển vào đúng dòng.",
                        part.name, f"{part.letters[key]}{row}", sheet.column(key).label, raw.at[row, key])
         cut = raw.iloc[:n]
         if len(cut) < n:
             book.error(f"Trang tính thiếu dòng: cần {n} dòng in sẵn, chỉ có {len(cut)} dòng.",
                        "Không xoá dòng của biểu mẫu; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
-                       part.name, f"A{(cut.index[-1] + 1) if len(cut) else templates.FIRST_DATA_ROW}")
-        values = [f.key for f in sheet.fields]
-        empty = len(cut) > 0 and not filled.loc[cut.index, values].to_numpy().any()
+                       part.name, f"A{first_row + len(cut)}")
+        empty = len(cut) > 0 and not filled[:n, len(sheet.keys):].any()
         if empty:
             first = sheet.fields[0]
             book.error(f"Trang tính «{part.name}» chưa có số liệu (mọi ô số liệu đều trống).",
                        "Hãy điền số liệu vào biểu mẫu (ô nào không phát sinh thì gõ 0) rồi gửi lại.",
-                       part.name, f"{part.letters[first.key]}{cut.index[0]}")
+                       part.name, f"{part.letters[first.key]}{first_row}")
         return cut, empty
-    rows = filled.any(axis=1)
-    cut = raw[rows]
+    cut = raw[filled.any(axis=1)]
     if len(cut) > sheet.max_rows:
         book.error(f"Danh sách có {len(cut)} dòng, vượt số dòng tối đa {sheet.max_rows} của biểu.",
                    "Hãy liên hệ cơ quan thường trực để được hướng dẫn.", part.name,
@@ -300,11 +318,13 @@ def _fixed_keys(sheet: Sheet, typed: pd.DataFrame, raw: pd.DataFrame, parts: lis
     for col in sheet.keys:
         want = expected[col.key].to_numpy(dtype=object)[position]
         got = typed[col.key].to_numpy(dtype=object)
-        if col.numeric:
-            same = pd.to_numeric(pd.Series(got), errors="coerce").to_numpy() == pd.to_numeric(pd.Series(want)).to_numpy()
-        else:
-            same = pd.Series(got).map(read.norm).to_numpy() == pd.Series(want).map(read.norm).to_numpy()
+        same = got == want
         for i in np.flatnonzero(~same):
+            if col.numeric:
+                if pd.notna(got[i]) and float(got[i]) == float(want[i]):
+                    continue
+            elif read.norm(got[i]) == read.norm(want[i]):
+                continue
             file_no, row = typed.index[i]
             part = books[file_no]
             part.book.error(f"Ô in sẵn của dòng bị thay đổi: phải là «{read.shown(want[i])}».",
@@ -365,14 +385,12 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part], config
     for col in sheet.columns:
         if col.type == "int":
             typed[col.key] = typed[col.key].astype("Int64")
-    out = {}
-    for part in parts:
-        if part.file_no in typed.index.get_level_values(0):
-            frame = typed.xs(part.file_no, level=0).copy()
-        else:
-            frame = typed.iloc[0:0].droplevel(0).copy()
-        frame.insert(0, "row", frame.index.astype("int64"))
-        out[part.file_no] = frame.reset_index(drop=True)
+    flat = typed.reset_index(level=1).reset_index(drop=True)
+    flat["row"] = flat["row"].astype("int64")
+    out, start = {}, 0
+    for part, frame in zip(parts, frames, strict=True):
+        out[part.file_no] = flat.iloc[start:start + len(frame)].reset_index(drop=True)
+        start += len(frame)
     return out
 
 

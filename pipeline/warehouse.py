@@ -23,17 +23,18 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline import paths
 from pipeline.catalog import CATALOG
 from pipeline.config import Config
-from pipeline.validate import FileReport, check_files, write_outputs
+from pipeline.validate import STATUS_TEXT, FileReport, check_files, write_outputs
 
 DB_NAME = "warehouse.duckdb"
 LOCK_NAME = "warehouse.lock"
 SCHEMA_VERSION = 1
-BATCH = 100  # files per transaction
+BATCH = 250  # files per transaction (and per pandera pass)
 SQL_TYPES = {"int": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "choice": "VARCHAR", "date": "DATE"}
 NOT_RECEIVED = {paths.CONFIG_NAME, "accounts.json", "README.md", ".gitkeep"}
 SUBMISSION_COLUMNS = {
@@ -43,6 +44,7 @@ SUBMISSION_COLUMNS = {
     "recognised_by": "VARCHAR", "demo": "BOOLEAN", "original_name": "VARCHAR", "size_bytes": "BIGINT",
     "ingested_at": "TIMESTAMP",
 }
+OVERVIEW = Path("validation") / "tong_hop_kiem_tra.xlsx"
 PROBLEM_COLUMNS = ("submission_id", "severity", "sheet", "cell", "field", "value", "rule", "fix")
 
 _WRITER = threading.RLock()
@@ -242,7 +244,8 @@ class IngestSummary:
             lines.append(f"  - Tệp {later} gửi sau thay thế tệp {earlier} (cùng đơn vị, cùng biểu); "
                          "số liệu lấy theo tệp gửi sau, tệp trước vẫn được lưu trong lịch sử.")
         if self.new:
-            lines.append("Kết quả kiểm tra từng tệp: outputs/validation/<tên tệp>/.")
+            lines.append("Tổng hợp kết quả: outputs/validation/tong_hop_kiem_tra.xlsx; tệp có lỗi hoặc cảnh báo: "
+                         "outputs/validation/<tên tệp>/ (báo cáo lỗi và bản đánh dấu ô lỗi).")
         return "\n".join(lines)
 
 
@@ -255,21 +258,27 @@ def _kill_hook(done: int) -> None:
 
 
 def _facts(items: list[Received]) -> dict[str, pd.DataFrame]:
-    frames: dict[str, list[pd.DataFrame]] = {}
+    """Fact rows of the accepted files of a batch, one frame per table."""
+    parts: dict[str, tuple[list[pd.DataFrame], list[int], list[str | None]]] = {}
     for item in items:
         report = item.report
         if report.status == "rejected":
             continue
-        template = CATALOG[report.template_id]
-        for sheet in template.sheets:
+        for sheet in CATALOG[report.template_id].sheets:
             frame = report.data.get(sheet.key)
-            if frame is None or frame.empty:
-                continue
-            out = frame.rename(columns={"row": "row_number"})
-            out.insert(0, "unit_code", report.unit_code)
-            out.insert(0, "submission_id", item.submission_id)
-            frames.setdefault(table_name(template.id, sheet.key), []).append(out)
-    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+            if frame is not None and len(frame):
+                frames, ids, units = parts.setdefault(table_name(report.template_id, sheet.key), ([], [], []))
+                frames.append(frame)
+                ids.append(item.submission_id)
+                units.append(report.unit_code)
+    out = {}
+    for table, (frames, ids, units) in parts.items():
+        sizes = [len(f) for f in frames]
+        big = pd.concat(frames, ignore_index=True).rename(columns={"row": "row_number"})
+        big.insert(0, "unit_code", np.repeat(np.array(units, dtype=object), sizes))
+        big.insert(0, "submission_id", np.repeat(np.array(ids, dtype="int64"), sizes))
+        out[table] = big
+    return out
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
@@ -352,7 +361,8 @@ def ingest(inputs_dir: Path, outputs_dir: Path, config: Config) -> IngestSummary
                 items = [Received(report, p[1], p[4], p[3].get("sender"), p[3].get("original_name"))
                          for report, p in zip(reports, chunk, strict=True)]
                 for item in items:
-                    write_outputs(item.report, outputs_dir)
+                    if item.report.problems:  # a clean file needs no report: it is listed in the overview
+                        write_outputs(item.report, outputs_dir)
                 _store(con, items, done)
                 done += len(items)
                 summary.received += items
@@ -367,7 +377,39 @@ def ingest(inputs_dir: Path, outputs_dir: Path, config: Config) -> IngestSummary
                 if key in latest:
                     summary.superseded.append((latest[key].report.path.name, item.report.path.name))
                 latest[key] = item
+            if summary.new or summary.rebuilt or not (outputs_dir / OVERVIEW).exists():
+                write_overview(con, outputs_dir / OVERVIEW)
         finally:
             con.close()
     return summary
+
+
+def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
+    """outputs/validation/tong_hop_kiem_tra.xlsx: every received file, its status and counts."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    rows = con.execute("""
+        SELECT s.file_name, s.path, s.received_at, s.sender, s.unit_code, s.template_id, s.status,
+               s.n_errors, s.n_warnings, c.submission_id IS NOT NULL AS current
+        FROM submissions s LEFT JOIN current_submissions c USING (submission_id)
+        ORDER BY s.received_at, s.submission_id""").fetchall()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp kiểm tra"
+    heads = ("Tệp", "Đường dẫn trong inputs/", "Thời điểm nhận", "Người gửi", "Đơn vị", "Biểu", "Kết quả",
+             "Số lỗi", "Số cảnh báo", "Đang dùng cho báo cáo")
+    ws.append(heads)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for name, rel, when, sender, unit, template, status, n_err, n_warn, current in rows:
+        ws.append([name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender, unit,
+                   CATALOG[template].title if template in CATALOG else None, STATUS_TEXT[status], n_err, n_warn,
+                   "Có" if current else "Không"])
+    for letter, width in zip("ABCDEFGHIJ", (36, 44, 20, 16, 10, 40, 30, 8, 10, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
 
