@@ -1,0 +1,456 @@
+"""Read-only access to the warehouse for analysts: notebooks, scripts, the DuckDB file.
+
+Everything here reads; nothing writes. Labels come from the catalog, states from validate,
+indicators from pipeline/sql/ through pipeline.indicators — nothing is restated.
+
+    >>> from pipeline import analysis
+    >>> wh = analysis.open()                     # outputs/warehouse.duckdb, read-only
+    >>> wh.submissions(labels=True)              # every file received, with its state in Vietnamese
+    >>> wh.data("tthc", "ho_so", labels=True)    # current figures, headers as in the template
+    >>> wh.indicator("tthc_theo_thang")          # an indicator table (pipeline/sql/tthc_theo_thang.sql)
+    >>> wh.problems(severity="warning")          # warnings of the files received
+    >>> wh.sql("select unit_code, count(*) from submissions group by all")
+
+The warehouse is found from the argument of open(), else the environment variable
+PIPELINE_OUTPUTS (an outputs directory or a .duckdb file), else the project's outputs/.
+The configuration (unit names, who owes which template) is read from PIPELINE_CONFIG, else
+inputs/commune.toml.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline import indicators, paths, vn, warehouse
+from pipeline.catalog import CATALOG, Field, Sheet, Template
+from pipeline.config import Config, load
+from pipeline.validate import STATUS_TEXT
+
+OUTPUTS_ENV = "PIPELINE_OUTPUTS"
+CONFIG_ENV = "PIPELINE_CONFIG"
+ACCEPTED = ("accepted", "warnings")  # states whose figures enter the warehouse
+SEVERITY_TEXT = {"error": "Lỗi", "warning": "Cảnh báo"}
+# Vietnamese headers of the warehouse's own columns (the catalog labels the fact columns).
+COLUMN_TEXT = {
+    "submission_id": "Mã lần nộp", "sha256": "Mã băm SHA-256", "path": "Đường dẫn trong inputs/",
+    "file_name": "Tên tệp", "received_at": "Thời điểm nhận", "sender": "Người gửi",
+    "unit_code": "Mã đơn vị", "template_id": "Mã biểu", "version": "Phiên bản biểu",
+    "status": "Kết quả", "n_errors": "Số lỗi", "n_warnings": "Số cảnh báo",
+    "recognised_by": "Nhận dạng biểu qua", "demo": "Số liệu minh họa", "original_name": "Tên tệp gốc",
+    "size_bytes": "Dung lượng (byte)", "ingested_at": "Thời điểm nạp vào kho",
+    "severity": "Mức độ", "sheet": "Trang tính", "cell": "Ô", "field": "Cột", "value": "Giá trị trong tệp",
+    "rule": "Lỗi / quy tắc", "fix": "Cách sửa", "row_number": "Dòng trong tệp Excel",
+    "unit_name": "Đơn vị", "template_title": "Biểu mẫu", "status_text": "Kết quả",
+    "group": "Nhóm", "median": "Trung vị", "robust_z": "Điểm z bền vững",
+}
+PLOT_STYLE = {
+    "font.family": ["DejaVu Sans", "Liberation Sans"],
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.formatter.use_locale": False,
+    "figure.figsize": (8, 4),
+    "legend.frameon": False,
+}
+
+
+class WarehouseMissing(FileNotFoundError):
+    """No warehouse file yet; the message (Vietnamese) says to run `make all` first."""
+
+
+def db_path(path: str | Path | None = None) -> Path:
+    """The warehouse file: path (a directory or a .duckdb file), else $PIPELINE_OUTPUTS, else outputs/."""
+    chosen = Path(path or os.environ.get(OUTPUTS_ENV) or paths.OUTPUTS).expanduser()
+    return chosen if chosen.suffix == ".duckdb" else chosen / warehouse.DB_NAME
+
+
+def open(path: str | Path | None = None, config: Config | str | Path | None = None) -> Warehouse:
+    """Open the warehouse read-only.
+
+    >>> wh = analysis.open()                              # outputs/warehouse.duckdb
+    >>> wh = analysis.open("/tmp/outputs")                # another outputs directory
+    >>> with analysis.open() as wh: wh.submissions()      # closed at the end of the block
+    """
+    db = db_path(path)
+    if not db.is_file():
+        raise WarehouseMissing(
+            f"Chưa có kho dữ liệu {db}. Hãy chạy `make all` trước (lệnh này kiểm tra các tệp trong "
+            f"inputs/ và dựng kho dữ liệu), hoặc đặt biến môi trường {OUTPUTS_ENV} chỉ tới thư mục "
+            "outputs có tệp warehouse.duckdb.")
+    if db.name == warehouse.DB_NAME:
+        con = warehouse.connect(db.parent, read_only=True)  # waits while a writer commits
+    else:
+        con = duckdb.connect(str(db), read_only=True)
+    return Warehouse(con, db, config)
+
+
+def labels(template_id: str, sheet_key: str | None = None) -> dict[str, str]:
+    """Column key → Vietnamese header ("label (unit)") of a sheet, from the catalog, plus the
+    warehouse's own columns.
+
+    >>> analysis.labels("tthc", "ho_so")["nhan_truc_tuyen"]
+    'Tiếp nhận trong kỳ – Trực tuyến (hồ sơ)'
+    """
+    sheet = _sheet(CATALOG[template_id], sheet_key)
+    return COLUMN_TEXT | {c.key: c.header for c in sheet.columns}
+
+
+def _sheet(template: Template, sheet_key: str | None) -> Sheet:
+    if sheet_key is None:
+        return template.sheets[0]
+    try:
+        return template.sheet(sheet_key)
+    except StopIteration:
+        known = ", ".join(s.key for s in template.sheets)
+        raise KeyError(f"Biểu {template.id} không có trang {sheet_key!r}; các trang: {known}") from None
+
+
+class Warehouse:
+    """A read-only view of the warehouse. Every method returns a pandas DataFrame."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path,
+                 config: Config | str | Path | None = None) -> None:
+        self.con = con
+        self.path = path
+        self._config = config if isinstance(config, Config) else None
+        self._config_path = None if isinstance(config, Config) else config
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @property
+    def config(self) -> Config:
+        """The commune's configuration (unit names, owners of each template)."""
+        if self._config is None:
+            self._config = load(Path(self._config_path or os.environ.get(CONFIG_ENV)
+                                     or paths.INPUTS / paths.CONFIG_NAME))
+        return self._config
+
+    # -- raw SQL -------------------------------------------------------------------------------
+
+    def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
+        """Any read-only SQL over the warehouse.
+
+        >>> wh.sql("select status, count(*) as n from submissions group by status")
+        """
+        return self.con.execute(query, params or []).df()
+
+    def tables(self) -> pd.DataFrame:
+        """The tables and views of the warehouse with their row counts."""
+        rows = self.con.execute("select table_name, table_type from information_schema.tables "
+                                "where table_schema = 'main' and table_name <> 'targets' "
+                                "order by table_type, table_name").fetchall()
+        return pd.DataFrame([{"table": t, "kind": "view" if k == "VIEW" else "table",
+                              "rows": self.con.execute(f'select count(*) from "{t}"').fetchone()[0]}
+                             for t, k in rows])
+
+    # -- submissions and problems --------------------------------------------------------------
+
+    def _unit_name(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        try:
+            return self.config.unit(code).name
+        except KeyError:
+            return code
+
+    def submissions(self, current: bool = False, labels: bool = False) -> pd.DataFrame:
+        """Every file received (current=True: only the one in use per unit × template), oldest
+        first, with the unit's name, the template's title and the state in Vietnamese.
+
+        >>> wh.submissions()[["file_name", "unit_name", "status_text"]]
+        """
+        source = "current_submissions" if current else "submissions"
+        frame = self.sql(f"select * from {source} order by received_at, submission_id")
+        frame.insert(frame.columns.get_loc("unit_code") + 1, "unit_name",
+                     [self._unit_name(c) for c in frame["unit_code"]])
+        frame.insert(frame.columns.get_loc("template_id") + 1, "template_title",
+                     [CATALOG[t].title if t in CATALOG else t for t in frame["template_id"]])
+        frame.insert(frame.columns.get_loc("status") + 1, "status_text",
+                     [STATUS_TEXT.get(s, s) for s in frame["status"]])
+        return _relabel(frame, COLUMN_TEXT, drop=("status",)) if labels else frame
+
+    def problems(self, severity: str | None = None, status: str | tuple[str, ...] | None = None,
+                 current: bool = False, labels: bool = False) -> pd.DataFrame:
+        """Errors and warnings found in the files received, with the file, unit and state.
+
+        severity: "error" | "warning"; status: a state or several ("rejected", ACCEPTED …);
+        current=True: only problems of the submissions in use.
+
+        >>> wh.problems(severity="warning", status=analysis.ACCEPTED)   # warnings accepted
+        >>> wh.problems(status="rejected")                              # why files were sent back
+        """
+        source = "current_submissions" if current else "submissions"
+        where, params = [], []
+        if severity:
+            where.append("p.severity = ?")
+            params.append(severity)
+        if status:
+            states = (status,) if isinstance(status, str) else tuple(status)
+            where.append(f"s.status in ({', '.join('?' for _ in states)})")
+            params += list(states)
+        frame = self.sql(
+            "select s.submission_id, s.file_name, s.received_at, s.unit_code, s.template_id, s.status, "
+            "p.severity, p.sheet, p.cell, p.field, p.value, p.rule, p.fix "
+            f"from problems p join {source} s using (submission_id) "
+            f"{'where ' + ' and '.join(where) if where else ''} "
+            "order by s.received_at, s.submission_id, p.severity, p.sheet, p.cell", params)
+        frame.insert(frame.columns.get_loc("unit_code") + 1, "unit_name",
+                     [self._unit_name(c) for c in frame["unit_code"]])
+        frame.insert(frame.columns.get_loc("status") + 1, "status_text",
+                     [STATUS_TEXT.get(s, s) for s in frame["status"]])
+        frame["severity"] = [SEVERITY_TEXT.get(s, s) for s in frame["severity"]]
+        return _relabel(frame, COLUMN_TEXT, drop=("status",)) if labels else frame
+
+    def missing_units(self) -> pd.DataFrame:
+        """Units that owe a template (per the configuration) and have no accepted file of it."""
+        missing = indicators.missing_units(self.con, self.config)
+        return pd.DataFrame([{"template_id": tid, "template_title": CATALOG[tid].title,
+                              "unit_code": u.code, "unit_name": u.name}
+                             for tid, units in missing.items() for u in units],
+                            columns=["template_id", "template_title", "unit_code", "unit_name"])
+
+    def is_demo(self) -> bool:
+        """True when the current data come from the demo set (SỐ LIỆU MINH HỌA)."""
+        return indicators.is_demo(self.con)
+
+    # -- figures -------------------------------------------------------------------------------
+
+    def data(self, template_id: str, sheet_key: str | None = None, labels: bool = False,
+             history: bool = False) -> pd.DataFrame:
+        """The figures of one sheet (default: the template's first sheet) from the current
+        submissions; history=True: from every accepted submission, old ones included.
+        labels=True renames the columns to the template's Vietnamese headers.
+
+        >>> wh.data("tthc", "ho_so")                      # columns thang, linh_vuc, nhan_tong …
+        >>> wh.data("nhan_su", labels=True)               # "Cơ quan, đơn vị", "Số hiện có (người)" …
+        """
+        if template_id not in CATALOG:
+            raise KeyError(f"Không có biểu {template_id!r}; các biểu: {', '.join(CATALOG)}")
+        sheet = _sheet(CATALOG[template_id], sheet_key)
+        table = warehouse.table_name(template_id, sheet.key)
+        frame = self.sql(f"select * from {table if history else 'cur_' + table} "
+                         "order by unit_code, submission_id, row_number")
+        return _relabel(frame, labels_of(sheet)) if labels else frame
+
+    def indicators(self) -> pd.DataFrame:
+        """The indicator queries (pipeline/sql/*.sql) in report order: name, title, source, section."""
+        return pd.DataFrame([{"name": q.name, "title": q.title, "source": q.source, "section": q.section}
+                             for q in indicators.queries()])
+
+    def indicator_table(self, name: str) -> indicators.Table:
+        """The indicator as the report uses it (columns with labels and units, gap notes)."""
+        return indicators.table(self.con, name, self.config)
+
+    def indicator(self, name: str, labels: bool = False, formatted: bool = False) -> pd.DataFrame:
+        """One indicator table by name (see indicators()).
+
+        labels=True: Vietnamese headers with units; formatted=True: cells as printed in the
+        report (1.234,5 — "[x]" for a gap), implies labels.
+
+        >>> wh.indicator("tthc_theo_thang")                   # raw numbers, for charts
+        >>> wh.indicator("tthc_theo_thang", formatted=True)   # as in the report's annex
+        """
+        if not (labels or formatted):
+            return indicators.run(self.con, name)
+        t = self.indicator_table(name)
+        if formatted:
+            frame = pd.DataFrame([[t.text(i, c.key) for c in t.columns] for i in range(len(t.frame))],
+                                 columns=[c.header for c in t.columns])
+        else:
+            frame = t.frame.rename(columns={c.key: c.header for c in t.columns})
+        frame.attrs = {"title": t.query.title, "notes": list(t.notes), "note": t.query.note}
+        return frame
+
+
+def labels_of(sheet: Sheet) -> dict[str, str]:
+    return COLUMN_TEXT | {c.key: c.header for c in sheet.columns}
+
+
+def _relabel(frame: pd.DataFrame, names: dict[str, str], drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    return frame.drop(columns=list(drop)).rename(columns=names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exploration helpers
+
+
+def robust_z(values: pd.Series) -> pd.Series:
+    """Robust z-score: 0.6745 × (x − median) / MAD (Iglewicz & Hoaglin); when the MAD is 0,
+    the mean absolute deviation × 1.2533 stands in; when every value is equal, 0."""
+    x = values.astype(float)
+    median = x.median()
+    mad = (x - median).abs().median()
+    if mad and mad == mad:
+        return 0.6745 * (x - median) / mad
+    mean_ad = (x - median).abs().mean()
+    if mean_ad and mean_ad == mean_ad:
+        return (x - median) / (1.2533 * mean_ad)
+    return x * 0.0
+
+
+def outliers(frame: pd.DataFrame, fields: list[str], by: list[str] | None = None, threshold: float = 3.5,
+             min_count: int = 4) -> pd.DataFrame:
+    """Values far from the others of their group: for every group of `by` (e.g. a field of
+    work, so the group's rows are its months; None: the whole frame, e.g. one row per unit or
+    body) and every field, the rows whose robust z-score is at least `threshold` in absolute
+    value. Groups with fewer than min_count values are
+    skipped. Returns the row's columns plus field, value, median, robust_z (largest first).
+
+    >>> tthc = wh.data("tthc", "ho_so")
+    >>> analysis.outliers(tthc, ["nhan_truc_tuyen", "nhan_truc_tiep"], by=["linh_vuc"])
+    """
+    keep = [c for c in frame.columns if c not in fields]
+    found = []
+    groups = frame.groupby(by, sort=False, dropna=False) if by else [(None, frame)]
+    for _, group in groups:
+        for name in fields:
+            values = group[name].dropna()
+            if len(values) < min_count:
+                continue
+            z = robust_z(values)
+            hits = z[z.abs() >= threshold].index
+            for i in hits:
+                found.append({**group.loc[i, keep].to_dict(), "field": name, "value": group.loc[i, name],
+                              "median": values.median(), "robust_z": float(z[i])})
+    columns = keep + ["field", "value", "median", "robust_z"]
+    out = pd.DataFrame(found, columns=columns)
+    if out.empty:
+        return out
+    return out.reindex(out["robust_z"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+
+def show(frame: pd.DataFrame, decimals: int | dict[str, int] | None = None):
+    """A pandas Styler printing numbers the Vietnamese way (1.234,5; blank → "[x]").
+
+    Integers get no decimals, other numbers one, unless `decimals` says otherwise.
+
+    >>> analysis.show(wh.indicator("tthc_theo_thang", labels=True))
+    """
+    def fmt(column: str):
+        if isinstance(decimals, dict) and column in decimals:
+            places = decimals[column]
+        elif isinstance(decimals, int):
+            places = decimals
+        else:
+            values = pd.to_numeric(frame[column], errors="coerce").dropna()
+            places = 0 if len(values) == 0 or (values == values.round()).all() else 1
+        return lambda v: vn.number(None if pd.isna(v) else float(v), places)
+
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+    styler = frame.style.format({c: fmt(c) for c in numeric}, na_rep=vn.GAP).hide(axis="index")
+    return styler
+
+
+def plot_style() -> None:
+    """Vietnamese-friendly charts: DejaVu Sans (full diacritics), light frame."""
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(PLOT_STYLE)
+
+
+def comma(decimals: int = 0, suffix: str = ""):
+    """A matplotlib tick formatter with the decimal comma: ax.yaxis.set_major_formatter(comma())."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: vn.number(v, decimals) + suffix)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema reference (the README's analysts' section is generated from this)
+
+SCHEMA_START, SCHEMA_END = "<!-- schema:start -->", "<!-- schema:end -->"
+
+
+def _describe(column: str, fields: dict[str, Field]) -> str:
+    if column in fields:
+        f = fields[column]
+        text = f.header
+        if f.choices:
+            text += ": " + "; ".join(f.choices)
+        return text
+    return COLUMN_TEXT.get(column, "")
+
+
+def schema_markdown() -> str:
+    """The tables and views of the warehouse with their columns, as Markdown (Vietnamese),
+    generated from warehouse.ddl() and the catalog."""
+    con = duckdb.connect()
+    try:
+        for statement in warehouse.ddl():
+            con.execute(statement)
+        columns: dict[str, list[tuple[str, str]]] = {}
+        for table, column, kind in con.execute(
+                "select table_name, column_name, data_type from information_schema.columns "
+                "where table_schema = 'main' order by table_name, ordinal_position").fetchall():
+            columns.setdefault(table, []).append((column, kind))
+    finally:
+        con.close()
+
+    def block(title: str, table: str, fields: dict[str, Field]) -> list[str]:
+        out = [f"#### `{table}` — {title}", "", "| Cột | Kiểu | Nội dung |", "| --- | --- | --- |"]
+        out += [f"| `{c}` | {k} | {_describe(c, fields).replace('|', '/')} |" for c, k in columns[table]]
+        return out + [""]
+
+    lines = ["### Bảng chung", ""]
+    lines += block("mỗi tệp đã nhận là một dòng (cả tệp bị trả lại); `status`: "
+                   + "; ".join(f"`{k}` = {v}" for k, v in STATUS_TEXT.items()), "submissions", {})
+    lines += block("lỗi và cảnh báo của từng tệp; `severity`: "
+                   + "; ".join(f"`{k}` = {v}" for k, v in SEVERITY_TEXT.items()), "problems", {})
+    lines += ["View `current_submissions`: cùng các cột như `submissions`, chỉ gồm lần nộp đang dùng "
+              "của mỗi đơn vị × biểu (tệp hợp lệ gửi sau cùng).", ""]
+    for template in CATALOG.values():
+        lines += [f"### Biểu `{template.id}` — {template.title} (mục {template.section})", ""]
+        for sheet in template.sheets:
+            table = warehouse.table_name(template.id, sheet.key)
+            lines += block(f"{sheet.title} (trang «{sheet.name}»)", table, {c.key: c for c in sheet.columns})
+            lines += [f"View `cur_{table}`: cùng các cột, chỉ số liệu của lần nộp đang dùng.", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def readme_block() -> str:
+    return f"{SCHEMA_START}\n{schema_markdown()}{SCHEMA_END}"
+
+
+def update_readme(path: Path = paths.ROOT / "README.md") -> bool:
+    """Replace the schema block of the README with the current one; True when it changed."""
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(SCHEMA_START) + ".*?" + re.escape(SCHEMA_END), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"{path}: no {SCHEMA_START} … {SCHEMA_END} block")
+    new = pattern.sub(lambda _m: readme_block(), text)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m pipeline.analysis schema | readme — print the schema, or refresh README.md."""
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["schema"]:
+        print(schema_markdown(), end="")
+        return 0
+    if args == ["readme"]:
+        print("README.md đã được cập nhật." if update_readme() else "README.md đã đúng, không cần sửa.")
+        return 0
+    print("Cách dùng: python -m pipeline.analysis schema | readme", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
