@@ -114,7 +114,10 @@ def _sheet(template: Template, sheet_key: str | None) -> Sheet:
 
 
 class Warehouse:
-    """A read-only view of the warehouse. Every method returns a pandas DataFrame."""
+    """A read-only view of the warehouse. Every method returns a pandas DataFrame.
+
+    Each query runs on its own cursor, so a half-read result never blocks the next one.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path,
                  config: Config | str | Path | None = None) -> None:
@@ -147,16 +150,17 @@ class Warehouse:
 
         >>> wh.sql("select status, count(*) as n from submissions group by status")
         """
-        return self.con.execute(query, params or []).df()
+        with self.con.cursor() as cur:
+            return cur.execute(query, params or []).df()
 
     def tables(self) -> pd.DataFrame:
         """The tables and views of the warehouse with their row counts."""
-        rows = self.con.execute("select table_name, table_type from information_schema.tables "
-                                "where table_schema = 'main' and table_name <> 'targets' "
-                                "order by table_type, table_name").fetchall()
+        rows = self.sql("select table_name, table_type from information_schema.tables "
+                        "where table_schema = 'main' and table_name <> 'targets' "
+                        "order by table_type, table_name")
         return pd.DataFrame([{"table": t, "kind": "view" if k == "VIEW" else "table",
-                              "rows": self.con.execute(f'select count(*) from "{t}"').fetchone()[0]}
-                             for t, k in rows])
+                              "rows": int(self.sql(f'select count(*) as n from "{t}"')["n"].iloc[0])}
+                             for t, k in zip(rows["table_name"], rows["table_type"], strict=True)])
 
     # -- submissions and problems --------------------------------------------------------------
 
@@ -218,7 +222,8 @@ class Warehouse:
 
     def missing_units(self) -> pd.DataFrame:
         """Units that owe a template (per the configuration) and have no accepted file of it."""
-        missing = indicators.missing_units(self.con, self.config)
+        with self.con.cursor() as cur:
+            missing = indicators.missing_units(cur, self.config)
         return pd.DataFrame([{"template_id": tid, "template_title": CATALOG[tid].title,
                               "unit_code": u.code, "unit_name": u.name}
                              for tid, units in missing.items() for u in units],
@@ -226,7 +231,8 @@ class Warehouse:
 
     def is_demo(self) -> bool:
         """True when the current data come from the demo set (SỐ LIỆU MINH HỌA)."""
-        return indicators.is_demo(self.con)
+        with self.con.cursor() as cur:
+            return indicators.is_demo(cur)
 
     # -- figures -------------------------------------------------------------------------------
 
@@ -254,7 +260,8 @@ class Warehouse:
 
     def indicator_table(self, name: str) -> indicators.Table:
         """The indicator as the report uses it (columns with labels and units, gap notes)."""
-        return indicators.table(self.con, name, self.config)
+        with self.con.cursor() as cur:
+            return indicators.table(cur, name, self.config)
 
     def indicator(self, name: str, labels: bool = False, formatted: bool = False) -> pd.DataFrame:
         """One indicator table by name (see indicators()).
@@ -266,7 +273,8 @@ class Warehouse:
         >>> wh.indicator("tthc_theo_thang", formatted=True)   # as in the report's annex
         """
         if not (labels or formatted):
-            return indicators.run(self.con, name)
+            with self.con.cursor() as cur:
+                return indicators.run(cur, name)
         t = self.indicator_table(name)
         if formatted:
             frame = pd.DataFrame([[t.text(i, c.key) for c in t.columns] for i in range(len(t.frame))],
