@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import shutil
 import sys
 import time
@@ -126,20 +127,33 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     config = load(config_path)
     progress = _Progress(7)
     outputs_dir.mkdir(parents=True, exist_ok=True)
-    progress.step("Tạo biểu mẫu trống cho các đơn vị …")
-    templates.write_all(outputs_dir / TEMPLATES_DIR, config)
+    previous = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+    # Blank templates and the demo set depend only on the configuration and the code.
+    setup = hashlib.sha256(config_path.read_bytes() + _code_version().encode()).hexdigest()
+    same_setup = previous.get("setup") == setup
+    writer = None
+    if same_setup and (outputs_dir / TEMPLATES_DIR).is_dir():
+        progress.step("Biểu mẫu trống không đổi (bỏ qua).")
+    else:
+        progress.step("Tạo biểu mẫu trống cho các đơn vị (chạy song song) …")
+        shutil.rmtree(outputs_dir / TEMPLATES_DIR, ignore_errors=True)
+        writer = multiprocessing.get_context("fork").Process(
+            target=templates.write_all, args=(outputs_dir / TEMPLATES_DIR, config))
+        writer.start()
 
     received = warehouse.received_files(inputs_dir)
     demo_set = not received
-    previous = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
     if previous.get("demo_set") is not None and previous.get("demo_set") != demo_set:
         (outputs_dir / WAREHOUSE).unlink(missing_ok=True)  # never mix demo and real submissions
     source = inputs_dir
     if demo_set:
-        progress.step("Thư mục nhận chưa có biểu mẫu: tạo bộ SỐ LIỆU MINH HỌA …")
         source = outputs_dir / DEMO_DIR
-        shutil.rmtree(source, ignore_errors=True)
-        demo.write_all(source, config)
+        if same_setup and source.is_dir():
+            progress.step("Thư mục nhận chưa có biểu mẫu: dùng bộ SỐ LIỆU MINH HỌA đã tạo.")
+        else:
+            progress.step("Thư mục nhận chưa có biểu mẫu: tạo bộ SỐ LIỆU MINH HỌA …")
+            shutil.rmtree(source, ignore_errors=True)
+            demo.write_all(source, config)
     else:
         progress.step(f"Thư mục nhận có {len(received)} tệp biểu mẫu.")
 
@@ -166,11 +180,16 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         summary = _summary(con, results, outputs_dir, demo_set, error)
     finally:
         con.close()
+        if writer:
+            writer.join()
+    if writer and writer.exitcode != 0:
+        error = (error or "") + f"Không tạo được biểu mẫu trống (mã lỗi {writer.exitcode})."
     print(summary)
     print(f"Hoàn thành sau {progress.elapsed()} giây.")
     if error:
         return 1
-    state_path.write_text(json.dumps({"fingerprint": stamp, "demo_set": demo_set, "summary": summary},
+    state_path.write_text(json.dumps({"fingerprint": stamp, "setup": setup, "demo_set": demo_set,
+                                                 "summary": summary},
                                      ensure_ascii=False), encoding="utf-8")
     return 0
 
