@@ -1,0 +1,402 @@
+"""Reading and validating returned workbooks: real files, good and bad, and the exact cell named."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from pipeline import demo, read, templates, validate
+from pipeline.catalog import CATALOG
+from tests.receive_util import filled, tree_hash, where
+
+
+@pytest.fixture
+def inputs(workdir):
+    return workdir[0]
+
+
+def check(path: Path, config, unit_code=None) -> validate.FileReport:
+    report = validate.check_file(path, config, unit_code)
+    assert all(p.rule and p.file == path.name for p in report.problems)
+    return report
+
+
+def one_error(report: validate.FileReport) -> read.Problem:
+    assert report.status == "rejected", report.text()
+    assert len(report.errors) == 1, report.text()
+    return report.errors[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Good files
+
+
+def test_demo_set_passes_every_rule_without_warning(config, tmp_path):
+    files = demo.write_all(tmp_path, config)
+    reports = validate.check_files([(p, None) for p in files], config)
+    assert {r.template_id for r in reports} == {t for u in config.units for t in u.templates}
+    for report in reports:
+        assert report.status == "accepted", report.text()
+        assert report.recognised_by == "fingerprint" and report.demo
+        template = CATALOG[report.template_id]
+        for sheet in template.sheets:
+            frame = report.data[sheet.key]
+            assert list(frame.columns) == ["row"] + [c.key for c in sheet.columns]
+            if sheet.rows:
+                assert len(frame) == len(sheet.rows(config))
+                assert frame["row"].iloc[0] == templates.FIRST_DATA_ROW
+
+
+def test_what_people_type_is_accepted(config, inputs):
+    def edit(wb):
+        ws = wb["Lưu trữ"]
+        ws["B6"], ws["C6"], ws["D6"], ws["E6"] = "100,5", " 50,5 ", "30", 20  # decimal commas, spaces
+        ws["F6"] = "1.234"  # thousands dot
+        ws["J6"] = "\u00a012 "
+    report = check(filled(config, "so_hoa", inputs, edit=edit), config)
+    assert report.status == "accepted", report.text()
+    row = report.data["phong"].iloc[0]
+    assert (row["tong_met_gia"], row["chinh_ly_hoan_chinh"], row["ho_so_lap_muc_luc"], row["khai_thac_truc_tiep"]) == (
+        100.5, 50.5, 1234, 12)
+
+
+def test_inputs_are_never_changed(config, inputs, capsys):
+    bad = filled(config, "tthc", inputs, "bad.xlsx", edit=lambda wb: wb["TTHC"].__setitem__("C6", -5))
+    good = filled(config, "so_hoa", inputs)
+    (inputs / "note.pdf").write_bytes(b"%PDF-1.4 nothing")
+    before = tree_hash(inputs)
+    assert validate.main([bad, good, inputs / "note.pdf"], config) == 1
+    for report in validate.check_files([(bad, None), (good, None)], config):
+        validate.write_outputs(report, inputs.parent / "outputs")
+    assert tree_hash(inputs) == before
+    out = capsys.readouterr().out
+    assert "TTHC!C6" in out and "Số âm" in out
+
+
+def test_cli_exit_codes(config, inputs, capsys):
+    good = filled(config, "so_hoa", inputs)
+    assert validate.main([good], config) == 0
+    assert validate.main([inputs / "missing.xlsx"], config) == 2
+    assert "Không tìm thấy tệp" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+
+@pytest.mark.parametrize(("cell", "value", "words"), [
+    ("D7", "mười", "không phải số nguyên"),
+    ("D7", "12,5", "không phải số nguyên"),
+    ("C6", -5, "Số âm"),
+    ("F10", None, "để trống"),
+])
+def test_bad_cell_is_named(config, inputs, cell, value, words):
+    report = check(filled(config, "tthc", inputs, edit=lambda wb: wb["TTHC"].__setitem__(cell, value)), config)
+    assert report.status == "rejected"
+    hits = [p for p in report.errors if p.cell == cell and p.sheet == "TTHC"]
+    assert hits and any(words in p.rule for p in hits), report.text()
+    assert hits[0].field and hits[0].fix
+
+
+def test_text_in_number_cell_message(config, inputs):
+    report = check(filled(config, "nhan_su", inputs, edit=lambda wb: wb["Nhân sự"].__setitem__("F7", "5 người")), config)
+    problem = one_error(report)
+    assert (problem.sheet, problem.cell, problem.value, problem.field) == ("Nhân sự", "F7", "5 người", "Viên chức")
+    assert "không phải số" in problem.rule and "không gõ chữ" in problem.fix
+    assert "Nhân sự!F7" in problem.text()
+
+
+def test_cross_field_rule_points_at_its_target(config, inputs):
+    def edit(wb):
+        wb["TTHC"]["C8"] = wb["TTHC"]["C8"].value + 1  # nhan_tong no longer the sum of its parts
+    report = check(filled(config, "tthc", inputs, edit=edit), config)
+    cells = where(report, "error")
+    assert "TTHC!C8" in cells
+    assert any("Tổng số tiếp nhận phải bằng" in p.rule and "D8 + E8 + F8" in p.rule for p in report.errors)
+
+
+def test_warning_rule_accepts_the_file(config, inputs):
+    def edit(wb):
+        ws = wb["Nhân sự"]
+        ws["B6"] = ws["C6"].value - 1  # present > quota: a warning
+    report = check(filled(config, "nhan_su", inputs, edit=edit), config)
+    assert report.status == "warnings", report.text()
+    assert where(report, "warning") == ["Nhân sự!C6"]
+
+
+def test_tree_parent_must_equal_children(config, inputs):
+    def edit(wb):
+        ws = wb["Ngân sách"]
+        ws["D8"] = ws["D8"].value + 10  # A.1.1 changes: A.1 (row 7) no longer its children's sum
+    report = check(filled(config, "ngan_sach", inputs, edit=edit), config)
+    problem = one_error(report)
+    assert (problem.sheet, problem.cell) == ("Ngân sách", "D7")
+    assert "A.1" in problem.rule
+
+
+def test_fixed_row_changed(config, inputs):
+    report = check(filled(config, "tthc", inputs, edit=lambda wb: wb["TTHC"].__setitem__("B9", "Khác")), config)
+    problem = one_error(report)
+    assert (problem.cell, problem.value) == ("B9", "Khác") and "in sẵn" in problem.rule
+
+
+def test_data_below_fixed_rows(config, inputs):
+    n = len(CATALOG["so_hoa"].sheets[0].rows(config))
+    row = templates.FIRST_DATA_ROW + n + 1
+    report = check(filled(config, "so_hoa", inputs, edit=lambda wb: wb["Lưu trữ"].__setitem__(f"C{row}", 5)), config)
+    assert where(report, "error") == [f"Lưu trữ!C{row}"]
+
+
+def test_untouched_template_is_one_message_per_sheet(config, inputs):
+    path = inputs / "blank.xlsx"
+    templates.workbook(CATALOG["nhan_su"], config.unit("VHXH"), config).save(path)
+    report = check(path, config)
+    assert where(report) == ["Nhân sự!B6"] and "chưa có số liệu" in report.errors[0].rule
+
+
+def test_formula_without_saved_value(config, inputs):
+    report = check(filled(config, "tthc", inputs, edit=lambda wb: wb["TTHC"].__setitem__("E9", "=1+2")), config)
+    problem = one_error(report)
+    assert (problem.sheet, problem.cell) == ("TTHC", "E9")
+    assert "công thức" in problem.rule and "LibreOffice" in problem.fix
+
+
+def test_merged_cells_in_data_area(config, inputs):
+    report = check(filled(config, "tthc", inputs, edit=lambda wb: wb["TTHC"].merge_cells("H12:I12")), config)
+    assert any(p.cell == "H12" and "H12:I12" in p.rule for p in report.errors), report.text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure
+
+
+def test_header_renamed(config, inputs):
+    report = check(filled(config, "so_hoa", inputs, edit=lambda wb: wb["Lưu trữ"].__setitem__("F4", "Mục lục")), config)
+    problem = one_error(report)
+    assert (problem.sheet, problem.cell, problem.value) == ("Lưu trữ", "F4", "Mục lục")
+    assert "Tiêu đề cột bị đổi" in problem.rule
+
+
+def test_header_deleted(config, inputs):
+    report = check(filled(config, "so_hoa", inputs, edit=lambda wb: wb["Lưu trữ"].delete_cols(6)), config)
+    assert report.status == "rejected"
+    assert any(p.cell == "F4" and "Lưu trữ" == p.sheet and "Hồ sơ đã lập mục lục" in p.rule for p in report.errors), report.text()
+
+
+def test_columns_reordered_are_read_by_header(config, inputs):
+    def edit(wb):
+        ws = wb["Lưu trữ"]
+        for row in ws.iter_rows(min_row=4, max_row=ws.max_row):
+            row[9].value, row[10].value = row[10].value, row[9].value  # swap J and K
+    report = check(filled(config, "so_hoa", inputs, edit=edit), config)
+    assert report.status == "warnings", report.text()
+    assert sorted(where(report)) == ["Lưu trữ!J4", "Lưu trữ!K4"]
+    expected = demo.data_for("so_hoa", config, "VP")["phong"][0]["khai_thac_truc_tiep"]
+    assert report.data["phong"]["khai_thac_truc_tiep"].iloc[0] == expected
+
+
+def test_extra_sheet_is_ignored_with_a_warning(config, inputs):
+    report = check(filled(config, "so_hoa", inputs, edit=lambda wb: wb.create_sheet("Ghi chú")), config)
+    assert report.status == "warnings"
+    assert report.warnings[0].sheet == "Ghi chú" and "bỏ qua" in report.warnings[0].rule
+
+
+def test_missing_sheet(config, inputs):
+    report = check(filled(config, "tthc", inputs, edit=lambda wb: wb.remove(wb["Danh mục TTHC"])), config)
+    assert one_error(report).sheet == "Danh mục TTHC"
+
+
+def test_recognised_by_headers_when_meta_is_gone(config, inputs):
+    """Data pasted into a fresh workbook (no hidden sheet), headers on another row."""
+    source = openpyxl.load_workbook(filled(config, "so_hoa", inputs, "source.xlsx"))["Lưu trữ"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws["A1"] = templates.UNIT_PREFIX + config.unit("VP").name
+    for r, row in enumerate(source.iter_rows(min_row=templates.HEADER_ROW, values_only=True), start=3):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c, value)
+    path = inputs / "pasted.xlsx"
+    wb.save(path)
+    report = check(path, config)
+    assert (report.status, report.recognised_by, report.unit_code, report.template_id) == (
+        "accepted", "headers", "VP", "so_hoa"), report.text()
+    assert report.data["phong"]["row"].iloc[0] == 5
+
+
+def test_unknown_workbook(config, inputs):
+    wb = openpyxl.Workbook()
+    wb.active.append(["Họ tên", "Ngày sinh"])
+    wb.save(inputs / "other.xlsx")
+    problem = one_error(check(inputs / "other.xlsx", config))
+    assert "Không nhận ra biểu mẫu" in problem.rule
+
+
+def _set_meta(key: str, value):
+    def edit(wb):
+        ws = wb[templates.META_SHEET]
+        ws.cell(templates.META_KEYS.index(key) + 1, 2, value)
+    return edit
+
+
+def test_old_template_version(config, inputs):
+    def edit(wb):
+        _set_meta("version", 0)(wb)
+        _set_meta("fingerprint", "0" * 16)(wb)
+    problem = one_error(check(filled(config, "tthc", inputs, edit=edit), config))
+    assert problem.rule.startswith("Mẫu cũ") and "tải mẫu mới" in problem.fix
+
+
+def test_other_period(config, inputs):
+    problem = one_error(check(filled(config, "so_hoa", inputs, edit=_set_meta("period_start", "2024-07-01")), config))
+    assert (problem.sheet, problem.cell) == (templates.META_SHEET, "B7") and "kỳ báo cáo khác" in problem.rule
+
+
+def test_unit_filling_another_units_template(config, inputs):
+    path = filled(config, "tthc", inputs, edit=_set_meta("unit_code", "VP"))
+    problem = one_error(check(path, config))
+    assert "không được giao biểu" in problem.rule
+
+
+def test_file_of_another_unit_sent(config, inputs):
+    path = filled(config, "ngan_sach", inputs)
+    problem = one_error(check(path, config, unit_code="VP"))
+    assert "được gửi bởi" in problem.rule
+    assert check(path, config, unit_code="KT").status == "accepted"
+
+
+# ---------------------------------------------------------------------------------------------
+# Free lists
+
+
+def _list_edit(fn):
+    def edit(wb):
+        fn(wb["Nhiệm vụ"])
+    return edit
+
+
+def test_free_list_blank_rows_skipped_and_partial_row_reported(config, inputs):
+    def edit(ws):
+        ws.insert_rows(8)  # a blank row in the middle of the list
+        last = max(r for r in range(6, ws.max_row + 1) if ws.cell(r, 1).value is not None)
+        ws.cell(last + 1, 2, "Nhiệm vụ chưa điền đủ")  # partly filled
+    report = check(filled(config, "phan_cap", inputs, edit=_list_edit(edit)), config)
+    rows = {p.cell[1:] for p in report.errors}
+    assert len(rows) == 1, report.text()
+    row = rows.pop()
+    cells = sorted(p.cell for p in report.errors)
+    required = [get_column_letter(i + 1) + row for i, c in enumerate(CATALOG["phan_cap"].sheets[0].columns)
+                if c.required and c.key != "ten_nhiem_vu"]
+    assert cells == sorted(required)
+    assert 8 not in report.data["nhiem_vu"]["row"].tolist()
+
+
+def test_free_list_duplicate_key(config, inputs):
+    report = check(filled(config, "phan_cap", inputs, edit=_list_edit(lambda ws: ws.__setitem__("A7", ws["A6"].value))), config)
+    problem = one_error(report)
+    assert (problem.sheet, problem.cell) == ("Nhiệm vụ", "A7") and "Trùng" in problem.rule
+
+
+def test_free_list_requirement(config, inputs):
+    def edit(ws):
+        ws["H6"], ws["I6"] = "Chưa triển khai", None
+    problem = one_error(check(filled(config, "phan_cap", inputs, edit=_list_edit(edit)), config))
+    assert (problem.sheet, problem.cell) == ("Nhiệm vụ", "I6")
+
+
+def test_empty_list_needs_its_flag(config, inputs):
+    def edit(wb):
+        ws = wb["Nhiệm vụ"]
+        for row in ws.iter_rows(min_row=templates.FIRST_DATA_ROW):
+            for cell in row:
+                cell.value = None
+    problem = one_error(check(filled(config, "phan_cap", inputs, edit=edit), config))
+    assert (problem.sheet, problem.cell) == ("Tổng hợp", "A6")
+
+
+# ---------------------------------------------------------------------------------------------
+# Files that are not usable workbooks
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _ole(stream: str) -> bytes:
+    return bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + stream.encode("utf-16-le") + b"\0" * 1024
+
+
+def _docx() -> bytes:
+    from docx import Document
+
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    return buffer.getvalue()
+
+
+CASES = {
+    "empty": (lambda good: b"", "Tệp rỗng"),
+    "pdf": (lambda good: b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "PDF"),
+    "docx": (lambda good: _docx(), "Word (.docx)"),
+    "doc": (lambda good: _ole("WordDocument"), "Word (.doc)"),
+    "xls": (lambda good: _ole("Workbook"), ".xls"),
+    "password": (lambda good: _ole("EncryptedPackage"), "mật khẩu"),
+    "ods": (lambda good: _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                               "content.xml": b"<x/>"}), ".ods"),
+    "truncated": (lambda good: good[: len(good) // 2], "hỏng"),
+    "corrupt": (lambda good: good[:200] + bytes(len(good) - 400) + good[-200:], "hỏng"),
+    "too_many_entries": (lambda good: _zip({f"x/{i}.xml": b"" for i in range(read.MAX_ENTRIES + 1)}), "bất thường"),
+    "bomb": (lambda good: _zip({"xl/workbook.xml": b"<a/>", "xl/worksheets/sheet1.xml": bytes(5_000_000)}), "bất thường"),
+    "too_large": (lambda good: b"PK\x03\x04" + bytes(read.MAX_FILE_BYTES), "quá lớn"),
+    "text": (lambda good: "Số liệu: 12".encode(), "không phải bảng tính"),
+    "zip_not_xlsx": (lambda good: _zip({"a.txt": b"hello"}), "không phải bảng tính"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_unreadable_files_get_a_message_not_a_crash(config, inputs, case):
+    good = filled(config, "so_hoa", inputs, "good.xlsx").read_bytes()
+    make, words = CASES[case]
+    path = inputs / f"{case}.xlsx"
+    path.write_bytes(make(good))
+    before = tree_hash(inputs)
+    problem = one_error(check(path, config))
+    assert words in problem.rule, problem.text()
+    assert problem.fix and problem.sheet is None
+    written = validate.write_outputs(validate.check_file(path, config), inputs.parent / "outputs")
+    assert [p.name for p in written] == [validate.REPORT_NAME]
+    assert tree_hash(inputs) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs
+
+
+def test_report_workbook_and_annotated_copy(config, inputs, tmp_path):
+    def edit(wb):
+        wb["TTHC"]["C6"] = -5
+        wb["TTHC"]["D7"] = "abc"
+    path = filled(config, "tthc", inputs, "don_vi.xlsx", edit=edit)
+    before = path.read_bytes()
+    report = check(path, config)
+    written = validate.write_outputs(report, tmp_path / "outputs")
+    folder = tmp_path / "outputs" / "validation" / "don_vi"
+    assert written == [folder / validate.REPORT_NAME, folder / ("don_vi" + validate.ANNOTATED_SUFFIX)]
+    ws = openpyxl.load_workbook(written[0]).active
+    rows = [r for r in ws.iter_rows(values_only=True) if r and r[0] not in (None, "STT") and isinstance(r[0], int)]
+    assert len(rows) == len(report.problems)
+    assert ("TTHC", "D7") in {(r[2], r[3]) for r in rows}
+    copy = openpyxl.load_workbook(written[1])
+    assert "không phải số" in copy["TTHC"]["D7"].comment.text
+    assert copy["TTHC"]["D7"].fill.fgColor.rgb.endswith(validate.ERROR_FILL)
+    assert copy["TTHC"]["E7"].comment is None
+    assert path.read_bytes() == before
