@@ -115,4 +115,4 @@ summary = {
     "current": len(current),
     "missing": sorted(zip(missing["template_id"], missing["unit_code"], strict=True)),
 }
-summary
+print(summary)

@@ -120,4 +120,4 @@ summary = {
     "months": len(months),
     "fields": len(fields),
 }
-summary
+print(summary)

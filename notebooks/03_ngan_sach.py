@@ -101,4 +101,4 @@ summary = {
     "spent": {int(r.nam): float(r.thuc_hien) for r in budget[budget["ma"] == "B"].itertuples()},
     "revenue": {int(r.nam): float(r.thuc_hien) for r in budget[budget["ma"] == "A"].itertuples()},
 }
-summary
+print(summary)

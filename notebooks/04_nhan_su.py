@@ -100,4 +100,4 @@ plt.show()
 total = by_body[by_body["co_quan"] == "Cộng"].iloc[0]
 summary = {"staff": float(total["hien_co"]), "posts": float(total["bien_che"]), "bodies": len(bodies),
            "ages": float(ages["Số người"].sum())}
-summary
+print(summary)

@@ -77,4 +77,4 @@ analysis.show(use.rename(columns=analysis.labels("so_hoa", "phong")))
 total = by_fonds[by_fonds["phong"] == "Cộng"].iloc[0]
 summary = {"pages": float(total["trang_so_hoa"]), "planned": float(total["trang_ke_hoach"]),
            "meters": float(total["tong_met_gia"]), "fonds": len(rows)}
-summary
+print(summary)
