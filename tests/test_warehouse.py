@@ -1,0 +1,210 @@
+"""The warehouse: real DuckDB files, history, supersession, idempotence, killed runs, LibreOffice."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from pipeline import demo, paths, templates, validate, warehouse
+from pipeline.catalog import CATALOG
+from tests.receive_util import filled, tree_hash
+
+
+def counts(outputs: Path) -> dict[str, int]:
+    with warehouse.connect(outputs) as con:
+        names = ["submissions", "problems", "current_submissions"] + [
+            f"{t.id}_{s.key}" for t in CATALOG.values() for s in t.sheets]
+        return {n: con.execute(f"SELECT count(*) FROM {n}").fetchall()[0][0] for n in names}
+
+
+def upload(inputs: Path, source: Path, unit: str, when: str, name: str | None = None) -> Path:
+    """Place a file as the web portal does: inputs/received/<stamp>_<UNIT>_<sha8>.xlsx + sidecar."""
+    folder = inputs / "received"
+    folder.mkdir(exist_ok=True)
+    target = folder / (name or f"{when.replace('-', '').replace(':', '')}_{unit}.xlsx")
+    shutil.copy(source, target)
+    target.with_name(target.name + ".json").write_text(json.dumps(
+        {"received_at": when, "sender": f"user_{unit}", "unit_code": unit, "original_name": source.name}))
+    return target
+
+
+def test_demo_set_ingests_clean_and_twice_is_idempotent(config, workdir):
+    inputs, outputs = workdir
+    files = demo.write_all(inputs / "demo", config)
+    before = tree_hash(inputs)
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert summary.new == len(files) and summary.seen == 0
+    assert len(summary.accepted) == len(files) and not summary.warnings and not summary.rejected, summary.text()
+    first = counts(outputs)
+    assert first["submissions"] == first["current_submissions"] == len(files) and first["problems"] == 0
+    for template in CATALOG.values():
+        for sheet in template.sheets:
+            if sheet.rows and config.owners(template.id):
+                rows = len(sheet.rows(config)) * len(config.owners(template.id))
+                assert first[f"{template.id}_{sheet.key}"] == rows
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT sum(nhan_tong) FROM cur_tthc_ho_so").fetchall()[0][0] == sum(
+            r["nhan_tong"] for r in demo.data_for("tthc", config, "TTPVHCC")["ho_so"])
+        assert con.execute("SELECT bool_and(demo) FROM submissions").fetchall()[0][0] is True
+    again = warehouse.ingest(inputs, outputs, config)
+    assert again.new == 0 and again.seen == len(files) and not again.rebuilt
+    assert "0 tệp mới" in again.text()
+    assert counts(outputs) == first
+    assert tree_hash(inputs) == before
+    assert (outputs / warehouse.OVERVIEW).exists()
+
+
+def test_later_file_supersedes_and_history_is_kept(config, workdir, tmp_path):
+    inputs, outputs = workdir
+    first = filled(config, "so_hoa", tmp_path / "a")
+
+    def edit(wb):
+        wb["Lưu trữ"]["J6"] = 999
+    second = filled(config, "so_hoa", tmp_path / "b", edit=edit)
+    upload(inputs, second, "VP", "2026-05-05T10:00:00")
+    upload(inputs, first, "VP", "2026-05-04T09:00:00")
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert len(summary.accepted) == 2
+    assert summary.superseded == [("20260504T090000_VP.xlsx", "20260505T100000_VP.xlsx")]
+    assert "thay thế" in summary.text()
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT count(*) FROM submissions").fetchall()[0][0] == 2
+        current = con.execute("SELECT file_name, sender, original_name FROM current_submissions").fetchall()
+        assert current == [("20260505T100000_VP.xlsx", "user_VP", "so_hoa_VP.xlsx")]
+        assert con.execute("SELECT khai_thac_truc_tiep FROM cur_so_hoa_phong WHERE row_number = 6").fetchall() == [(999,)]
+        assert con.execute("SELECT count(DISTINCT submission_id) FROM so_hoa_phong").fetchall()[0][0] == 2
+
+
+def test_rejected_file_is_recorded_not_loaded(config, workdir):
+    inputs, outputs = workdir
+    good = filled(config, "tthc", inputs, "tthc_1.xlsx")
+    upload(inputs, good, "TTPVHCC", "2026-05-01T08:00:00")
+    bad = filled(config, "tthc", inputs / "drop", "tthc_2.xlsx", edit=lambda wb: wb["TTHC"].__setitem__("C6", -1))
+    upload(inputs, bad, "TTPVHCC", "2026-05-02T08:00:00", "later_bad.xlsx")
+    shutil.move(bad, inputs.parent / "moved.xlsx")
+    (inputs / "drop").rmdir()
+    (inputs / "broken.xlsx").write_bytes(b"%PDF-1.4")
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert {r.path.name for r in summary.rejected} == {"later_bad.xlsx", "broken.xlsx"}
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT file_name FROM current_submissions").fetchall() == [("tthc_1.xlsx",)]
+        problems = con.execute("SELECT p.sheet, p.cell, s.status FROM problems p JOIN submissions s "
+                               "USING (submission_id) WHERE s.file_name = 'later_bad.xlsx'").fetchall()
+        assert ("TTHC", "C6", "rejected") in problems
+        assert con.execute("SELECT count(DISTINCT submission_id) FROM tthc_ho_so").fetchall()[0][0] == 2
+    assert (outputs / "validation" / "later_bad" / validate.REPORT_NAME).exists()
+    assert not (outputs / "validation" / "tthc_1").exists()  # clean: listed in the overview only
+
+
+def test_scan_skips_what_is_not_a_submission(config, workdir):
+    inputs, _ = workdir
+    good = filled(config, "so_hoa", inputs)
+    upload(inputs, good, "VP", "2026-05-01T08:00:00")
+    for name in ("accounts.json", "README.md", ".gitkeep", ".portal_secret", "mau_bao_cao.docx", "x.tmp",
+                 "~$so_hoa_VP.xlsx"):
+        (inputs / name).write_text("x")
+    (inputs / "received" / ".upload.xlsx.tmp").write_text("x")
+    (inputs / "stray.json").write_text("{}")
+    names = sorted(p.relative_to(inputs).as_posix() for p in warehouse.received_files(inputs))
+    assert names == ["received/20260501T080000_VP.xlsx", "so_hoa_VP.xlsx", "stray.json"]
+
+
+def test_rebuilt_from_inputs_alone(config, workdir):
+    inputs, outputs = workdir
+    demo.write_all(inputs, config)
+    warehouse.ingest(inputs, outputs, config)
+    first = counts(outputs)
+    shutil.rmtree(outputs)
+    warehouse.ingest(inputs, outputs, config)
+    assert counts(outputs) == first
+    (outputs / warehouse.DB_NAME).write_bytes(b"not a database")
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert summary.new == first["submissions"] and counts(outputs) == first
+
+
+def test_config_change_rebuilds(config, workdir):
+    inputs, outputs = workdir
+    filled(config, "so_hoa", inputs)
+    warehouse.ingest(inputs, outputs, config)
+    toml = inputs / paths.CONFIG_NAME
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    from pipeline.config import load
+
+    summary = warehouse.ingest(inputs, outputs, load(toml))
+    assert summary.rebuilt and summary.new == 1 and counts(outputs)["submissions"] == 1
+
+
+def test_concurrent_writers_are_serialised(config, workdir):
+    inputs, outputs = workdir
+    demo.write_all(inputs, config)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(warehouse.ingest(inputs, outputs, config)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    total = len(list(inputs.glob("*.xlsx")))
+    assert sorted(r.new for r in results) == [0, 0, total]  # one did the work, the others found it done
+    assert counts(outputs)["submissions"] == total
+
+
+def test_killed_ingest_leaves_a_usable_warehouse(config, workdir):
+    inputs, outputs = workdir
+    files = demo.write_all(inputs, config)
+    before = tree_hash(inputs)
+    env = dict(os.environ, PIPELINE_INGEST_BATCH="2", PIPELINE_INGEST_KILL_AFTER="3")
+    cmd = [sys.executable, "-m", "pipeline", "--config", str(inputs / paths.CONFIG_NAME), "ingest",
+           "--inputs", str(inputs), "--outputs", str(outputs)]
+    done = subprocess.run(cmd, env=env, cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    # The first batch (2 files) was committed; the second was killed inside its transaction.
+    assert counts(outputs)["submissions"] == 2
+    env.pop("PIPELINE_INGEST_KILL_AFTER")
+    done = subprocess.run(cmd, env=env, cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(files) - 2} tệp mới" in done.stdout
+    final = counts(outputs)
+    assert final["submissions"] == final["current_submissions"] == len(files)
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT count(*) - count(DISTINCT sha256) FROM submissions").fetchall()[0][0] == 0
+    assert tree_hash(inputs) == before
+
+
+@pytest.mark.slow
+def test_libreoffice_resaved_template_is_accepted(config, workdir, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-calc)")
+    inputs, outputs = workdir
+
+    def edit(wb):
+        ws = wb["TTHC"]
+        ws["C6"] = "=D6+E6+F6"  # a formula: openpyxl saves no value, LibreOffice computes and saves it
+    source = filled(config, "tthc", tmp_path / "unit", edit=edit)
+    assert validate.check_file(source, config).status == "rejected"
+    bare = filled(config, "nhan_su", tmp_path / "unit", edit=lambda wb: wb.remove(wb[templates.META_SHEET]))
+    converted = tmp_path / "lo"
+    done = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo_profile", "--headless",
+                           "--convert-to", "xlsx", "--outdir", str(converted), str(source), str(bare)],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    resaved = converted / source.name
+    report = validate.check_file(resaved, config)
+    assert report.status == "accepted", report.text()
+    assert report.recognised_by == "fingerprint"
+    shutil.copy(resaved, inputs / "tthc_lo.xlsx")
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert len(summary.accepted) == 1
+
+    # Without the hidden sheet, LibreOffice's file is recognised by its header labels.
+    report = validate.check_file(converted / bare.name, config)
+    assert (report.status, report.recognised_by, report.unit_code) == ("accepted", "headers", "VHXH"), report.text()
