@@ -512,14 +512,14 @@ ANNOTATED_SUFFIX = "_danh_dau.xlsx"
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
 
 
-def output_dir(report: FileReport, outputs_dir: Path) -> Path:
-    return Path(outputs_dir) / "validation" / Path(report.path).stem
+def output_dir(report: FileReport, out_dir: Path) -> Path:
+    return Path(out_dir) / Path(report.path).stem
 
 
 def write_outputs(report: FileReport, out_dir: Path) -> list[Path]:
-    """Write the report workbook and (when a cell is at fault) an annotated copy into out_dir/validation/<stem>/.
+    """Write the report workbook and (when a cell is at fault) an annotated copy into out_dir/<file stem>/.
 
-    out_dir is the outputs directory; the unit's original file is only read, never modified.
+    The ingest passes outputs/validation; the unit's original file is only read, never modified.
     """
     from openpyxl import Workbook, load_workbook
     from openpyxl.cell.cell import MergedCell

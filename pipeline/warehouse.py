@@ -44,7 +44,8 @@ SUBMISSION_COLUMNS = {
     "recognised_by": "VARCHAR", "demo": "BOOLEAN", "original_name": "VARCHAR", "size_bytes": "BIGINT",
     "ingested_at": "TIMESTAMP",
 }
-OVERVIEW = Path("validation") / "tong_hop_kiem_tra.xlsx"
+VALIDATION_DIR = "validation"  # outputs/validation/<file stem>/: report workbook, annotated copy
+OVERVIEW = Path(VALIDATION_DIR) / "tong_hop_kiem_tra.xlsx"
 PROBLEM_COLUMNS = ("submission_id", "severity", "sheet", "cell", "field", "value", "rule", "fix")
 
 _WRITER = threading.RLock()
@@ -362,7 +363,7 @@ def ingest(inputs_dir: Path, outputs_dir: Path, config: Config) -> IngestSummary
                          for report, p in zip(reports, chunk, strict=True)]
                 for item in items:
                     if item.report.problems:  # a clean file needs no report: it is listed in the overview
-                        write_outputs(item.report, outputs_dir)
+                        write_outputs(item.report, outputs_dir / VALIDATION_DIR)
                 _store(con, items, done)
                 done += len(items)
                 summary.received += items

@@ -72,7 +72,7 @@ def test_inputs_are_never_changed(config, inputs, capsys):
     before = tree_hash(inputs)
     assert validate.main([bad, good, inputs / "note.pdf"], config) == 1
     for report in validate.check_files([(bad, None), (good, None)], config):
-        validate.write_outputs(report, inputs.parent / "outputs")
+        validate.write_outputs(report, inputs.parent / "outputs" / "validation")
     assert tree_hash(inputs) == before
     out = capsys.readouterr().out
     assert "TTHC!C6" in out and "Số âm" in out
@@ -372,7 +372,7 @@ def test_unreadable_files_get_a_message_not_a_crash(config, inputs, case):
     problem = one_error(check(path, config))
     assert words in problem.rule, problem.text()
     assert problem.fix and problem.sheet is None
-    written = validate.write_outputs(validate.check_file(path, config), inputs.parent / "outputs")
+    written = validate.write_outputs(validate.check_file(path, config), inputs.parent / "outputs" / "validation")
     assert [p.name for p in written] == [validate.REPORT_NAME]
     assert tree_hash(inputs) == before
 
@@ -388,7 +388,7 @@ def test_report_workbook_and_annotated_copy(config, inputs, tmp_path):
     path = filled(config, "tthc", inputs, "don_vi.xlsx", edit=edit)
     before = path.read_bytes()
     report = check(path, config)
-    written = validate.write_outputs(report, tmp_path / "outputs")
+    written = validate.write_outputs(report, tmp_path / "outputs" / "validation")
     folder = tmp_path / "outputs" / "validation" / "don_vi"
     assert written == [folder / validate.REPORT_NAME, folder / ("don_vi" + validate.ANNOTATED_SUFFIX)]
     ws = openpyxl.load_workbook(written[0]).active
