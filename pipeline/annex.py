@@ -133,7 +133,7 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
 def _contents(ws: Worksheet, results: Results) -> None:
     ws.cell(1, 1, "Mục lục").font = TITLE_FONT
     ws.cell(2, 1, "Bấm vào số biểu để mở trang tính của biểu.").font = NORMAL
-    _header(ws, 3, ["Biểu số", "Tên biểu", "Mục báo cáo", "Tình trạng số liệu"], [10, 62, 10, 40])
+    _header(ws, 3, ["Biểu số", "Tên biểu", "Mục báo cáo", "Tình trạng số liệu"], [10, 85, 10, 40])
     for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
         link = ws.cell(r, 1, sheet_name(index))
         link.hyperlink = f"#'{sheet_name(index)}'!A1"
