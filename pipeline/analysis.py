@@ -22,6 +22,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -75,21 +77,22 @@ def db_path(path: str | Path | None = None) -> Path:
 def open(path: str | Path | None = None, config: Config | str | Path | None = None) -> Warehouse:
     """Open the warehouse read-only.
 
+    No connection stays open between calls: each query opens the file read-only and closes it,
+    so a notebook left open never stops `make all` or the upload portal from writing.
+
     >>> wh = analysis.open()                              # outputs/warehouse.duckdb
     >>> wh = analysis.open("/tmp/outputs")                # another outputs directory
-    >>> with analysis.open() as wh: wh.submissions()      # closed at the end of the block
     """
-    db = db_path(path)
+    return Warehouse(_existing(db_path(path)), config)
+
+
+def _existing(db: Path) -> Path:
     if not db.is_file():
         raise WarehouseMissing(
             f"Chưa có kho dữ liệu {db}. Hãy chạy `make all` trước (lệnh này kiểm tra các tệp trong "
             f"inputs/ và dựng kho dữ liệu), hoặc đặt biến môi trường {OUTPUTS_ENV} chỉ tới thư mục "
             "outputs có tệp warehouse.duckdb.")
-    if db.name == warehouse.DB_NAME:
-        con = warehouse.connect(db.parent, read_only=True)  # waits while a writer commits
-    else:
-        con = duckdb.connect(str(db), read_only=True)
-    return Warehouse(con, db, config)
+    return db
 
 
 def labels(template_id: str, sheet_key: str | None = None) -> dict[str, str]:
@@ -116,13 +119,11 @@ def _sheet(template: Template, sheet_key: str | None) -> Sheet:
 class Warehouse:
     """A read-only view of the warehouse. Every method returns a pandas DataFrame.
 
-    Each query runs on its own cursor, so a half-read result never blocks the next one.
+    Each call opens the file read-only and closes it again (see open()).
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path,
-                 config: Config | str | Path | None = None) -> None:
-        self.con = con
-        self.path = path
+    def __init__(self, path: Path, config: Config | str | Path | None = None) -> None:
+        self.path = Path(path)
         self._config = config if isinstance(config, Config) else None
         self._config_path = None if isinstance(config, Config) else config
 
@@ -130,10 +131,24 @@ class Warehouse:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.close()
+        pass  # nothing is held open
 
-    def close(self) -> None:
-        self.con.close()
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only DuckDB connection for a block of work, closed at the end.
+
+        >>> with wh.connect() as con:
+        ...     con.sql("select * from current_submissions").show()
+        """
+        _existing(self.path)  # outputs/ may have been cleaned since open()
+        if self.path.name == warehouse.DB_NAME:
+            con = warehouse.connect(self.path.parent, read_only=True)  # waits while a writer commits
+        else:
+            con = duckdb.connect(str(self.path), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
 
     @property
     def config(self) -> Config:
@@ -150,7 +165,7 @@ class Warehouse:
 
         >>> wh.sql("select status, count(*) as n from submissions group by status")
         """
-        with self.con.cursor() as cur:
+        with self.connect() as cur:
             return cur.execute(query, params or []).df()
 
     def tables(self) -> pd.DataFrame:
@@ -222,7 +237,7 @@ class Warehouse:
 
     def missing_units(self) -> pd.DataFrame:
         """Units that owe a template (per the configuration) and have no accepted file of it."""
-        with self.con.cursor() as cur:
+        with self.connect() as cur:
             missing = indicators.missing_units(cur, self.config)
         return pd.DataFrame([{"template_id": tid, "template_title": CATALOG[tid].title,
                               "unit_code": u.code, "unit_name": u.name}
@@ -231,7 +246,7 @@ class Warehouse:
 
     def is_demo(self) -> bool:
         """True when the current data come from the demo set (SỐ LIỆU MINH HỌA)."""
-        with self.con.cursor() as cur:
+        with self.connect() as cur:
             return indicators.is_demo(cur)
 
     # -- figures -------------------------------------------------------------------------------
@@ -260,7 +275,7 @@ class Warehouse:
 
     def indicator_table(self, name: str) -> indicators.Table:
         """The indicator as the report uses it (columns with labels and units, gap notes)."""
-        with self.con.cursor() as cur:
+        with self.connect() as cur:
             return indicators.table(cur, name, self.config)
 
     def indicator(self, name: str, labels: bool = False, formatted: bool = False) -> pd.DataFrame:
@@ -273,7 +288,7 @@ class Warehouse:
         >>> wh.indicator("tthc_theo_thang", formatted=True)   # as in the report's annex
         """
         if not (labels or formatted):
-            with self.con.cursor() as cur:
+            with self.connect() as cur:
                 return indicators.run(cur, name)
         t = self.indicator_table(name)
         if formatted:
