@@ -46,7 +46,7 @@ bench: $(STAMP) ## Measure speed and memory (validate + ingest, make all, upload
 notebooks: $(STAMP) ## Open the analysts' notebooks in JupyterLab
 	$(PY) -m pip install -q -e '.[dev,notebooks]'
 	$(VENV)/bin/jupytext --sync notebooks/*.py
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 clean: ## Delete outputs/ (make all rebuilds it from inputs/)
 	find outputs -mindepth 1 ! -name .gitkeep -delete
