@@ -261,6 +261,11 @@ class Results:
     missing: dict[str, list[Unit]]
     demo: bool
     sources: list[dict]  # current submissions: unit, template, file, received_at
+    checks: list = field(default_factory=list)  # crosscheck.Finding of every evaluated cross-check
+
+    @property
+    def failed_checks(self) -> list:
+        return [f for f in self.checks if not f.ok]
 
     @property
     def missing_all(self) -> list[tuple[Unit, Template]]:
@@ -273,4 +278,11 @@ def compute(con: duckdb.DuckDBPyConnection, config: Config) -> Results:
     rows = con.execute("select unit_code, template_id, file_name, received_at from current_submissions "
                        "order by template_id, unit_code").fetchall()
     sources = [{"unit_code": u, "template_id": t, "file_name": f, "received_at": r} for u, t, f, r in rows]
-    return Results(config, tables, missing, is_demo(con), sources)
+    from pipeline import crosscheck
+
+    checks = crosscheck.evaluate(con)
+    for finding in checks:  # the outcome is noted under the first table of the left side's template
+        first = next((t for t in tables.values() if t.query.source == finding.check.left.template), None)
+        if first is not None:
+            first.notes.append(finding.text())
+    return Results(config, tables, missing, is_demo(con), sources, checks)

@@ -1,0 +1,110 @@
+"""Cross-checks: the catalog's CROSS_CHECKS evaluated over the warehouse's current data.
+
+A cross-check compares figures of different sheets or templates (often of different units), so
+it cannot be decided when one file is checked: it runs on what is current, after the ingest,
+and its outcome is a warning shown in the build summary, the annex notes and the report. Each
+`Measure` becomes one aggregate over its `cur_<template>_<sheet>` view: sum(expr) (rows with a
+blank in expr are skipped: blank is not zero) or count(*), filtered by `where`. A check whose
+two sides do not both have a current submission is not evaluated.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+import duckdb
+
+from pipeline import vn
+from pipeline.catalog import CATALOG, CROSS_CHECKS, CrossCheck, Measure
+
+_OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one cross-check over current data."""
+
+    check: CrossCheck
+    left: float
+    right: float
+
+    @property
+    def ok(self) -> bool:
+        c = self.check
+        if c.op == "==":
+            return abs(self.left - self.right) <= c.tolerance * abs(self.right) + 1e-9
+        return _OPS[c.op](self.left, self.right)
+
+    @property
+    def difference(self) -> float | None:
+        """(left − right) / right × 100: how far apart the two figures are, in %."""
+        return None if self.right == 0 else 100.0 * (self.left - self.right) / self.right
+
+    @property
+    def sheet(self) -> str:
+        return CATALOG[self.check.left.template].sheet(self.check.left.sheet).name
+
+    @property
+    def field(self) -> str:
+        m = self.check.left
+        sheet = CATALOG[m.template].sheet(m.sheet)
+        return " + ".join(sheet.column(k.strip()).label for k in m.expr.split("+")) if m.expr else "Số dòng"
+
+    @property
+    def value(self) -> str:
+        sign = "≠" if self.check.op == "==" else "so với"
+        return f"{vn.number(self.left)} {sign} {vn.number(self.right)}"
+
+    @property
+    def fix(self) -> str:
+        return (f"Đối chiếu lại số liệu giữa hai biểu ({describe(self.check.left)} và "
+                f"{describe(self.check.right)}) rồi gửi lại biểu sai.")
+
+    def text(self) -> str:
+        """One Vietnamese line: the outcome with both figures."""
+        both = (f"{describe(self.check.left)}: {vn.number(self.left)}; "
+                f"{describe(self.check.right)}: {vn.number(self.right)}")
+        if self.ok:
+            return f"Đối chiếu khớp ({both})."
+        return f"Cảnh báo đối chiếu: {self.check.message} ({both}). {self.fix}"
+
+
+def describe(m: Measure) -> str:
+    """Where a measure comes from, e.g. "biểu tthc, trang «Hồ sơ»"."""
+    sheet = CATALOG[m.template].sheet(m.sheet)
+    if m.aggregate == "count":
+        what = "số dòng" + (" (lọc theo " + ", ".join(f"«{sheet.column(f).label}»" for f, _ in m.where) + ")"
+                            if m.where else "")
+    else:
+        what = "tổng " + " + ".join(f"«{sheet.column(k.strip()).label}»" for k in m.expr.split("+"))
+    return f"{what} trang «{sheet.name}» biểu {m.template}"
+
+
+def _sql(m: Measure) -> tuple[str, list[str]]:
+    sheet = CATALOG[m.template].sheet(m.sheet)  # KeyError/StopIteration on a bad declaration
+    names = [k.strip() for k in m.expr.split("+")] if m.aggregate == "sum" else []
+    for key in names + [f for f, _ in m.where]:
+        sheet.column(key)  # every name must be a field of the sheet: nothing else reaches the SQL
+    value = "count(*)" if m.aggregate == "count" else f"sum({' + '.join(names)})"
+    where = " and ".join(f"{f} in ({', '.join('?' for _ in values)})" for f, values in m.where)
+    params = [v for _, values in m.where for v in values]
+    return f"select {value}::double from cur_{m.template}_{m.sheet}" + (f" where {where}" if where else ""), params
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, checks: tuple[CrossCheck, ...] = CROSS_CHECKS) -> list[Finding]:
+    """Every check whose two sides have a current submission, passed or not, in declaration order."""
+    sent = {t for (t,) in con.execute("select distinct template_id from current_submissions").fetchall()}
+    out = []
+    for check in checks:
+        if check.left.template not in sent or check.right.template not in sent:
+            continue
+        sides = []
+        for m in (check.left, check.right):
+            sql, params = _sql(m)
+            (value,) = con.execute(sql, params).fetchone()
+            sides.append(value if value is not None else 0.0 if m.aggregate == "count" else None)
+        if None in sides:  # a sum over blanks only: nothing to compare
+            continue
+        out.append(Finding(check, *sides))
+    return out
