@@ -157,6 +157,92 @@ def _digitisation(ax: plt.Axes, t: Table) -> None:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
 
 
+def _tasks_by_form(ax: plt.Axes, t: Table) -> None:
+    rows = _data_rows(t)
+    forms = [str(t.value(i, "hinh_thuc")) for i in rows]
+    left = [0.0] * len(rows)
+    series = (("thuan_loi", "Thực hiện thuận lợi", LIGHT, ""), ("kho_khan", "Có khó khăn, vướng mắc", MID, "////"),
+              ("chua_trien_khai", "Chưa triển khai", DARK, ""))
+    for key, label, grey, hatch in series:
+        values = [_num(t, i, key) for i in rows]
+        bars = ax.barh(forms, values, left=left, color=grey, edgecolor="black", hatch=hatch, linewidth=0.6,
+                       label=label)
+        for bar, v in zip(bars, values, strict=True):
+            if v:
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, vn.number(v),
+                        ha="center", va="center", fontsize=7.5, color="white" if grey == DARK else "black",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8} if hatch else None)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for y, (i, total) in enumerate(zip(rows, left, strict=True)):
+        ax.text(total + max(left + [1]) * 0.02, y, f"{vn.number(total)} nhiệm vụ; thuận lợi "
+                f"{t.text(i, 'ty_le_thuan_loi')}%", va="center", fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(left + [1]) * 1.6)
+    ax.set_xlabel("Số nhiệm vụ")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(_comma())
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
+
+
+def _surplus_premises(ax: plt.Axes, t: Table) -> None:
+    """One stacked bar: premises disposed of, by form, then those still to dispose of."""
+    parts = (("xl_noi_bo", "Điều chuyển nội bộ", LIGHT, ""), ("xl_dia_phuong_khac", "Điều chuyển cho địa phương khác",
+             "0.7", "\\\\"), ("xl_giao_dia_phuong", "Giao cho địa phương quản lý, xử lý", MID, ""),
+             ("xl_khac", "Hình thức khác", "0.4", "xx"), ("con_phai_xu_ly", "Còn phải xử lý", "white", "...."))
+    left = 0.0
+    for key, label, grey, hatch in parts:
+        v = _num(t, 0, key)
+        ax.barh([0], [v], left=left, height=0.5, color=grey, edgecolor="black", hatch=hatch, linewidth=0.6,
+                label=f"{label}: {vn.number(v)}")
+        if v:
+            ax.text(left + v / 2, 0, vn.number(v), ha="center", va="center", fontsize=9, weight="bold",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        left += v
+    done = _num(t, 0, "da_xu_ly")
+    ax.text(0, 0.42, f"Tổng số cơ sở dôi dư: {t.text(0, 'tong_doi_du')}; đã xử lý {vn.number(done)} "
+            f"({t.text(0, 'ty_le_da_xu_ly')}%)", fontsize=8.5)
+    ax.set_ylim(-0.5, 0.75)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(0, max(left, 1))
+    ax.set_xlabel("Số cơ sở nhà, đất")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
+
+
+# Short names of the equipment kinds (the full names are in catalog.digital.EQUIPMENT).
+EQUIPMENT_SHORT = {"Máy trạm (máy tính để bàn)": "Máy trạm", "Máy quét (scan)": "Máy quét",
+                   "Thiết bị mạng (bộ chuyển mạch, định tuyến, tường lửa, phát wifi)": "Thiết bị mạng",
+                   "Thiết bị họp trực tuyến (bộ)": "Thiết bị họp\ntrực tuyến"}
+
+
+def _equipment(ax: plt.Axes, t: Table) -> None:
+    rows = _data_rows(t)
+    labels = [EQUIPMENT_SHORT.get(str(t.value(i, "loai_thiet_bi")), str(t.value(i, "loai_thiet_bi"))) for i in rows]
+    y = range(len(rows))
+    good = [_num(t, i, "dap_ung") for i in rows]
+    bad = [_num(t, i, "khong_dap_ung") for i in rows]
+    need = [_num(t, i, "can_bo_sung") for i in rows]
+    h = 0.38
+    ax.barh([p - h / 2 for p in y], good, h, color=DARK, edgecolor="black", linewidth=0.6,
+            label="Đang sử dụng: đáp ứng yêu cầu")
+    ax.barh([p - h / 2 for p in y], bad, h, left=good, color=LIGHT, edgecolor="black", linewidth=0.6,
+            label="Đang sử dụng: không đáp ứng")
+    ax.barh([p + h / 2 for p in y], need, h, color="white", edgecolor="black", hatch="////", linewidth=0.6,
+            label="Cần trang bị bổ sung, thay thế")
+    top = max([g + b for g, b in zip(good, bad, strict=True)] + need + [1])
+    for p, i, g, b, n in zip(y, rows, good, bad, need, strict=True):
+        ax.text(g + b + top * 0.01, p - h / 2, f"{vn.number(g + b)} ({t.text(i, 'ty_le_dap_ung')}% đáp ứng)",
+                va="center", fontsize=7)
+        ax.text(n + top * 0.01, p + h / 2, vn.number(n), va="center", fontsize=7)
+    ax.set_yticks(list(y), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.3)
+    ax.set_xlabel("Số thiết bị (cái, bộ)")
+    ax.xaxis.set_major_formatter(_comma())
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+
+
 CHARTS = (
     Chart("nhan_su_trinh_do", "Cơ cấu trình độ chuyên môn của đội ngũ", "nhan_su_trinh_do", "II.3",
           _qualifications),
@@ -166,6 +252,11 @@ CHARTS = (
           "tthc_theo_thang", "II.4", _on_time_by_month),
     Chart("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách xã", "ngan_sach_thu_chi",
           "II.5", _budget),
+    Chart("phan_cap_hinh_thuc", "Nhiệm vụ phân cấp, phân quyền, ủy quyền: tình hình thực hiện", "phan_cap_theo_hinh_thuc", "II.2", _tasks_by_form),
+    Chart("tai_san_doi_du", "Cơ sở nhà, đất dôi dư: đã xử lý theo hình thức và còn phải xử lý", "tai_san_doi_du",
+          "II.6", _surplus_premises),
+    Chart("ha_tang_so_thiet_bi", "Trang thiết bị công nghệ thông tin: đáp ứng yêu cầu và cần bổ sung",
+          "ha_tang_so_thiet_bi", "II.7", _equipment),
     Chart("so_hoa_theo_phong", "Tiến độ số hoá tài liệu lưu trữ theo phông", "so_hoa_theo_phong", "II.8",
           _digitisation),
 )
@@ -185,7 +276,8 @@ def draw(chart: Chart, results: Results, out_dir: Path) -> Path:
         else:
             chart.draw(ax, t)
             if chart.draw is not _budget:
-                ax.grid(axis="y" if chart.draw not in (_qualifications, _digitisation) else "x",
+                ax.grid(axis="y" if chart.draw not in (_qualifications, _digitisation, _tasks_by_form,
+                                                       _surplus_premises, _equipment) else "x",
                         color="0.85", linewidth=0.5)
                 ax.set_axisbelow(True)
         if results.demo:
