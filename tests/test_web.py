@@ -29,13 +29,16 @@ def password(code: str) -> str:
     return f"matkhau-{code.lower()}"
 
 
-@pytest.fixture(scope="session")
-def accounts_file(tmp_path_factory, config) -> Path:
-    """One account per unit (user name = unit code in lower case), hashed once per session."""
-    folder = tmp_path_factory.mktemp("accounts")
+def write_accounts(folder: Path, config) -> Path:
+    """One account per unit: user name = unit code in lower case."""
     for unit in config.units:
         accounts.set_account(folder, unit.code.lower(), password(unit.code), unit.code, config)
     return folder / accounts.FILE_NAME
+
+
+@pytest.fixture(scope="session")
+def accounts_file(tmp_path_factory, config) -> Path:
+    return write_accounts(tmp_path_factory.mktemp("accounts"), config)
 
 
 def make_inputs(root: Path, accounts_file: Path, deadline: datetime) -> tuple[Path, Path]:

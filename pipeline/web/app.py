@@ -13,6 +13,8 @@ import json
 import logging
 import os
 import secrets
+import subprocess
+import sys
 import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -40,6 +42,7 @@ SESSION_SECONDS = 12 * 3600
 MAX_REQUEST = store.MAX_FILE * store.MAX_FILES + 256 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+BUILD_TIMEOUT = 3600  # seconds
 LOGIN_TRIES, LOGIN_PAUSE = 5, 60  # failures before a pause (seconds) on that user name
 STATUS_TEXT = {"accepted": "Hợp lệ — đã nhận", "warnings": "Đã nhận, có cảnh báo",
                "rejected": "Bị từ chối — cần sửa và gửi lại",
@@ -138,7 +141,9 @@ class Ingester:
 
 
 class Builder:
-    """Runs build.run in a thread, one at a time."""
+    """Runs the build (`python -m pipeline build`, i.e. build.run) in a child process, one at a
+    time: a failing or memory-hungry build cannot take the portal down, and the warehouse's
+    file lock keeps the child and this process from writing DuckDB at once."""
 
     def __init__(self, portal: Portal):
         self.portal = portal
@@ -149,6 +154,10 @@ class Builder:
         self.code: int | None = None
         self.by = ""
 
+    @property
+    def log_path(self) -> Path:
+        return self.portal.outputs / PORTAL_DIR / "build.log"
+
     def start(self, username: str) -> bool:
         if not self.lock.acquire(blocking=False):
             return False
@@ -157,19 +166,28 @@ class Builder:
         return True
 
     def _run(self) -> None:
-        from pipeline import build
-
         p = self.portal
+        command = [sys.executable, "-m", "pipeline", "--config", str(p.config_path), "build",
+                   "--inputs", str(p.inputs), "--outputs", str(p.outputs)]
         try:
-            with p.db_lock:
-                self.code = build.run(p.inputs, p.outputs, p.config_path)
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.log_path, "w", encoding="utf-8") as out:
+                self.code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT,
+                                           cwd=paths.ROOT, timeout=BUILD_TIMEOUT).returncode
+            log.info("build by %s finished with exit code %s", self.by, self.code)
             p.board_rows(refresh=False)  # writes the board workbook beside the report
         except Exception:
             log.exception("build failed")
-            self.code = -1
+            self.code = -1 if self.code is None else self.code
         finally:
             self.finished, self.running = datetime.now(), False
             self.lock.release()
+
+    def tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8").splitlines()[-lines:])
+        except OSError:
+            return ""
 
     def wait(self, timeout: float) -> bool:
         """For tests and the bench: block until the current build (if any) is over."""
@@ -243,7 +261,7 @@ class Portal:
                   "demo": False, "outputs": [], "problems": [], "n_errors": 0, "n_warnings": 0}
         try:
             report = validate.check_file(path, self.config, unit_code=meta["unit_code"])
-            written = validate.write_outputs(report, self.outputs)
+            written = validate.write_outputs(report, self.outputs / PORTAL_DIR)
             out_dir.mkdir(parents=True, exist_ok=True)
         except Exception:
             log.exception("validation failed for %s", path.name)
