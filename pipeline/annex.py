@@ -156,7 +156,7 @@ def _notes(ws: Worksheet, results: Results) -> list[list[str]]:
     row, refs = 4, []
     for index, t in enumerate(results.tables.values(), start=1):
         mine = []
-        for text in [t.query.note, *t.notes]:
+        for text in [t.query.note, *t.notes, *t.checks]:
             if not text:
                 continue
             label = f"[ghi chú {row - 3}]"
@@ -180,6 +180,8 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
     lines.append((f"Kỳ báo cáo: {results.config.period_text}. Đơn vị tính ghi trong tiêu đề từng cột.", NORMAL))
     for text in t.notes:
         lines.append((text, BOLD if t.missing else NORMAL))
+    for text in t.checks:
+        lines.append((text, NORMAL if text.startswith("Đối chiếu khớp") else BOLD))
     if notes:
         lines.append((f"Xem ghi chú: {', '.join(notes)} (trang tính «{NOTES}»).", NORMAL))
     header_row = _lines(ws, lines)

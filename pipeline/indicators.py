@@ -73,6 +73,7 @@ class Table:
     columns: list[Column]
     missing: list[Unit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # outcomes of cross-checks (annex notes)
     _records: list[dict] | None = field(default=None, repr=False)
 
     @property
@@ -284,5 +285,5 @@ def compute(con: duckdb.DuckDBPyConnection, config: Config) -> Results:
     for finding in checks:  # the outcome is noted under the first table of the left side's template
         first = next((t for t in tables.values() if t.query.source == finding.check.left.template), None)
         if first is not None:
-            first.notes.append(finding.text())
+            first.checks.append(finding.text())
     return Results(config, tables, missing, is_demo(con), sources, checks)

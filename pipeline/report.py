@@ -11,8 +11,8 @@ text, so "&" or "<" need no escaping. An unknown placeholder is an error naming 
 closest valid names; no placeholder survives into the output; the template file is only read.
 
 The report's sections are a registry (SECTIONS): a section with data has a builder that
-returns its prose, table, charts and inline values; a section without data yet (II.1, II.2,
-II.6, II.7, II.9, III) gets a neutral sentence. Adding numbers to a section = writing its
+returns its prose, table, charts and inline values; a section without data (II.9, III) gets
+a neutral sentence. Adding numbers to a section = writing its
 builder and listing its placeholders.
 """
 
@@ -244,9 +244,259 @@ def _archives(results: Results) -> Content:
                    [("so_hoa_theo_phong", "Tiến độ số hoá tài liệu lưu trữ theo phông")], v)
 
 
+def _find(t: Table, **match) -> int | None:
+    """Index of the first row whose columns hold the given values."""
+    return next((i for i in range(len(t.frame)) if all(t.value(i, k) == v for k, v in match.items())), None)
+
+
+def _indicator(t: Table, key: str, field_: str = "gia_tri", decimals: int = 0) -> str:
+    """A value of a (stt, chi_so, ten, don_vi, tu_so, mau_so, gia_tri) table, formatted by its unit."""
+    i = _find(t, chi_so=key)
+    if i is None:
+        return vn.GAP
+    if field_ == "gia_tri" and t.value(i, "don_vi") == "%":
+        return vn.percent(t.value(i, field_))
+    return vn.number(t.value(i, field_), decimals)
+
+
+def _leadership(results: Results) -> Content:
+    from pipeline.catalog import leadership as ld
+
+    t = results.tables["lanh_dao_van_ban"]
+    a = results.tables["lanh_dao_hoat_dong"]
+    issuers = [t.value(i, "co_quan") for i in range(len(t.frame))]
+
+    def issuer(name: str) -> float | None:
+        i = _find(t, co_quan=name, loai_van_ban="Cộng") if issuers.count(name) > 1 else _find(t, co_quan=name)
+        return None if i is None else t.value(i, "tong_so")
+
+    total = t.row("Cộng")
+    ubnd = [issuer(ld.UBND), issuer(ld.CT_UBND)]
+    v = {
+        "van_ban_tong": _num(t, total, "tong_so"),
+        "van_ban_hdnd": vn.number(issuer(ld.HDND)),
+        "van_ban_ubnd": vn.number(None if None in ubnd else sum(ubnd)),
+        "van_ban_qppl": _num(t, total, "qppl"),
+        "van_ban_02_cap": _num(t, total, "chi_dao_02_cap"),
+        "ty_le_ky_so": _pct(t, total, "ty_le_ky_so"),
+        "giam_sat": _num(a, 0, "giam_sat_hdnd"),
+        "kiem_tra": _num(a, 0, "kiem_tra_ubnd"),
+        "kien_nghi": _num(a, 0, "kien_nghi"),
+        "ty_le_kien_nghi_xu_ly": _pct(a, 0, "ty_le_kien_nghi_xu_ly"),
+        "hoi_nghi": _num(a, 0, "hoi_nghi"),
+        "luot_tham_du": _num(a, 0, "luot_tham_du"),
+        "tin_bai": _num(a, 0, "tin_bai"),
+    }
+    cfg = results.config
+    text = [
+        f"Từ ngày {vn.day(cfg.start)} đến ngày {vn.day(cfg.cutoff)}, HĐND, UBND, Chủ tịch UBND xã và các cơ quan, "
+        f"đơn vị thuộc UBND xã đã ban hành {v['van_ban_tong']} văn bản lãnh đạo, chỉ đạo, điều hành, trong đó HĐND xã "
+        f"ban hành {v['van_ban_hdnd']} nghị quyết, UBND và Chủ tịch UBND xã ban hành {v['van_ban_ubnd']} văn bản; "
+        f"{v['van_ban_qppl']} văn bản quy phạm pháp luật; {v['van_ban_02_cap']} văn bản triển khai về tổ chức, hoạt "
+        f"động của chính quyền địa phương 02 cấp. Tỷ lệ văn bản được phát hành điện tử có chữ ký số đạt "
+        f"{v['ty_le_ky_so']}.",
+        f"HĐND, Thường trực HĐND xã tổ chức {v['giam_sat']} cuộc giám sát; UBND, Chủ tịch UBND xã tổ chức "
+        f"{v['kiem_tra']} cuộc kiểm tra, đôn đốc, qua đó đưa ra {v['kien_nghi']} kiến nghị, đã xử lý xong "
+        f"{v['ty_le_kien_nghi_xu_ly']} số kiến nghị. Xã tổ chức {v['hoi_nghi']} hội nghị quán triệt, triển khai mô "
+        f"hình chính quyền địa phương 02 cấp với {v['luot_tham_du']} lượt người tham dự; đăng tải {v['tin_bai']} "
+        f"tin, bài tuyên truyền.",
+    ]
+    if t.missing:
+        text.append(_missing_sentence(t))
+    rows = [i for i, name in enumerate(issuers) if issuers.count(name) == 1 or t.value(i, "loai_van_ban") == "Cộng"]
+    cols = ["co_quan", "loai_van_ban", "tong_so", "qppl", "chi_dao_02_cap", "ky_so", "ty_le_ky_so"]
+    return Content(text, [TableBlock(t, cols, rows, "Văn bản lãnh đạo, chỉ đạo, điều hành đã ban hành theo cơ "
+                                                    "quan ban hành (chi tiết theo loại văn bản: xem Phụ lục)")],
+                   [], v)
+
+
+MAX_LISTED = 5  # difficulties quoted in the report; the annex lists all
+
+
+def _decentralisation(results: Results) -> Content:
+    t = results.tables["phan_cap_theo_hinh_thuc"]
+    d = results.tables["phan_cap_kho_khan"]
+    s = results.tables["phan_cap_tong_hop"]
+    total = t.row("Cộng")
+
+    def form(name: str) -> str:
+        return _num(t, t.row(name), "so_nhiem_vu")
+
+    v = {
+        "nhiem_vu_tong": _num(t, total, "so_nhiem_vu"),
+        "nhiem_vu_phan_cap": form("Phân cấp"),
+        "nhiem_vu_phan_quyen": form("Phân quyền"),
+        "nhiem_vu_uy_quyen": form("Ủy quyền"),
+        "nhiem_vu_thuan_loi": _num(t, total, "thuan_loi"),
+        "ty_le_thuan_loi": _pct(t, total, "ty_le_thuan_loi"),
+        "nhiem_vu_kho_khan": _num(t, total, "kho_khan"),
+        "nhiem_vu_chua_trien_khai": _num(t, total, "chua_trien_khai"),
+        "tthc_phan_cap": _num(t, total, "so_tthc"),
+        "van_ban_kien_nghi": _num(s, 0, "van_ban_kien_nghi"),
+        "van_ban_da_tra_loi": _num(s, 0, "van_ban_da_tra_loi"),
+    }
+    listed = [i for i in range(len(d.frame)) if d.value(i, "tinh_trang") is not None]
+    items = [f"- {d.value(i, 'ten_nhiem_vu')} ({d.value(i, 'linh_vuc')}): {d.value(i, 'kho_khan') or ''}"
+             + (f" Đề xuất: {d.value(i, 'de_xuat')}" if d.value(i, "de_xuat") else "") for i in listed[:MAX_LISTED]]
+    if len(listed) > MAX_LISTED:
+        items.append(f"- Và {len(listed) - MAX_LISTED} nhiệm vụ khác (xem Phụ lục «{d.query.title}»).")
+    v["kho_khan_list"] = "\n".join(items) if items else "Không có nhiệm vụ gặp khó khăn, vướng mắc."
+    if s.value(0, "khong_phat_sinh") == "Có":
+        text = ["Trong kỳ, xã không nhận nhiệm vụ nào được phân cấp, phân quyền, ủy quyền."]
+    else:
+        text = [
+            f"Xã đã nhận {v['nhiem_vu_tong']} nhiệm vụ, thẩm quyền được phân cấp, phân quyền, ủy quyền (phân cấp "
+            f"{v['nhiem_vu_phan_cap']}, phân quyền {v['nhiem_vu_phan_quyen']}, ủy quyền {v['nhiem_vu_uy_quyen']}), "
+            f"gắn với {v['tthc_phan_cap']} thủ tục hành chính. Có {v['nhiem_vu_thuan_loi']} nhiệm vụ "
+            f"({v['ty_le_thuan_loi']}) được thực hiện thuận lợi; {v['nhiem_vu_kho_khan']} nhiệm vụ còn khó khăn, "
+            f"vướng mắc và {v['nhiem_vu_chua_trien_khai']} nhiệm vụ chưa triển khai."
+        ]
+        if items:
+            text.append("Những khó khăn, vướng mắc chủ yếu và đề xuất của xã:")
+            text += items
+    text.append(f"Xã đã gửi {v['van_ban_kien_nghi']} văn bản kiến nghị cấp trên tháo gỡ, {v['van_ban_da_tra_loi']} "
+                f"văn bản đã được trả lời, hướng dẫn.")
+    if t.missing:
+        text.append(_missing_sentence(t))
+    cols = ["hinh_thuc", "so_nhiem_vu", "thuan_loi", "kho_khan", "chua_trien_khai", "ty_le_thuan_loi", "so_tthc"]
+    return Content(text, [TableBlock(t, cols, caption=t.query.title)],
+                   [("phan_cap_hinh_thuc", "Nhiệm vụ được phân cấp, phân quyền, ủy quyền theo hình thức và tình "
+                                           "hình thực hiện")], v)
+
+
+def _check_sentence(results: Results, template_id: str) -> list[str]:
+    """A sentence for each failed cross-check whose left side is the template."""
+    return [f"Lưu ý: {f.check.message} ({f.value}); số liệu đang được đối chiếu lại."
+            for f in results.failed_checks if f.check.left.template == template_id]
+
+
+def _assets(results: Results) -> Content:
+    t = results.tables["tai_san_doi_du"]
+    k = results.tables["tai_san_theo_loai"]
+    h = results.tables["tai_san_ho_tro"]
+    total = k.row("Cộng")
+    v = {
+        "co_so_doi_du": _num(t, 0, "tong_doi_du"),
+        "doi_du_dau_ky": _num(t, 0, "doi_du_dau_ky"),
+        "doi_du_phat_sinh": _num(t, 0, "doi_du_phat_sinh"),
+        "co_so_da_xu_ly": _num(t, 0, "da_xu_ly"),
+        "ty_le_da_xu_ly": _pct(t, 0, "ty_le_da_xu_ly"),
+        "xl_noi_bo": _num(t, 0, "xl_noi_bo"),
+        "xl_dia_phuong_khac": _num(t, 0, "xl_dia_phuong_khac"),
+        "xl_giao_dia_phuong": _num(t, 0, "xl_giao_dia_phuong"),
+        "xl_khac": _num(t, 0, "xl_khac"),
+        "co_so_con_lai": _num(t, 0, "con_phai_xu_ly"),
+        "tai_san_tong": _num(k, total, "so_dong"),
+        "nguyen_gia_tong": _num(k, total, "nguyen_gia", 1),
+        "phong_hop_truc_tuyen": _num(h, 0, "phong_hop_truc_tuyen"),
+        "ho_tro_di_lai": _num(h, 0, "ho_tro_di_lai"),
+        "kinh_phi_di_lai": _num(h, 0, "kinh_phi_di_lai", 1),
+        "ho_tro_nha_o": _num(h, 0, "ho_tro_nha_o"),
+        "kinh_phi_nha_o": _num(h, 0, "kinh_phi_nha_o", 1),
+    }
+    text = [
+        f"Sau sắp xếp, xã có {v['co_so_doi_du']} cơ sở nhà, đất dôi dư ({v['doi_du_dau_ky']} cơ sở tại thời điểm bắt "
+        f"đầu hoạt động, {v['doi_du_phat_sinh']} cơ sở phát sinh trong kỳ); đã xử lý {v['co_so_da_xu_ly']} cơ sở "
+        f"({v['ty_le_da_xu_ly']}), gồm điều chuyển nội bộ {v['xl_noi_bo']}, điều chuyển cho địa phương khác "
+        f"{v['xl_dia_phuong_khac']}, giao cho địa phương quản lý, xử lý {v['xl_giao_dia_phuong']}, hình thức khác "
+        f"{v['xl_khac']}; còn {v['co_so_con_lai']} cơ sở phải tiếp tục xử lý.",
+        f"Các cơ quan, đơn vị đã kê khai {v['tai_san_tong']} tài sản (trụ sở, nhà đất, phương tiện, nhóm trang thiết "
+        f"bị) với tổng nguyên giá {v['nguyen_gia_tong']} triệu đồng. Xã có {v['phong_hop_truc_tuyen']} phòng họp "
+        f"trực tuyến; {v['ho_tro_di_lai']} cán bộ, công chức, viên chức được hỗ trợ đi lại với kinh phí "
+        f"{v['kinh_phi_di_lai']} triệu đồng; {v['ho_tro_nha_o']} người được hỗ trợ nhà ở với kinh phí "
+        f"{v['kinh_phi_nha_o']} triệu đồng.",
+        *_check_sentence(results, "tai_san"),
+    ]
+    if t.missing:
+        text.append(_missing_sentence(t))
+    cols = ["loai", "so_dong", "so_luong", "dien_tich_dat", "dien_tich_san", "nguyen_gia", "doi_du"]
+    return Content(text, [TableBlock(k, cols, caption=k.query.title)],
+                   [("tai_san_doi_du", "Cơ sở nhà, đất dôi dư: đã xử lý theo hình thức và còn phải xử lý")], v)
+
+
+# The equipment placeholders, in catalog order (catalog.digital.EQUIPMENT).
+EQUIPMENT_NAMES = ("may_chu", "may_tram", "may_xach_tay", "may_quet", "thiet_bi_mang", "thiet_bi_hop")
+
+
+def _digital(results: Results) -> Content:
+    from pipeline.catalog import digital
+
+    e = results.tables["ha_tang_so_thiet_bi"]
+    c = results.tables["ha_tang_so_chi_so"]
+    v = {name: _num(e, _find(e, loai_thiet_bi=kind), "dang_su_dung")
+         for name, kind in zip(EQUIPMENT_NAMES, digital.EQUIPMENT, strict=True)}
+    v |= {
+        "may_tinh_binh_quan": _indicator(c, "may_tinh_binh_quan", decimals=2),
+        "ty_le_dap_ung": _pct(e, e.row("Cộng"), "ty_le_dap_ung"),
+        "thiet_bi_can_bo_sung": _num(e, e.row("Cộng"), "can_bo_sung"),
+        "bang_thong": _indicator(c, "bang_thong"),
+        "can_bo_tong": _indicator(c, "ty_le_chu_ky_so", "mau_so"),
+        "chu_ky_so": _indicator(c, "ty_le_chu_ky_so", "tu_so"),
+        "ty_le_chu_ky_so": _indicator(c, "ty_le_chu_ky_so"),
+        "ky_nang_so": _indicator(c, "ty_le_ky_nang_so", "tu_so"),
+        "ty_le_ky_nang_so": _indicator(c, "ty_le_ky_nang_so"),
+        "csdl_dung_chung": _indicator(c, "csdl_dung_chung"),
+        "ho_so_truc_tuyen": _indicator(c, "ho_so_truc_tuyen"),
+        "ho_so_toan_trinh": _indicator(c, "ty_le_toan_trinh", "tu_so"),
+        "ty_le_toan_trinh": _indicator(c, "ty_le_toan_trinh"),
+    }
+    online = next((f for f in results.checks if f.check.left.template == "ha_tang_so"
+                   and f.check.left.expr == "ho_so_truc_tuyen"), None)
+    v["chenh_lech"] = vn.percent(abs(online.difference)) if online and online.difference is not None else vn.GAP
+    text = [
+        f"Hạ tầng công nghệ thông tin của xã gồm {v['may_chu']} máy chủ, {v['may_tram']} máy trạm, "
+        f"{v['may_xach_tay']} máy tính xách tay, {v['may_quet']} máy quét, {v['thiet_bi_mang']} thiết bị mạng và "
+        f"{v['thiet_bi_hop']} bộ thiết bị họp trực tuyến; bình quân {v['may_tinh_binh_quan']} máy tính mỗi cán bộ, "
+        f"công chức, viên chức; {v['ty_le_dap_ung']} thiết bị đáp ứng yêu cầu, cần trang bị bổ sung, thay thế "
+        f"{v['thiet_bi_can_bo_sung']} thiết bị. Đường truyền Internet của trụ sở đạt {v['bang_thong']} Mbps.",
+        f"Có {v['chu_ky_so']}/{v['can_bo_tong']} cán bộ, công chức, viên chức ({v['ty_le_chu_ky_so']}) có chữ ký số; "
+        f"{v['ky_nang_so']} người ({v['ty_le_ky_nang_so']}) được đào tạo, bồi dưỡng kỹ năng số. Xã đang khai thác "
+        f"{v['csdl_dung_chung']} cơ sở dữ liệu dùng chung. Trong kỳ tiếp nhận {v['ho_so_truc_tuyen']} hồ sơ thủ tục "
+        f"hành chính trực tuyến, trong đó {v['ho_so_toan_trinh']} hồ sơ ({v['ty_le_toan_trinh']}) được xử lý trực "
+        f"tuyến toàn trình.",
+    ]
+    if online and not online.ok:
+        text.append(f"(Số liệu hồ sơ trực tuyến của biểu hạ tầng số chênh {v['chenh_lech']} so với biểu thủ tục hành "
+                    "chính của Trung tâm Phục vụ hành chính công xã, đang được đối chiếu.)")
+    text += [s for s in _check_sentence(results, "ha_tang_so") if "hồ sơ" not in s]
+    if e.missing:
+        text.append(_missing_sentence(e))
+    cols = ["loai_thiet_bi", "dang_su_dung", "dap_ung", "ty_le_dap_ung", "trang_bi_moi", "can_bo_sung"]
+    return Content(text, [TableBlock(e, cols, caption=e.query.title),
+                          TableBlock(c, ["ten", "don_vi", "tu_so", "mau_so", "gia_tri"], caption=c.query.title)],
+                   [("ha_tang_so_thiet_bi", "Trang thiết bị công nghệ thông tin: đáp ứng yêu cầu và cần bổ sung")], v)
+
+
 SECTIONS: tuple[Section, ...] = (
-    Section("II.1", "1. Về công tác lãnh đạo, chỉ đạo, điều hành, tổ chức thực hiện"),
-    Section("II.2", "2. Về thực hiện chức năng, nhiệm vụ và phân cấp, phân quyền, phân định thẩm quyền"),
+    Section("II.1", "1. Về công tác lãnh đạo, chỉ đạo, điều hành, tổ chức thực hiện", {
+        "van_ban_tong": "Văn bản lãnh đạo, chỉ đạo, điều hành đã ban hành từ ngày bắt đầu kỳ (văn bản)",
+        "van_ban_hdnd": "Nghị quyết của HĐND xã (văn bản)",
+        "van_ban_ubnd": "Văn bản của UBND và Chủ tịch UBND xã (văn bản)",
+        "van_ban_qppl": "Văn bản quy phạm pháp luật (văn bản)",
+        "van_ban_02_cap": "Văn bản về tổ chức, hoạt động của chính quyền địa phương 02 cấp (văn bản)",
+        "ty_le_ky_so": "Tỷ lệ văn bản ban hành điện tử có chữ ký số (%)",
+        "giam_sat": "Cuộc giám sát của HĐND, Thường trực HĐND xã",
+        "kiem_tra": "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND xã",
+        "kien_nghi": "Kiến nghị sau kiểm tra, giám sát",
+        "ty_le_kien_nghi_xu_ly": "Tỷ lệ kiến nghị đã xử lý xong (%)",
+        "hoi_nghi": "Hội nghị quán triệt, triển khai mô hình chính quyền 02 cấp",
+        "luot_tham_du": "Lượt người tham dự hội nghị",
+        "tin_bai": "Tin, bài tuyên truyền về chính quyền 02 cấp",
+    }, _leadership),
+    Section("II.2", "2. Về thực hiện chức năng, nhiệm vụ và phân cấp, phân quyền, phân định thẩm quyền", {
+        "nhiem_vu_tong": "Nhiệm vụ, thẩm quyền xã nhận theo phân cấp, phân quyền, ủy quyền",
+        "nhiem_vu_phan_cap": "Trong đó: phân cấp",
+        "nhiem_vu_phan_quyen": "Trong đó: phân quyền",
+        "nhiem_vu_uy_quyen": "Trong đó: ủy quyền",
+        "nhiem_vu_thuan_loi": "Nhiệm vụ thực hiện thuận lợi",
+        "ty_le_thuan_loi": "Tỷ lệ nhiệm vụ thực hiện thuận lợi (%)",
+        "nhiem_vu_kho_khan": "Nhiệm vụ còn khó khăn, vướng mắc",
+        "nhiem_vu_chua_trien_khai": "Nhiệm vụ chưa triển khai",
+        "tthc_phan_cap": "Thủ tục hành chính gắn với các nhiệm vụ được phân cấp, phân quyền, ủy quyền",
+        "kho_khan_list": "Danh sách (mỗi dòng một nhiệm vụ, tối đa 5) khó khăn, vướng mắc và đề xuất",
+        "van_ban_kien_nghi": "Văn bản kiến nghị cấp trên tháo gỡ đã gửi",
+        "van_ban_da_tra_loi": "Văn bản kiến nghị đã được trả lời, hướng dẫn",
+    }, _decentralisation),
     Section("II.3", "3. Về tổ chức bộ máy và nhân sự", {
         "ns_bien_che": "Tổng biên chế được giao (người)",
         "ns_hien_co": "Tổng số người hiện có tại ngày chốt (người)",
@@ -279,8 +529,47 @@ SECTIONS: tuple[Section, ...] = (
         "chi_ty_le": "Tổng chi: thực hiện so với dự toán (%)",
         "chi_thuong_xuyen_ty_trong": "Tỷ trọng chi thường xuyên trong tổng chi thực hiện (%)",
     }, _budget),
-    Section("II.6", "6. Về cơ sở vật chất, hỗ trợ nhà ở, trang thiết bị, tài sản công"),
-    Section("II.7", "7. Về hạ tầng công nghệ, chuyển đổi số"),
+    Section("II.6", "6. Về cơ sở vật chất, hỗ trợ nhà ở, trang thiết bị, tài sản công", {
+        "co_so_doi_du": "Tổng số cơ sở nhà, đất dôi dư (đầu kỳ + phát sinh)",
+        "doi_du_dau_ky": "Cơ sở nhà, đất dôi dư tại ngày bắt đầu kỳ",
+        "doi_du_phat_sinh": "Cơ sở nhà, đất dôi dư phát sinh trong kỳ",
+        "co_so_da_xu_ly": "Cơ sở nhà, đất dôi dư đã xử lý",
+        "ty_le_da_xu_ly": "Tỷ lệ cơ sở nhà, đất dôi dư đã xử lý (%)",
+        "xl_noi_bo": "Đã xử lý: điều chuyển nội bộ (cơ sở)",
+        "xl_dia_phuong_khac": "Đã xử lý: điều chuyển cho địa phương khác (cơ sở)",
+        "xl_giao_dia_phuong": "Đã xử lý: giao cho địa phương quản lý, xử lý (cơ sở)",
+        "xl_khac": "Đã xử lý: hình thức khác (cơ sở)",
+        "co_so_con_lai": "Cơ sở nhà, đất còn phải xử lý cuối kỳ",
+        "tai_san_tong": "Số tài sản đã kê khai (dòng của danh sách tài sản)",
+        "nguyen_gia_tong": "Tổng nguyên giá tài sản đã kê khai (triệu đồng)",
+        "phong_hop_truc_tuyen": "Phòng họp trực tuyến",
+        "ho_tro_di_lai": "Người được hỗ trợ đi lại",
+        "kinh_phi_di_lai": "Kinh phí hỗ trợ đi lại (triệu đồng)",
+        "ho_tro_nha_o": "Người được hỗ trợ nhà ở",
+        "kinh_phi_nha_o": "Kinh phí hỗ trợ nhà ở (triệu đồng)",
+    }, _assets),
+    Section("II.7", "7. Về hạ tầng công nghệ, chuyển đổi số", {
+        "may_chu": "Máy chủ đang sử dụng",
+        "may_tram": "Máy trạm (máy tính để bàn) đang sử dụng",
+        "may_xach_tay": "Máy tính xách tay đang sử dụng",
+        "may_quet": "Máy quét đang sử dụng",
+        "thiet_bi_mang": "Thiết bị mạng đang sử dụng",
+        "thiet_bi_hop": "Bộ thiết bị họp trực tuyến đang sử dụng",
+        "may_tinh_binh_quan": "Máy tính (để bàn, xách tay) bình quân mỗi cán bộ, công chức, viên chức",
+        "ty_le_dap_ung": "Tỷ lệ thiết bị công nghệ thông tin đáp ứng yêu cầu (%)",
+        "thiet_bi_can_bo_sung": "Thiết bị cần trang bị bổ sung, thay thế",
+        "bang_thong": "Băng thông Internet của trụ sở (Mbps)",
+        "can_bo_tong": "Tổng số cán bộ, công chức, viên chức (biểu hạ tầng số)",
+        "chu_ky_so": "Cán bộ, công chức, viên chức có chữ ký số",
+        "ty_le_chu_ky_so": "Tỷ lệ cán bộ, công chức, viên chức có chữ ký số (%)",
+        "ky_nang_so": "Người được đào tạo, bồi dưỡng kỹ năng số",
+        "ty_le_ky_nang_so": "Tỷ lệ người được đào tạo, bồi dưỡng kỹ năng số (%)",
+        "csdl_dung_chung": "Cơ sở dữ liệu dùng chung đang khai thác",
+        "ho_so_truc_tuyen": "Hồ sơ TTHC tiếp nhận trực tuyến trong kỳ",
+        "ho_so_toan_trinh": "Hồ sơ xử lý trực tuyến toàn trình",
+        "ty_le_toan_trinh": "Tỷ lệ hồ sơ trực tuyến xử lý toàn trình (%)",
+        "chenh_lech": "Chênh lệch hồ sơ trực tuyến giữa biểu hạ tầng số và biểu TTHC (%)",
+    }, _digital),
     Section("II.8", "8. Số hoá, chỉnh lý tài liệu lưu trữ", {
         "lt_tong_met_gia": "Tổng tài liệu giấy của các phông (mét giá)",
         "lt_ty_le_chinh_ly": "Tỷ lệ tài liệu đã chỉnh lý hoàn chỉnh (%)",
