@@ -346,7 +346,9 @@ class Portal:
         if validation.is_dir():
             for path in sorted(validation.iterdir()):
                 if path.is_file() and not path.name.startswith(".") and path.suffix in (".xlsx", ".txt", ".md"):
-                    items.append((f"kiem-tra/{path.name}", f"Kết quả kiểm tra: {path.name}", path))
+                    label = ("Tổng hợp kết quả kiểm tra các tệp (.xlsx)" if path.name.startswith("tong_hop")
+                             else f"Kết quả kiểm tra: {path.name}")
+                    items.append((f"kiem-tra/{path.name}", label, path))
         return [item for item in items if item[2].is_file()]
 
 
