@@ -316,7 +316,7 @@ MAX_LISTED = 5  # difficulties quoted in the report; the annex lists all
 def _decentralisation(results: Results) -> Content:
     t = results.tables["phan_cap_theo_hinh_thuc"]
     d = results.tables["phan_cap_kho_khan"]
-    s = results.tables["phan_cap_tong_hop"]
+    s = results.tables["phan_cap_kien_nghi"]
     total = t.row("Cộng")
 
     def form(name: str) -> str:

@@ -174,7 +174,7 @@ def test_decentralisation_by_form_field_and_difficulties(golden):
     d = golden.tables["phan_cap_kho_khan"]
     assert [d.value(i, "stt") for i in range(len(d.frame))] == [2, 4]
     assert d.text(1, "de_xuat") == Z  # no proposal given: not applicable, not a gap
-    s = golden.tables["phan_cap_tong_hop"]
+    s = golden.tables["phan_cap_kien_nghi"]
     assert s.value(0, "khong_phat_sinh") == "Không" and s.value(0, "ty_le_da_tra_loi") == pytest.approx(100 / 3)
 
 
