@@ -10,7 +10,6 @@ from pipeline.catalog import CATALOG
 from pipeline.templates import FIRST_DATA_ROW, HEADER_ROW, META_KEYS, META_SHEET
 
 
-
 @pytest.fixture(scope="module")
 def written(tmp_path_factory, config):
     out = tmp_path_factory.mktemp("templates")
@@ -108,3 +107,28 @@ def test_cli_writes_one_units_templates(tmp_path, config):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         templates.filename(CATALOG[t], config.unit("KT")) for t in config.unit("KT").templates)
     assert main(["templates", "--out", str(tmp_path), "--unit", "ZZ"]) == 2
+
+
+@pytest.mark.slow
+def test_libreoffice_keeps_validations_and_prints_on_a4(written, config, tmp_path):
+    """Opened by LibreOffice Calc: drop-downs and number checks survive, pages are A4."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
+    for template_id, unit_code, kind in (("tthc", "TTPVHCC", "whole"), ("phan_cap", "VHXH", "list")):
+        template = CATALOG[template_id]
+        source = written[templates.filename(template, config.unit(unit_code))]
+        for target in ("xlsx", "pdf"):
+            subprocess.run(["soffice", profile, "--headless", "--convert-to", target, "--outdir",
+                            str(tmp_path / target), str(source)], check=True, capture_output=True, timeout=180)
+        ws = load_workbook(tmp_path / "xlsx" / source.name)[template.sheets[0].name]
+        assert kind in {dv.type for dv in ws.data_validations.dataValidation}
+        first_input = len(template.sheets[0].keys) + 1 if template.sheets[0].rows else 1
+        assert ws.protection.sheet and not ws.cell(FIRST_DATA_ROW, first_input).protection.locked
+        assert ws.cell(HEADER_ROW, 1).value == template.sheets[0].columns[0].header
+        info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / source.with_suffix(".pdf").name)],
+                              capture_output=True, text=True).stdout
+        assert "(A4)" in info
