@@ -90,21 +90,23 @@ def check_workbook(data: bytes) -> None:
         raise wrong_type from exc
 
 
-def _write_atomic(directory: Path, name: str, data: bytes) -> None:
+def _temporary(directory: Path, name: str, data: bytes) -> Path:
+    """data written and flushed to disk under a hidden temporary name in directory."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, directory / name)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def save(inputs: Path, data: bytes, unit_code: str, sender: str, original_name: str) -> Path:
-    """Store an upload that passed check_workbook; the sidecar is written first, then the file."""
+    """Store an upload that passed check_workbook: both files written to temporary names and
+    fsynced, then renamed into place, sidecar first."""
     if not re.fullmatch(r"[A-Za-z0-9-]+", unit_code):
         raise ValueError(f"unit code not usable in a file name: {unit_code!r}")
     directory = Path(inputs) / RECEIVED
@@ -119,8 +121,16 @@ def save(inputs: Path, data: bytes, unit_code: str, sender: str, original_name: 
             time.sleep(0.000_01)
         meta = {"received_at": now.isoformat(timespec="microseconds"), "sender": sender,
                 "unit_code": unit_code, "original_name": original_name}
-        _write_atomic(directory, f"{name}.json", json.dumps(meta, ensure_ascii=False, indent=2).encode())
-        _write_atomic(directory, name, data)
+        note = _temporary(directory, f"{name}.json", json.dumps(meta, ensure_ascii=False, indent=2).encode())
+        try:
+            upload = _temporary(directory, name, data)
+        except BaseException:
+            note.unlink(missing_ok=True)
+            raise
+        # Both are on disk; the two renames follow each other so that a scan of inputs/
+        # finds the sidecar no later than the workbook it describes.
+        os.replace(note, directory / f"{name}.json")
+        os.replace(upload, directory / name)
     dir_fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
