@@ -195,7 +195,7 @@ def missing_units(con: duckdb.DuckDBPyConnection, config: Config) -> dict[str, l
 
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """True when any current submission is a demo file (SỐ LIỆU MINH HỌA)."""
-    row = con.execute("select coalesce(bool_or(demo), false) from current_submissions").fetchone()
+    row = con.execute("select coalesce(bool_or(demo), false) from current_submissions").fetchall()[0]
     return bool(row[0])
 
 
