@@ -78,6 +78,25 @@ def test_report_has_numbers_tables_images_and_no_placeholder(demo_build, config)
     assert doc.sections[-1].page_width > doc.sections[-1].page_height  # annex in landscape
 
 
+def test_topic_sections_are_filled_from_the_demo_build(demo_build, config):
+    _, outputs = demo_build
+    con = warehouse.connect(outputs)
+    results = indicators.compute(con, config)
+    con.close()
+    text = _docx_text(outputs / "bao_cao_so_ket.docx")
+    docs, tasks = results.tables["lanh_dao_van_ban"], results.tables["phan_cap_theo_hinh_thuc"]
+    surplus, devices = results.tables["tai_san_doi_du"], results.tables["ha_tang_so_thiet_bi"]
+    for phrase in (f"đã ban hành {docs.text(docs.row('Cộng'), 'tong_so')} văn bản lãnh đạo",
+                   f"Xã đã nhận {tasks.text(tasks.row('Cộng'), 'so_nhiem_vu')} nhiệm vụ",
+                   f"xã có {surplus.text(0, 'tong_doi_du')} cơ sở nhà, đất dôi dư",
+                   f"{vn.percent(devices.value(devices.row('Cộng'), 'ty_le_dap_ung'))} thiết bị đáp ứng yêu cầu"):
+        assert phrase in text, phrase
+    assert text.count("kỳ này chưa có biểu số liệu tổng hợp tự động") == 2  # only II.9 and III
+    assert {"phan_cap_hinh_thuc", "tai_san_doi_du", "ha_tang_so_thiet_bi"} <= {
+        p.stem for p in (outputs / "charts").glob("*.png")}
+    assert all(f.ok for f in results.checks) and len(results.checks) == 4  # the demo set agrees with itself
+
+
 def test_annex_follows_the_statistical_table_guidance(demo_build, config):
     _, outputs = demo_build
     wb = load_workbook(outputs / "phu_luc_so_lieu.xlsx")
@@ -93,8 +112,9 @@ def test_annex_follows_the_statistical_table_guidance(demo_build, config):
     for ws in wb.worksheets:
         assert not ws.merged_cells.ranges, ws.title
         assert ws.page_setup.paperSize in (9, "9")
-    ws = wb["Biểu 01"]
-    assert ws["A1"].value.startswith("Biểu số 01. ")
+    assert wb["Biểu 01"]["A1"].value.startswith("Biểu số 01. ")
+    staffing = indicators.query("nhan_su_theo_co_quan").title
+    ws = next(wb[n] for n in tables if wb[n]["A1"].value.endswith(staffing))
     headers = [c.value for row in ws.iter_rows() for c in row if c.value and "(người)" in str(c.value)]
     assert "Biên chế được giao (người)" in headers  # catalog label and unit
     for ws in (wb[n] for n in tables):
