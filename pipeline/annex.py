@@ -6,6 +6,7 @@ merged cells, no blank cells inside a table ("[x]" marks a gap), A4 print setup.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
@@ -209,6 +210,11 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
                 cell.alignment = Alignment(vertical="top")
             else:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # wrapped text (long list entries): a row tall enough for its lines, as Excel does not re-fit
+        lines = max((math.ceil(len(t.text(i, c.key)) / max(1, w - 2)) for c, w in zip(t.columns, widths, strict=True)
+                     if c.kind == "text"), default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = 13 * lines
     last = header_row + len(t.frame)
     _as_table(ws, f"Bieu_{number(index)}", header_row, last, len(t.columns))
     ws.freeze_panes = ws.cell(header_row + 1, 1)
