@@ -320,6 +320,16 @@ def test_bad_uploads_are_refused_before_anything_reads_them(site, name, data, me
     assert received(site) == []
 
 
+def test_another_units_template_is_rejected_on_upload(site):
+    client, token = sign_in(site, "VP")
+    template_id = foreign_template(site, "VP")
+    owner = next(u for u in site.config.units if template_id in u.templates)
+    response = upload(client, token, ("cua_don_vi_khac.xlsx", demo_bytes(site.config, owner.code, template_id)))
+    page = text_of(response.text)
+    assert "Bị từ chối — cần sửa và gửi lại" in page and owner.name in page
+    assert len(received(site)) == 1  # kept as received, never loaded as VP's data
+
+
 def test_upload_without_csrf_token_is_refused(site):
     client, token = sign_in(site, "VP")
     data = demo_bytes(site.config, "VP", first_template(site, "VP"))

@@ -437,6 +437,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
                           error=f"Đăng nhập sai quá {LOGIN_TRIES} lần. Hãy thử lại sau 1 phút.")
         account = await run_in_threadpool(accounts.verify, portal.inputs, username, password)
         if account is None or account.unit_code not in [u.code for u in portal.config.units]:
+            if len(portal.failures) > 10_000:  # names typed at random must not fill the memory
+                portal.failures.clear()
             portal.failures[username] = (count + 1 if count < LOGIN_TRIES else 1, datetime.now())
             return render(request, "login.html", 401, user=None, username=username,
                           error="Tên đăng nhập hoặc mật khẩu không đúng.")
