@@ -452,6 +452,9 @@ def test_board_shows_states_and_writes_the_workbook(site):
     assert "còn 2 ngày" in row_of("TTPVHCC", first_template(site, "TTPVHCC"))
     link = re.search(r'href="(/board/files/[^"]+)"', page.text).group(1)
     assert standing.get(link).status_code == 200
+    listed = re.search(r'<table class="history" id="all-files">(.*?)</table>', page.text, re.S).group(1)
+    assert "dung.xlsx" in listed and "sai.xlsx" in listed
+    assert standing.get("/board/files/999999").status_code == 404
 
     path = site.outputs / board.WORKBOOK_NAME
     ws = load_workbook(path).active

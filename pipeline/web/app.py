@@ -207,6 +207,7 @@ class Portal:
         self.builder = Builder(self)
         self.failures: dict[str, tuple[int, datetime]] = {}
         self.last_board: tuple[list[board.Row], datetime] | None = None
+        self.last_found: list[dict] = []  # every submission of a file in inputs/, newest first
 
     # --- accounts and secret -------------------------------------------------------------
     def secret(self) -> str:
@@ -332,6 +333,7 @@ class Portal:
             if self.last_board:
                 return *self.last_board, True
             found, stale = [], True
+        self.last_found = sorted(found, key=lambda f: f["received_at"], reverse=True)
         rows = board.rows(self.config, found, now)
         board.write_workbook(self.outputs / board.WORKBOOK_NAME, self.config, rows, now)
         self.last_board = (rows, now)
@@ -543,7 +545,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         counts = {key: sum(r.state == key for r in rows) for key in board.STATES}
         return render(request, "board.html", user=user, rows=rows, at=at, stale=stale,
                       counts=counts, builder=portal.builder, products=portal.products(),
-                      recent=portal.history(None, limit=20))
+                      found=portal.last_found)
 
     @app.post("/board/build")
     async def board_build(request: Request):
