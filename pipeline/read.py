@@ -130,7 +130,12 @@ def shown(value: object) -> str | None:
 
 def norm(text: object) -> str:
     """Header text compared loosely: Unicode NFC, case, spaces and dash styles ignored."""
-    value = unicodedata.normalize("NFC", str(text or "")).casefold()
+    return _norm(text if isinstance(text, str) else str(text or ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
+    value = unicodedata.normalize("NFC", text).casefold()
     value = value.replace("–", "-").replace("—", "-").replace("\u00a0", " ")
     return " ".join(value.split())
 
@@ -537,6 +542,8 @@ def load(path: Path, config: Config, sender: str | None = None, data: bytes | No
 # ---------------------------------------------------------------------------------------------
 # Typed values (vectorised per column)
 
+NUMBER_KINDS = ("floating", "integer", "mixed-integer-float", "empty")  # pandas infer_dtype: numbers only
+
 
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
@@ -552,7 +559,7 @@ def blank_mask(raw: pd.Series) -> pd.Series:
 
 def to_numbers(raw: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     """(float values with NaN for blank/bad, mask of cells that are not numbers)."""
-    if pd.api.types.infer_dtype(raw, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
+    if pd.api.types.infer_dtype(raw, skipna=True) in NUMBER_KINDS:
         values = raw.astype("float64")
         bad = pd.Series(False, index=raw.index)
         if integer:
@@ -622,3 +629,26 @@ def typed(raw: pd.Series, col: Field) -> tuple[pd.Series, pd.Series]:
         canon = {norm(c): c for c in col.choices}
         text = text.map(lambda v: canon.get(norm(v), v) if isinstance(v, str) else v)
     return text, pd.Series(False, index=raw.index)
+
+
+
+def typed_columns(raw: pd.DataFrame, cols: tuple[Field, ...]) -> tuple[dict[str, object], dict[str, np.ndarray]]:
+    """Typed values and bad-cell masks of every column. Numeric columns that hold only numbers and
+    blanks (the usual case) are converted together in one block; the others cell by cell."""
+    values: dict[str, object] = {}
+    bad: dict[str, np.ndarray] = {}
+    numeric = [c for c in cols if c.numeric]
+    if numeric:
+        block = raw[[c.key for c in numeric]].to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(block.ravel(), skipna=True) in NUMBER_KINDS:
+            numbers = block.astype("float64")
+            ints = np.array([c.type == "int" for c in numeric])
+            fraction = ints & ~np.isnan(numbers) & (numbers != np.floor(numbers))
+            numbers[fraction] = np.nan
+            for j, col in enumerate(numeric):
+                values[col.key], bad[col.key] = numbers[:, j], fraction[:, j]
+    for col in cols:
+        if col.key not in values:
+            found, wrong = typed(raw[col.key], col)
+            values[col.key], bad[col.key] = found, wrong.to_numpy(dtype=bool)
+    return {c.key: values[c.key] for c in cols}, bad

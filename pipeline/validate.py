@@ -28,7 +28,7 @@ from pipeline.read import Problem, SheetData
 __all__ = ["Problem", "FileReport", "check_file", "check_files", "write_outputs", "main"]
 
 FILE = "_file"  # index level / column of the file number in a batch
-SPAN = 1 << 21  # > Excel's 1,048,576 rows: pandera sees index file * SPAN + row
+SPAN = 1 << 21  # > Excel's 1,048,576 rows: pandera sees a flat index file * SPAN + row
 TOLERANCE = 1e-6  # relative tolerance of equality between sums of decimals
 STATUS_TEXT = {"accepted": "Được chấp nhận", "warnings": "Được chấp nhận, có cảnh báo",
                "rejected": "Bị trả lại, cần sửa và gửi lại"}
@@ -83,16 +83,17 @@ def _terms(expr: str) -> tuple[tuple[float, str | None], ...]:
     return tuple(out)
 
 
-def _operands(expr: str, frame: pd.DataFrame) -> pd.Series:
+def _operands(expr: str, frame: pd.DataFrame) -> np.ndarray:
     total = np.zeros(len(frame))
     for factor, key in _terms(expr):
         total = total + factor * (frame[key].to_numpy(dtype=float) if key else 1.0)
-    return pd.Series(total, index=frame.index)
+    return total
 
 
-def compare(left: pd.Series, op: str, right: pd.Series) -> pd.Series:
-    tol = TOLERANCE * np.maximum(1.0, np.maximum(left.abs(), right.abs()))
-    return {"==": (left - right).abs() <= tol, "<=": left <= right + tol, ">=": left >= right - tol,
+def compare(left, op: str, right):
+    """left op right with a relative tolerance (numpy arrays or pandas Series)."""
+    tol = TOLERANCE * np.maximum(1.0, np.maximum(abs(left), abs(right)))
+    return {"==": abs(left - right) <= tol, "<=": left <= right + tol, ">=": left >= right - tol,
             "<": left < right - tol, ">": left > right + tol}[op]
 
 
@@ -100,7 +101,9 @@ def _rule_check(rule: Rule):
     def check(frame: pd.DataFrame) -> pd.Series:
         # A blank field makes its side NaN: the rule is then not evaluated (blank is not zero).
         left, right = _operands(rule.left, frame), _operands(rule.right, frame)
-        return left.isna() | right.isna() | compare(left, rule.op, right)
+        with np.errstate(invalid="ignore"):
+            ok = np.isnan(left) | np.isnan(right) | compare(left, rule.op, right)
+        return pd.Series(ok, index=frame.index)
     return check
 
 
@@ -151,58 +154,92 @@ def _unique_check(keys: list[str]):
     return check
 
 
-def _column(col: Field) -> pa.Column:
-    checks = []
-    if col.numeric:
-        if col.min is not None:
-            checks.append(pa.Check(lambda s, lo=col.min: s >= lo, name="min"))
-        if col.max is not None:
-            checks.append(pa.Check(lambda s, hi=col.max: s <= hi, name="max"))
-    if col.type == "choice":
-        checks.append(pa.Check(lambda s, ok=col.choices: s.isin(ok), name="choices"))
-    if col.type in ("text", "choice") and col.max_length:
-        checks.append(pa.Check(lambda s, n=col.max_length: s.str.len() <= n, name="max_length"))
-    return pa.Column(None, checks=checks, nullable=not col.required, required=True)
+@functools.cache
+def cell_tests(sheet: Sheet) -> dict[str, tuple[list[str], object]]:
+    """Cell checks of a sheet, one per kind over every column it applies to: name → (field keys,
+    test(frame) → boolean array rows × keys, False = the cell is at fault)."""
+    cols = sheet.columns
+    numeric = [c for c in cols if c.numeric]
+    low = [c for c in numeric if c.min is not None]
+    high = [c for c in numeric if c.max is not None]
+    choices = {c.key: c.choices for c in cols if c.type == "choice"}
+    lengths = {c.key: c.max_length for c in cols if c.type in ("text", "choice") and c.max_length}
+
+    def bound(fields: list[Field], limit: str, op):
+        keys, limits = [c.key for c in fields], np.array([getattr(c, limit) for c in fields], dtype=float)
+        def test(frame: pd.DataFrame) -> np.ndarray:
+            values = frame[keys].to_numpy(dtype=float)
+            with np.errstate(invalid="ignore"):
+                return np.isnan(values) | op(values, limits)
+        return keys, test
+
+    def each(keys: list[str], ok):
+        def test(frame: pd.DataFrame) -> np.ndarray:
+            return np.column_stack([(frame[k].isna() | ok(frame[k], k)).to_numpy(dtype=bool) for k in keys])
+        return keys, test
+
+    required = [c.key for c in cols if c.required]
+    tests = {"not_nullable": (required, lambda frame: frame[required].notna().to_numpy()),
+             "min": bound(low, "min", np.greater_equal), "max": bound(high, "max", np.less_equal),
+             "choices": each(list(choices), lambda s, k: s.isin(choices[k])),
+             "max_length": each(list(lengths), lambda s, k: s.str.len() <= lengths[k])}
+    return {name: test for name, test in tests.items() if test[0]}
+
+
+def _cells_check(test):
+    def check(frame: pd.DataFrame) -> pd.Series:
+        return pd.Series(test(frame).all(axis=1), index=frame.index)
+    return check
 
 
 @functools.cache
 def schema(template_id: str, sheet_key: str, severity: str) -> pa.DataFrameSchema | None:
-    """The pandera schema of one sheet: "error" holds types, bounds, choices, required cells,
-    duplicate keys, error rules and the tree; "warning" holds the warning rules."""
+    """The pandera schema of one sheet: "error" holds required cells, bounds, choices, lengths,
+    duplicate keys, error rules and the tree; "warning" holds the warning rules. (Types are read
+    before: a cell that is not a number or a date is reported by the reader.)"""
     sheet = CATALOG[template_id].sheet(sheet_key)
-    checks = [pa.Check(_rule_check(rule), name=f"rule:{i}")
-              for i, rule in enumerate(sheet.rules) if rule.severity == severity]
-    checks += [pa.Check(_requirement_check(req), name=f"require:{i}")
+    checks = [pa.Check(_rule_check(rule), name=f"rule:{i}", ignore_na=False)
+               for i, rule in enumerate(sheet.rules) if rule.severity == severity]
+    checks += [pa.Check(_requirement_check(req), name=f"require:{i}", ignore_na=False)
                for i, req in enumerate(sheet.requires) if req.severity == severity]
-    if severity == "warning":
-        return pa.DataFrameSchema(checks=checks) if checks else None
-    columns = {col.key: _column(col) for col in sheet.columns}
-    if sheet.tree:
-        checks += [pa.Check(_tree_check(sheet, f.key), name=f"tree:{f.key}") for f in sheet.fields if f.numeric]
-    if sheet.rows is None and sheet.keys:
-        checks.append(pa.Check(_unique_check([k.key for k in sheet.keys]), name="unique"))
-    return pa.DataFrameSchema(columns, checks=checks)
+    if severity == "error":
+        if sheet.tree:
+            checks += [pa.Check(_tree_check(sheet, f.key), name=f"tree:{f.key}", ignore_na=False)
+                       for f in sheet.fields if f.numeric]
+        if sheet.rows is None and sheet.keys:
+            checks.append(pa.Check(_unique_check([k.key for k in sheet.keys]), name="unique", ignore_na=False))
+        checks += [pa.Check(_cells_check(test), name=name, ignore_na=False)
+                   for name, (_, test) in cell_tests(sheet).items()]
+    return pa.DataFrameSchema(checks=checks) if checks else None
 
 
-def failures(frame: pd.DataFrame, template_id: str, sheet_key: str, severity: str) -> pd.DataFrame:
-    """Failure cases (columns check, column, file, row) of one schema over a batch frame."""
+def failures(frame: pd.DataFrame, template_id: str, sheet_key: str, severity: str) -> list[tuple]:
+    """Failing cells of one schema over a batch frame: (check, column or None, file, row), in
+    check order. Pandera finds the failing rows; the cell checks' own test then names the cells."""
     found = schema(template_id, sheet_key, severity)
-    empty = pd.DataFrame(columns=["check", "column", FILE, "row"])
     if found is None or frame.empty:
-        return empty
+        return []
     codes = frame.index.get_level_values(0).to_numpy() * SPAN + frame.index.get_level_values(1).to_numpy()
     try:
-        found.validate(frame.set_axis(codes), lazy=True)
+        found.validate(frame.set_axis(codes), lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        cases = cases[cases["index"].notna()]
-        flat = cases["index"].astype("int64").to_numpy()
-        out = pd.DataFrame({"check": cases["check"].astype(str).values, "column": cases["column"].values,
-                            FILE: flat // SPAN, "row": flat % SPAN})
-        frame_level = out["check"].str.contains(":") | (out["check"] == "unique")
-        out.loc[frame_level, "column"] = None
-        return out.drop_duplicates(["check", "column", FILE, "row"])
-    return empty
+        out = {}
+        for err in exc.schema_errors:
+            output, check = err.check_output, getattr(err.check, "name", None)
+            if output is None or check is None:
+                continue
+            rows = np.flatnonzero(~output.to_numpy(dtype=bool))
+            tests = cell_tests(CATALOG[template_id].sheet(sheet_key))
+            if check in tests:
+                keys, test = tests[check]
+                at, cols = np.nonzero(~test(frame.iloc[rows]))
+                rows, columns = rows[at], [keys[j] for j in cols]
+            else:
+                columns = [None] * len(rows)
+            for (file_no, row), column in zip(frame.index[rows], columns, strict=True):
+                out.setdefault((check, column, int(file_no), int(row)), None)
+        return list(out)
+    return []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,7 +287,7 @@ def _cells(expr: str, letters: dict[str, str], row: int) -> str:
 
 def _rule_values(rule: Rule, typed: pd.DataFrame, idx: tuple, letters: dict[str, str]) -> str:
     row = typed.loc[[idx]]
-    left, right = _operands(rule.left, row).iloc[0], _operands(rule.right, row).iloc[0]
+    left, right = _operands(rule.left, row)[0], _operands(rule.right, row)[0]
     decimals = 0 if float(left).is_integer() and float(right).is_integer() else 1
     def side(expr: str, value: float) -> str:
         if not any(key for _, key in _terms(expr)):
@@ -342,12 +379,13 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part], config
         frames.append(cut)
     raw = pd.concat(frames, keys=[p.file_no for p in parts], names=["file_no", "row"])
     books = {p.file_no: p for p in parts}
-    typed = pd.DataFrame(index=raw.index)
+    values, bad = read.typed_columns(raw, sheet.columns)
+    typed = pd.DataFrame(values, index=raw.index)
     bad_cells: set[tuple[int, int, str]] = set()
     for col in sheet.columns:
-        values, bad = read.typed(raw[col.key], col)
-        typed[col.key] = values
-        for file_no, row in raw.index[bad.to_numpy()]:
+        if not bad[col.key].any():
+            continue
+        for file_no, row in raw.index[bad[col.key]]:
             part = books[file_no]
             bad_cells.add((file_no, row, col.key))
             what = "số nguyên" if col.type == "int" else "số" if col.numeric else "ngày" if col.type == "date" else "giá trị"
@@ -377,10 +415,8 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part], config
 
     typed[FILE] = typed.index.get_level_values(0)
     for severity in ("error", "warning"):
-        cases = failures(typed, template.id, sheet.key, severity)
-        for check, column, file_no, row in cases[["check", "column", FILE, "row"]].itertuples(index=False):
-            part = books[file_no]
-            _report(part, sheet, check, column, int(row), typed, raw, severity, bad_cells)
+        for check, column, file_no, row in failures(typed, template.id, sheet.key, severity):
+            _report(books[file_no], sheet, check, column, row, typed, raw, severity, bad_cells)
     typed = typed.drop(columns=[FILE])
     for col in sheet.columns:
         if col.type == "int":
