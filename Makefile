@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: help all install templates demo validate ingest build serve test lint bench notebooks clean
+.PHONY: help all install templates demo validate ingest build serve test lint bench notebooks docs clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ notebooks: $(STAMP) ## Open the analysts' notebooks in JupyterLab
 	$(PY) -m pip install -q -e '.[dev,notebooks]'
 	$(VENV)/bin/jupytext --sync notebooks/*.py
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+
+docs: $(STAMP) ## Refresh the README's generated blocks (templates, placeholders, tables)
+	$(PY) -m pipeline.docs
 
 clean: ## Delete outputs/ (make all rebuilds it from inputs/)
 	find outputs -mindepth 1 ! -name .gitkeep -delete

@@ -20,7 +20,6 @@ inputs/commune.toml.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -397,7 +396,6 @@ def comma(decimals: int = 0, suffix: str = ""):
 # ---------------------------------------------------------------------------------------------
 # Schema reference (the README's analysts' section is generated from this)
 
-SCHEMA_START, SCHEMA_END = "<!-- schema:start -->", "<!-- schema:end -->"
 
 
 def _describe(column: str, fields: dict[str, Field]) -> str:
@@ -446,32 +444,13 @@ def schema_markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def readme_block() -> str:
-    return f"{SCHEMA_START}\n{schema_markdown()}{SCHEMA_END}"
-
-
-def update_readme(path: Path = paths.ROOT / "README.md") -> bool:
-    """Replace the schema block of the README with the current one; True when it changed."""
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(SCHEMA_START) + ".*?" + re.escape(SCHEMA_END), re.S)
-    if not pattern.search(text):
-        raise ValueError(f"{path}: no {SCHEMA_START} … {SCHEMA_END} block")
-    new = pattern.sub(lambda _m: readme_block(), text)
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-    return new != text
-
-
 def main(argv: list[str] | None = None) -> int:
-    """python -m pipeline.analysis schema | readme — print the schema, or refresh README.md."""
+    """python -m pipeline.analysis schema — print the warehouse's tables and columns."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["schema"]:
         print(schema_markdown(), end="")
         return 0
-    if args == ["readme"]:
-        print("README.md đã được cập nhật." if update_readme() else "README.md đã đúng, không cần sửa.")
-        return 0
-    print("Cách dùng: python -m pipeline.analysis schema | readme", file=sys.stderr)
+    print("Cách dùng: python -m pipeline.analysis schema (README: python -m pipeline.docs)", file=sys.stderr)
     return 2
 
 

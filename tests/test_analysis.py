@@ -200,18 +200,7 @@ def test_schema_markdown_is_derived_from_the_warehouse_and_catalog():
         assert column in analysis.COLUMN_TEXT
 
 
-def test_readme_holds_the_current_schema():
-    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
-    assert analysis.readme_block() in readme, (
-        "README.md's table reference is out of date: run `.venv/bin/python -m pipeline.analysis readme`")
-
-
-def test_update_readme_replaces_only_the_block(tmp_path, capsys):
-    path = tmp_path / "README.md"
-    path.write_text(f"before\n{analysis.SCHEMA_START}\nold\n{analysis.SCHEMA_END}\nafter\n", encoding="utf-8")
-    assert analysis.update_readme(path)
-    assert path.read_text(encoding="utf-8") == f"before\n{analysis.readme_block()}\nafter\n"
-    assert not analysis.update_readme(path)
+def test_schema_command_prints_the_reference(capsys):
     assert analysis.main(["schema"]) == 0
     assert capsys.readouterr().out == analysis.schema_markdown()
     assert analysis.main(["nonsense"]) == 2

@@ -1,0 +1,83 @@
+"""The README's generated blocks: template reference, report placeholders, warehouse tables.
+
+Each block sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md and is
+derived from the catalog, the configuration and the report, never written by hand.
+`python -m pipeline.docs` (or `make docs`) refreshes them; a test fails while one is stale.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline import paths
+from pipeline.catalog import CATALOG
+from pipeline.config import load
+
+README = paths.ROOT / "README.md"
+
+
+def template_reference() -> str:
+    """One row per template: plan section, the units that fill it, its sheets and checks."""
+    config = load()
+    lines = ["| Biểu (mã) | Mục | Đơn vị điền | Trang số liệu | Kiểm tra |", "| --- | --- | --- | --- | --- |"]
+    for template in sorted(CATALOG.values(), key=lambda t: t.section):
+        owners = ", ".join(u.name for u in config.owners(template.id)) or "chưa giao đơn vị nào"
+        sheets, checks = [], 0
+        for sheet in template.sheets:
+            shape = (f"{len(sheet.rows(config))} dòng in sẵn" if sheet.rows
+                     else f"danh sách tự do, tối đa {sheet.max_rows} dòng")
+            sheets.append(f"«{sheet.name}» ({len(sheet.columns)} cột, {shape})")
+            checks += len(sheet.rules) + len(sheet.requires) + bool(sheet.tree) + bool(sheet.empty_flag)
+        lines.append(f"| {template.title} (`{template.id}`, phiên bản {template.version}) | {template.section} "
+                     f"| {owners} | {'; '.join(sheets)} | {checks} quy tắc |")
+    return "\n".join(lines) + "\n"
+
+
+def _placeholders() -> str:
+    from pipeline import report
+
+    return report.readme_table() + "\n"
+
+
+def _schema() -> str:
+    from pipeline import analysis
+
+    return analysis.schema_markdown()
+
+
+BLOCKS: dict[str, Callable[[], str]] = {
+    "templates": template_reference,
+    "placeholders": _placeholders,
+    "schema": _schema,
+}
+
+
+def _pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+
+
+def render(text: str) -> str:
+    """The README text with every generated block replaced by its current content."""
+    for name, make in BLOCKS.items():
+        pattern = _pattern(name)
+        if not pattern.search(text):
+            raise ValueError(f"README.md: thiếu khối <!-- {name}:start --> … <!-- {name}:end -->")
+        content = make()
+        text = pattern.sub(lambda m, c=content: m.group(1) + c + m.group(2), text)
+    return text
+
+
+def main(path: Path = README) -> int:
+    text = path.read_text(encoding="utf-8")
+    new = render(text)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    print("README.md đã được cập nhật." if new != text else "README.md đã đúng, không cần sửa.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
