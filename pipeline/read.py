@@ -76,11 +76,12 @@ class Problem:
 
 @dataclass
 class SheetData:
-    """One catalog sheet as found in the file: raw cells indexed by Excel row."""
+    """One catalog sheet as found in the file: the cells of its data area, row by row."""
 
     sheet: Sheet
     name: str  # the sheet name in the file
-    raw: pd.DataFrame  # index = Excel row, columns = field keys, values as calamine gave them
+    cells: np.ndarray  # rows × sheet.columns, values as calamine gave them, None for a blank cell
+    first_row: int  # Excel row of cells[0]
     letters: dict[str, str]  # field key → column letter in this file
     header_row: int
     formulas_without_value: set[str] = field(default_factory=set)  # A1 cells
@@ -235,6 +236,7 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
             for s in book.iterfind("m:sheets/m:sheet", ns)}
 
 
+_FORMULA_HINT = re.compile(rb"f[\s>/]")  # cheap necessary condition of _FORMULA (a literal-led search)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
@@ -248,7 +250,7 @@ def formulas_without_value(zf: zipfile.ZipFile, part: str) -> set[str]:
             xml = handle.read(MAX_UNCOMPRESSED + 1)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
         return set()
-    if not _FORMULA.search(xml):
+    if not _FORMULA_HINT.search(xml) or not _FORMULA.search(xml):
         return set()
     found = set()
     for attrs, body in _CELL.findall(xml):
@@ -487,12 +489,10 @@ def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, 
     take = [positions[c.key] if c.key in positions and positions[c.key] < width else width for c in sheet.columns]
     cells = grid[:, take]
     cells[_BLANK(cells).astype(bool)] = None
-    raw = pd.DataFrame(cells, columns=[c.key for c in sheet.columns], index=range(first, first + len(body)),
-                       dtype=object)
     letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
     for i, col in enumerate(sheet.columns):
         letters.setdefault(col.key, get_column_letter(i + 1))
-    data = SheetData(sheet, name, raw, letters, header_row)
+    data = SheetData(sheet, name, cells, first, letters, header_row)
     last_row = first + len(body) - 1
     for (r1, c1), (r2, c2) in handle.merged_cell_ranges or []:
         if r2 + 1 >= first and r1 + 1 <= max(last_row, first):

@@ -310,21 +310,22 @@ class _Part:
     skip_required: bool = False
 
 
-def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[pd.DataFrame, bool]:
-    """Cut the data area of one sheet: fixed rows (checked unchanged) or non-blank list rows."""
-    sheet, raw = part.sheet, part.raw
-    filled = ~pd.isna(raw.to_numpy())  # read.py stores blank cells as None
-    first_row = int(raw.index[0]) if len(raw) else templates.FIRST_DATA_ROW
+def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.ndarray, bool]:
+    """Cut the data area of one sheet: fixed rows (checked unchanged) or non-blank list rows.
+    Returns the positions of the rows kept in part.cells and whether a fixed sheet is empty."""
+    sheet, cells = part.sheet, part.cells
+    filled = ~pd.isna(cells)  # read.py stores blank cells as None
+    first_row = part.first_row if len(cells) else templates.FIRST_DATA_ROW
     if sheet.rows is not None:
         n = len(sheet.rows(config))
         if filled[n:].any():
             i, j = np.argwhere(filled[n:])[0]
-            row, key = int(raw.index[n + i]), raw.columns[j]
+            row, key = first_row + n + int(i), sheet.columns[j].key
             book.error(f"Có số liệu ở dòng {row}, ngoài các dòng của biểu (biểu có {n} dòng, từ dòng "
                        f"{first_row} đến {first_row + n - 1}).",
                        "Không thêm dòng vào biểu có dòng in sẵn; hãy xoá số liệu thừa hoặc chuyển vào đúng dòng.",
-                       part.name, f"{part.letters[key]}{row}", sheet.column(key).label, raw.at[row, key])
-        cut = raw.iloc[:n]
+                       part.name, f"{part.letters[key]}{row}", sheet.column(key).label, cells[n + i, j])
+        cut = np.arange(min(n, len(cells)))
         if len(cut) < n:
             book.error(f"Trang tính thiếu dòng: cần {n} dòng in sẵn, chỉ có {len(cut)} dòng.",
                        "Không xoá dòng của biểu mẫu; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
@@ -336,11 +337,11 @@ def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[pd.D
                        "Hãy điền số liệu vào biểu mẫu (ô nào không phát sinh thì gõ 0) rồi gửi lại.",
                        part.name, f"{part.letters[first.key]}{first_row}")
         return cut, empty
-    cut = raw[filled.any(axis=1)]
+    cut = np.flatnonzero(filled.any(axis=1))
     if len(cut) > sheet.max_rows:
         book.error(f"Danh sách có {len(cut)} dòng, vượt số dòng tối đa {sheet.max_rows} của biểu.",
                    "Hãy liên hệ cơ quan thường trực để được hướng dẫn.", part.name,
-                   f"A{cut.index[sheet.max_rows]}")
+                   f"A{first_row + cut[sheet.max_rows]}")
     return cut, False
 
 
@@ -372,12 +373,18 @@ def _fixed_keys(sheet: Sheet, typed: pd.DataFrame, raw: pd.DataFrame, parts: lis
 
 def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part], config: Config) -> dict[int, pd.DataFrame]:
     """Validate one sheet across files; problems are added to each file's Workbook."""
-    frames = []
+    cuts = []
     for part in parts:
         cut, empty = _prepare(part.data, config, part.book)
         part.skip_required = empty
-        frames.append(cut)
-    raw = pd.concat(frames, keys=[p.file_no for p in parts], names=["file_no", "row"])
+        cuts.append(cut)
+    sizes = [len(cut) for cut in cuts]
+    index = pd.MultiIndex.from_arrays(
+        [np.repeat([p.file_no for p in parts], sizes).astype("int64"),
+         np.concatenate([p.data.first_row + cut for p, cut in zip(parts, cuts, strict=True)]).astype("int64")],
+        names=["file_no", "row"])
+    cells = np.concatenate([p.data.cells[cut] for p, cut in zip(parts, cuts, strict=True)])
+    raw = pd.DataFrame(cells, index=index, columns=[c.key for c in sheet.columns], dtype=object)
     books = {p.file_no: p for p in parts}
     values, bad = read.typed_columns(raw, sheet.columns)
     typed = pd.DataFrame(values, index=raw.index)
@@ -424,9 +431,9 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part], config
     flat = typed.reset_index(level=1).reset_index(drop=True)
     flat["row"] = flat["row"].astype("int64")
     out, start = {}, 0
-    for part, frame in zip(parts, frames, strict=True):
-        out[part.file_no] = flat.iloc[start:start + len(frame)].reset_index(drop=True)
-        start += len(frame)
+    for part, size in zip(parts, sizes, strict=True):
+        out[part.file_no] = flat.iloc[start:start + size].reset_index(drop=True)
+        start += size
     return out
 
 
