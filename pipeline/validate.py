@@ -12,6 +12,7 @@ import functools
 import io
 import re
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from pipeline.catalog import _IDENT, CATALOG, Field, Rule, Sheet, Template
 from pipeline.config import Config
 from pipeline.read import Problem, SheetData
 
-__all__ = ["Problem", "FileReport", "check_file", "check_files", "write_outputs", "main"]
+__all__ = ["Problem", "FileReport", "check_file", "check_files", "check_batch", "write_outputs", "main"]
 
 FILE = "_file"  # index level / column of the file number in a batch
 SPAN = 1 << 21  # > Excel's 1,048,576 rows: pandera sees a flat index file * SPAN + row
@@ -46,7 +47,7 @@ class FileReport:
     demo: bool
     recognised_by: str | None  # "fingerprint" | "headers" | None
     problems: list[Problem] = field(default_factory=list)
-    data: dict[str, pd.DataFrame] = field(default_factory=dict)
+    data: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # sheet key → typed rows
 
     @property
     def errors(self) -> list[Problem]:
@@ -371,8 +372,10 @@ def _fixed_keys(sheet: Sheet, typed: pd.DataFrame, raw: pd.DataFrame, parts: lis
                             f"{part.data.letters[col.key]}{row}", col.label, raw.at[(file_no, row), col.key])
 
 
-def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part], config: Config) -> dict[int, pd.DataFrame]:
-    """Validate one sheet across files; problems are added to each file's Workbook."""
+def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part],
+                    config: Config) -> tuple[pd.DataFrame, np.ndarray]:
+    """Validate one sheet across files; problems are added to each file's Workbook. Returns the
+    typed rows of all files (columns "row" + sheet columns) and the file number of each row."""
     cuts = []
     for part in parts:
         cut, empty = _prepare(part.data, config, part.book)
@@ -430,11 +433,7 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part], config
             typed[col.key] = typed[col.key].astype("Int64")
     flat = typed.reset_index(level=1).reset_index(drop=True)
     flat["row"] = flat["row"].astype("int64")
-    out, start = {}, 0
-    for part, size in zip(parts, sizes, strict=True):
-        out[part.file_no] = flat.iloc[start:start + size].reset_index(drop=True)
-        start += size
-    return out
+    return flat, raw.index.get_level_values(0).to_numpy()
 
 
 def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typed: pd.DataFrame,
@@ -505,12 +504,41 @@ def _empty_flags(template: Template, books: dict[int, read.Workbook], tables: di
                            where.name, cell, flag_col.label, flag)
 
 
+class _Rows(Mapping):
+    """FileReport.data of a file checked in a batch: sheet key → its typed rows, cut from the
+    batch frame when first asked for (the warehouse loads the batch frames as they are)."""
+
+    def __init__(self) -> None:
+        self._spans: dict[str, tuple[pd.DataFrame, int, int]] = {}
+        self._cut: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        if key not in self._cut:
+            frame, start, stop = self._spans[key]
+            self._cut[key] = frame.iloc[start:stop].reset_index(drop=True)
+        return self._cut[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
 def check_files(items: list[tuple[Path, str | None]], config: Config,
                 contents: list[bytes | None] | None = None) -> list[FileReport]:
     """Validate several files (path, sending unit or None); one pandera pass per sheet."""
+    return check_batch(items, config, contents)[0]
+
+
+def check_batch(items: list[tuple[Path, str | None]], config: Config, contents: list[bytes | None] | None = None
+                ) -> tuple[list[FileReport], dict[tuple[str, str], tuple[pd.DataFrame, np.ndarray]]]:
+    """check_files, plus the typed rows of each sheet over the whole batch: (template id, sheet key)
+    → (frame with columns "row" + sheet columns, position in items of each row's file)."""
     books = [read.load(Path(p), config, sender, contents[i] if contents else None)
              for i, (p, sender) in enumerate(items)]
-    tables: dict[int, dict[str, pd.DataFrame]] = {i: {} for i in range(len(books))}
+    tables = {i: _Rows() for i in range(len(books))}
+    batch = {}
     by_template: dict[str, list[int]] = {}
     for i, book in enumerate(books):
         if book.template is not None and book.sheets:
@@ -520,10 +548,14 @@ def check_files(items: list[tuple[Path, str | None]], config: Config,
         for sheet in template.sheets:
             parts = [_Part(i, books[i], books[i].sheets[sheet.key]) for i in numbers if sheet.key in books[i].sheets]
             if parts:
-                for file_no, frame in _validate_sheet(template, sheet, parts, config).items():
-                    tables[file_no][sheet.key] = frame
+                frame, files = _validate_sheet(template, sheet, parts, config)
+                batch[(template_id, sheet.key)] = frame, files
+                starts = np.searchsorted(files, [p.file_no for p in parts], side="left")
+                stops = np.searchsorted(files, [p.file_no for p in parts], side="right")
+                for part, start, stop in zip(parts, starts, stops, strict=True):
+                    tables[part.file_no]._spans[sheet.key] = (frame, int(start), int(stop))
         _empty_flags(template, {i: books[i] for i in numbers}, tables)
-    return [_finish(book, tables[i]) for i, book in enumerate(books)]
+    return [_finish(book, tables[i]) for i, book in enumerate(books)], batch
 
 
 def _order(problem: Problem) -> tuple:
@@ -533,7 +565,7 @@ def _order(problem: Problem) -> tuple:
     return (1, problem.sheet or "", int(problem.cell[len(letters):]), column_index_from_string(letters))
 
 
-def _finish(book: read.Workbook, data: dict[str, pd.DataFrame]) -> FileReport:
+def _finish(book: read.Workbook, data: Mapping[str, pd.DataFrame]) -> FileReport:
     problems = sorted(book.problems, key=_order)
     errors = any(p.severity == "error" for p in problems)
     status = "rejected" if errors else "warnings" if problems else "accepted"

@@ -29,7 +29,7 @@ import pandas as pd
 from pipeline import paths
 from pipeline.catalog import CATALOG
 from pipeline.config import Config
-from pipeline.validate import STATUS_TEXT, FileReport, check_files, write_outputs
+from pipeline.validate import STATUS_TEXT, FileReport, check_batch, write_outputs
 
 DB_NAME = "warehouse.duckdb"
 LOCK_NAME = "warehouse.lock"
@@ -258,27 +258,20 @@ def _kill_hook(done: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _facts(items: list[Received]) -> dict[str, pd.DataFrame]:
-    """Fact rows of the accepted files of a batch, one frame per table."""
-    parts: dict[str, tuple[list[pd.DataFrame], list[int], list[str | None]]] = {}
-    for item in items:
-        report = item.report
-        if report.status == "rejected":
-            continue
-        for sheet in CATALOG[report.template_id].sheets:
-            frame = report.data.get(sheet.key)
-            if frame is not None and len(frame):
-                frames, ids, units = parts.setdefault(table_name(report.template_id, sheet.key), ([], [], []))
-                frames.append(frame)
-                ids.append(item.submission_id)
-                units.append(report.unit_code)
+def _facts(items: list[Received], batch: dict) -> dict[str, pd.DataFrame]:
+    """Fact rows of the accepted files of a batch, one frame per table (from validate.check_batch)."""
+    ids = np.array([item.submission_id for item in items], dtype="int64")
+    units = np.array([item.report.unit_code for item in items], dtype=object)
+    loaded = np.array([item.report.status != "rejected" for item in items], dtype=bool)
     out = {}
-    for table, (frames, ids, units) in parts.items():
-        sizes = [len(f) for f in frames]
-        big = pd.concat(frames, ignore_index=True).rename(columns={"row": "row_number"})
-        big.insert(0, "unit_code", np.repeat(np.array(units, dtype=object), sizes))
-        big.insert(0, "submission_id", np.repeat(np.array(ids, dtype="int64"), sizes))
-        out[table] = big
+    for (template_id, sheet_key), (frame, files) in batch.items():
+        keep = loaded[files]
+        if not keep.any():
+            continue
+        big = frame[keep].reset_index(drop=True).rename(columns={"row": "row_number"})
+        big.insert(0, "unit_code", units[files[keep]])
+        big.insert(0, "submission_id", ids[files[keep]])
+        out[table_name(template_id, sheet_key)] = big
     return out
 
 
@@ -294,7 +287,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, typ
         con.unregister(view)
 
 
-def _store(con: duckdb.DuckDBPyConnection, items: list[Received], done_before: int) -> None:
+def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, done_before: int) -> None:
     """One transaction: submissions, problems and facts of a batch of files."""
     now = datetime.now().replace(microsecond=0)
     con.execute("BEGIN TRANSACTION")
@@ -318,7 +311,7 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], done_before: i
         if problems:
             _insert(con, "problems", pd.DataFrame(problems),
                     {c: "BIGINT" if c == "submission_id" else "VARCHAR" for c in PROBLEM_COLUMNS})
-        for table, frame in _facts(items).items():
+        for table, frame in _facts(items, batch).items():
             template_id, sheet = next((t, s) for t in CATALOG.values() for s in t.sheets
                                       if table_name(t.id, s.key) == table)
             types = {"submission_id": "BIGINT", "unit_code": "VARCHAR", "row_number": "BIGINT"}
@@ -357,14 +350,14 @@ def ingest(inputs_dir: Path, outputs_dir: Path, config: Config) -> IngestSummary
             done = 0
             for start in range(0, len(pending), batch):
                 chunk = pending[start:start + batch]
-                reports = check_files([(p[0], p[3].get("unit_code")) for p in chunk], config,
-                                      [p[2] for p in chunk])
+                reports, tables = check_batch([(p[0], p[3].get("unit_code")) for p in chunk], config,
+                                              [p[2] for p in chunk])
                 items = [Received(report, p[1], p[4], p[3].get("sender"), p[3].get("original_name"))
                          for report, p in zip(reports, chunk, strict=True)]
                 for item in items:
                     if item.report.problems:  # a clean file needs no report: it is listed in the overview
                         write_outputs(item.report, outputs_dir / VALIDATION_DIR)
-                _store(con, items, done)
+                _store(con, items, tables, done)
                 done += len(items)
                 summary.received += items
             for item in summary.received:
