@@ -427,10 +427,7 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part],
     for severity in ("error", "warning"):
         for check, column, file_no, row in failures(typed, template.id, sheet.key, severity):
             _report(books[file_no], sheet, check, column, row, typed, raw, severity, bad_cells)
-    typed = typed.drop(columns=[FILE])
-    for col in sheet.columns:
-        if col.type == "int":
-            typed[col.key] = typed[col.key].astype("Int64")
+    typed = typed.drop(columns=[FILE]).astype({c.key: "Int64" for c in sheet.columns if c.type == "int"})
     flat = typed.reset_index(level=1).reset_index(drop=True)
     flat["row"] = flat["row"].astype("int64")
     return flat, raw.index.get_level_values(0).to_numpy()
