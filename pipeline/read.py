@@ -222,18 +222,23 @@ def sniff(data: bytes, wb: Workbook) -> zipfile.ZipFile | None:
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its XML part inside the zip."""
+    return dict(_sheet_parts(zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels")))
+
+
+@functools.lru_cache(maxsize=256)  # files made from one template share these two parts byte for byte
+def _sheet_parts(workbook: bytes, relations: bytes) -> tuple[tuple[str, str], ...]:
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
           "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    book = ElementTree.fromstring(workbook)
+    rels = ElementTree.fromstring(relations)
     targets = {}
     for rel in rels.findall("p:Relationship", ns):
         target = rel.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         targets[rel.get("Id")] = target
-    return {s.get("name"): targets.get(s.get(f"{{{ns['r']}}}id"), "")
-            for s in book.iterfind("m:sheets/m:sheet", ns)}
+    return tuple((s.get("name"), targets.get(s.get(f"{{{ns['r']}}}id"), ""))
+                 for s in book.iterfind("m:sheets/m:sheet", ns))
 
 
 _FORMULA_HINT = re.compile(rb"f[\s>/]")  # cheap necessary condition of _FORMULA (a literal-led search)

@@ -427,10 +427,21 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part],
     for severity in ("error", "warning"):
         for check, column, file_no, row in failures(typed, template.id, sheet.key, severity):
             _report(books[file_no], sheet, check, column, row, typed, raw, severity, bad_cells)
-    typed = typed.drop(columns=[FILE]).astype({c.key: "Int64" for c in sheet.columns if c.type == "int"})
+    typed = typed.drop(columns=[FILE])
+    for col in sheet.columns:
+        if col.type == "int":
+            typed[col.key] = _int64(typed[col.key].to_numpy(dtype=float))
     flat = typed.reset_index(level=1).reset_index(drop=True)
     flat["row"] = flat["row"].astype("int64")
     return flat, raw.index.get_level_values(0).to_numpy()
+
+
+def _int64(values: np.ndarray):
+    """Whole floats (NaN = blank) as a nullable Int64 array, built directly (astype checks every value)."""
+    blank = np.isnan(values)
+    if np.all(np.abs(values[~blank]) < 2.0 ** 63):
+        return pd.arrays.IntegerArray(np.where(blank, 0, values).astype("int64"), blank)
+    return pd.array(values, dtype="Int64")  # out of range: pandas raises, as before
 
 
 def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typed: pd.DataFrame,
