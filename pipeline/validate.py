@@ -486,7 +486,7 @@ def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typ
         add(f"Trang tính không hợp lệ ({check}).", "Hãy dùng lại biểu mẫu gốc.", data.name)
 
 
-def _empty_flags(template: Template, books: dict[int, read.Workbook], tables: dict[int, dict]) -> None:
+def _empty_flags(template: Template, books: dict[int, read.Workbook], tables: dict[int, Mapping]) -> None:
     """A free list left empty must be confirmed by its "nothing to report" field, and vice versa."""
     for sheet in template.sheets:
         if sheet.rows is not None or not sheet.empty_flag:
