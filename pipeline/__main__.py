@@ -40,15 +40,23 @@ def _validate(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     from pipeline import warehouse
 
-    summary = warehouse.ingest(args.inputs, args.outputs, load(args.config))
+    try:
+        summary = warehouse.ingest(args.inputs, args.outputs, load(args.config))
+    except warehouse.WarehouseBusy as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
     print(summary.text())
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline import build
+    from pipeline import build, warehouse
 
-    return build.run(args.inputs, args.outputs, args.config)
+    try:
+        return build.run(args.inputs, args.outputs, args.config)
+    except warehouse.WarehouseBusy as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
 
 
 def _serve(args: argparse.Namespace) -> int:

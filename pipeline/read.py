@@ -562,13 +562,18 @@ def blank_mask(raw: pd.Series) -> pd.Series:
     return pd.Series(_BLANK(raw.to_numpy(dtype=object)).astype(bool), index=raw.index) | raw.isna()
 
 
+# Beyond 2^53 a float no longer holds every whole number exactly (and Int64 cannot take it):
+# such a cell is reported as not a whole number instead of crashing the run.
+MAX_WHOLE = 2.0**53
+
+
 def to_numbers(raw: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     """(float values with NaN for blank/bad, mask of cells that are not numbers)."""
     if pd.api.types.infer_dtype(raw, skipna=True) in NUMBER_KINDS:
         values = raw.astype("float64")
         bad = pd.Series(False, index=raw.index)
         if integer:
-            bad = values.notna() & (values != np.floor(values))
+            bad = values.notna() & ((values != np.floor(values)) | (values.abs() > MAX_WHOLE))
             values[bad] = np.nan
         return values, bad
     kinds = raw.map(type)
@@ -585,7 +590,7 @@ def to_numbers(raw: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
         values[parsed.index] = parsed
         bad[parsed.index[parsed.isna()]] = True
     if integer:
-        fraction = values.notna() & (values != np.floor(values))
+        fraction = values.notna() & ((values != np.floor(values)) | (values.abs() > MAX_WHOLE))
         bad = bad | fraction
         values[fraction] = np.nan
     return values, bad
@@ -648,7 +653,8 @@ def typed_columns(raw: pd.DataFrame, cols: tuple[Field, ...]) -> tuple[dict[str,
         if pd.api.types.infer_dtype(block.ravel(), skipna=True) in NUMBER_KINDS:
             numbers = block.astype("float64")
             ints = np.array([c.type == "int" for c in numeric])
-            fraction = ints & ~np.isnan(numbers) & (numbers != np.floor(numbers))
+            fraction = ints & ~np.isnan(numbers) & (
+                (numbers != np.floor(numbers)) | (np.abs(numbers) > MAX_WHOLE))
             numbers[fraction] = np.nan
             for j, col in enumerate(numeric):
                 values[col.key], bad[col.key] = numbers[:, j], fraction[:, j]

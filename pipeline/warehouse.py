@@ -106,15 +106,32 @@ def writer_lock(outputs_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class WarehouseBusy(RuntimeError):
+    """The warehouse file is held open by another program; the message is Vietnamese."""
+
+
+BUSY_TIMEOUT = float(os.environ.get("PIPELINE_BUSY_TIMEOUT", "30"))
+
+
 def _prepare(db: Path, config: Config | None) -> tuple[duckdb.DuckDBPyConnection, bool]:
     """Open the warehouse for writing, creating or rebuilding it when needed; (connection, rebuilt)."""
-    try:
-        con = duckdb.connect(str(db))
-    except duckdb.Error:
-        # Unreadable (not a lock conflict: writers hold our lock): outputs/ is disposable.
-        db.rename(db.with_name(f"{db.name}.broken-{datetime.now():%Y%m%dT%H%M%S}"))
-        Path(str(db) + ".wal").unlink(missing_ok=True)
-        con = duckdb.connect(str(db))
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            con = duckdb.connect(str(db))
+            break
+        except duckdb.Error as exc:
+            if "lock" in str(exc).lower():
+                # Another program (an analyst's DuckDB CLI, a notebook) holds the file open.
+                if time.monotonic() > deadline:
+                    raise WarehouseBusy(
+                        f"Kho dữ liệu {db} đang được một chương trình khác mở (DuckDB, notebook …). "
+                        "Hãy đóng chương trình đó rồi chạy lại.") from exc
+                time.sleep(0.5)
+                continue
+            # Unreadable: outputs/ is disposable, so keep the bad file aside and rebuild from inputs/.
+            db.rename(db.with_name(f"{db.name}.broken-{datetime.now():%Y%m%dT%H%M%S}"))
+            Path(str(db) + ".wal").unlink(missing_ok=True)
     rebuilt = False
     if config is not None:
         wanted = signature(config)
@@ -177,7 +194,8 @@ def received_files(inputs_dir: Path) -> list[Path]:
             continue
         name = path.name
         if (name in NOT_RECEIVED or name.endswith((".tmp", ".docx"))
-                or (name.endswith(".json") and path.with_name(name[:-5]).is_file())):
+                or (name.endswith(".json") and path.with_name(name[:-5]).is_file())
+                or name.lower().endswith(".xlsx.json")):  # a portal sidecar whose upload is being renamed
             continue
         found.append(path)
     return found

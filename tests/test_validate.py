@@ -400,3 +400,13 @@ def test_report_workbook_and_annotated_copy(config, inputs, tmp_path):
     assert copy["TTHC"]["D7"].fill.fgColor.rgb.endswith(validate.ERROR_FILL)
     assert copy["TTHC"]["E7"].comment is None
     assert path.read_bytes() == before
+
+
+def test_a_whole_number_too_large_for_the_warehouse_is_reported_not_a_crash(config, tmp_path):
+    def edit(wb):
+        wb["TTHC"]["C6"].value = 10**20
+        wb["TTHC"]["D6"].value = "100000000000000000000"
+
+    report = validate.check_file(filled(config, "tthc", tmp_path, edit=edit), config)
+    assert report.status == "rejected"
+    assert {"TTHC!C6", "TTHC!D6"} <= set(where(report, "error"))

@@ -208,3 +208,37 @@ def test_libreoffice_resaved_template_is_accepted(config, workdir, tmp_path):
     # Without the hidden sheet, LibreOffice's file is recognised by its header labels.
     report = validate.check_file(converted / bare.name, config)
     assert (report.status, report.recognised_by, report.unit_code) == ("accepted", "headers", "VHXH"), report.text()
+
+
+def test_a_reader_holding_the_file_makes_ingest_wait_then_stop_without_moving_it(config, workdir, monkeypatch):
+    inputs, outputs = workdir
+    filled(config, "so_hoa", inputs)
+    warehouse.ingest(inputs, outputs, config)
+    db = outputs / warehouse.DB_NAME
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+         "print('open', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        monkeypatch.setattr(warehouse, "BUSY_TIMEOUT", 1.0)
+        with pytest.raises(warehouse.WarehouseBusy, match="đang được một chương trình khác mở"):
+            warehouse.ingest(inputs, outputs, config)
+        assert not list(outputs.glob("*.broken-*")) and db.exists()
+    finally:
+        reader.kill()
+        reader.wait()
+    filled(config, "nhan_su", inputs)
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert summary.new == 1 and not summary.rebuilt
+    assert counts(outputs)["submissions"] == 2
+
+
+def test_a_portal_sidecar_whose_upload_is_not_yet_renamed_is_not_a_submission(config, workdir):
+    inputs, outputs = workdir
+    folder = inputs / "received"
+    folder.mkdir()
+    (folder / "20260505T100000000000_VP_abcd1234.xlsx.json").write_text(
+        json.dumps({"received_at": "2026-05-05T10:00:00", "sender": "vp", "unit_code": "VP"}))
+    assert warehouse.received_files(inputs) == []
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert summary.new == 0 and counts(outputs)["submissions"] == 0
