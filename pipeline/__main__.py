@@ -50,13 +50,9 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline import build, warehouse
+    from pipeline import build
 
-    try:
-        return build.run(args.inputs, args.outputs, args.config)
-    except warehouse.WarehouseBusy as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 1
+    return build.run(args.inputs, args.outputs, args.config)
 
 
 def _serve(args: argparse.Namespace) -> int:

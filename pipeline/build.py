@@ -163,7 +163,13 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         progress.step(f"Thư mục nhận có {len(received)} tệp biểu mẫu.")
 
     progress.step("Kiểm tra biểu mẫu và nạp vào kho dữ liệu …")
-    ingest = warehouse.ingest(source, outputs_dir, config)
+    try:
+        ingest = warehouse.ingest(source, outputs_dir, config)
+    except warehouse.WarehouseBusy as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        if writer is not None:
+            writer.join()
+        return 1
     print("    " + ingest.text().replace("\n", "\n    "))
 
     progress.step("Tính các chỉ số …")
