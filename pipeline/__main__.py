@@ -38,14 +38,22 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from pipeline import warehouse
+    from pipeline import crosscheck, warehouse
 
+    config = load(args.config)
     try:
-        summary = warehouse.ingest(args.inputs, args.outputs, load(args.config))
+        summary = warehouse.ingest(args.inputs, args.outputs, config)
+        con = warehouse.connect(args.outputs, read_only=True)
+        try:
+            found = crosscheck.outcomes(con)
+        finally:
+            con.close()
     except warehouse.WarehouseBusy as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     print(summary.text())
+    lines = crosscheck.summary_lines([o.finding for o in found if o.finding], found, config)
+    print("\n".join(lines[:1] + [f"  - {line}" for line in lines[1:]]))
     return 0
 
 

@@ -67,7 +67,7 @@ class _Progress:
 
 
 def _summary(con, results, outputs_dir: Path, demo_set: bool, report_error: str | None) -> str:
-    from pipeline import vn
+    from pipeline import crosscheck, vn
 
     rows = con.execute("""select file_name, status, unit_code, template_id from submissions
                           qualify row_number() over (partition by path order by submission_id desc) = 1
@@ -94,11 +94,8 @@ def _summary(con, results, outputs_dir: Path, demo_set: bool, report_error: str 
         lines += [f"  • {u.name} ({u.code}): {t.title}" for u, t in missing]
     else:
         lines.append("- Tất cả các đơn vị đã gửi đủ biểu số liệu.")
-    failed = results.failed_checks
-    if results.checks:
-        lines.append(f"- Đối chiếu số liệu giữa các biểu: {len(results.checks) - len(failed)}/{len(results.checks)} "
-                     "phép đối chiếu khớp.")
-        lines += [f"  • {f.text()}" for f in failed]
+    checks = crosscheck.summary_lines(results.checks)
+    lines += [f"- {line}" for line in checks[:1]] + [f"  • {line}" for line in checks[1:]]
     gaps = [t.query.title for t in results.tables.values() if t.has_gap and not t.missing]
     if gaps:
         lines.append(f"- Chỉ số không tính được (mẫu số bằng 0): {'; '.join(gaps)}.")

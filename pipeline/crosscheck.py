@@ -17,6 +17,7 @@ import duckdb
 
 from pipeline import vn
 from pipeline.catalog import CATALOG, CROSS_CHECKS, CrossCheck, Measure
+from pipeline.config import Config
 
 _OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 
@@ -92,19 +93,79 @@ def _sql(m: Measure) -> tuple[str, list[str]]:
     return f"select {value}::double from cur_{m.template}_{m.sheet}" + (f" where {where}" if where else ""), params
 
 
-def evaluate(con: duckdb.DuckDBPyConnection, checks: tuple[CrossCheck, ...] = CROSS_CHECKS) -> list[Finding]:
-    """Every check whose two sides have a current submission, passed or not, in declaration order."""
-    sent = {t for (t,) in con.execute("select distinct template_id from current_submissions").fetchall()}
+@dataclass(frozen=True)
+class Outcome:
+    """One cross-check's state over current data: its Finding, or the sides with nothing to compare."""
+
+    check: CrossCheck
+    finding: Finding | None
+    missing: tuple[Measure, ...] = ()  # sides without data (no current submission, or blanks only)
+    sent: frozenset[str] = frozenset()  # templates with a current submission when evaluated
+
+    @property
+    def state(self) -> str:
+        """A key of STATES: "ok", "failed" or "missing"."""
+        return "missing" if self.finding is None else "ok" if self.finding.ok else "failed"
+
+    @property
+    def label(self) -> str:
+        return STATES[self.state]
+
+    def involves(self, template_id: str) -> bool:
+        return template_id in (self.check.left.template, self.check.right.template)
+
+    def missing_text(self, config: Config | None = None) -> str:
+        """Vietnamese: whose data is missing, e.g. "chưa có biểu tthc (…) của Trung tâm …"."""
+        parts = []
+        for m in self.missing:
+            if m.template in self.sent:
+                parts.append(f"{describe(m)}: các ô để trống")
+                continue
+            owners = "; ".join(f"{u.name} ({u.code})" for u in config.owners(m.template)) if config else ""
+            part = f"chưa có biểu {m.template} ({CATALOG[m.template].title})" + (f" của {owners}" if owners else "")
+            if part not in parts:
+                parts.append(part)
+        return "; ".join(parts)
+
+
+STATES = {"ok": "khớp", "failed": "lệch — cảnh báo", "missing": "chưa đủ số liệu"}
+
+
+def outcomes(con: duckdb.DuckDBPyConnection, checks: tuple[CrossCheck, ...] = CROSS_CHECKS) -> list[Outcome]:
+    """Every check in declaration order, evaluated when both sides have data."""
+    sent = frozenset(t for (t,) in con.execute("select distinct template_id from current_submissions").fetchall())
     out = []
     for check in checks:
-        if check.left.template not in sent or check.right.template not in sent:
-            continue
+        missing = tuple(m for m in (check.left, check.right) if m.template not in sent)
         sides = []
-        for m in (check.left, check.right):
-            sql, params = _sql(m)
-            (value,) = con.execute(sql, params).fetchone()
-            sides.append(value if value is not None else 0.0 if m.aggregate == "count" else None)
-        if None in sides:  # a sum over blanks only: nothing to compare
-            continue
-        out.append(Finding(check, *sides))
+        if not missing:
+            for m in (check.left, check.right):
+                sql, params = _sql(m)
+                (value,) = con.execute(sql, params).fetchall()[0]
+                sides.append(value if value is not None else 0.0 if m.aggregate == "count" else None)
+            # a sum over blanks only: nothing to compare
+            missing = tuple(m for m, v in zip((check.left, check.right), sides, strict=True) if v is None)
+        out.append(Outcome(check, None if missing else Finding(check, *sides), missing, sent))
     return out
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, checks: tuple[CrossCheck, ...] = CROSS_CHECKS) -> list[Finding]:
+    """Every check whose two sides have a current submission, passed or not, in declaration order."""
+    return [o.finding for o in outcomes(con, checks) if o.finding is not None]
+
+
+def summary_lines(findings: list[Finding], pending: list[Outcome] = (),
+                  config: Config | None = None) -> list[str]:
+    """The Vietnamese summary of cross-checks shared by the build and the ingest: a headline, then
+    one line per failed check and per check without enough data (callers add their bullets)."""
+    lines = []
+    if findings:
+        failed = [f for f in findings if not f.ok]
+        lines.append(f"Đối chiếu số liệu giữa các biểu: {len(findings) - len(failed)}/{len(findings)} "
+                     "phép đối chiếu khớp.")
+        lines += [f.text() for f in failed]
+    elif pending:
+        lines.append("Đối chiếu số liệu giữa các biểu: chưa đủ số liệu để đối chiếu.")
+    lines += [f"Chưa đối chiếu được ({o.missing_text(config)}): {describe(o.check.left)} với "
+              f"{describe(o.check.right)}." for o in pending if o.finding is None]
+    return lines
