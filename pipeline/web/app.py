@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from pipeline import paths, templates
-from pipeline.catalog import CATALOG
+from pipeline.catalog import CATALOG, CROSS_CHECKS
 from pipeline.config import Config, Unit, load
 from pipeline.web import accounts, board, store
 
@@ -206,7 +206,7 @@ class Portal:
         self.ingester = Ingester(self.ingest)
         self.builder = Builder(self)
         self.failures: dict[str, tuple[int, datetime]] = {}
-        self.last_board: tuple[list[board.Row], datetime] | None = None
+        self.last_board: tuple[list[board.Row], datetime, board.Checks] | None = None
         self.last_found: list[dict] = []  # every submission of a file in inputs/, newest first
 
     # --- accounts and secret -------------------------------------------------------------
@@ -301,11 +301,16 @@ class Portal:
 
     def submissions(self) -> list[dict]:
         """Submissions of files that are in inputs/ (not the build's demo set), from DuckDB."""
-        from pipeline import warehouse
+        return self._read()[0]
+
+    def _read(self, checks: bool = False, wait: float = 5) -> tuple[list[dict], list, bool]:
+        """Submissions of files in inputs/, and with checks=True every cross-check over current
+        data (crosscheck.outcomes) and whether that data is a demo set."""
+        from pipeline import crosscheck, indicators, warehouse
 
         if not (self.outputs / warehouse.DB_NAME).exists():
-            return []
-        if not self.db_lock.acquire(timeout=5):
+            return [], [crosscheck.Outcome(c, None, (c.left, c.right)) for c in CROSS_CHECKS] if checks else [], False
+        if not self.db_lock.acquire(timeout=wait):
             raise TimeoutError("the warehouse is busy")
         try:
             con = warehouse.connect(self.outputs, read_only=True)
@@ -313,31 +318,63 @@ class Portal:
                 cur = con.execute("select * from submissions")
                 names = [d[0] for d in cur.description]
                 found = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+                outcomes, demo = [], False
+                if checks:
+                    outcomes = crosscheck.outcomes(con)
+                    demo = indicators.is_demo(con)
+                    current = {i for (i,) in con.execute("select submission_id from current_submissions").fetchall()}
+                    for s in found:
+                        s["current"] = s["submission_id"] in current
             finally:
                 con.close()
         finally:
             self.db_lock.release()
-        return [s for s in found if s.get("path") and (self.inputs / s["path"]).is_file()]
+        return [s for s in found if s.get("path") and (self.inputs / s["path"]).is_file()], outcomes, bool(demo)
 
-    def board_rows(self, refresh: bool = True) -> tuple[list[board.Row], datetime, bool]:
-        """The board (ingesting new files first); stale=True when a build holds the warehouse."""
+    def file_checks(self, result: dict, just_stored: bool = False) -> dict | None:
+        """The cross-checks an accepted upload takes part in, for its result page:
+        {"state": "pending"} while its ingest has not run (the ingest runs in the background after
+        the upload), {"state": "superseded"} when a later file replaced it, or {"state": "done",
+        "rows": [board.CheckRow]} evaluated over current data."""
+        template_id = result.get("template_id")
+        if not result.get("name") or result.get("status") not in ("accepted", "warnings") or \
+                not any(template_id in (c.left.template, c.right.template) for c in CROSS_CHECKS):
+            return None
+        if just_stored:
+            return {"state": "pending"}
+        try:
+            found, outcomes, _demo = self._read(checks=True, wait=0.5)
+        except Exception:  # busy ingesting or building: the result comes with the next visit
+            return {"state": "pending"}
+        mine = next((s for s in found if s.get("path") == f"{store.RECEIVED}/{result['name']}"), None)
+        if mine is None:
+            return {"state": "pending"}
+        if not mine["current"]:
+            return {"state": "superseded"}
+        return {"state": "done",
+                "rows": board.check_rows([o for o in outcomes if o.involves(template_id)], self.config)}
+
+    def board_rows(self, refresh: bool = True) -> tuple[list[board.Row], datetime, board.Checks, bool]:
+        """The board and its cross-checks (ingesting new files first); stale=True when a build
+        holds the warehouse."""
         if refresh and not self.builder.running:
             self.ingester.wait(self.ingester.request(), timeout=60)
         if self.builder.running and refresh and self.last_board:
             return *self.last_board, True
         now, stale = datetime.now(), False
         try:
-            found = self.submissions()
+            found, outcomes, demo = self._read(checks=True)
         except Exception:  # busy (another process writing) or unreadable: say so, keep serving
             log.exception("cannot read the warehouse")
             if self.last_board:
                 return *self.last_board, True
-            found, stale = [], True
+            found, outcomes, demo, stale = [], [], False, True
         self.last_found = sorted(found, key=lambda f: f["received_at"], reverse=True)
         rows = board.rows(self.config, found, now)
-        board.write_workbook(self.outputs / board.WORKBOOK_NAME, self.config, rows, now)
-        self.last_board = (rows, now)
-        return rows, now, stale
+        checks = board.check_rows(outcomes, self.config)
+        board.write_workbook(self.outputs / board.WORKBOOK_NAME, self.config, rows, now, checks)
+        self.last_board = (rows, now, board.Checks(checks, demo))
+        return rows, now, board.Checks(checks, demo), stale
 
     def products(self) -> list[tuple[str, str, Path]]:
         """The build's outputs the standing unit may download: (key, label, path)."""
@@ -497,6 +534,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             results.append(await run_in_threadpool(portal.receive, data, f.filename, user))
         if any(r["name"] for r in results):
             portal.ingester.request()
+        for r in results:  # the ingest runs in the background: cross-checks come with it
+            r["checks"] = portal.file_checks(r, just_stored=True)
         return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp")
 
     @app.get("/history")
@@ -517,8 +556,9 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     @app.get("/submissions/{name}")
     def submission_page(request: Request, name: str):
         user, path, meta = submission(request, name)
-        return render(request, "results.html", user=user, results=[portal.result(path, meta)],
-                      title="Kết quả kiểm tra tệp")
+        result = portal.result(path, meta)
+        result["checks"] = portal.file_checks(result)
+        return render(request, "results.html", user=user, results=[result], title="Kết quả kiểm tra tệp")
 
     @app.get("/submissions/{name}/file")
     def submission_file(request: Request, name: str):
@@ -541,9 +581,9 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     @app.get("/board")
     def board_page(request: Request):
         user = require(request, standing=True)
-        rows, at, stale = portal.board_rows()
+        rows, at, checks, stale = portal.board_rows()
         counts = {key: sum(r.state == key for r in rows) for key in board.STATES}
-        return render(request, "board.html", user=user, rows=rows, at=at, stale=stale,
+        return render(request, "board.html", user=user, rows=rows, at=at, stale=stale, checks=checks,
                       counts=counts, builder=portal.builder, products=portal.products(),
                       found=portal.last_found)
 

@@ -16,14 +16,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pipeline import vn
 from pipeline.catalog import CATALOG
 from pipeline.config import Config
+from pipeline.crosscheck import Outcome, describe
 
 WORKBOOK_NAME = "tinh_hinh_nop_bieu_mau.xlsx"
 STATES = {"missing": "chưa nộp", "rejected": "bị từ chối", "accepted": "hợp lệ",
           "warnings": "có cảnh báo", "late": "nộp muộn"}
 STATE_FILL = {"missing": "EEEEEE", "rejected": "F8D7DA", "accepted": "D4EDDA", "warnings": "FFF3CD",
               "late": "FFE0B2"}
+CHECK_FILL = {"ok": "D4EDDA", "failed": "FFF3CD", "missing": "EEEEEE"}
+CHECKS_SHEET = "Đối chiếu số liệu"
+CHECK_HEADERS = ["STT", "Nội dung đối chiếu", "Số liệu thứ nhất", "Giá trị", "Số liệu thứ hai", "Giá trị",
+                 "Chênh lệch", "Sai số cho phép", "Kết quả", "Ghi chú"]
+_OP_TEXT = {"<=": "không lớn hơn", ">=": "không nhỏ hơn", "<": "nhỏ hơn", ">": "lớn hơn"}
 
 
 @dataclass
@@ -45,6 +52,58 @@ class Row:
     @property
     def label(self) -> str:
         return STATES[self.state]
+
+
+@dataclass
+class CheckRow:
+    """One cross-check as the board shows it (texts in Vietnamese number format)."""
+
+    message: str
+    left: str
+    left_value: str
+    right: str
+    right_value: str
+    difference: str
+    tolerance: str
+    state: str  # key of crosscheck.STATES
+    label: str
+    note: str
+    figures: tuple[float | None, float | None]  # the two figures as numbers (None: no data)
+    missing: str = ""  # whose data is missing (state "missing")
+
+
+def check_rows(outcomes: list[Outcome], config: Config) -> list[CheckRow]:
+    """The board's rows for crosscheck.outcomes(): both figures, how far apart, the tolerance, the state."""
+    out = []
+    for o in outcomes:
+        c, f = o.check, o.finding
+        if f is None:
+            values, difference, figures = (vn.GAP, vn.GAP), "", (None, None)
+            missing = o.missing_text(config)
+            note = f"Chưa đủ số liệu: {missing}."
+        else:
+            values, figures = (vn.number(f.left), vn.number(f.right)), (f.left, f.right)
+            gap = f.left - f.right
+            difference = ("+" if gap > 0 else "") + vn.number(gap)
+            if f.difference is not None:
+                difference += f" ({'+' if f.difference > 0 else ''}{vn.percent(f.difference)})"
+            note, missing = "" if f.ok else f.fix, ""
+        tolerance = (f"±{vn.percent(100 * c.tolerance)}" if c.op == "==" else
+                     f"số liệu thứ nhất {_OP_TEXT.get(c.op, c.op)} số liệu thứ hai")
+        out.append(CheckRow(c.message, describe(c.left), values[0], describe(c.right), values[1],
+                            difference, tolerance, o.state, o.label, note, figures, missing))
+    return out
+
+
+@dataclass
+class Checks:
+    """The board's cross-check section: its rows, and whether the data compared is a demo set."""
+
+    rows: list[CheckRow]
+    demo: bool = False
+
+    def count(self, state: str) -> int:
+        return sum(r.state == state for r in self.rows)
 
 
 def when(value: datetime | None) -> str:
@@ -95,8 +154,10 @@ def rows(config: Config, submissions: list[dict], now: datetime) -> list[Row]:
     return out
 
 
-def write_workbook(path: Path, config: Config, board: list[Row], now: datetime) -> Path:
-    """outputs/tinh_hinh_nop_bieu_mau.xlsx: one table, Vietnamese headers, written atomically."""
+def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
+                   checks: list[CheckRow] = ()) -> Path:
+    """outputs/tinh_hinh_nop_bieu_mau.xlsx: the board, then the cross-checks on a second sheet;
+    Vietnamese headers, no merged cells, written atomically."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Tình hình nộp"
@@ -135,6 +196,7 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime) 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _write_checks(wb.create_sheet(CHECKS_SHEET), config, checks, now)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tinh_hinh.", suffix=".xlsx", dir=path.parent)
     os.close(fd)
@@ -145,3 +207,38 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime) 
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> None:
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    normal = Font(name="Times New Roman", size=11)
+    ws["A1"] = f"ĐỐI CHIẾU SỐ LIỆU GIỮA CÁC BIỂU — XÃ {config.commune.upper()}"
+    ws["A1"].font = bold
+    ws["A2"] = (f"Số liệu lập lúc {when(now)}, theo các tệp đang dùng cho báo cáo. "
+                "Kết quả «lệch — cảnh báo» không chặn việc tổng hợp: các đơn vị liên quan đối chiếu lại.")
+    ws["A2"].font = normal
+    widths = [6, 48, 40, 12, 40, 12, 18, 14, 18, 48]
+    for col, (head, width) in enumerate(zip(CHECK_HEADERS, widths, strict=True), start=1):
+        cell = ws.cell(4, col, head)
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="D9D9D9")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for i, row in enumerate(checks, start=1):
+        left, right = (vn.GAP if v is None else v for v in row.figures)
+        values = [i, row.message, row.left, left, row.right, right, row.difference or None,
+                  row.tolerance, row.label, row.note or None]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(4 + i, col, value)
+            cell.font = normal
+            cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                       horizontal="right" if col in (4, 6, 7) else None)
+        ws.cell(4 + i, 4).number_format = ws.cell(4 + i, 6).number_format = "#,##0"
+        ws.cell(4 + i, 9).fill = PatternFill("solid", fgColor=CHECK_FILL[row.state])
+    if not checks:
+        ws.cell(5, 1, "Chưa có phép đối chiếu nào.").font = normal
+    ws.freeze_panes = "A5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
