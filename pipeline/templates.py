@@ -156,7 +156,12 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
             if lines > 1:
                 ws.row_dimensions[row].height = LINE_HEIGHT * lines
         row += 2
-        checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.message}" for r in sheet.rules]
+        if sheet.rows is None:
+            ws.cell(row, 1, f"Trang «{sheet.name}» là danh sách: mỗi dòng một mục, điền từ dòng {FIRST_DATA_ROW}, "
+                            f"tối đa {sheet.max_rows} dòng. Dòng để trống xen giữa được bỏ qua, không cần xoá; "
+                            "mọi dòng có số liệu đều được đọc và kiểm tra, kể cả dòng bên dưới vùng kẻ sẵn.").font = NORMAL
+            row += 2
+        checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.wording(config)}" for r in sheet.rules]
         if sheet.tree:
             checks.append("Lỗi: mỗi dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
         checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: {q.message}" for q in sheet.requires]

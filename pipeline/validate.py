@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,16 @@ import pandera.pandas as pa
 from openpyxl.utils import column_index_from_string
 
 from pipeline import read, templates, vn
-from pipeline.catalog import _IDENT, CATALOG, Field, Rule, Sheet, Template
+from pipeline.catalog import (
+    _IDENT,
+    CATALOG,
+    PERIOD_DATES,
+    Field,
+    Rule,
+    Sheet,
+    Template,
+    period_dates,
+)
 from pipeline.config import Config
 from pipeline.read import Problem, SheetData
 
@@ -84,11 +94,34 @@ def _terms(expr: str) -> tuple[tuple[float, str | None], ...]:
     return tuple(out)
 
 
-def _operands(expr: str, frame: pd.DataFrame) -> np.ndarray:
+EPOCH = date(1970, 1, 1)  # day 0 of the day numbers dates compare by
+
+
+def day_number(value: date) -> float:
+    return float((value - EPOCH).days)
+
+
+def _values(frame: pd.DataFrame, key: str) -> np.ndarray:
+    """A column as floats, NaN where blank; a date column (not numeric) as day numbers."""
+    column = frame[key]
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return column.to_numpy(dtype=float)
+    stamps = pd.to_datetime(column, errors="coerce")
+    return ((stamps - pd.Timestamp(EPOCH)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+
+
+def _operands(expr: str, frame: pd.DataFrame, period: dict[str, float]) -> np.ndarray:
+    """An expression over each row; period = day numbers of the names in PERIOD_DATES."""
     total = np.zeros(len(frame))
     for factor, key in _terms(expr):
-        total = total + factor * (frame[key].to_numpy(dtype=float) if key else 1.0)
+        value = 1.0 if key is None else period[key] if key in PERIOD_DATES else _values(frame, key)
+        total = total + factor * value
     return total
+
+
+def period_days(config: Config) -> tuple[tuple[str, float], ...]:
+    """The period's dates as (name, day number), the hashable form the schemas are cached by."""
+    return tuple((name, day_number(value)) for name, value in period_dates(config).items())
 
 
 def compare(left, op: str, right):
@@ -98,10 +131,10 @@ def compare(left, op: str, right):
             "<": left < right - tol, ">": left > right + tol}[op]
 
 
-def _rule_check(rule: Rule):
+def _rule_check(rule: Rule, period: dict[str, float]):
     def check(frame: pd.DataFrame) -> pd.Series:
         # A blank field makes its side NaN: the rule is then not evaluated (blank is not zero).
-        left, right = _operands(rule.left, frame), _operands(rule.right, frame)
+        left, right = _operands(rule.left, frame, period), _operands(rule.right, frame, period)
         with np.errstate(invalid="ignore"):
             ok = np.isnan(left) | np.isnan(right) | compare(left, rule.op, right)
         return pd.Series(ok, index=frame.index)
@@ -194,12 +227,14 @@ def _cells_check(test):
 
 
 @functools.cache
-def schema(template_id: str, sheet_key: str, severity: str) -> pa.DataFrameSchema | None:
+def schema(template_id: str, sheet_key: str, severity: str,
+           period: tuple[tuple[str, float], ...] = ()) -> pa.DataFrameSchema | None:
     """The pandera schema of one sheet: "error" holds required cells, bounds, choices, lengths,
     duplicate keys, error rules and the tree; "warning" holds the warning rules. (Types are read
-    before: a cell that is not a number or a date is reported by the reader.)"""
+    before: a cell that is not a number or a date is reported by the reader.) period: the
+    configured period's dates (period_days) for rules that name them."""
     sheet = CATALOG[template_id].sheet(sheet_key)
-    checks = [pa.Check(_rule_check(rule), name=f"rule:{i}", ignore_na=False)
+    checks = [pa.Check(_rule_check(rule, dict(period)), name=f"rule:{i}", ignore_na=False)
                for i, rule in enumerate(sheet.rules) if rule.severity == severity]
     checks += [pa.Check(_requirement_check(req), name=f"require:{i}", ignore_na=False)
                for i, req in enumerate(sheet.requires) if req.severity == severity]
@@ -214,10 +249,11 @@ def schema(template_id: str, sheet_key: str, severity: str) -> pa.DataFrameSchem
     return pa.DataFrameSchema(checks=checks) if checks else None
 
 
-def failures(frame: pd.DataFrame, template_id: str, sheet_key: str, severity: str) -> list[tuple]:
+def failures(frame: pd.DataFrame, template_id: str, sheet_key: str, severity: str,
+             period: tuple[tuple[str, float], ...] = ()) -> list[tuple]:
     """Failing cells of one schema over a batch frame: (check, column or None, file, row), in
     check order. Pandera finds the failing rows; the cell checks' own test then names the cells."""
-    found = schema(template_id, sheet_key, severity)
+    found = schema(template_id, sheet_key, severity, period)
     if found is None or frame.empty:
         return []
     codes = frame.index.get_level_values(0).to_numpy() * SPAN + frame.index.get_level_values(1).to_numpy()
@@ -281,19 +317,29 @@ def _column_problem(check: str, col: Field) -> tuple[str, str]:
 
 
 def _cells(expr: str, letters: dict[str, str], row: int) -> str:
-    """An expression with field keys replaced by their cells: "a + b" → "D7 + E7"."""
-    return _IDENT.sub(lambda m: f"{letters[m.group(0)]}{row}" if m.group(0) in letters else m.group(0),
-                      expr).replace("*", "×")
+    """An expression with field keys replaced by their cells and the period's dates by their
+    wording: "a + b" → "D7 + E7"."""
+    def name(m: re.Match) -> str:
+        key = m.group(0)
+        return f"{letters[key]}{row}" if key in letters else PERIOD_DATES[key][0] if key in PERIOD_DATES else key
+    return _IDENT.sub(name, expr).replace("*", "×")
 
 
-def _rule_values(rule: Rule, typed: pd.DataFrame, idx: tuple, letters: dict[str, str]) -> str:
+def _rule_values(rule: Rule, typed: pd.DataFrame, idx: tuple, letters: dict[str, str],
+                 period: dict[str, float]) -> str:
     row = typed.loc[[idx]]
-    left, right = _operands(rule.left, row)[0], _operands(rule.right, row)[0]
+    left, right = _operands(rule.left, row, period)[0], _operands(rule.right, row, period)[0]
     decimals = 0 if float(left).is_integer() and float(right).is_integer() else 1
+
     def side(expr: str, value: float) -> str:
-        if not any(key for _, key in _terms(expr)):
-            return vn.number(value, decimals)
-        return f"{_cells(expr, letters, idx[1])} = {vn.number(value, decimals)}"
+        terms = _terms(expr)
+        # a side whose dates add up to one date is a date; otherwise a number (of days)
+        dated = sum(f for f, key in terms if key in PERIOD_DATES or (
+            key is not None and not pd.api.types.is_numeric_dtype(typed[key].dtype))) == 1
+        shown = vn.day(EPOCH + timedelta(days=value)) if dated else vn.number(value, decimals)
+        if not any(key in letters for _, key in terms):
+            return f"{_cells(expr, letters, idx[1])} {shown}" if dated else shown
+        return f"{_cells(expr, letters, idx[1])} = {shown}"
     return f" Hiện có: {side(rule.left, left)}; so với {side(rule.right, right)}."
 
 
@@ -424,9 +470,10 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part],
     _fixed_keys(sheet, typed, raw, parts, config)
 
     typed[FILE] = typed.index.get_level_values(0)
+    period = period_days(config)
     for severity in ("error", "warning"):
-        for check, column, file_no, row in failures(typed, template.id, sheet.key, severity):
-            _report(books[file_no], sheet, check, column, row, typed, raw, severity, bad_cells)
+        for check, column, file_no, row in failures(typed, template.id, sheet.key, severity, period):
+            _report(books[file_no], sheet, check, column, row, typed, raw, severity, bad_cells, config)
     typed = typed.drop(columns=[FILE])
     for col in sheet.columns:
         if col.type == "int":
@@ -445,16 +492,18 @@ def _int64(values: np.ndarray):
 
 
 def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typed: pd.DataFrame,
-            raw: pd.DataFrame, severity: str, bad_cells: set) -> None:
+            raw: pd.DataFrame, severity: str, bad_cells: set, config: Config) -> None:
     book, data, idx = part.book, part.data, (part.file_no, row)
     add = book.error if severity == "error" else book.warning
     if check.startswith("rule:"):
         rule = sheet.rules[int(check[5:])]
         key = rule.target
-        letters = ", ".join(dict.fromkeys(f"{data.letters[k]}{row}" for k in rule.keys))
-        add(rule.message + _rule_values(rule, typed, idx, data.letters),
-            f"Kiểm tra lại các ô {letters} của dòng {row} cho khớp nhau." if severity == "error"
-            else f"Nếu số liệu đúng thì không cần sửa (biểu vẫn được nhận); nếu sai hãy sửa các ô {letters}.",
+        cells = list(dict.fromkeys(f"{data.letters[k]}{row}" for k in rule.keys))
+        named = f"các ô {', '.join(cells)}" if len(cells) > 1 else f"ô {cells[0]}"
+        add(rule.wording(config) + _rule_values(rule, typed, idx, data.letters, dict(period_days(config))),
+            (f"Kiểm tra lại các ô {', '.join(cells)} của dòng {row} cho khớp nhau." if len(cells) > 1
+             else f"Kiểm tra lại ô {cells[0]}.") if severity == "error"
+            else f"Nếu số liệu đúng thì không cần sửa (biểu vẫn được nhận); nếu sai hãy sửa {named}.",
             data.name, f"{data.letters[key]}{row}", sheet.column(key).label, raw.at[idx, key])
     elif check.startswith("require:"):
         req = sheet.requires[int(check[8:])]

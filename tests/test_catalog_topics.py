@@ -15,7 +15,15 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline import demo, templates
-from pipeline.catalog import CATALOG, CROSS_CHECKS, Rule, Sheet, Template
+from pipeline.catalog import (
+    CATALOG,
+    CROSS_CHECKS,
+    PERIOD_DATES,
+    Rule,
+    Sheet,
+    Template,
+    period_dates,
+)
 from pipeline.templates import FIRST_DATA_ROW, HEADER_ROW
 
 TOPICS = ("lanh_dao", "phan_cap", "tai_san", "ha_tang_so")
@@ -40,18 +48,21 @@ def read_rows(ws, sheet: Sheet, config) -> list[dict]:
     return rows
 
 
-def evaluate(expr: str, row: dict) -> float:
-    return float(eval(expr, {"__builtins__": {}}, dict(row)))  # noqa: S307 - catalog expressions only
+def evaluate(expr: str, row: dict, period: dict[str, date] | None = None) -> float:
+    """expr over a row; dates (and the period's named dates) count as day numbers."""
+    names = {k: v.toordinal() if isinstance(v, date) else v for k, v in (row | (period or {})).items()}
+    return float(eval(expr, {"__builtins__": {}}, names))  # noqa: S307 - catalog expressions only
 
 
-def rule_holds(rule: Rule, row: dict) -> bool:
+def rule_holds(rule: Rule, row: dict, period: dict[str, date]) -> bool:
     if any(row.get(k) is None for k in rule.keys):
         return True  # blank is not zero: a rule is checked only when all its fields are filled
-    return OPS[rule.op](evaluate(rule.left, row), evaluate(rule.right, row))
+    return OPS[rule.op](evaluate(rule.left, row, period), evaluate(rule.right, row, period))
 
 
-def problems(template: Template, data: dict[str, list[dict]]) -> list[str]:
+def problems(template: Template, data: dict[str, list[dict]], config) -> list[str]:
     """Every breach of the template's declarations in data (sheet key → rows)."""
+    period = period_dates(config)
     found = []
     flags = {c.key: rows[0].get(c.key) for s in template.sheets for c in s.fields
              for rows in [data[s.key]] if rows}
@@ -83,7 +94,7 @@ def problems(template: Template, data: dict[str, list[dict]]) -> list[str]:
                 if not ok:
                     found.append(f"{where}: {col.key}={value!r} invalid")
             for rule in sheet.rules:
-                if not rule_holds(rule, row):
+                if not rule_holds(rule, row, period):
                     found.append(f"{where}: {rule.severity} {rule.text}")
             for req in sheet.requires:
                 if row.get(req.when) not in req.values:
@@ -184,9 +195,9 @@ def test_lists_have_a_realistic_length(demo_data):
     assert {"Điều chuyển nội bộ", "Chưa xử lý"} <= forms
 
 
-def test_demo_rows_satisfy_every_rule(demo_data):
+def test_demo_rows_satisfy_every_rule(demo_data, config):
     for template_id, data in demo_data.items():
-        assert problems(CATALOG[template_id], data) == [], template_id
+        assert problems(CATALOG[template_id], data, config) == [], template_id
 
 
 def test_demo_agrees_with_every_cross_check(demo_data):
@@ -198,21 +209,21 @@ def test_demo_agrees_with_every_cross_check(demo_data):
             assert OPS[check.op](left, right), check.message
 
 
-def test_the_declarations_catch_bad_lists(demo_data):
+def test_the_declarations_catch_bad_lists(demo_data, config):
     """The evaluator (and so the declarations) notice the list cases phase 2 must report."""
     template = CATALOG["tai_san"]
     data = {k: [dict(r) for r in v] for k, v in demo_data["tai_san"].items()}
-    assert problems(template, data) == []
+    assert problems(template, data, config) == []
     empty = dict(data, danh_sach=[])
-    assert any("empty list" in p for p in problems(template, empty))
+    assert any("empty list" in p for p in problems(template, empty, config))
     flagged = dict(empty, tong_hop=[dict(data["tong_hop"][0], khong_phat_sinh="Có")])
-    assert not any("empty list" in p for p in problems(template, flagged))
+    assert not any("empty list" in p for p in problems(template, flagged, config))
     data["danh_sach"][1]["ma_tai_san"] = data["danh_sach"][0]["ma_tai_san"]
     data["danh_sach"][2]["ten_tai_san"] = "x" * 201
     surplus = next(r for r in data["danh_sach"] if r["trang_thai_xu_ly"] == "Đã xử lý xong")
     surplus["ngay_hoan_thanh"] = None
     data["tong_hop"][0]["con_phai_xu_ly"] += 1
-    found = "\n".join(problems(template, data))
+    found = "\n".join(problems(template, data, config))
     assert "duplicate keys" in found and "ten_tai_san" in found and "ngay_hoan_thanh" in found
     assert "con_phai_xu_ly" in found
 
@@ -226,3 +237,20 @@ def test_demo_workbooks_are_accepted_by_the_validator(demo_set, config):
         unit = config.owners(template_id)[0]
         report = validate.check_file(demo_set[templates.filename(template, unit)], config)
         assert report.status == "accepted", [p.text() for p in report.problems]
+
+
+def test_rules_compare_like_with_like(config):
+    """Every rule names fields of its sheet and compares numbers with numbers, a date (a date field
+    or a period date) with a date, or a number of days (a difference of dates) with a number."""
+    from pipeline.validate import _terms
+
+    for template in CATALOG.values():
+        for sheet in template.sheets:
+            types = {c.key: c.type for c in sheet.columns}
+            for rule in sheet.rules:
+                assert rule.keys and set(rule.keys) <= set(types), rule.text
+                assert all(types[k] in ("int", "number", "date") for k in rule.keys), rule.text
+                dates = [sum(f for f, k in _terms(side) if k in PERIOD_DATES or types.get(k) == "date")
+                         for side in (rule.left, rule.right)]
+                assert dates[0] == dates[1] and dates[0] in (0, 1), rule.text
+                assert "{" not in rule.wording(config), rule.message

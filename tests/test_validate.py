@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from pipeline import demo, read, templates, validate
-from pipeline.catalog import CATALOG
+from pipeline import demo, read, templates, validate, vn
+from pipeline.catalog import CATALOG, PERIOD_DATES, Rule, period_dates
+from pipeline.catalog import assets as ts
 from tests.receive_util import filled, tree_hash, where
 
 
@@ -317,6 +319,89 @@ def test_empty_list_needs_its_flag(config, inputs):
                 cell.value = None
     problem = one_error(check(filled(config, "phan_cap", inputs, edit=edit), config))
     assert (problem.sheet, problem.cell) == ("Tổng hợp", "A6")
+
+
+# ---------------------------------------------------------------------------------------------
+# Date rules (tai_san): dates in time order and within the period
+
+
+ASSETS = CATALOG["tai_san"].sheet("danh_sach")
+
+
+def _asset_row(config, state: str) -> int:
+    """Excel row of the first demo asset in a disposal state."""
+    rows = demo.data_for("tai_san", config, "KT")["danh_sach"]
+    return templates.FIRST_DATA_ROW + next(i for i, r in enumerate(rows) if r.get("trang_thai_xu_ly") == state)
+
+
+def _cell(key: str, row: int) -> str:
+    return f"{get_column_letter([c.key for c in ASSETS.columns].index(key) + 1)}{row}"
+
+
+def _dates(config, inputs, state: str, **values):
+    """A demo asset file with the dates of the first row in that state set (None = blank)."""
+    row = _asset_row(config, state)
+
+    def edit(wb):
+        for key, value in values.items():
+            wb[ASSETS.name][_cell(key, row)] = value
+    return row, check(filled(config, "tai_san", inputs, edit=edit), config)
+
+
+def _rule(left: str, right: str) -> Rule:
+    return next(r for r in ASSETS.rules if (r.left, r.right) == (left, right))
+
+
+@pytest.mark.parametrize(("state", "change", "target", "right", "severity"), [
+    # completed the day before the decision
+    (ts.DONE, lambda d: {"ngay_hoan_thanh": d["ngay_quyet_dinh"] - timedelta(days=1)},
+     "ngay_hoan_thanh", "ngay_quyet_dinh", "error"),
+    # decided the day before the asset was found surplus
+    (ts.DONE, lambda d: {"ngay_quyet_dinh": d["ngay_doi_du"] - timedelta(days=1)},
+     "ngay_quyet_dinh", "ngay_doi_du", "warning"),
+    # each date the day after the cut-off (one typed as text, as people do)
+    (ts.NOT_YET, lambda d: {"ngay_doi_du": "01/05/2026"}, "ngay_doi_du", "cutoff", "error"),
+    (ts.ONGOING, lambda d: {"ngay_quyet_dinh": date(2026, 5, 1)}, "ngay_quyet_dinh", "cutoff", "error"),
+    (ts.DONE, lambda d: {"ngay_hoan_thanh": date(2026, 5, 1)}, "ngay_hoan_thanh", "cutoff", "error"),
+    # the whole disposal before the period began
+    (ts.DONE, lambda d: {"ngay_doi_du": date(2025, 3, 1), "ngay_quyet_dinh": date(2025, 4, 1),
+                         "ngay_hoan_thanh": date(2025, 6, 30)}, "ngay_hoan_thanh", "period_start", "warning"),
+])
+def test_date_rule_names_the_cell(config, inputs, state, change, target, right, severity):
+    rows = demo.data_for("tai_san", config, "KT")["danh_sach"]
+    demo_row = rows[_asset_row(config, state) - templates.FIRST_DATA_ROW]
+    assert config.cutoff == date(2026, 4, 30) and config.start == date(2025, 7, 1)
+    row, report = _dates(config, inputs, state, **change(demo_row))
+    assert [(p.severity, f"{p.sheet}!{p.cell}") for p in report.problems] == [
+        (severity, f"{ASSETS.name}!{_cell(target, row)}")], report.text()
+    assert report.status == ("rejected" if severity == "error" else "warnings")
+    problem = report.problems[0]
+    rule = _rule(target, right)
+    assert rule.severity == severity and problem.rule.startswith(rule.wording(config))
+    assert problem.field == ASSETS.column(target).label
+    typed = change(demo_row)[target]
+    value = typed if isinstance(typed, date) else datetime.strptime(typed, "%d/%m/%Y").date()
+    assert problem.value == vn.day(value) and f"{_cell(target, row)} = {vn.day(value)}" in problem.rule
+    if right in PERIOD_DATES:
+        bound = period_dates(config)[right]
+        assert f"{PERIOD_DATES[right][0]} {vn.day(bound)}" in problem.rule  # "ngày chốt số liệu 30/04/2026"
+    else:
+        assert f"{_cell(right, row)} = " in problem.rule and _cell(right, row) in problem.fix
+
+
+def test_blank_dates_are_not_checked(config, inputs):
+    """Blank is not zero: a rule waits until every date it names is filled; the period's own dates
+    are always there, and a date equal to the cut-off date is within the period."""
+    row, report = _dates(config, inputs, ts.DONE, ngay_doi_du=None, ngay_quyet_dinh=None,
+                         ngay_hoan_thanh=config.cutoff)
+    # the surplus date is required for a surplus asset (its own condition), no date rule fails
+    assert [f"{p.sheet}!{p.cell}" for p in report.problems] == [f"{ASSETS.name}!{_cell('ngay_doi_du', row)}"]
+    assert report.problems[0].rule == ASSETS.requires[0].message
+    _, report = _dates(config, inputs, ts.ONGOING, ngay_quyet_dinh=None)
+    assert report.status == "accepted", report.text()
+    _, report = _dates(config, inputs, ts.DONE, ngay_quyet_dinh=None, ngay_hoan_thanh=date(2026, 5, 2))
+    assert [p.cell for p in report.problems] == [_cell("ngay_hoan_thanh", _asset_row(config, ts.DONE))]
+    assert report.problems[0].rule.startswith(_rule("ngay_hoan_thanh", "cutoff").wording(config))
 
 
 # ---------------------------------------------------------------------------------------------

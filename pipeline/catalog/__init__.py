@@ -11,7 +11,10 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
+
+from pipeline import vn
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -48,13 +51,27 @@ class Field:
         return f"{self.label} ({self.unit})" if self.unit else self.label
 
 
+# Dates of the configured period a rule may name like a field: "ngay_x <= cutoff".
+# name → (Vietnamese wording, attribute of Config).
+PERIOD_DATES = {"period_start": ("ngày bắt đầu kỳ báo cáo", "start"), "cutoff": ("ngày chốt số liệu", "cutoff")}
+
+
+def period_dates(config: Config) -> dict[str, date]:
+    """The values of PERIOD_DATES in a configuration."""
+    return {name: getattr(config, attr) for name, (_, attr) in PERIOD_DATES.items()}
+
+
 @dataclass(frozen=True)
 class Rule:
     """A cross-field rule in the style of DHIS2 validation rules.
 
     left and right are sums/differences of field keys and constants (e.g. "a + b",
-    "1.5 * du_toan"). A row is checked only when every field the rule names is filled:
-    blank is not zero (a blank required cell is reported by its own check).
+    "1.5 * du_toan"). Date fields count as day numbers, so dates compare in time order
+    ("ngay_hoan_thanh >= ngay_quyet_dinh") and a difference of two dates is a number of days;
+    the names in PERIOD_DATES stand for the configured period's dates ("ngay_x <= cutoff").
+    A row is checked only when every field the rule names is filled: blank is not zero (a
+    blank required cell is reported by its own check). The message may hold "{cutoff}" or
+    "{period_start}", written as dd/mm/yyyy wherever it is shown (see wording).
     """
 
     left: str
@@ -65,16 +82,24 @@ class Rule:
 
     @property
     def keys(self) -> list[str]:
-        return [k for k in _IDENT.findall(f"{self.left} {self.right}")]
+        """The field keys the rule names (not the period's dates)."""
+        return [k for k in _IDENT.findall(f"{self.left} {self.right}") if k not in PERIOD_DATES]
 
     @property
     def target(self) -> str:
-        """The field whose cell a failure points at: the first one on the left side."""
-        return _IDENT.findall(self.left)[0]
+        """The field whose cell a failure points at: the first one on the left side (else the right)."""
+        return self.keys[0]
 
     @property
     def text(self) -> str:
         return f"{self.left} {self.op} {self.right}"
+
+    def wording(self, config: Config) -> str:
+        """The message with the period's dates filled in."""
+        text = self.message
+        for name, value in period_dates(config).items():
+            text = text.replace("{" + name + "}", vn.day(value))
+        return text
 
 
 @dataclass(frozen=True)

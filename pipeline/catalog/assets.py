@@ -28,43 +28,72 @@ STATES = (NOT_YET, ONGOING, DONE)
 YES_NO = ("Có", "Không")
 M2, MONEY = "m²", "triệu đồng"
 
+ASSET_KEYS = (
+    Field("ma_tai_san", "Mã tài sản", "text", max_length=20, width=10,
+          help="Mã do đơn vị đặt, không trùng nhau (ví dụ TS01, TS02 …). Mỗi dòng một tài sản; "
+               "máy móc, thiết bị cùng loại kê một dòng theo nhóm."),
+)
+ASSET_FIELDS = (
+    Field("ten_tai_san", "Tên, địa chỉ tài sản", "text", max_length=200, width=34),
+    Field("loai", "Loại tài sản", "choice", choices=KINDS, width=20),
+    Field("don_vi_cu", "Đơn vị quản lý trước sắp xếp", "text", max_length=120, width=22,
+          help="Cơ quan, đơn vị (xã, huyện cũ …) quản lý tài sản trước ngày 01/7/2025."),
+    Field("so_luong", "Số lượng", unit="cái, chiếc", min=1, width=9,
+          help="Nhà, đất, xe: 1; máy móc, thiết bị: số lượng của nhóm."),
+    Field("dien_tich_dat", "Diện tích đất", "number", unit=M2, required=False, width=11,
+          help="Chỉ điền với nhà, đất; tài sản khác để trống."),
+    Field("dien_tich_san", "Diện tích sàn xây dựng", "number", unit=M2, required=False, width=11,
+          help="Chỉ điền với nhà; đất trống, xe, thiết bị để trống."),
+    Field("nguyen_gia", "Nguyên giá", "number", unit=MONEY, width=12,
+          help="Nguyên giá theo sổ kế toán, đơn vị triệu đồng."),
+    Field("hien_trang", "Hiện trạng sau sắp xếp", "choice", choices=USES, width=13),
+    Field("ngay_doi_du", "Ngày xác định dôi dư", "date", required=False, width=12,
+          help="Bắt buộc với tài sản dôi dư: ngày có văn bản xác định tài sản dôi dư."),
+    Field("hinh_thuc_xu_ly", "Hình thức xử lý", "choice", choices=FORMS, required=False, width=20,
+          help="Theo phân loại của Bộ Tài chính đối với trụ sở, tài sản dôi dư sau sắp xếp. "
+               "Bắt buộc với tài sản dôi dư; tài sản đang sử dụng để trống."),
+    Field("trang_thai_xu_ly", "Tình trạng xử lý", "choice", choices=STATES, required=False, width=13),
+    Field("ngay_quyet_dinh", "Ngày quyết định xử lý", "date", required=False, width=12),
+    Field("ngay_hoan_thanh", "Ngày hoàn thành xử lý", "date", required=False, width=12,
+          help="Bắt buộc khi tài sản đã xử lý xong."),
+)
+DATES = tuple(f for f in ASSET_FIELDS if f.type == "date")
+
+# Date order. Errors where the row cannot be true as written: a disposal is not completed before
+# it is decided, and the template reports the state at the cut-off date ("số liệu chốt đến
+# ngày …"), so an event dated after it is a typing slip (year, day/month swapped) or belongs to
+# the next report; a warning would let a wrong state into the summary counts. Warnings where real
+# cases exist: a merger plan may decide the disposal before the document that records the asset
+# as surplus, and an asset disposed of before the period began is unusual in a post-merger list
+# but not impossible. Every rule is checked only when its dates are filled (blank is not zero).
+DATE_RULES = (
+    Rule("ngay_hoan_thanh", ">=", "ngay_quyet_dinh",
+         "Ngày hoàn thành xử lý trước ngày quyết định xử lý: tài sản không thể xử lý xong trước khi có "
+         "quyết định xử lý (kiểm tra lại hai ngày, có thể gõ nhầm ngày với tháng)."),
+    Rule("ngay_quyet_dinh", ">=", "ngay_doi_du",
+         "Ngày quyết định xử lý trước ngày xác định dôi dư: thông thường tài sản được xác định dôi dư rồi "
+         "mới có quyết định xử lý; kiểm tra lại hai ngày.", "warning"),
+    *(Rule(f.key, "<=", "cutoff",
+           f"{f.label} sau ngày chốt số liệu {{cutoff}}: biểu ghi tình hình đến ngày chốt, việc diễn ra sau "
+           "ngày này thuộc kỳ báo cáo sau (kiểm tra lại năm, ngày và tháng; nếu đúng là sau ngày chốt thì "
+           "ghi tình trạng tại ngày chốt).")
+      for f in DATES),
+    Rule("ngay_hoan_thanh", ">=", "period_start",
+         "Ngày hoàn thành xử lý trước ngày bắt đầu kỳ báo cáo {period_start}: tài sản đã xử lý xong trước kỳ "
+         "thường không còn trong danh sách sau sắp xếp; kiểm tra lại năm của ngày.", "warning"),
+)
+
 assets = Sheet(
     key="danh_sach",
     name="Tài sản",
     title="Danh sách trụ sở, nhà đất, phương tiện, trang thiết bị sau sắp xếp",
-    keys=(
-        Field("ma_tai_san", "Mã tài sản", "text", max_length=20, width=10,
-              help="Mã do đơn vị đặt, không trùng nhau (ví dụ TS01, TS02 …). Mỗi dòng một tài sản; "
-                   "máy móc, thiết bị cùng loại kê một dòng theo nhóm."),
-    ),
-    fields=(
-        Field("ten_tai_san", "Tên, địa chỉ tài sản", "text", max_length=200, width=34),
-        Field("loai", "Loại tài sản", "choice", choices=KINDS, width=20),
-        Field("don_vi_cu", "Đơn vị quản lý trước sắp xếp", "text", max_length=120, width=22,
-              help="Cơ quan, đơn vị (xã, huyện cũ …) quản lý tài sản trước ngày 01/7/2025."),
-        Field("so_luong", "Số lượng", unit="cái, chiếc", min=1, width=9,
-              help="Nhà, đất, xe: 1; máy móc, thiết bị: số lượng của nhóm."),
-        Field("dien_tich_dat", "Diện tích đất", "number", unit=M2, required=False, width=11,
-              help="Chỉ điền với nhà, đất; tài sản khác để trống."),
-        Field("dien_tich_san", "Diện tích sàn xây dựng", "number", unit=M2, required=False, width=11,
-              help="Chỉ điền với nhà; đất trống, xe, thiết bị để trống."),
-        Field("nguyen_gia", "Nguyên giá", "number", unit=MONEY, width=12,
-              help="Nguyên giá theo sổ kế toán, đơn vị triệu đồng."),
-        Field("hien_trang", "Hiện trạng sau sắp xếp", "choice", choices=USES, width=13),
-        Field("ngay_doi_du", "Ngày xác định dôi dư", "date", required=False, width=12,
-              help="Bắt buộc với tài sản dôi dư: ngày có văn bản xác định tài sản dôi dư."),
-        Field("hinh_thuc_xu_ly", "Hình thức xử lý", "choice", choices=FORMS, required=False, width=20,
-              help="Theo phân loại của Bộ Tài chính đối với trụ sở, tài sản dôi dư sau sắp xếp. "
-                   "Bắt buộc với tài sản dôi dư; tài sản đang sử dụng để trống."),
-        Field("trang_thai_xu_ly", "Tình trạng xử lý", "choice", choices=STATES, required=False, width=13),
-        Field("ngay_quyet_dinh", "Ngày quyết định xử lý", "date", required=False, width=12),
-        Field("ngay_hoan_thanh", "Ngày hoàn thành xử lý", "date", required=False, width=12,
-              help="Bắt buộc khi tài sản đã xử lý xong."),
-    ),
+    keys=ASSET_KEYS,
+    fields=ASSET_FIELDS,
     rules=(
         Rule("nguyen_gia", "<=", "200000",
              "Nguyên giá trên 200.000 triệu đồng (200 tỷ đồng): kiểm tra lại đơn vị tính là triệu đồng.",
              "warning"),
+        *DATE_RULES,
     ),
     rows=None,
     max_rows=150,
@@ -135,8 +164,7 @@ TEMPLATE = Template(
     purpose="Mỗi dòng một tài sản (trụ sở, nhà đất, xe, nhóm thiết bị) với hiện trạng sử dụng và việc xử lý "
             "tài sản dôi dư; tổng hợp cơ sở nhà, đất dôi dư, phòng họp trực tuyến và hỗ trợ đi lại, nhà ở.",
     sheets=(assets, summary),
-    notes=("Trang «Tài sản» là danh sách tự do: điền từ dòng đầu tiên, mỗi dòng một tài sản, "
-           "không để dòng trống xen giữa.",
+    notes=("Trang «Tài sản»: mỗi dòng một tài sản; máy móc, thiết bị cùng loại kê một dòng theo nhóm.",
            "Các cột cơ sở nhà, đất ở trang «Tổng hợp» phải khớp với các dòng nhà, đất dôi dư ở trang «Tài sản».",
            "Danh sách để trống chỉ hợp lệ khi trang «Tổng hợp» chọn «Có» ở cột «Không có tài sản nào phải kê khai».",),
 )
