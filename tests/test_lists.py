@@ -71,23 +71,66 @@ def test_rows_added_by_the_unit_are_read(tmp_path, config):
     assert list(data["row"].tail(3)) == [FIRST_DATA_ROW + n + k for k in range(3)]
 
 
-def test_row_beyond_the_ruled_rows_and_after_a_blank_row_is_still_read(tmp_path, config):
-    """Decision (see the guide's note «không để dòng trống xen giữa»): a blank row inside the list and
-    a row past the rows ruled in the template are read, never silently dropped."""
+def _blank_row(ws, sheet, row: int) -> None:
+    for c in range(1, len(sheet.columns) + 1):
+        ws.cell(row, c).value = None
+
+
+def test_blank_rows_are_skipped_and_rows_past_the_ruled_area_are_read(tmp_path, config):
+    """People leave gaps: a blank row between filled rows is skipped without a message, and a row
+    typed below the rows ruled in the template is read like any other (never silently dropped);
+    every row keeps its own Excel row number."""
     n = _task_rows(config)
-    far = FIRST_DATA_ROW + TASKS.max_rows
+    far = FIRST_DATA_ROW + TASKS.max_rows  # the first row below the ruled area
 
     def edit(wb):
         ws = wb[TASKS.name]
-        for c in range(1, len(TASKS.columns) + 1):
-            ws.cell(FIRST_DATA_ROW + 4, c).value = None  # a blank row between rows
+        _blank_row(ws, TASKS, FIRST_DATA_ROW + 4)
+        _blank_row(ws, TASKS, FIRST_DATA_ROW + 5)
         _new_task(ws, far, 999)
 
     report = _write(tmp_path, config, "phan_cap", "VHXH", edit)
     assert report.status == "accepted", [p.text() for p in report.problems]
-    rows = list(report.data["nhiem_vu"]["row"])
-    assert FIRST_DATA_ROW + 4 not in rows and FIRST_DATA_ROW + 5 in rows and far in rows
-    assert len(rows) == n - 1 + 1
+    data = report.data["nhiem_vu"]
+    rows = list(data["row"])
+    assert rows == [r for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + n) if r - FIRST_DATA_ROW not in (4, 5)] + [far]
+    assert data["stt"].iloc[-1] == 999
+
+
+def test_checks_after_a_gap_and_past_the_ruled_area_name_their_own_cells(tmp_path, config):
+    """Duplicate keys, blank required cells and bad values are reported at the row where they are,
+    whether the row comes after blank rows or lies below the ruled area."""
+    n = _task_rows(config)
+    far = FIRST_DATA_ROW + TASKS.max_rows + 3
+    first_stt = demo.data_for("phan_cap", config, "VHXH")["nhiem_vu"][0]["stt"]
+
+    def edit(wb):
+        ws = wb[TASKS.name]
+        _blank_row(ws, TASKS, FIRST_DATA_ROW + n - 2)  # a gap before the list's last row
+        ws.cell(FIRST_DATA_ROW + n - 1, _col(TASKS, "stt"), first_stt)  # duplicate after the gap
+        _new_task(ws, far, 500)
+        ws.cell(far, _col(TASKS, "so_tthc"), -1)  # bad value below the ruled area
+        _new_task(ws, far + 2, 501)
+        ws.cell(far + 2, _col(TASKS, "hinh_thuc")).value = None  # blank required cell
+        _new_task(ws, far + 4, 500)  # duplicate of a row below the ruled area
+
+    report = _write(tmp_path, config, "phan_cap", "VHXH", edit)
+    assert _where(report) == {
+        ("error", TASKS.name, f"{_letter(TASKS, 'stt')}{FIRST_DATA_ROW + n - 1}"),
+        ("error", TASKS.name, f"{_letter(TASKS, 'so_tthc')}{far}"),
+        ("error", TASKS.name, f"{_letter(TASKS, 'hinh_thuc')}{far + 2}"),
+        ("error", TASKS.name, f"{_letter(TASKS, 'stt')}{far + 4}"),
+    }, [p.text() for p in report.problems]
+    by_cell = {p.cell: p for p in report.errors}
+    assert "Trùng" in by_cell[f"{_letter(TASKS, 'stt')}{far + 4}"].rule
+    assert "Số âm" in by_cell[f"{_letter(TASKS, 'so_tthc')}{far}"].rule
+
+
+def test_guide_says_how_a_list_is_read(tmp_path, config):
+    wb = templates.workbook(CATALOG["phan_cap"], config.unit("VHXH"), config)
+    text = "\n".join(str(c.value) for row in wb[templates.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    assert f"tối đa {TASKS.max_rows} dòng" in text and "Dòng để trống xen giữa được bỏ qua" in text
+    assert "bên dưới vùng kẻ sẵn" in text and "không để dòng trống" not in text
 
 
 def test_deleted_header_row_is_rejected_naming_the_sheet_and_headers(tmp_path, config):

@@ -404,6 +404,14 @@ def test_blank_dates_are_not_checked(config, inputs):
     assert report.problems[0].rule.startswith(_rule("ngay_hoan_thanh", "cutoff").wording(config))
 
 
+def test_guide_lists_the_date_rules_with_the_period_dates(config):
+    wb = templates.workbook(CATALOG["tai_san"], config.unit("KT"), config)
+    text = "\n".join(str(c.value) for row in wb[templates.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    for rule in ts.DATE_RULES:
+        assert f"{'Lỗi' if rule.severity == 'error' else 'Cảnh báo'}: {rule.wording(config)}" in text
+    assert "sau ngày chốt số liệu 30/04/2026" in text and "{" not in text
+
+
 # ---------------------------------------------------------------------------------------------
 # Files that are not usable workbooks
 

@@ -93,7 +93,6 @@ TEMPLATE = Template(
     purpose="Mỗi dòng một nhiệm vụ, thẩm quyền xã nhận theo phân cấp, phân quyền, ủy quyền, phân định "
             "thẩm quyền: nguồn, lĩnh vực, hình thức, căn cứ, tình hình thực hiện, khó khăn và đề xuất.",
     sheets=(tasks, summary),
-    notes=("Trang «Nhiệm vụ» là danh sách tự do: điền từ dòng đầu tiên, mỗi dòng một nhiệm vụ, "
-           "không để dòng trống xen giữa; thêm được tới số dòng đã kẻ sẵn.",
+    notes=("Trang «Nhiệm vụ»: mỗi dòng một nhiệm vụ được phân cấp, phân quyền hoặc ủy quyền cho xã.",
            "Danh sách để trống chỉ hợp lệ khi trang «Tổng hợp» chọn «Có» ở cột «Không có nhiệm vụ nào …».",),
 )
