@@ -18,9 +18,17 @@ from pathlib import Path
 import pytest
 import uvicorn
 from openpyxl import load_workbook
-from test_web import broken_bytes, demo_bytes, make_inputs, password, write_accounts
+from test_web import (
+    broken_bytes,
+    demo_bytes,
+    make_inputs,
+    online_mismatch,
+    password,
+    write_accounts,
+)
 
 from pipeline import paths, templates
+from pipeline.web import store
 from pipeline.web.app import create_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -191,4 +199,37 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     context, page = sign_in(browser, url, config.standing_unit, viewport=PHONE)
     page.goto(url + "/board")
     page.screenshot(path=SHOTS / "13_dien_thoai_bang_tinh_hinh.png", full_page=True)
+    context.close()
+
+
+def test_cross_checks_on_the_board_and_the_units_page(server, browser):
+    """ha_tang_so's online dossier figure 14 % above tthc's: the board's cross-check section shows
+    it as a warning, and the sending unit reads it on its file's page."""
+    url, portal, _ = server
+    config = portal.config
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    stored = store.save(portal.inputs, online_mismatch(config), "VP", "vp", "ha_tang_so.xlsx")
+    for code, template_id in (("TTPVHCC", "tthc"), ("VHXH", "nhan_su")):
+        store.save(portal.inputs, demo_bytes(config, code, template_id), code, code.lower(), f"{template_id}.xlsx")
+
+    context, page = sign_in(browser, url, config.standing_unit)
+    page.goto(url + "/board")
+    section = page.locator("#cross-checks")
+    online = section.locator("tr.check", has_text="hồ sơ tiếp nhận trực tuyến")
+    assert "lệch — cảnh báo" in online.locator("td[data-label='Kết quả']").inner_text()
+    assert "+430 (+14,0%)" in online.inner_text() and "3.500" in online.inner_text()
+    assert section.locator("tr.check.ok").count() == 1 and section.locator("tr.check.missing").count() == 2
+    section.screenshot(path=SHOTS / "08_doi_chieu_so_lieu.png")
+    context.close()
+
+    context, page = sign_in(browser, url, "VP")
+    page.goto(url + f"/submissions/{stored.name}")
+    card = page.locator("article.result").inner_text()
+    assert "Cảnh báo đối chiếu — lệch" in card and "3.070" in card
+    page.screenshot(path=SHOTS / "09_don_vi_canh_bao_doi_chieu.png", full_page=True)
+    context.close()
+
+    context, page = sign_in(browser, url, config.standing_unit, viewport=PHONE)
+    page.goto(url + "/board")
+    page.locator("#cross-checks").screenshot(path=SHOTS / "14_dien_thoai_doi_chieu.png")
     context.close()

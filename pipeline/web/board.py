@@ -88,7 +88,8 @@ def check_rows(outcomes: list[Outcome], config: Config) -> list[CheckRow]:
             if f.difference is not None:
                 difference += f" ({'+' if f.difference > 0 else ''}{vn.percent(f.difference)})"
             note, missing = "" if f.ok else f.fix, ""
-        tolerance = (f"±{vn.percent(100 * c.tolerance)}" if c.op == "==" else
+        tolerance = ("phải bằng nhau" if c.op == "==" and not c.tolerance else
+                     f"±{vn.percent(100 * c.tolerance)}" if c.op == "==" else
                      f"số liệu thứ nhất {_OP_TEXT.get(c.op, c.op)} số liệu thứ hai")
         out.append(CheckRow(c.message, describe(c.left), values[0], describe(c.right), values[1],
                             difference, tolerance, o.state, o.label, note, figures, missing))
