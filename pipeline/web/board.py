@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipeline import vn
 from pipeline.catalog import CATALOG
 from pipeline.config import Config
 from pipeline.crosscheck import Outcome, describe
+from pipeline.templates import BOLD, NORMAL
 
 WORKBOOK_NAME = "tinh_hinh_nop_bieu_mau.xlsx"
 STATES = {"missing": "chưa nộp", "rejected": "bị từ chối", "accepted": "hợp lệ",
@@ -162,8 +163,7 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
     wb = Workbook()
     ws = wb.active
     ws.title = "Tình hình nộp"
-    bold = Font(name="Times New Roman", bold=True, size=12)
-    normal = Font(name="Times New Roman", size=11)
+    bold, normal = BOLD, NORMAL
     ws["A1"] = f"TÌNH HÌNH NỘP BIỂU MẪU SỐ LIỆU SƠ KẾT 01 NĂM — XÃ {config.commune.upper()}"
     ws["A1"].font = bold
     ws["A2"] = (f"Hạn gửi: {when(config.deadline)}. Số liệu lập lúc {when(now)}. "
@@ -211,8 +211,7 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
 
 
 def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> None:
-    bold = Font(name="Times New Roman", bold=True, size=12)
-    normal = Font(name="Times New Roman", size=11)
+    bold, normal = BOLD, NORMAL
     ws["A1"] = f"ĐỐI CHIẾU SỐ LIỆU GIỮA CÁC BIỂU — XÃ {config.commune.upper()}"
     ws["A1"].font = bold
     ws["A2"] = (f"Số liệu lập lúc {when(now)}, theo các tệp đang dùng cho báo cáo. "
