@@ -36,6 +36,9 @@ class Signatory:
     name: str
 
 
+KINDS = ("xã", "phường", "đặc khu")  # the kinds of commune-level unit (Luật Tổ chức chính quyền địa phương 2025)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -52,6 +55,17 @@ class Config:
     signatory: Signatory
     fonds: tuple[str, ...]
     staffing_bodies: tuple[str, ...]
+    kind: str = "xã"  # one of KINDS: every user-facing text names the unit with it
+
+    @property
+    def kind_title(self) -> str:
+        """"Phường", "Xã", "Đặc khu": the kind at the start of a sentence."""
+        return self.kind[0].upper() + self.kind[1:]
+
+    @property
+    def full_name(self) -> str:
+        """"phường Thành Sen": the kind and the name, as written inside a sentence."""
+        return f"{self.kind} {self.commune}"
 
     def unit(self, code: str) -> Unit:
         for unit in self.units:
@@ -179,8 +193,14 @@ def load(path: Path | None = None) -> Config:
     if standing_code not in codes:
         raise ConfigError(f"Tệp cấu hình {path}: 'standing_unit.code' = '{standing_code}' không phải mã của đơn vị nào trong [[units]] ({', '.join(codes)}).")
 
+    kind = commune.get("kind", "xã")
+    if kind not in KINDS:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'commune.kind' có giá trị {kind!r} không hợp lệ. "
+                          f"Cần một trong: {', '.join(repr(k) for k in KINDS)}, ví dụ: kind = \"phường\".")
+
     return Config(
         path=path,
+        kind=kind,
         commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
         province=_get(commune, "province", str, "commune", path, '"thành phố Hải Phòng"'),
         place=_get(commune, "place", str, "commune", path, '"An Thành"'),

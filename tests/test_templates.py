@@ -84,7 +84,7 @@ def test_fingerprint_changes_with_structure():
     import dataclasses
 
     tthc = CATALOG["tthc"]
-    assert dataclasses.replace(tthc, version=2).fingerprint != tthc.fingerprint
+    assert dataclasses.replace(tthc, version=tthc.version + 1).fingerprint != tthc.fingerprint
     sheet = dataclasses.replace(tthc.sheets[1], fields=tthc.sheets[1].fields[:-1])
     assert dataclasses.replace(tthc, sheets=(tthc.sheets[0], sheet)).fingerprint != tthc.fingerprint
     assert len({t.fingerprint for t in CATALOG.values()}) == len(CATALOG)

@@ -1,0 +1,32 @@
+"""The system log: outputs/logs/nhat_ky.log (UTF-8), where tracebacks go instead of the user's screen.
+
+Code anywhere logs with `logging.getLogger("pipeline")`; the entry points (build, ingest, portal)
+call configure(outputs_dir) once.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+LOG_DIR = "logs"
+LOG_NAME = "nhat_ky.log"
+LOGGER = logging.getLogger("pipeline")
+
+
+def path(outputs_dir: Path) -> Path:
+    return Path(outputs_dir) / LOG_DIR / LOG_NAME
+
+
+def configure(outputs_dir: Path) -> Path:
+    """Send the pipeline's log records to outputs/logs/nhat_ky.log (once per file)."""
+    target = path(outputs_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for handler in LOGGER.handlers:
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == target:
+            return target
+    handler = logging.FileHandler(target, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOGGER.addHandler(handler)
+    LOGGER.setLevel(logging.INFO)
+    return target
