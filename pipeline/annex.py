@@ -30,7 +30,7 @@ BOLD = Font(name=FONT, size=10, bold=True)
 NORMAL = Font(name=FONT, size=10)
 LINK = Font(name=FONT, size=10, color="0563C1", underline="single")
 DEMO_FONT = Font(name=FONT, size=12, bold=True, color="C00000")
-FORMATS = {0: "#,##0", 1: "#,##0.0"}
+FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
 COVER, CONTENTS, NOTES = "Bìa", "Mục lục", "Ghi chú"
 
 
