@@ -8,6 +8,7 @@ Each .sql file is one output table. Its header comments say what the table is:
     -- column <name>: <label> | <unit> [| <decimals>]   (only for computed columns: a column named
                                             like a catalog field takes the catalog's label and unit)
     -- decimals: <decimals of the percent columns, 1 unless given>
+    -- depends: <column>=<column>, …   (a blank cell is "[z]" when the other column is blank too, else "[x]")
 
 The TTHC tables are not files: pipeline/rates.py writes their SQL from the declarations
 (rates_766.toml), with the same header. The templates a table reads (its lineage) are the
@@ -67,6 +68,7 @@ class Query:
     not_applicable: tuple[str, ...]
     sql: str
     percent_decimals: int = 1
+    depends: dict[str, str] = field(default_factory=dict)  # column → the column whose blank makes it "[z]"
 
     @property
     def template(self) -> Template:
@@ -109,9 +111,11 @@ class Table:
         """"[x]" or "[z]" for a blank cell, None for a filled one."""
         if self.value(i, column.key) is not None:
             return None
-        explained = NOTE_COLUMN in self.frame.columns and self.value(i, NOTE_COLUMN) is not None
-        applies = column.key in self.query.not_applicable and not self.missing and not explained
-        return NOT_APPLICABLE if applies else vn.GAP
+        if column.key in self.query.depends:  # not applicable only where what it depends on is blank too
+            applies = self.value(i, self.query.depends[column.key]) is None
+        else:
+            applies = column.key in self.query.not_applicable
+        return NOT_APPLICABLE if applies and not self.missing else vn.GAP
 
     def text(self, i: int, key: str) -> str:
         """A cell as printed: 1.234,5 / 98,7% / [x]."""
@@ -166,6 +170,8 @@ def _parse_text(name: str, text: str) -> Query:
         order=int(meta["order"]), note=meta.get("note", ""), labels=labels,
         not_applicable=tuple(c.strip() for c in meta.get("not_applicable", "").split(",") if c.strip()),
         sql=text, percent_decimals=int(meta.get("decimals", 1)),
+        depends=dict(tuple(p.strip() for p in pair.split("=")) for pair in meta.get("depends", "").split(",")
+                     if pair.strip()),
     )
 
 
@@ -253,7 +259,7 @@ def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -
         texts = frame[NOTE_COLUMN].astype(object).where(frame[NOTE_COLUMN].notna(), None).tolist()
         for i, keys in enumerate(lines):
             if keys:
-                why = (f"chưa có số liệu của {'; '.join(u.name for u in units)} (chưa gửi biểu)" if units
+                why = (f"chưa có số liệu của {'; '.join(u.name for u in units)}: đơn vị chưa gửi biểu" if units
                        else rates.gap_note(keys, owners))
                 texts[i] = f"{vn.GAP}: {why}."
         frame[NOTE_COLUMN] = pd.Series(texts, index=frame.index, dtype=object)

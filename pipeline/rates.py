@@ -189,11 +189,13 @@ def _unknown(fields: list[str]) -> str:
     return "concat_ws(',', " + ", ".join(f"case when {k} is null then '{k}' end" for k in fields) + ")"
 
 
-def _header(spec: TableSpec, note: str, columns: dict[str, str], not_applicable: str = "") -> str:
+def _header(spec: TableSpec, note: str, columns: dict[str, str], not_applicable: str = "", depends: str = "") -> str:
     lines = [f"-- title: {spec.title}", f"-- source: {TEMPLATE.id}", f"-- section: {TEMPLATE.section}",
              f"-- order: {spec.order}", f"-- note: {note}", "-- decimals: 2"]
     if not_applicable:
         lines.append(f"-- not_applicable: {not_applicable}")
+    if depends:
+        lines.append(f"-- depends: {depends}")
     lines += [f"-- column {k}: {v}" for k, v in columns.items()]
     return "\n".join(lines) + "\n"
 
@@ -266,7 +268,8 @@ def _rates_sql(spec: TableSpec) -> str:
             "số hồ sơ đang giải quyết lấy tại tháng cuối kỳ. Điểm: đạt ngưỡng được đủ điểm, dưới ngưỡng "
             "được tỷ lệ × điểm ÷ ngưỡng. Ô để trống là chưa có số liệu, không phải 0. "
             + " ".join(f"Chỉ số {r.code}: {r.limit}." for r in RATES if r.limit))
-    return _header(spec, note, RATE_COLUMNS, "ma, so_sanh, chi_tieu, danh_gia, diem_toi_da, diem, ghi_chu") + f"""with
+    return _header(spec, note, RATE_COLUMNS, "ma, so_sanh, chi_tieu, diem_toi_da, ghi_chu",
+                   "danh_gia=chi_tieu, diem=diem_toi_da") + f"""with
 
 {_period_figures()},
 
@@ -321,7 +324,7 @@ final as (
             when count(s.stt) = 0 then 'Biểu số liệu của đơn vị không có chỉ số nào của nhóm này.'
             when count(s.diem) < count(s.stt) then 'Chưa tính được: chỉ số '
                 || string_agg(case when s.diem is null then s.ma end, ', ' order by s.stt)
-                || ' chưa có số liệu (xem bảng các chỉ số).'
+                || ' chưa có số liệu, xem bảng các chỉ số.'
         end as ghi_chu,
         g.nguon
     from groups as g

@@ -130,58 +130,83 @@ def _staffing(results: Results) -> Content:
                    [("nhan_su_trinh_do", "Cơ cấu trình độ chuyên môn của đội ngũ")], v)
 
 
+def _tthc_placeholders() -> dict[str, str]:
+    """II.4's inline values: the counts, then one per declared rate and per 766 group."""
+    from pipeline import rates
+
+    out = {"tthc_tiep_nhan": "Hồ sơ TTHC tiếp nhận mới trong kỳ (trực tuyến + trực tiếp, bưu chính)",
+           "tthc_truc_tuyen": "Hồ sơ tiếp nhận trực tuyến", "tthc_giai_quyet": "Hồ sơ đã giải quyết",
+           "tthc_dang_qua_han": "Hồ sơ đang giải quyết quá hạn tại tháng cuối kỳ"}
+    out |= {f"tthc_{r.key}": f"{r.label} (%)" for r in rates.RATES}
+    out |= {f"tthc_diem_{g.key}": f"Điểm ước tính nhóm «{g.name}» của Bộ chỉ số 766 (tối đa {g.points:g} điểm)"
+            for g in rates.GROUPS}
+    return out
+
+
+def _lower(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
+def _why(t: Table, i: int) -> str:
+    """A row's own note without its gap mark: «chưa có số liệu "…" của …»."""
+    note = t.value(i, "ghi_chu") or ""
+    return note.removeprefix(f"{vn.GAP}: ").rstrip(".") or "chưa có số liệu"
+
+
+def _tthc_rate(t: Table, i: int, rate) -> tuple[str, str]:
+    """(value as printed, phrase): a known rate with its target and verdict; an unknown one as [x]
+    with the figure and unit that are missing, never compared with its target."""
+    v = t.value(i, "gia_tri")
+    if v is None:
+        return vn.GAP, f"{_lower(rate.label)}: {vn.GAP} ({_why(t, i)})"
+    text = vn.percent(v, 2)
+    verdict = t.value(i, "danh_gia")
+    target = f" (chỉ tiêu ≥ {vn.number(rate.target)}%: {verdict.lower()})" if verdict else ""
+    return text, f"{_lower(rate.label)} đạt {text}{target}"
+
+
 def _tthc(results: Results) -> Content:
+    from pipeline import rates
+
     t = results.tables["tthc_chi_so"]
+    g = results.tables["tthc_diem_766"]
     m = results.tables["tthc_theo_thang"]
-    total = m.row("Cộng")
-    rows = {t.value(i, "chi_so"): i for i in range(len(t.frame))}
-
-    def ind(key: str) -> str:
-        i = rows.get(key)
-        if i is None:
-            return vn.GAP
-        if t.value(i, "don_vi") != "%":
-            return vn.number(t.value(i, "gia_tri"))
-        return vn.percent(t.value(i, "gia_tri"))
-
-    def target(key: str) -> str:
-        i = rows.get(key)
-        if i is None or t.value(i, "chi_tieu") is None:
-            return ""
-        verdict = t.value(i, "danh_gia") or ""
-        return f" (chỉ tiêu {t.value(i, 'so_sanh')} {vn.number(t.value(i, 'chi_tieu'))}%: {verdict.lower()})"
-
-    v = {
-        "tthc_tiep_nhan": _num(m, total, "nhan_trong_ky"),
-        "tthc_truc_tuyen": _num(m, total, "nhan_truc_tuyen"),
-        "tthc_giai_quyet": _num(m, total, "giai_quyet_tong"),
-        "tthc_ty_le_dung_han": ind("ty_le_dung_han"),
-        "tthc_ty_le_truc_tuyen": ind("ty_le_truc_tuyen"),
-        "tthc_ty_le_so_hoa": ind("ty_le_so_hoa"),
-        "tthc_ty_le_thanh_toan": ind("ty_le_thanh_toan"),
-        "tthc_ty_le_hai_long": ind("ty_le_hai_long"),
-        "tthc_dang_qua_han": ind("dang_qua_han"),
-        "tthc_ty_le_cau_hinh": ind("ty_le_cau_hinh"),
-        "tthc_ty_le_co_dvc": ind("ty_le_co_dvc"),
-        "tthc_ty_le_toan_trinh": ind("ty_le_toan_trinh"),
-    }
+    f = results.tables["tthc_theo_linh_vuc"]
+    total, rows = m.row("Cộng"), {t.value(i, "chi_so"): i for i in range(len(t.frame))}
+    v = {"tthc_tiep_nhan": _num(m, total, "nhan_trong_ky"), "tthc_truc_tuyen": _num(m, total, "nhan_truc_tuyen"),
+         "tthc_giai_quyet": _num(m, total, "giai_quyet_tong"),
+         "tthc_dang_qua_han": _num(f, f.row("Cộng"), "dang_qua_han")}
+    national, own = [], []
+    for rate in rates.RATES:
+        i = rows.get(rate.key)
+        value, phrase = (vn.GAP, f"{_lower(rate.label)}: {vn.GAP}") if i is None else _tthc_rate(t, i, rate)
+        v[f"tthc_{rate.key}"] = value
+        (national if rate.code else own).append(phrase)
+    points = []
+    for group, i in zip(rates.GROUPS, range(len(g.frame)), strict=True):
+        got = g.value(i, "diem")
+        v[f"tthc_diem_{group.key}"] = vn.GAP if got is None else vn.number(got, 2)
+        points.append(f"{_lower(group.name)} {vn.number(got, 2)}/{vn.number(group.points)} điểm" if got is not None
+                      else f"{_lower(group.name)} {vn.GAP} ({_lower(_why(g, i))})")
     text = [
-        f"Từ ngày {vn.day(results.config.start)} đến ngày {vn.day(results.config.cutoff)}, xã tiếp nhận "
-        f"{v['tthc_tiep_nhan']} hồ sơ thủ tục hành chính, trong đó {v['tthc_truc_tuyen']} hồ sơ trực tuyến; "
-        f"tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {v['tthc_ty_le_truc_tuyen']}{target('ty_le_truc_tuyen')}. "
-        f"Đã giải quyết {v['tthc_giai_quyet']} hồ sơ; tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn đạt "
-        f"{v['tthc_ty_le_dung_han']}; số hồ sơ đang giải quyết quá hạn tại tháng cuối kỳ là {v['tthc_dang_qua_han']}.",
-        f"Tỷ lệ hồ sơ được số hoá đạt {v['tthc_ty_le_so_hoa']}{target('ty_le_so_hoa')}; tỷ lệ hồ sơ có phí, lệ phí "
-        f"được thanh toán trực tuyến đạt {v['tthc_ty_le_thanh_toan']}; tỷ lệ lượt đánh giá hài lòng đạt "
-        f"{v['tthc_ty_le_hai_long']}{target('ty_le_hai_long')}. Tỷ lệ thủ tục hành chính đã cấu hình trên Hệ thống "
-        f"giải quyết TTHC đạt {v['tthc_ty_le_cau_hinh']}; tỷ lệ thủ tục có dịch vụ công trực tuyến đạt "
-        f"{v['tthc_ty_le_co_dvc']}{target('ty_le_co_dvc')}, trong đó toàn trình {v['tthc_ty_le_toan_trinh']}.",
+        f"Từ ngày {vn.day(results.config.start)} đến ngày {vn.day(results.config.cutoff)}, {results.config.kind} "
+        f"tiếp nhận mới {v['tthc_tiep_nhan']} hồ sơ thủ tục hành chính (không kể hồ sơ kỳ trước chuyển sang), trong "
+        f"đó {v['tthc_truc_tuyen']} hồ sơ trực tuyến; đã giải quyết {v['tthc_giai_quyet']} hồ sơ; số hồ sơ đang "
+        f"giải quyết quá hạn tại tháng cuối kỳ là {v['tthc_dang_qua_han']}.",
+        "Theo Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp "
+        f"(Quyết định 766/QĐ-TTg): {'; '.join(national)}.",
+        f"Chỉ số riêng của hệ thống (không thuộc Bộ chỉ số 766): {'; '.join(own)}.",
+        f"Điểm ước tính theo các nhóm của Bộ chỉ số 766: {'; '.join(points)}.",
     ]
+    text += [f"Lưu ý về chỉ số {r.code}: {_lower(r.limit)}." for r in rates.RATES if r.limit]
     if t.missing:
         text.append(_missing_sentence(t))
-    return Content(text, [TableBlock(t, ["ten", "don_vi", "gia_tri", "so_sanh", "chi_tieu", "danh_gia"], caption=t.query.title)],
+    return Content(text, [TableBlock(t, ["ma", "ten", "gia_tri", "chi_tieu", "danh_gia", "diem", "ghi_chu"],
+                                     caption=t.query.title),
+                          TableBlock(g, ["nhom", "diem_toi_da", "diem", "ghi_chu"], caption=g.query.title)],
                    [("tthc_ho_so_theo_thang", "Hồ sơ thủ tục hành chính tiếp nhận theo tháng và kênh tiếp nhận"),
-                    ("tthc_ty_le_theo_thang", "Tỷ lệ giải quyết đúng hạn và tiếp nhận trực tuyến theo tháng")], v)
+                    ("tthc_ty_le_theo_thang", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (chỉ số 2.1) và nộp trực tuyến "
+                                              "(chỉ số 3.3) theo tháng")], v)
 
 
 def _budget(results: Results) -> Content:
@@ -505,20 +530,7 @@ SECTIONS: tuple[Section, ...] = (
         "ns_ty_le_dung_vtvl": "Tỷ lệ bố trí đúng vị trí việc làm (%)",
         "ns_so_nghi": "Số người đã nghỉ, chuyển công tác từ 01/7/2025 (người)",
     }, _staffing),
-    Section("II.4", "4. Về thủ tục hành chính", {
-        "tthc_tiep_nhan": "Hồ sơ TTHC tiếp nhận trong kỳ (trực tuyến + trực tiếp, bưu chính)",
-        "tthc_truc_tuyen": "Hồ sơ tiếp nhận trực tuyến",
-        "tthc_giai_quyet": "Hồ sơ đã giải quyết",
-        "tthc_ty_le_dung_han": "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn (%)",
-        "tthc_ty_le_truc_tuyen": "Tỷ lệ hồ sơ tiếp nhận trực tuyến (%)",
-        "tthc_ty_le_so_hoa": "Tỷ lệ hồ sơ được số hoá (%)",
-        "tthc_ty_le_thanh_toan": "Tỷ lệ hồ sơ có phí được thanh toán trực tuyến (%)",
-        "tthc_ty_le_hai_long": "Tỷ lệ lượt đánh giá hài lòng (%)",
-        "tthc_dang_qua_han": "Hồ sơ đang giải quyết quá hạn tại tháng cuối kỳ",
-        "tthc_ty_le_cau_hinh": "Tỷ lệ TTHC đã cấu hình trên Hệ thống giải quyết TTHC (%)",
-        "tthc_ty_le_co_dvc": "Tỷ lệ TTHC có dịch vụ công trực tuyến (%)",
-        "tthc_ty_le_toan_trinh": "Tỷ lệ TTHC có dịch vụ công trực tuyến toàn trình (%)",
-    }, _tthc),
+    Section("II.4", "4. Về thủ tục hành chính", _tthc_placeholders(), _tthc),
     Section("II.5", "5. Về bảo đảm nguồn lực tài chính hoạt động của chính quyền cấp xã", {
         "ngan_sach_nam": "Năm ngân sách của các số liệu dưới đây (năm của ngày chốt)",
         "thu_du_toan": "Tổng thu ngân sách xã: dự toán (triệu đồng)",

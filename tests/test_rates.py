@@ -206,3 +206,37 @@ def test_every_rate_is_defined_once():
     assert not [p.name for p in paths.SQL.glob("*.sql") if re.search(r"\bcur_tthc_", p.read_text(encoding="utf-8"))]
     tthc_tables = [q for q in indicators.queries() if q.source == "tthc"]
     assert {q.name for q in tthc_tables} == {b.key for b in rates.TABLES}
+
+
+def test_report_sentences_name_the_gap_and_judge_only_known_rates(results, config, tmp_path):
+    from datetime import date
+
+    from docx import Document
+
+    from pipeline import charts, report
+
+    files = charts.draw_all(results, tmp_path / "charts")
+    path = report.render(results, files, tmp_path / "r.docx", built=date(2026, 5, 10))
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    section = text.split("4. Về thủ tục hành chính")[1].split("5. Về bảo đảm")[0]
+    unit = config.owners("tthc")[0].name
+    payment = re.search(r"tỷ lệ hồ sơ thanh toán trực tuyến \(chỉ số 3\.6\)[^;]*;", section).group(0)
+    assert f": {vn.GAP} (chưa có số liệu " in payment and '"Hồ sơ có phí, lệ phí"' in payment and unit in payment
+    assert "đạt" not in payment and "chỉ tiêu" not in payment
+    assert "tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (chỉ số 2.1) đạt 95,68%;" in section  # no target: no verdict
+    assert "tỷ lệ hồ sơ thực hiện số hóa (chỉ số 4.2) đạt 76,00% (chỉ tiêu ≥ 80%: chưa đạt)" in section
+    assert "tỷ lệ giải quyết trước hạn, đúng hạn trên số đã giải quyết đạt 96,70%" in section
+    assert f"thanh toán trực tuyến {vn.GAP} (chưa tính được: chỉ số 3.5, 3.6 chưa có số liệu" in section
+    assert f"tiến độ, kết quả giải quyết {vn.number(round(95.68 * 20 / 100, 2), 2)}/20 điểm" in section
+    assert f"{config.kind} tiếp nhận mới 175 hồ sơ" in section
+
+
+def test_readme_lists_each_indicator_with_its_formula_and_source():
+    from pipeline import docs
+
+    text = docs.README.read_text(encoding="utf-8")
+    block = text.split("<!-- rates:start -->\n")[1].split("<!-- rates:end -->")[0]
+    assert block == rates.readme()  # generated from the declarations (test_docs: never stale)
+    for r in rates.RATES:
+        line = next(ln for ln in block.splitlines() if f"| {r.name} |" in ln)
+        assert line.startswith(f"| {r.code or 'riêng'} |") and r.words[1:] in line and rates.SOURCES[r.source] in line
