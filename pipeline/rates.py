@@ -113,6 +113,8 @@ GROUPS = tuple(Group(g["khoa"], g["ten"], float(g["diem"]), g["nguon"]) for g in
 RATES = tuple(Rate(r["khoa"], r.get("ma"), r["ten"], r["tu_so"], r["mau_so"], r["loi"], r["nguon"], r.get("nhom"),
                    r.get("diem"), r.get("chi_tieu"), r.get("nguong_diem"), r.get("nguon_diem"), r.get("gioi_han", ""))
               for r in _DATA["chi_so"])
+# 766 indicators the template cannot compute: (code, name, the figure the template lacks).
+UNSUPPORTED = tuple((u["ma"], u["ten"], u["thieu"]) for u in _DATA.get("chua_tinh", ()))
 COUNTS = tuple(Count(c["khoa"], c["ten"], c["bieu_thuc"], c["don_vi"]) for c in _DATA["so_luong"])
 TABLES = tuple(TableSpec(b["khoa"], b["tieu_de"], b["thu_tu"], b.get("theo"), tuple(b.get("cot", ())))
                for b in _DATA["bang"])
@@ -150,6 +152,11 @@ def value(rate: Rate, figures: dict) -> float | None:
     return _round(100.0 * num / den)
 
 
+def evaluate(figures: dict) -> dict[str, float | None]:
+    """Every declared rate on one dict of the period's figures (e.g. a published figure set)."""
+    return {r.key: value(r, figures) for r in RATES}
+
+
 def score(rate: Rate, rate_value: float | None) -> float | None:
     """The estimated points of a rate: full at or above the threshold, else pro rata; None if unknown."""
     if rate.points is None or rate_value is None:
@@ -161,6 +168,10 @@ def score(rate: Rate, rate_value: float | None) -> float | None:
 
 # ---------------------------------------------------------------------------------------------
 # SQL
+def _lower(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
 def _q(text: str | None) -> str:
     return "null" if text is None else "'" + text.replace("'", "''") + "'"
 
@@ -267,7 +278,8 @@ def _rates_sql(spec: TableSpec) -> str:
     note = ("Tỷ lệ (%) = tử số / mẫu số × 100, làm tròn 2 chữ số thập phân. Số liệu cộng qua các tháng của kỳ; "
             "số hồ sơ đang giải quyết lấy tại tháng cuối kỳ. Điểm: đạt ngưỡng được đủ điểm, dưới ngưỡng "
             "được tỷ lệ × điểm ÷ ngưỡng. Ô để trống là chưa có số liệu, không phải 0. "
-            + " ".join(f"Chỉ số {r.code}: {r.limit}." for r in RATES if r.limit))
+            + " ".join(f"Chỉ số {r.code}: {r.limit}." for r in RATES if r.limit)
+            + " ".join(f" Chỉ số {c} ({_lower(n)}) chưa tính được: biểu chưa có số liệu {x}." for c, n, x in UNSUPPORTED))
     return _header(spec, note, RATE_COLUMNS, "ma, so_sanh, chi_tieu, diem_toi_da, ghi_chu",
                    "danh_gia=chi_tieu, diem=diem_toi_da") + f"""with
 
@@ -424,6 +436,9 @@ def readme() -> str:
         points = "—" if r.points is None else f"{r.points:g} ({pct(r.threshold)}; {SOURCES[r.points_source]})"
         words = r.words[0].upper() + r.words[1:] + (f". Lưu ý: {r.limit}" if r.limit else "")
         lines.append(f"| {r.code or 'riêng'} | {r.name} | {words} | {pct(r.target)} | {points} | {SOURCES[r.source]} |")
+    for code, name, lacking in UNSUPPORTED:
+        lines.append(f"| {code} | {name} | Chưa tính được: biểu chưa có số liệu {lacking} | — | — | "
+                     f"{SOURCES['qd766']} |")
     lines += ["", "| Nhóm | Điểm | Nguồn |", "| --- | --- | --- |"]
     lines += [f"| {g.name} | {g.points:g} | {SOURCES[g.source]} |" for g in GROUPS]
     return "\n".join(lines) + "\n"

@@ -199,6 +199,8 @@ def _tthc(results: Results) -> Content:
         f"Điểm ước tính theo các nhóm của Bộ chỉ số 766: {'; '.join(points)}.",
     ]
     text += [f"Lưu ý về chỉ số {r.code}: {_lower(r.limit)}." for r in rates.RATES if r.limit]
+    text += [f"Chỉ số {code} ({_lower(name)}) chưa tính được: biểu số liệu chưa có số {lacking}."
+             for code, name, lacking in rates.UNSUPPORTED]
     if t.missing:
         text.append(_missing_sentence(t))
     return Content(text, [TableBlock(t, ["ma", "ten", "gia_tri", "chi_tieu", "danh_gia", "diem", "ghi_chu"],

@@ -153,6 +153,7 @@ def test_python_evaluation_equals_the_sql(results):
         assert rates.value(r, figures) == t.value(rows[r.key], "gia_tri"), r.key
         assert rates.score(r, rates.value(r, figures)) == t.value(rows[r.key], "diem"), r.key
     assert rates.value(rates.get("ty_le_thanh_toan"), figures) is None
+    assert rates.evaluate(figures) == {r.key: t.value(rows[r.key], "gia_tri") for r in rates.RATES}
     assert rates.unknown(rates.get("ty_le_thanh_toan"), figures) == ["thanh_toan_truc_tuyen", "co_phi"]
     assert rates.value(rates.get("ty_le_so_hoa"), {"so_hoa": 0, "nhan_truc_tuyen": 0, "nhan_truc_tiep": 0}) is None
 
@@ -229,6 +230,7 @@ def test_report_sentences_name_the_gap_and_judge_only_known_rates(results, confi
     assert f"thanh toán trực tuyến {vn.GAP} (chưa tính được: chỉ số 3.5, 3.6 chưa có số liệu" in section
     assert f"tiến độ, kết quả giải quyết {vn.number(round(95.68 * 20 / 100, 2), 2)}/20 điểm" in section
     assert f"{config.kind} tiếp nhận mới 175 hồ sơ" in section
+    assert "Chỉ số 4.3 (tỷ lệ khai thác, sử dụng lại dữ liệu số hóa) chưa tính được: biểu số liệu chưa có số " in section
 
 
 def test_readme_lists_each_indicator_with_its_formula_and_source():
