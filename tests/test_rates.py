@@ -242,3 +242,38 @@ def test_readme_lists_each_indicator_with_its_formula_and_source():
     for r in rates.RATES:
         line = next(ln for ln in block.splitlines() if f"| {r.name} |" in ln)
         assert line.startswith(f"| {r.code or 'riêng'} |") and r.words[1:] in line and rates.SOURCES[r.source] in line
+
+
+def test_a_real_workbook_with_blank_optional_cells(tmp_path, config):
+    """The demo TTHC workbook, its «Hồ sơ có phí, lệ phí» cells of 09/2025 emptied with openpyxl,
+    received through the real ingest: the rates that need it are [x] naming the figure, no verdict."""
+    import openpyxl
+
+    from pipeline import demo, templates, warehouse
+
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    inputs.mkdir()
+    outputs.mkdir()
+    demo.write_all(inputs, config)
+    unit = config.owners("tthc")[0]
+    path = inputs / templates.filename(CATALOG["tthc"], unit)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET.name]
+    col = [c.key for c in SHEET.columns].index("co_phi") + 1
+    rows = [i for i, (month, _) in enumerate(SHEET.rows(config)) if month == "09/2025"]
+    for i in rows:
+        ws.cell(templates.FIRST_DATA_ROW + i, col).value = None
+    wb.save(path)
+    warehouse.ingest(inputs, outputs, config)
+    con = warehouse.connect(outputs)
+    try:
+        assert con.execute("select count(*) from cur_tthc_ho_so where co_phi is null and thang = '09/2025'"
+                           ).fetchone()[0] == len(rows)
+        res = indicators.compute(con, config)
+    finally:
+        con.close()
+    t = res.tables["tthc_chi_so"]
+    i = _rows(t)["ty_le_thanh_toan"]
+    assert t.text(i, "gia_tri") == vn.GAP and t.value(i, "danh_gia") is None and t.value(i, "diem") is None
+    assert '"Hồ sơ có phí, lệ phí"' in t.value(i, "ghi_chu") and unit.name in t.value(i, "ghi_chu")
+    assert t.value(_rows(t)["ty_le_dung_han"], "gia_tri") is not None  # the rest still computed
