@@ -212,3 +212,22 @@ def test_settings_naming_another_kind_are_refused(tmp_path):
     assert load(path).signatory.on_behalf == "TM. ỦY BAN NHÂN DÂN PHƯỜNG"  # derived from the kind
     shutil.copy(paths.INPUTS / paths.CONFIG_NAME, tmp_path / "shipped.toml")
     assert load(tmp_path / "shipped.toml").kind == "xã"  # the shipped commune still loads
+
+
+def test_catalog_names_the_unit_only_through_placeholders(ward):
+    """No catalog text writes «xã» for the unit; kind placeholders sit only where they are filled
+    (help, notes, purpose, rule messages, fixed rows), never in a header, a title or a message
+    shown unfilled (requirements, cross-checks)."""
+    from pipeline.catalog import CROSS_CHECKS, KIND_WORDS
+
+    filled, unfilled = [], [c.message for c in CROSS_CHECKS]
+    for t in CATALOG.values():
+        filled += [t.purpose, *t.notes]
+        unfilled.append(t.title)
+        for sheet in t.sheets:
+            unfilled += [sheet.title, *(c.header for c in sheet.columns), *(q.message for q in sheet.requires)]
+            filled += [c.help for c in sheet.columns] + [r.message for r in sheet.rules]
+            filled += [str(v) for row in (sheet.rows(ward.config) if sheet.rows else []) for v in row]
+    assert not [text for text in filled + unfilled if UNIT_XA.search(text)]
+    assert not [text for text in unfilled if any(p in text for p in KIND_WORDS)]
+    assert any("{don_vi}" in text for text in filled)
