@@ -80,7 +80,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline",
                                 description="Số liệu sơ kết 01 năm chính quyền cấp xã")
     p.add_argument("--config", type=Path, default=None,
-                   help="tệp cấu hình của xã (mặc định: inputs/commune.toml)")
+                   help="tệp cấu hình của đơn vị (mặc định: inputs/commune.toml)")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("templates", help="tạo biểu mẫu trống cho các đơn vị")

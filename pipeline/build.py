@@ -73,7 +73,7 @@ def _summary(con, results, outputs_dir: Path, demo_set: bool, report_error: str 
                           qualify row_number() over (partition by path order by submission_id desc) = 1
                           order by file_name""").fetchall()
     counts = {s: sum(1 for r in rows if r[1] == s) for s in ("accepted", "warnings", "rejected")}
-    lines = ["", "TÓM TẮT"]
+    lines = ["", f"TÓM TẮT — {results.config.full_name}"]
     if demo_set:
         lines.append(f"- Thư mục nhận chưa có biểu mẫu nào: đã dùng bộ SỐ LIỆU MINH HỌA ({DEMO_DIR}/); "
                      "mọi kết quả đều đánh dấu «SỐ LIỆU MINH HỌA».")

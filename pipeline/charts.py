@@ -252,7 +252,7 @@ CHARTS = (
           "II.4", _dossiers_by_month),
     Chart("tthc_ty_le_theo_thang", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (chỉ số 2.1) và nộp trực tuyến theo tháng",
           "tthc_theo_thang", "II.4", _on_time_by_month),
-    Chart("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách xã", "ngan_sach_thu_chi",
+    Chart("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách", "ngan_sach_thu_chi",
           "II.5", _budget),
     Chart("phan_cap_hinh_thuc", "Nhiệm vụ phân cấp, phân quyền, ủy quyền: tình hình thực hiện", "phan_cap_theo_hinh_thuc", "II.2", _tasks_by_form),
     Chart("tai_san_doi_du", "Cơ sở nhà, đất dôi dư: đã xử lý theo hình thức và còn phải xử lý", "tai_san_doi_du",

@@ -48,7 +48,7 @@ van_ban as (
 ),
 
 measures as (
-    select 1 as stt, 'bang_thong' as chi_so, 'Băng thông Internet của trụ sở UBND xã' as ten, 'Mbps' as don_vi,
+    select 1 as stt, 'bang_thong' as chi_so, 'Băng thông Internet của trụ sở Ủy ban nhân dân' as ten, 'Mbps' as don_vi,
         bang_thong as tu_so, null::double as mau_so from values_
     union all
     select 2, 'mang_cpdc', 'Điểm kết nối mạng truyền số liệu chuyên dùng', 'điểm', mang_cpdc, null from values_

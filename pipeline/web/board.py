@@ -164,7 +164,7 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
     ws = wb.active
     ws.title = "Tình hình nộp"
     bold, normal = BOLD, NORMAL
-    ws["A1"] = f"TÌNH HÌNH NỘP BIỂU MẪU SỐ LIỆU SƠ KẾT 01 NĂM — XÃ {config.commune.upper()}"
+    ws["A1"] = f"TÌNH HÌNH NỘP BIỂU MẪU SỐ LIỆU SƠ KẾT 01 NĂM — {config.full_name.upper()}"
     ws["A1"].font = bold
     ws["A2"] = (f"Hạn gửi: {when(config.deadline)}. Số liệu lập lúc {when(now)}. "
                 "Thời điểm nhận là giờ hệ thống ghi nhận khi nhận tệp.")
@@ -212,7 +212,7 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
 
 def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> None:
     bold, normal = BOLD, NORMAL
-    ws["A1"] = f"ĐỐI CHIẾU SỐ LIỆU GIỮA CÁC BIỂU — XÃ {config.commune.upper()}"
+    ws["A1"] = f"ĐỐI CHIẾU SỐ LIỆU GIỮA CÁC BIỂU — {config.full_name.upper()}"
     ws["A1"].font = bold
     ws["A2"] = (f"Số liệu lập lúc {when(now)}, theo các tệp đang dùng cho báo cáo. "
                 "Kết quả «lệch — cảnh báo» không chặn việc tổng hợp: các đơn vị liên quan đối chiếu lại.")
