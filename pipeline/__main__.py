@@ -1,8 +1,13 @@
-"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, serve, user)."""
+"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, serve, user, test).
+
+Installed (`pip install -e .`), the same commands are `soket <command>` (Windows: no make needed).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,8 +81,23 @@ def _user(args: argparse.Namespace) -> int:
     return accounts.main(args)
 
 
+def _test(args: argparse.Namespace) -> int:
+    """The test suite (what `make test` runs), from the project folder, every child in UTF-8."""
+    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT, env=env).returncode
+
+
+def utf8_output() -> None:
+    """Print UTF-8 even where the platform would encode a pipe or a file in its ANSI code page
+    (Windows: cp1258 cannot encode «ế»); a Windows console is already UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m pipeline",
+    p = argparse.ArgumentParser(prog="soket",
                                 description="Số liệu sơ kết 01 năm chính quyền cấp xã")
     p.add_argument("--config", type=Path, default=None,
                    help="tệp cấu hình của xã (mặc định: inputs/commune.toml)")
@@ -116,10 +136,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--unit", help="mã đơn vị của tài khoản")
     s.add_argument("--inputs", type=Path, default=paths.INPUTS, help="tài khoản lưu ở inputs/accounts.json")
     s.set_defaults(func=_user)
+
+    s = sub.add_parser("test", help="chạy bộ kiểm thử của chương trình (như make test)")
+    s.add_argument("pytest_args", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho pytest, ví dụ -m \"not slow\"")
+    s.set_defaults(func=_test)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    utf8_output()
     p = parser()
     args = p.parse_args(argv)
     try:

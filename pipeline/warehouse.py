@@ -105,6 +105,7 @@ class WarehouseBusy(RuntimeError):
 
 
 BUSY_TIMEOUT = float(os.environ.get("PIPELINE_BUSY_TIMEOUT", "30"))  # seconds a DuckDB open waits
+READ_TIMEOUT = float(os.environ.get("PIPELINE_READ_TIMEOUT", "10"))  # seconds a reader waits
 WRITER_TIMEOUT = float(os.environ.get("PIPELINE_WRITER_TIMEOUT", "900"))  # seconds a writer waits
 
 
@@ -220,10 +221,11 @@ def _schema(con: duckdb.DuckDBPyConnection, config: Config | None) -> bool:
     return bool(tables)
 
 
-def connect(outputs_dir: Path, read_only: bool = True, timeout: float = 10.0) -> duckdb.DuckDBPyConnection:
+def connect(outputs_dir: Path, read_only: bool = True, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse (created empty if missing). Readers wait while a writer
-    commits, up to timeout seconds, then get WarehouseBusy (Vietnamese)."""
+    commits, up to timeout (READ_TIMEOUT) seconds, then get WarehouseBusy (Vietnamese)."""
     db = Path(outputs_dir) / DB_NAME
+    timeout = READ_TIMEOUT if timeout is None else timeout
     if not read_only:
         return open_db(db, timeout=timeout)
     if not db.exists():
