@@ -112,7 +112,7 @@ def test_files_are_read_one_batch_at_a_time(config, workdir, monkeypatch):
     order = [e for e in events if e[1].endswith(".xlsx")]
     checked = [name for kind, name in order if kind == "check"]
     assert len(checked) == 3
-    for earlier, name in zip(checked, checked[1:]):  # a file is read only once the batch before is done
+    for earlier, name in zip(checked, checked[1:], strict=False):  # a file is read only once the batch before is done
         assert order.index(("read", name)) > order.index(("check", earlier))
 
 
