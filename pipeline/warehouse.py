@@ -360,7 +360,7 @@ def _kill_hook(done: int) -> None:
     in the middle of a transaction (see tests/test_warehouse.py)."""
     wanted = os.environ.get("PIPELINE_INGEST_KILL_AFTER")
     if wanted and done >= int(wanted):
-        os._exit(KILLED_EXIT)  # no cleanup, no commit: as kill -9 would (SIGKILL is not on Windows)
+        os._exit(KILLED_EXIT)  # no cleanup, no commit: as kill -9 would, on every platform
 
 
 def _facts(items: list[Received], batch: dict) -> dict[str, pd.DataFrame]:
@@ -567,6 +567,8 @@ def ingest(inputs_dir: Path, outputs_dir: Path, config: Config) -> IngestSummary
         for chunk in _batches(pending, count):
             by_path = {p.path: p for p in chunk}
             for reports, tables in _check(chunk, config):
+                if not reports:
+                    continue
                 items = [Received(r, by_path[r.path].rel, by_path[r.path].received_at,
                                   by_path[r.path].note.get("sender"), by_path[r.path].note.get("original_name"),
                                   by_path[r.path].size) for r in reports]

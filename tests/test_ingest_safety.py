@@ -88,6 +88,9 @@ def test_a_file_above_the_limit_is_rejected_without_being_read(config, workdir, 
     assert huge.name not in reads
     rejected = {r.path.name: r for r in summary.rejected}
     assert "quá lớn" in rejected[huge.name].errors[0].rule and len(summary.accepted) == 1
+    shutil.copyfile(huge, inputs / "anh_chup_2.xlsx")  # a batch of large files only
+    again = warehouse.ingest(inputs, outputs, config)
+    assert [r.path.name for r in again.rejected] == ["anh_chup_2.xlsx"] and "anh_chup_2.xlsx" not in reads
 
 
 def test_files_are_read_one_batch_at_a_time(config, workdir, monkeypatch):
