@@ -43,9 +43,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from pipeline import crosscheck, warehouse
+    from pipeline import atomic, crosscheck, warehouse
 
     config = load(args.config)
+    atomic.HELD.clear()
     try:
         summary = warehouse.ingest(args.inputs, args.outputs, config)
         con = warehouse.connect(args.outputs, read_only=True)
@@ -57,6 +58,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     print(summary.text())
+    for held in atomic.HELD:  # the overview open in Excel: the new one is beside it
+        print(held.text())
     lines = crosscheck.summary_lines([o.finding for o in found if o.finding], found, config)
     print("\n".join(lines[:1] + [f"  - {line}" for line in lines[1:]]))
     return 0
@@ -146,7 +149,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     utf8_output()
     p = parser()
-    args = p.parse_args(argv)
+    args, extra = p.parse_known_args(argv)
+    if args.command == "test":
+        args.pytest_args = [*extra, *args.pytest_args]  # pytest's own options, e.g. -q -m "not slow"
+    elif extra:
+        p.error(f"không hiểu các tham số: {' '.join(extra)}")
     try:
         return args.func(args)
     except ConfigError as exc:

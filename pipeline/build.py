@@ -194,7 +194,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     same_setup = previous.get("setup") == setup
     writer = pool = None
     folder = outputs_dir / TEMPLATES_DIR
-    if same_setup and folder.is_dir():
+    if same_setup and folder.is_dir() and all(atomic.readable(p) for p in folder.glob("*.xlsx")):
         progress.step("Biểu mẫu trống không đổi (bỏ qua).")
     else:
         progress.step("Tạo biểu mẫu trống cho các đơn vị (chạy song song) …")

@@ -68,3 +68,10 @@ def test_key_ingest_tests_pass_under_the_simulation():
     out = done.stdout.decode("utf-8", "replace")
     assert done.returncode == 0, out[-3000:]
     assert f"{len(KEY_TESTS) - 1 + 4} passed" in out, out[-1000:]
+
+
+def test_soket_test_passes_pytest_options_through(capfd):
+    from pipeline.__main__ import main
+
+    assert main(["test", "-q", "--collect-only", "tests/test_docs.py"]) == 0
+    assert "test_docs.py" in capfd.readouterr().out
