@@ -237,3 +237,10 @@ def test_an_unreadable_overview_is_rebuilt_on_the_next_ingest(config, workdir):
     with zipfile.ZipFile(overview) as zf:
         assert zf.testzip() is None
     assert not atomic.leftovers(outputs)
+
+
+def test_one_log_file_at_a_time(tmp_path):
+    first, second = logs.configure(tmp_path / "a"), logs.configure(tmp_path / "b")
+    assert logs.configure(tmp_path / "b") == second
+    files = [h.baseFilename for h in logs.LOGGER.handlers if hasattr(h, "baseFilename")]
+    assert files == [str(second)] and first.exists()  # the first is closed, so it could be deleted on Windows
