@@ -143,7 +143,7 @@ class Warehouse:
         if self.path.name == warehouse.DB_NAME:
             con = warehouse.connect(self.path.parent, read_only=True)  # waits while a writer commits
         else:
-            con = duckdb.connect(str(self.path), read_only=True)
+            con = warehouse.open_db(self.path, read_only=True, timeout=warehouse.READ_TIMEOUT)  # busy: Vietnamese
         try:
             yield con
         finally:

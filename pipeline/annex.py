@@ -17,7 +17,7 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import vn
+from pipeline import atomic, vn
 from pipeline.catalog import CATALOG
 from pipeline.indicators import NOT_APPLICABLE, Results, Table
 from pipeline.templates import DEMO_MARK
@@ -236,5 +236,5 @@ def write(results: Results, path: Path, built: date | None = None) -> Path:
     wb.properties.creator = results.config.unit(results.config.standing_unit).name
     wb.properties.language = "vi-VN"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    path = atomic.save(wb, path)
     return path

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from pipeline import vn  # noqa: E402
+from pipeline import atomic, vn  # noqa: E402
 from pipeline.indicators import Results, Table  # noqa: E402
 from pipeline.templates import DEMO_MARK  # noqa: E402
 
@@ -286,7 +286,7 @@ def draw(chart: Chart, results: Results, out_dir: Path) -> Path:
             fig.text(0.5, 0.5, DEMO_MARK, fontsize=30, color="0.6", alpha=0.35, rotation=20,
                      ha="center", va="center", weight="bold")
         path = out_dir / f"{chart.name}.png"
-        fig.savefig(path, dpi=DPI)
+        path = atomic.save(fig, path, dpi=DPI)
         plt.close(fig)
     return path
 

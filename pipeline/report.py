@@ -37,7 +37,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from pipeline import paths, vn
+from pipeline import atomic, paths, vn
 from pipeline.indicators import Results, Table
 from pipeline.templates import DEMO_MARK
 
@@ -953,7 +953,7 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
         raise TemplateError(f"Mẫu báo cáo {template.name}: còn trường chưa điền: {', '.join(left)}.")
     doc.core_properties.title = f"Báo cáo sơ kết 01 năm – {results.config.full_name}"
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out_path))
+    out_path = atomic.save(doc, out_path)
     return out_path
 
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import vn
+from pipeline import atomic, vn
 from pipeline.catalog import CATALOG, Field, Sheet, Template, fill
 from pipeline.config import Config, Unit
 
@@ -293,6 +293,6 @@ def write_all(out_dir: Path, config: Config, unit_code: str | None = None) -> li
         for template_id in unit.templates:
             template = CATALOG[template_id]
             path = out_dir / filename(template, unit)
-            workbook(template, unit, config).save(path)
+            path = atomic.save(workbook(template, unit, config), path)
             written.append(path)
     return written

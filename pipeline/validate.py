@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 from openpyxl.utils import column_index_from_string
 
-from pipeline import read, templates, vn
+from pipeline import atomic, read, templates, vn
 from pipeline.catalog import (
     _IDENT,
     CATALOG,
@@ -692,7 +692,7 @@ def write_outputs(report: FileReport, out_dir: Path) -> list[Path]:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(head_row + 1, 1)
     path = target / REPORT_NAME
-    wb.save(path)
+    atomic.save(wb, path)
     written.append(path)
 
     located = [p for p in report.problems if p.sheet and p.cell]
@@ -717,7 +717,7 @@ def write_outputs(report: FileReport, out_dir: Path) -> list[Path]:
             comment.width, comment.height = 420, 160
             target_cell.comment = comment
         path = target / (Path(report.path).stem + ANNOTATED_SUFFIX)
-        copy.save(path)
+        atomic.save(copy, path)
         written.append(path)
     return written
 
