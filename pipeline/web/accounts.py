@@ -2,6 +2,12 @@
 
 `python -m pipeline user add|passwd|list USERNAME --unit CODE`. The password is asked twice
 on a terminal; a script may pipe it on stdin (one line) instead.
+
+Sessions end on the server too: a session is valid while its account's `changed_at` (set when
+the password is set) is the one it signed in under and its id is not among the account's
+`ended` sessions (signed out; kept until a copied cookie would have expired anyway).
+On POSIX the file is readable by its owner only (0o600); on Windows that mode means nothing,
+and the folder's NTFS permissions protect it (README, "Bảo vệ tài khoản").
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import re
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +33,7 @@ from pipeline.config import Config, load
 FILE_NAME = "accounts.json"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
+MAX_ENDED = 1000  # signed-out sessions kept per account; past it, every session of the account ends
 _hasher = PasswordHasher()
 _lock = threading.Lock()
 # A hash verified when the user does not exist, so a wrong name costs as long as a wrong password.
@@ -42,6 +50,10 @@ class Account:
     unit_code: str
     hash: str
     changed_at: str
+    ended: dict[str, float] = field(default_factory=dict)  # signed-out session id -> kept until (epoch s)
+
+    def session_valid(self, sid: object, changed_at: object) -> bool:
+        return isinstance(sid, str) and changed_at == self.changed_at and sid not in self.ended
 
 
 def _path(inputs: Path) -> Path:
@@ -54,7 +66,8 @@ def load_all(inputs: Path) -> dict[str, Account]:
         return {}
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""))
+        return {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""),
+                              {str(k): float(u) for k, u in v.get("ended", {}).items()})
                 for name, v in raw.get("users", {}).items()}
     except (ValueError, KeyError, AttributeError, TypeError) as exc:
         raise AccountError(f"Tệp tài khoản {path} bị hỏng ({exc}). Hãy khôi phục tệp từ bản sao lưu.") from exc
@@ -62,7 +75,8 @@ def load_all(inputs: Path) -> dict[str, Account]:
 
 def _save(inputs: Path, accounts: dict[str, Account]) -> None:
     path = _path(inputs)
-    data = {"users": {a.username: {"unit_code": a.unit_code, "hash": a.hash, "changed_at": a.changed_at}
+    data = {"users": {a.username: {"unit_code": a.unit_code, "hash": a.hash, "changed_at": a.changed_at,
+                                   **({"ended": a.ended} if a.ended else {})}
                       for a in sorted(accounts.values(), key=lambda a: a.username)}}
     fd, tmp = tempfile.mkstemp(prefix=".accounts.", suffix=".tmp", dir=path.parent)
     try:
@@ -70,7 +84,8 @@ def _save(inputs: Path, accounts: dict[str, Account]) -> None:
             json.dump(data, f, ensure_ascii=False, indent=2)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
+        if os.name == "posix":  # Windows ignores the mode: the folder's NTFS rights protect it
+            os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -106,6 +121,24 @@ def set_account(inputs: Path, username: str, password: str, unit_code: str | Non
         accounts[username] = account
         _save(inputs, accounts)
     return account
+
+
+def end_session(inputs: Path, username: str, sid: str, keep_seconds: float) -> None:
+    """Record that session sid of username has signed out, so that a copy of its cookie no longer
+    works; remembered for keep_seconds (the cookie's own lifetime), then forgotten."""
+    now = time.time()
+    with _lock:
+        accounts = load_all(inputs)
+        account = accounts.get(username)
+        if account is None:
+            return
+        ended = {k: until for k, until in account.ended.items() if until > now}
+        ended[sid] = now + keep_seconds
+        changed_at = account.changed_at
+        if len(ended) > MAX_ENDED:  # too many to remember: end every session of the account
+            ended, changed_at = {}, datetime.now().isoformat()
+        accounts[username] = Account(username, account.unit_code, account.hash, changed_at, ended)
+        _save(inputs, accounts)
 
 
 def verify(inputs: Path, username: str, password: str) -> Account | None:
