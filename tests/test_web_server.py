@@ -48,7 +48,8 @@ class Server:
                                                 datetime.now() + timedelta(days=3))
         self.port = free_port()
         self.log_path = root / "server.log"
-        env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "PYTHONUTF8": "1"}
+        # the console in a Windows code page (cp1258 cannot write «ộ»): the portal must still speak
+        env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "PYTHONIOENCODING": "cp1258", "PYTHONUTF8": "0"}
         self.log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "serve", "--host", "127.0.0.1", "--port", str(self.port),
@@ -62,7 +63,7 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"the portal did not start:\n{self.log_text()}")
+        raise RuntimeError(f"the portal did not start:\n{self.log_path.read_text(errors='replace')}")
 
     def connection(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

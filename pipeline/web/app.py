@@ -640,6 +640,9 @@ def _default_detail(code: int) -> str:
 def serve(host: str, port: int, inputs: Path, outputs: Path, config_path: Path | None = None) -> None:
     import uvicorn
 
+    for stream in (sys.stdout, sys.stderr):  # a Windows console's code page has no «ộ»: write UTF-8
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
     console = logging.StreamHandler()
     console.setFormatter(guard.ShortConsole("%(asctime)s %(name)s %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[console])
