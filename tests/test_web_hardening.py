@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -88,7 +89,11 @@ def test_a_received_file_is_downloaded_under_its_template_and_unit(site, sent_as
     client, token = sign_in(site, "VP")
     template_id = first_template(site, "VP")
     data = demo_bytes(site.config, "VP", template_id)
-    [name] = set(stored_names(upload(client, token, (sent_as, data)).text))
+    page = upload(client, token, (sent_as, data)).text
+    [name] = set(stored_names(page))
+    report = client.get(re.search(rf"/submissions/{name}/outputs/[^\"]+", page).group(0))
+    assert report.status_code == 200
+    assert report.headers["content-disposition"].startswith(f'attachment; filename="ket_qua_kiem_tra_{template_id}_VP_')
     response = client.get(f"/submissions/{name}/file")
     disposition = response.headers["content-disposition"]
     assert response.content == data

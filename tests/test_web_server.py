@@ -145,9 +145,13 @@ def chunked(data: bytes, size: int = 1 << 20):
         yield data[i:i + size]
 
 
-def is_vietnamese_page(body: bytes) -> bool:
+def is_vietnamese_page(body: bytes, error: bool = False) -> bool:
+    """A page of the portal; for an error, its message is Vietnamese too (not a library's English)."""
     text = body.decode("utf-8", errors="replace")
-    return '<html lang="vi">' in text and VIETNAMESE in text
+    if '<html lang="vi">' not in text or VIETNAMESE not in text:
+        return False
+    message = re.search(r'<p class="alert bad">(.*?)</p>', text, re.S)
+    return not error or bool(message and re.search(r"[^\x00-\x7f]", message.group(1)))
 
 
 def test_chunked_upload_over_the_limit_gets_a_vietnamese_413(server):
@@ -171,7 +175,7 @@ def test_chunked_upload_over_the_limit_gets_a_vietnamese_413(server):
     finally:
         conn.close()
     assert status == 413
-    assert is_vietnamese_page(text) and "quá lớn" in text.decode()
+    assert is_vietnamese_page(text, error=True) and "quá lớn" in text.decode()
     assert f"tối đa {store.MAX_FILES} tệp".encode() in text
     # the same over the limit with a declared length, as a page for a browser and JSON for a script
     status, headers, text = server.request("POST", "/upload", b"x" * 10, {
@@ -208,6 +212,10 @@ def probes(server, cookie: str, token: str, data: bytes) -> list[tuple[str, int,
         ("wrong method", 405, send("DELETE", "/upload")),
         ("login without CSRF", 403, send("POST", "/login", "username=vp&password=x", form, with_cookie=False)),
         ("login, bad CSRF", 403, send("POST", "/login", "csrf=sai&username=vp&password=x", form)),
+        ("login, too many fields", 400, send("POST", "/login", "&".join(f"f{i}=1" for i in range(20)), form)),
+        ("login, a field over 1 MB", 400, send("POST", "/login", multipart("xyz", "a" * (1 << 21), []), boundary)),
+        ("logout, a file instead of fields", 400, send("POST", "/logout",
+                                                       multipart("xyz", token, [(b"a.xlsx", b"PK")]), boundary)),
         ("upload, bad CSRF", 403, send("POST", "/upload", multipart("xyz", "sai", [(b"a.xlsx", data)]), boundary)),
         ("upload, not multipart", 400, send("POST", "/upload", f"csrf={token}", form)),
         ("upload, malformed multipart", 400, send("POST", "/upload", b"--xyz\r\nrac rac\r\n\r\n", boundary)),
@@ -242,6 +250,12 @@ def probes(server, cookie: str, token: str, data: bytes) -> list[tuple[str, int,
         ("template that does not exist", 404, send("GET", "/templates/..%2Fcommune")),
         ("board file, not a number", 403, send("GET", "/board/files/%FF")),
         ("HEAD of an unknown page", 404, send("HEAD", "/khong-co")),
+        ("chunked body with a bad chunk size", 400, raw(b"POST /login HTTP/1.1\r\nHost: x\r\n"
+                                                        b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n")),
+        ("Content-Length twice, different", 400, raw(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+                                                     b"Content-Length: 2\r\n\r\nab")),
+        ("HTTP/1.0 without Host", 404, raw(b"GET /khong-co HTTP/1.0\r\n\r\n")),
+        ("header line without a colon", 400, raw(b"GET / HTTP/1.1\r\nHost: x\r\nkhong co dau hai cham\r\n\r\n")),
         ("a request line that is not HTTP", 400, raw(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n")),
     ]
 
@@ -257,7 +271,7 @@ def test_odd_requests_get_vietnamese_pages_and_no_traceback(server):
         elif expected == 303:
             right = status == 303 and headers.get("location") == "/login"
         else:
-            right = status == expected and (what.startswith("HEAD") or is_vietnamese_page(body))
+            right = status == expected and (what.startswith("HEAD") or is_vietnamese_page(body, expected >= 400))
         if not right:
             wrong.append(f"{what}: {status} (expected {expected}) {body[:120]!r}")
     log = server.log_text()

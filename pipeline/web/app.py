@@ -413,6 +413,16 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). "
                                      "Hãy tải lại trang rồi thử lại.")
 
+    async def read_form(request: Request, max_files: int = 0):
+        """The posted form; a body the parser refuses (cut off, malformed, too many parts) is a
+        Vietnamese 400."""
+        try:
+            return await request.form(max_files=max_files, max_fields=5)
+        except HTTPException:
+            files = f"mỗi lần gửi tối đa {store.MAX_FILES} tệp; " if max_files else ""
+            raise HTTPException(400, f"Không đọc được dữ liệu gửi lên ({files}có thể bị cắt giữa chừng "
+                                     "hoặc sai định dạng). Hãy tải lại trang rồi gửi lại.") from None
+
     def require(request: Request, standing: bool = False) -> User:
         user = portal.user(request)
         if user is None:
@@ -450,7 +460,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     @app.post("/login")
     async def login(request: Request):
-        form = await request.form(max_files=0, max_fields=5)
+        form = await read_form(request)
         check_csrf(request, form)
         username = str(form.get("username", "")).strip().lower()[:64]
         password = str(form.get("password", ""))
@@ -473,7 +483,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     @app.post("/logout")
     async def logout(request: Request):
-        form = await request.form(max_files=0, max_fields=5)
+        form = await read_form(request)
         check_csrf(request, form)
         name, sid = request.session.get("user"), request.session.get("sid")
         if name and sid:  # a copy of this session's cookie must not work any more
@@ -506,10 +516,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     @app.post("/upload")
     async def upload(request: Request):
         user = require(request)
-        try:
-            form = await request.form(max_files=store.MAX_FILES, max_fields=5)
-        except HTTPException:
-            raise HTTPException(400, f"Mỗi lần gửi tối đa {store.MAX_FILES} tệp.") from None
+        form = await read_form(request, max_files=store.MAX_FILES)
         check_csrf(request, form)
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
         if not files:
@@ -560,10 +567,17 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             rel = next((r for r in result["outputs"] if Path(r).name == file_name), None)
             return portal.outputs / rel if rel and (portal.outputs / rel).is_file() else None
 
-        target = find(portal.result(path, meta)) or find(portal.check(path, meta))  # after a clean
+        result = portal.result(path, meta)
+        target = find(result)
+        if target is None:  # outputs/ was cleaned: made again
+            result = portal.check(path, meta)
+            target = find(result)
         if target is None:
             raise HTTPException(404)
-        return FileResponse(target, media_type=media_type(target), headers=attachment(target.name))
+        stem = Path(portal.download_name(result.get("template_id"), meta["unit_code"], meta["received_at"])).stem
+        shown = target.name.replace(path.stem, stem, 1) if target.name.startswith(path.stem) else \
+            f"{target.stem}_{stem}{target.suffix}"  # named like the file it is about
+        return FileResponse(target, media_type=media_type(target), headers=attachment(shown))
 
     # --- the standing unit's pages -------------------------------------------------------
     @app.get("/board")
@@ -578,7 +592,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     @app.post("/board/build")
     async def board_build(request: Request):
         user = require(request, standing=True)
-        form = await request.form(max_files=0, max_fields=5)
+        form = await read_form(request)
         check_csrf(request, form)
         started = portal.builder.start(user.username)
         return RedirectResponse("/board" if started else "/board?busy=1", status_code=303)
