@@ -21,7 +21,7 @@ import pytest
 
 from pipeline import paths
 from pipeline.web import store
-from pipeline.web.app import MAX_REQUEST
+from pipeline.web.app import MAX_FORM, MAX_REQUEST
 from tests.web_util import demo_bytes, first_template, make_inputs, password, write_accounts
 
 CSRF = re.compile(rb'name="csrf" value="([^"]+)"')
@@ -212,8 +212,13 @@ def probes(server, cookie: str, token: str, data: bytes) -> list[tuple[str, int,
         ("wrong method", 405, send("DELETE", "/upload")),
         ("login without CSRF", 403, send("POST", "/login", "username=vp&password=x", form, with_cookie=False)),
         ("login, bad CSRF", 403, send("POST", "/login", "csrf=sai&username=vp&password=x", form)),
+        ("login, body over the form limit", 413, send("POST", "/login", "a=" + "b" * MAX_FORM, form)),
+        ("login, chunked over the form limit", 413, raw(b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                                                         b"chunked\r\nContent-Type: application/x-www-form-urlencoded"
+                                                         b"\r\n\r\n" + b"".join(b"4000\r\n" + b"a" * 0x4000 + b"\r\n"
+                                                                                for _ in range(5)) + b"0\r\n\r\n")),
         ("login, too many fields", 400, send("POST", "/login", "&".join(f"f{i}=1" for i in range(20)), form)),
-        ("login, a field over 1 MB", 400, send("POST", "/login", multipart("xyz", "a" * (1 << 21), []), boundary)),
+        ("upload, a field over 1 MB", 400, send("POST", "/upload", multipart("xyz", "a" * (1 << 21), []), boundary)),
         ("logout, a file instead of fields", 400, send("POST", "/logout",
                                                        multipart("xyz", token, [(b"a.xlsx", b"PK")]), boundary)),
         ("upload, bad CSRF", 403, send("POST", "/upload", multipart("xyz", "sai", [(b"a.xlsx", data)]), boundary)),

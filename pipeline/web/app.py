@@ -43,6 +43,7 @@ SECRET_NAME = ".portal_secret"
 PORTAL_DIR = "portal"  # outputs/portal/<stored stem>/: result.json, report, annotated copy
 SESSION_SECONDS = 12 * 3600
 MAX_REQUEST = store.MAX_FILE * store.MAX_FILES + 256 * 1024
+MAX_FORM = 64 * 1024  # bytes of any other request's body (sign-in, sign-out, build)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BUILD_TIMEOUT = 3600  # seconds
@@ -624,8 +625,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     app.add_middleware(SessionMiddleware, secret_key=portal.secret(), session_cookie="phien",
                        max_age=SESSION_SECONDS, same_site="lax")
-    app.add_middleware(guard.Guard, limit=MAX_REQUEST, page=page, too_large=TOO_LARGE,
-                       messages=ERROR_TEXT)
+    app.add_middleware(guard.Guard, page=page, messages=ERROR_TEXT, limits={"/upload": (MAX_REQUEST, TOO_LARGE)},
+                       default=(MAX_FORM, ERROR_TEXT[413]))
     app.state.page = page
     return app
 

@@ -57,9 +57,13 @@ def error_response(page: Page, status: int, message: str, as_json: bool) -> tupl
 
 
 class Guard:
-    def __init__(self, app, limit: int, page: Page, too_large: str, messages: dict[int, str]):
-        self.app, self.limit, self.page = app, limit, page
-        self.too_large, self.messages = too_large, messages
+    """limits: path -> (largest body in bytes, the Vietnamese 413 message); every other path
+    takes `default` (a sign-in form needs a few hundred bytes, not the upload's megabytes)."""
+
+    def __init__(self, app, page: Page, messages: dict[int, str], limits: dict[str, tuple[int, str]],
+                 default: tuple[int, str]):
+        self.app, self.page, self.messages = app, page, messages
+        self.limits, self.default = limits, default
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -74,10 +78,11 @@ class Guard:
 
         if len(headers) > MAX_HEADERS or sum(len(k) + len(v) for k, v in headers) > MAX_HEADER_BYTES:
             return await answer(431, self.messages[431])
+        limit, too_large = self.limits.get(scope["path"], self.default)
         declared = dict(headers).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await answer(413 if declared.isdigit() else 400,
-                                self.too_large if declared.isdigit() else self.messages[400])
+                                too_large if declared.isdigit() else self.messages[400])
         seen, started = 0, False
 
         async def limited():
@@ -85,7 +90,7 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise TooLarge
             return message
 
@@ -103,9 +108,9 @@ class Guard:
         try:
             await self.app(scope, limited, marked)
         except TooLarge:
-            log.info("refused a body over %s bytes: %s %s", self.limit, scope["method"], scope["path"])
+            log.info("refused a body over %s bytes: %s %s", limit, scope["method"], scope["path"])
             if not started:
-                await answer(413, self.too_large)
+                await answer(413, too_large)
         except ClientDisconnect:
             log.info("the client went away during %s %s", scope["method"], scope["path"])
         except Exception:
