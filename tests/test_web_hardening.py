@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from pipeline import demo
 from pipeline.catalog import CATALOG
-from pipeline.web import accounts, app, guard, store
+from pipeline.web import accounts, app, guard, sessions, store
 from pipeline.web.app import create_app
 from tests.web_util import (
     CSRF,
@@ -65,21 +65,31 @@ def test_a_cookie_saved_before_a_password_change_no_longer_works(site):
     assert restarted.get("/", follow_redirects=False).status_code == 303
 
 
-def test_signed_out_sessions_are_forgotten_when_their_cookies_expire(tmp_path, config, monkeypatch):
-    write_accounts(tmp_path, config)
-    accounts.end_session(tmp_path, "vp", "old", keep_seconds=-1)  # already past its lifetime
-    accounts.end_session(tmp_path, "vp", "recent", keep_seconds=3600)
-    account = accounts.load_all(tmp_path)["vp"]
-    assert set(account.ended) == {"recent"}
-    assert not account.session_valid("recent", account.changed_at)
-    assert account.session_valid("another", account.changed_at)
-    monkeypatch.setattr(accounts, "MAX_ENDED", 3)
-    for i in range(3):
-        accounts.end_session(tmp_path, "vp", f"s{i}", keep_seconds=3600)
-    account = accounts.load_all(tmp_path)["vp"]  # too many to remember: every session ended instead
-    assert account.ended == {} and not account.session_valid("another", "x")
-    assert account.changed_at != accounts.load_all(tmp_path)["kt"].changed_at
-    assert accounts.verify(tmp_path, "vp", password("VP")) is not None
+def test_signed_out_sessions_are_forgotten_when_their_cookies_expire(tmp_path, monkeypatch):
+    ended = sessions.Sessions(tmp_path, lifetime=3600)
+    old, recent, other = ended.begin(), ended.begin(), ended.begin()
+    other["since"] -= 1  # begun before the ones below, whatever the clock's resolution
+    assert old["sid"] != recent["sid"] and ended.valid(**old)
+    ended.lifetime = -1  # this one's cookie has already expired: nothing to remember
+    ended.end(old["sid"])
+    ended.lifetime = 3600
+    ended.end(recent["sid"])
+    again = sessions.Sessions(tmp_path, lifetime=3600)  # after a restart
+    assert set(again.ended) == {recent["sid"]}
+    assert not again.valid(**recent) and again.valid(**other)
+    monkeypatch.setattr(sessions, "MAX_ENDED", 3)
+    for _ in range(3):
+        again.end(again.begin()["sid"])
+    assert again.ended == {} and not again.valid(**other)  # too many to remember: all sessions end
+    assert again.valid(**again.begin())
+
+
+def test_an_unreadable_session_file_ends_every_earlier_session(tmp_path):
+    before = sessions.Sessions(tmp_path, lifetime=3600).begin()
+    before["since"] -= 1
+    (tmp_path / sessions.FILE_NAME).write_text("{ hỏng", encoding="utf-8")
+    after = sessions.Sessions(tmp_path, lifetime=3600)
+    assert not after.valid(**before) and after.valid(**after.begin())
 
 
 # --- downloads -----------------------------------------------------------------------------------

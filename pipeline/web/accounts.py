@@ -1,13 +1,10 @@
 """Portal accounts: one JSON file in inputs/ (it must survive `make clean`), argon2 hashes.
 
 `python -m pipeline user add|passwd|list USERNAME --unit CODE`. The password is asked twice
-on a terminal; a script may pipe it on stdin (one line) instead.
-
-Sessions end on the server too: a session is valid while its account's `changed_at` (set when
-the password is set) is the one it signed in under and its id is not among the account's
-`ended` sessions (signed out; kept until a copied cookie would have expired anyway).
+on a terminal; a script may pipe it on stdin (one line) instead. Setting a password changes the
+account's `changed_at`, which ends every session signed in under the old one.
 On POSIX the file is readable by its owner only (0o600); on Windows that mode means nothing,
-and the folder's NTFS permissions protect it (README, "Bảo vệ tài khoản").
+and the folder's NTFS permissions protect it (README, «Bảo vệ tài khoản và khoá phiên»).
 """
 
 from __future__ import annotations
@@ -19,8 +16,7 @@ import re
 import sys
 import tempfile
 import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +29,6 @@ from pipeline.config import Config, load
 FILE_NAME = "accounts.json"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
-MAX_ENDED = 1000  # signed-out sessions kept per account; past it, every session of the account ends
 _hasher = PasswordHasher()
 _lock = threading.Lock()
 # A hash verified when the user does not exist, so a wrong name costs as long as a wrong password.
@@ -50,10 +45,6 @@ class Account:
     unit_code: str
     hash: str
     changed_at: str
-    ended: dict[str, float] = field(default_factory=dict)  # signed-out session id -> kept until (epoch s)
-
-    def session_valid(self, sid: object, changed_at: object) -> bool:
-        return isinstance(sid, str) and changed_at == self.changed_at and sid not in self.ended
 
 
 def _path(inputs: Path) -> Path:
@@ -66,8 +57,7 @@ def load_all(inputs: Path) -> dict[str, Account]:
         return {}
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""),
-                              {str(k): float(u) for k, u in v.get("ended", {}).items()})
+        return {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""))
                 for name, v in raw.get("users", {}).items()}
     except (ValueError, KeyError, AttributeError, TypeError) as exc:
         raise AccountError(f"Tệp tài khoản {path} bị hỏng ({exc}). Hãy khôi phục tệp từ bản sao lưu.") from exc
@@ -75,8 +65,7 @@ def load_all(inputs: Path) -> dict[str, Account]:
 
 def _save(inputs: Path, accounts: dict[str, Account]) -> None:
     path = _path(inputs)
-    data = {"users": {a.username: {"unit_code": a.unit_code, "hash": a.hash, "changed_at": a.changed_at,
-                                   **({"ended": a.ended} if a.ended else {})}
+    data = {"users": {a.username: {"unit_code": a.unit_code, "hash": a.hash, "changed_at": a.changed_at}
                       for a in sorted(accounts.values(), key=lambda a: a.username)}}
     fd, tmp = tempfile.mkstemp(prefix=".accounts.", suffix=".tmp", dir=path.parent)
     try:
@@ -121,24 +110,6 @@ def set_account(inputs: Path, username: str, password: str, unit_code: str | Non
         accounts[username] = account
         _save(inputs, accounts)
     return account
-
-
-def end_session(inputs: Path, username: str, sid: str, keep_seconds: float) -> None:
-    """Record that session sid of username has signed out, so that a copy of its cookie no longer
-    works; remembered for keep_seconds (the cookie's own lifetime), then forgotten."""
-    now = time.time()
-    with _lock:
-        accounts = load_all(inputs)
-        account = accounts.get(username)
-        if account is None:
-            return
-        ended = {k: until for k, until in account.ended.items() if until > now}
-        ended[sid] = now + keep_seconds
-        changed_at = account.changed_at
-        if len(ended) > MAX_ENDED:  # too many to remember: end every session of the account
-            ended, changed_at = {}, datetime.now().isoformat()
-        accounts[username] = Account(username, account.unit_code, account.hash, changed_at, ended)
-        _save(inputs, accounts)
 
 
 def verify(inputs: Path, username: str, password: str) -> Account | None:

@@ -35,7 +35,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from pipeline import logs, paths, templates
 from pipeline.catalog import CATALOG, CROSS_CHECKS
 from pipeline.config import Config, Unit, load
-from pipeline.web import accounts, board, guard, store
+from pipeline.web import accounts, board, guard, sessions, store
 
 log = logging.getLogger("pipeline.web")
 HERE = Path(__file__).resolve().parent
@@ -188,6 +188,7 @@ class Portal:
         self.db_lock = threading.RLock()  # DuckDB: one connection kind at a time in this process
         self.ingester = Ingester(self.ingest)
         self.builder = Builder(self)
+        self.sessions = sessions.Sessions(self.inputs, SESSION_SECONDS)
         self.name_failures = guard.Throttle(LOGIN_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
         self.client_failures = guard.Throttle(CLIENT_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
         self.last_board: tuple[list[board.Row], datetime, board.Checks] | None = None
@@ -209,8 +210,8 @@ class Portal:
         if not name:
             return None
         account = accounts.load_all(self.inputs).get(name)
-        if account is None or not account.session_valid(request.session.get("sid"),
-                                                         request.session.get("changed_at")):
+        if account is None or account.changed_at != request.session.get("changed_at") or \
+                not self.sessions.valid(request.session.get("sid"), request.session.get("since")):
             request.session.clear()  # signed out, password changed, or account removed
             return None
         try:
@@ -478,7 +479,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         portal.name_failures.forget(username)
         request.session.clear()  # a fresh session (and CSRF token) after signing in
         request.session.update(user=account.username, changed_at=account.changed_at,
-                               sid=secrets.token_urlsafe(16), csrf=secrets.token_urlsafe(32))
+                               csrf=secrets.token_urlsafe(32), **portal.sessions.begin())
         log.info("sign-in %s (%s)", account.username, account.unit_code)
         return RedirectResponse("/", status_code=303)
 
@@ -486,9 +487,9 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     async def logout(request: Request):
         form = await read_form(request)
         check_csrf(request, form)
-        name, sid = request.session.get("user"), request.session.get("sid")
-        if name and sid:  # a copy of this session's cookie must not work any more
-            await run_in_threadpool(accounts.end_session, portal.inputs, name, sid, SESSION_SECONDS)
+        sid = request.session.get("sid")
+        if isinstance(sid, str):  # a copy of this session's cookie must not work any more
+            await run_in_threadpool(portal.sessions.end, sid)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
