@@ -83,7 +83,7 @@ class Guard:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await answer(413 if declared.isdigit() else 400,
                                 too_large if declared.isdigit() else self.messages[400])
-        seen, started = 0, False
+        seen, started, replaced = 0, False, False
 
         async def limited():
             nonlocal seen
@@ -95,9 +95,16 @@ class Guard:
             return message
 
         async def marked(message):
-            nonlocal started
+            nonlocal started, replaced
+            if replaced:
+                return  # the library's own error text is dropped
             if message["type"] == "http.response.start":
                 started = True
+                kind = dict(message.get("headers", [])).get(b"content-type", b"")
+                if message["status"] >= 400 and not kind.startswith((b"text/html", b"application/json")):
+                    replaced = True  # a library's plain English error (e.g. a bad Range): ours instead
+                    status = message["status"]
+                    return await answer(status, self.messages.get(status, self.messages[400]))
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = [*message.get("headers", []),
                                       *(h for h in SECURITY_HEADERS if h[0] not in names)]
