@@ -244,3 +244,23 @@ def test_a_poisoned_file_does_not_stop_another_units_valid_file(site):
     assert not stale and row.state in ("accepted", "warnings")
     centre_row = next(r for r in rows if r.unit_code == "TTPVHCC" and r.template_id == "tthc")
     assert centre_row.state == "rejected"
+
+
+# --- an unexpected error ---------------------------------------------------------------------------
+
+def test_an_unexpected_error_is_a_vietnamese_500_and_its_traceback_goes_to_the_log(site, monkeypatch, caplog):
+    client, _ = sign_in(site, "VP")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("hỏng bất ngờ")
+
+    monkeypatch.setattr(site.portal, "history", broken)
+    response = client.get("/")
+    assert response.status_code == 500 and '<html lang="vi">' in response.text
+    assert "lỗi đã được ghi vào nhật ký" in response.text and "RuntimeError" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert record.exc_info[0] is RuntimeError
+    line = guard.ShortConsole("%(message)s").format(record)
+    assert "\n" not in line and "Traceback" not in line and "RuntimeError" in line
+    assert client.get(f"/templates/{first_template(site, 'VP')}").status_code == 200  # the portal goes on
