@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from pipeline import demo
 from pipeline.catalog import CATALOG
-from pipeline.web import accounts, app, guard, sessions, store
+from pipeline.web import accounts, app, board, guard, sessions, store
 from pipeline.web.app import create_app
 from tests.web_util import (
     CSRF,
@@ -244,6 +245,10 @@ def test_a_poisoned_file_does_not_stop_another_units_valid_file(site):
     assert not stale and row.state in ("accepted", "warnings")
     centre_row = next(r for r in rows if r.unit_code == "TTPVHCC" and r.template_id == "tthc")
     assert centre_row.state == "rejected"
+    sheet = load_workbook(site.outputs / board.WORKBOOK_NAME).active  # the board's workbook
+    states = {(r[1], r[3]): r[5] for r in sheet.iter_rows(min_row=5, values_only=True)}
+    assert states[("VP", template_id)] == board.STATES[row.state]
+    assert states[("TTPVHCC", "tthc")] == board.STATES["rejected"]
 
 
 # --- an unexpected error ---------------------------------------------------------------------------
