@@ -264,7 +264,7 @@ def test_an_unexpected_error_is_a_vietnamese_500_and_its_traceback_goes_to_the_l
     assert response.status_code == 500 and '<html lang="vi">' in response.text
     assert "lỗi đã được ghi vào nhật ký" in response.text and "RuntimeError" not in response.text
     assert response.headers["x-content-type-options"] == "nosniff"
-    [record] = [r for r in caplog.records if r.exc_info]
+    [record] = [r for r in caplog.records if r.exc_info and r.getMessage() == "unexpected error on GET /"]
     assert record.exc_info[0] is RuntimeError
     line = guard.ShortConsole("%(message)s").format(record)
     assert "\n" not in line and "Traceback" not in line and "RuntimeError" in line
