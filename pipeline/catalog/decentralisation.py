@@ -43,7 +43,7 @@ tasks = Sheet(
         Field("hinh_thuc", "Hình thức", "choice", choices=FORMS, width=12),
         Field("can_cu", "Căn cứ pháp lý", "text", max_length=250, width=30,
               help="Số, ký hiệu, ngày, trích yếu văn bản giao nhiệm vụ."),
-        Field("so_tthc", "Số TTHC gắn với nhiệm vụ", unit="thủ tục", width=11,
+        Field("so_tthc", "Số TTHC gắn với nhiệm vụ", required=False, unit="thủ tục", width=11,
               help="Số thủ tục hành chính xã giải quyết theo nhiệm vụ này; không có thì gõ 0."),
         Field("tinh_trang", "Tình hình thực hiện", "choice", choices=STATES, width=18),
         Field("kho_khan", "Khó khăn, vướng mắc", "text", max_length=500, required=False, width=36,
@@ -74,8 +74,8 @@ summary = Sheet(
               choices=YES_NO, width=24,
               help="Chọn «Có» chỉ khi xã không nhận nhiệm vụ nào (để trống trang Nhiệm vụ); "
                    "có nhiệm vụ thì chọn «Không»."),
-        Field("van_ban_kien_nghi", "Văn bản kiến nghị cấp trên tháo gỡ đã gửi", unit="văn bản", width=16),
-        Field("van_ban_da_tra_loi", "Trong đó: đã được trả lời, hướng dẫn", unit="văn bản", width=16),
+        Field("van_ban_kien_nghi", "Văn bản kiến nghị cấp trên tháo gỡ đã gửi", required=False, unit="văn bản", width=16),
+        Field("van_ban_da_tra_loi", "Trong đó: đã được trả lời, hướng dẫn", required=False, unit="văn bản", width=16),
     ),
     rules=(
         Rule("van_ban_da_tra_loi", "<=", "van_ban_kien_nghi",

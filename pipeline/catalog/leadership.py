@@ -54,7 +54,7 @@ documents = Sheet(
         Field("chi_dao_02_cap", "Trong đó: về tổ chức, hoạt động của chính quyền 02 cấp", unit=VB, width=18,
               help="Văn bản triển khai chủ trương, quy định của Trung ương, thành phố về chính quyền "
                    "địa phương 02 cấp."),
-        Field("ky_so", "Trong đó: ban hành điện tử có chữ ký số", unit=VB, width=16,
+        Field("ky_so", "Trong đó: ban hành điện tử có chữ ký số", required=False, unit=VB, width=16,
               help="Văn bản phát hành qua hệ thống quản lý văn bản và điều hành, có chữ ký số."),
     ),
     rules=(
@@ -74,12 +74,12 @@ activities = Sheet(
     fields=(
         Field("giam_sat_hdnd", "Cuộc giám sát của HĐND, Thường trực HĐND xã", unit="cuộc", width=15),
         Field("kiem_tra_ubnd", "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND xã", unit="cuộc", width=15),
-        Field("kien_nghi", "Kiến nghị sau kiểm tra, giám sát", unit="kiến nghị", width=15),
-        Field("kien_nghi_da_xu_ly", "Trong đó: đã xử lý xong", unit="kiến nghị", width=15),
+        Field("kien_nghi", "Kiến nghị sau kiểm tra, giám sát", required=False, unit="kiến nghị", width=15),
+        Field("kien_nghi_da_xu_ly", "Trong đó: đã xử lý xong", required=False, unit="kiến nghị", width=15),
         Field("hoi_nghi", "Hội nghị quán triệt, triển khai mô hình chính quyền 02 cấp", unit="hội nghị", width=17,
               help="Hội nghị, lớp quán triệt, tập huấn, triển khai do xã tổ chức."),
-        Field("luot_tham_du", "Lượt người tham dự hội nghị", unit="lượt người", width=15),
-        Field("tin_bai", "Tin, bài tuyên truyền về chính quyền 02 cấp", unit="tin, bài", width=15,
+        Field("luot_tham_du", "Lượt người tham dự hội nghị", required=False, unit="lượt người", width=15),
+        Field("tin_bai", "Tin, bài tuyên truyền về chính quyền 02 cấp", required=False, unit="tin, bài", width=15,
               help="Trên Trang thông tin điện tử, hệ thống truyền thanh, mạng xã hội của xã."),
     ),
     rules=(
