@@ -202,8 +202,9 @@ def test_carry_over_chain_skips_blanks(config, inputs):
 
 def _config(config, tmp_path, text: str):
     path = tmp_path / "commune.toml"
-    path.write_text(config.path.read_text(encoding="utf-8").replace(
-        'deadline = 2026-05-06T15:00:00', f'deadline = 2026-05-06T15:00:00\n{text}'), encoding="utf-8")
+    source = config.path.read_text(encoding="utf-8")
+    assert "\nmonth_starts_on = 1\n" in source
+    path.write_text(source.replace("\nmonth_starts_on = 1\n", f"\n{text}\n"), encoding="utf-8")
     return path
 
 
