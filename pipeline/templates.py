@@ -183,6 +183,8 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         if sheet.tree:
             checks.append("Lỗi: mỗi dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
         checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: {q.message}" for q in sheet.requires]
+        checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: "
+                   + q.message.replace("{this}", "này").replace("{previous}", "trước") for q in sheet.previous]
         if sheet.rows is None and sheet.keys:
             names = ", ".join(f"«{k.label}»" for k in sheet.keys)
             checks.append(f"Lỗi: {names} không được trùng nhau giữa các dòng.")

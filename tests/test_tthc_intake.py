@@ -248,3 +248,9 @@ def test_guide_says_which_cells_may_stay_blank(config):
     assert by_label["Tháng"] == templates.PRINTED
     text = "\n".join(str(v) for r in rows for v in r if v)
     assert "nếu không phát sinh, hãy gõ 0" not in text
+
+
+def test_guide_lists_the_carry_over_check(config):
+    wb = templates.workbook(CATALOG["tthc"], config.unit("TTPVHCC"), config)
+    text = "\n".join(str(c.value) for row in wb[templates.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    assert "Cảnh báo: Số hồ sơ kỳ trước chuyển sang tháng này phải bằng số hồ sơ đang giải quyết cuối tháng trước" in text
