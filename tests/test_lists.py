@@ -155,7 +155,7 @@ def test_row_with_only_some_cells_filled_names_each_blank_required_cell(tmp_path
     report = _write(tmp_path, config, "tai_san", "KT", partial)
     assert report.status == "rejected"
     expected = {("error", ASSETS.name, f"{_letter(ASSETS, k)}{row}")
-                for k in ("ma_tai_san", "don_vi_cu", "so_luong", "hien_trang")}  # nguyen_gia may stay blank
+                for k in ("ma_tai_san", "don_vi_cu", "so_luong", "nguyen_gia", "hien_trang")}
     assert _where(report) == expected
     numeric = next(p for p in report.errors if p.cell == f"{_letter(ASSETS, 'so_luong')}{row}")
     assert "không được hiểu là 0" in numeric.rule

@@ -254,3 +254,27 @@ def test_guide_lists_the_carry_over_check(config):
     wb = templates.workbook(CATALOG["tthc"], config.unit("TTPVHCC"), config)
     text = "\n".join(str(c.value) for row in wb[templates.GUIDE_SHEET].iter_rows() for c in row if c.value)
     assert "Cảnh báo: Số hồ sơ kỳ trước chuyển sang tháng này phải bằng số hồ sơ đang giải quyết cuối tháng trước" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Other templates: the figures real units often lack may stay blank; core totals stay required
+
+
+@pytest.mark.parametrize(("template_id", "sheet_name", "optional", "required"), [
+    ("ha_tang_so", "Chỉ số", ("bang_thong", "chu_ky_so", "ho_so_truc_tuyen"), "can_bo_tong"),
+    ("lanh_dao", "Kiểm tra, hội nghị", ("luot_tham_du", "tin_bai"), "hoi_nghi"),
+    ("tai_san", "Tổng hợp", ("phong_hop_truc_tuyen", "kinh_phi_nha_o"), "con_phai_xu_ly"),
+    ("phan_cap", "Tổng hợp", ("van_ban_kien_nghi", "van_ban_da_tra_loi"), "khong_phat_sinh"),
+])
+def test_other_templates_accept_blank_optional_figures(config, inputs, template_id, sheet_name, optional, required):
+    sheet = next(s for s in CATALOG[template_id].sheets if s.name == sheet_name)
+
+    def blank(keys):
+        def edit(wb):
+            for key in keys:
+                wb[sheet_name][cell(key, FIRST, sheet)] = None
+        return edit
+    report = validate.check_file(filled(config, template_id, inputs, edit=blank(optional)), config)
+    assert report.status == "accepted", report.text()
+    report = validate.check_file(filled(config, template_id, inputs, "b.xlsx", edit=blank((required,))), config)
+    assert [p.cell for p in report.errors] == [cell(required, FIRST, sheet)]

@@ -44,7 +44,7 @@ ASSET_FIELDS = (
           help="Chỉ điền với nhà, đất; tài sản khác để trống."),
     Field("dien_tich_san", "Diện tích sàn xây dựng", "number", unit=M2, required=False, width=11,
           help="Chỉ điền với nhà; đất trống, xe, thiết bị để trống."),
-    Field("nguyen_gia", "Nguyên giá", "number", required=False, unit=MONEY, width=12,
+    Field("nguyen_gia", "Nguyên giá", "number", unit=MONEY, width=12,
           help="Nguyên giá theo sổ kế toán, đơn vị triệu đồng."),
     Field("hien_trang", "Hiện trạng sau sắp xếp", "choice", choices=USES, width=13),
     Field("ngay_doi_du", "Ngày xác định dôi dư", "date", required=False, width=12,

@@ -43,7 +43,7 @@ tasks = Sheet(
         Field("hinh_thuc", "Hình thức", "choice", choices=FORMS, width=12),
         Field("can_cu", "Căn cứ pháp lý", "text", max_length=250, width=30,
               help="Số, ký hiệu, ngày, trích yếu văn bản giao nhiệm vụ."),
-        Field("so_tthc", "Số TTHC gắn với nhiệm vụ", required=False, unit="thủ tục", width=11,
+        Field("so_tthc", "Số TTHC gắn với nhiệm vụ", unit="thủ tục", width=11,
               help="Số thủ tục hành chính xã giải quyết theo nhiệm vụ này; không có thì gõ 0."),
         Field("tinh_trang", "Tình hình thực hiện", "choice", choices=STATES, width=18),
         Field("kho_khan", "Khó khăn, vướng mắc", "text", max_length=500, required=False, width=36,

@@ -23,9 +23,9 @@ equipment = Sheet(
               help="Số thiết bị đang sử dụng tại ngày chốt số liệu."),
         Field("dap_ung", "Trong đó: đáp ứng yêu cầu", unit=C, width=13,
               help="Thiết bị còn đáp ứng yêu cầu công việc (cấu hình, thời gian sử dụng, bản quyền)."),
-        Field("trang_bi_moi", "Trong đó: trang bị mới trong kỳ", required=False, unit=C, width=13,
+        Field("trang_bi_moi", "Trong đó: trang bị mới trong kỳ", unit=C, width=13,
               help="Thiết bị được trang bị từ ngày bắt đầu kỳ báo cáo."),
-        Field("can_bo_sung", "Cần trang bị bổ sung, thay thế", required=False, unit=C, width=13),
+        Field("can_bo_sung", "Cần trang bị bổ sung, thay thế", unit=C, width=13),
     ),
     rules=(
         Rule("dap_ung", "<=", "dang_su_dung",

@@ -54,7 +54,7 @@ documents = Sheet(
         Field("chi_dao_02_cap", "Trong đó: về tổ chức, hoạt động của chính quyền 02 cấp", unit=VB, width=18,
               help="Văn bản triển khai chủ trương, quy định của Trung ương, thành phố về chính quyền "
                    "địa phương 02 cấp."),
-        Field("ky_so", "Trong đó: ban hành điện tử có chữ ký số", required=False, unit=VB, width=16,
+        Field("ky_so", "Trong đó: ban hành điện tử có chữ ký số", unit=VB, width=16,
               help="Văn bản phát hành qua hệ thống quản lý văn bản và điều hành, có chữ ký số."),
     ),
     rules=(

@@ -5,9 +5,8 @@ from pipeline.catalog import Field, Rule, Sheet, Template
 P = "người"
 
 
-def _f(key: str, label: str, help: str = "", required: bool = False) -> Field:
-    """A head count; the breakdowns (sex, age, training, leavers) may be left blank when unknown."""
-    return Field(key, label, unit=P, help=help, width=11, required=required)
+def _f(key: str, label: str, help: str = "") -> Field:
+    return Field(key, label, unit=P, help=help, width=11)
 
 
 staff = Sheet(
@@ -16,13 +15,13 @@ staff = Sheet(
     title="Số lượng, cơ cấu cán bộ, công chức, viên chức và người lao động",
     keys=(Field("co_quan", "Cơ quan, đơn vị", "text", help="Đã in sẵn theo cấu hình của xã.", width=36),),
     fields=(
-        _f("bien_che", "Biên chế được giao", "Số biên chế (số lượng người làm việc) được giao.", required=True),
-        _f("hien_co", "Số hiện có", "Số người có mặt tại ngày chốt số liệu.", required=True),
-        _f("can_bo", "Cán bộ", required=True),
-        _f("cong_chuc", "Công chức", required=True),
-        _f("vien_chuc", "Viên chức", required=True),
-        _f("hop_dong", "Hợp đồng lao động", required=True),
-        _f("khong_chuyen_trach", "Người hoạt động không chuyên trách", required=True),
+        _f("bien_che", "Biên chế được giao", "Số biên chế (số lượng người làm việc) được giao."),
+        _f("hien_co", "Số hiện có", "Số người có mặt tại ngày chốt số liệu."),
+        _f("can_bo", "Cán bộ"),
+        _f("cong_chuc", "Công chức"),
+        _f("vien_chuc", "Viên chức"),
+        _f("hop_dong", "Hợp đồng lao động"),
+        _f("khong_chuyen_trach", "Người hoạt động không chuyên trách"),
         _f("nu", "Trong đó: nữ"),
         _f("dan_toc", "Trong đó: người dân tộc thiểu số"),
         _f("tuoi_duoi_30", "Tuổi: dưới 30"),
