@@ -84,7 +84,7 @@ SETS: tuple[FigureSet, ...] = (
         title="Trung tâm Phục vụ hành chính công xã Phú Giáo: tỷ lệ giải quyết hồ sơ đúng và trước hạn đạt hơn 99% "
               "(SGGP; read through its English edition https://vjs.vietnam.vn/en/trung-tam-phuc-vu-hanh-chinh-cong-"
               "xa-phu-giao-ty-le-giai-quyet-ho-so-dung-va-truoc-han-dat-hon-99)",
-        published_on="10/2025",
+        published_on="không ghi ngày trong bản đọc được (sau 30/09/2025)",
         start=date(2025, 7, 1), cutoff=date(2025, 9, 30),
         # «From July 1 to September 30, the Center received 13,188 applications and processed 12,970 of
         # them. The rate of applications processed on time and before the deadline reached 99.2%; 102

@@ -278,3 +278,11 @@ def test_other_templates_accept_blank_optional_figures(config, inputs, template_
     assert report.status == "accepted", report.text()
     report = validate.check_file(filled(config, template_id, inputs, "b.xlsx", edit=blank((required,))), config)
     assert [p.cell for p in report.errors] == [cell(required, FIRST, sheet)]
+
+
+def test_demo_follows_the_reporting_months(config, tmp_path):
+    fifteenth = load(_config(config, tmp_path, "month_starts_on = 15"))
+    path = filled(fifteenth, "tthc", tmp_path / "in")
+    report = validate.check_file(path, fifteenth)
+    assert report.status == "accepted", report.text()
+    assert len(report.data["ho_so"]) == len(fifteenth.reporting_months) * PER_MONTH == 11 * PER_MONTH
