@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline import paths, templates, vn
 from pipeline.catalog import CATALOG
-from pipeline.config import Config, load
+from pipeline.config import KIND_WORD, Config, load
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,8 @@ SETS: tuple[FigureSet, ...] = (
 def config_for(figures: FigureSet, folder: Path) -> Config:
     """The default configuration with the set's unit and period, written to folder/commune.toml."""
     text = (paths.INPUTS / paths.CONFIG_NAME).read_text(encoding="utf-8")
+    if figures.kind != "xã":  # a ward writes its units, leaders and signatory with its own kind
+        text = KIND_WORD["xã"].sub(lambda m: figures.kind.upper() if m[0].isupper() else figures.kind, text)
     for key, value in (("kind", f'"{figures.kind}"'), ("name", f'"{figures.name}"'),
                        ("province", f'"{figures.province}"'), ("start", figures.start.isoformat()),
                        ("cutoff", figures.cutoff.isoformat()), ("month_starts_on", str(figures.month_starts_on))):
