@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 REPORT_NAME = "ket_qua_kiem_tra.xlsx"
 ANNOTATED_SUFFIX = "_danh_dau.xlsx"
 ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
-ANNOTATE_MAX_UNCOMPRESSED = 20 * 1024 * 1024  # a bigger workbook gets no annotated copy (openpyxl holds it all)
+ANNOTATE_MAX_UNCOMPRESSED = 10 * 1024 * 1024  # a bigger workbook gets no annotated copy (openpyxl holds it all)
 COMMENT_CHARS = 30_000  # Excel's limit of a comment is 32,767 characters
 LOG = logging.getLogger("pipeline")
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import python_calamine as pc
 from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from pipeline import templates, vn
 from pipeline.catalog import CATALOG, Field, Sheet, Template
@@ -35,6 +35,8 @@ MAX_ENTRIES = 400  # zip members (a workbook made from a template has about 15)
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes once unzipped, all members together
 MAX_RATIO = 200  # uncompressed / compressed, per entry (an XML sheet compresses ~10-30×)
 ROW_MARGIN = 1000  # rows tolerated below a sheet's last possible row before the sheet is not read
+MAX_ROWS = 2000  # rows of any sheet (above every template's row limit: see row_limit)
+MAX_COLUMNS = 702  # columns of any sheet (A … ZZ)
 MAX_CELLS = 500_000  # rows × columns of one sheet's used area
 FILE_SECONDS = 60.0  # time budget of one file, for reading and again for its checks
 HEADER_SEARCH_ROWS = 10
@@ -602,20 +604,86 @@ def row_limit(sheet: Sheet, config: Config) -> int:
     return templates.FIRST_DATA_ROW + rows + ROW_MARGIN
 
 
+# literal-led patterns (5× faster than with a leading \b); no other sheet attribute ends in r="
+_FAR_ROW = re.compile(rb'r="[A-Z]{0,3}([0-9]{4,8})"')  # a row or cell from row 1,000 on
+_FAR_COLUMN = re.compile(rb'r="([A-Z]{3,})[0-9]')  # a cell from column AAA (703) on
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row [^>]*?r="([0-9]{1,8})"')
+
+
+def sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(last row, last column) named in a sheet's XML, found by streaming it, never parsing it;
+    0 for rows below 1,000 / columns below 703 (only far references are looked at, which are rare,
+    so this costs a few milliseconds). Needed before calamine opens a sheet: it allocates the
+    whole used area at once (one value at XFD1048576 makes it abort the process)."""
+    rows = cols = 0
+    tail = b""
+    try:
+        with zf.open(part) as stream:
+            while chunk := stream.read(1 << 20):
+                block = tail + chunk
+                if rows <= MAX_ROWS:
+                    for found in _FAR_ROW.finditer(block):
+                        rows = max(rows, int(found.group(1)))
+                        if rows > MAX_ROWS:
+                            break
+                if rows > MAX_ROWS:  # refused anyway: the block's last row tag, for the row count
+                    last = _ROW_TAG.search(block, max(0, block.rfind(b"row ") - 4))
+                    rows = max(rows, int(last.group(1))) if last else rows
+                for found in _FAR_COLUMN.finditer(block):
+                    letters = found.group(1).decode()
+                    cols = max(cols, column_index_from_string(letters) if len(letters) <= 3 else 1 << 20)
+                tail = block[-64:]
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 0, 0
+    return rows, cols
+
+
+def check_extents(zf: zipfile.ZipFile, wb: Workbook, config: Config) -> bool:
+    """Refuse (True) a file with a sheet used far beyond any template, before calamine sees it."""
+    by_name = {s.name: s for t in CATALOG.values() for s in t.sheets}
+    refused = False
+    for name, part in sheet_parts(zf).items():
+        rows, cols = sheet_extent(zf, part)
+        if rows > MAX_ROWS:
+            sheet = by_name.get(name)
+            if sheet is not None:
+                _too_long(rows, wb, sheet, name, config)
+            else:
+                wb.error(f"Trang tính «{name}» có {vn.number(rows)} dòng, quá lớn so với mọi biểu mẫu (tối đa "
+                         f"{vn.number(MAX_ROWS)} dòng); hệ thống không đọc tệp này.",
+                         "Hãy xoá trang tính này hoặc các dòng thừa, rồi gửi lại.", name, f"A{MAX_ROWS + 1}",
+                         value=rows)
+            refused = True
+        if cols > MAX_COLUMNS:
+            wb.error(f"Trang tính «{name}» có dữ liệu ở cột thứ {vn.number(cols)}, quá xa phạm vi của biểu mẫu "
+                     f"(tối đa {vn.number(MAX_COLUMNS)} cột); hệ thống không đọc tệp này.",
+                     f"Hãy xoá nội dung ở các cột từ cột {get_column_letter(MAX_COLUMNS + 1)} trở đi của trang "
+                     "tính này, rồi gửi lại.", name)
+            refused = True
+    return refused
+
+
+def _too_long(height: int, wb: Workbook, sheet: Sheet, name: str, config: Config) -> bool:
+    limit = row_limit(sheet, config)
+    if height <= limit:
+        return False
+    allowed = (f"biểu có {len(sheet.rows(config))} dòng in sẵn" if sheet.rows is not None
+               else f"danh sách tối đa {sheet.max_rows} dòng")
+    wb.error(f"Trang tính «{name}» có {vn.number(height)} dòng, vượt xa giới hạn của biểu ({allowed}; hệ "
+             f"thống chỉ đọc trang tính đến dòng {vn.number(limit)}); hệ thống không đọc trang tính này.",
+             f"Hãy xoá các dòng thừa từ dòng {vn.number(limit + 1)} trở xuống (chọn các dòng › chuột phải › "
+             "Xoá) hoặc chép số liệu sang biểu mẫu gốc, rồi gửi lại; nếu số dòng thật sự nhiều hơn giới hạn, "
+             "hãy liên hệ cơ quan thường trực.", name, f"A{limit + 1}", value=height)
+    return True
+
+
 def _too_big(handle: pc.CalamineSheet, wb: Workbook, sheet: Sheet, name: str, config: Config) -> bool:
-    """Refuse, before typing a single row, a sheet far larger than its template allows."""
+    """Refuse, before typing a single row, a sheet far larger than its template allows (rows
+    without a row number in the XML, or a used area too wide)."""
     if handle.end is None:
         return False
     height, width = handle.end[0] + 1, handle.end[1] + 1
-    limit = row_limit(sheet, config)
-    allowed = (f"biểu có {len(sheet.rows(config))} dòng in sẵn" if sheet.rows is not None
-               else f"danh sách tối đa {sheet.max_rows} dòng")
-    if height > limit:
-        wb.error(f"Trang tính «{name}» có {vn.number(height)} dòng, vượt xa giới hạn của biểu ({allowed}; hệ "
-                 f"thống chỉ đọc trang tính đến dòng {vn.number(limit)}); hệ thống không đọc trang tính này.",
-                 f"Hãy xoá các dòng thừa từ dòng {vn.number(limit + 1)} trở xuống (chọn các dòng › chuột phải › "
-                 "Xoá) hoặc chép số liệu sang biểu mẫu gốc, rồi gửi lại; nếu số dòng thật sự nhiều hơn giới hạn, "
-                 "hãy liên hệ cơ quan thường trực.", name, f"A{limit + 1}", value=height)
+    if _too_long(height, wb, sheet, name, config):
         return True
     if height * width > MAX_CELLS:
         last = f"{get_column_letter(min(width, 16384))}{height}"
@@ -649,6 +717,8 @@ def load(path: Path, config: Config, sender: str | None = None, data: bytes | No
     if zf is None or wb.late():
         return wb
     try:
+        if check_extents(zf, wb, config) or wb.late():
+            return wb
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         parts = sheet_parts(zf)
         names = recognise(book, wb, config, sender)

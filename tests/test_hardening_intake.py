@@ -144,7 +144,7 @@ def test_a_list_far_longer_than_the_template_is_refused_unread(config, tmp_path)
 
 def test_a_sheet_used_far_to_the_right_is_refused_unread(config, tmp_path):
     report = validate.check_file(filled(config, "phan_cap", tmp_path, edit=lambda wb: wb["Nhiệm vụ"].cell(
-        300, 16000, "x")), config)
+        800, 700, "x")), config)  # 800 × 700 cells: within the far-cell bounds, over MAX_CELLS
     assert any("quá rộng" in p.rule and p.sheet == "Nhiệm vụ" for p in report.errors), report.text()
 
 
@@ -281,3 +281,18 @@ def test_a_whole_number_too_large_is_named_too_large(config, tmp_path):
     rules = {p.cell: p.rule for p in report.errors}
     assert "Số quá lớn" in rules["C6"] and "không phải số nguyên" not in rules["C6"]
     assert "không phải số nguyên" in rules["D6"]
+
+
+def test_a_value_in_the_last_cell_of_excel_is_refused_without_a_crash(config, tmp_path):
+    # calamine allocates a sheet's whole used area at once: this file used to abort the process
+    import subprocess
+    import sys
+
+    path = filled(config, "phan_cap", tmp_path, edit=lambda wb: wb["Nhiệm vụ"].__setitem__("XFD1048576", "x"))
+    code = ("import sys; from pathlib import Path; from pipeline import validate, paths, config as c; "
+            "r = validate.check_file(Path(sys.argv[1]), c.load(paths.INPUTS / paths.CONFIG_NAME)); "
+            "print('\\n'.join(p.rule for p in r.errors))")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "cột thứ 16.384" in done.stdout and "1.048.576 dòng" in done.stdout
