@@ -34,7 +34,7 @@ ingest: $(STAMP) ## Validate every file in inputs/ and load the valid ones into 
 serve: $(STAMP) ## Start the upload portal on http://127.0.0.1:8000
 	$(PY) -m pipeline serve
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) ## Run the whole test suite (with the simulated-Windows job, tests/test_windows.py)
 	$(PY) -m pytest
 
 lint: $(STAMP) ## Check style with ruff

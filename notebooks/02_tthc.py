@@ -34,9 +34,18 @@ print(f"{len(ho_so)} dòng số liệu (tháng × lĩnh vực) của {ho_so['uni
 
 # %% [markdown]
 # ## Các chỉ số so với chỉ tiêu (Quyết định 766/QĐ-TTg)
+#
+# Mỗi chỉ số được khai báo một lần trong `pipeline/rates_766.toml` (tử số, mẫu số, chỉ tiêu, điểm,
+# nguồn); ô `[x]` là chưa có số liệu, cột «Ghi chú» nói thiếu số liệu nào của đơn vị nào.
 
 # %%
 analysis.show(wh.indicator("tthc_chi_so", formatted=True))
+
+# %% [markdown]
+# ## Điểm ước tính theo các nhóm của Bộ chỉ số 766
+
+# %%
+analysis.show(wh.indicator("tthc_diem_766", formatted=True))
 
 # %% [markdown]
 # ## Theo tháng: tiếp nhận trực tuyến và trực tiếp, tỷ lệ trực tuyến và đúng hạn
@@ -44,6 +53,7 @@ analysis.show(wh.indicator("tthc_chi_so", formatted=True))
 # %%
 by_month = wh.indicator("tthc_theo_thang")
 by_month_vn = wh.indicator("tthc_theo_thang", formatted=True)
+header = {c.key: c.label for c in wh.indicator_table("tthc_theo_thang").columns}  # names from the declarations
 print(by_month_vn.attrs["note"])
 analysis.show(by_month_vn)
 
@@ -57,13 +67,13 @@ ax.set_title("Hồ sơ tiếp nhận trong kỳ theo tháng và kênh nộp")
 ax.set_ylabel("Hồ sơ")
 ax.yaxis.set_major_formatter(analysis.comma())
 ax.legend(loc="upper left")
-ax2.plot(months["thang"], months["ty_le_truc_tuyen"], marker="o", color="0.2", label="Tỷ lệ tiếp nhận trực tuyến")
+ax2.plot(months["thang"], months["ty_le_truc_tuyen"], marker="o", color="0.2", label=header["ty_le_truc_tuyen"])
 ax2.plot(months["thang"], months["ty_le_dung_han"], marker="s", linestyle="--", color="0.5",
-         label="Tỷ lệ giải quyết trước hạn, đúng hạn")
+         label=header["ty_le_dung_han"])
 ax2.set_ylim(0, 105)
 ax2.set_ylabel("%")
 ax2.yaxis.set_major_formatter(analysis.comma(0, "%"))
-ax2.legend(loc="lower right")
+ax2.legend(loc="lower left", fontsize=8)
 ax2.tick_params(axis="x", rotation=45)
 fig.tight_layout()
 plt.show()

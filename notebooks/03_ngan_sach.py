@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # Ngân sách xã: dự toán và thực hiện thu, chi
+# # Ngân sách: dự toán và thực hiện thu, chi
 #
 # Số liệu hiện hành của biểu `ngan_sach` (mục lục theo Thông tư 344/2016/TT-BTC). Năm đầu tính từ
 # ngày bắt đầu kỳ báo cáo, năm cuối đến ngày chốt số liệu. Đơn vị: triệu đồng.
@@ -61,7 +61,7 @@ for xi, rate, top in zip(x, totals["ty_le_thuc_hien"], totals[["du_toan", "thuc_
                          strict=True):
     ax.annotate(analysis.vn.percent(rate), (xi, top), ha="center", va="bottom", fontsize=8)
 ax.set_xticks(x, groups)
-ax.set_title("Dự toán và thực hiện thu, chi ngân sách xã")
+ax.set_title("Dự toán và thực hiện thu, chi ngân sách")
 ax.set_ylabel("Triệu đồng")
 ax.yaxis.set_major_formatter(analysis.comma())
 ax.legend(loc="upper right")

@@ -1,8 +1,13 @@
-"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, serve, user)."""
+"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, serve, user, test).
+
+Installed (`pip install -e .`), the same commands are `soket <command>` (Windows: no make needed).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,9 +43,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from pipeline import crosscheck, warehouse
+    from pipeline import atomic, crosscheck, warehouse
 
     config = load(args.config)
+    atomic.HELD.clear()
     try:
         summary = warehouse.ingest(args.inputs, args.outputs, config)
         con = warehouse.connect(args.outputs, read_only=True)
@@ -52,6 +58,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     print(summary.text())
+    for held in atomic.HELD:  # the overview open in Excel: the new one is beside it
+        print(held.text())
     lines = crosscheck.summary_lines([o.finding for o in found if o.finding], found, config)
     print("\n".join(lines[:1] + [f"  - {line}" for line in lines[1:]]))
     return 0
@@ -76,11 +84,26 @@ def _user(args: argparse.Namespace) -> int:
     return accounts.main(args)
 
 
+def _test(args: argparse.Namespace) -> int:
+    """The test suite (what `make test` runs), from the project folder, every child in UTF-8."""
+    env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT, env=env).returncode
+
+
+def utf8_output() -> None:
+    """Print UTF-8 even where the platform would encode a pipe or a file in its ANSI code page
+    (Windows: cp1258 cannot encode «ế»); a Windows console is already UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m pipeline",
+    p = argparse.ArgumentParser(prog="soket",
                                 description="Số liệu sơ kết 01 năm chính quyền cấp xã")
     p.add_argument("--config", type=Path, default=None,
-                   help="tệp cấu hình của xã (mặc định: inputs/commune.toml)")
+                   help="tệp cấu hình của đơn vị (mặc định: inputs/commune.toml)")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("templates", help="tạo biểu mẫu trống cho các đơn vị")
@@ -116,12 +139,21 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--unit", help="mã đơn vị của tài khoản")
     s.add_argument("--inputs", type=Path, default=paths.INPUTS, help="tài khoản lưu ở inputs/accounts.json")
     s.set_defaults(func=_user)
+
+    s = sub.add_parser("test", help="chạy bộ kiểm thử của chương trình (như make test)")
+    s.add_argument("pytest_args", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho pytest, ví dụ -m \"not slow\"")
+    s.set_defaults(func=_test)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    utf8_output()
     p = parser()
-    args = p.parse_args(argv)
+    args, extra = p.parse_known_args(argv)
+    if args.command == "test":
+        args.pytest_args = [*extra, *args.pytest_args]  # pytest's own options, e.g. -q -m "not slow"
+    elif extra:
+        p.error(f"không hiểu các tham số: {' '.join(extra)}")
     try:
         return args.func(args)
     except ConfigError as exc:

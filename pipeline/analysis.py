@@ -7,7 +7,7 @@ indicators from pipeline/sql/ through pipeline.indicators — nothing is restate
     >>> wh = analysis.open()                     # outputs/warehouse.duckdb, read-only
     >>> wh.submissions(labels=True)              # every file received, with its state in Vietnamese
     >>> wh.data("tthc", "ho_so", labels=True)    # current figures, headers as in the template
-    >>> wh.indicator("tthc_theo_thang")          # an indicator table (pipeline/sql/tthc_theo_thang.sql)
+    >>> wh.indicator("tthc_theo_thang")          # an indicator table (its SQL: from pipeline/rates_766.toml)
     >>> wh.problems(severity="warning")          # warnings of the files received
     >>> wh.sql("select unit_code, count(*) from submissions group by all")
 
@@ -143,7 +143,7 @@ class Warehouse:
         if self.path.name == warehouse.DB_NAME:
             con = warehouse.connect(self.path.parent, read_only=True)  # waits while a writer commits
         else:
-            con = duckdb.connect(str(self.path), read_only=True)
+            con = warehouse.open_db(self.path, read_only=True, timeout=warehouse.READ_TIMEOUT)  # busy: Vietnamese
         try:
             yield con
         finally:

@@ -17,7 +17,7 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import vn
+from pipeline import atomic, vn
 from pipeline.catalog import CATALOG
 from pipeline.indicators import NOT_APPLICABLE, Results, Table
 from pipeline.templates import DEMO_MARK
@@ -30,7 +30,7 @@ BOLD = Font(name=FONT, size=10, bold=True)
 NORMAL = Font(name=FONT, size=10)
 LINK = Font(name=FONT, size=10, color="0563C1", underline="single")
 DEMO_FONT = Font(name=FONT, size=12, bold=True, color="C00000")
-FORMATS = {0: "#,##0", 1: "#,##0.0"}
+FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
 COVER, CONTENTS, NOTES = "Bìa", "Mục lục", "Ghi chú"
 
 
@@ -93,8 +93,8 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
                       DEMO_FONT))
     lines += [
         (f"Kèm theo Báo cáo sơ kết 01 năm hoạt động của chính quyền cấp xã khi thực hiện chính quyền "
-         f"địa phương 02 cấp trên địa bàn xã {cfg.commune}", NORMAL),
-        (f"Xã: {cfg.commune}, {cfg.province}", NORMAL),
+         f"địa phương 02 cấp trên địa bàn {cfg.full_name}", NORMAL),
+        (f"{cfg.kind_title}: {cfg.commune}, {cfg.province}", NORMAL),
         (f"Kỳ báo cáo: từ {vn.day(cfg.start)} đến {vn.day(cfg.cutoff)} (số liệu chốt đến ngày {vn.day(cfg.cutoff)})",
          NORMAL),
         (f"Ngày lập: {vn.day(built)}", NORMAL),
@@ -232,9 +232,9 @@ def write(results: Results, path: Path, built: date | None = None) -> Path:
     refs = _notes(wb.create_sheet(NOTES), results)
     for index, t in enumerate(results.tables.values(), start=1):
         _table_sheet(wb.create_sheet(sheet_name(index)), index, t, results, refs[index - 1])
-    wb.properties.title = f"{TITLE} — xã {results.config.commune}"
+    wb.properties.title = f"{TITLE} — {results.config.full_name}"
     wb.properties.creator = results.config.unit(results.config.standing_unit).name
     wb.properties.language = "vi-VN"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    path = atomic.save(wb, path)
     return path

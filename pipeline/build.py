@@ -2,25 +2,29 @@
 
 A re-run with nothing changed does nothing expensive: the fingerprint of the inputs (names,
 sizes, modification times), the configuration and the code is compared with the one saved by
-the last complete build, and the stored summary is shown again. Heavy libraries are imported
-only when a build is really needed.
+the last complete build, and the stored summary is shown again (unless an output is unreadable,
+e.g. half-written by a killed run: then it is rebuilt). Heavy libraries are imported only when a
+build is really needed. Every output is replaced atomically (pipeline/atomic.py); one held open
+by another program keeps its old version, the new one goes beside it and the summary says so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import shutil
+import logging
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from pipeline import paths
+from pipeline import atomic, paths
 
 STATE = ".build_state.json"
-WAREHOUSE = "warehouse.duckdb"
+WAREHOUSE = "warehouse.duckdb"  # every output's name is declared here (light to import); warehouse uses these
+VALIDATION_DIR = "validation"  # outputs/validation/<file stem>/: report workbook, annotated copy
+OVERVIEW = Path(VALIDATION_DIR) / "tong_hop_kiem_tra.xlsx"
 CHARTS_DIR, TEMPLATES_DIR, DEMO_DIR = "charts", "templates", "demo_inputs"
 ANNEX_NAME, REPORT_NAME = "phu_luc_so_lieu.xlsx", "bao_cao_so_ket.docx"
 CODE_GLOBS = ("**/*.py", "**/*.sql", "**/*.toml", "report_template/*.docx")
@@ -40,6 +44,8 @@ def fingerprint(inputs_dir: Path, config_path: Path) -> str:
     """Inputs (name, size, mtime), configuration bytes, code version and today's date."""
     h = hashlib.sha256()
     for path in sorted(p for p in inputs_dir.rglob("*") if p.is_file()):
+        if path.name.endswith(".json") and path.with_name(path.name[:-5]).is_file():
+            continue  # a sidecar: written once beside its file (by the portal, or by the first ingest)
         st = path.stat()
         h.update(f"{path.relative_to(inputs_dir).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     h.update(config_path.read_bytes())
@@ -49,7 +55,30 @@ def fingerprint(inputs_dir: Path, config_path: Path) -> str:
 
 
 def _outputs(outputs_dir: Path) -> list[Path]:
-    return [outputs_dir / WAREHOUSE, outputs_dir / ANNEX_NAME, outputs_dir / REPORT_NAME]
+    return [outputs_dir / WAREHOUSE, outputs_dir / ANNEX_NAME, outputs_dir / REPORT_NAME, outputs_dir / OVERVIEW]
+
+
+def _write_templates(folder: Path, config_path: Path) -> tuple[list[Path], list[atomic.Held]]:
+    """In a child process (any start method: arguments and result are picklable): every blank
+    template written atomically into folder; (files written, files held open elsewhere)."""
+    from pipeline import templates
+    from pipeline.config import load
+
+    atomic.HELD.clear()
+    return templates.write_all(folder, load(config_path)), list(atomic.HELD)
+
+
+def _stale(folder: Path, keep: set[Path]) -> list[Path]:
+    """Remove files of folder not written by this run (templates of a unit no longer configured,
+    an earlier «(mới)» copy); returns those that could not be removed."""
+    stuck = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.resolve() not in keep and not path.name.startswith("."):
+            try:
+                path.unlink()
+            except OSError:
+                stuck.append(path)
+    return stuck
 
 
 class _Progress:
@@ -66,28 +95,44 @@ class _Progress:
         return vn.number(time.perf_counter() - self.start, 1)
 
 
-def _summary(con, results, outputs_dir: Path, demo_set: bool, report_error: str | None) -> str:
-    from pipeline import crosscheck, vn
-
-    rows = con.execute("""select file_name, status, unit_code, template_id from submissions
+def _files(con) -> list[tuple[str, str, str | None]]:
+    """(file name, status, first error as text) of the latest submission of every received file."""
+    rows = con.execute("""select file_name, status from submissions
                           qualify row_number() over (partition by path order by submission_id desc) = 1
                           order by file_name""").fetchall()
-    counts = {s: sum(1 for r in rows if r[1] == s) for s in ("accepted", "warnings", "rejected")}
-    lines = ["", "TÓM TẮT"]
-    if demo_set:
-        lines.append(f"- Thư mục nhận chưa có biểu mẫu nào: đã dùng bộ SỐ LIỆU MINH HỌA ({DEMO_DIR}/); "
-                     "mọi kết quả đều đánh dấu «SỐ LIỆU MINH HỌA».")
-    lines.append(f"- Tệp đã nhận: {len(rows)}; chấp nhận: {counts['accepted']}; chấp nhận có cảnh báo: "
-                 f"{counts['warnings']}; bị trả lại: {counts['rejected']}.")
-    for file_name, status, *_ in rows:
+    out = []
+    for file_name, status in rows:
+        reason = None
         if status == "rejected":
             first = con.execute("""select p.rule, p.sheet, p.cell from problems p join submissions s
                                    using (submission_id) where s.file_name = ? and p.severity = 'error'
                                    order by submission_id desc limit 1""", [file_name]).fetchone()
-            reason = f"{first[0]} (trang «{first[1]}», ô {first[2]})" if first else "xem báo cáo kiểm tra"
-            lines.append(f"  • Bị trả lại: {file_name} — {reason}. Chi tiết: validation/.")
+            if first is None:
+                reason = "xem báo cáo kiểm tra"
+            elif first[1]:
+                reason = f"{first[0]} (trang «{first[1]}», ô {first[2]})"
+            else:
+                reason = first[0]
+        out.append((file_name, status, reason))
+    return out
+
+
+def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: str | None,
+             held: list[atomic.Held], stuck: list[Path]) -> str:
+    from pipeline import crosscheck, vn
+
+    counts = {s: sum(1 for r in files if r[1] == s) for s in ("accepted", "warnings", "rejected")}
+    lines = ["", f"TÓM TẮT — {results.config.full_name}"]
+    if demo_set:
+        lines.append(f"- Thư mục nhận chưa có biểu mẫu nào: đã dùng bộ SỐ LIỆU MINH HỌA ({DEMO_DIR}/); "
+                     "mọi kết quả đều đánh dấu «SỐ LIỆU MINH HỌA».")
+    lines.append(f"- Tệp đã nhận: {len(files)}; chấp nhận: {counts['accepted']}; chấp nhận có cảnh báo: "
+                 f"{counts['warnings']}; bị trả lại: {counts['rejected']}.")
+    for file_name, status, reason in files:
+        if status == "rejected":
+            lines.append(f"  • Bị trả lại: {file_name} — {reason}. Chi tiết: {VALIDATION_DIR}/.")
         elif status == "warnings":
-            lines.append(f"  • Có cảnh báo: {file_name}. Chi tiết: validation/.")
+            lines.append(f"  • Có cảnh báo: {file_name}. Chi tiết: {VALIDATION_DIR}/.")
     missing = results.missing_all
     if missing:
         lines.append("- Đơn vị chưa gửi số liệu (các ô tương ứng ghi [x]):")
@@ -101,10 +146,22 @@ def _summary(con, results, outputs_dir: Path, demo_set: bool, report_error: str 
         lines.append(f"- Chỉ số không tính được (mẫu số bằng 0): {'; '.join(gaps)}.")
     if report_error:
         lines.append(f"- LỖI MẪU BÁO CÁO, chưa tạo được báo cáo:\n{report_error}")
+    if held or stuck:
+        lines.append("- TỆP ĐANG MỞ, CHƯA THAY ĐƯỢC (bản cũ giữ nguyên):")
+        lines += [f"  • {h.text()} (thư mục: {h.target.parent})" for h in held]
+        lines += [f"  • Tệp cũ {p} không xoá được (đang mở?): hãy đóng rồi xoá tệp đó." for p in stuck]
     lines.append(f"- Kết quả trong {outputs_dir}: {REPORT_NAME} (báo cáo), {ANNEX_NAME} (phụ lục), "
-                 f"{CHARTS_DIR}/ (biểu đồ), {TEMPLATES_DIR}/ (biểu mẫu trống), validation/ (kết quả kiểm tra).")
+                 f"{CHARTS_DIR}/ (biểu đồ), {TEMPLATES_DIR}/ (biểu mẫu trống), {VALIDATION_DIR}/ (kết quả kiểm tra).")
     lines.append(f"- Lập ngày {vn.day(date.today())}.")
     return "\n".join(lines)
+
+
+def _fresh(outputs_dir: Path, stamp: str, state_path: Path) -> dict | None:
+    """The saved state when the last complete build had this fingerprint and its outputs are whole."""
+    if not all(atomic.readable(p) for p in [state_path, *_outputs(outputs_dir)]):
+        return None
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    return state if state.get("fingerprint") == stamp else None
 
 
 def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_path: Path | None = None) -> int:
@@ -115,33 +172,34 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         config_path = paths.INPUTS / paths.CONFIG_NAME
     state_path = outputs_dir / STATE
     stamp = fingerprint(inputs_dir, config_path)
-    if state_path.exists() and all(p.exists() for p in _outputs(outputs_dir)):
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-        if state.get("fingerprint") == stamp:
-            print("Không có thay đổi nào từ lần chạy trước (biểu mẫu nhận, cấu hình, chương trình): "
-                  "giữ nguyên kết quả.")
-            print(state.get("summary", ""))
-            return 0
+    state = _fresh(outputs_dir, stamp, state_path)
+    if state is not None:
+        print("Không có thay đổi nào từ lần chạy trước (biểu mẫu nhận, cấu hình, chương trình): "
+              "giữ nguyên kết quả.")
+        print(state.get("summary", ""))
+        return 0
 
-    from pipeline import annex, charts, demo, indicators, report, templates, warehouse
+    from pipeline import annex, charts, demo, indicators, logs, report, warehouse
     from pipeline.config import load
 
     config = load(config_path)
     progress = _Progress(7)
     outputs_dir.mkdir(parents=True, exist_ok=True)
-    previous = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+    logs.configure(outputs_dir)
+    atomic.HELD.clear()
+    stuck = atomic.sweep(outputs_dir)  # temporaries left by a run killed while writing
+    previous = json.loads(state_path.read_text(encoding="utf-8")) if atomic.readable(state_path) else {}
     # Blank templates and the demo set depend only on the configuration and the code.
     setup = hashlib.sha256(config_path.read_bytes() + _code_version().encode()).hexdigest()
     same_setup = previous.get("setup") == setup
-    writer = None
-    if same_setup and (outputs_dir / TEMPLATES_DIR).is_dir():
+    writer = pool = None
+    folder = outputs_dir / TEMPLATES_DIR
+    if same_setup and folder.is_dir() and all(atomic.readable(p) for p in folder.glob("*.xlsx")):
         progress.step("Biểu mẫu trống không đổi (bỏ qua).")
     else:
         progress.step("Tạo biểu mẫu trống cho các đơn vị (chạy song song) …")
-        shutil.rmtree(outputs_dir / TEMPLATES_DIR, ignore_errors=True)
-        writer = multiprocessing.get_context("fork").Process(
-            target=templates.write_all, args=(outputs_dir / TEMPLATES_DIR, config))
-        writer.start()
+        pool = ProcessPoolExecutor(max_workers=1)  # the platform's default start method (spawn on Windows)
+        writer = pool.submit(_write_templates, folder, config_path)
 
     received = warehouse.received_files(inputs_dir)
     demo_set = not received
@@ -154,8 +212,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
             progress.step("Thư mục nhận chưa có biểu mẫu: dùng bộ SỐ LIỆU MINH HỌA đã tạo.")
         else:
             progress.step("Thư mục nhận chưa có biểu mẫu: tạo bộ SỐ LIỆU MINH HỌA …")
-            shutil.rmtree(source, ignore_errors=True)
-            demo.write_all(source, config)
+            source = atomic.replace_dir(source, lambda fresh: demo.write_all(fresh, config))
     else:
         progress.step(f"Thư mục nhận có {len(received)} tệp biểu mẫu.")
 
@@ -164,42 +221,60 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         ingest = warehouse.ingest(source, outputs_dir, config)
     except warehouse.WarehouseBusy as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
-        if writer is not None:
-            writer.join()
+        if pool is not None:
+            pool.shutdown()
         return 1
     print("    " + ingest.text().replace("\n", "\n    "))
 
     progress.step("Tính các chỉ số …")
-    con = warehouse.connect(outputs_dir, read_only=True)
+    con = warehouse.connect(outputs_dir, read_only=True)  # closed before any file is written
     try:
         results = indicators.compute(con, config)
+        files = _files(con)
+    finally:
+        con.close()
+    error = None
+    try:
         progress.step("Vẽ biểu đồ …")
         chart_files = charts.draw_all(results, outputs_dir / CHARTS_DIR)
         progress.step("Lập phụ lục số liệu …")
         annex.write(results, outputs_dir / ANNEX_NAME)
         progress.step("Lập báo cáo …")
-        error = None
         template = report.template_path(inputs_dir)
         try:
             report.render(results, chart_files, outputs_dir / REPORT_NAME, template)
         except report.TemplateError as exc:
             error = str(exc)
-            (outputs_dir / REPORT_NAME).unlink(missing_ok=True)
-        summary = _summary(con, results, outputs_dir, demo_set, error)
+            try:
+                (outputs_dir / REPORT_NAME).unlink(missing_ok=True)
+            except OSError:  # open in Word: it stays, the summary says the report was not made
+                pass
     finally:
-        con.close()
-        if writer:
-            writer.join()
-    if writer and writer.exitcode != 0:
-        error = (error or "") + f"Không tạo được biểu mẫu trống (mã lỗi {writer.exitcode})."
+        if pool is not None:
+            error = _templates_done(writer, folder, stuck) or error
+            pool.shutdown()
+    held = list(atomic.HELD)
+    summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck)
     print(summary)
     print(f"Hoàn thành sau {progress.elapsed()} giây.")
     if error:
         return 1
-    state_path.write_text(json.dumps({"fingerprint": stamp, "setup": setup, "demo_set": demo_set,
-                                                 "summary": summary},
-                                     ensure_ascii=False), encoding="utf-8")
+    # With a file held open the build is not complete: the next run tries again.
+    atomic.write_text(state_path, json.dumps({"fingerprint": None if held or stuck else stamp, "setup": setup,
+                                              "demo_set": demo_set, "summary": summary}, ensure_ascii=False))
     return 0
+
+
+def _templates_done(writer, folder: Path, stuck: list[Path]) -> str | None:
+    """Wait for the templates child; record its held files, remove stale ones (into stuck)."""
+    try:
+        written, held = writer.result()
+    except Exception as exc:  # noqa: BLE001 - reported in the summary, traceback in the log
+        logging.getLogger("pipeline.build").exception("Không tạo được biểu mẫu trống")
+        return f"Không tạo được biểu mẫu trống ({type(exc).__name__}); chi tiết trong nhật ký hệ thống."
+    atomic.HELD.extend(held)
+    stuck += _stale(folder, {p.resolve() for p in written} | {h.target.resolve() for h in held})
+    return None
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from pipeline import vn  # noqa: E402
+from pipeline import atomic, vn  # noqa: E402
 from pipeline.indicators import Results, Table  # noqa: E402
 from pipeline.templates import DEMO_MARK  # noqa: E402
 
@@ -78,8 +78,10 @@ def _on_time_by_month(ax: plt.Axes, t: Table) -> None:
     months = [t.value(i, "thang") for i in rows]
     on_time = [t.value(i, "ty_le_dung_han") for i in rows]
     online = [t.value(i, "ty_le_truc_tuyen") for i in rows]
-    ax.plot(months, on_time, color="black", marker="o", linewidth=1.6, label="Giải quyết trước hạn, đúng hạn")
-    ax.plot(months, online, color=MID, marker="s", linestyle="--", linewidth=1.4, label="Tiếp nhận trực tuyến")
+    on_time_label, online_label = (c.label for key in ("ty_le_dung_han", "ty_le_truc_tuyen")
+                                   for c in t.columns if c.key == key)  # from the rate declarations
+    ax.plot(months, on_time, color="black", marker="o", linewidth=1.6, label=on_time_label)
+    ax.plot(months, online, color=MID, marker="s", linestyle="--", linewidth=1.4, label=online_label)
     for x, y in zip(months, on_time, strict=True):
         if y is not None:
             ax.annotate(vn.number(y, 1), (x, y), textcoords="offset points", xytext=(0, 5),
@@ -87,7 +89,7 @@ def _on_time_by_month(ax: plt.Axes, t: Table) -> None:
     ax.set_ylim(0, 109)
     ax.set_ylabel("Tỷ lệ (%)")
     ax.yaxis.set_major_formatter(_comma(0, "%"))
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1)
     ax.tick_params(axis="x", labelrotation=45)
 
 
@@ -248,9 +250,9 @@ CHARTS = (
           _qualifications),
     Chart("tthc_ho_so_theo_thang", "Hồ sơ TTHC tiếp nhận theo tháng và kênh tiếp nhận", "tthc_theo_thang",
           "II.4", _dossiers_by_month),
-    Chart("tthc_ty_le_theo_thang", "Tỷ lệ giải quyết đúng hạn và tiếp nhận trực tuyến theo tháng",
+    Chart("tthc_ty_le_theo_thang", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (chỉ số 2.1) và nộp trực tuyến theo tháng",
           "tthc_theo_thang", "II.4", _on_time_by_month),
-    Chart("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách xã", "ngan_sach_thu_chi",
+    Chart("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách", "ngan_sach_thu_chi",
           "II.5", _budget),
     Chart("phan_cap_hinh_thuc", "Nhiệm vụ phân cấp, phân quyền, ủy quyền: tình hình thực hiện", "phan_cap_theo_hinh_thuc", "II.2", _tasks_by_form),
     Chart("tai_san_doi_du", "Cơ sở nhà, đất dôi dư: đã xử lý theo hình thức và còn phải xử lý", "tai_san_doi_du",
@@ -284,7 +286,7 @@ def draw(chart: Chart, results: Results, out_dir: Path) -> Path:
             fig.text(0.5, 0.5, DEMO_MARK, fontsize=30, color="0.6", alpha=0.35, rotation=20,
                      ha="center", va="center", weight="bold")
         path = out_dir / f"{chart.name}.png"
-        fig.savefig(path, dpi=DPI)
+        path = atomic.save(fig, path, dpi=DPI)
         plt.close(fig)
     return path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +38,9 @@ class Signatory:
 
 
 KINDS = ("xã", "phường", "đặc khu")  # the kinds of commune-level unit (Luật Tổ chức chính quyền địa phương 2025)
+# A kind written as the name of the unit: not «cấp xã» (the national name of the level, which
+# includes wards and special zones) and not «xã hội» (society).
+KIND_WORD = {k: re.compile(rf"(?<!cấp )\b{k}\b(?! hội)", re.IGNORECASE) for k in KINDS}
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,10 @@ def load(path: Path | None = None) -> Config:
     period = _table(data, "period", path)
     standing = _table(data, "standing_unit", path)
     sign = _table(data, "signatory", path)
+    kind = commune.get("kind", "xã")
+    if kind not in KINDS:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'commune.kind' có giá trị {kind!r} không hợp lệ. "
+                          f"Cần một trong: {', '.join(repr(k) for k in KINDS)}, ví dụ: kind = \"phường\".")
 
     units = []
     for i, raw in enumerate(_array(data, "units", path), start=1):
@@ -172,7 +180,7 @@ def load(path: Path | None = None) -> Config:
                     f"Tệp cấu hình {path}: khóa '{where}.templates' có biểu '{template_id}' không có trong danh mục. "
                     f"Các biểu hợp lệ: {known}."
                 )
-        units.append(Unit(code, _get(raw, "name", str, where, path, '"Văn phòng HĐND và UBND xã"'),
+        units.append(Unit(code, _get(raw, "name", str, where, path, f'"Văn phòng HĐND và UBND {kind}"'),
                           tuple(templates)))
     codes = [u.code for u in units]
     if len(set(codes)) != len(codes):
@@ -181,7 +189,7 @@ def load(path: Path | None = None) -> Config:
     leaders = tuple(
         Leader(_get(raw, "section", str, f"leaders[{i}]", path, '"II.1"'),
                _get(raw, "name", str, f"leaders[{i}]", path, '"Ngô Thị Thu"'),
-               _get(raw, "title", str, f"leaders[{i}]", path, '"Chủ tịch UBND xã"'))
+               _get(raw, "title", str, f"leaders[{i}]", path, f'"Chủ tịch UBND {kind}"'))
         for i, raw in enumerate(_array(data, "leaders", path), start=1)
     )
     start = _get(period, "start", date, "period", path, "2025-07-01")
@@ -193,12 +201,7 @@ def load(path: Path | None = None) -> Config:
     if standing_code not in codes:
         raise ConfigError(f"Tệp cấu hình {path}: 'standing_unit.code' = '{standing_code}' không phải mã của đơn vị nào trong [[units]] ({', '.join(codes)}).")
 
-    kind = commune.get("kind", "xã")
-    if kind not in KINDS:
-        raise ConfigError(f"Tệp cấu hình {path}: khóa 'commune.kind' có giá trị {kind!r} không hợp lệ. "
-                          f"Cần một trong: {', '.join(repr(k) for k in KINDS)}, ví dụ: kind = \"phường\".")
-
-    return Config(
+    config = Config(
         path=path,
         kind=kind,
         commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
@@ -212,11 +215,34 @@ def load(path: Path | None = None) -> Config:
         units=tuple(units),
         leaders=leaders,
         signatory=Signatory(
-            _get(sign, "on_behalf", str, "signatory", path, '"TM. ỦY BAN NHÂN DÂN XÃ"'),
+            _get(sign, "on_behalf", str, "signatory", path, f'"TM. ỦY BAN NHÂN DÂN {kind.upper()}"')
+            if "on_behalf" in sign else f"TM. ỦY BAN NHÂN DÂN {kind.upper()}",
             _get(sign, "authority", str, "signatory", path, '"KT. CHỦ TỊCH"'),
             _get(sign, "title", str, "signatory", path, '"PHÓ CHỦ TỊCH"'),
             _get(sign, "name", str, "signatory", path, '"Nguyễn Đức Thắng"'),
         ),
-        fonds=_strings(_table(data, "archives", path), "fonds", "archives", path, '["Phông UBND xã A (cũ)"]'),
-        staffing_bodies=_strings(_table(data, "staffing", path), "bodies", "staffing", path, '["Văn phòng HĐND và UBND xã"]'),
+        fonds=_strings(_table(data, "archives", path), "fonds", "archives", path, f'["Phông UBND {kind} A (cũ)"]'),
+        staffing_bodies=_strings(_table(data, "staffing", path), "bodies", "staffing", path,
+                                 f'["Văn phòng HĐND và UBND {kind}"]'),
     )
+    _check_kind(config)
+    return config
+
+
+def _check_kind(config: Config) -> None:
+    """The names the commune writes follow its kind: a ward that kept «UBND xã» is told where.
+    Not checked: the archival fonds (they may name former units of another kind) and the plan's
+    title (a city's plan may name «các xã, phường»)."""
+    named = [("signatory.on_behalf", config.signatory.on_behalf)]
+    named += [(f"units[{i}].name", u.name) for i, u in enumerate(config.units, start=1)]
+    named += [(f"leaders[{i}].title", lead.title) for i, lead in enumerate(config.leaders, start=1)]
+    named += [(f"staffing.bodies[{i}]", body) for i, body in enumerate(config.staffing_bodies, start=1)]
+    for key, text in named:
+        for other in KINDS:
+            found = KIND_WORD[other].search(text)
+            if other != config.kind and found:
+                fixed = KIND_WORD[other].sub(lambda m: config.kind.upper() if m[0].isupper() else config.kind, text)
+                raise ConfigError(
+                    f"Tệp cấu hình {config.path}: khóa '{key}' = \"{text}\" gọi đơn vị là «{found[0]}», nhưng "
+                    f"'commune.kind' = \"{config.kind}\". Hãy sửa thành \"{fixed}\" (hoặc sửa 'commune.kind')."
+                )

@@ -1,4 +1,4 @@
-"""The README's generated blocks: template reference, report placeholders, warehouse tables.
+"""The README's generated blocks: template reference, report placeholders, TTHC rates, warehouse tables.
 
 Each block sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md and is
 derived from the catalog, the configuration and the report, never written by hand.
@@ -42,6 +42,12 @@ def _placeholders() -> str:
     return report.readme_table() + "\n"
 
 
+def _rates() -> str:
+    from pipeline import rates
+
+    return rates.readme()
+
+
 def _schema() -> str:
     from pipeline import analysis
 
@@ -51,6 +57,7 @@ def _schema() -> str:
 BLOCKS: dict[str, Callable[[], str]] = {
     "templates": template_reference,
     "placeholders": _placeholders,
+    "rates": _rates,
     "schema": _schema,
 }
 

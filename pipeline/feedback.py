@@ -90,7 +90,7 @@ def write_outputs(report: FileReport, out_dir: Path, rel: str | None = None) -> 
     for letter, width in zip("ABCDEFGH", (6, 10, 16, 8, 30, 18, 60, 60), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(head_row + 1, 1)
-    written = [atomic.replace(target / REPORT_NAME, wb.save)]
+    written = [atomic.save(wb, target / REPORT_NAME)]
     copy = _annotated(report, target / (Path(report.path).stem + ANNOTATED_SUFFIX))
     return written + ([copy] if copy else [])
 
@@ -131,7 +131,7 @@ def _annotated(report: FileReport, path: Path) -> Path | None:
             comment = Comment(vn.printable(text)[:COMMENT_CHARS], "Hệ thống kiểm tra")
             comment.width, comment.height = 420, 160
             target_cell.comment = comment
-        return atomic.replace(path, copy.save)
+        return atomic.save(copy, path)
     except Exception:  # noqa: BLE001 - the report workbook is written; a copy that cannot be saved is skipped
         LOG.exception("Không ghi được bản đánh dấu của tệp %s", report.path)
         return None

@@ -5,8 +5,16 @@ Each .sql file is one output table. Its header comments say what the table is:
     -- title: <Vietnamese title>          -- source: <template id>
     -- section: <plan section, e.g. II.4> -- order: <position within the section>
     -- note: <how it is computed>         -- not_applicable: <columns where blank means "[z]">
-    -- column <name>: <label> | <unit>    (only for computed columns: a column named like a
-                                            catalog field takes the catalog's label and unit)
+    -- column <name>: <label> | <unit> [| <decimals>]   (only for computed columns: a column named
+                                            like a catalog field takes the catalog's label and unit)
+    -- decimals: <decimals of the percent columns, 1 unless given>
+    -- depends: <column>=<column>, …   (a blank cell is "[z]" when the other column is blank too, else "[x]")
+
+The TTHC tables are not files: pipeline/rates.py writes their SQL from the declarations
+(rates_766.toml), with the same header. The templates a table reads (its lineage) are the
+`cur_<template>_<sheet>` views its SQL names, so a unit missing for any of them is named.
+A column `thieu` (comma-separated keys of unknown figures) is turned into words naming the
+figures and the unit: into the row's `ghi_chu` when the table has one, else into the notes.
 
 A blank result is never shown as 0 or NaN: it is the gap mark "[x]" (vn.GAP) with a note
 saying why — a zero denominator, or whose data is missing (owners in the configuration
@@ -17,7 +25,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,13 +32,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import paths, vn
+from pipeline import paths, rates, vn
 from pipeline.catalog import CATALOG, Template
 from pipeline.config import Config, Unit
 
-TARGETS = paths.PACKAGE / "targets.toml"
 NOT_APPLICABLE = "[z]"  # ONS shorthand: the cell has no meaning here (e.g. no target set)
 LABEL_COLUMN = "truong"  # a column whose values are catalog field keys, shown as their labels
+UNKNOWN_COLUMN = "thieu"  # keys of the unknown figures of a row (see rates.py), turned into words
+NOTE_COLUMN = "ghi_chu"  # a row's own note: its blank cells are gaps it explains
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class Column:
     unit: str = ""
     kind: str = "number"  # number | percent | text
     decimals: int = 0
+    digits: int | None = None  # decimals fixed by the query header
 
     @property
     def header(self) -> str:
@@ -55,13 +64,22 @@ class Query:
     section: str
     order: int
     note: str
-    labels: dict[str, tuple[str, str]]
+    labels: dict[str, tuple[str, str, int | None]]
     not_applicable: tuple[str, ...]
     sql: str
+    percent_decimals: int = 1
+    depends: dict[str, str] = field(default_factory=dict)  # column → the column whose blank makes it "[z]"
 
     @property
     def template(self) -> Template:
         return CATALOG[self.source]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The templates the SQL reads (its `cur_<template>_<sheet>` views), the header's first."""
+        views = {f"cur_{t.id}_{s.key}": t.id for t in CATALOG.values() for s in t.sheets}
+        found = [views[v] for v in re.findall(r"\bcur_[a-z0-9_]+", self.sql) if v in views]
+        return tuple(dict.fromkeys([self.source, *found]))
 
 
 @dataclass
@@ -93,7 +111,11 @@ class Table:
         """"[x]" or "[z]" for a blank cell, None for a filled one."""
         if self.value(i, column.key) is not None:
             return None
-        return NOT_APPLICABLE if column.key in self.query.not_applicable and not self.missing else vn.GAP
+        if column.key in self.query.depends:  # not applicable only where what it depends on is blank too
+            applies = self.value(i, self.query.depends[column.key]) is None
+        else:
+            applies = column.key in self.query.not_applicable
+        return NOT_APPLICABLE if applies and not self.missing else vn.GAP
 
     def text(self, i: int, key: str) -> str:
         """A cell as printed: 1.234,5 / 98,7% / [x]."""
@@ -121,9 +143,13 @@ _HEADER = re.compile(r"^--\s*(\w+)(?:\s+(\w+))?\s*:\s*(.*)$")
 
 
 def _parse(path: Path) -> Query:
+    return _parse_text(path.stem, path.read_text(encoding="utf-8"))
+
+
+def _parse_text(name: str, text: str) -> Query:
     meta: dict[str, str] = {}
-    labels: dict[str, tuple[str, str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    labels: dict[str, tuple[str, str, int | None]] = {}
+    for line in text.splitlines():
         if not line.startswith("--"):
             break
         m = _HEADER.match(line)
@@ -131,18 +157,21 @@ def _parse(path: Path) -> Query:
             continue
         key, column, value = m.groups()
         if key == "column" and column:
-            label, _, unit = value.partition("|")
-            labels[column] = (label.strip(), unit.strip())
+            label, _, rest = value.partition("|")
+            unit, _, digits = rest.partition("|")
+            labels[column] = (label.strip(), unit.strip(), int(digits) if digits.strip() else None)
         else:
             meta[key] = value.strip()
     missing = [k for k in ("title", "source", "section", "order") if k not in meta]
     if missing or meta["source"] not in CATALOG:
-        raise ValueError(f"{path.name}: header must give title, source (a catalog id), section, order")
+        raise ValueError(f"{name}: header must give title, source (a catalog id), section, order")
     return Query(
-        name=path.stem, title=meta["title"], source=meta["source"], section=meta["section"],
+        name=name, title=meta["title"], source=meta["source"], section=meta["section"],
         order=int(meta["order"]), note=meta.get("note", ""), labels=labels,
         not_applicable=tuple(c.strip() for c in meta.get("not_applicable", "").split(",") if c.strip()),
-        sql=path.read_text(encoding="utf-8"),
+        sql=text, percent_decimals=int(meta.get("decimals", 1)),
+        depends=dict(tuple(p.strip() for p in pair.split("=")) for pair in meta.get("depends", "").split(",")
+                     if pair.strip()),
     )
 
 
@@ -154,6 +183,7 @@ def _section_key(section: str) -> tuple:
 def queries() -> tuple[Query, ...]:
     """Every output table, in report order (plan section, then order within it)."""
     found = [_parse(p) for p in sorted(paths.SQL.glob("*.sql"))]
+    found += [_parse_text(t.key, rates.sql(t.key)) for t in rates.TABLES]
     return tuple(sorted(found, key=lambda q: (_section_key(q.section), q.order)))
 
 
@@ -168,22 +198,8 @@ def query(name: str) -> Query:
     raise KeyError(f"No indicator query named {name!r}; known: {', '.join(names())}")
 
 
-@cache
-def targets() -> pd.DataFrame:
-    """The targets (Quyết định 766/QĐ-TTg) declared once in targets.toml."""
-    data = tomllib.loads(TARGETS.read_text(encoding="utf-8"))
-    return pd.DataFrame([{"chi_so": k, "nguong": float(v["nguong"]), "so_sanh": v["so_sanh"],
-                          "nguon": v.get("nguon", "")} for k, v in data.items()])
-
-
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Make the targets visible to the SQL as a relation named "targets"."""
-    con.register("targets", targets())
-
-
 def run(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
-    """Run one SQL file by name and return its rows."""
-    prepare(con)
+    """Run one indicator query by name and return its rows."""
     return con.execute(query(name).sql).df()
 
 
@@ -210,10 +226,11 @@ def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:
     keys = {c.key for s in q.template.sheets for c in s.keys}
     out = []
     for key in frame.columns:
+        digits = None
         if key in q.labels:
-            label, unit = q.labels[key]
+            label, unit, digits = q.labels[key]
             kind = "percent" if unit == "%" else ("number" if pd.api.types.is_numeric_dtype(frame[key]) else "text")
-            decimals = 1 if kind == "percent" else 0
+            decimals = q.percent_decimals if kind == "percent" else 0
         elif key in fields:
             f = fields[key]
             label, unit = f.label, f.unit
@@ -227,8 +244,37 @@ def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:
             values = frame[key].dropna()
             if len(values) and not (values == values.round()).all():
                 decimals = 1
-        out.append(Column(key, label, unit, kind, decimals))
+        out.append(Column(key, label, unit, kind, digits if digits is not None else decimals, digits))
     return out
+
+
+def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -> list[str]:
+    """Turn the `thieu` column (keys of unknown figures) into words naming them and the unit:
+    into each row's `ghi_chu` when the table has one, else into notes; drops the column."""
+    if UNKNOWN_COLUMN not in frame.columns:
+        return []
+    owners = [u.name for u in config.owners(q.source)]
+    notes, lines = [], frame.pop(UNKNOWN_COLUMN).tolist()
+    if NOTE_COLUMN in frame.columns:
+        texts = frame[NOTE_COLUMN].astype(object).where(frame[NOTE_COLUMN].notna(), None).tolist()
+        for i, keys in enumerate(lines):
+            if keys:
+                why = (f"chưa có số liệu của {'; '.join(u.name for u in units)}: đơn vị chưa gửi biểu" if units
+                       else rates.gap_note(keys, owners))
+                texts[i] = f"{vn.GAP}: {why}."
+        frame[NOTE_COLUMN] = pd.Series(texts, index=frame.index, dtype=object)
+        return []
+    if units:
+        return []
+    first = frame.columns[0]
+    by_gap: dict[str, list[str]] = {}
+    for row, keys in zip(frame[first].tolist(), lines, strict=True):
+        if keys:
+            by_gap.setdefault(keys, []).append(str(row))
+    for keys, rows in by_gap.items():
+        notes.append(f"{vn.GAP}: {rates.gap_note(keys, owners)} (dòng {', '.join(rows)}); các tỷ lệ cần số liệu "
+                     "này không tính được.")
+    return notes
 
 
 def table(con: duckdb.DuckDBPyConnection, name: str, config: Config,
@@ -240,13 +286,14 @@ def table(con: duckdb.DuckDBPyConnection, name: str, config: Config,
         fields = {c.key: c.label for s in q.template.sheets for c in s.columns}
         frame[LABEL_COLUMN] = [fields.get(k, k) for k in frame[LABEL_COLUMN]]
     missing = missing if missing is not None else missing_units(con, config)
-    units = missing.get(q.source, [])
+    units = list(dict.fromkeys(u for tid in q.sources for u in missing.get(tid, [])))
     if frame.empty:  # nothing received at all: one row of gaps, never an empty table
         frame = pd.DataFrame([dict.fromkeys(frame.columns)]).astype(object)
+    gaps = _explain(frame, config, q, units)
     t = Table(q, frame, _columns(q, frame), units)
-    if units:
-        t.notes.append(missing_note(q.template, units))
-    elif t.has_gap:
+    t.notes += [missing_note(CATALOG[tid], missing[tid]) for tid in q.sources if missing.get(tid)]
+    t.notes += gaps
+    if not units and not gaps and NOTE_COLUMN not in frame.columns and t.has_gap:
         t.notes.append(f"{vn.GAP}: không tính được vì mẫu số bằng 0 (không phát sinh).")
     if any(t.mark(i, c) == NOT_APPLICABLE for i in range(len(frame)) for c in t.columns):
         t.notes.append(f"{NOT_APPLICABLE}: không áp dụng (chỉ số không có chỉ tiêu hoặc không có mẫu số).")

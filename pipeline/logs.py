@@ -19,14 +19,25 @@ def path(outputs_dir: Path) -> Path:
 
 
 def configure(outputs_dir: Path) -> Path:
-    """Send the pipeline's log records to outputs/logs/nhat_ky.log (once per file)."""
+    """Send the pipeline's log records to outputs/logs/nhat_ky.log. One log file at a time: a
+    handler on another outputs folder is closed (an open file could not be deleted on Windows)."""
     target = path(outputs_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    for handler in LOGGER.handlers:
-        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == target:
-            return target
+    for handler in list(LOGGER.handlers):
+        if isinstance(handler, logging.FileHandler):
+            if Path(handler.baseFilename) == target:
+                return target
+            LOGGER.removeHandler(handler)
+            handler.close()
     handler = logging.FileHandler(target, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     LOGGER.addHandler(handler)
     LOGGER.setLevel(logging.INFO)
     return target
+
+
+# The problem recorded for a file whose handling raised an unexpected exception (its traceback is
+# in the log); shared by validate.check_batch and warehouse.ingest.
+SYSTEM_ERROR = "Lỗi hệ thống khi xử lý tệp — đã ghi nhật ký"
+SYSTEM_FIX = ("Đây không phải lỗi của đơn vị gửi: hãy báo bộ phận kỹ thuật của xã xem nhật ký hệ thống "
+              f"({Path(LOG_DIR, LOG_NAME).as_posix()} trong thư mục kết quả). Tệp vẫn được lưu trong thư mục nhận.")

@@ -483,7 +483,7 @@ def _check_unit(book: pc.CalamineWorkbook, wb: Workbook, config: Config, sender:
     if meta:
         code = str(meta.get("unit_code") or "")
         if code not in codes:
-            wb.error(f"Mã đơn vị «{code}» ghi trong tệp không có trong danh sách đơn vị của xã.",
+            wb.error(f"Mã đơn vị «{code}» ghi trong tệp không có trong danh sách đơn vị của {config.full_name}.",
                      "Hãy tải biểu mẫu của đúng đơn vị mình và gửi lại.", templates.META_SHEET, "B4",
                      value=code)
             code = None
@@ -492,7 +492,7 @@ def _check_unit(book: pc.CalamineWorkbook, wb: Workbook, config: Config, sender:
             wb.error(f"Biểu mẫu thuộc kỳ báo cáo khác ({start} – {cutoff}); kỳ hiện hành: {config.period_text}.",
                      NEW_TEMPLATE, templates.META_SHEET, "B7", value=f"{start} – {cutoff}")
         if str(meta.get("commune", config.commune)) != config.commune:
-            wb.error(f"Biểu mẫu của xã «{meta.get('commune')}», không phải xã {config.commune}.",
+            wb.error(f"Biểu mẫu của đơn vị «{meta.get('commune')}», không phải của {config.full_name}.",
                      NEW_TEMPLATE, templates.META_SHEET, "B6", value=meta.get("commune"))
     else:
         first = next(iter(sheet_names.values()), None)

@@ -37,7 +37,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from pipeline import paths, vn
+from pipeline import atomic, paths, vn
 from pipeline.indicators import Results, Table
 from pipeline.templates import DEMO_MARK
 
@@ -117,7 +117,7 @@ def _staffing(results: Results) -> Content:
     }
     text = [
         f"Tại ngày {vn.day(results.config.cutoff)}, tổng số cán bộ, công chức, viên chức, người lao động và người "
-        f"hoạt động không chuyên trách của các cơ quan, đơn vị thuộc xã là {v['ns_hien_co']} người, bằng "
+        f"hoạt động không chuyên trách của các cơ quan, đơn vị thuộc {results.config.kind} là {v['ns_hien_co']} người, bằng "
         f"{v['ns_ty_le_bien_che']} biên chế được giao ({v['ns_bien_che']} người). Tỷ lệ có trình độ đại học "
         f"trở lên đạt {v['ns_ty_le_dai_hoc_tro_len']}; tỷ lệ được bố trí đúng vị trí việc làm phù hợp trình độ "
         f"đạt {v['ns_ty_le_dung_vtvl']}. Từ ngày 01/7/2025 đến nay có {v['ns_so_nghi']} người đã nghỉ hưu trước "
@@ -130,58 +130,85 @@ def _staffing(results: Results) -> Content:
                    [("nhan_su_trinh_do", "Cơ cấu trình độ chuyên môn của đội ngũ")], v)
 
 
+def _tthc_placeholders() -> dict[str, str]:
+    """II.4's inline values: the counts, then one per declared rate and per 766 group."""
+    from pipeline import rates
+
+    out = {"tthc_tiep_nhan": "Hồ sơ TTHC tiếp nhận mới trong kỳ (trực tuyến + trực tiếp, bưu chính)",
+           "tthc_truc_tuyen": "Hồ sơ tiếp nhận trực tuyến", "tthc_giai_quyet": "Hồ sơ đã giải quyết",
+           "tthc_dang_qua_han": "Hồ sơ đang giải quyết quá hạn tại tháng cuối kỳ"}
+    out |= {f"tthc_{r.key}": f"{r.label} (%)" for r in rates.RATES}
+    out |= {f"tthc_diem_{g.key}": f"Điểm ước tính nhóm «{g.name}» của Bộ chỉ số 766 (tối đa {g.points:g} điểm)"
+            for g in rates.GROUPS}
+    return out
+
+
+def _lower(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
+def _why(t: Table, i: int) -> str:
+    """A row's own note without its gap mark: «chưa có số liệu "…" của …»."""
+    note = t.value(i, "ghi_chu") or ""
+    return note.removeprefix(f"{vn.GAP}: ").rstrip(".") or "chưa có số liệu"
+
+
+def _tthc_rate(t: Table, i: int, rate) -> tuple[str, str]:
+    """(value as printed, phrase): a known rate with its target and verdict; an unknown one as [x]
+    with the figure and unit that are missing, never compared with its target."""
+    v = t.value(i, "gia_tri")
+    if v is None:
+        return vn.GAP, f"{_lower(rate.label)}: {vn.GAP} ({_why(t, i)})"
+    text = vn.percent(v, 2)
+    verdict = t.value(i, "danh_gia")
+    target = f" (chỉ tiêu ≥ {vn.number(rate.target)}%: {verdict.lower()})" if verdict else ""
+    return text, f"{_lower(rate.label)} đạt {text}{target}"
+
+
 def _tthc(results: Results) -> Content:
+    from pipeline import rates
+
     t = results.tables["tthc_chi_so"]
+    g = results.tables["tthc_diem_766"]
     m = results.tables["tthc_theo_thang"]
-    total = m.row("Cộng")
-    rows = {t.value(i, "chi_so"): i for i in range(len(t.frame))}
-
-    def ind(key: str) -> str:
-        i = rows.get(key)
-        if i is None:
-            return vn.GAP
-        if t.value(i, "don_vi") != "%":
-            return vn.number(t.value(i, "gia_tri"))
-        return vn.percent(t.value(i, "gia_tri"))
-
-    def target(key: str) -> str:
-        i = rows.get(key)
-        if i is None or t.value(i, "chi_tieu") is None:
-            return ""
-        verdict = t.value(i, "danh_gia") or ""
-        return f" (chỉ tiêu {t.value(i, 'so_sanh')} {vn.number(t.value(i, 'chi_tieu'))}%: {verdict.lower()})"
-
-    v = {
-        "tthc_tiep_nhan": _num(m, total, "nhan_trong_ky"),
-        "tthc_truc_tuyen": _num(m, total, "nhan_truc_tuyen"),
-        "tthc_giai_quyet": _num(m, total, "giai_quyet_tong"),
-        "tthc_ty_le_dung_han": ind("ty_le_dung_han"),
-        "tthc_ty_le_truc_tuyen": ind("ty_le_truc_tuyen"),
-        "tthc_ty_le_so_hoa": ind("ty_le_so_hoa"),
-        "tthc_ty_le_thanh_toan": ind("ty_le_thanh_toan"),
-        "tthc_ty_le_hai_long": ind("ty_le_hai_long"),
-        "tthc_dang_qua_han": ind("dang_qua_han"),
-        "tthc_ty_le_cau_hinh": ind("ty_le_cau_hinh"),
-        "tthc_ty_le_co_dvc": ind("ty_le_co_dvc"),
-        "tthc_ty_le_toan_trinh": ind("ty_le_toan_trinh"),
-    }
+    f = results.tables["tthc_theo_linh_vuc"]
+    total, rows = m.row("Cộng"), {t.value(i, "chi_so"): i for i in range(len(t.frame))}
+    v = {"tthc_tiep_nhan": _num(m, total, "nhan_trong_ky"), "tthc_truc_tuyen": _num(m, total, "nhan_truc_tuyen"),
+         "tthc_giai_quyet": _num(m, total, "giai_quyet_tong"),
+         "tthc_dang_qua_han": _num(f, f.row("Cộng"), "dang_qua_han")}
+    national, own = [], []
+    for rate in rates.RATES:
+        i = rows.get(rate.key)
+        value, phrase = (vn.GAP, f"{_lower(rate.label)}: {vn.GAP}") if i is None else _tthc_rate(t, i, rate)
+        v[f"tthc_{rate.key}"] = value
+        (national if rate.code else own).append(phrase)
+    points = []
+    for group, i in zip(rates.GROUPS, range(len(g.frame)), strict=True):
+        got = g.value(i, "diem")
+        v[f"tthc_diem_{group.key}"] = vn.GAP if got is None else vn.number(got, 2)
+        points.append(f"{_lower(group.name)} {vn.number(got, 2)}/{vn.number(group.points)} điểm" if got is not None
+                      else f"{_lower(group.name)} {vn.GAP} ({_lower(_why(g, i))})")
     text = [
-        f"Từ ngày {vn.day(results.config.start)} đến ngày {vn.day(results.config.cutoff)}, xã tiếp nhận "
-        f"{v['tthc_tiep_nhan']} hồ sơ thủ tục hành chính, trong đó {v['tthc_truc_tuyen']} hồ sơ trực tuyến; "
-        f"tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {v['tthc_ty_le_truc_tuyen']}{target('ty_le_truc_tuyen')}. "
-        f"Đã giải quyết {v['tthc_giai_quyet']} hồ sơ; tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn đạt "
-        f"{v['tthc_ty_le_dung_han']}; số hồ sơ đang giải quyết quá hạn tại tháng cuối kỳ là {v['tthc_dang_qua_han']}.",
-        f"Tỷ lệ hồ sơ được số hoá đạt {v['tthc_ty_le_so_hoa']}{target('ty_le_so_hoa')}; tỷ lệ hồ sơ có phí, lệ phí "
-        f"được thanh toán trực tuyến đạt {v['tthc_ty_le_thanh_toan']}; tỷ lệ lượt đánh giá hài lòng đạt "
-        f"{v['tthc_ty_le_hai_long']}{target('ty_le_hai_long')}. Tỷ lệ thủ tục hành chính đã cấu hình trên Hệ thống "
-        f"giải quyết TTHC đạt {v['tthc_ty_le_cau_hinh']}; tỷ lệ thủ tục có dịch vụ công trực tuyến đạt "
-        f"{v['tthc_ty_le_co_dvc']}{target('ty_le_co_dvc')}, trong đó toàn trình {v['tthc_ty_le_toan_trinh']}.",
+        f"Từ ngày {vn.day(results.config.start)} đến ngày {vn.day(results.config.cutoff)}, {results.config.kind} "
+        f"tiếp nhận mới {v['tthc_tiep_nhan']} hồ sơ thủ tục hành chính (không kể hồ sơ kỳ trước chuyển sang), trong "
+        f"đó {v['tthc_truc_tuyen']} hồ sơ trực tuyến; đã giải quyết {v['tthc_giai_quyet']} hồ sơ; số hồ sơ đang "
+        f"giải quyết quá hạn tại tháng cuối kỳ là {v['tthc_dang_qua_han']}.",
+        "Theo Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp "
+        f"(Quyết định 766/QĐ-TTg): {'; '.join(national)}.",
+        f"Chỉ số riêng của hệ thống (không thuộc Bộ chỉ số 766): {'; '.join(own)}.",
+        f"Điểm ước tính theo các nhóm của Bộ chỉ số 766: {'; '.join(points)}.",
     ]
+    text += [f"Lưu ý về chỉ số {r.code}: {_lower(r.limit)}." for r in rates.RATES if r.limit]
+    text += [f"Chỉ số {code} ({_lower(name)}) chưa tính được: biểu số liệu chưa có số {lacking}."
+             for code, name, lacking in rates.UNSUPPORTED]
     if t.missing:
         text.append(_missing_sentence(t))
-    return Content(text, [TableBlock(t, ["ten", "don_vi", "gia_tri", "so_sanh", "chi_tieu", "danh_gia"], caption=t.query.title)],
+    return Content(text, [TableBlock(t, ["ma", "ten", "gia_tri", "chi_tieu", "danh_gia", "diem", "ghi_chu"],
+                                     caption=t.query.title),
+                          TableBlock(g, ["nhom", "diem_toi_da", "diem", "ghi_chu"], caption=g.query.title)],
                    [("tthc_ho_so_theo_thang", "Hồ sơ thủ tục hành chính tiếp nhận theo tháng và kênh tiếp nhận"),
-                    ("tthc_ty_le_theo_thang", "Tỷ lệ giải quyết đúng hạn và tiếp nhận trực tuyến theo tháng")], v)
+                    ("tthc_ty_le_theo_thang", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (chỉ số 2.1) và nộp trực tuyến "
+                                              "(chỉ số 3.3) theo tháng")], v)
 
 
 def _budget(results: Results) -> Content:
@@ -209,7 +236,7 @@ def _budget(results: Results) -> Content:
     for year in years:
         ya, yb = find(t, "A", year), find(t, "B", year)
         text.append(
-            f"Năm {year}: tổng thu ngân sách xã thực hiện {_num(t, ya, 'thuc_hien', 1)} triệu đồng, bằng "
+            f"Năm {year}: tổng thu ngân sách {results.config.kind} thực hiện {_num(t, ya, 'thuc_hien', 1)} triệu đồng, bằng "
             f"{_pct(t, ya, 'ty_le_thuc_hien')} dự toán giao ({_num(t, ya, 'du_toan', 1)} triệu đồng); tổng chi "
             f"thực hiện {_num(t, yb, 'thuc_hien', 1)} triệu đồng, bằng {_pct(t, yb, 'ty_le_thuc_hien')} dự toán "
             f"({_num(t, yb, 'du_toan', 1)} triệu đồng); chi thường xuyên chiếm "
@@ -219,8 +246,8 @@ def _budget(results: Results) -> Content:
     main = [i for i in range(len(t.frame)) if str(t.value(i, "ma") or "").count(".") == 0 or
             (str(t.value(i, "ma") or "").count(".") == 1)] or None
     cols = ["nam", "ma", "noi_dung", "du_toan", "thuc_hien", "ty_le_thuc_hien"]
-    return Content(text, [TableBlock(t, cols, main, "Dự toán và thực hiện thu, chi ngân sách xã (các khoản chính)")],
-                   [("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách xã")], v)
+    return Content(text, [TableBlock(t, cols, main, "Dự toán và thực hiện thu, chi ngân sách (các khoản chính)")],
+                   [("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách")], v)
 
 
 def _archives(results: Results) -> Content:
@@ -260,6 +287,7 @@ def _indicator(t: Table, key: str, field_: str = "gia_tri", decimals: int = 0) -
 
 
 def _leadership(results: Results) -> Content:
+    from pipeline.catalog import fill
     from pipeline.catalog import leadership as ld
 
     t = results.tables["lanh_dao_van_ban"]
@@ -271,10 +299,10 @@ def _leadership(results: Results) -> Content:
         return None if i is None else t.value(i, "tong_so")
 
     total = t.row("Cộng")
-    ubnd = [issuer(ld.UBND), issuer(ld.CT_UBND)]
+    ubnd = [issuer(fill(ld.UBND, results.config)), issuer(fill(ld.CT_UBND, results.config))]
     v = {
         "van_ban_tong": _num(t, total, "tong_so"),
-        "van_ban_hdnd": vn.number(issuer(ld.HDND)),
+        "van_ban_hdnd": vn.number(issuer(fill(ld.HDND, results.config))),
         "van_ban_ubnd": vn.number(None if None in ubnd else sum(ubnd)),
         "van_ban_qppl": _num(t, total, "qppl"),
         "van_ban_02_cap": _num(t, total, "chi_dao_02_cap"),
@@ -289,15 +317,16 @@ def _leadership(results: Results) -> Content:
     }
     cfg = results.config
     text = [
-        f"Từ ngày {vn.day(cfg.start)} đến ngày {vn.day(cfg.cutoff)}, HĐND, UBND, Chủ tịch UBND xã và các cơ quan, "
-        f"đơn vị thuộc UBND xã đã ban hành {v['van_ban_tong']} văn bản lãnh đạo, chỉ đạo, điều hành, trong đó HĐND xã "
-        f"ban hành {v['van_ban_hdnd']} nghị quyết, UBND và Chủ tịch UBND xã ban hành {v['van_ban_ubnd']} văn bản; "
+        f"Từ ngày {vn.day(cfg.start)} đến ngày {vn.day(cfg.cutoff)}, HĐND, UBND, Chủ tịch UBND {cfg.kind} và các cơ "
+        f"quan, đơn vị thuộc UBND {cfg.kind} đã ban hành {v['van_ban_tong']} văn bản lãnh đạo, chỉ đạo, điều hành, trong "
+        f"đó HĐND {cfg.kind} ban hành {v['van_ban_hdnd']} nghị quyết, UBND và Chủ tịch UBND {cfg.kind} ban hành "
+        f"{v['van_ban_ubnd']} văn bản; "
         f"{v['van_ban_qppl']} văn bản quy phạm pháp luật; {v['van_ban_02_cap']} văn bản triển khai về tổ chức, hoạt "
         f"động của chính quyền địa phương 02 cấp. Tỷ lệ văn bản được phát hành điện tử có chữ ký số đạt "
         f"{v['ty_le_ky_so']}.",
-        f"HĐND, Thường trực HĐND xã tổ chức {v['giam_sat']} cuộc giám sát; UBND, Chủ tịch UBND xã tổ chức "
+        f"HĐND, Thường trực HĐND {cfg.kind} tổ chức {v['giam_sat']} cuộc giám sát; UBND, Chủ tịch UBND {cfg.kind} tổ chức "
         f"{v['kiem_tra']} cuộc kiểm tra, đôn đốc, qua đó đưa ra {v['kien_nghi']} kiến nghị, đã xử lý xong "
-        f"{v['ty_le_kien_nghi_xu_ly']} số kiến nghị. Xã tổ chức {v['hoi_nghi']} hội nghị quán triệt, triển khai mô "
+        f"{v['ty_le_kien_nghi_xu_ly']} số kiến nghị. {cfg.kind_title} tổ chức {v['hoi_nghi']} hội nghị quán triệt, triển khai mô "
         f"hình chính quyền địa phương 02 cấp với {v['luot_tham_du']} lượt người tham dự; đăng tải {v['tin_bai']} "
         f"tin, bài tuyên truyền.",
     ]
@@ -342,19 +371,19 @@ def _decentralisation(results: Results) -> Content:
         items.append(f"- Và {len(listed) - MAX_LISTED} nhiệm vụ khác (xem Phụ lục «{d.query.title}»).")
     v["kho_khan_list"] = "\n".join(items) if items else "Không có nhiệm vụ gặp khó khăn, vướng mắc."
     if s.value(0, "khong_phat_sinh") == "Có":
-        text = ["Trong kỳ, xã không nhận nhiệm vụ nào được phân cấp, phân quyền, ủy quyền."]
+        text = [f"Trong kỳ, {results.config.kind} không nhận nhiệm vụ nào được phân cấp, phân quyền, ủy quyền."]
     else:
         text = [
-            f"Xã đã nhận {v['nhiem_vu_tong']} nhiệm vụ, thẩm quyền được phân cấp, phân quyền, ủy quyền (phân cấp "
+            f"{results.config.kind_title} đã nhận {v['nhiem_vu_tong']} nhiệm vụ, thẩm quyền được phân cấp, phân quyền, ủy quyền (phân cấp "
             f"{v['nhiem_vu_phan_cap']}, phân quyền {v['nhiem_vu_phan_quyen']}, ủy quyền {v['nhiem_vu_uy_quyen']}), "
             f"gắn với {v['tthc_phan_cap']} thủ tục hành chính. Có {v['nhiem_vu_thuan_loi']} nhiệm vụ "
             f"({v['ty_le_thuan_loi']}) được thực hiện thuận lợi; {v['nhiem_vu_kho_khan']} nhiệm vụ còn khó khăn, "
             f"vướng mắc và {v['nhiem_vu_chua_trien_khai']} nhiệm vụ chưa triển khai."
         ]
         if items:
-            text.append("Những khó khăn, vướng mắc chủ yếu và đề xuất của xã:")
+            text.append(f"Những khó khăn, vướng mắc chủ yếu và đề xuất của {results.config.kind}:")
             text += items
-    text.append(f"Xã đã gửi {v['van_ban_kien_nghi']} văn bản kiến nghị cấp trên tháo gỡ, {v['van_ban_da_tra_loi']} "
+    text.append(f"{results.config.kind_title} đã gửi {v['van_ban_kien_nghi']} văn bản kiến nghị cấp trên tháo gỡ, {v['van_ban_da_tra_loi']} "
                 f"văn bản đã được trả lời, hướng dẫn.")
     if t.missing:
         text.append(_missing_sentence(t))
@@ -395,13 +424,13 @@ def _assets(results: Results) -> Content:
         "kinh_phi_nha_o": _num(h, 0, "kinh_phi_nha_o", 1),
     }
     text = [
-        f"Sau sắp xếp, xã có {v['co_so_doi_du']} cơ sở nhà, đất dôi dư ({v['doi_du_dau_ky']} cơ sở tại thời điểm bắt "
+        f"Sau sắp xếp, {results.config.kind} có {v['co_so_doi_du']} cơ sở nhà, đất dôi dư ({v['doi_du_dau_ky']} cơ sở tại thời điểm bắt "
         f"đầu hoạt động, {v['doi_du_phat_sinh']} cơ sở phát sinh trong kỳ); đã xử lý {v['co_so_da_xu_ly']} cơ sở "
         f"({v['ty_le_da_xu_ly']}), gồm điều chuyển nội bộ {v['xl_noi_bo']}, điều chuyển cho địa phương khác "
         f"{v['xl_dia_phuong_khac']}, giao cho địa phương quản lý, xử lý {v['xl_giao_dia_phuong']}, hình thức khác "
         f"{v['xl_khac']}; còn {v['co_so_con_lai']} cơ sở phải tiếp tục xử lý.",
         f"Các cơ quan, đơn vị đã kê khai {v['tai_san_tong']} tài sản (trụ sở, nhà đất, phương tiện, nhóm trang thiết "
-        f"bị) với tổng nguyên giá {v['nguyen_gia_tong']} triệu đồng. Xã có {v['phong_hop_truc_tuyen']} phòng họp "
+        f"bị) với tổng nguyên giá {v['nguyen_gia_tong']} triệu đồng. {results.config.kind_title} có {v['phong_hop_truc_tuyen']} phòng họp "
         f"trực tuyến; {v['ho_tro_di_lai']} cán bộ, công chức, viên chức được hỗ trợ đi lại với kinh phí "
         f"{v['kinh_phi_di_lai']} triệu đồng; {v['ho_tro_nha_o']} người được hỗ trợ nhà ở với kinh phí "
         f"{v['kinh_phi_nha_o']} triệu đồng.",
@@ -444,20 +473,20 @@ def _digital(results: Results) -> Content:
                    and f.check.left.expr == "ho_so_truc_tuyen"), None)
     v["chenh_lech"] = vn.percent(abs(online.difference)) if online and online.difference is not None else vn.GAP
     text = [
-        f"Hạ tầng công nghệ thông tin của xã gồm {v['may_chu']} máy chủ, {v['may_tram']} máy trạm, "
+        f"Hạ tầng công nghệ thông tin của {results.config.kind} gồm {v['may_chu']} máy chủ, {v['may_tram']} máy trạm, "
         f"{v['may_xach_tay']} máy tính xách tay, {v['may_quet']} máy quét, {v['thiet_bi_mang']} thiết bị mạng và "
         f"{v['thiet_bi_hop']} bộ thiết bị họp trực tuyến; bình quân {v['may_tinh_binh_quan']} máy tính mỗi cán bộ, "
         f"công chức, viên chức; {v['ty_le_dap_ung']} thiết bị đáp ứng yêu cầu, cần trang bị bổ sung, thay thế "
         f"{v['thiet_bi_can_bo_sung']} thiết bị. Đường truyền Internet của trụ sở đạt {v['bang_thong']} Mbps.",
         f"Có {v['chu_ky_so']}/{v['can_bo_tong']} cán bộ, công chức, viên chức ({v['ty_le_chu_ky_so']}) có chữ ký số; "
-        f"{v['ky_nang_so']} người ({v['ty_le_ky_nang_so']}) được đào tạo, bồi dưỡng kỹ năng số. Xã đang khai thác "
+        f"{v['ky_nang_so']} người ({v['ty_le_ky_nang_so']}) được đào tạo, bồi dưỡng kỹ năng số. {results.config.kind_title} đang khai thác "
         f"{v['csdl_dung_chung']} cơ sở dữ liệu dùng chung. Trong kỳ tiếp nhận {v['ho_so_truc_tuyen']} hồ sơ thủ tục "
         f"hành chính trực tuyến, trong đó {v['ho_so_toan_trinh']} hồ sơ ({v['ty_le_toan_trinh']}) được xử lý trực "
         f"tuyến toàn trình.",
     ]
     if online and not online.ok:
         text.append(f"(Số liệu hồ sơ trực tuyến của biểu hạ tầng số chênh {v['chenh_lech']} so với biểu thủ tục hành "
-                    "chính của Trung tâm Phục vụ hành chính công xã, đang được đối chiếu.)")
+                    f"chính của Trung tâm Phục vụ hành chính công {results.config.kind}, đang được đối chiếu.)")
     text += [s for s in _check_sentence(results, "ha_tang_so") if "hồ sơ" not in s]
     if e.missing:
         text.append(_missing_sentence(e))
@@ -470,13 +499,13 @@ def _digital(results: Results) -> Content:
 SECTIONS: tuple[Section, ...] = (
     Section("II.1", "1. Về công tác lãnh đạo, chỉ đạo, điều hành, tổ chức thực hiện", {
         "van_ban_tong": "Văn bản lãnh đạo, chỉ đạo, điều hành đã ban hành từ ngày bắt đầu kỳ (văn bản)",
-        "van_ban_hdnd": "Nghị quyết của HĐND xã (văn bản)",
-        "van_ban_ubnd": "Văn bản của UBND và Chủ tịch UBND xã (văn bản)",
+        "van_ban_hdnd": "Nghị quyết của HĐND (văn bản)",
+        "van_ban_ubnd": "Văn bản của UBND và Chủ tịch UBND (văn bản)",
         "van_ban_qppl": "Văn bản quy phạm pháp luật (văn bản)",
         "van_ban_02_cap": "Văn bản về tổ chức, hoạt động của chính quyền địa phương 02 cấp (văn bản)",
         "ty_le_ky_so": "Tỷ lệ văn bản ban hành điện tử có chữ ký số (%)",
-        "giam_sat": "Cuộc giám sát của HĐND, Thường trực HĐND xã",
-        "kiem_tra": "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND xã",
+        "giam_sat": "Cuộc giám sát của HĐND, Thường trực HĐND",
+        "kiem_tra": "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND",
         "kien_nghi": "Kiến nghị sau kiểm tra, giám sát",
         "ty_le_kien_nghi_xu_ly": "Tỷ lệ kiến nghị đã xử lý xong (%)",
         "hoi_nghi": "Hội nghị quán triệt, triển khai mô hình chính quyền 02 cấp",
@@ -484,7 +513,7 @@ SECTIONS: tuple[Section, ...] = (
         "tin_bai": "Tin, bài tuyên truyền về chính quyền 02 cấp",
     }, _leadership),
     Section("II.2", "2. Về thực hiện chức năng, nhiệm vụ và phân cấp, phân quyền, phân định thẩm quyền", {
-        "nhiem_vu_tong": "Nhiệm vụ, thẩm quyền xã nhận theo phân cấp, phân quyền, ủy quyền",
+        "nhiem_vu_tong": "Nhiệm vụ, thẩm quyền đã nhận theo phân cấp, phân quyền, ủy quyền",
         "nhiem_vu_phan_cap": "Trong đó: phân cấp",
         "nhiem_vu_phan_quyen": "Trong đó: phân quyền",
         "nhiem_vu_uy_quyen": "Trong đó: ủy quyền",
@@ -505,27 +534,14 @@ SECTIONS: tuple[Section, ...] = (
         "ns_ty_le_dung_vtvl": "Tỷ lệ bố trí đúng vị trí việc làm (%)",
         "ns_so_nghi": "Số người đã nghỉ, chuyển công tác từ 01/7/2025 (người)",
     }, _staffing),
-    Section("II.4", "4. Về thủ tục hành chính", {
-        "tthc_tiep_nhan": "Hồ sơ TTHC tiếp nhận trong kỳ (trực tuyến + trực tiếp, bưu chính)",
-        "tthc_truc_tuyen": "Hồ sơ tiếp nhận trực tuyến",
-        "tthc_giai_quyet": "Hồ sơ đã giải quyết",
-        "tthc_ty_le_dung_han": "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn (%)",
-        "tthc_ty_le_truc_tuyen": "Tỷ lệ hồ sơ tiếp nhận trực tuyến (%)",
-        "tthc_ty_le_so_hoa": "Tỷ lệ hồ sơ được số hoá (%)",
-        "tthc_ty_le_thanh_toan": "Tỷ lệ hồ sơ có phí được thanh toán trực tuyến (%)",
-        "tthc_ty_le_hai_long": "Tỷ lệ lượt đánh giá hài lòng (%)",
-        "tthc_dang_qua_han": "Hồ sơ đang giải quyết quá hạn tại tháng cuối kỳ",
-        "tthc_ty_le_cau_hinh": "Tỷ lệ TTHC đã cấu hình trên Hệ thống giải quyết TTHC (%)",
-        "tthc_ty_le_co_dvc": "Tỷ lệ TTHC có dịch vụ công trực tuyến (%)",
-        "tthc_ty_le_toan_trinh": "Tỷ lệ TTHC có dịch vụ công trực tuyến toàn trình (%)",
-    }, _tthc),
+    Section("II.4", "4. Về thủ tục hành chính", _tthc_placeholders(), _tthc),
     Section("II.5", "5. Về bảo đảm nguồn lực tài chính hoạt động của chính quyền cấp xã", {
         "ngan_sach_nam": "Năm ngân sách của các số liệu dưới đây (năm của ngày chốt)",
-        "thu_du_toan": "Tổng thu ngân sách xã: dự toán (triệu đồng)",
-        "thu_thuc_hien": "Tổng thu ngân sách xã: thực hiện (triệu đồng)",
+        "thu_du_toan": "Tổng thu ngân sách: dự toán (triệu đồng)",
+        "thu_thuc_hien": "Tổng thu ngân sách: thực hiện (triệu đồng)",
         "thu_ty_le": "Tổng thu: thực hiện so với dự toán (%)",
-        "chi_du_toan": "Tổng chi ngân sách xã: dự toán (triệu đồng)",
-        "chi_thuc_hien": "Tổng chi ngân sách xã: thực hiện (triệu đồng)",
+        "chi_du_toan": "Tổng chi ngân sách: dự toán (triệu đồng)",
+        "chi_thuc_hien": "Tổng chi ngân sách: thực hiện (triệu đồng)",
         "chi_ty_le": "Tổng chi: thực hiện so với dự toán (%)",
         "chi_thuong_xuyen_ty_trong": "Tỷ trọng chi thường xuyên trong tổng chi thực hiện (%)",
     }, _budget),
@@ -581,8 +597,10 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 GENERAL: dict[str, str] = {
-    "ten_xa": "Tên xã (An Thành)",
-    "ten_xa_hoa": "Tên xã viết hoa (AN THÀNH)",
+    "ten_xa": "Tên đơn vị, không kèm chữ xã, phường, đặc khu (An Thành)",
+    "ten_xa_hoa": "Tên đơn vị viết hoa (AN THÀNH)",
+    "loai_don_vi": "Loại đơn vị theo cấu hình: xã, phường hoặc đặc khu",
+    "loai_don_vi_hoa": "Loại đơn vị viết hoa (XÃ, PHƯỜNG, ĐẶC KHU)",
     "tinh": "Tỉnh, thành phố trực thuộc Trung ương",
     "dia_danh": "Địa danh ở dòng ngày tháng",
     "ngay_lap": "Ngày lập báo cáo (dd/mm/yyyy)",
@@ -590,11 +608,11 @@ GENERAL: dict[str, str] = {
     "nam_lap": "Năm lập báo cáo",
     "ngay_bat_dau": "Ngày bắt đầu kỳ báo cáo (dd/mm/yyyy)",
     "ngay_chot": "Ngày chốt số liệu (dd/mm/yyyy)",
-    "ke_hoach": "Tên Kế hoạch sơ kết của xã",
+    "ke_hoach": "Tên Kế hoạch sơ kết của đơn vị",
     "co_quan_thuong_truc": "Cơ quan thường trực tổng hợp báo cáo",
     "dau_minh_hoa": "Dấu «SỐ LIỆU MINH HỌA» khi dùng số liệu minh họa (để trống khi số liệu thật)",
     "tinh_hinh_so_lieu": "Câu tóm tắt: số biểu đã nhận và các đơn vị chưa gửi số liệu",
-    "nguoi_ky_tm": "Dòng thẩm quyền ký (TM. ỦY BAN NHÂN DÂN XÃ)",
+    "nguoi_ky_tm": "Dòng thẩm quyền ký; để trống trong cấu hình thì theo loại đơn vị (TM. ỦY BAN NHÂN DÂN PHƯỜNG)",
     "nguoi_ky_kt": "Dòng ký thay (KT. CHỦ TỊCH)",
     "nguoi_ky_chuc_vu": "Chức vụ người ký",
     "nguoi_ky_ten": "Họ và tên người ký",
@@ -833,7 +851,7 @@ def _annex(writer: _Writer, results: Results) -> None:
         if index > 1:
             p.paragraph_format.page_break_before = True
         writer.paragraph(t.query.title.upper(), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        writer.paragraph(f"(Kèm theo Báo cáo sơ kết 01 năm của Ủy ban nhân dân xã {results.config.commune}; "
+        writer.paragraph(f"(Kèm theo Báo cáo sơ kết 01 năm của Ủy ban nhân dân {results.config.full_name}; "
                          f"kỳ báo cáo {results.config.period_text})", size=12, italic=True,
                          align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         if results.demo:
@@ -859,6 +877,8 @@ def general_values(results: Results, built: date) -> dict[str, str]:
     return {
         "ten_xa": cfg.commune,
         "ten_xa_hoa": cfg.commune.upper(),
+        "loai_don_vi": cfg.kind,
+        "loai_don_vi_hoa": cfg.kind.upper(),
         "tinh": cfg.province,
         "dia_danh": cfg.place,
         "ngay_lap": vn.day(built),
@@ -931,9 +951,9 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
     left = [m.group(0) for p in _all_paragraphs(doc) for m in PATTERN.finditer(p.text)]
     if left:
         raise TemplateError(f"Mẫu báo cáo {template.name}: còn trường chưa điền: {', '.join(left)}.")
-    doc.core_properties.title = f"Báo cáo sơ kết 01 năm – xã {results.config.commune}"
+    doc.core_properties.title = f"Báo cáo sơ kết 01 năm – {results.config.full_name}"
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out_path))
+    out_path = atomic.save(doc, out_path)
     return out_path
 
 
@@ -987,7 +1007,7 @@ def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     _borders(head, visible=False)
     _widths(head, [Cm(6.0), Cm(10.5)])
     left, right = head.rows[0].cells
-    _cell_lines(left, [("ỦY BAN NHÂN DÂN", 13, False, False), ("XÃ {{ ten_xa_hoa }}", 13, True, False),
+    _cell_lines(left, [("ỦY BAN NHÂN DÂN", 13, False, False), ("{{ loai_don_vi_hoa }} {{ ten_xa_hoa }}", 13, True, False),
                        ("", 13, False, False), ("Số:        /BC-UBND", 13, False, False)])
     _cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5, True, False),
                         ("Độc lập - Tự do - Hạnh phúc", 14, True, False), ("", 13, False, False),
@@ -1006,12 +1026,12 @@ def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     center = WD_ALIGN_PARAGRAPH.CENTER
     para("BÁO CÁO", bold=True, align=center, before=18)
     para("Sơ kết 01 năm hoạt động của chính quyền cấp xã khi thực hiện chính quyền địa phương 02 cấp "
-         "trên địa bàn xã {{ ten_xa }}", bold=True, align=center)
+         "trên địa bàn {{ loai_don_vi }} {{ ten_xa }}", bold=True, align=center)
     para("{{ dau_minh_hoa }}", bold=True, align=center, size=13)
-    para("Thực hiện {{ ke_hoach }}; Ủy ban nhân dân xã {{ ten_xa }} báo cáo kết quả sơ kết 01 năm hoạt động "
+    para("Thực hiện {{ ke_hoach }}; Ủy ban nhân dân {{ loai_don_vi }} {{ ten_xa }} báo cáo kết quả sơ kết 01 năm hoạt động "
          "của chính quyền cấp xã (từ ngày {{ ngay_bat_dau }} đến ngày {{ ngay_chot }}) như sau:", before=12)
     para("I. KHÁI QUÁT CHUNG", bold=True, indent=False)
-    para("Sau 01 năm thực hiện chính quyền địa phương 02 cấp, Ủy ban nhân dân xã {{ ten_xa }}, {{ tinh }} đã "
+    para("Sau 01 năm thực hiện chính quyền địa phương 02 cấp, Ủy ban nhân dân {{ loai_don_vi }} {{ ten_xa }}, {{ tinh }} đã "
          "tổ chức sơ kết theo Kế hoạch; {{ co_quan_thuong_truc }} là cơ quan thường trực tổng hợp báo cáo. "
          "{{ tinh_hinh_so_lieu }}")
     para("II. KẾT QUẢ THỰC HIỆN", bold=True, indent=False)
@@ -1019,7 +1039,7 @@ def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
         para(s.heading, bold=True, indent=s.key != "III")
         para("{{ " + s.block + " }}", indent=False)
     para("Trên đây là báo cáo sơ kết 01 năm hoạt động của chính quyền cấp xã khi thực hiện chính quyền địa "
-         "phương 02 cấp trên địa bàn xã {{ ten_xa }}./.")
+         "phương 02 cấp trên địa bàn {{ loai_don_vi }} {{ ten_xa }}./.")
 
     sign = doc.add_table(rows=1, cols=2)
     _borders(sign, visible=False)
@@ -1027,8 +1047,9 @@ def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     _keep_row(sign.rows[0])
     left, right = sign.rows[0].cells
     _cell_lines(left, [("Nơi nhận:", 12, True, True), ("- UBND thành phố;", 11, False, False),
-                       ("- Sở Nội vụ;", 11, False, False), ("- TT: ĐU, HĐND xã;", 11, False, False),
-                       ("- Lãnh đạo UBND xã;", 11, False, False), ("- Các cơ quan, đơn vị thuộc UBND xã;", 11, False, False),
+                       ("- Sở Nội vụ;", 11, False, False), ("- TT: ĐU, HĐND {{ loai_don_vi }};", 11, False, False),
+                       ("- Lãnh đạo UBND {{ loai_don_vi }};", 11, False, False),
+                       ("- Các cơ quan, đơn vị thuộc UBND {{ loai_don_vi }};", 11, False, False),
                        ("- Lưu: VT, VHXH.", 11, False, False)], align=WD_ALIGN_PARAGRAPH.LEFT)
     _cell_lines(right, [("{{ nguoi_ky_tm }}", 13, True, False), ("{{ nguoi_ky_kt }}", 13, True, False),
                         ("{{ nguoi_ky_chuc_vu }}", 13, True, False), ("", 13, False, False), ("", 13, False, False),

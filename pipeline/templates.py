@@ -16,8 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import vn
-from pipeline.catalog import CATALOG, Field, Sheet, Template
+from pipeline import atomic, vn
+from pipeline.catalog import CATALOG, Field, Sheet, Template, fill
 from pipeline.config import Config, Unit
 
 # Layout shared with the reader: title, identity line, demo mark, header labels, column numbers.
@@ -63,10 +63,10 @@ def field_rule_text(col: Field) -> str:
     return ", ".join(parts)
 
 
-def _validation(col: Field, list_range: str | None) -> DataValidation:
+def _validation(col: Field, list_range: str | None, config: Config) -> DataValidation:
     common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=bool(col.help),
                   errorTitle="Giá trị không hợp lệ", promptTitle=col.label[:32],
-                  prompt=(col.help or "")[:250])
+                  prompt=fill(col.help or "", config)[:250])
     if col.type == "choice":
         return DataValidation(type="list", formula1=list_range,
                               error="Hãy chọn một giá trị trong danh sách thả xuống.", **common)
@@ -118,7 +118,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         (template.title.upper(), BOLD),
         (f"Mã biểu: {template.id} — phiên bản {template.version}", NORMAL),
         (f"Phục vụ mục {template.section} của {config.plan_ref}.", NORMAL),
-        (template.purpose, NORMAL),
+        (fill(template.purpose, config), NORMAL),
         (f"Đơn vị điền biểu: {unit.name}", BOLD),
         (f"Kỳ báo cáo: từ {vn.day(config.start)} đến {vn.day(config.cutoff)} (số liệu chốt đến ngày {vn.day(config.cutoff)}).", NORMAL),
         (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (qua trang nộp biểu mẫu hoặc thư mục inputs/).", BOLD),
@@ -146,7 +146,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         for i, col in enumerate(sheet.columns, start=1):
             row += 1
             values = (get_column_letter(i), col.label, col.unit, field_rule_text(col),
-                      "Có" if col.required else "Không", col.help)
+                      "Có" if col.required else "Không", fill(col.help, config))
             for c, value in enumerate(values, start=1):
                 cell = ws.cell(row, c, value)
                 cell.font, cell.border = NORMAL, BORDER
@@ -164,7 +164,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.wording(config)}" for r in sheet.rules]
         if sheet.tree:
             checks.append("Lỗi: mỗi dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
-        checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: {q.message}" for q in sheet.requires]
+        checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: {fill(q.message, config)}" for q in sheet.requires]
         if sheet.rows is None and sheet.keys:
             names = ", ".join(f"«{k.label}»" for k in sheet.keys)
             checks.append(f"Lỗi: {names} không được trùng nhau giữa các dòng.")
@@ -179,7 +179,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
                 ws.cell(row, 1, f"- {text}").font = NORMAL
             row += 2
     for note in template.notes:
-        ws.cell(row, 1, f"Ghi chú: {note}").font = NORMAL
+        ws.cell(row, 1, f"Ghi chú: {fill(note, config)}").font = NORMAL
         row += 1
     for letter, width in zip("ABCDEF", GUIDE_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
@@ -204,7 +204,7 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
         head.font, head.fill, head.border = BOLD, HEADER_FILL, BORDER
         head.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         if col.help:
-            head.comment = Comment(col.help, "Hướng dẫn")
+            head.comment = Comment(fill(col.help, config), "Hướng dẫn")
         number = ws.cell(NUMBER_ROW, i, f"({i})")
         number.font, number.border = NORMAL, BORDER
         number.alignment = Alignment(horizontal="center")
@@ -218,7 +218,7 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
         is_key_fixed = fixed is not None and i <= len(sheet.keys)
         letter = get_column_letter(i)
         if not is_key_fixed:
-            dv = _validation(col, ranges.get(col.key))
+            dv = _validation(col, ranges.get(col.key), config)
             dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
             ws.add_data_validation(dv)
         for r in range(count):
@@ -293,6 +293,6 @@ def write_all(out_dir: Path, config: Config, unit_code: str | None = None) -> li
         for template_id in unit.templates:
             template = CATALOG[template_id]
             path = out_dir / filename(template, unit)
-            workbook(template, unit, config).save(path)
+            path = atomic.save(workbook(template, unit, config), path)
             written.append(path)
     return written

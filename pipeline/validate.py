@@ -25,7 +25,7 @@ import pandas as pd
 import pandera.pandas as pa
 from openpyxl.utils import column_index_from_string
 
-from pipeline import read, templates, vn
+from pipeline import logs, read, templates, vn
 from pipeline.catalog import (
     _IDENT,
     CATALOG,
@@ -58,9 +58,6 @@ STATUS_TEXT = {"accepted": "Được chấp nhận", "warnings": "Được chấ
                "rejected": "Bị trả lại, cần sửa và gửi lại"}
 FILL_BLANK = "Hãy điền số liệu vào ô này; nếu không phát sinh thì gõ 0."
 PROBLEM_CAP = 1000  # problems kept in full per file; the rest are counted per rule (Omitted)
-SYSTEM_ERROR = ("Lỗi hệ thống khi xử lý tệp — đã ghi nhật ký. Tệp chưa được nhận.",
-                "Lỗi không do đơn vị gây ra: hãy báo cho cơ quan thường trực (kèm tên tệp) để được xử lý; "
-                "không cần sửa tệp.")
 
 
 @dataclass
@@ -693,7 +690,7 @@ def check_batch(items: list[tuple[Path, str | None]], config: Config, contents: 
     → (frame with columns "row" + sheet columns, position in items of each row's file).
 
     Never raises for one file: if the batch pass meets an unexpected error, the files are checked
-    one by one, and a file whose own check fails gets SYSTEM_ERROR (traceback in the system log)."""
+    one by one, and a file whose own check fails gets logs.SYSTEM_ERROR (traceback in the system log)."""
     def load(i: int) -> read.Workbook | Path:
         path, sender = Path(items[i][0]), items[i][1]
         try:
@@ -724,8 +721,8 @@ def _system_error(path: Path, data: bytes | None) -> FileReport:
         sha = hashlib.sha256(data if data is not None else path.read_bytes()).hexdigest()
     except OSError:
         sha = ""
-    rule, fix = SYSTEM_ERROR
-    problem = Problem("error", vn.printable(path.name, vn.SHOWN_CHARS), None, None, None, None, rule, fix)
+    problem = Problem("error", vn.printable(path.name, vn.SHOWN_CHARS), None, None, None, None,
+                      logs.SYSTEM_ERROR, logs.SYSTEM_FIX)
     return FileReport(path, sha, "rejected", None, None, None, False, None, [problem])
 
 

@@ -1,40 +1,47 @@
 """The DuckDB warehouse: every received file recorded, valid ones loaded, history kept.
 
-Tables and views are derived from the catalog. One writer at a time (a threading lock plus an
-fcntl lock file in the outputs directory); each batch of files is one transaction, so a run
-killed at any moment leaves the warehouse as it was before or after a batch, and the next run
-completes the work. The warehouse is rebuilt from inputs/ alone whenever the catalog, the
-configuration or this module's schema changes (or the file is missing or unreadable).
+Tables and views are derived from the catalog. One writer at a time (a threading lock plus a
+filelock lock file in the outputs directory, with a timeout and a Vietnamese "busy" message);
+each batch of files is one short transaction (the DuckDB file is opened only to write it), so
+readers wait seconds, and a run killed at any moment leaves the warehouse as it was before or
+after a batch; the next run completes the work. Memory is bounded by one batch: files are hashed
+streaming, their size checked before they are read, and only the current batch is read. Any
+unexpected exception while handling one file rejects that file alone (traceback in the log).
+The warehouse is rebuilt from inputs/ alone whenever the catalog, the configuration or this
+module's schema changes (or the file is missing or unreadable, never when it is only busy).
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
+import logging
 import os
-import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import filelock
 import numpy as np
 import pandas as pd
 
-from pipeline import paths
+from pipeline import atomic, logs, paths, read
+from pipeline.build import OVERVIEW, VALIDATION_DIR
+from pipeline.build import WAREHOUSE as DB_NAME
 from pipeline.catalog import CATALOG
 from pipeline.config import Config
-from pipeline.validate import STATUS_TEXT, FileReport, check_batch, write_outputs
+from pipeline.validate import STATUS_TEXT, FileReport, Problem, check_batch, write_outputs
 
-DB_NAME = "warehouse.duckdb"
 LOCK_NAME = "warehouse.lock"
 SCHEMA_VERSION = 1
 BATCH = 250  # files per transaction (and per pandera pass)
+BATCH_BYTES = 64 * 1024 * 1024  # a batch also ends once its files reach this size together
+KILLED_EXIT = 137  # exit status of the test kill hook (as a shell reports kill -9)
 SQL_TYPES = {"int": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "choice": "VARCHAR", "date": "DATE"}
 NOT_RECEIVED = {paths.CONFIG_NAME, "accounts.json", "README.md", ".gitkeep"}
 SUBMISSION_COLUMNS = {
@@ -44,11 +51,11 @@ SUBMISSION_COLUMNS = {
     "recognised_by": "VARCHAR", "demo": "BOOLEAN", "original_name": "VARCHAR", "size_bytes": "BIGINT",
     "ingested_at": "TIMESTAMP",
 }
-VALIDATION_DIR = "validation"  # outputs/validation/<file stem>/: report workbook, annotated copy
-OVERVIEW = Path(VALIDATION_DIR) / "tong_hop_kiem_tra.xlsx"
 PROBLEM_COLUMNS = ("submission_id", "severity", "sheet", "cell", "field", "value", "rule", "fix")
 
 _WRITER = threading.RLock()
+_LOCKS: dict[Path, filelock.BaseFileLock] = {}
+LOG = logging.getLogger("pipeline.warehouse")
 
 
 def table_name(template_id: str, sheet_key: str) -> str:
@@ -93,90 +100,140 @@ def signature(config: Config) -> str:
 # Locks and connections
 
 
+class WarehouseBusy(RuntimeError):
+    """The warehouse is held by another program or run; the message is Vietnamese."""
+
+
+BUSY_TIMEOUT = float(os.environ.get("PIPELINE_BUSY_TIMEOUT", "30"))  # seconds a DuckDB open waits
+READ_TIMEOUT = float(os.environ.get("PIPELINE_READ_TIMEOUT", "10"))  # seconds a reader waits
+WRITER_TIMEOUT = float(os.environ.get("PIPELINE_WRITER_TIMEOUT", "900"))  # seconds a writer waits
+
+
+def _busy_text(db: Path) -> str:
+    return (f"Kho dữ liệu {db} đang được một chương trình khác mở (một lần nhận biểu mẫu, DuckDB, "
+            "notebook …). Hãy chờ chương trình đó xong hoặc đóng nó, rồi chạy lại.")
+
+
 @contextmanager
-def writer_lock(outputs_dir: Path) -> Iterator[None]:
-    """Serialise writers: one thread of this process and one process at a time."""
+def writer_lock(outputs_dir: Path, timeout: float | None = None) -> Iterator[None]:
+    """Serialise writers: one thread of this process and one process at a time (a lock file in
+    outputs/, released by the system if the process dies). Waits up to timeout seconds, then
+    raises WarehouseBusy."""
     outputs_dir = Path(outputs_dir)
     outputs_dir.mkdir(parents=True, exist_ok=True)
-    with _WRITER, open(outputs_dir / LOCK_NAME, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    wait = WRITER_TIMEOUT if timeout is None else timeout
+    lock_path = (outputs_dir / LOCK_NAME).resolve()
+    busy = (f"Một lần nhận biểu mẫu hoặc tổng hợp khác đang ghi vào kho dữ liệu ở {outputs_dir} "
+            f"(đã chờ {wait:.0f} giây). Hãy chờ lần đó xong rồi chạy lại.")
+    if not _WRITER.acquire(timeout=wait):
+        raise WarehouseBusy(busy)
+    try:
+        lock = _LOCKS.setdefault(lock_path, filelock.FileLock(lock_path, thread_local=False))
+        try:
+            lock.acquire(timeout=wait)
+        except filelock.Timeout as exc:
+            raise WarehouseBusy(busy) from exc
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            lock.release()
+    finally:
+        _WRITER.release()
 
 
-class WarehouseBusy(RuntimeError):
-    """The warehouse file is held open by another program; the message is Vietnamese."""
+def _is_busy(db: Path, exc: duckdb.Error) -> bool:
+    """Whether DuckDB refused db because another connection holds it (not because it is broken).
+
+    By exception type, never by message text (Windows words it otherwise, and localised):
+    ConnectionException = this process holds it with another configuration; IOException = a lock
+    conflict, unless the file is readable and lacks DuckDB's header (then it is not a warehouse).
+    """
+    if isinstance(exc, duckdb.ConnectionException):
+        return True
+    if not isinstance(exc, duckdb.IOException):
+        return False
+    try:
+        with open(db, "rb") as handle:
+            head = handle.read(12)
+    except OSError:
+        return True  # Windows: the bytes are locked by the program holding the file
+    return len(head) < 12 or head[8:12] == b"DUCK"
 
 
-BUSY_TIMEOUT = float(os.environ.get("PIPELINE_BUSY_TIMEOUT", "30"))
+def open_db(db: Path, read_only: bool = False, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, waiting up to timeout seconds while another program holds the file, then
+    WarehouseBusy (Vietnamese). A broken file raises duckdb.Error."""
+    db = Path(db)
+    deadline = time.monotonic() + (BUSY_TIMEOUT if timeout is None else timeout)
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_busy(db, exc):
+                raise
+            if read_only and isinstance(exc, duckdb.ConnectionException):
+                return duckdb.connect(str(db))  # this process writes: share its instance
+            if time.monotonic() > deadline:
+                raise WarehouseBusy(_busy_text(db)) from exc
+            time.sleep(0.2)
 
 
 def _prepare(db: Path, config: Config | None) -> tuple[duckdb.DuckDBPyConnection, bool]:
     """Open the warehouse for writing, creating or rebuilding it when needed; (connection, rebuilt)."""
-    deadline = time.monotonic() + BUSY_TIMEOUT
     while True:
         try:
-            con = duckdb.connect(str(db))
+            con = open_db(db)
             break
-        except duckdb.Error as exc:
-            if "lock" in str(exc).lower():
-                # Another program (an analyst's DuckDB CLI, a notebook) holds the file open.
-                if time.monotonic() > deadline:
-                    raise WarehouseBusy(
-                        f"Kho dữ liệu {db} đang được một chương trình khác mở (DuckDB, notebook …). "
-                        "Hãy đóng chương trình đó rồi chạy lại.") from exc
-                time.sleep(0.5)
-                continue
+        except duckdb.Error:
             # Unreadable: outputs/ is disposable, so keep the bad file aside and rebuild from inputs/.
+            LOG.warning("Kho dữ liệu %s không đọc được: cất sang bên cạnh và dựng lại", db, exc_info=True)
             db.rename(db.with_name(f"{db.name}.broken-{datetime.now():%Y%m%dT%H%M%S}"))
-            Path(str(db) + ".wal").unlink(missing_ok=True)
-    rebuilt = False
-    if config is not None:
-        wanted = signature(config)
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        stored = None
-        if "warehouse_meta" in tables:
-            row = next(iter(con.execute("SELECT value FROM warehouse_meta WHERE key = 'signature'").fetchall()), None)
-            stored = row[0] if row else None
-        if stored != wanted:
-            rebuilt = bool(tables)
-            con.execute("BEGIN TRANSACTION")
-            for name, kind in con.execute("SELECT table_name, table_type FROM information_schema.tables "
-                                          "WHERE table_schema = 'main'").fetchall():
-                con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS \"{name}\" CASCADE")
-            for statement in ddl():
-                con.execute(statement)
-            con.execute("INSERT INTO warehouse_meta VALUES ('signature', ?)", [wanted])
-            con.execute("COMMIT")
-    else:
+            Path(f"{db}.wal").unlink(missing_ok=True)
+    try:
+        return con, _schema(con, config)
+    except BaseException:
+        con.close()
+        raise
+
+
+def _schema(con: duckdb.DuckDBPyConnection, config: Config | None) -> bool:
+    """Create the tables, or drop and recreate them when the signature changed; True if rebuilt."""
+    if config is None:
         for statement in ddl():
             con.execute(statement)
-    return con, rebuilt
+        return False
+    wanted = signature(config)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    stored = None
+    if "warehouse_meta" in tables:
+        row = next(iter(con.execute("SELECT value FROM warehouse_meta WHERE key = 'signature'").fetchall()), None)
+        stored = row[0] if row else None
+    if stored == wanted:
+        return False
+    con.execute("BEGIN TRANSACTION")
+    for name, kind in con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                  "WHERE table_schema = 'main'").fetchall():
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS \"{name}\" CASCADE")
+    for statement in ddl():
+        con.execute(statement)
+    con.execute("INSERT INTO warehouse_meta VALUES ('signature', ?)", [wanted])
+    con.execute("COMMIT")
+    return bool(tables)
 
 
-def connect(outputs_dir: Path, read_only: bool = True, timeout: float = 10.0) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse (created empty if missing). Readers wait while a writer commits."""
+def connect(outputs_dir: Path, read_only: bool = True, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse (created empty if missing). Readers wait while a writer
+    commits, up to timeout (READ_TIMEOUT) seconds, then get WarehouseBusy (Vietnamese)."""
     db = Path(outputs_dir) / DB_NAME
+    timeout = READ_TIMEOUT if timeout is None else timeout
     if not read_only:
-        return duckdb.connect(str(db))
+        return open_db(db, timeout=timeout)
     if not db.exists():
         with writer_lock(Path(outputs_dir)):
             if not db.exists():
                 con, _ = _prepare(db, None)
                 con.close()
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return duckdb.connect(str(db), read_only=True)
-        except duckdb.ConnectionException:
-            # This process already holds a writing connection: share its instance.
-            return duckdb.connect(str(db))
-        except duckdb.IOException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    return open_db(db, read_only=True, timeout=timeout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,12 +270,41 @@ def sidecar(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _received_at(path: Path, note: dict) -> datetime:
+def _when(note: dict) -> datetime | None:
     try:
         when = datetime.fromisoformat(str(note["received_at"]))
-        return when.astimezone().replace(tzinfo=None) if when.tzinfo else when
     except (KeyError, ValueError):
-        return datetime.fromtimestamp(path.stat().st_mtime)
+        return None
+    return when.astimezone().replace(tzinfo=None) if when.tzinfo else when
+
+
+def remember(path: Path, when: datetime) -> None:
+    """Write the sidecar of a file that has none (a file dropped into inputs/ by hand), so its
+    received time is recorded once and kept by copies and restores. Never overwrites: inputs/ is
+    append-only (a new sidecar beside a file is the one thing the system adds there)."""
+    note = path.with_name(path.name + ".json")
+    text = json.dumps({"received_at": when.isoformat(timespec="seconds"), "sender": None,
+                       "unit_code": None, "original_name": path.name}, ensure_ascii=False, indent=2)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.json.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        try:
+            os.link(tmp, note)  # fails if a sidecar appeared meanwhile; never replaces one
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            with open(note, "x", encoding="utf-8") as handle:
+                handle.write(text)
+    except OSError:
+        LOG.warning("Không ghi được tệp ghi chú thời điểm nhận %s", note, exc_info=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in blocks (memory does not grow with the file)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,6 +318,7 @@ class Received:
     received_at: datetime
     sender: str | None
     original_name: str | None = None
+    size: int | None = None
     submission_id: int = 0
 
 
@@ -273,7 +360,7 @@ def _kill_hook(done: int) -> None:
     in the middle of a transaction (see tests/test_warehouse.py)."""
     wanted = os.environ.get("PIPELINE_INGEST_KILL_AFTER")
     if wanted and done >= int(wanted):
-        os.kill(os.getpid(), signal.SIGKILL)
+        os._exit(KILLED_EXIT)  # no cleanup, no commit: as kill -9 would, on every platform
 
 
 def _facts(items: list[Received], batch: dict) -> dict[str, pd.DataFrame]:
@@ -316,11 +403,11 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
             next_id += 1
             item.submission_id = next_id
             r = item.report
-            size = r.path.stat().st_size if r.path.exists() else None
+            size = item.size
             rows.append({"submission_id": next_id, "sha256": r.sha256, "path": item.path, "file_name": r.path.name,
                          "received_at": item.received_at, "sender": item.sender, "unit_code": r.unit_code,
                          "template_id": r.template_id, "version": r.version, "status": r.status,
-                         "n_errors": len(r.errors), "n_warnings": len(r.warnings),
+                         "n_errors": r.error_count, "n_warnings": r.warning_count,
                          "recognised_by": r.recognised_by, "demo": r.demo,
                          "original_name": item.original_name, "size_bytes": size, "ingested_at": now})
             problems += [{"submission_id": next_id, "severity": p.severity, "sheet": p.sheet, "cell": p.cell,
@@ -342,57 +429,175 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
         raise
 
 
+@dataclass
+class Pending:
+    """A new file found in inputs/, not yet read: its bytes are read only with its batch."""
+
+    path: Path
+    rel: str
+    sha256: str
+    size: int
+    note: dict
+    received_at: datetime
+
+
+def _scan(inputs_dir: Path, known: dict[tuple[str, str], datetime], summary: IngestSummary) -> list[Pending]:
+    """The new files under inputs_dir (hashed streaming), oldest first; the others are counted as seen.
+    A file without a sidecar gets one recording its received time at first sight."""
+    pending = []
+    for path in received_files(inputs_dir):
+        rel = path.relative_to(inputs_dir).as_posix()
+        try:
+            size, sha = path.stat().st_size, sha256_of(path)
+        except OSError:
+            size, sha = 0, hashlib.sha256(b"").hexdigest()  # the reader reports why it cannot read it
+        note = sidecar(path)
+        when = _when(note)
+        if (sha, rel) in known:
+            summary.seen += 1
+            if when is None and not path.with_name(path.name + ".json").exists():
+                remember(path, known[(sha, rel)])  # recorded by an earlier version, from the file system
+            continue
+        if when is None:
+            try:
+                when = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+            except OSError:
+                when = datetime.now().replace(microsecond=0)
+            if not path.with_name(path.name + ".json").exists():
+                remember(path, when)
+        pending.append(Pending(path, rel, sha, size, note, when))
+    pending.sort(key=lambda p: (p.received_at, p.rel))
+    return pending
+
+
+def _batches(pending: list[Pending], count: int, limit: int = BATCH_BYTES) -> Iterator[list[Pending]]:
+    """Consecutive batches of at most count files and (past their first file) limit bytes."""
+    chunk: list[Pending] = []
+    total = 0
+    for item in pending:
+        if chunk and (len(chunk) >= count or total + item.size > limit):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(item)
+        total += min(item.size, read.MAX_FILE_BYTES + 1)
+    if chunk:
+        yield chunk
+
+
+class _Size:
+    """Stands for the bytes of a file too large to read: only its length is known to the reader."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __bool__(self) -> bool:
+        return self.size > 0
+
+
+def _too_large(p: Pending) -> FileReport:
+    """A file above the reader's limit, rejected with the reader's own message, never read whole."""
+    book = read.Workbook(p.path, p.sha256)
+    read.sniff(_Size(p.size), book)  # the size check comes before any look at the content
+    return FileReport(p.path, p.sha256, "rejected", None, None, None, False, None, book.problems)
+
+
+def _failed(report: FileReport) -> FileReport:
+    """The file's report replaced by the system-error problem (its traceback is in the log)."""
+    problem = Problem("error", report.path.name, None, None, None, None, logs.SYSTEM_ERROR, logs.SYSTEM_FIX)
+    return replace(report, status="rejected", problems=[problem], data={})
+
+
+def _bare(p: Pending) -> FileReport:
+    return FileReport(p.path, p.sha256, "rejected", None, None, None, False, None)
+
+
+def _check(chunk: list[Pending], config: Config) -> list[tuple[list[FileReport], dict]]:
+    """Validate a batch: [(reports, batch tables)], one group, or one group per file when
+    validating the batch together raised (then only the file at fault is rejected)."""
+    small = [p for p in chunk if p.size <= read.MAX_FILE_BYTES]
+    groups = [([_too_large(p)], {}) for p in chunk if p.size > read.MAX_FILE_BYTES]
+    try:
+        return [check_batch([(p.path, p.note.get("unit_code")) for p in small], config)] + groups
+    except Exception:  # noqa: BLE001 - the boundary: one file never stops the others
+        LOG.exception("Kiểm tra một lô %d tệp gặp lỗi hệ thống; kiểm tra lại từng tệp", len(small))
+    for p in small:
+        try:
+            groups.append(check_batch([(p.path, p.note.get("unit_code"))], config))
+        except Exception:  # noqa: BLE001
+            LOG.exception("Lỗi hệ thống khi kiểm tra tệp %s", p.path)
+            groups.append(([_failed(_bare(p))], {}))
+    return groups
+
+
+def _feedback(item: Received, folder: Path) -> None:
+    """Write a file's validation report; if that raises, the file is rejected with the system error."""
+    try:
+        if item.report.problems:  # a clean file needs no report: it is listed in the overview
+            write_outputs(item.report, folder)
+        return
+    except Exception:  # noqa: BLE001 - the boundary: one file never stops the others
+        LOG.exception("Lỗi hệ thống khi ghi kết quả kiểm tra của tệp %s", item.report.path)
+    item.report = _failed(item.report)
+    try:
+        write_outputs(item.report, folder)
+    except Exception:  # noqa: BLE001
+        LOG.exception("Không ghi được cả báo cáo lỗi hệ thống của tệp %s", item.report.path)
+
+
 def ingest(inputs_dir: Path, outputs_dir: Path, config: Config) -> IngestSummary:
     """Validate every new file under inputs_dir, record it, load the valid ones (see module doc)."""
     inputs_dir, outputs_dir = Path(inputs_dir), Path(outputs_dir)
+    logs.configure(outputs_dir)
     summary = IngestSummary()
-    batch = int(os.environ.get("PIPELINE_INGEST_BATCH", BATCH))
+    count = int(os.environ.get("PIPELINE_INGEST_BATCH", BATCH))
+    db = outputs_dir / DB_NAME
     with writer_lock(outputs_dir):
-        con, summary.rebuilt = _prepare(outputs_dir / DB_NAME, config)
+        con, summary.rebuilt = _prepare(db, config)
         try:
-            known = set(con.execute("SELECT sha256, path FROM submissions").fetchall())
-            pending = []
-            for path in received_files(inputs_dir):
-                rel = path.relative_to(inputs_dir).as_posix()
-                try:
-                    data = path.read_bytes()
-                except OSError:
-                    data = b""
-                if (hashlib.sha256(data).hexdigest(), rel) in known:
-                    summary.seen += 1
-                    continue
-                note = sidecar(path)
-                pending.append((path, rel, data, note, _received_at(path, note)))
-            pending.sort(key=lambda p: (p[4], p[1]))
-            summary.new = len(pending)
-            done = 0
-            for start in range(0, len(pending), batch):
-                chunk = pending[start:start + batch]
-                reports, tables = check_batch([(p[0], p[3].get("unit_code")) for p in chunk], config,
-                                              [p[2] for p in chunk])
-                items = [Received(report, p[1], p[4], p[3].get("sender"), p[3].get("original_name"))
-                         for report, p in zip(reports, chunk, strict=True)]
-                for item in items:
-                    if item.report.problems:  # a clean file needs no report: it is listed in the overview
-                        write_outputs(item.report, outputs_dir / VALIDATION_DIR)
-                _store(con, items, tables, done)
-                done += len(items)
-                summary.received += items
-            for item in summary.received:
-                {"accepted": summary.accepted, "warnings": summary.warnings,
-                 "rejected": summary.rejected}[item.report.status].append(item.report)
-            latest: dict[tuple[str, str], Received] = {}
-            for item in summary.received:
-                if item.report.status == "rejected":
-                    continue
-                key = (item.report.unit_code, item.report.template_id)
-                if key in latest:
-                    summary.superseded.append((latest[key].report.path.name, item.report.path.name))
-                latest[key] = item
-            if summary.new or summary.rebuilt or not (outputs_dir / OVERVIEW).exists():
-                write_overview(con, outputs_dir / OVERVIEW)
+            known = {(sha, rel): when for sha, rel, when in
+                     con.execute("SELECT sha256, path, received_at FROM submissions").fetchall()}
         finally:
             con.close()
+        pending = _scan(inputs_dir, known, summary)
+        summary.new = len(pending)
+        done = 0
+        for chunk in _batches(pending, count):
+            by_path = {p.path: p for p in chunk}
+            for reports, tables in _check(chunk, config):
+                if not reports:
+                    continue
+                items = [Received(r, by_path[r.path].rel, by_path[r.path].received_at,
+                                  by_path[r.path].note.get("sender"), by_path[r.path].note.get("original_name"),
+                                  by_path[r.path].size) for r in reports]
+                for item in items:
+                    _feedback(item, outputs_dir / VALIDATION_DIR)
+                con = open_db(db)  # held only while this batch is written
+                try:
+                    _store(con, items, tables, done)
+                finally:
+                    con.close()
+                done += len(items)
+                summary.received += items
+        for item in summary.received:
+            {"accepted": summary.accepted, "warnings": summary.warnings,
+             "rejected": summary.rejected}[item.report.status].append(item.report)
+        latest: dict[tuple[str, str], Received] = {}
+        for item in summary.received:
+            if item.report.status == "rejected":
+                continue
+            key = (item.report.unit_code, item.report.template_id)
+            if key in latest:
+                summary.superseded.append((latest[key].report.path.name, item.report.path.name))
+            latest[key] = item
+        if summary.new or summary.rebuilt or not atomic.readable(outputs_dir / OVERVIEW):
+            con = open_db(db, read_only=True)
+            try:
+                write_overview(con, outputs_dir / OVERVIEW)
+            finally:
+                con.close()
     return summary
 
 
@@ -421,7 +626,5 @@ def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     for letter, width in zip("ABCDEFGHIJ", (36, 44, 20, 16, 10, 40, 30, 8, 10, 12), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return atomic.save(wb, path)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import read, validate, vn
+from pipeline import logs, read, validate, vn
 from pipeline.catalog import CATALOG
 from pipeline.web import store
 from tests.receive_util import filled, where
@@ -88,7 +88,7 @@ def test_a_stage_raising_for_one_file_does_not_stop_the_others(config, tmp_path,
     assert [r.status for r in reports] == ["accepted", "rejected", "accepted"]
     problem = reports[1].problems[0]
     assert len(reports[1].problems) == 1 and problem.rule.startswith("Lỗi hệ thống khi xử lý tệp — đã ghi nhật ký")
-    assert "cơ quan thường trực" in problem.fix
+    assert problem.fix == logs.SYSTEM_FIX
     assert any("hỏng có chủ ý" in (r.exc_text or "") or r.exc_info for r in caplog.records)
     frame, files = batch[("tthc", "ho_so")]
     assert set(files) == {0} and len(frame) == len(reports[0].data["ho_so"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipeline import indicators, vn
+from pipeline import indicators, rates, vn
 from tests import contract_db
 
 Z = dict.fromkeys(
@@ -71,25 +71,28 @@ def test_tthc_indicators_match_hand_computation(golden):
     t = golden.tables["tthc_chi_so"]
     rows = _by(t, "chi_so")
     got = {k: t.value(i, "gia_tri") for k, i in rows.items()}
-    # on time = (early + on time) / resolved over the period
-    assert got["ty_le_dung_han"] == pytest.approx(100 * (50 + 36 + 20 + 30 + 27) / (90 + 50 + 27))
-    # online share of received in period = online / (online + counter); carried-over excluded
-    assert got["ty_le_truc_tuyen"] == pytest.approx(100 * (60 + 10 + 20) / (60 + 40 + 10 + 30 + 20 + 0))
-    assert got["ty_le_so_hoa"] == pytest.approx(100 * (70 + 50 + 30) / (100 + 50 + 30))
-    assert got["ty_le_thanh_toan"] == pytest.approx(100 * 30 / 70)
-    assert got["ty_le_hai_long"] == pytest.approx(100 * (1 - 2 / 100))
-    assert got["dang_qua_han"] == 3  # pending overdue at the last month (08/2025), not summed over months
-    assert got["ty_le_cau_hinh"] == pytest.approx(95.0)
-    assert got["ty_le_co_dvc"] == pytest.approx(75.0)
-    assert got["ty_le_toan_trinh"] == pytest.approx(45.0)
-    assert got["ty_le_tthc_thanh_toan"] == pytest.approx(25.0)
-    # targets come from targets.toml, declared once
-    targets = indicators.targets().set_index("chi_so")["nguong"]
+    # 2.1 (766): early + on time + pending within deadline at the end (08/2025) ÷ resolved + pending at the end
+    assert got["ty_le_dung_han"] == round(100 * (50 + 36 + 20 + 30 + 27 + 0) / (90 + 50 + 27 + 3), 2)
+    # the old rate, under its own name: early + on time ÷ resolved
+    assert got["ty_le_giai_quyet_dung_han"] == round(100 * (50 + 36 + 20 + 30 + 27) / (90 + 50 + 27), 2)
+    # online share of dossiers received in the period; carried-over excluded
+    assert got["ty_le_truc_tuyen"] == round(100 * (60 + 10 + 20) / (60 + 40 + 10 + 30 + 20 + 0), 2)
+    assert got["ty_le_so_hoa"] == round(100 * (70 + 50 + 30) / (100 + 40 + 20), 2)  # new dossiers, not totals
+    assert got["ty_le_thanh_toan"] == round(100 * 30 / 70, 2)
+    assert got["ty_le_danh_gia_hai_long"] == round(100 * (1 - 2 / 100), 2)
+    assert got["ty_le_hai_long"] is None  # 5.4 needs «Hồ sơ có phản ánh, kiến nghị», left blank here
+    assert got["ty_le_cau_hinh"] == 95.0
+    assert got["ty_le_co_dvc"] == 75.0
+    assert got["ty_le_toan_trinh"] is None  # 3.1b: eligible procedures not given
+    # targets come from the declarations (rates_766.toml), declared once
     online = rows["ty_le_truc_tuyen"]
-    assert t.value(online, "chi_tieu") == targets["ty_le_truc_tuyen"] == 50
+    assert t.value(online, "chi_tieu") == rates.get("ty_le_truc_tuyen").target == 50
     assert t.value(online, "danh_gia") == "Đạt"  # 56.25 % ≥ 50 %
     assert t.value(rows["ty_le_co_dvc"], "danh_gia") == "Chưa đạt"  # 75 % < 80 %
-    assert t.text(rows["ty_le_dung_han"], "chi_tieu") == indicators.NOT_APPLICABLE
+    assert t.text(rows["ty_le_giai_quyet_dung_han"], "chi_tieu") == indicators.NOT_APPLICABLE
+    assert t.text(rows["ty_le_hai_long"], "danh_gia") == vn.GAP  # unknown: a gap, never a verdict
+    f = golden.tables["tthc_theo_linh_vuc"]
+    assert f.value(f.row("Cộng"), "dang_qua_han") == 3  # pending overdue at the last month, not summed
 
 
 def test_tthc_by_month_and_field(golden):
@@ -98,7 +101,8 @@ def test_tthc_by_month_and_field(golden):
     assert list(months) == ["07/2025", "08/2025", "Cộng"]
     july = months["07/2025"]
     assert m.value(july, "nhan_trong_ky") == 60 + 40 + 10 + 30
-    assert m.value(july, "ty_le_dung_han") == pytest.approx(100 * 136 / 140)
+    assert m.value(july, "ty_le_dung_han") == round(100 * (136 + 8) / (140 + 10), 2)  # pending at the end of 07
+    assert m.value(july, "ty_le_giai_quyet_dung_han") == round(100 * 136 / 140, 2)
     total = months["Cộng"]
     assert m.value(total, "giai_quyet_tong") == 167
     f = golden.tables["tthc_theo_linh_vuc"]
@@ -107,6 +111,21 @@ def test_tthc_by_month_and_field(golden):
     assert f.value(fields["Hộ tịch"], "dang_qua_han") == 3
     # a field with nothing resolved: a zero denominator is a gap, never 0 or NaN
     assert f.text(fields["Đất đai"], "ty_le_dung_han") == vn.GAP
+
+
+def test_lineage_comes_from_the_sql_and_names_every_missing_unit(tmp_path, config):
+    """ha_tang_so_chi_so reads the leadership template too: with it missing, its unit is named."""
+    q = indicators.query("ha_tang_so_chi_so")
+    assert q.sources == ("ha_tang_so", "lanh_dao")
+    assert indicators.query("tthc_chi_so").sources == ("tthc",)
+    path = contract_db.create(tmp_path / "w.duckdb", config, contract_db.demo_data(config, skip=("lanh_dao",)))
+    con = duckdb.connect(str(path), read_only=True)
+    t = indicators.compute(con, config).tables["ha_tang_so_chi_so"]
+    con.close()
+    owner = config.owners("lanh_dao")[0]
+    assert [u.code for u in t.missing] == [owner.code]
+    assert any(owner.name in n and "lanh_dao" in n for n in t.notes)
+    assert not any("mẫu số bằng 0" in n for n in t.notes)
 
 
 def test_staffing_and_budget(golden):

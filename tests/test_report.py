@@ -60,10 +60,11 @@ def test_report_has_numbers_tables_images_and_no_placeholder(demo_build, config)
     results = indicators.compute(con, config)
     con.close()
     t = results.tables["tthc_chi_so"]
-    on_time = vn.percent(t.value(t.frame.index[t.frame["chi_so"] == "ty_le_dung_han"][0], "gia_tri"))
+    on_time = vn.percent(t.value(t.frame.index[t.frame["chi_so"] == "ty_le_dung_han"][0], "gia_tri"), 2)
     path = outputs / "bao_cao_so_ket.docx"
     text = _docx_text(path)
-    assert f"tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn đạt {on_time}" in text
+    assert f"tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (chỉ số 2.1) đạt {on_time}" in text
+    assert "Điểm ước tính theo các nhóm của Bộ chỉ số 766: " in text
     assert re.search(r"đạt \d{1,3},\d%", text)  # decimal comma inline
     assert "{{" not in text and "}}" not in text
     for heading in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN",
@@ -142,12 +143,13 @@ def test_missing_unit_shows_as_gap_naming_the_unit(missing_build, config):
     name = config.unit("TTPVHCC").name
     text = _docx_text(outputs / "bao_cao_so_ket.docx")
     assert f"Chưa có số liệu của {name}" in text
-    assert f"tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn đạt {vn.GAP}" in text
+    assert f"tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (chỉ số 2.1): {vn.GAP} (chưa có số liệu của {name}" in text
+    assert "chỉ tiêu ≥" not in text.split("4. Về thủ tục hành chính")[1].split("5. Về bảo đảm")[0]
     assert "nan" not in text.lower().split()
     wb = load_workbook(outputs / "phu_luc_so_lieu.xlsx")
     cover = "\n".join(str(c.value) for c in wb["Bìa"]["A"] if c.value)
     assert f"{name} (TTPVHCC)" in cover
-    sheet = next(ws for ws in wb.worksheets[3:] if "thủ tục hành chính so với chỉ tiêu" in ws["A1"].value)
+    sheet = next(ws for ws in wb.worksheets[3:] if "Bộ chỉ số 766 (Quyết định" in ws["A1"].value)
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert vn.GAP in values and any(isinstance(v, str) and name in v for v in values)
 
@@ -173,7 +175,7 @@ def test_split_placeholder_is_filled_and_template_untouched(demo_build, tmp_path
     charts = {p.stem: p for p in (outputs / "charts").glob("*.png")}
     out = report.render(results, charts, tmp_path / "out.docx", template)
     text = _docx_text(out)
-    assert re.search(r"Xã An Thành & \d+,\d% xong", text)
+    assert re.search(r"Xã An Thành & \d+,\d\d% xong", text)
     assert hashlib.sha256(template.read_bytes()).hexdigest() == before
 
 

@@ -61,6 +61,21 @@ def period_dates(config: Config) -> dict[str, date]:
     return {name: getattr(config, attr) for name, (_, attr) in PERIOD_DATES.items()}
 
 
+# Words that name the unit by its kind (xã, phường, đặc khu), written in a catalog text as a
+# placeholder and filled from the configuration wherever the text is shown. Field labels (the
+# template's header row, part of the fingerprint) never hold one, so a ward's template is the
+# same template as a commune's. «cấp xã», the national name of the level, is not a placeholder.
+KIND_WORDS = {"{don_vi}": lambda c: c.kind, "{Don_vi}": lambda c: c.kind_title,
+              "{DON_VI}": lambda c: c.kind.upper()}
+
+
+def fill(text: str, config: Config) -> str:
+    """A catalog text with the unit's kind written in: "UBND {don_vi}" → "UBND phường"."""
+    for placeholder, word in KIND_WORDS.items():
+        text = text.replace(placeholder, word(config))
+    return text
+
+
 @dataclass(frozen=True)
 class Rule:
     """A cross-field rule in the style of DHIS2 validation rules.
@@ -95,8 +110,8 @@ class Rule:
         return f"{self.left} {self.op} {self.right}"
 
     def wording(self, config: Config) -> str:
-        """The message with the period's dates filled in."""
-        text = self.message
+        """The message with the period's dates and the unit's kind filled in."""
+        text = fill(self.message, config)
         for name, value in period_dates(config).items():
             text = text.replace("{" + name + "}", vn.day(value))
         return text

@@ -6,7 +6,7 @@ fonds = Sheet(
     key="phong",
     name="Lưu trữ",
     title="Chỉnh lý, số hoá và khai thác tài liệu lưu trữ theo phông",
-    keys=(Field("phong", "Phông lưu trữ", "text", help="Đã in sẵn theo cấu hình của xã.", width=36),),
+    keys=(Field("phong", "Phông lưu trữ", "text", help="Đã in sẵn theo cấu hình của {don_vi}.", width=36),),
     fields=(
         Field("tong_met_gia", "Tổng tài liệu giấy", "number", unit="mét giá",
               help="Tổng khối lượng tài liệu giấy của phông."),
@@ -36,6 +36,6 @@ TEMPLATE = Template(
     section="II.8",
     owner="VP",
     purpose="Khối lượng, tiến độ chỉnh lý, số hoá và khai thác tài liệu lưu trữ của từng phông "
-            "(mỗi xã cũ hợp nhất và xã mới).",
+            "(mỗi đơn vị hành chính cũ được sắp xếp và {don_vi} mới).",
     sheets=(fonds,),
 )

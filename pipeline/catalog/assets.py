@@ -37,7 +37,7 @@ ASSET_FIELDS = (
     Field("ten_tai_san", "Tên, địa chỉ tài sản", "text", max_length=200, width=34),
     Field("loai", "Loại tài sản", "choice", choices=KINDS, width=20),
     Field("don_vi_cu", "Đơn vị quản lý trước sắp xếp", "text", max_length=120, width=22,
-          help="Cơ quan, đơn vị (xã, huyện cũ …) quản lý tài sản trước ngày 01/7/2025."),
+          help="Cơ quan, đơn vị (UBND cấp xã, cấp huyện cũ …) quản lý tài sản trước ngày 01/7/2025."),
     Field("so_luong", "Số lượng", unit="cái, chiếc", min=1, width=9,
           help="Nhà, đất, xe: 1; máy móc, thiết bị: số lượng của nhóm."),
     Field("dien_tich_dat", "Diện tích đất", "number", unit=M2, required=False, width=11,

@@ -1,10 +1,10 @@
 """Ngân sách: commune budget estimate and actual (plan II.5), items of Thông tư 344/2016/TT-BTC."""
 
-from pipeline.catalog import Field, Rule, Sheet, Template
+from pipeline.catalog import Field, Rule, Sheet, Template, fill
 
 LINES = (
-    ("A", "TỔNG THU NGÂN SÁCH XÃ"),
-    ("A.1", "Các khoản thu ngân sách xã hưởng 100%"),
+    ("A", "TỔNG THU NGÂN SÁCH {DON_VI}"),
+    ("A.1", "Các khoản thu ngân sách {don_vi} hưởng 100%"),
     ("A.1.1", "Phí, lệ phí"),
     ("A.1.2", "Thu từ hoạt động dịch vụ"),
     ("A.1.3", "Thu từ quỹ đất công ích và hoa lợi công sản"),
@@ -18,7 +18,7 @@ LINES = (
     ("A.3", "Thu bổ sung từ ngân sách cấp trên"),
     ("A.3.1", "Bổ sung cân đối"),
     ("A.3.2", "Bổ sung có mục tiêu"),
-    ("B", "TỔNG CHI NGÂN SÁCH XÃ"),
+    ("B", "TỔNG CHI NGÂN SÁCH {DON_VI}"),
     ("B.1", "Chi đầu tư phát triển"),
     ("B.2", "Chi thường xuyên"),
     ("B.2.1", "Chi quốc phòng"),
@@ -42,7 +42,7 @@ MONEY = "triệu đồng"
 lines = Sheet(
     key="thu_chi",
     name="Ngân sách",
-    title="Dự toán và thực hiện thu, chi ngân sách xã",
+    title="Dự toán và thực hiện thu, chi ngân sách",
     keys=(
         Field("nam", "Năm", "int", min=2000, max=2100,
               help="Năm ngân sách, đã in sẵn. Năm đầu tính từ ngày bắt đầu kỳ báo cáo.", width=8),
@@ -60,17 +60,17 @@ lines = Sheet(
              "Thực hiện vượt quá 150% dự toán: kiểm tra lại số liệu hoặc ghi rõ lý do trong báo cáo.",
              "warning"),
     ),
-    rows=lambda cfg: [(year, code, label) for year in cfg.years for code, label in LINES],
+    rows=lambda cfg: [(year, code, fill(label, cfg)) for year in cfg.years for code, label in LINES],
     tree="ma",
 )
 
 TEMPLATE = Template(
     id="ngan_sach",
     version=1,
-    title="Biểu số liệu thu, chi ngân sách xã",
+    title="Biểu số liệu thu, chi ngân sách",
     section="II.5",
     owner="KT",
-    purpose="Dự toán giao và số thực hiện thu, chi ngân sách xã theo mục lục của Thông tư 344/2016/TT-BTC.",
+    purpose="Dự toán giao và số thực hiện thu, chi ngân sách {don_vi} theo mục lục của Thông tư 344/2016/TT-BTC.",
     sheets=(lines,),
     notes=("Mỗi dòng tổng (A, A.1, B, B.2 …) phải bằng tổng các dòng con ngay dưới nó.",),
 )

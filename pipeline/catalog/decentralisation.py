@@ -31,7 +31,7 @@ YES_NO = ("Có", "Không")
 tasks = Sheet(
     key="nhiem_vu",
     name="Nhiệm vụ",
-    title="Danh sách nhiệm vụ, thẩm quyền xã được phân cấp, phân quyền, ủy quyền",
+    title="Danh sách nhiệm vụ, thẩm quyền được phân cấp, phân quyền, ủy quyền",
     keys=(
         Field("stt", "STT", "int", min=1, max=9999, width=6,
               help="Số thứ tự do đơn vị đánh (1, 2, 3 …), không trùng nhau. Mỗi dòng một nhiệm vụ."),
@@ -44,7 +44,7 @@ tasks = Sheet(
         Field("can_cu", "Căn cứ pháp lý", "text", max_length=250, width=30,
               help="Số, ký hiệu, ngày, trích yếu văn bản giao nhiệm vụ."),
         Field("so_tthc", "Số TTHC gắn với nhiệm vụ", unit="thủ tục", width=11,
-              help="Số thủ tục hành chính xã giải quyết theo nhiệm vụ này; không có thì gõ 0."),
+              help="Số thủ tục hành chính {don_vi} giải quyết theo nhiệm vụ này; không có thì gõ 0."),
         Field("tinh_trang", "Tình hình thực hiện", "choice", choices=STATES, width=18),
         Field("kho_khan", "Khó khăn, vướng mắc", "text", max_length=500, required=False, width=36,
               help="Bắt buộc khi nhiệm vụ có khó khăn, vướng mắc hoặc chưa triển khai (ghi rõ lý do)."),
@@ -72,7 +72,7 @@ summary = Sheet(
     fields=(
         Field("khong_phat_sinh", "Không có nhiệm vụ nào được phân cấp, phân quyền, ủy quyền", "choice",
               choices=YES_NO, width=24,
-              help="Chọn «Có» chỉ khi xã không nhận nhiệm vụ nào (để trống trang Nhiệm vụ); "
+              help="Chọn «Có» chỉ khi {don_vi} không nhận nhiệm vụ nào (để trống trang Nhiệm vụ); "
                    "có nhiệm vụ thì chọn «Không»."),
         Field("van_ban_kien_nghi", "Văn bản kiến nghị cấp trên tháo gỡ đã gửi", unit="văn bản", width=16),
         Field("van_ban_da_tra_loi", "Trong đó: đã được trả lời, hướng dẫn", unit="văn bản", width=16),
@@ -90,9 +90,9 @@ TEMPLATE = Template(
     title="Biểu danh sách nhiệm vụ được phân cấp, phân quyền, ủy quyền",
     section="II.2",
     owner="VHXH",
-    purpose="Mỗi dòng một nhiệm vụ, thẩm quyền xã nhận theo phân cấp, phân quyền, ủy quyền, phân định "
+    purpose="Mỗi dòng một nhiệm vụ, thẩm quyền {don_vi} nhận theo phân cấp, phân quyền, ủy quyền, phân định "
             "thẩm quyền: nguồn, lĩnh vực, hình thức, căn cứ, tình hình thực hiện, khó khăn và đề xuất.",
     sheets=(tasks, summary),
-    notes=("Trang «Nhiệm vụ»: mỗi dòng một nhiệm vụ được phân cấp, phân quyền hoặc ủy quyền cho xã.",
+    notes=("Trang «Nhiệm vụ»: mỗi dòng một nhiệm vụ được phân cấp, phân quyền hoặc ủy quyền cho {don_vi}.",
            "Danh sách để trống chỉ hợp lệ khi trang «Tổng hợp» chọn «Có» ở cột «Không có nhiệm vụ nào …».",),
 )

@@ -16,7 +16,7 @@ C = "cái, bộ"
 equipment = Sheet(
     key="thiet_bi",
     name="Thiết bị",
-    title="Trang thiết bị công nghệ thông tin của UBND xã và các cơ quan, đơn vị thuộc UBND xã",
+    title="Trang thiết bị công nghệ thông tin của Ủy ban nhân dân và các cơ quan, đơn vị trực thuộc",
     keys=(Field("loai_thiet_bi", "Loại thiết bị", "text", help="Đã in sẵn.", width=40),),
     fields=(
         Field("dang_su_dung", "Đang sử dụng", unit=C, width=12,
@@ -43,13 +43,13 @@ indicators = Sheet(
     keys=(),
     fields=(
         Field("bang_thong", "Băng thông Internet", "number", unit="Mbps", width=11,
-              help="Tổng băng thông đường truyền Internet của trụ sở UBND xã."),
+              help="Tổng băng thông đường truyền Internet của trụ sở UBND {don_vi}."),
         Field("mang_cpdc", "Điểm kết nối mạng truyền số liệu chuyên dùng", unit="điểm", width=14),
         Field("can_bo_tong", "Tổng số cán bộ, công chức, viên chức", unit="người", width=12),
         Field("chu_ky_so", "Trong đó: có chữ ký số", unit="người", width=12),
         Field("dao_tao_ky_nang_so", "Trong đó: được đào tạo, bồi dưỡng kỹ năng số", unit="người", width=14),
         Field("csdl_dung_chung", "Cơ sở dữ liệu dùng chung đang khai thác", unit="cơ sở dữ liệu", width=13,
-              help="Cơ sở dữ liệu quốc gia, chuyên ngành, của thành phố mà xã được khai thác, cập nhật."),
+              help="Cơ sở dữ liệu quốc gia, chuyên ngành, của thành phố mà {don_vi} được khai thác, cập nhật."),
         Field("ho_so_truc_tuyen", "Hồ sơ TTHC tiếp nhận trực tuyến trong kỳ", unit="hồ sơ", width=14,
               help="Theo Hệ thống thông tin giải quyết TTHC, từ ngày bắt đầu kỳ báo cáo đến ngày chốt; "
                    "phải khớp với biểu TTHC."),
@@ -74,7 +74,7 @@ TEMPLATE = Template(
     purpose="Trang thiết bị công nghệ thông tin theo loại, băng thông, chữ ký số, kỹ năng số của cán bộ, "
             "dữ liệu dùng chung và hồ sơ thủ tục hành chính xử lý trực tuyến.",
     sheets=(equipment, indicators),
-    notes=("Văn phòng HĐND và UBND xã chủ trì, Phòng Văn hoá – Xã hội xã phối hợp cung cấp số liệu.",),
+    notes=("Văn phòng HĐND và UBND {don_vi} chủ trì, Phòng Văn hoá – Xã hội {don_vi} phối hợp cung cấp số liệu.",),
 )
 
 CROSS_CHECKS = (
@@ -89,7 +89,7 @@ CROSS_CHECKS = (
         Measure("ha_tang_so", "chi_so", "can_bo_tong"), "==",
         Measure("nhan_su", "can_bo", "can_bo + cong_chuc + vien_chuc"),
         "Tổng số cán bộ, công chức, viên chức ở biểu hạ tầng số khác biểu nhân sự quá 5%: "
-        "đối chiếu lại với Phòng Văn hoá – Xã hội xã.",
+        "đối chiếu lại với đơn vị gửi biểu nhân sự.",
         tolerance=0.05,
     ),
 )

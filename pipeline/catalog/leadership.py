@@ -1,13 +1,14 @@
 """Lãnh đạo, chỉ đạo: documents issued since the start of the period, inspections and
 conferences (plan II.1)."""
 
-from pipeline.catalog import Field, Rule, Sheet, Template
+from pipeline.catalog import Field, Rule, Sheet, Template, fill
 
-HDND = "HĐND xã"
-TT_HDND = "Thường trực HĐND xã"
-UBND = "UBND xã"
-CT_UBND = "Chủ tịch UBND xã"
-UNITS = "Các cơ quan, đơn vị thuộc UBND xã"
+# Issuers, with the unit's kind filled in from the configuration (catalog.fill): "UBND phường".
+HDND = "HĐND {don_vi}"
+TT_HDND = "Thường trực HĐND {don_vi}"
+UBND = "UBND {don_vi}"
+CT_UBND = "Chủ tịch UBND {don_vi}"
+UNITS = "Các cơ quan, đơn vị thuộc UBND {don_vi}"
 
 # The kinds each issuer may issue (Luật Ban hành văn bản quy phạm pháp luật 2025, Nghị định
 # 30/2020/NĐ-CP on administrative documents); one fixed row per pair.
@@ -49,7 +50,7 @@ documents = Sheet(
               help="Số văn bản đã ban hành từ ngày bắt đầu kỳ báo cáo đến ngày chốt số liệu. "
                    "Không phát sinh thì gõ 0."),
         Field("qppl", "Trong đó: văn bản quy phạm pháp luật", unit=VB, width=16, required=False,
-              help="Chỉ điền ở dòng Nghị quyết của HĐND xã và Quyết định của UBND xã; "
+              help="Chỉ điền ở dòng Nghị quyết của HĐND {don_vi} và Quyết định của UBND {don_vi}; "
                    "các dòng khác để trống."),
         Field("chi_dao_02_cap", "Trong đó: về tổ chức, hoạt động của chính quyền 02 cấp", unit=VB, width=18,
               help="Văn bản triển khai chủ trương, quy định của Trung ương, thành phố về chính quyền "
@@ -63,7 +64,7 @@ documents = Sheet(
              "Số văn bản về chính quyền 02 cấp không thể lớn hơn tổng số văn bản."),
         Rule("ky_so", "<=", "tong_so", "Số văn bản có chữ ký số không thể lớn hơn tổng số văn bản."),
     ),
-    rows=lambda cfg: list(ISSUED),
+    rows=lambda cfg: [(fill(issuer, cfg), kind) for issuer, kind in ISSUED],
 )
 
 activities = Sheet(
@@ -72,15 +73,15 @@ activities = Sheet(
     title="Kiểm tra, giám sát và quán triệt, tuyên truyền về mô hình chính quyền địa phương 02 cấp",
     keys=(),
     fields=(
-        Field("giam_sat_hdnd", "Cuộc giám sát của HĐND, Thường trực HĐND xã", unit="cuộc", width=15),
-        Field("kiem_tra_ubnd", "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND xã", unit="cuộc", width=15),
+        Field("giam_sat_hdnd", "Cuộc giám sát của HĐND, Thường trực HĐND", unit="cuộc", width=15),
+        Field("kiem_tra_ubnd", "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND", unit="cuộc", width=15),
         Field("kien_nghi", "Kiến nghị sau kiểm tra, giám sát", unit="kiến nghị", width=15),
         Field("kien_nghi_da_xu_ly", "Trong đó: đã xử lý xong", unit="kiến nghị", width=15),
         Field("hoi_nghi", "Hội nghị quán triệt, triển khai mô hình chính quyền 02 cấp", unit="hội nghị", width=17,
-              help="Hội nghị, lớp quán triệt, tập huấn, triển khai do xã tổ chức."),
+              help="Hội nghị, lớp quán triệt, tập huấn, triển khai do {don_vi} tổ chức."),
         Field("luot_tham_du", "Lượt người tham dự hội nghị", unit="lượt người", width=15),
         Field("tin_bai", "Tin, bài tuyên truyền về chính quyền 02 cấp", unit="tin, bài", width=15,
-              help="Trên Trang thông tin điện tử, hệ thống truyền thanh, mạng xã hội của xã."),
+              help="Trên Trang thông tin điện tử, hệ thống truyền thanh, mạng xã hội của {don_vi}."),
     ),
     rules=(
         Rule("kien_nghi_da_xu_ly", "<=", "kien_nghi",
@@ -93,12 +94,12 @@ activities = Sheet(
 
 TEMPLATE = Template(
     id="lanh_dao",
-    version=1,
+    version=2,  # 2: the activity headers no longer name the kind of unit (xã / phường / đặc khu)
     title="Biểu số liệu lãnh đạo, chỉ đạo, điều hành",
     section="II.1",
     owner="VP",
     purpose="Số văn bản lãnh đạo, chỉ đạo, điều hành đã ban hành theo loại và cơ quan ban hành; số cuộc "
             "kiểm tra, giám sát và hội nghị quán triệt về mô hình chính quyền địa phương 02 cấp.",
     sheets=(documents, activities),
-    notes=("Văn phòng HĐND và UBND xã tổng hợp cả văn bản của các cơ quan, đơn vị thuộc UBND xã.",),
+    notes=("Văn phòng HĐND và UBND {don_vi} tổng hợp cả văn bản của các cơ quan, đơn vị thuộc UBND {don_vi}.",),
 )

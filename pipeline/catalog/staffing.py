@@ -13,7 +13,7 @@ staff = Sheet(
     key="can_bo",
     name="Nhân sự",
     title="Số lượng, cơ cấu cán bộ, công chức, viên chức và người lao động",
-    keys=(Field("co_quan", "Cơ quan, đơn vị", "text", help="Đã in sẵn theo cấu hình của xã.", width=36),),
+    keys=(Field("co_quan", "Cơ quan, đơn vị", "text", help="Đã in sẵn theo cấu hình của {don_vi}.", width=36),),
     fields=(
         _f("bien_che", "Biên chế được giao", "Số biên chế (số lượng người làm việc) được giao."),
         _f("hien_co", "Số hiện có", "Số người có mặt tại ngày chốt số liệu."),

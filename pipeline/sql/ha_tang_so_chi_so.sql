@@ -2,7 +2,7 @@
 -- source: ha_tang_so
 -- section: II.7
 -- order: 2
--- note: Tỷ lệ (%) = tử số / mẫu số × 100; máy tính bình quân = (máy trạm + máy tính xách tay đang sử dụng) / tổng số cán bộ, công chức, viên chức. Dòng đối chiếu lấy tổng cột «Tiếp nhận trong kỳ – Trực tuyến» của biểu TTHC; tỷ lệ văn bản có chữ ký số lấy từ biểu lãnh đạo, chỉ đạo (mục II.1).
+-- note: Tỷ lệ (%) = tử số / mẫu số × 100; máy tính bình quân = (máy trạm + máy tính xách tay đang sử dụng) / tổng số cán bộ, công chức, viên chức. Số hồ sơ trực tuyến được đối chiếu với biểu TTHC (ghi chú đối chiếu bên dưới); tỷ lệ văn bản có chữ ký số lấy từ biểu lãnh đạo, chỉ đạo (mục II.1).
 -- not_applicable: mau_so
 -- column stt: STT
 -- column chi_so: Mã chỉ số
@@ -43,16 +43,12 @@ devices as (
     from thiet_bi
 ),
 
-tthc as (
-    select sum(nhan_truc_tuyen)::double as nhan_truc_tuyen from cur_tthc_ho_so
-),
-
 van_ban as (
     select sum(ky_so)::double as ky_so, sum(tong_so)::double as tong_so from cur_lanh_dao_van_ban
 ),
 
 measures as (
-    select 1 as stt, 'bang_thong' as chi_so, 'Băng thông Internet của trụ sở UBND xã' as ten, 'Mbps' as don_vi,
+    select 1 as stt, 'bang_thong' as chi_so, 'Băng thông Internet của trụ sở Ủy ban nhân dân' as ten, 'Mbps' as don_vi,
         bang_thong as tu_so, null::double as mau_so from values_
     union all
     select 2, 'mang_cpdc', 'Điểm kết nối mạng truyền số liệu chuyên dùng', 'điểm', mang_cpdc, null from values_
@@ -78,10 +74,7 @@ measures as (
     select 9, 'ty_le_toan_trinh', 'Tỷ lệ hồ sơ trực tuyến được xử lý toàn trình', '%', ho_so_toan_trinh,
         ho_so_truc_tuyen from values_
     union all
-    select 10, 'ho_so_truc_tuyen_tthc', 'Đối chiếu: hồ sơ tiếp nhận trực tuyến theo biểu TTHC', 'hồ sơ',
-        nhan_truc_tuyen, null from tthc
-    union all
-    select 11, 'ty_le_van_ban_ky_so', 'Tỷ lệ văn bản ban hành điện tử có chữ ký số', '%', ky_so, tong_so
+    select 10, 'ty_le_van_ban_ky_so', 'Tỷ lệ văn bản ban hành điện tử có chữ ký số', '%', ky_so, tong_so
     from van_ban
 ),
 

@@ -1,8 +1,8 @@
--- title: Cơ cấu chi ngân sách xã theo năm
+-- title: Cơ cấu chi ngân sách theo năm
 -- source: ngan_sach
 -- section: II.5
 -- order: 2
--- note: Tỷ trọng = số thực hiện (hoặc dự toán) của khoản chi / tổng chi ngân sách xã (dòng B) × 100.
+-- note: Tỷ trọng = số thực hiện (hoặc dự toán) của khoản chi / tổng chi ngân sách (dòng B) × 100.
 -- column ty_trong_du_toan: Tỷ trọng trong tổng chi dự toán | %
 -- column ty_trong_thuc_hien: Tỷ trọng trong tổng chi thực hiện | %
 with

@@ -1,4 +1,4 @@
--- title: Dự toán và thực hiện thu, chi ngân sách xã theo năm
+-- title: Dự toán và thực hiện thu, chi ngân sách theo năm
 -- source: ngan_sach
 -- section: II.5
 -- order: 1

@@ -2,7 +2,7 @@
 -- source: phan_cap
 -- section: II.2
 -- order: 4
--- note: «Không có nhiệm vụ …» = «Có» khi xã không nhận nhiệm vụ nào được phân cấp, phân quyền, ủy quyền (danh sách để trống có chủ đích). Tỷ lệ đã trả lời = văn bản đã được trả lời, hướng dẫn / văn bản kiến nghị đã gửi × 100.
+-- note: «Không có nhiệm vụ …» = «Có» khi không nhận nhiệm vụ nào được phân cấp, phân quyền, ủy quyền (danh sách để trống có chủ đích). Tỷ lệ đã trả lời = văn bản đã được trả lời, hướng dẫn / văn bản kiến nghị đã gửi × 100.
 -- column ty_le_da_tra_loi: Tỷ lệ văn bản kiến nghị đã được trả lời | %
 with
 

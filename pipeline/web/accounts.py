@@ -1,7 +1,10 @@
 """Portal accounts: one JSON file in inputs/ (it must survive `make clean`), argon2 hashes.
 
 `python -m pipeline user add|passwd|list USERNAME --unit CODE`. The password is asked twice
-on a terminal; a script may pipe it on stdin (one line) instead.
+on a terminal; a script may pipe it on stdin (one line) instead. Setting a password changes the
+account's `changed_at`, which ends every session signed in under the old one.
+On POSIX the file is readable by its owner only (0o600); on Windows that mode means nothing,
+and the folder's NTFS permissions protect it (README, «Bảo vệ tài khoản và khoá phiên»).
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ def _save(inputs: Path, accounts: dict[str, Account]) -> None:
             json.dump(data, f, ensure_ascii=False, indent=2)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
+        if os.name == "posix":  # Windows ignores the mode: the folder's NTFS rights protect it
+            os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -12,13 +12,16 @@ import io
 import json
 import logging
 import os
+import re
 import secrets
 import subprocess
 import sys
 import threading
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -29,10 +32,10 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from pipeline import paths, templates
+from pipeline import logs, paths, templates
 from pipeline.catalog import CATALOG, CROSS_CHECKS
 from pipeline.config import Config, Unit, load
-from pipeline.web import accounts, board, store
+from pipeline.web import accounts, board, guard, sessions, store
 
 log = logging.getLogger("pipeline.web")
 HERE = Path(__file__).resolve().parent
@@ -40,24 +43,29 @@ SECRET_NAME = ".portal_secret"
 PORTAL_DIR = "portal"  # outputs/portal/<stored stem>/: result.json, report, annotated copy
 SESSION_SECONDS = 12 * 3600
 MAX_REQUEST = store.MAX_FILE * store.MAX_FILES + 256 * 1024
+MAX_FORM = 64 * 1024  # bytes of any other request's body (sign-in, sign-out, build)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BUILD_TIMEOUT = 3600  # seconds
-LOGIN_TRIES, LOGIN_PAUSE = 5, 60  # failures before a pause (seconds) on that user name
+LOGIN_TRIES, LOGIN_PAUSE = 5, 60  # failures on one user name within the pause (seconds) that pause it
+CLIENT_TRIES = 20  # failures from one client address within the pause that pause it
+THROTTLE_SIZE = 10_000  # user names (and client addresses) remembered at most
+# Every child process speaks UTF-8, whatever the console's code page (Windows: the ANSI one).
+CHILD_ENV = {"PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
 STATUS_TEXT = {"accepted": "Hợp lệ — đã nhận", "warnings": "Đã nhận, có cảnh báo",
                "rejected": "Bị từ chối — cần sửa và gửi lại",
                "unchecked": "Đã lưu, chưa kiểm tra được"}
 ERROR_TEXT = {400: "Yêu cầu không hợp lệ.", 403: "Bạn không có quyền xem trang hoặc tệp này.",
               404: "Không tìm thấy trang hoặc tệp.", 405: "Thao tác không được hỗ trợ.",
-              413: "Dữ liệu gửi lên quá lớn."}
+              413: "Dữ liệu gửi lên quá lớn.", 431: "Phần đầu yêu cầu (tiêu đề, cookie) quá lớn.",
+              500: "Có lỗi trong hệ thống khi xử lý yêu cầu này; lỗi đã được ghi vào nhật ký. "
+                   "Hãy thử lại sau ít phút, nếu vẫn lỗi xin báo đơn vị thường trực."}
+TOO_LARGE = (f"{ERROR_TEXT[413]} Mỗi lần gửi tối đa {store.MAX_FILES} tệp, "
+             f"mỗi tệp tối đa {store.MAX_FILE // 1024 // 1024} MB.")
 
 
 class SignIn(Exception):
     """The request needs a signed-in user."""
-
-
-class TooLarge(Exception):
-    """The request body passed MAX_REQUEST."""
 
 
 @dataclass(frozen=True)
@@ -71,36 +79,6 @@ def when(value: datetime | str | None) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return board.when(value)
-
-
-class BodyLimit:
-    """ASGI middleware: refuse a body over `limit` bytes, declared or streamed."""
-
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            response = Response(f"{ERROR_TEXT[413]} Mỗi lần gửi tối đa {store.MAX_FILES} tệp, "
-                                f"mỗi tệp tối đa {store.MAX_FILE // 1024 // 1024} MB.",
-                                status_code=413, media_type="text/plain; charset=utf-8",
-                                headers={"Connection": "close"})
-            return await response(scope, receive, send)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise TooLarge
-            return message
-
-        return await self.app(scope, limited, send)
 
 
 class Ingester:
@@ -165,15 +143,19 @@ class Builder:
         threading.Thread(target=self._run, name="build", daemon=True).start()
         return True
 
+    def command(self) -> list[str]:
+        p = self.portal
+        return [sys.executable, "-m", "pipeline", "--config", str(p.config_path), "build",
+                "--inputs", str(p.inputs), "--outputs", str(p.outputs)]
+
     def _run(self) -> None:
         p = self.portal
-        command = [sys.executable, "-m", "pipeline", "--config", str(p.config_path), "build",
-                   "--inputs", str(p.inputs), "--outputs", str(p.outputs)]
         try:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.log_path, "w", encoding="utf-8") as out:
-                self.code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT,
-                                           cwd=paths.ROOT, timeout=BUILD_TIMEOUT).returncode
+            with open(self.log_path, "wb") as out:  # the child writes UTF-8 (CHILD_ENV)
+                self.code = subprocess.run(self.command(), stdout=out, stderr=subprocess.STDOUT,
+                                           cwd=paths.ROOT, timeout=BUILD_TIMEOUT,
+                                           env={**os.environ, **CHILD_ENV}).returncode
             log.info("build by %s finished with exit code %s", self.by, self.code)
             p.board_rows(refresh=False)  # writes the board workbook beside the report
         except Exception:
@@ -185,7 +167,8 @@ class Builder:
 
     def tail(self, lines: int = 15) -> str:
         try:
-            return "\n".join(self.log_path.read_text(encoding="utf-8").splitlines()[-lines:])
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+            return "\n".join(text.splitlines()[-lines:])
         except OSError:
             return ""
 
@@ -205,7 +188,9 @@ class Portal:
         self.db_lock = threading.RLock()  # DuckDB: one connection kind at a time in this process
         self.ingester = Ingester(self.ingest)
         self.builder = Builder(self)
-        self.failures: dict[str, tuple[int, datetime]] = {}
+        self.sessions = sessions.Sessions(self.inputs, SESSION_SECONDS)
+        self.name_failures = guard.Throttle(LOGIN_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
+        self.client_failures = guard.Throttle(CLIENT_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
         self.last_board: tuple[list[board.Row], datetime, board.Checks] | None = None
         self.last_found: list[dict] = []  # every submission of a file in inputs/, newest first
 
@@ -214,19 +199,20 @@ class Portal:
         path = self.inputs / SECRET_NAME
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(secrets.token_urlsafe(48))
         except FileExistsError:
             pass
-        return path.read_text().strip()
+        return path.read_text(encoding="utf-8").strip()
 
     def user(self, request: Request) -> User | None:
         name = request.session.get("user")
         if not name:
             return None
         account = accounts.load_all(self.inputs).get(name)
-        if account is None or account.changed_at != request.session.get("changed_at"):
-            request.session.clear()
+        if account is None or account.changed_at != request.session.get("changed_at") or \
+                not self.sessions.valid(request.session.get("sid"), request.session.get("since")):
+            request.session.clear()  # signed out, password changed, or account removed
             return None
         try:
             unit = self.config.unit(account.unit_code)
@@ -291,6 +277,17 @@ class Portal:
     def history(self, unit_code: str | None, limit: int | None = None) -> list[dict]:
         items = store.received(self.inputs, unit_code)[:limit]
         return [self.result(path, meta) for path, meta in items]
+
+    def download_name(self, template_id: str | None, unit_code: str, received_at) -> str:
+        """The name a received file is downloaded under: from its template, its unit and when it
+        came, always .xlsx; never the sender's own name (which may be `hoa_don.exe`)."""
+        try:
+            stem = Path(templates.filename(CATALOG[template_id], self.config.unit(unit_code))).stem
+        except KeyError:
+            stem = f"tep_chua_nhan_ra_bieu_{unit_code}"
+        if isinstance(received_at, str):
+            received_at = datetime.fromisoformat(received_at)
+        return f"{stem}_{received_at:%d-%m-%Y_%H%M%S}.xlsx" if received_at else f"{stem}.xlsx"
 
     # --- warehouse and board -------------------------------------------------------------
     def ingest(self) -> None:
@@ -401,6 +398,10 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     pages.env.globals.update(STATUS_TEXT=STATUS_TEXT, STATES=board.STATES, config=portal.config)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
+    def page(code: int, message: str) -> str:
+        """An error page without a session: for answers made before or outside the routes."""
+        return pages.get_template("error.html").render(code=code, message=message, user=None)
+
     def csrf_token(request: Request) -> str:
         token = request.session.get("csrf")
         if not token:
@@ -409,9 +410,20 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     def check_csrf(request: Request, form) -> None:
         sent, token = form.get("csrf"), request.session.get("csrf")
-        if not token or not isinstance(sent, str) or not secrets.compare_digest(sent, token):
+        if not token or not isinstance(sent, str) or \
+                not secrets.compare_digest(sent.encode("utf-8", "replace"), token.encode()):
             raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). "
                                      "Hãy tải lại trang rồi thử lại.")
+
+    async def read_form(request: Request, max_files: int = 0):
+        """The posted form; a body the parser refuses (cut off, malformed, too many parts) is a
+        Vietnamese 400."""
+        try:
+            return await request.form(max_files=max_files, max_fields=5)
+        except HTTPException:
+            files = f"mỗi lần gửi tối đa {store.MAX_FILES} tệp; " if max_files else ""
+            raise HTTPException(400, f"Không đọc được dữ liệu gửi lên ({files}có thể bị cắt giữa chừng "
+                                     "hoặc sai định dạng). Hãy tải lại trang rồi gửi lại.") from None
 
     def require(request: Request, standing: bool = False) -> User:
         user = portal.user(request)
@@ -435,27 +447,11 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     async def _sign_in(request: Request, exc: SignIn):
         return RedirectResponse("/login", status_code=303)
 
-    @app.exception_handler(TooLarge)
-    async def _too_large(request: Request, exc: TooLarge):
-        return render(request, "error.html", 413, code=413, message=ERROR_TEXT[413])
-
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
         message = exc.detail if exc.detail and exc.detail != _default_detail(exc.status_code) else \
             ERROR_TEXT.get(exc.status_code, "Có lỗi xảy ra.")
         return render(request, "error.html", exc.status_code, code=exc.status_code, message=message)
-
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-        return response
 
     # --- sign in / out -------------------------------------------------------------------
     @app.get("/login")
@@ -466,32 +462,34 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     @app.post("/login")
     async def login(request: Request):
-        form = await request.form(max_files=0, max_fields=5)
+        form = await read_form(request)
         check_csrf(request, form)
-        username = str(form.get("username", "")).strip().lower()
+        username = str(form.get("username", "")).strip().lower()[:64]
         password = str(form.get("password", ""))
-        count, since = portal.failures.get(username, (0, datetime.now()))
-        if count >= LOGIN_TRIES and (datetime.now() - since).total_seconds() < LOGIN_PAUSE:
+        client = request.client.host if request.client else "?"
+        if portal.name_failures.paused(username) or portal.client_failures.paused(client):
             return render(request, "login.html", 429, user=None, username=username,
-                          error=f"Đăng nhập sai quá {LOGIN_TRIES} lần. Hãy thử lại sau 1 phút.")
+                          error="Đăng nhập sai nhiều lần liên tiếp. Hãy thử lại sau 1 phút.")
         account = await run_in_threadpool(accounts.verify, portal.inputs, username, password)
         if account is None or account.unit_code not in [u.code for u in portal.config.units]:
-            if len(portal.failures) > 10_000:  # names typed at random must not fill the memory
-                portal.failures.clear()
-            portal.failures[username] = (count + 1 if count < LOGIN_TRIES else 1, datetime.now())
+            portal.name_failures.fail(username)
+            portal.client_failures.fail(client)
             return render(request, "login.html", 401, user=None, username=username,
                           error="Tên đăng nhập hoặc mật khẩu không đúng.")
-        portal.failures.pop(username, None)
+        portal.name_failures.forget(username)
         request.session.clear()  # a fresh session (and CSRF token) after signing in
         request.session.update(user=account.username, changed_at=account.changed_at,
-                               csrf=secrets.token_urlsafe(32))
+                               csrf=secrets.token_urlsafe(32), **portal.sessions.begin())
         log.info("sign-in %s (%s)", account.username, account.unit_code)
         return RedirectResponse("/", status_code=303)
 
     @app.post("/logout")
     async def logout(request: Request):
-        form = await request.form(max_files=0, max_fields=5)
+        form = await read_form(request)
         check_csrf(request, form)
+        sid = request.session.get("sid")
+        if isinstance(sid, str):  # a copy of this session's cookie must not work any more
+            await run_in_threadpool(portal.sessions.end, sid)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
@@ -514,16 +512,13 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         template = CATALOG[template_id]
         buffer = io.BytesIO()
         templates.workbook(template, user.unit, portal.config).save(buffer)
-        return Response(buffer.getvalue(), media_type=XLSX, headers={
-            "Content-Disposition": f'attachment; filename="{templates.filename(template, user.unit)}"'})
+        return Response(buffer.getvalue(), media_type=XLSX,
+                        headers=attachment(templates.filename(template, user.unit)))
 
     @app.post("/upload")
     async def upload(request: Request):
         user = require(request)
-        try:
-            form = await request.form(max_files=store.MAX_FILES, max_fields=5)
-        except HTTPException:
-            raise HTTPException(400, f"Mỗi lần gửi tối đa {store.MAX_FILES} tệp.") from None
+        form = await read_form(request, max_files=store.MAX_FILES)
         check_csrf(request, form)
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
         if not files:
@@ -563,7 +558,9 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     @app.get("/submissions/{name}/file")
     def submission_file(request: Request, name: str):
         user, path, meta = submission(request, name)
-        return FileResponse(path, media_type=XLSX, filename=meta.get("original_name") or name)
+        result = portal.result(path, meta)
+        return FileResponse(path, media_type=XLSX, headers=attachment(
+            portal.download_name(result.get("template_id"), meta["unit_code"], meta["received_at"])))
 
     @app.get("/submissions/{name}/outputs/{file_name}")
     def submission_output(request: Request, name: str, file_name: str):
@@ -572,10 +569,17 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             rel = next((r for r in result["outputs"] if Path(r).name == file_name), None)
             return portal.outputs / rel if rel and (portal.outputs / rel).is_file() else None
 
-        target = find(portal.result(path, meta)) or find(portal.check(path, meta))  # after a clean
+        result = portal.result(path, meta)
+        target = find(result)
+        if target is None:  # outputs/ was cleaned: made again
+            result = portal.check(path, meta)
+            target = find(result)
         if target is None:
             raise HTTPException(404)
-        return FileResponse(target, filename=file_name)
+        stem = Path(portal.download_name(result.get("template_id"), meta["unit_code"], meta["received_at"])).stem
+        shown = target.name.replace(path.stem, stem, 1) if target.name.startswith(path.stem) else \
+            f"{target.stem}_{stem}{target.suffix}"  # named like the file it is about
+        return FileResponse(target, media_type=media_type(target), headers=attachment(shown))
 
     # --- the standing unit's pages -------------------------------------------------------
     @app.get("/board")
@@ -590,7 +594,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     @app.post("/board/build")
     async def board_build(request: Request):
         user = require(request, standing=True)
-        form = await request.form(max_files=0, max_fields=5)
+        form = await read_form(request)
         check_csrf(request, form)
         started = portal.builder.start(user.username)
         return RedirectResponse("/board" if started else "/board?busy=1", status_code=303)
@@ -604,15 +608,16 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         path = (portal.inputs / found[0]["path"]).resolve()
         if not path.is_relative_to(portal.inputs) or not path.is_file():
             raise HTTPException(404)
-        return FileResponse(path, filename=found[0].get("file_name") or path.name)
+        name = portal.download_name(found[0].get("template_id"), str(found[0].get("unit_code")),
+                                    found[0].get("received_at"))
+        return FileResponse(path, media_type=XLSX, headers=attachment(name))
 
     @app.get("/outputs/{key:path}")
     def product(request: Request, key: str):
         require(request, standing=True)
         for item_key, _label, path in portal.products():
             if item_key == key:
-                media = DOCX if path.suffix == ".docx" else XLSX if path.suffix == ".xlsx" else None
-                return FileResponse(path, media_type=media, filename=path.name)
+                return FileResponse(path, media_type=media_type(path), headers=attachment(path.name))
         raise HTTPException(404)
 
     @app.get("/healthz")
@@ -621,8 +626,22 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     app.add_middleware(SessionMiddleware, secret_key=portal.secret(), session_cookie="phien",
                        max_age=SESSION_SECONDS, same_site="lax")
-    app.add_middleware(BodyLimit, limit=MAX_REQUEST)
+    app.add_middleware(guard.Guard, page=page, messages=ERROR_TEXT, limits={"/upload": (MAX_REQUEST, TOO_LARGE)},
+                       default=(MAX_FORM, ERROR_TEXT[413]))
+    app.state.page = page
     return app
+
+
+def media_type(path: Path) -> str:
+    return {".docx": DOCX, ".xlsx": XLSX, ".md": "text/markdown; charset=utf-8",
+            ".txt": "text/plain; charset=utf-8"}.get(path.suffix.lower(), "application/octet-stream")
+
+
+def attachment(name: str) -> dict[str, str]:
+    """A download's Content-Disposition: an ASCII fallback name and the real one in UTF-8 (RFC 5987)."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "_", plain.encode("ascii", "ignore").decode()).strip("._") or "tep"
+    return {"Content-Disposition": f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"}
 
 
 def _default_detail(code: int) -> str:
@@ -637,9 +656,16 @@ def _default_detail(code: int) -> str:
 def serve(host: str, port: int, inputs: Path, outputs: Path, config_path: Path | None = None) -> None:
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for stream in (sys.stdout, sys.stderr):  # a Windows console's code page has no «ộ»: write UTF-8
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    console = logging.StreamHandler()
+    console.setFormatter(guard.ShortConsole("%(asctime)s %(name)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[console])
+    logs.configure(outputs)  # tracebacks go to outputs/logs/nhat_ky.log, never to the console
     app = create_app(inputs, outputs, config_path)
     if not accounts.load_all(Path(inputs)):
         print("Chưa có tài khoản nào. Tạo tài khoản: python -m pipeline user add TÊN --unit MÃ_ĐƠN_VỊ")
     print(f"Trang nộp biểu mẫu: http://{host}:{port}/  (dừng: Ctrl+C)")
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5)
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5,
+                http=guard.protocol(app.state.page, ERROR_TEXT[400]))

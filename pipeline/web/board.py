@@ -6,8 +6,6 @@ portal's clock, or the file's arrival in inputs/) after config.deadline.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline import vn
+from pipeline import atomic, vn
 from pipeline.catalog import CATALOG
 from pipeline.config import Config
 from pipeline.crosscheck import Outcome, describe
@@ -164,7 +162,7 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
     ws = wb.active
     ws.title = "Tình hình nộp"
     bold, normal = BOLD, NORMAL
-    ws["A1"] = f"TÌNH HÌNH NỘP BIỂU MẪU SỐ LIỆU SƠ KẾT 01 NĂM — XÃ {config.commune.upper()}"
+    ws["A1"] = f"TÌNH HÌNH NỘP BIỂU MẪU SỐ LIỆU SƠ KẾT 01 NĂM — {config.full_name.upper()}"
     ws["A1"].font = bold
     ws["A2"] = (f"Hạn gửi: {when(config.deadline)}. Số liệu lập lúc {when(now)}. "
                 "Thời điểm nhận là giờ hệ thống ghi nhận khi nhận tệp.")
@@ -199,20 +197,12 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     _write_checks(wb.create_sheet(CHECKS_SHEET), config, checks, now)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tinh_hinh.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic.save(wb, path)
 
 
 def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> None:
     bold, normal = BOLD, NORMAL
-    ws["A1"] = f"ĐỐI CHIẾU SỐ LIỆU GIỮA CÁC BIỂU — XÃ {config.commune.upper()}"
+    ws["A1"] = f"ĐỐI CHIẾU SỐ LIỆU GIỮA CÁC BIỂU — {config.full_name.upper()}"
     ws["A1"].font = bold
     ws["A2"] = (f"Số liệu lập lúc {when(now)}, theo các tệp đang dùng cho báo cáo. "
                 "Kết quả «lệch — cảnh báo» không chặn việc tổng hợp: các đơn vị liên quan đối chiếu lại.")

@@ -120,12 +120,25 @@ def save(inputs: Path, data: bytes, unit_code: str, sender: str, original_name: 
         # finds the sidecar no later than the workbook it describes.
         os.replace(note, directory / f"{name}.json")
         os.replace(upload, directory / name)
-    dir_fd = os.open(directory, os.O_RDONLY)
+    _sync_folder(directory)
+    return directory / name
+
+
+def _sync_folder(directory: Path) -> None:
+    """Make the renames durable where the platform can: POSIX fsyncs a folder; Windows refuses
+    to open one (its renames are journalled by NTFS), so there, and on any refusal, skip it."""
+    if os.name != "posix":
+        return
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(dir_fd)
+    except OSError:
+        pass
     finally:
         os.close(dir_fd)
-    return directory / name
 
 
 def sidecar(path: Path) -> dict | None:
