@@ -412,6 +412,8 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
                          "original_name": item.original_name, "size_bytes": size, "ingested_at": now})
             problems += [{"submission_id": next_id, "severity": p.severity, "sheet": p.sheet, "cell": p.cell,
                           "field": p.field, "value": p.value, "rule": p.rule, "fix": p.fix} for p in r.problems]
+            problems += [{"submission_id": next_id, "severity": o.severity, "sheet": o.sheet, "cell": None,  # past the cap
+                          "field": o.field, "value": None, "rule": o.text(), "fix": o.fix} for o in r.omitted]
         _insert(con, "submissions", pd.DataFrame(rows), {c: t.split()[0] for c, t in SUBMISSION_COLUMNS.items()})
         if problems:
             _insert(con, "problems", pd.DataFrame(problems),

@@ -126,6 +126,21 @@ def test_problem_list_is_capped_per_file_with_a_count_per_rule(config, tmp_path,
     assert sum(1 for r in rows if isinstance(r[6], str) and r[6].startswith("Thêm ")) == len(report.omitted)
 
 
+def test_the_warehouse_stores_the_capped_list_and_true_totals(config, workdir, monkeypatch):
+    from pipeline import warehouse
+
+    inputs, outputs = workdir
+    monkeypatch.setattr(validate, "PROBLEM_CAP", 10)
+    path = filled(config, "phan_cap", inputs, "nhieu_loi.xlsx", edit=_many_bad_rows)
+    report = validate.check_file(path, config)
+    warehouse.ingest(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT n_errors FROM submissions").fetchall() == [(report.error_count,)]
+        rules = [r for (r,) in con.execute("SELECT rule FROM problems WHERE cell IS NULL").fetchall()]
+        listed = con.execute("SELECT count(*) FROM problems WHERE cell IS NOT NULL").fetchall()[0][0]
+    assert listed == 10 and sorted(rules) == sorted(o.text() for o in report.omitted)
+
+
 def test_a_list_far_longer_than_the_template_is_refused_unread(config, tmp_path):
     sheet = CATALOG["phan_cap"].sheet("nhiem_vu")
     limit = read.row_limit(sheet, config)
