@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pipeline import paths
@@ -60,6 +60,10 @@ class Config:
     fonds: tuple[str, ...]
     staffing_bodies: tuple[str, ...]
     kind: str = "xã"  # one of KINDS: every user-facing text names the unit with it
+    # Day a reporting month starts on: 1 = calendar month; 15 = the month named 08/2025 runs from
+    # 15/07 to 14/08/2025 (Nghị định 09/2019/NĐ-CP, Điều 12: monthly reports count from the 15th of
+    # the previous month to the 14th of the month reported).
+    month_starts_on: int = 1
 
     @property
     def kind_title(self) -> str:
@@ -94,12 +98,42 @@ class Config:
         return out
 
     @property
+    def reporting_months(self) -> list[tuple[date, date, date]]:
+        """(month named, first day, last day) of every reporting month that meets the period;
+        the first starts no earlier than the period's start, the last ends at the cut-off."""
+        day, out = self.month_starts_on, []
+        current = self.start.replace(day=1)
+        if day > 1 and self.start.day >= day:  # the start falls in the month named after the next one
+            current = _next_month(current)
+        while True:
+            first = _next_month(current, -1).replace(day=day) if day > 1 else current
+            if first > self.cutoff:
+                return out
+            last = (current.replace(day=day) if day > 1 else _next_month(current)) - timedelta(days=1)
+            out.append((current, max(first, self.start), min(last, self.cutoff)))
+            current = _next_month(current)
+
+    def month_span(self, month: date) -> str:
+        """The days a reporting month covers, as printed beside its row: «15/07–14/08/2025»."""
+        for named, first, last in self.reporting_months:
+            if (named.year, named.month) == (month.year, month.month):
+                head = f"{first:%d/%m}" if first.year == last.year else f"{first:%d/%m/%Y}"
+                return f"{head}–{last:%d/%m/%Y}"
+        raise KeyError(month)
+
+    @property
     def years(self) -> list[int]:
         return list(range(self.start.year, self.cutoff.year + 1))
 
     @property
     def period_text(self) -> str:
         return f"{self.start:%d/%m/%Y} – {self.cutoff:%d/%m/%Y}"
+
+
+def _next_month(value: date, step: int = 1) -> date:
+    """The first day of the month `step` months after value's month."""
+    index = value.year * 12 + value.month - 1 + step
+    return date(index // 12, index % 12 + 1, 1)
 
 
 _TYPE_NAMES = {str: "một chuỗi chữ trong dấu ngoặc kép", date: "một ngày dạng YYYY-MM-DD",
@@ -201,9 +235,17 @@ def load(path: Path | None = None) -> Config:
     if standing_code not in codes:
         raise ConfigError(f"Tệp cấu hình {path}: 'standing_unit.code' = '{standing_code}' không phải mã của đơn vị nào trong [[units]] ({', '.join(codes)}).")
 
+    month_starts_on = period.get("month_starts_on", 1)
+    if isinstance(month_starts_on, bool) or not isinstance(month_starts_on, int) or not 1 <= month_starts_on <= 28:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'period.month_starts_on' có giá trị {month_starts_on!r} không "
+                          "hợp lệ. Cần ngày bắt đầu của tháng báo cáo, một số nguyên từ 1 đến 28 (1 = tháng dương "
+                          "lịch; 15 = tháng báo cáo tính từ ngày 15 tháng trước đến ngày 14 tháng báo cáo), "
+                          "ví dụ: month_starts_on = 15.")
+
     config = Config(
         path=path,
         kind=kind,
+        month_starts_on=month_starts_on,
         commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
         province=_get(commune, "province", str, "commune", path, '"thành phố Hải Phòng"'),
         place=_get(commune, "place", str, "commune", path, '"An Thành"'),

@@ -30,9 +30,24 @@ def template_reference() -> str:
             shape = (f"{len(sheet.rows(config))} dòng in sẵn" if sheet.rows
                      else f"danh sách tự do, tối đa {sheet.max_rows} dòng")
             sheets.append(f"«{sheet.name}» ({len(sheet.columns)} cột, {shape})")
-            checks += len(sheet.rules) + len(sheet.requires) + bool(sheet.tree) + bool(sheet.empty_flag)
+            checks += (len(sheet.rules) + len(sheet.requires) + len(sheet.previous) + bool(sheet.tree)
+                       + bool(sheet.empty_flag))
         lines.append(f"| {template.title} (`{template.id}`, phiên bản {template.version}) | {template.section} "
                      f"| {owners} | {'; '.join(sheets)} | {checks} quy tắc |")
+    return "\n".join(lines) + "\n\n" + blank_reference()
+
+
+def blank_reference() -> str:
+    """Per template and sheet: the cells that must be filled and those that may stay blank."""
+    lines = ["Ô để trống là **chưa có số liệu** (không phải 0). Cột bắt buộc phải có số (ghi 0 khi thật sự "
+             "không phát sinh); các cột khác có thể để trống nếu chưa có số liệu:", ""]
+    for template in sorted(CATALOG.values(), key=lambda t: t.section):
+        for sheet in template.sheets:
+            required = [f"«{c.label}»" for c in sheet.columns if c.required and not (sheet.rows and c in sheet.keys)]
+            optional = [f"«{c.label}»" for c in sheet.columns if not c.required]
+            lines.append(f"- {template.title}, trang «{sheet.name}»: bắt buộc điền "
+                         f"{', '.join(required) or 'không có cột nào'}; có thể để trống nếu chưa có số liệu: "
+                         f"{', '.join(optional) or 'không có cột nào'}.")
     return "\n".join(lines) + "\n"
 
 

@@ -42,12 +42,24 @@ NORMAL = Font(name="Times New Roman", size=11)
 NUMBER_FORMATS = {"int": "#,##0", "number": "#,##0.0"}
 CHARS_PER_WIDTH = 1.25 # characters of 11 pt Times New Roman per unit of column width (with wrap slack)
 LINE_HEIGHT = 15  # points per wrapped line of 11 pt text
-GUIDE_WIDTHS = (8, 44, 14, 30, 10, 70)  # columns of the guide's field tables
+GUIDE_WIDTHS = (8, 44, 14, 30, 18, 70)  # columns of the guide's field tables
 PRINTED_BLANK_ROWS = 30  # rows of a blank free list on the printed page
 
 
 def filename(template: Template, unit: Unit) -> str:
     return f"{template.id}_{unit.code}.xlsx"
+
+
+BLANK_OK = "Có thể để trống nếu chưa có số liệu"
+BLANK_NO = "Bắt buộc điền"
+PRINTED = "In sẵn, không sửa"
+
+
+def blank_text(col: Field, sheet: Sheet) -> str:
+    """Whether a cell may stay blank, in plain words (the guide, the README's reference)."""
+    if sheet.rows is not None and col in sheet.keys:
+        return PRINTED
+    return BLANK_NO if col.required else BLANK_OK
 
 
 def field_rule_text(col: Field) -> str:
@@ -126,7 +138,10 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         ("CÁCH ĐIỀN", BOLD),
         ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khoá.", NORMAL),
         ("- Ô số chỉ gõ số (ví dụ 1234 hoặc 12,5), không gõ đơn vị tính hay chữ.", NORMAL),
-        ("- Ô để trống nghĩa là chưa có số liệu, không phải bằng 0: nếu không phát sinh, hãy gõ 0.", NORMAL),
+        ("- Ô để trống nghĩa là chưa có số liệu, không phải bằng 0. Cột ghi «Có thể để trống nếu chưa có số "
+         "liệu» thì để trống khi đơn vị chưa có số liệu đó; cột ghi «Bắt buộc điền» thì phải có số.", NORMAL),
+        ("- Số 0 chỉ ghi khi thật sự không phát sinh (ví dụ tháng không có hồ sơ nào), không ghi 0 thay cho "
+         "số liệu chưa có.", NORMAL),
         ("- Không đổi tên trang tính, không thêm, xoá hay đổi thứ tự cột; không gộp ô.", NORMAL),
         ("- Có thể đổi tên tệp; hệ thống nhận biết biểu qua dấu nhận dạng trong tệp.", NORMAL),
         (f"- Thắc mắc xin liên hệ {standing}.", NORMAL),
@@ -140,13 +155,16 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
     for sheet in template.sheets:
         ws.cell(row, 1, f"TRANG TÍNH «{sheet.name}»: {sheet.title}").font = BOLD
         row += 1
-        for c, head in enumerate(("Cột", "Tên cột", "Đơn vị tính", "Kiểu dữ liệu", "Bắt buộc", "Giải thích"), start=1):
+        if sheet.note:
+            ws.cell(row, 1, f"Ghi chú: {sheet.note(config)}").font = NORMAL
+            row += 1
+        for c, head in enumerate(("Cột", "Tên cột", "Đơn vị tính", "Kiểu dữ liệu", "Để trống", "Giải thích"), start=1):
             cell = ws.cell(row, c, head)
             cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BORDER
         for i, col in enumerate(sheet.columns, start=1):
             row += 1
-            values = (get_column_letter(i), col.label, col.unit, field_rule_text(col),
-                      "Có" if col.required else "Không", fill(col.help, config))
+            values = (get_column_letter(i), col.label, col.unit, field_rule_text(col), blank_text(col, sheet),
+                      fill(col.help, config))
             for c, value in enumerate(values, start=1):
                 cell = ws.cell(row, c, value)
                 cell.font, cell.border = NORMAL, BORDER
@@ -165,6 +183,8 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         if sheet.tree:
             checks.append("Lỗi: mỗi dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
         checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: {fill(q.message, config)}" for q in sheet.requires]
+        checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: "
+                   + q.message.replace("{this}", "này").replace("{previous}", "trước") for q in sheet.previous]
         if sheet.rows is None and sheet.keys:
             names = ", ".join(f"«{k.label}»" for k in sheet.keys)
             checks.append(f"Lỗi: {names} không được trùng nhau giữa các dòng.")
@@ -196,7 +216,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
     last = get_column_letter(len(columns))
     ws.cell(TITLE_ROW, 1, sheet.title.upper()).font = BOLD
     ws.cell(INFO_ROW, 1, f"{UNIT_PREFIX}{unit.name} | Kỳ báo cáo: {config.period_text} | "
-                         f"Hạn gửi: {vn.moment(config.deadline)}").font = NORMAL
+                         f"Hạn gửi: {vn.moment(config.deadline)}"
+                         + (f" | {sheet.note(config)}" if sheet.note else "")).font = NORMAL
     if demo:
         ws.cell(MARK_ROW, 1, DEMO_MARK).font = Font(name="Times New Roman", bold=True, size=12, color="C00000")
     for i, col in enumerate(columns, start=1):

@@ -8,6 +8,7 @@ files close to the cost of merely reading them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -29,6 +30,7 @@ from pipeline import logs, read, templates, vn
 from pipeline.catalog import (
     _IDENT,
     CATALOG,
+    GAP_MARK,
     PERIOD_DATES,
     Field,
     Rule,
@@ -56,7 +58,8 @@ SPAN = 1 << 21  # > Excel's 1,048,576 rows: pandera sees a flat index file * SPA
 TOLERANCE = 1e-6  # relative tolerance of equality between sums of decimals
 STATUS_TEXT = {"accepted": "Được chấp nhận", "warnings": "Được chấp nhận, có cảnh báo",
                "rejected": "Bị trả lại, cần sửa và gửi lại"}
-FILL_BLANK = "Hãy điền số liệu vào ô này; nếu không phát sinh thì gõ 0."
+FILL_BLANK = ("Đây là số liệu bắt buộc: hãy điền số liệu vào ô này (số 0 chỉ khi thật sự không phát sinh). "
+              "Các ô không bắt buộc thì để trống là chưa có số liệu.")
 PROBLEM_CAP = 1000  # problems kept in full per file; the rest are counted per rule (Omitted)
 
 
@@ -152,13 +155,20 @@ def _values(frame: pd.DataFrame, key: str) -> np.ndarray:
     return ((stamps - pd.Timestamp(EPOCH)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
 
 
-def _operands(expr: str, frame: pd.DataFrame, period: dict[str, float]) -> np.ndarray:
-    """An expression over each row; period = day numbers of the names in PERIOD_DATES."""
-    total = np.zeros(len(frame))
+def _operands(expr: str, frame: pd.DataFrame, period: dict[str, float],
+              partial: tuple[str, ...] = ()) -> np.ndarray:
+    """An expression over each row; period = day numbers of the names in PERIOD_DATES. A blank
+    key of `partial` is left out of the sum, unless every key of the expression is blank."""
+    total, given, fields = np.zeros(len(frame)), np.zeros(len(frame), dtype=bool), False
     for factor, key in _terms(expr):
         value = 1.0 if key is None else period[key] if key in PERIOD_DATES else _values(frame, key)
+        if key is not None and key not in PERIOD_DATES:
+            fields = True
+            given |= ~np.isnan(value)
+            if key in partial:
+                value = np.nan_to_num(value, nan=0.0)
         total = total + factor * value
-    return total
+    return np.where(given, total, np.nan) if fields and partial else total
 
 
 def period_days(config: Config) -> tuple[tuple[str, float], ...]:
@@ -176,7 +186,8 @@ def compare(left, op: str, right):
 def _rule_check(rule: Rule, period: dict[str, float]):
     def check(frame: pd.DataFrame) -> pd.Series:
         # A blank field makes its side NaN: the rule is then not evaluated (blank is not zero).
-        left, right = _operands(rule.left, frame, period), _operands(rule.right, frame, period)
+        left = _operands(rule.left, frame, period, rule.partial)
+        right = _operands(rule.right, frame, period, rule.partial)
         with np.errstate(invalid="ignore"):
             ok = np.isnan(left) | np.isnan(right) | compare(left, rule.op, right)
         return pd.Series(ok, index=frame.index)
@@ -387,10 +398,22 @@ def _cells(expr: str, letters: dict[str, str], row: int) -> str:
     return _IDENT.sub(name, expr).replace("*", "×")
 
 
+def _rule_sides(rule: Rule, typed: pd.DataFrame, idx: tuple, period: dict[str, float]) -> tuple[float, float]:
+    row = typed.loc[[idx]]
+    return (float(_operands(rule.left, row, period, rule.partial)[0]),
+            float(_operands(rule.right, row, period, rule.partial)[0]))
+
+
+def _gap(rule: Rule, typed: pd.DataFrame, idx: tuple, period: dict[str, float]) -> str:
+    """|left − right| of one row, as a Vietnamese number (the "{gap}" of a rule's message)."""
+    left, right = _rule_sides(rule, typed, idx, period)
+    gap = abs(left - right)
+    return vn.number(gap, 0 if float(gap).is_integer() else 1)
+
+
 def _rule_values(rule: Rule, typed: pd.DataFrame, idx: tuple, letters: dict[str, str],
                  period: dict[str, float]) -> str:
-    row = typed.loc[[idx]]
-    left, right = _operands(rule.left, row, period)[0], _operands(rule.right, row, period)[0]
+    left, right = _rule_sides(rule, typed, idx, period)
     decimals = 0 if float(left).is_integer() and float(right).is_integer() else 1
 
     def side(expr: str, value: float) -> str:
@@ -417,6 +440,7 @@ class _Part:
     book: read.Workbook
     data: SheetData
     skip_required: bool = False
+    blank_rows: frozenset[int] = frozenset()  # Excel rows left entirely blank (Sheet.blank_rows)
 
 
 def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.ndarray, bool]:
@@ -427,6 +451,10 @@ def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.n
     first_row = part.first_row if len(cells) else templates.FIRST_DATA_ROW
     if sheet.rows is not None:
         n = len(sheet.rows(config))
+        if not sheet.keys and len(cells) < n:  # nothing printed in a keyless row: trailing blank rows
+            cells = np.concatenate([cells, np.full((n - len(cells), len(sheet.columns)), None, dtype=object)])
+            part.cells, filled = cells, ~pd.isna(cells)
+            part.first_row = first_row
         if filled[n:].any():
             i, j = np.argwhere(filled[n:])[0]
             row, key = first_row + n + int(i), sheet.columns[j].key
@@ -440,10 +468,11 @@ def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.n
                        "Không xoá dòng của biểu mẫu; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
                        part.name, f"A{first_row + len(cut)}")
         empty = len(cut) > 0 and not filled[:n, len(sheet.keys):].any()
-        if empty:
+        if empty and any(f.required for f in sheet.fields):
             first = sheet.fields[0]
             book.error(f"Trang tính «{part.name}» chưa có số liệu (mọi ô số liệu đều trống).",
-                       "Hãy điền số liệu vào biểu mẫu (ô nào không phát sinh thì gõ 0) rồi gửi lại.",
+                       "Hãy điền số liệu vào biểu mẫu rồi gửi lại (các cột bắt buộc phải có số; ô không "
+                       "bắt buộc để trống là chưa có số liệu).",
                        part.name, f"{part.letters[first.key]}{first_row}")
         return cut, empty
     cut = np.flatnonzero(filled.any(axis=1))
@@ -500,6 +529,23 @@ def _formula_problems(sheet: Sheet, parts: list[_Part], raw: pd.DataFrame, bad_c
                                 group="Ô có công thức bị lỗi." if error else None)
 
 
+def _blank_rows(part: _Part, cut: np.ndarray) -> frozenset[int]:
+    """Fixed rows whose figures are all blank, where the sheet allows them (Sheet.blank_rows):
+    their required cells are not reported; one warning lists them."""
+    data, sheet = part.data, part.data.sheet
+    if sheet.rows is None or not sheet.blank_rows or not len(cut):
+        return frozenset()
+    values = data.cells[cut][:, len(sheet.keys):]
+    rows = [int(data.first_row + i) for i in cut[~(~pd.isna(values)).any(axis=1)]]
+    if rows:
+        shown = ", ".join(map(str, rows[:12])) + (f" … ({len(rows)} dòng)" if len(rows) > 12 else "")
+        first = sheet.fields[0]
+        part.book.warning(f"Các dòng {shown} để trống toàn bộ: được ghi nhận là chưa có số liệu (không phải 0).",
+                          "Nếu có số liệu của các dòng này thì hãy điền; nếu không có thì không cần sửa.",
+                          data.name, f"{data.letters[first.key]}{rows[0]}", first.label)
+    return frozenset(rows)
+
+
 def _fixed_keys(sheet: Sheet, typed: pd.DataFrame, raw: pd.DataFrame, parts: list[_Part],
                 config: Config) -> None:
     """Key cells of fixed rows must hold exactly what the template printed."""
@@ -535,6 +581,8 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part],
     for part in parts:
         cut, empty = _prepare(part.data, config, part.book)
         part.skip_required = empty
+        if not empty:
+            part.blank_rows = _blank_rows(part, cut)
         cuts.append(cut)
     sizes = [len(cut) for cut in cuts]
     index = pd.MultiIndex.from_arrays(
@@ -569,6 +617,7 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part],
         for check, column, file_no, row in failures(typed, template.id, sheet.key, severity, period):
             if not books[file_no].book.late():
                 _report(books[file_no], sheet, check, column, row, typed, lookup, severity, bad_cells, config)
+    _previous_rows(sheet, typed, parts, config)
     typed = typed.drop(columns=[FILE])
     for col in sheet.columns:
         if col.type == "int":
@@ -576,6 +625,45 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part],
     flat = typed.reset_index(level=1).reset_index(drop=True)
     flat["row"] = flat["row"].astype("int64")
     return flat, raw.index.get_level_values(0).to_numpy()
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules across rows: a row against the previous period's row of the same group
+
+
+def _previous_rows(sheet: Sheet, typed: pd.DataFrame, parts: list[_Part], config: Config) -> None:
+    """Check the sheet's PreviousRowRules; each failure names the cell of both rows."""
+    if not sheet.previous or sheet.rows is None or typed.empty:
+        return
+    keys = [k.key for k in sheet.keys]
+    books = {p.file_no: p for p in parts}
+    files, rows = typed.index.get_level_values(0).to_numpy(), typed.index.get_level_values(1).to_numpy()
+    for rule in sheet.previous:
+        periods = list(dict.fromkeys(r[keys.index(rule.by)] for r in sheet.rows(config)))
+        rank = typed[rule.by].map({v: i for i, v in enumerate(periods)}).to_numpy(dtype=float)
+        where = {(f, *g, r): i for i, (f, g, r) in enumerate(zip(
+            files, typed[list(rule.group)].itertuples(index=False, name=None), rank, strict=True)) if r == r}
+        left, right = _values(typed, rule.left), _values(typed, rule.right)
+        for i, (f, g, r) in enumerate(zip(files, typed[list(rule.group)].itertuples(index=False, name=None),
+                                          rank, strict=True)):
+            j = where.get((f, *g, r - 1)) if r == r else None
+            if j is None or np.isnan(left[i]) or np.isnan(right[j]):
+                continue
+            if compare(left[i], rule.op, right[j]):
+                continue
+            part = books[int(f)]
+            letters, this, before = part.data.letters, periods[int(r)], periods[int(r) - 1]
+            here, there = f"{letters[rule.left]}{rows[i]}", f"{letters[rule.right]}{rows[j]}"
+            gap = abs(left[i] - right[j])
+            text = (rule.message.replace("{this}", str(this)).replace("{previous}", str(before))
+                    + f" Ô {here} ({sheet.column(rule.left).label.lower()} {this}) = {vn.number(left[i])} khác ô "
+                      f"{there} ({sheet.column(rule.right).label.lower()} {before}) = {vn.number(right[j])}: "
+                      f"chênh lệch {vn.number(gap)}.")
+            fix = (f"Nếu số liệu đúng thì không cần sửa (biểu vẫn được nhận); nếu sai hãy sửa ô {here} hoặc ô {there}."
+                   if rule.severity == "warning" else f"Hãy sửa ô {here} hoặc ô {there} cho khớp nhau.")
+            add = part.book.warning if rule.severity == "warning" else part.book.error
+            add(text, fix, part.data.name, here, sheet.column(rule.left).label,
+                int(left[i]) if float(left[i]).is_integer() else float(left[i]))
 
 
 def _int64(values: np.ndarray):
@@ -595,12 +683,15 @@ def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typ
         key = rule.target
         cells = list(dict.fromkeys(f"{data.letters[k]}{row}" for k in rule.keys))
         named = f"các ô {', '.join(cells)}" if len(cells) > 1 else f"ô {cells[0]}"
-        add(rule.wording(config) + _rule_values(rule, typed, idx, data.letters, dict(period_days(config))),
+        period = dict(period_days(config))
+        message = rule.message.replace(GAP_MARK, _gap(rule, typed, idx, period))
+        add(dataclasses.replace(rule, message=message).wording(config)
+            + _rule_values(rule, typed, idx, data.letters, period),
             (f"Kiểm tra lại các ô {', '.join(cells)} của dòng {row} cho khớp nhau." if len(cells) > 1
              else f"Kiểm tra lại ô {cells[0]}.") if severity == "error"
             else f"Nếu số liệu đúng thì không cần sửa (biểu vẫn được nhận); nếu sai hãy sửa {named}.",
             data.name, f"{data.letters[key]}{row}", sheet.column(key).label, raw.at[idx, key],
-            group=rule.wording(config))
+            group=dataclasses.replace(rule, message=rule.message.replace(GAP_MARK, "…")).wording(config))
     elif check.startswith("require:"):
         req = sheet.requires[int(check[8:])]
         add(req.message, f"Hãy sửa ô «{sheet.column(req.then).label}» cho phù hợp với ô «{sheet.column(req.when).label}» "
@@ -622,7 +713,8 @@ def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typ
             "Mỗi dòng phải có mã, số thứ tự riêng; hãy sửa cho không trùng hoặc xoá dòng lặp.",
             data.name, f"{data.letters[first]}{row}", sheet.column(first).label, raw.at[idx, first])
     elif isinstance(column, str) and column in data.letters:
-        if (part.file_no, row, column) in bad_cells or (check == "not_nullable" and part.skip_required):
+        if (part.file_no, row, column) in bad_cells or (check == "not_nullable" and (
+                part.skip_required or row in part.blank_rows)):
             return
         col = sheet.column(column)
         rule_text, fix = _column_problem(check, col)

@@ -99,7 +99,7 @@ def test_guide_sheet_tells_who_when_and_what(written, config):
     for col in template.sheets[0].fields:
         assert col.label in text
     for rule in template.sheets[0].rules:
-        assert rule.message in text
+        assert rule.wording(config) in text
 
 
 def test_cli_writes_one_units_templates(tmp_path, config):

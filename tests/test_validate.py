@@ -115,11 +115,21 @@ def test_text_in_number_cell_message(config, inputs):
 
 def test_cross_field_rule_points_at_its_target(config, inputs):
     def edit(wb):
-        wb["TTHC"]["C8"] = wb["TTHC"]["C8"].value + 1  # nhan_tong no longer the sum of its parts
+        wb["TTHC"]["C8"] = wb["TTHC"]["C8"].value - 1  # nhan_tong now below the sum of its parts
     report = check(filled(config, "tthc", inputs, edit=edit), config)
     cells = where(report, "error")
     assert "TTHC!C8" in cells
-    assert any("Tổng số tiếp nhận phải bằng" in p.rule and "E8 + G8 + D8" in p.rule for p in report.errors)
+    assert any("không thể lớn hơn tổng số tiếp nhận (vượt 1 hồ sơ)" in p.rule and "D8 + E8 + G8" in p.rule
+               for p in report.errors)
+
+
+def test_total_above_its_parts_is_a_warning_with_the_gap(config, inputs):
+    def edit(wb):
+        wb["TTHC"]["C8"] = wb["TTHC"]["C8"].value + 1  # one dossier received but not split by channel
+    report = check(filled(config, "tthc", inputs, edit=edit), config)
+    assert report.status == "warnings", report.text()
+    assert where(report, "warning") == ["TTHC!C8", "TTHC!C8"]
+    assert any("chênh lệch 1 hồ sơ chưa phân loại theo kênh" in p.rule for p in report.warnings)
 
 
 def test_warning_rule_accepts_the_file(config, inputs):

@@ -194,7 +194,7 @@ def test_libreoffice_resaved_template_is_accepted(config, workdir, tmp_path):
 
     def edit(wb):
         ws = wb["TTHC"]
-        ws["C6"] = "=D6+E6+F6"  # a formula: openpyxl saves no value, LibreOffice computes and saves it
+        ws["C6"] = "=D6+E6+G6"  # carried over + online + counter, a formula: openpyxl saves no value, LibreOffice computes and saves it
     source = filled(config, "tthc", tmp_path / "unit", edit=edit)
     assert validate.check_file(source, config).status == "rejected"
     bare = filled(config, "nhan_su", tmp_path / "unit", edit=lambda wb: wb.remove(wb[templates.META_SHEET]))

@@ -403,7 +403,7 @@ def test_board_shows_states_and_writes_the_workbook(site):
 
 
 def online_mismatch(config, figure: int = 3500) -> bytes:
-    """VP's demo ha_tang_so workbook with its online dossier figure set apart from tthc's (3.070)."""
+    """VP's demo ha_tang_so workbook with its online dossier figure set apart from tthc's (3.087)."""
     data = demo.data_for("ha_tang_so", config, "VP")
     data["chi_so"][0]["ho_so_truc_tuyen"] = figure
     return demo_bytes(config, "VP", "ha_tang_so", data)
@@ -428,29 +428,29 @@ def test_board_cross_checks_pass_fail_and_missing(site):
     rows = checks_table(page)
     assert len(rows) == 4
     online = next(t for t in rows.values() if "hồ sơ tiếp nhận trực tuyến" in t)
-    assert "khớp" in online and "3.070" in online and "±2,0%" in online and "lệch" not in online
+    assert "khớp" in online and "3.087" in online and "±2,0%" in online and "lệch" not in online
     staff = next(t for t in rows.values() if "cán bộ, công chức, viên chức" in t)
     assert "khớp" in staff and "121" in staff and "±5,0%" in staff
     surplus = [t for t in rows.values() if "nhà, đất" in t]
     assert len(surplus) == 2 and all("chưa đủ số liệu" in t for t in surplus)
     assert all("chưa có biểu tai_san" in t and "Phòng Kinh tế" in t for t in surplus)
 
-    # VP sends a corrected file whose online figure is 14 % above tthc's: a warning, not a refusal
+    # VP sends a corrected file whose online figure is 13 % above tthc's: a warning, not a refusal
     response = upload(vp, vp_token, ("ha_tang_so_sua.xlsx", online_mismatch(site.config)))
     result = text_of(response.text)
     assert "Hợp lệ — đã nhận" in result or "Đã nhận, có cảnh báo" in result
     assert "sẽ được đối chiếu khi tổng hợp" in result  # its ingest runs in the background
     page = standing.get("/board").text
     online = next(t for t in checks_table(page).values() if "hồ sơ tiếp nhận trực tuyến" in t)
-    assert "lệch — cảnh báo" in online and "3.500" in online and "3.070" in online
-    assert "+430 (+14,0%)" in online and "gửi lại biểu sai" in online
+    assert "lệch — cảnh báo" in online and "3.500" in online and "3.087" in online
+    assert "+413 (+13,4%)" in online and "gửi lại biểu sai" in online
     assert "Khớp: 1 ; lệch — cảnh báo: 1 ; chưa đủ số liệu: 2" in text_of(page)
 
     # the unit that sent it reads the warning on its file's page once the ingest has run
     assert site.portal.ingester.wait(site.portal.ingester.request(), timeout=60)
     [name] = stored_names(response.text)
     detail = text_of(vp.get(f"/submissions/{name}").text)
-    assert "Cảnh báo đối chiếu — lệch" in detail and "3.500" in detail and "3.070" in detail
+    assert "Cảnh báo đối chiếu — lệch" in detail and "3.500" in detail and "3.087" in detail
     assert "Đối chiếu khớp" in detail  # the staff check still agrees
     assert "sẽ được đối chiếu khi tổng hợp" not in detail
     earlier = next(p for p in received(site) if p.name != name and "_VP_" in p.name)
@@ -466,7 +466,7 @@ def test_board_cross_checks_pass_fail_and_missing(site):
     sheet_rows = [r for r in ws.iter_rows(min_row=5, values_only=True)]
     assert len(sheet_rows) == 4
     online = next(r for r in sheet_rows if "hồ sơ tiếp nhận trực tuyến" in r[1])
-    assert (online[3], *online[5:9]) == (3500, 3070, "+430 (+14,0%)", "±2,0%", "lệch — cảnh báo")
+    assert (online[3], *online[5:9]) == (3500, 3087, "+413 (+13,4%)", "±2,0%", "lệch — cảnh báo")
     assert "biểu ha_tang_so" in online[2] and "biểu tthc" in online[4]
     surplus = next(r for r in sheet_rows if "nhà, đất" in r[1])
     assert surplus[3] == surplus[5] == "[x]" and surplus[8] == "chưa đủ số liệu" and "Phòng Kinh tế" in surplus[9]

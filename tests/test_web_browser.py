@@ -203,7 +203,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
 
 
 def test_cross_checks_on_the_board_and_the_units_page(server, browser):
-    """ha_tang_so's online dossier figure 14 % above tthc's: the board's cross-check section shows
+    """ha_tang_so's online dossier figure 13 % above tthc's: the board's cross-check section shows
     it as a warning, and the sending unit reads it on its file's page."""
     url, portal, _ = server
     config = portal.config
@@ -217,7 +217,7 @@ def test_cross_checks_on_the_board_and_the_units_page(server, browser):
     section = page.locator("#cross-checks")
     online = section.locator("tr.check", has_text="hồ sơ tiếp nhận trực tuyến")
     assert "lệch — cảnh báo" in online.locator("td[data-label='Kết quả']").inner_text()
-    assert "+430 (+14,0%)" in online.inner_text() and "3.500" in online.inner_text()
+    assert "+413 (+13,4%)" in online.inner_text() and "3.500" in online.inner_text()
     assert section.locator("tr.check.ok").count() == 1 and section.locator("tr.check.missing").count() == 2
     section.screenshot(path=SHOTS / "08_doi_chieu_so_lieu.png")
     context.close()
@@ -225,7 +225,7 @@ def test_cross_checks_on_the_board_and_the_units_page(server, browser):
     context, page = sign_in(browser, url, "VP")
     page.goto(url + f"/submissions/{stored.name}")
     card = page.locator("article.result").inner_text()
-    assert "Cảnh báo đối chiếu — lệch" in card and "3.070" in card
+    assert "Cảnh báo đối chiếu — lệch" in card and "3.087" in card
     page.screenshot(path=SHOTS / "09_don_vi_canh_bao_doi_chieu.png", full_page=True)
     context.close()
 

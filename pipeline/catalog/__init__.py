@@ -86,7 +86,9 @@ class Rule:
     the names in PERIOD_DATES stand for the configured period's dates ("ngay_x <= cutoff").
     A row is checked only when every field the rule names is filled: blank is not zero (a
     blank required cell is reported by its own check). The message may hold "{cutoff}" or
-    "{period_start}", written as dd/mm/yyyy wherever it is shown (see wording).
+    "{period_start}", written as dd/mm/yyyy wherever it is shown (see wording), and "{gap}": the
+    difference |left − right| of the failing row, written as a Vietnamese number («chênh lệch
+    {gap} hồ sơ»); where the rule is listed without a row (the guide) it reads «…».
     """
 
     left: str
@@ -94,6 +96,11 @@ class Rule:
     right: str
     message: str
     severity: str = "error"  # "error" rejects the file, "warning" is reported and accepted
+    # Keys that may be blank without skipping the rule: a blank one is left out of its side (a
+    # side whose keys are all blank still skips it). Sound for "parts <= total" errors over
+    # non-negative parts (any given parts above the total are impossible) and for warnings that
+    # state what the given figures leave unexplained.
+    partial: tuple[str, ...] = ()
 
     @property
     def keys(self) -> list[str]:
@@ -114,7 +121,33 @@ class Rule:
         text = fill(self.message, config)
         for name, value in period_dates(config).items():
             text = text.replace("{" + name + "}", vn.day(value))
-        return text
+        return text.replace(GAP_MARK, "…")
+
+
+GAP_MARK = "{gap}"  # in a Rule's message: the difference of the two sides in the failing row
+
+
+@dataclass(frozen=True)
+class PreviousRowRule:
+    """A rule between a row and the previous period's row of the same group.
+
+    `by` is the key column that orders the periods (its values in the order of the sheet's fixed
+    rows); `group` are the other key columns that must match. For each row that has a previous
+    row, `left` (a field of this row) is compared with `right` (a field of the previous row);
+    blank on either side skips the pair (blank is not zero). The message names both cells.
+    """
+
+    left: str
+    op: str
+    right: str
+    by: str
+    group: tuple[str, ...]
+    message: str
+    severity: str = "warning"
+
+    @property
+    def keys(self) -> list[str]:
+        return [self.left, self.right]
 
 
 @dataclass(frozen=True)
@@ -155,6 +188,13 @@ class Sheet:
     # list with rows contradicts a "Có".
     empty_flag: str | None = None
     requires: tuple[Requirement, ...] = ()  # row-level conditions between fields
+    previous: tuple[PreviousRowRule, ...] = ()  # rules between a row and the previous period's row
+    # Fixed rows: a row whose figures are all blank is unknown (accepted with one warning per
+    # sheet) instead of a row of blank required cells, e.g. a field of work the unit has no
+    # breakdown for.
+    blank_rows: bool = False
+    # A note printed on the data sheet and in the guide (e.g. the reporting months' boundaries).
+    note: Callable[[Config], str] | None = None
 
     @property
     def columns(self) -> tuple[Field, ...]:

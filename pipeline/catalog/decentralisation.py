@@ -74,8 +74,8 @@ summary = Sheet(
               choices=YES_NO, width=24,
               help="Chọn «Có» chỉ khi {don_vi} không nhận nhiệm vụ nào (để trống trang Nhiệm vụ); "
                    "có nhiệm vụ thì chọn «Không»."),
-        Field("van_ban_kien_nghi", "Văn bản kiến nghị cấp trên tháo gỡ đã gửi", unit="văn bản", width=16),
-        Field("van_ban_da_tra_loi", "Trong đó: đã được trả lời, hướng dẫn", unit="văn bản", width=16),
+        Field("van_ban_kien_nghi", "Văn bản kiến nghị cấp trên tháo gỡ đã gửi", required=False, unit="văn bản", width=16),
+        Field("van_ban_da_tra_loi", "Trong đó: đã được trả lời, hướng dẫn", required=False, unit="văn bản", width=16),
     ),
     rules=(
         Rule("van_ban_da_tra_loi", "<=", "van_ban_kien_nghi",

@@ -75,12 +75,12 @@ activities = Sheet(
     fields=(
         Field("giam_sat_hdnd", "Cuộc giám sát của HĐND, Thường trực HĐND", unit="cuộc", width=15),
         Field("kiem_tra_ubnd", "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND", unit="cuộc", width=15),
-        Field("kien_nghi", "Kiến nghị sau kiểm tra, giám sát", unit="kiến nghị", width=15),
-        Field("kien_nghi_da_xu_ly", "Trong đó: đã xử lý xong", unit="kiến nghị", width=15),
+        Field("kien_nghi", "Kiến nghị sau kiểm tra, giám sát", required=False, unit="kiến nghị", width=15),
+        Field("kien_nghi_da_xu_ly", "Trong đó: đã xử lý xong", required=False, unit="kiến nghị", width=15),
         Field("hoi_nghi", "Hội nghị quán triệt, triển khai mô hình chính quyền 02 cấp", unit="hội nghị", width=17,
               help="Hội nghị, lớp quán triệt, tập huấn, triển khai do {don_vi} tổ chức."),
-        Field("luot_tham_du", "Lượt người tham dự hội nghị", unit="lượt người", width=15),
-        Field("tin_bai", "Tin, bài tuyên truyền về chính quyền 02 cấp", unit="tin, bài", width=15,
+        Field("luot_tham_du", "Lượt người tham dự hội nghị", required=False, unit="lượt người", width=15),
+        Field("tin_bai", "Tin, bài tuyên truyền về chính quyền 02 cấp", required=False, unit="tin, bài", width=15,
               help="Trên Trang thông tin điện tử, hệ thống truyền thanh, mạng xã hội của {don_vi}."),
     ),
     rules=(
