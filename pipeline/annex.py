@@ -198,7 +198,7 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
         for c, column in enumerate(t.columns, start=1):
             mark = t.mark(i, column)
             value = mark if mark else t.value(i, column.key)
-            cell = ws.cell(r, c, value)
+            cell = ws.cell(r, c, vn.printable(value) if isinstance(value, str) else value)  # never a control char
             cell.font = BOLD if total else NORMAL
             if mark:
                 cell.alignment = Alignment(horizontal="right", vertical="top")

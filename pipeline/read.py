@@ -11,26 +11,44 @@ import functools
 import hashlib
 import io
 import re
-import unicodedata
+import time
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import python_calamine as pc
 from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from pipeline import templates, vn
-from pipeline.catalog import CATALOG, Field, Sheet, Template
+from pipeline.catalog import CATALOG, Sheet, Template
+from pipeline.cells import (  # noqa: F401 - re-exported: read.typed_columns, read.NonFinite, …
+    _CLEAN,
+    MAX_WHOLE,
+    NonFinite,
+    blank_mask,
+    norm,
+    to_dates,
+    to_numbers,
+    to_text,
+    typed,
+    typed_columns,
+)
 from pipeline.config import Config
 
+# The one set of safety limits of every way in (files dropped in inputs/ and portal uploads; the
+# portal declares its own smaller upload size and calls check_zip for the rest).
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled template is ~20-200 KB
-MAX_ENTRIES = 1000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_ENTRIES = 400  # zip members (a workbook made from a template has about 15)
+MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes once unzipped, all members together
 MAX_RATIO = 200  # uncompressed / compressed, per entry (an XML sheet compresses ~10-30×)
+ROW_MARGIN = 1000  # rows tolerated below a sheet's last possible row before the sheet is not read
+MAX_ROWS = 2000  # rows of any sheet (above every template's row limit: see row_limit)
+MAX_COLUMNS = 702  # columns of any sheet (A … ZZ)
+MAX_CELLS = 500_000  # rows × columns of one sheet's used area
+FILE_SECONDS = 60.0  # time budget of one file, for reading and again for its checks
 HEADER_SEARCH_ROWS = 10
 
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -39,6 +57,53 @@ EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
 
 SEND_AGAIN = "Hãy mở tệp bằng Excel hoặc LibreOffice, chọn Lưu thành (Save As) kiểu «Excel Workbook (.xlsx)» rồi gửi lại."
 NEW_TEMPLATE = "Hãy tải biểu mẫu mới, chép số liệu sang và gửi lại."
+ORIGINAL = "Hãy dùng biểu mẫu gốc do cơ quan thường trực phát hành, điền số liệu và gửi lại."
+
+
+class Refused(Exception):
+    """A file the safety gate will not open: rule and fix are Vietnamese."""
+
+    def __init__(self, rule: str, fix: str):
+        super().__init__(rule)
+        self.rule, self.fix = rule, fix
+
+
+def megabytes(size: float) -> str:
+    """A size in MB as people read it: 5 MB, 5,3 MB, 50 MB."""
+    mb = size / 1024 / 1024
+    return vn.number(mb, 1 if mb < 10 and not mb.is_integer() else 0) + " MB"
+
+
+def too_large(size: int | None, limit: int) -> Refused:
+    """The refusal of a file over limit bytes; size = its real size when known (else "hơn …")."""
+    found = megabytes(size) if size is not None and size > limit else f"hơn {megabytes(limit)}"
+    return Refused(f"Tệp quá lớn ({found}; tối đa {megabytes(limit)}). Biểu mẫu đã điền thường chỉ vài trăm KB.",
+                   "Hãy xoá hình ảnh, trang tính thừa hoặc dùng biểu mẫu gốc, rồi gửi lại.")
+
+
+def check_zip(zf: zipfile.ZipFile) -> None:
+    """The safety gate shared by every way in: member count, declared and real uncompressed size
+    (read in 1 MB chunks, so a lying header costs at most MAX_UNCOMPRESSED), compression ratio,
+    encryption. Raises Refused."""
+    members = zf.infolist()
+    if len(members) > MAX_ENTRIES:
+        raise Refused(f"Tệp chứa quá nhiều thành phần ({vn.number(len(members))}; tối đa {MAX_ENTRIES}), "
+                      "không giống một biểu mẫu.", ORIGINAL)
+    bomb = Refused("Tệp khi giải nén quá lớn so với một biểu mẫu (nghi tệp nén độc hại); hệ thống từ chối "
+                   "mở để bảo đảm an toàn.", ORIGINAL)
+    if sum(m.file_size for m in members) > MAX_UNCOMPRESSED or any(
+            m.file_size > MAX_RATIO * max(m.compress_size, 1) and m.file_size > 1_000_000 for m in members):
+        raise bomb
+    total = 0
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise Refused("Tệp được đặt mật khẩu nên hệ thống không đọc được.",
+                          "Hãy gỡ mật khẩu của tệp, lưu lại rồi gửi lại.")
+        with zf.open(member) as stream:  # stops at the declared size and checks the CRC
+            while chunk := stream.read(1 << 20):
+                total += len(chunk)
+                if total > MAX_UNCOMPRESSED:
+                    raise bomb
 
 
 @dataclass
@@ -53,6 +118,7 @@ class Problem:
     value: str | None
     rule: str
     fix: str
+    group: str | None = None  # the rule without this cell's figures: problems omitted past the cap are counted by it
 
     def where(self) -> str:
         if self.sheet and self.cell:
@@ -85,6 +151,7 @@ class SheetData:
     letters: dict[str, str]  # field key → column letter in this file
     header_row: int
     formulas_without_value: set[str] = field(default_factory=set)  # A1 cells
+    formula_errors: dict[str, str] = field(default_factory=dict)  # A1 → the error shown ("#DIV/0!")
 
 
 @dataclass
@@ -99,14 +166,40 @@ class Workbook:
     unit_code: str | None = None
     demo: bool = False
     sheets: dict[str, SheetData] = field(default_factory=dict)
+    deadline: float | None = None  # time.monotonic() beyond which the file is rejected (FILE_SECONDS)
+    timed_out: bool = False
+
+    def _add(self, severity: str, rule: str, fix: str, sheet: str | None, cell: str | None,
+             field: str | None, value: object, group: str | None) -> None:
+        # every text is made printable here: a problem is written into workbooks and the warehouse
+        self.problems.append(Problem(
+            severity, vn.printable(self.path.name, SHOWN), sheet and vn.printable(sheet, SHOWN), cell,
+            field and vn.printable(field, SHOWN), shown(value), vn.printable(rule), vn.printable(fix),
+            group and vn.printable(group)))
 
     def error(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
-              field: str | None = None, value: object = None) -> None:
-        self.problems.append(Problem("error", self.path.name, sheet, cell, field, shown(value), rule, fix))
+              field: str | None = None, value: object = None, group: str | None = None) -> None:
+        self._add("error", rule, fix, sheet, cell, field, value, group)
 
     def warning(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
-                field: str | None = None, value: object = None) -> None:
-        self.problems.append(Problem("warning", self.path.name, sheet, cell, field, shown(value), rule, fix))
+                field: str | None = None, value: object = None, group: str | None = None) -> None:
+        self._add("warning", rule, fix, sheet, cell, field, value, group)
+
+    def late(self) -> bool:
+        """True once the file's time budget is spent (the first time, its rejection is recorded)."""
+        if self.timed_out:
+            return True
+        if self.deadline is None or time.monotonic() <= self.deadline:
+            return False
+        self.timed_out = True
+        self.error(f"Hệ thống dừng xử lý tệp vì đã quá thời gian cho phép ({vn.number(FILE_SECONDS)} giây cho "
+                   "một tệp); tệp chưa được nhận.",
+                   "Tệp có quá nhiều dòng hoặc quá nhiều lỗi: hãy dùng biểu mẫu gốc, chỉ điền trong phạm vi "
+                   "của biểu rồi gửi lại; nếu vẫn bị báo như vậy, hãy liên hệ cơ quan thường trực.")
+        return True
+
+
+SHOWN = vn.SHOWN_CHARS
 
 
 def shown(value: object) -> str | None:
@@ -126,19 +219,7 @@ def shown(value: object) -> str | None:
         return vn.day(value) if value.time() == datetime.min.time() else vn.moment(value)
     if isinstance(value, date):
         return vn.day(value)
-    return str(value)
-
-
-def norm(text: object) -> str:
-    """Header text compared loosely: Unicode NFC, case, spaces and dash styles ignored."""
-    return _norm(text if isinstance(text, str) else str(text or ""))
-
-
-@functools.lru_cache(maxsize=65536)
-def _norm(text: str) -> str:
-    value = unicodedata.normalize("NFC", text).casefold()
-    value = value.replace("–", "-").replace("—", "-").replace("\u00a0", " ")
-    return " ".join(value.split())
+    return vn.printable(value, SHOWN)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,9 +233,8 @@ def sniff(data: bytes, wb: Workbook) -> zipfile.ZipFile | None:
                  "Hãy kiểm tra lại tệp trên máy (có thể tệp chưa lưu xong) rồi gửi lại.")
         return None
     if len(data) > MAX_FILE_BYTES:
-        wb.error(f"Tệp quá lớn ({vn.number(len(data) / 1024 / 1024, 1)} MB; tối đa "
-                 f"{vn.number(MAX_FILE_BYTES / 1024 / 1024)} MB). Biểu mẫu đã điền thường chỉ vài trăm KB.",
-                 "Hãy xoá hình ảnh, trang tính thừa hoặc dùng biểu mẫu gốc, rồi gửi lại.")
+        refused = too_large(len(data), MAX_FILE_BYTES)
+        wb.error(refused.rule, refused.fix)
         return None
     head = data[:8]
     if head == OLE_SIGNATURE:
@@ -182,16 +262,13 @@ def sniff(data: bytes, wb: Workbook) -> zipfile.ZipFile | None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        check_zip(zf)
+    except Refused as refused:
+        wb.error(refused.rule, refused.fix)
+        return None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError, OSError):
         wb.error("Tệp bị hỏng hoặc chưa tải về đầy đủ (cấu trúc nén .xlsx không đọc được).",
                  "Hãy mở thử tệp trên máy; nếu mở được thì lưu lại và gửi lại, nếu không thì lấy lại bản gốc.")
-        return None
-    total = sum(i.file_size for i in infos)
-    if (len(infos) > MAX_ENTRIES or total > MAX_UNCOMPRESSED
-            or any(i.file_size > MAX_RATIO * max(i.compress_size, 1) and i.file_size > 1_000_000 for i in infos)):
-        wb.error("Tệp có cấu trúc bất thường (quá nhiều thành phần hoặc dung lượng giải nén quá lớn), "
-                 "hệ thống từ chối mở để bảo đảm an toàn.",
-                 "Hãy dùng biểu mẫu gốc do cơ quan thường trực phát hành, điền số liệu và gửi lại.")
         return None
     names = {i.filename for i in infos}
     if "mimetype" in names:
@@ -246,24 +323,32 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b[^>]*>\s*[^<\s]")
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>\s*([^<]{1,40})<")
 
 
-def formulas_without_value(zf: zipfile.ZipFile, part: str) -> set[str]:
-    """A1 addresses of formula cells that carry no saved result (calamine reads them as blank)."""
+def formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[set[str], dict[str, str]]:
+    """(A1 addresses of formula cells that carry no saved result, A1 → error value of cells whose
+    formula evaluates to an error such as #DIV/0!): calamine reads both as blank."""
     try:
         with zf.open(part) as handle:
             xml = handle.read(MAX_UNCOMPRESSED + 1)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return set()
-    if not _FORMULA_HINT.search(xml) or not _FORMULA.search(xml):
-        return set()
-    found = set()
+        return set(), {}
+    formulas = bool(_FORMULA_HINT.search(xml)) and bool(_FORMULA.search(xml))
+    errors = bool(_ERROR_TYPE.search(xml))
+    if not formulas and not errors:
+        return set(), {}
+    found, failed = set(), {}
     for attrs, body in _CELL.findall(xml):
-        if body and _FORMULA.search(body) and not _VALUE.search(body):
-            ref = _REF.search(attrs)
-            if ref:
-                found.add(ref.group(1).decode())
-    return found
+        if not body or not (ref := _REF.search(attrs)):
+            continue
+        if errors and _ERROR_TYPE.search(attrs):
+            value = _ERROR_VALUE.search(body)
+            failed[ref.group(1).decode()] = value.group(1).decode("utf-8", "replace").strip() if value else "#?"
+        elif formulas and _FORMULA.search(body) and not _VALUE.search(body):
+            found.add(ref.group(1).decode())
+    return found, failed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,15 +360,16 @@ def fingerprints() -> dict[str, Template]:
     return {t.fingerprint: t for t in CATALOG.values()}
 
 
-def _rows(book: pc.CalamineWorkbook, name: str) -> list[list]:
-    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+def _rows(book: pc.CalamineWorkbook, name: str, nrows: int = HEADER_SEARCH_ROWS) -> list[list]:
+    """The first nrows rows of a sheet (never the whole sheet: it may be huge)."""
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
 
 
 def _meta(book: pc.CalamineWorkbook) -> dict[str, object]:
     if templates.META_SHEET not in book.sheet_names:
         return {}
     out = {}
-    for row in _rows(book, templates.META_SHEET):
+    for row in _rows(book, templates.META_SHEET, 100):
         if len(row) >= 2 and isinstance(row[0], str) and row[0] in templates.META_KEYS:
             value = row[1]
             out[row[0]] = int(value) if isinstance(value, float) and value.is_integer() else value
@@ -303,7 +389,7 @@ def _header_match(rows: list[list], sheet: Sheet) -> tuple[int, int]:
 
 def _by_headers(book: pc.CalamineWorkbook, names: list[str]) -> tuple[Template | None, dict[str, str]]:
     """The template whose header labels best match the workbook's sheets, and sheet key → name."""
-    cache = {name: _rows(book, name)[:HEADER_SEARCH_ROWS] for name in names}
+    cache = {name: _rows(book, name) for name in names}
     best: tuple[float, Template | None, dict[str, str]] = (0.0, None, {})
     for template in CATALOG.values():
         chosen, matched, total = {}, 0, 0
@@ -372,7 +458,7 @@ def recognise(book: pc.CalamineWorkbook, wb: Workbook, config: Config,
         wb.version = template.version
     wb.template = template
     wb.demo = bool(meta.get("demo")) if meta else any(
-        templates.DEMO_MARK in str(v) for n in sheet_names.values() for r in _rows(book, n)[:4] for v in r[:1])
+        templates.DEMO_MARK in str(v) for n in sheet_names.values() for r in _rows(book, n, 4) for v in r[:1])
     for sheet in template.sheets:
         if sheet.key not in sheet_names:
             wb.error(f"Thiếu trang tính «{sheet.name}» ({sheet.title}).",
@@ -473,6 +559,8 @@ def _columns(header: list, sheet: Sheet, wb: Workbook, name: str, row: int) -> d
 def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, str], wb: Workbook,
                sheet: Sheet, name: str, config: Config) -> SheetData | None:
     handle = book.get_sheet_by_name(name)
+    if _too_big(handle, wb, sheet, name, config):
+        return None
     rows = handle.to_python(skip_empty_area=False)
     expected = [c.header for c in sheet.columns]
     if len(rows) >= templates.HEADER_ROW and rows[templates.HEADER_ROW - 1][:len(expected)] == expected:
@@ -492,8 +580,7 @@ def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, 
     for i, row in enumerate(body):
         grid[i, :len(row)] = row
     take = [positions[c.key] if c.key in positions and positions[c.key] < width else width for c in sheet.columns]
-    cells = grid[:, take]
-    cells[_BLANK(cells).astype(bool)] = None
+    cells = _CLEAN(grid[:, take]) if grid.size else grid[:, take]
     letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
     for i, col in enumerate(sheet.columns):
         letters.setdefault(col.key, get_column_letter(i + 1))
@@ -505,35 +592,144 @@ def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, 
             wb.error(f"Vùng số liệu có ô bị gộp ({ref}).",
                      f"Hãy bỏ gộp ô vùng {ref} (Trang đầu › Gộp và căn giữa › Bỏ gộp ô) và điền mỗi số vào một ô.",
                      name, f"{get_column_letter(c1 + 1)}{r1 + 1}", value=ref)
-    data.formulas_without_value = formulas_without_value(zf, parts.get(name, ""))
+    data.formulas_without_value, data.formula_errors = formula_cells(zf, parts.get(name, ""))
     return data
+
+
+def row_limit(sheet: Sheet, config: Config) -> int:
+    """The last Excel row a sheet may use before it is refused unread (ROW_MARGIN past the template)."""
+    rows = len(sheet.rows(config)) if sheet.rows is not None else sheet.max_rows
+    return templates.FIRST_DATA_ROW + rows + ROW_MARGIN
+
+
+# literal-led patterns (5× faster than with a leading \b); no other sheet attribute ends in r="
+_FAR_ROW = re.compile(rb'r="[A-Z]{0,3}([0-9]{4,8})"')  # a row or cell from row 1,000 on
+_FAR_COLUMN = re.compile(rb'r="([A-Z]{3,})[0-9]')  # a cell from column AAA (703) on
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row [^>]*?r="([0-9]{1,8})"')
+
+
+def sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(last row, last column) named in a sheet's XML, found by streaming it, never parsing it;
+    0 for rows below 1,000 / columns below 703 (only far references are looked at, which are rare,
+    so this costs a few milliseconds). Needed before calamine opens a sheet: it allocates the
+    whole used area at once (one value at XFD1048576 makes it abort the process)."""
+    rows = cols = 0
+    tail = b""
+    try:
+        with zf.open(part) as stream:
+            while chunk := stream.read(1 << 20):
+                block = tail + chunk
+                if rows <= MAX_ROWS:
+                    for found in _FAR_ROW.finditer(block):
+                        rows = max(rows, int(found.group(1)))
+                        if rows > MAX_ROWS:
+                            break
+                if rows > MAX_ROWS:  # refused anyway: the block's last row tag, for the row count
+                    last = _ROW_TAG.search(block, max(0, block.rfind(b"row ") - 4))
+                    rows = max(rows, int(last.group(1))) if last else rows
+                for found in _FAR_COLUMN.finditer(block):
+                    letters = found.group(1).decode()
+                    cols = max(cols, column_index_from_string(letters) if len(letters) <= 3 else 1 << 20)
+                tail = block[-64:]
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 0, 0
+    return rows, cols
+
+
+def check_extents(zf: zipfile.ZipFile, wb: Workbook, config: Config) -> bool:
+    """Refuse (True) a file with a sheet used far beyond any template, before calamine sees it."""
+    by_name = {s.name: s for t in CATALOG.values() for s in t.sheets}
+    refused = False
+    for name, part in sheet_parts(zf).items():
+        rows, cols = sheet_extent(zf, part)
+        if rows > MAX_ROWS:
+            sheet = by_name.get(name)
+            if sheet is not None:
+                _too_long(rows, wb, sheet, name, config)
+            else:
+                wb.error(f"Trang tính «{name}» có {vn.number(rows)} dòng, quá lớn so với mọi biểu mẫu (tối đa "
+                         f"{vn.number(MAX_ROWS)} dòng); hệ thống không đọc tệp này.",
+                         "Hãy xoá trang tính này hoặc các dòng thừa, rồi gửi lại.", name, f"A{MAX_ROWS + 1}",
+                         value=rows)
+            refused = True
+        if cols > MAX_COLUMNS:
+            wb.error(f"Trang tính «{name}» có dữ liệu ở cột thứ {vn.number(cols)}, quá xa phạm vi của biểu mẫu "
+                     f"(tối đa {vn.number(MAX_COLUMNS)} cột); hệ thống không đọc tệp này.",
+                     f"Hãy xoá nội dung ở các cột từ cột {get_column_letter(MAX_COLUMNS + 1)} trở đi của trang "
+                     "tính này, rồi gửi lại.", name)
+            refused = True
+    return refused
+
+
+def _too_long(height: int, wb: Workbook, sheet: Sheet, name: str, config: Config) -> bool:
+    limit = row_limit(sheet, config)
+    if height <= limit:
+        return False
+    allowed = (f"biểu có {len(sheet.rows(config))} dòng in sẵn" if sheet.rows is not None
+               else f"danh sách tối đa {sheet.max_rows} dòng")
+    wb.error(f"Trang tính «{name}» có {vn.number(height)} dòng, vượt xa giới hạn của biểu ({allowed}; hệ "
+             f"thống chỉ đọc trang tính đến dòng {vn.number(limit)}); hệ thống không đọc trang tính này.",
+             f"Hãy xoá các dòng thừa từ dòng {vn.number(limit + 1)} trở xuống (chọn các dòng › chuột phải › "
+             "Xoá) hoặc chép số liệu sang biểu mẫu gốc, rồi gửi lại; nếu số dòng thật sự nhiều hơn giới hạn, "
+             "hãy liên hệ cơ quan thường trực.", name, f"A{limit + 1}", value=height)
+    return True
+
+
+def _too_big(handle: pc.CalamineSheet, wb: Workbook, sheet: Sheet, name: str, config: Config) -> bool:
+    """Refuse, before typing a single row, a sheet far larger than its template allows (rows
+    without a row number in the XML, or a used area too wide)."""
+    if handle.end is None:
+        return False
+    height, width = handle.end[0] + 1, handle.end[1] + 1
+    if _too_long(height, wb, sheet, name, config):
+        return True
+    if height * width > MAX_CELLS:
+        last = f"{get_column_letter(min(width, 16384))}{height}"
+        wb.error(f"Trang tính «{name}» có vùng dữ liệu quá rộng ({vn.number(height)} dòng × {vn.number(width)} cột, "
+                 f"đến ô {last}; tối đa {vn.number(MAX_CELLS)} ô); hệ thống không đọc trang tính này.",
+                 f"Hãy xoá nội dung ở các cột và dòng ngoài phạm vi của biểu (đến ô {last}), rồi gửi lại.",
+                 name, last)
+        return True
+    return False
 
 
 def load(path: Path, config: Config, sender: str | None = None, data: bytes | None = None) -> Workbook:
     """Read and recognise one file. Never raises on bad input: problems are recorded."""
     path = Path(path)
+    deadline = time.monotonic() + FILE_SECONDS
     if data is None:
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:  # checked before a byte is read
+                wb = Workbook(path, "")
+                refused = too_large(size, MAX_FILE_BYTES)
+                wb.error(refused.rule, refused.fix)
+                return wb
             data = path.read_bytes()
         except OSError as exc:
             wb = Workbook(path, "")
             wb.error(f"Không đọc được tệp ({exc.strerror}).", "Hãy kiểm tra tệp còn trên máy và có quyền đọc.")
             return wb
-    wb = Workbook(path, hashlib.sha256(data).hexdigest())
+    wb = Workbook(path, hashlib.sha256(data).hexdigest(), deadline=deadline)
     zf = sniff(data, wb)
-    if zf is None:
+    if zf is None or wb.late():
         return wb
     try:
+        if check_extents(zf, wb, config) or wb.late():
+            return wb
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         parts = sheet_parts(zf)
         names = recognise(book, wb, config, sender)
         if wb.template is None or wb.recognised_by is None:
             return wb
         for sheet in wb.template.sheets:
+            if wb.late():
+                return wb
             if sheet.key in names:
                 found = read_sheet(book, zf, parts, wb, sheet, names[sheet.key], config)
                 if found is not None:
                     wb.sheets[sheet.key] = found
+        wb.late()
     except pc.PasswordError:
         wb.error("Tệp được đặt mật khẩu nên hệ thống không đọc được.",
                  "Hãy gỡ mật khẩu của tệp, lưu lại rồi gửi lại.")
@@ -542,124 +738,3 @@ def load(path: Path, config: Config, sender: str | None = None, data: bytes | No
         wb.error(f"Tệp bị hỏng, không đọc được nội dung bảng tính ({type(exc).__name__}).",
                  "Hãy mở thử tệp trên máy; nếu mở được thì lưu lại và gửi lại, nếu không thì lấy lại bản gốc.")
     return wb
-
-
-# ---------------------------------------------------------------------------------------------
-# Typed values (vectorised per column)
-
-NUMBER_KINDS = ("floating", "integer", "mixed-integer-float", "empty")  # pandas infer_dtype: numbers only
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-_BLANK = np.frompyfunc(_is_blank, 1, 1)
-
-
-def blank_mask(raw: pd.Series) -> pd.Series:
-    """True where a cell holds nothing (None, NaN, empty or whitespace-only text)."""
-    return pd.Series(_BLANK(raw.to_numpy(dtype=object)).astype(bool), index=raw.index) | raw.isna()
-
-
-# Beyond 2^53 a float no longer holds every whole number exactly (and Int64 cannot take it):
-# such a cell is reported as not a whole number instead of crashing the run.
-MAX_WHOLE = 2.0**53
-
-
-def to_numbers(raw: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
-    """(float values with NaN for blank/bad, mask of cells that are not numbers)."""
-    if pd.api.types.infer_dtype(raw, skipna=True) in NUMBER_KINDS:
-        values = raw.astype("float64")
-        bad = pd.Series(False, index=raw.index)
-        if integer:
-            bad = values.notna() & ((values != np.floor(values)) | (values.abs() > MAX_WHOLE))
-            values[bad] = np.nan
-        return values, bad
-    kinds = raw.map(type)
-    values = pd.Series(np.nan, index=raw.index, dtype="float64")
-    numeric = kinds.isin((float, int))
-    if numeric.any():
-        values[numeric] = raw[numeric].astype("float64")
-    texts = kinds.isin((str,))
-    bad = ~(numeric | texts | raw.isna())
-    if texts.any():
-        strings = raw[texts].str.strip()
-        filled = strings != ""
-        parsed = strings[filled].map(vn.parse_number).astype("float64")
-        values[parsed.index] = parsed
-        bad[parsed.index[parsed.isna()]] = True
-    if integer:
-        fraction = values.notna() & ((values != np.floor(values)) | (values.abs() > MAX_WHOLE))
-        bad = bad | fraction
-        values[fraction] = np.nan
-    return values, bad
-
-
-def to_text(raw: pd.Series) -> pd.Series:
-    def one(v: object) -> object:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return None
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        text = " ".join(str(v).split())
-        return text or None
-    return raw.map(one).astype(object)
-
-
-def to_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    def one(v: object) -> object:
-        if isinstance(v, datetime):
-            return v.date()
-        if isinstance(v, date):
-            return v
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v < 2958466:
-            return (datetime(1899, 12, 30) + timedelta(days=float(v))).date()
-        if isinstance(v, str):
-            for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-                try:
-                    return datetime.strptime(v.strip(), fmt).date()
-                except ValueError:
-                    pass
-        return pd.NaT
-    blank = blank_mask(raw)
-    values = raw.map(one)
-    bad = ~blank & values.isna()
-    return values, bad
-
-
-def typed(raw: pd.Series, col: Field) -> tuple[pd.Series, pd.Series]:
-    """(typed column, mask of cells whose content cannot be read as the field's type)."""
-    if col.numeric:
-        return to_numbers(raw, col.type == "int")
-    if col.type == "date":
-        return to_dates(raw)
-    text = to_text(raw)
-    if col.type == "choice":
-        canon = {norm(c): c for c in col.choices}
-        text = text.map(lambda v: canon.get(norm(v), v) if isinstance(v, str) else v)
-    return text, pd.Series(False, index=raw.index)
-
-
-
-def typed_columns(raw: pd.DataFrame, cols: tuple[Field, ...]) -> tuple[dict[str, object], dict[str, np.ndarray]]:
-    """Typed values and bad-cell masks of every column. Numeric columns that hold only numbers and
-    blanks (the usual case) are converted together in one block; the others cell by cell."""
-    values: dict[str, object] = {}
-    bad: dict[str, np.ndarray] = {}
-    numeric = [c for c in cols if c.numeric]
-    if numeric:
-        block = raw[[c.key for c in numeric]].to_numpy(dtype=object)
-        if pd.api.types.infer_dtype(block.ravel(), skipna=True) in NUMBER_KINDS:
-            numbers = block.astype("float64")
-            ints = np.array([c.type == "int" for c in numeric])
-            fraction = ints & ~np.isnan(numbers) & (
-                (numbers != np.floor(numbers)) | (np.abs(numbers) > MAX_WHOLE))
-            numbers[fraction] = np.nan
-            for j, col in enumerate(numeric):
-                values[col.key], bad[col.key] = numbers[:, j], fraction[:, j]
-    for col in cols:
-        if col.key not in values:
-            found, wrong = typed(raw[col.key], col)
-            values[col.key], bad[col.key] = found, wrong.to_numpy(dtype=bool)
-    return {c.key: values[c.key] for c in cols}, bad

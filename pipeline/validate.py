@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import io
+import hashlib
+import logging
 import re
 import sys
+import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,7 +26,7 @@ import pandas as pd
 import pandera.pandas as pa
 from openpyxl.utils import column_index_from_string
 
-from pipeline import atomic, read, templates, vn
+from pipeline import logs, read, templates, vn
 from pipeline.catalog import (
     _IDENT,
     CATALOG,
@@ -36,9 +39,19 @@ from pipeline.catalog import (
     period_dates,
 )
 from pipeline.config import Config
+from pipeline.feedback import (
+    ANNOTATED_SUFFIX,
+    ERROR_FILL,
+    REPORT_NAME,
+    WARNING_FILL,
+    output_dir,
+    write_outputs,
+)
 from pipeline.read import Problem, SheetData
 
-__all__ = ["Problem", "FileReport", "check_file", "check_files", "check_batch", "write_outputs", "main"]
+__all__ = ["Problem", "FileReport", "Omitted", "check_file", "check_files", "check_batch", "write_outputs",
+           "output_dir", "REPORT_NAME", "ANNOTATED_SUFFIX", "ERROR_FILL", "WARNING_FILL", "main"]
+LOG = logging.getLogger("pipeline")
 
 FILE = "_file"  # index level / column of the file number in a batch
 SPAN = 1 << 21  # > Excel's 1,048,576 rows: pandera sees a flat index file * SPAN + row
@@ -47,6 +60,24 @@ STATUS_TEXT = {"accepted": "Được chấp nhận", "warnings": "Được chấ
                "rejected": "Bị trả lại, cần sửa và gửi lại"}
 FILL_BLANK = ("Đây là số liệu bắt buộc: hãy điền số liệu vào ô này (số 0 chỉ khi thật sự không phát sinh). "
               "Các ô không bắt buộc thì để trống là chưa có số liệu.")
+PROBLEM_CAP = 1000  # problems kept in full per file; the rest are counted per rule (Omitted)
+
+
+@dataclass
+class Omitted:
+    """Problems of one rule past a file's first PROBLEM_CAP, counted instead of listed."""
+
+    severity: str
+    sheet: str | None
+    field: str | None
+    rule: str  # the rule without a cell's own figures
+    fix: str  # the fix of the first omitted problem
+    count: int
+
+    def text(self) -> str:
+        where = "".join([f" ở trang «{self.sheet}»" if self.sheet else "", f", cột «{self.field}»" if self.field else ""])
+        kind = "lỗi" if self.severity == "error" else "cảnh báo"
+        return f"Thêm {vn.number(self.count)} {kind} cùng loại{where} (không liệt kê từng ô): {self.rule}"
 
 
 @dataclass
@@ -59,23 +90,34 @@ class FileReport:
     unit_code: str | None
     demo: bool
     recognised_by: str | None  # "fingerprint" | "headers" | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first PROBLEM_CAP, in sheet/cell order
     data: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # sheet key → typed rows
+    omitted: list[Omitted] = field(default_factory=list)  # per rule, the problems past the cap
 
     @property
     def errors(self) -> list[Problem]:
+        """The errors listed in full (see error_count for the true total)."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def error_count(self) -> int:
+        """Every error of the file, listed or omitted."""
+        return len(self.errors) + sum(o.count for o in self.omitted if o.severity == "error")
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + sum(o.count for o in self.omitted if o.severity == "warning")
+
     def text(self) -> str:
         template = CATALOG[self.template_id].title if self.template_id in CATALOG else "không rõ biểu"
         head = (f"{self.path.name}: {STATUS_TEXT[self.status]} — {template}"
                 f"{f', đơn vị {self.unit_code}' if self.unit_code else ''}"
-                f" ({len(self.errors)} lỗi, {len(self.warnings)} cảnh báo)")
-        return "\n".join([head] + ["  " + p.text() for p in self.problems])
+                f" ({vn.number(self.error_count)} lỗi, {vn.number(self.warning_count)} cảnh báo)")
+        return "\n".join([head] + ["  " + p.text() for p in self.problems] + ["  " + o.text() for o in self.omitted])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,6 +340,26 @@ def _label(col: Field) -> str:
     return col.header
 
 
+class _Lookup:
+    """raw.at[(file, row), key] in constant time (pandas' .at on a MultiIndex costs ~0.4 ms a call,
+    which made thousands of problems cost seconds); built on first use."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame, self.rows = frame, None
+        self.cols = {c: j for j, c in enumerate(frame.columns)}
+
+    @property
+    def at(self) -> _Lookup:
+        return self
+
+    def __getitem__(self, key: tuple) -> object:
+        if self.rows is None:
+            self.values = self.frame.to_numpy(dtype=object)
+            self.rows = {idx: i for i, idx in enumerate(self.frame.index)}
+        idx, column = key
+        return self.values[self.rows[idx], self.cols[column]]
+
+
 def _value_of(raw: pd.DataFrame, file_no: int, row: int, key: str) -> object:
     try:
         return raw.at[(file_no, row), key]
@@ -421,6 +483,52 @@ def _prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.n
     return cut, False
 
 
+def _type_problem(col: Field, value: object) -> tuple[str, str]:
+    """(rule, fix) of a cell whose content cannot be read as its field's type."""
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else (
+        vn.parse_number(value) if isinstance(value, str) and not isinstance(value, read.NonFinite) else None)
+    if isinstance(value, read.NonFinite) or (number is not None and not np.isfinite(number)):
+        return ("Ô số liệu chứa số không hợp lệ (vô cực hoặc không xác định, thường do công thức hay dữ liệu "
+                "dán từ phần mềm khác).", "Hãy gõ lại con số đúng vào ô (ví dụ 1234 hoặc 12,5).")
+    if col.type == "int" and number is not None and abs(number) > read.MAX_WHOLE:
+        return (f"Số quá lớn: ô này chỉ nhận số nguyên đến {vn.number(read.MAX_WHOLE)}.",
+                "Hãy kiểm tra lại con số (có thể gõ thừa chữ số hoặc dán nhầm mã số) và gõ lại.")
+    what = "số nguyên" if col.type == "int" else "số" if col.numeric else "ngày" if col.type == "date" else "giá trị"
+    return (f"Ô số liệu chứa giá trị không phải {what}.",
+            f"Ô này chỉ nhận {templates.field_rule_text(col).lower()}; hãy gõ "
+            f"{'số, ví dụ 1234 hoặc 12,5' if col.numeric else 'ngày dạng dd/mm/yyyy'}, không gõ "
+            "chữ, đơn vị tính hay ghi chú vào ô.")
+
+
+NO_RESULT = ("Ô có công thức nhưng tệp chưa lưu kết quả tính của công thức, hệ thống không đọc được giá trị.",
+             "Hãy mở tệp bằng Excel hoặc LibreOffice Calc, đợi bảng tính tự tính xong rồi bấm Lưu (Save) và gửi "
+             "lại; hoặc gõ thẳng con số vào ô.")
+
+
+def _formula_problems(sheet: Sheet, parts: list[_Part], raw: pd.DataFrame, bad_cells: set) -> None:
+    """Formula cells without a saved result, or whose result is an error (#DIV/0!), read as blank:
+    say so instead of "blank"."""
+    for part in parts:
+        found = [(a1, None) for a1 in part.data.formulas_without_value]
+        found += list(part.data.formula_errors.items())
+        if not found:
+            continue
+        by_letter = {letter: key for key, letter in part.data.letters.items()}
+        rows = set(raw.loc[part.file_no].index) if part.file_no in raw.index.get_level_values(0) else set()
+        for a1, error in sorted(found):
+            letter = a1.rstrip("0123456789")
+            row = int(a1[len(letter):])
+            if letter in by_letter and row >= part.data.first_row and (row in rows or sheet.rows is None):
+                key = by_letter[letter]
+                bad_cells.add((part.file_no, row, key))
+                rule, fix = NO_RESULT if error is None else (
+                    f"Ô có công thức bị lỗi ({error}), hệ thống không đọc được giá trị.",
+                    "Hãy sửa công thức (thường do chia cho ô bằng 0 hoặc trống, hay tham chiếu đến ô đã xoá) "
+                    "hoặc gõ thẳng con số vào ô, lưu lại rồi gửi lại.")
+                part.book.error(rule, fix, part.data.name, a1, sheet.column(key).label, error,
+                                group="Ô có công thức bị lỗi." if error else None)
+
+
 def _blank_rows(part: _Part, cut: np.ndarray) -> frozenset[int]:
     """Fixed rows whose figures are all blank, where the sheet allows them (Sheet.blank_rows):
     their required cells are not reported; one warning lists them."""
@@ -455,6 +563,7 @@ def _fixed_keys(sheet: Sheet, typed: pd.DataFrame, raw: pd.DataFrame, parts: lis
                 if pd.notna(got[i]) and float(got[i]) == float(want[i]):
                     continue
             elif read.norm(got[i]) == read.norm(want[i]):
+                typed.iloc[i, typed.columns.get_loc(col.key)] = want[i]  # stored as printed
                 continue
             file_no, row = typed.index[i]
             part = books[file_no]
@@ -486,42 +595,28 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[_Part],
     values, bad = read.typed_columns(raw, sheet.columns)
     typed = pd.DataFrame(values, index=raw.index)
     bad_cells: set[tuple[int, int, str]] = set()
+    lookup = _Lookup(raw)
     for col in sheet.columns:
         if not bad[col.key].any():
             continue
         for file_no, row in raw.index[bad[col.key]]:
             part = books[file_no]
+            if part.book.late():
+                continue
             bad_cells.add((file_no, row, col.key))
-            what = "số nguyên" if col.type == "int" else "số" if col.numeric else "ngày" if col.type == "date" else "giá trị"
-            part.book.error(f"Ô số liệu chứa giá trị không phải {what}.",
-                            f"Ô này chỉ nhận {templates.field_rule_text(col).lower()}; hãy gõ "
-                            f"{'số, ví dụ 1234 hoặc 12,5' if col.numeric else 'ngày dạng dd/mm/yyyy'}, không gõ "
-                            "chữ, đơn vị tính hay ghi chú vào ô.", part.data.name,
-                            f"{part.data.letters[col.key]}{row}", col.label, raw.at[(file_no, row), col.key])
-    # Formula cells without a saved result read as blank: say so instead of "blank".
-    for part in parts:
-        if not part.data.formulas_without_value:
-            continue
-        by_letter = {letter: key for key, letter in part.data.letters.items()}
-        rows = set(raw.loc[part.file_no].index) if part.file_no in raw.index.get_level_values(0) else set()
-        for a1 in sorted(part.data.formulas_without_value):
-            letter = a1.rstrip("0123456789")
-            row = int(a1[len(letter):])
-            if letter in by_letter and (row in rows or part.data.sheet.rows is None):
-                key = by_letter[letter]
-                bad_cells.add((part.file_no, row, key))
-                part.book.error("Ô có công thức nhưng tệp chưa lưu kết quả tính của công thức, hệ thống không "
-                                "đọc được giá trị.",
-                                "Hãy mở tệp bằng Excel hoặc LibreOffice Calc, đợi bảng tính tự tính xong rồi bấm "
-                                "Lưu (Save) và gửi lại; hoặc gõ thẳng con số vào ô.",
-                                part.data.name, a1, sheet.column(key).label)
+            value = lookup.at[(file_no, row), col.key]
+            rule, fix = _type_problem(col, value)
+            part.book.error(rule, fix, part.data.name, f"{part.data.letters[col.key]}{row}", col.label, value,
+                            group=rule)
+    _formula_problems(sheet, parts, raw, bad_cells)
     _fixed_keys(sheet, typed, raw, parts, config)
 
     typed[FILE] = typed.index.get_level_values(0)
     period = period_days(config)
     for severity in ("error", "warning"):
         for check, column, file_no, row in failures(typed, template.id, sheet.key, severity, period):
-            _report(books[file_no], sheet, check, column, row, typed, raw, severity, bad_cells, config)
+            if not books[file_no].book.late():
+                _report(books[file_no], sheet, check, column, row, typed, lookup, severity, bad_cells, config)
     _previous_rows(sheet, typed, parts, config)
     typed = typed.drop(columns=[FILE])
     for col in sheet.columns:
@@ -580,7 +675,7 @@ def _int64(values: np.ndarray):
 
 
 def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typed: pd.DataFrame,
-            raw: pd.DataFrame, severity: str, bad_cells: set, config: Config) -> None:
+            raw: _Lookup, severity: str, bad_cells: set, config: Config) -> None:
     book, data, idx = part.book, part.data, (part.file_no, row)
     add = book.error if severity == "error" else book.warning
     if check.startswith("rule:"):
@@ -595,7 +690,8 @@ def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typ
             (f"Kiểm tra lại các ô {', '.join(cells)} của dòng {row} cho khớp nhau." if len(cells) > 1
              else f"Kiểm tra lại ô {cells[0]}.") if severity == "error"
             else f"Nếu số liệu đúng thì không cần sửa (biểu vẫn được nhận); nếu sai hãy sửa {named}.",
-            data.name, f"{data.letters[key]}{row}", sheet.column(key).label, raw.at[idx, key])
+            data.name, f"{data.letters[key]}{row}", sheet.column(key).label, raw.at[idx, key],
+            group=dataclasses.replace(rule, message=rule.message.replace(GAP_MARK, "…")).wording(config))
     elif check.startswith("require:"):
         req = sheet.requires[int(check[8:])]
         add(req.message, f"Hãy sửa ô «{sheet.column(req.then).label}» cho phù hợp với ô «{sheet.column(req.when).label}» "
@@ -609,7 +705,7 @@ def _report(part: _Part, sheet: Sheet, check: str, column: object, row: int, typ
         add(f"Dòng tổng «{code}» phải bằng tổng các dòng con ngay dưới nó ({code}.1, {code}.2 …): tổng các dòng "
             f"con là {vn.number(total, 1)}.",
             "Hãy sửa số của dòng tổng hoặc của các dòng con cho khớp.", data.name, f"{data.letters[key]}{row}",
-            sheet.column(key).label, raw.at[idx, key])
+            sheet.column(key).label, raw.at[idx, key], group="Dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
     elif check == "unique":
         keys = [k.key for k in sheet.keys]
         first = keys[0]
@@ -683,14 +779,56 @@ def check_files(items: list[tuple[Path, str | None]], config: Config,
 def check_batch(items: list[tuple[Path, str | None]], config: Config, contents: list[bytes | None] | None = None
                 ) -> tuple[list[FileReport], dict[tuple[str, str], tuple[pd.DataFrame, np.ndarray]]]:
     """check_files, plus the typed rows of each sheet over the whole batch: (template id, sheet key)
-    → (frame with columns "row" + sheet columns, position in items of each row's file)."""
-    books = [read.load(Path(p), config, sender, contents[i] if contents else None)
-             for i, (p, sender) in enumerate(items)]
-    tables = {i: _Rows() for i in range(len(books))}
+    → (frame with columns "row" + sheet columns, position in items of each row's file).
+
+    Never raises for one file: if the batch pass meets an unexpected error, the files are checked
+    one by one, and a file whose own check fails gets logs.SYSTEM_ERROR (traceback in the system log)."""
+    def load(i: int) -> read.Workbook | Path:
+        path, sender = Path(items[i][0]), items[i][1]
+        try:
+            return read.load(path, config, sender, contents[i] if contents else None)
+        except Exception:  # noqa: BLE001 - logged; the file gets SYSTEM_ERROR
+            LOG.exception("Lỗi hệ thống khi đọc tệp %s", path)
+            return path
+    try:
+        return _check_books([load(i) for i in range(len(items))], config)
+    except Exception:  # noqa: BLE001 - logged; the files are checked again one by one
+        LOG.exception("Lỗi hệ thống khi kiểm tra một lô %d tệp; kiểm tra lại từng tệp", len(items))
+    reports, batch = [], {}
+    for i in range(len(items)):
+        try:
+            (report,), one = _check_books([load(i)], config)
+        except Exception:  # noqa: BLE001 - logged; the file gets SYSTEM_ERROR
+            LOG.exception("Lỗi hệ thống khi kiểm tra tệp %s", items[i][0])
+            (report,), one = [_system_error(Path(items[i][0]), contents[i] if contents else None)], {}
+        reports.append(report)
+        for key, (frame, files) in one.items():
+            batch.setdefault(key, []).append((frame, np.full(len(files), i, dtype=files.dtype)))
+    return reports, {key: (pd.concat([f for f, _ in found], ignore_index=True),
+                           np.concatenate([n for _, n in found])) for key, found in batch.items()}
+
+
+def _system_error(path: Path, data: bytes | None) -> FileReport:
+    try:
+        sha = hashlib.sha256(data if data is not None else path.read_bytes()).hexdigest()
+    except OSError:
+        sha = ""
+    problem = Problem("error", vn.printable(path.name, vn.SHOWN_CHARS), None, None, None, None,
+                      logs.SYSTEM_ERROR, logs.SYSTEM_FIX)
+    return FileReport(path, sha, "rejected", None, None, None, False, None, [problem])
+
+
+def _check_books(loaded: list[read.Workbook | Path], config: Config
+                 ) -> tuple[list[FileReport], dict[tuple[str, str], tuple[pd.DataFrame, np.ndarray]]]:
+    """check_batch over files already read (a Path: a file whose reading failed)."""
+    books = {i: b for i, b in enumerate(loaded) if isinstance(b, read.Workbook)}
+    for book in books.values():  # a fresh budget for the checks, counted from when they start
+        book.deadline = time.monotonic() + read.FILE_SECONDS
+    tables = {i: _Rows() for i in range(len(loaded))}
     batch = {}
     by_template: dict[str, list[int]] = {}
-    for i, book in enumerate(books):
-        if book.template is not None and book.sheets:
+    for i, book in books.items():
+        if book.template is not None and book.sheets and not book.timed_out:
             by_template.setdefault(book.template.id, []).append(i)
     for template_id, numbers in by_template.items():
         template = CATALOG[template_id]
@@ -704,7 +842,8 @@ def check_batch(items: list[tuple[Path, str | None]], config: Config, contents: 
                 for part, start, stop in zip(parts, starts, stops, strict=True):
                     tables[part.file_no]._spans[sheet.key] = (frame, int(start), int(stop))
         _empty_flags(template, {i: books[i] for i in numbers}, tables)
-    return [_finish(book, tables[i]) for i, book in enumerate(books)], batch
+    return [_finish(books[i], tables[i]) if i in books else _system_error(item, None)
+            for i, item in enumerate(loaded)], batch
 
 
 def _order(problem: Problem) -> tuple:
@@ -719,99 +858,20 @@ def _finish(book: read.Workbook, data: Mapping[str, pd.DataFrame]) -> FileReport
     errors = any(p.severity == "error" for p in problems)
     status = "rejected" if errors else "warnings" if problems else "accepted"
     template = book.template
+    rest = problems[PROBLEM_CAP:]
+    counts = Counter((p.severity, p.sheet, p.field, p.group or p.rule) for p in rest)
+    fixes = {}
+    for p in rest:
+        fixes.setdefault((p.severity, p.sheet, p.field, p.group or p.rule), p.fix)
+    omitted = [Omitted(*key, fixes[key], n) for key, n in counts.items()]
+    omitted.sort(key=lambda o: (o.severity != "error", -o.count))
     return FileReport(book.path, book.sha256, status, template.id if template else None, book.version,
-                      book.unit_code, book.demo, book.recognised_by, problems, data)
+                      book.unit_code, book.demo, book.recognised_by, problems[:PROBLEM_CAP], data, omitted)
 
 
 def check_file(path: Path, config: Config, unit_code: str | None = None) -> FileReport:
     """Check one file; unit_code = the unit known to be sending it (a file of another unit is an error)."""
     return check_files([(Path(path), unit_code)], config)[0]
-
-
-# ---------------------------------------------------------------------------------------------
-# Outputs: a readable report workbook and an annotated copy of the unit's workbook
-
-REPORT_NAME = "ket_qua_kiem_tra.xlsx"
-ANNOTATED_SUFFIX = "_danh_dau.xlsx"
-ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
-
-
-def output_dir(report: FileReport, out_dir: Path) -> Path:
-    return Path(out_dir) / Path(report.path).stem
-
-
-def write_outputs(report: FileReport, out_dir: Path) -> list[Path]:
-    """Write the report workbook and (when a cell is at fault) an annotated copy into out_dir/<file stem>/.
-
-    The ingest passes outputs/validation; the unit's original file is only read, never modified.
-    """
-    from openpyxl import Workbook, load_workbook
-    from openpyxl.cell.cell import MergedCell
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    target = output_dir(report, out_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Kết quả kiểm tra"
-    template = CATALOG[report.template_id].title if report.template_id in CATALOG else "Không nhận ra biểu mẫu"
-    bold = Font(name="Times New Roman", bold=True, size=12)
-    info = [("KẾT QUẢ KIỂM TRA BIỂU MẪU", ""), ("Tệp", report.path.name), ("Biểu mẫu", template),
-            ("Đơn vị", report.unit_code or "Không xác định"), ("Kết quả", STATUS_TEXT[report.status]),
-            ("Số lỗi", len(report.errors)), ("Số cảnh báo", len(report.warnings)),
-            ("Nhận biết biểu qua", {"fingerprint": "dấu nhận dạng trong tệp", "headers": "tiêu đề các cột",
-                                    None: "không nhận ra"}[report.recognised_by]),
-            ("Mã kiểm tra (SHA-256)", report.sha256)]
-    for label, value in info:
-        ws.append([label, value])
-        ws.cell(ws.max_row, 1).font = bold
-    ws.append([])
-    heads = ["STT", "Mức độ", "Trang tính", "Ô", "Cột", "Giá trị trong tệp", "Lỗi / quy tắc", "Cách sửa"]
-    ws.append(heads)
-    head_row = ws.max_row
-    for c in range(1, len(heads) + 1):
-        ws.cell(head_row, c).font = bold
-        ws.cell(head_row, c).fill = PatternFill("solid", fgColor="D9D9D9")
-    for i, p in enumerate(report.problems, start=1):
-        ws.append([i, "Lỗi" if p.severity == "error" else "Cảnh báo", p.sheet, p.cell, p.field, p.value, p.rule, p.fix])
-        for c in range(1, len(heads) + 1):
-            ws.cell(ws.max_row, c).alignment = Alignment(wrap_text=True, vertical="top")
-    if not report.problems:
-        ws.append(["", "", "", "", "", "", "Không phát hiện lỗi nào. Biểu mẫu được chấp nhận.", ""])
-    for letter, width in zip("ABCDEFGH", (6, 10, 16, 8, 30, 18, 60, 60), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = ws.cell(head_row + 1, 1)
-    path = target / REPORT_NAME
-    atomic.save(wb, path)
-    written.append(path)
-
-    located = [p for p in report.problems if p.sheet and p.cell]
-    if located:
-        try:
-            copy = load_workbook(io.BytesIO(Path(report.path).read_bytes()))
-        except Exception:  # noqa: BLE001 - a file openpyxl cannot open gets no annotated copy
-            return written
-        notes: dict[tuple[str, str], list[Problem]] = {}
-        for p in located:
-            notes.setdefault((p.sheet, p.cell), []).append(p)
-        for (sheet, cell), found in notes.items():
-            if sheet not in copy.sheetnames:
-                continue
-            target_cell = copy[sheet][cell]
-            if isinstance(target_cell, MergedCell):
-                continue
-            severe = any(p.severity == "error" for p in found)
-            target_cell.fill = PatternFill("solid", fgColor=ERROR_FILL if severe else WARNING_FILL)
-            text = "\n".join(f"{'LỖI' if p.severity == 'error' else 'CẢNH BÁO'}: {p.rule} Cách sửa: {p.fix}" for p in found)
-            comment = Comment(text[:30000], "Hệ thống kiểm tra")
-            comment.width, comment.height = 420, 160
-            target_cell.comment = comment
-        path = target / (Path(report.path).stem + ANNOTATED_SUFFIX)
-        atomic.save(copy, path)
-        written.append(path)
-    return written
 
 
 # ---------------------------------------------------------------------------------------------

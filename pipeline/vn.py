@@ -52,3 +52,30 @@ def parse_number(text: str) -> float | None:
     if _EN_DECIMAL.match(cleaned) and not re.match(r"^[+-]?\d{1,3}\.\d{3}$", cleaned):
         return float(cleaned)
     return None
+
+
+# Characters an .xlsx cannot hold (openpyxl raises IllegalCharacterError) or that print as nothing:
+# C0 controls other than tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+# Excel stores a pasted bell as "_x0007_", which readers turn back into the character.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+SHOWN_CHARS = 200  # longest value echoed in a message
+
+
+def printable(text: object, limit: int | None = None) -> str:
+    """text safe to write into any output: each invisible control character shown as a visible
+    escape «[U+0007]»; cut to limit characters (with «…» and the full length) when given."""
+    text = text if isinstance(text, str) else str(text)
+    if _UNPRINTABLE.search(text):
+        text = _UNPRINTABLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    if limit is not None and len(text) > limit:
+        text = f"{text[:limit]}… (tổng cộng {number(len(text))} ký tự)"
+    return text
+
+
+def has_control(text: str) -> bool:
+    return _UNPRINTABLE.search(text) is not None
+
+
+def without_control(text: str) -> str:
+    """text with the invisible control characters removed (vertical tab and form feed become a space)."""
+    return _UNPRINTABLE.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)

@@ -407,11 +407,13 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
             rows.append({"submission_id": next_id, "sha256": r.sha256, "path": item.path, "file_name": r.path.name,
                          "received_at": item.received_at, "sender": item.sender, "unit_code": r.unit_code,
                          "template_id": r.template_id, "version": r.version, "status": r.status,
-                         "n_errors": len(r.errors), "n_warnings": len(r.warnings),
+                         "n_errors": r.error_count, "n_warnings": r.warning_count,
                          "recognised_by": r.recognised_by, "demo": r.demo,
                          "original_name": item.original_name, "size_bytes": size, "ingested_at": now})
             problems += [{"submission_id": next_id, "severity": p.severity, "sheet": p.sheet, "cell": p.cell,
                           "field": p.field, "value": p.value, "rule": p.rule, "fix": p.fix} for p in r.problems]
+            problems += [{"submission_id": next_id, "severity": o.severity, "sheet": o.sheet, "cell": None,  # past the cap
+                          "field": o.field, "value": None, "rule": o.text(), "fix": o.fix} for o in r.omitted]
         _insert(con, "submissions", pd.DataFrame(rows), {c: t.split()[0] for c, t in SUBMISSION_COLUMNS.items()})
         if problems:
             _insert(con, "problems", pd.DataFrame(problems),

@@ -21,13 +21,12 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from pipeline import vn
+from pipeline import read
 
 RECEIVED = "received"
 MAX_FILE = 5 * 1024 * 1024  # bytes per uploaded file
 MAX_FILES = 10  # files per upload
-MAX_ENTRIES = 400  # zip members in one workbook
-MAX_UNCOMPRESSED = 60 * 1024 * 1024  # bytes once unzipped
+MAX_ENTRIES, MAX_UNCOMPRESSED = read.MAX_ENTRIES, read.MAX_UNCOMPRESSED  # declared once, in read.py
 STORED_NAME = re.compile(r"^(\d{8}T\d{12})_([A-Za-z0-9-]+)_([0-9a-f]{8})\.xlsx$")
 _name_lock = threading.Lock()
 
@@ -47,44 +46,34 @@ def clean_name(name: str | None) -> str:
     return name[:200] or "(không tên)"
 
 
-def check_workbook(data: bytes) -> None:
-    """Raise Refused unless data is a plausible .xlsx: size, zip signature, entries, unzipped size."""
-    size_mb = vn.number(MAX_FILE / 1024 / 1024)
+def check_workbook(data: bytes, size: int | None = None) -> None:
+    """Raise Refused unless data is a plausible .xlsx. The portal's own limit is the upload size
+    (MAX_FILE); entries, unzipped size, ratio and encryption go through the one safety gate of
+    every way in, read.check_zip. size = the upload's real size when known (data may hold only
+    the first MAX_FILE + 1 bytes of a bigger upload)."""
     if not data:
         raise Refused("Tệp rỗng (0 byte).", "Chọn lại đúng tệp biểu mẫu đã điền rồi gửi lại.")
-    if len(data) > MAX_FILE:
-        raise Refused(f"Tệp quá lớn ({vn.number(len(data) / 1024 / 1024, 1)} MB; tối đa {size_mb} MB).",
-                      "Chỉ gửi tệp biểu mẫu .xlsx đã tải từ trang này; xoá ảnh hay trang tính thừa nếu có.")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if len(data) > MAX_FILE or (size or 0) > MAX_FILE:
+        refused = read.too_large(size if size is not None else len(data) if len(data) > MAX_FILE + 1 else None,
+                                 MAX_FILE)
+        raise Refused(refused.rule, "Chỉ gửi tệp biểu mẫu .xlsx đã tải từ trang này; xoá ảnh hay trang tính "
+                      "thừa nếu có.")
+    if data[:8] == read.OLE_SIGNATURE:
         raise Refused("Tệp là định dạng Excel 97–2003 (.xls) hoặc đã đặt mật khẩu mở tệp.",
                       "Mở tệp trong Excel, bỏ mật khẩu nếu có, chọn Lưu thành → Sổ làm việc Excel (.xlsx) rồi gửi lại.")
     wrong_type = Refused("Tệp không phải sổ tính Excel .xlsx.",
                          "Tải biểu mẫu .xlsx từ trang này, điền số liệu, lưu dạng .xlsx rồi gửi lại "
                          "(không gửi tệp PDF, ảnh, Word hay tệp nén).")
-    if data[:4] != b"PK\x03\x04":
+    if data[:4] != read.ZIP_SIGNATURE:
         raise wrong_type
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            members = zf.infolist()
-            if len(members) > MAX_ENTRIES:
-                raise Refused(f"Tệp chứa quá nhiều thành phần ({len(members)}; tối đa {MAX_ENTRIES}).",
-                              "Gửi đúng tệp biểu mẫu đã tải từ trang này.")
-            names = {m.filename for m in members}
+            read.check_zip(zf)
+            names = set(zf.namelist())
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
                 raise wrong_type
-            bomb = Refused("Tệp khi giải nén quá lớn so với một biểu mẫu (nghi tệp nén độc hại).",
-                           "Gửi đúng tệp biểu mẫu đã tải từ trang này.")
-            if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
-                raise bomb
-            total = 0
-            for member in members:  # reading stops at the declared size and checks the CRC
-                if member.flag_bits & 0x1:
-                    raise Refused("Tệp đã được mã hoá bằng mật khẩu.", "Bỏ mật khẩu của tệp rồi gửi lại.")
-                with zf.open(member) as stream:
-                    while chunk := stream.read(1 << 20):
-                        total += len(chunk)
-                        if total > MAX_UNCOMPRESSED:
-                            raise bomb
+    except read.Refused as refused:
+        raise Refused(refused.rule, refused.fix) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError,
             ValueError) as exc:
         raise wrong_type from exc
