@@ -342,10 +342,10 @@ class IngestSummary:
             lines.append(f"Tệp mới: {len(self.accepted)} được chấp nhận, {len(self.warnings)} được chấp nhận có "
                          f"cảnh báo, {len(self.rejected)} bị trả lại.")
         for report in self.rejected:
-            lines.append(f"  - Bị trả lại: {report.path.name} ({len(report.errors)} lỗi). Lỗi đầu tiên: "
+            lines.append(f"  - Bị trả lại: {report.path.name} ({report.error_count} lỗi). Lỗi đầu tiên: "
                          f"{report.errors[0].text() if report.errors else ''}")
         for report in self.warnings:
-            lines.append(f"  - Có cảnh báo: {report.path.name} ({len(report.warnings)} cảnh báo).")
+            lines.append(f"  - Có cảnh báo: {report.path.name} ({report.warning_count} cảnh báo).")
         for earlier, later in self.superseded:
             lines.append(f"  - Tệp {later} gửi sau thay thế tệp {earlier} (cùng đơn vị, cùng biểu); "
                          "số liệu lấy theo tệp gửi sau, tệp trước vẫn được lưu trong lịch sử.")
@@ -538,13 +538,13 @@ def _feedback(item: Received, folder: Path) -> None:
     """Write a file's validation report; if that raises, the file is rejected with the system error."""
     try:
         if item.report.problems:  # a clean file needs no report: it is listed in the overview
-            write_outputs(item.report, folder)
+            write_outputs(item.report, folder, rel=item.path)
         return
     except Exception:  # noqa: BLE001 - the boundary: one file never stops the others
         LOG.exception("Lỗi hệ thống khi ghi kết quả kiểm tra của tệp %s", item.report.path)
     item.report = _failed(item.report)
     try:
-        write_outputs(item.report, folder)
+        write_outputs(item.report, folder, rel=item.path)
     except Exception:  # noqa: BLE001
         LOG.exception("Không ghi được cả báo cáo lỗi hệ thống của tệp %s", item.report.path)
 

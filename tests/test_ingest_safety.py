@@ -31,10 +31,10 @@ def test_a_stage_raising_for_one_file_rejects_that_file_alone(config, workdir, m
     good = filled(config, "nhan_su", inputs)
     real = validate.write_outputs
 
-    def explode(report, folder):
+    def explode(report, folder, rel=None):
         if report.path.name == "poison.xlsx" and report.problems[0].rule != logs.SYSTEM_ERROR:
             raise ValueError("openpyxl.utils.exceptions.IllegalCharacterError: \x07")
-        return real(report, folder)
+        return real(report, folder, rel=rel)
 
     monkeypatch.setattr(warehouse, "write_outputs", explode)
     summary = warehouse.ingest(inputs, outputs, config)
@@ -161,7 +161,7 @@ def test_a_reader_is_not_blocked_while_feedback_and_overview_are_written(config,
         seen.append(done.stdout.strip() or done.stderr.strip().splitlines()[-1])
 
     real_feedback, real_overview = warehouse.write_outputs, warehouse.write_overview
-    monkeypatch.setattr(warehouse, "write_outputs", lambda *a: (read_meanwhile(), real_feedback(*a))[1])
+    monkeypatch.setattr(warehouse, "write_outputs", lambda *a, **k: (read_meanwhile(), real_feedback(*a, **k))[1])
     monkeypatch.setattr(warehouse, "write_overview", lambda *a: (read_meanwhile(), real_overview(*a))[1])
     warehouse.ingest(inputs, outputs, config)
     assert seen == ["read", "read"]

@@ -106,8 +106,11 @@ def test_rejected_file_is_recorded_not_loaded(config, workdir):
                                "USING (submission_id) WHERE s.file_name = 'later_bad.xlsx'").fetchall()
         assert ("TTHC", "C6", "rejected") in problems
         assert con.execute("SELECT count(DISTINCT submission_id) FROM tthc_ho_so").fetchall()[0][0] == 2
-    assert (outputs / "validation" / "later_bad" / validate.REPORT_NAME).exists()
-    assert not (outputs / "validation" / "tthc_1").exists()  # clean: listed in the overview only
+        stored = con.execute("SELECT path FROM submissions WHERE file_name = 'later_bad.xlsx'").fetchall()[0][0]
+    # the feedback folder mirrors the file's path in inputs/ (two files of one name never share one)
+    assert (validate.output_dir(None, outputs / "validation", rel=stored) / validate.REPORT_NAME).exists()
+    reported = {p.parent.name for p in (outputs / "validation").rglob(validate.REPORT_NAME)}
+    assert reported == {Path(stored).stem, "broken"}  # the clean tthc_1 is listed in the overview only
 
 
 def test_scan_skips_what_is_not_a_submission(config, workdir):

@@ -221,10 +221,10 @@ class Portal:
         return User(account.username, unit, unit.code == self.config.standing_unit)
 
     # --- receiving -----------------------------------------------------------------------
-    def receive(self, data: bytes, original_name: str | None, user: User) -> dict:
+    def receive(self, data: bytes, original_name: str | None, user: User, size: int | None = None) -> dict:
         name = store.clean_name(original_name)
         try:
-            store.check_workbook(data)
+            store.check_workbook(data, size)
         except store.Refused as refused:
             log.info("refused upload from %s (%s): %s", user.username, name, refused.rule)
             problem = {"severity": "error", "file": name, "sheet": None, "cell": None, "field": None,
@@ -261,7 +261,7 @@ class Portal:
             problems=[{k: v for k, v in asdict(p).items()} for p in report.problems],
             outputs=[str(Path(p).resolve().relative_to(self.outputs)) for p in written
                      if Path(p).resolve().is_relative_to(self.outputs)],
-            n_errors=len(report.errors), n_warnings=len(report.warnings))
+            n_errors=report.error_count, n_warnings=report.warning_count)
         tmp = out_dir / f".result.{secrets.token_hex(4)}.tmp"
         tmp.write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
         os.replace(tmp, out_dir / "result.json")
@@ -526,7 +526,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         results = []
         for f in files:
             data = await f.read(store.MAX_FILE + 1)
-            results.append(await run_in_threadpool(portal.receive, data, f.filename, user))
+            results.append(await run_in_threadpool(portal.receive, data, f.filename, user, f.size))
         if any(r["name"] for r in results):
             portal.ingester.request()
         for r in results:  # the ingest runs in the background: cross-checks come with it
