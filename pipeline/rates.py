@@ -6,6 +6,12 @@ factor, target, threshold, points, source, and what a blank means), evaluated tw
 - ``value(rate, figures)`` evaluates a rate on a plain dict of the period's figures (field key →
   number or None), e.g. a published figure set.
 
+Equivalent figures ([[tuong_duong]]): a figure a report prints in one of two ways equal by the
+template's definitions (early + on time = resolved − late). A numerator or denominator may name
+one like a field; its value is the first of its ways whose every part is known (the unit's own
+split wins over an identity), in Python (``figure``) and in SQL (``coalesce`` of the ways, each NULL
+when a part is). A gap names the unknown figures of the first (primary) way.
+
 Blank is not zero. A figure of the period is unknown (NULL) as soon as one row it adds up has the
 cell blank, except rows with nothing to handle (``hoat_dong`` = 0), whose blanks are 0; a rate
 with an unknown term, or a zero denominator, is unknown: no verdict, no points. Percentages are
@@ -34,24 +40,72 @@ ACTIVITY: str = SETTINGS["hoat_dong"]  # a row where this is 0 holds nothing: it
 SOURCES: dict[str, str] = _DATA["nguon"]
 SHEET_OF = {f.key: s for s in TEMPLATE.sheets for f in s.fields}
 LABEL = {f.key: f.label for s in TEMPLATE.sheets for f in s.columns}
+UNIT = {f.key: f.unit for s in TEMPLATE.sheets for f in s.columns}
 
 
-def terms(expr: str) -> list[tuple[int, str]]:
-    """"a + b - c" → [(1, "a"), (1, "b"), (-1, "c")]; every name a field of the template."""
+def _terms(expr: str, known) -> list[tuple[int, str]]:
     out, pos = [], 0
     while pos < len(expr):
         m = _TERM.match(expr, pos)
         if not m or m.end() == pos or (out and not m.group(1)):
             raise ValueError(f"{DECLARATIONS.name}: biểu thức không hợp lệ: {expr!r}")
-        if m.group(2) not in SHEET_OF:
-            raise ValueError(f"{DECLARATIONS.name}: {m.group(2)!r} không phải trường của biểu {TEMPLATE.id}")
+        if m.group(2) not in known:
+            raise ValueError(f"{DECLARATIONS.name}: {m.group(2)!r} không phải trường của biểu {TEMPLATE.id} "
+                             "hay số liệu tương đương")
         out.append((-1 if m.group(1) == "-" else 1, m.group(2)))
         pos = m.end()
     return out
 
 
-def keys(*exprs: str) -> list[str]:
+@dataclass(frozen=True)
+class Equivalent:
+    """A figure with equal ways of writing it (fields only), the unit's own way first."""
+
+    key: str
+    name: str
+    ways: tuple[str, ...]
+
+    @property
+    def primary(self) -> list[str]:
+        return list(dict.fromkeys(k for _, k in _terms(self.ways[0], SHEET_OF)))
+
+    @property
+    def fields(self) -> list[str]:
+        return list(dict.fromkeys(k for w in self.ways for _, k in _terms(w, SHEET_OF)))
+
+    @property
+    def unit(self) -> str:
+        return UNIT[self.primary[0]]
+
+
+EQUIVALENTS = {e["khoa"]: Equivalent(e["khoa"], e["ten"], tuple(e["cach"])) for e in _DATA.get("tuong_duong", ())}
+for _e in EQUIVALENTS.values():  # its own key, ways over one sheet's fields
+    assert _e.key not in SHEET_OF and len({SHEET_OF[k].key for k in _e.fields}) == 1, _e.key
+
+
+def terms(expr: str) -> list[tuple[int, str]]:
+    """"a + b - c" → [(1, "a"), (1, "b"), (-1, "c")]; every name a field or an equivalent figure."""
+    return _terms(expr, SHEET_OF.keys() | EQUIVALENTS.keys())
+
+
+def names(*exprs: str) -> list[str]:
+    """The fields and equivalent figures the expressions name, in order."""
     return list(dict.fromkeys(k for e in exprs for _, k in terms(e)))
+
+
+def keys(*exprs: str) -> list[str]:
+    """The template fields the expressions read (an equivalent figure: the fields of all its ways)."""
+    return list(dict.fromkeys(f for k in names(*exprs) for f in (EQUIVALENTS[k].fields if k in EQUIVALENTS else [k])))
+
+
+def gap_terms(*exprs: str) -> dict[str, list[str]]:
+    """Each field a gap note may name → the names whose primary way reads it: the field is named
+    when it is unknown and one of those names is unknown (an equivalent known another way is not)."""
+    out: dict[str, list[str]] = {}
+    for k in names(*exprs):
+        for f in EQUIVALENTS[k].primary if k in EQUIVALENTS else [k]:
+            out.setdefault(f, []).append(k)
+    return out
 
 
 @dataclass(frozen=True)
@@ -89,18 +143,6 @@ class Rate:
 
 
 @dataclass(frozen=True)
-class Count:
-    key: str
-    name: str
-    expr: str
-    unit: str
-
-    @property
-    def fields(self) -> list[str]:
-        return keys(self.expr)
-
-
-@dataclass(frozen=True)
 class TableSpec:
     key: str
     title: str
@@ -115,7 +157,6 @@ RATES = tuple(Rate(r["khoa"], r.get("ma"), r["ten"], r["tu_so"], r["mau_so"], r[
               for r in _DATA["chi_so"])
 # 766 indicators the template cannot compute: (code, name, the figure the template lacks).
 UNSUPPORTED = tuple((u["ma"], u["ten"], u["thieu"]) for u in _DATA.get("chua_tinh", ()))
-COUNTS = tuple(Count(c["khoa"], c["ten"], c["bieu_thuc"], c["don_vi"]) for c in _DATA["so_luong"])
 TABLES = tuple(TableSpec(b["khoa"], b["tieu_de"], b["thu_tu"], b.get("theo"), tuple(b.get("cot", ())))
                for b in _DATA["bang"])
 for _r in RATES:  # every rate reads one sheet: its figures add up over the same rows
@@ -135,13 +176,21 @@ def _round(x: float, decimals: int = 2) -> float:
 
 
 def _sum(expr: str, figures: dict) -> float | None:
-    values = [(s, figures.get(k)) for s, k in terms(expr)]
+    values = [(s, figure(k, figures)) for s, k in terms(expr)]
     return None if any(v is None for _, v in values) else float(sum(s * v for s, v in values))
 
 
+def figure(key: str, figures: dict) -> float | None:
+    """A field's figure, or an equivalent figure's first way with every part known; None if unknown."""
+    if key not in EQUIVALENTS:
+        return figures.get(key)
+    return next((v for way in EQUIVALENTS[key].ways if (v := _sum(way, figures)) is not None), None)
+
+
 def unknown(rate: Rate, figures: dict) -> list[str]:
-    """The figures the rate needs that are unknown (None or absent)."""
-    return [k for k in rate.fields if figures.get(k) is None]
+    """The unknown (None or absent) fields that leave the rate unknown (see gap_terms)."""
+    return [f for f, used_by in gap_terms(rate.numerator, rate.denominator).items()
+            if figures.get(f) is None and any(figure(k, figures) is None for k in used_by)]
 
 
 def value(rate: Rate, figures: dict) -> float | None:
@@ -180,6 +229,11 @@ def gap_note(key_list: str, units: list[str]) -> str:
     return f"chưa có số liệu {figures} của {'; '.join(units) or 'đơn vị được giao'}"
 
 
+def in_words(expr: str) -> str:
+    """An expression over fields in the template's labels: «Đã giải quyết – Tổng số − Đã giải quyết – Quá hạn»."""
+    return " ".join(("− " if s < 0 else ("+ " if i else "")) + f"«{LABEL[k]}»" for i, (s, k) in enumerate(terms(expr)))
+
+
 def readme() -> str:
     """The README block: each indicator with its formula in words, target, points and source."""
     lines = ["| Mã | Chỉ số | Cách tính | Chỉ tiêu | Điểm (ngưỡng đủ điểm) | Nguồn |", "| --- | --- | --- | --- | --- | --- |"]
@@ -191,6 +245,8 @@ def readme() -> str:
     for code, name, lacking in UNSUPPORTED:
         lines.append(f"| {code} | {name} | Chưa tính được: biểu chưa có số liệu {lacking} | — | — | "
                      f"{SOURCES['qd766']} |")
+    lines += ["", "| Số liệu | Cách ghi (dùng cách đầu tiên có đủ số liệu) |", "| --- | --- |"]
+    lines += [f"| {e.name} | {'; hoặc '.join(in_words(w) for w in e.ways)} |" for e in EQUIVALENTS.values()]
     lines += ["", "| Nhóm | Điểm | Nguồn |", "| --- | --- | --- |"]
     lines += [f"| {g.name} | {g.points:g} | {SOURCES[g.source]} |" for g in GROUPS]
     return "\n".join(lines) + "\n"

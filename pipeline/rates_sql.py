@@ -1,7 +1,8 @@
 """The SQL of the TTHC tables, written from the declarations of pipeline/rates.py (one query per
 table, dbt style: import CTEs first, `select * from final` last; header comments as in
 pipeline/sql/*.sql). Every figure is a NULL-propagating aggregate: NULL when a row with something
-to handle left it blank, so a period total with an unknown part is unknown, not smaller."""
+to handle left it blank, so a period total with an unknown part is unknown, not smaller. An
+equivalent figure is computed on those aggregates as the coalesce of its ways (rates.figure)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from functools import cache
 
 from pipeline.rates import (
     ACTIVITY,
-    COUNTS,
+    EQUIVALENTS,
     GROUPS,
     LABEL,
     RATES,
@@ -21,7 +22,9 @@ from pipeline.rates import (
     UNSUPPORTED,
     Rate,
     TableSpec,
+    gap_terms,
     keys,
+    names,
     terms,
 )
 
@@ -53,9 +56,19 @@ def _expr(expr: str) -> str:
     return " ".join(("- " if s < 0 else ("+ " if i else "")) + k for i, (s, k) in enumerate(terms(expr)))
 
 
-def _unknown(fields: list[str]) -> str:
-    """A comma-separated list of the unknown figures among fields (empty when all known)."""
-    return "concat_ws(',', " + ", ".join(f"case when {k} is null then '{k}' end" for k in fields) + ")"
+def _equivalents(used: list[str]) -> str:
+    """The columns of the equivalent figures among used: the first way with every part known."""
+    return "".join(f",\n        coalesce({', '.join(f'({_expr(w)})' for w in EQUIVALENTS[k].ways)}) as {k}"
+                   for k in used if k in EQUIVALENTS)
+
+
+def _unknown(used: list[str]) -> str:
+    """A comma-separated list of the unknown fields that leave one of the used names unknown
+    (empty when all known), as rates.unknown."""
+    def when(f: str, by: list[str]) -> str:
+        return f"{f} is null" + ("" if by == [f] else " and (" + " or ".join(f"{k} is null" for k in by) + ")")
+    return "concat_ws(',', " + ", ".join(f"case when {when(f, by)} then '{f}' end"
+                                         for f, by in gap_terms(" + ".join(used)).items()) + ")"
 
 
 def _header(spec: TableSpec, note: str, columns: dict[str, str], not_applicable: str = "", depends: str = "") -> str:
@@ -70,7 +83,8 @@ def _header(spec: TableSpec, note: str, columns: dict[str, str], not_applicable:
 
 
 def _period_figures() -> str:
-    used = keys(*(e for r in RATES for e in (r.numerator, r.denominator)))
+    exprs = [e for r in RATES for e in (r.numerator, r.denominator)]
+    used = keys(*exprs)
     ho_so = [k for k in used if SHEET_OF[k].key == "ho_so"]
     danh_muc = [k for k in used if SHEET_OF[k].key != "ho_so"]
     sep = ",\n        "
@@ -93,6 +107,11 @@ so_lieu_danh_muc as (
     select
         {sep.join(_figure(k, '') for k in danh_muc)}
     from danh_muc
+),
+
+so_lieu as (
+    select *{_equivalents(names(*exprs))}
+    from so_lieu_ho_so, so_lieu_danh_muc
 ),
 
 measures as (
@@ -122,8 +141,8 @@ def _measure(i: int, r: Rate) -> str:
     return (f"select {i} as stt, {_q(r.code)} as ma, {_q(r.key)} as chi_so, {_q(r.name)} as ten, "
             f"{_q(r.unit)} as don_vi,\n        {_expr(r.numerator)} as tu_so, {_expr(r.denominator)} as mau_so, "
             f"{_num(r.target)} as chi_tieu, {_num(r.threshold)} as nguong_diem, {_num(r.points)} as diem_toi_da, "
-            f"{_q(r.group)} as nhom,\n        {_unknown(r.fields)} as thieu\n"
-            f"    from so_lieu_ho_so, so_lieu_danh_muc")
+            f"{_q(r.group)} as nhom,\n        {_unknown(names(r.numerator, r.denominator))} as thieu\n"
+            f"    from so_lieu")
 
 
 RATE_COLUMNS = {"stt": "STT", "ma": "Mã chỉ số (766)", "chi_so": "Khóa", "ten": "Chỉ số", "don_vi": "Đơn vị tính",
@@ -206,20 +225,20 @@ select * from final order by stt"""
 
 
 def _column(key: str) -> tuple[str, list[str], str | None]:
-    """(SQL expression, figures it reads, header) of a wide table's column."""
+    """(SQL expression, names it reads, header) of a wide table's column."""
     rate = next((r for r in RATES if r.key == key), None)
     if rate:
-        return (f"round(100.0 * ({_expr(rate.numerator)}) / nullif({_expr(rate.denominator)}, 0), 2)", rate.fields,
-                f"{rate.label} | %")
-    count = next((c for c in COUNTS if c.key == key), None)
-    if count:
-        return _expr(count.expr), count.fields, f"{count.name} | {count.unit}"
+        return (f"round(100.0 * ({_expr(rate.numerator)}) / nullif({_expr(rate.denominator)}, 0), 2)",
+                names(rate.numerator, rate.denominator), f"{rate.label} | %")
+    if key in EQUIVALENTS:
+        return key, [key], f"{EQUIVALENTS[key].name} | {EQUIVALENTS[key].unit}"
     return key, [key], None  # a field: the catalog's label and unit
 
 
 def _grouped_sql(spec: TableSpec) -> str:
     cols = {k: _column(k) for k in spec.columns}
-    figures = keys(*(" + ".join(f) for _, f, _ in cols.values()))
+    used = names(*(" + ".join(f) for _, f, _ in cols.values()))
+    figures = keys(*used)
     sep = ",\n        "
     by = spec.by
     sort = "min(thang_ngay)" if by == "thang" else "min(row_number)"
@@ -264,8 +283,11 @@ final as (
         sort_key,
         {by},
         {sep.join(f'{expr} as {k}' for k, (expr, _, _) in cols.items())},
-        {_unknown(figures)} as thieu
-    from (select * from by_group union all select * from total)
+        {_unknown(used)} as thieu
+    from (
+        select *{_equivalents(used)}
+        from (select * from by_group union all select * from total)
+    )
 )
 
 select * exclude (sort_group, sort_key) from final order by sort_group, sort_key"""

@@ -92,7 +92,8 @@ SETS: tuple[FigureSet, ...] = (
         figures={"nhan_tong": 13188, "giai_quyet_tong": 12970, "giai_quyet_qua_han": 102},
         rates={"dung_truoc_han": Rate(99.2, "giai_quyet_tong - giai_quyet_qua_han", "giai_quyet_tong",
                                       "The rate of applications processed on time and before the deadline reached 99.2%")},
-        notes="No pending figure is printed (13.188 − 12.970 = 218 dossiers are not accounted for): the pending "
+        notes="Early and on time are printed together as resolved − late (12.970 − 102): the system's own on-time "
+              "rate reads them that way, 99,21% (printed 99,2%). No pending figure is printed (13.188 − 12.970 = 218 dossiers are not accounted for): the pending "
               "cells stay blank, so the 766 on-time rate (2.1), which needs pending within deadline, is [x]. The "
               "article also gives the commune-authority subset (2.760 dossiers, 2.602 on time, «96.2%»; "
               "2.602/2.760 = 94,3%): the template has no row for a subset, so it is not typed.",
@@ -132,7 +133,8 @@ SETS: tuple[FigureSet, ...] = (
         notes="A provincial centre, not a commune: kept because it is a real monthly report with carry-over, "
               "withdrawn/returned dossiers and a reporting month from the 21st (the province reports «từ ngày 21/7 "
               "đến 20/8/2021» as August); the unit kind is left at the default. «Mức độ 4» is typed as fully online "
-              "(toàn trình, Nghị định 42/2022/NĐ-CP). New counter dossiers (4.131 − 1.598) are not printed: blank. "
+              "(toàn trình, Nghị định 42/2022/NĐ-CP). New counter dossiers (4.131 − 1.598) are not printed: blank; "
+              "new dossiers are total − carried over, so 3.3 = 1.598 ÷ 4.131 = 38,68% (not printed by the source). "
               "The 99,71% is over dossiers due, a figure the template does not hold.",
     ),
     FigureSet(

@@ -144,14 +144,83 @@ def _period(rows: list[dict]) -> dict:
     return out | CATALOGUE
 
 
-def test_python_evaluation_equals_the_sql(results):
-    figures = _period(_ho_so({0: (JUL_HT, JUL_CT), 1: (AUG_HT, AUG_CT)}))
+UNSPLIT = ("giai_quyet_truoc_han", "giai_quyet_dung_han", "dang_trong_han", "nhan_truc_tiep")
+# The unit gives totals and the other part only (08/2025 Hộ tịch): the identities give the same figures.
+AUG_HT_UNSPLIT = AUG_HT | dict.fromkeys(UNSPLIT)
+# An alternative with an unknown part: early, on time AND late all blank, so neither way is known.
+AUG_HT_NULL_PART = AUG_HT | dict.fromkeys(("giai_quyet_truoc_han", "giai_quyet_dung_han", "giai_quyet_qua_han",
+                                           "nhan_truc_tiep", "nhan_ky_truoc"))
+# The source does not add up (early + on time + late = 90 of 100 resolved): the parts as given win.
+JUL_HT_NO_ADD_UP = JUL_HT | {"giai_quyet_tong": 100, "nhan_tong": 110}
+VARIANTS = {"split": {0: (JUL_HT, JUL_CT), 1: (AUG_HT, AUG_CT)},
+            "unsplit": {0: (JUL_HT, JUL_CT), 1: (AUG_HT_UNSPLIT, AUG_CT)},
+            "null_part": {0: (JUL_HT, JUL_CT), 1: (AUG_HT_NULL_PART, AUG_CT)},
+            "no_add_up": {0: (JUL_HT_NO_ADD_UP, JUL_CT), 1: (AUG_HT, AUG_CT)}}
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def variant(request, tmp_path_factory, config):
+    rows = _ho_so(VARIANTS[request.param])
+    return request.param, rows, _results(tmp_path_factory.mktemp(request.param), config, rows)
+
+
+def test_python_evaluation_equals_the_sql(variant, config):
+    """On split, unsplit, unknown-part and not-adding-up figures: value, points and the named gap agree."""
+    _, rows_in, results = variant
+    figures = _period(rows_in)
     t = results.tables["tthc_chi_so"]
     rows = _rows(t)
+    unit = config.owners("tthc")[0].name
     assert len(rows) == len(rates.RATES)
     for r in rates.RATES:
         assert rates.value(r, figures) == t.value(rows[r.key], "gia_tri"), r.key
         assert rates.score(r, rates.value(r, figures)) == t.value(rows[r.key], "diem"), r.key
+        gap = rates.unknown(r, figures)
+        note = t.value(rows[r.key], "ghi_chu") or ""
+        assert (note == f"{vn.GAP}: {rates.gap_note(','.join(gap), [unit])}.") if gap else vn.GAP not in note, r.key
+        assert not gap or rates.value(r, figures) is None, r.key  # a known value names no gap
+
+
+def test_identities_give_the_same_figures_when_the_unit_does_not_split(variant):
+    name, rows_in, results = variant
+    t = results.tables["tthc_chi_so"]
+    got = {k: t.value(i, "gia_tri") for k, i in _rows(t).items()}
+    if name in ("split", "unsplit"):  # the fixture adds up: both ways agree, nothing is missing
+        assert got["ty_le_dung_han"] == 95.68 and got["ty_le_giai_quyet_dung_han"] == 96.70
+        assert got["ty_le_truc_tuyen"] == 54.29 and got["ty_le_so_hoa"] == 76.00
+        assert got["ty_le_hai_long"] == round(100 * (182 - 6 - 1 - 3) / 182, 2)
+        m = results.tables["tthc_theo_thang"]
+        months = {m.value(j, "thang"): j for j in range(len(m.frame))}
+        assert m.value(months["08/2025"], "nhan_trong_ky") == 35 and m.value(months["Cộng"], "nhan_trong_ky") == 175
+        assert m.value(months["08/2025"], "ty_le_giai_quyet_dung_han") == round(100 * 45 / 47, 2)
+    elif name == "null_part":  # neither way known: unknown, the primary way's figures named, no verdict
+        for key in ("ty_le_dung_han", "ty_le_giai_quyet_dung_han", "ty_le_hai_long", "ty_le_truc_tuyen"):
+            assert got[key] is None, key
+        i = _rows(t)["ty_le_giai_quyet_dung_han"]
+        note = t.value(i, "ghi_chu")
+        assert '"Đã giải quyết – Trước hạn", "Đã giải quyết – Đúng hạn"' in note and "Quá hạn" not in note
+        assert t.value(i, "danh_gia") is None
+        assert '"Đã giải quyết – Quá hạn"' in t.value(_rows(t)["ty_le_hai_long"], "ghi_chu")
+        assert '"Tiếp nhận mới – Trực tiếp và bưu chính công ích"' in t.value(_rows(t)["ty_le_truc_tuyen"], "ghi_chu")
+    else:  # parts as given win over the identity (100 − 4 late would give 96 on time, not 86)
+        assert got["ty_le_giai_quyet_dung_han"] == round(100 * (86 + 45 + 25 + 20) / (100 + 45 + 27 + 20), 2)
+
+
+def test_equivalent_figures_first_known_way_wins():
+    own = rates.get("ty_le_giai_quyet_dung_han")
+    split = {"giai_quyet_tong": 10, "giai_quyet_truoc_han": 1, "giai_quyet_dung_han": 1, "giai_quyet_qua_han": 1}
+    assert rates.value(own, split) == 20.0  # parts win: not (10 − 1) ÷ 10
+    assert rates.value(own, split | {"giai_quyet_dung_han": None}) == 90.0  # identity
+    assert rates.value(own, split | {"giai_quyet_dung_han": None, "giai_quyet_qua_han": None}) is None
+    assert rates.unknown(own, split | {"giai_quyet_dung_han": None, "giai_quyet_qua_han": None}) == \
+        ["giai_quyet_dung_han"]
+    assert rates.unknown(own, split | {"giai_quyet_dung_han": None}) == []
+
+
+def test_python_evaluation_of_the_split_fixture(results):
+    figures = _period(_ho_so({0: (JUL_HT, JUL_CT), 1: (AUG_HT, AUG_CT)}))
+    t = results.tables["tthc_chi_so"]
+    rows = _rows(t)
     assert rates.value(rates.get("ty_le_thanh_toan"), figures) is None
     assert rates.evaluate(figures) == {r.key: t.value(rows[r.key], "gia_tri") for r in rates.RATES}
     assert rates.unknown(rates.get("ty_le_thanh_toan"), figures) == ["thanh_toan_truc_tuyen", "co_phi"]
@@ -204,6 +273,11 @@ def test_every_rate_is_defined_once():
         for expr in (r.numerator, r.denominator):
             if " " in expr:  # a compound expression is a definition
                 assert not [p for p, text in sources.items() if expr in text], (r.key, expr)
+    for e in rates.EQUIVALENTS.values():  # each way of an equivalent figure is written once, in its declaration
+        assert declarations.count(f'khoa = "{e.key}"') == 1, e.key
+        for way in (w for w in e.ways if " " in w):  # a compound way is a definition
+            assert declarations.count(f'"{way}"') == 1, (e.key, way)
+            assert not [p for p, text in sources.items() if way in text], (e.key, way)
     assert not [p.name for p in paths.SQL.glob("*.sql") if re.search(r"\bcur_tthc_", p.read_text(encoding="utf-8"))]
     tthc_tables = [q for q in indicators.queries() if q.source == "tthc"]
     assert {q.name for q in tthc_tables} == {b.key for b in rates.TABLES}
@@ -242,6 +316,11 @@ def test_readme_lists_each_indicator_with_its_formula_and_source():
     for r in rates.RATES:
         line = next(ln for ln in block.splitlines() if f"| {r.name} |" in ln)
         assert line.startswith(f"| {r.code or 'riêng'} |") and r.words[1:] in line and rates.SOURCES[r.source] in line
+        # a rate reading an equivalent figure tells the user the other way too
+        derived = [k for k in rates.names(r.numerator, r.denominator) if k in rates.EQUIVALENTS]
+        assert r.words.count("(hoặc ") >= len(derived), r.key
+    for e in rates.EQUIVALENTS.values():
+        assert f"| {e.name} | {rates.in_words(e.ways[0])}; hoặc {rates.in_words(e.ways[1])} |" in block
 
 
 def test_a_real_workbook_with_blank_optional_cells(tmp_path, config):
