@@ -141,9 +141,11 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
         lines.append("- Tất cả các đơn vị đã gửi đủ biểu số liệu.")
     checks = crosscheck.summary_lines(results.checks)
     lines += [f"- {line}" for line in checks[:1]] + [f"  • {line}" for line in checks[1:]]
-    gaps = [t.query.title for t in results.tables.values() if t.has_gap and not t.missing]
-    if gaps:
-        lines.append(f"- Chỉ số không tính được (mẫu số bằng 0): {'; '.join(gaps)}.")
+    gaps = [t for t in results.tables.values() if t.has_gap and not t.missing]
+    if gaps:  # each with the reason its table's note gives (a figure not given, or a zero denominator)
+        lines.append("- Chỉ số chưa tính được (ô ghi [x]):")
+        lines += [f"  • {t.query.title}: {next((n for n in t.notes if n.startswith(vn.GAP)), vn.GAP)}"
+                  for t in gaps]
     if report_error:
         lines.append(f"- LỖI MẪU BÁO CÁO, chưa tạo được báo cáo:\n{report_error}")
     if held or stuck:

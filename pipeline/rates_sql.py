@@ -192,7 +192,7 @@ def _points_sql(spec: TableSpec) -> str:
     columns = {"nhom": "Nhóm chỉ số", "diem_toi_da": "Điểm tối đa của nhóm | điểm | 2",
                "diem": "Điểm ước tính | điểm | 2", "chi_so": "Chỉ số tính điểm", "ghi_chu": "Ghi chú",
                "nguon": "Nguồn trọng số"}
-    return _header(spec, note, columns, "chi_so, ghi_chu") + f"""with
+    return _header(spec, note, columns, "chi_so, ghi_chu", "diem=chi_so") + f"""with
 
 {_period_figures()},
 

@@ -115,9 +115,10 @@ def test_points_per_group_are_estimated_from_the_declared_weights(results):
     assert g.value(groups["Cung cấp dịch vụ trực tuyến"], "diem") == pytest.approx(3.75 + round(66.67 * 4 / 100, 2) + 4)
     assert g.value(groups["Số hóa hồ sơ"], "diem") == pytest.approx(round(88.89 * 9 / 100, 2) + round(76 * 9 / 80, 2))
     assert g.value(groups["Mức độ hài lòng"], "diem") == 22
-    for name in ("Thanh toán trực tuyến", "Công khai, minh bạch"):  # unknown: no estimate, never 0
-        i = groups[name]
-        assert g.value(i, "diem") is None and g.text(i, "diem") == vn.GAP and g.value(i, "ghi_chu")
+    i = groups["Thanh toán trực tuyến"]  # a rate of the group unknown: no estimate, never 0
+    assert g.value(i, "diem") is None and g.text(i, "diem") == vn.GAP and g.value(i, "ghi_chu")
+    i = groups["Công khai, minh bạch"]  # no indicator of the group in the template: not applicable, not a gap
+    assert g.value(i, "diem") is None and g.text(i, "diem") == "[z]" and "không có chỉ số" in g.value(i, "ghi_chu")
     assert "3.6" in g.value(groups["Thanh toán trực tuyến"], "ghi_chu")
 
 
