@@ -38,7 +38,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
 from pipeline import atomic, paths, vn
-from pipeline.indicators import Results, Table
+from pipeline.indicators import NOT_APPLICABLE, Results, Table
 from pipeline.templates import DEMO_MARK
 
 FILE_NAME = "bao_cao_so_ket.docx"
@@ -182,12 +182,18 @@ def _tthc(results: Results) -> Content:
         value, phrase = (vn.GAP, f"{_lower(rate.label)}: {vn.GAP}") if i is None else _tthc_rate(t, i, rate)
         v[f"tthc_{rate.key}"] = value
         (national if rate.code else own).append(phrase)
-    points = []
+    points, outside = [], []
+    diem = next(c for c in g.columns if c.key == "diem")
     for group, i in zip(rates.GROUPS, range(len(g.frame)), strict=True):
         got = g.value(i, "diem")
-        v[f"tthc_diem_{group.key}"] = vn.GAP if got is None else vn.number(got, 2)
+        v[f"tthc_diem_{group.key}"] = g.text(i, "diem")
+        if got is None and g.mark(i, diem) == NOT_APPLICABLE:
+            outside.append(_lower(group.name))  # no indicator of the group in the template: not a gap
+            continue
         points.append(f"{_lower(group.name)} {vn.number(got, 2)}/{vn.number(group.points)} điểm" if got is not None
                       else f"{_lower(group.name)} {vn.GAP} ({_lower(_why(g, i))})")
+    if outside:
+        points.append(f"nhóm {', '.join(outside)} không có chỉ số nào trong biểu số liệu của đơn vị")
     text = [
         f"Từ ngày {vn.day(results.config.start)} đến ngày {vn.day(results.config.cutoff)}, {results.config.kind} "
         f"tiếp nhận mới {v['tthc_tiep_nhan']} hồ sơ thủ tục hành chính (không kể hồ sơ kỳ trước chuyển sang), trong "

@@ -305,6 +305,8 @@ def test_report_sentences_name_the_gap_and_judge_only_known_rates(results, confi
     assert f"thanh toán trực tuyến {vn.GAP} (chưa tính được: chỉ số 3.5, 3.6 chưa có số liệu" in section
     assert f"tiến độ, kết quả giải quyết {vn.number(round(95.68 * 20 / 100, 2), 2)}/20 điểm" in section
     assert f"{config.kind} tiếp nhận mới 175 hồ sơ" in section
+    assert f"công khai, minh bạch {vn.GAP}" not in section  # a group the template has no indicator of is no gap
+    assert "nhóm công khai, minh bạch không có chỉ số nào trong biểu số liệu của đơn vị" in section
     assert "Chỉ số 4.3 (tỷ lệ khai thác, sử dụng lại dữ liệu số hóa) chưa tính được: biểu số liệu chưa có số " in section
 
 
