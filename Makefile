@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: help all install templates demo validate ingest build serve test lint bench notebooks docs clean
+.PHONY: help all install templates demo validate ingest build serve test test-windows lint bench notebooks docs clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ serve: $(STAMP) ## Start the upload portal on http://127.0.0.1:8000
 
 test: $(STAMP) ## Run the whole test suite (with the simulated-Windows job, tests/test_windows.py)
 	$(PY) -m pytest
+
+test-windows: $(STAMP) ## Run the suite (without LibreOffice and browser tests) under a simulated Windows
+	PYTHONPATH=tests/windows_site:. PYTHONIOENCODING=cp1258 $(PY) -m pytest -m "not slow" -p no:cacheprovider
 
 lint: $(STAMP) ## Check style with ruff
 	$(PY) -m ruff check pipeline tests

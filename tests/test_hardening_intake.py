@@ -7,6 +7,7 @@ its sheet XML edited) and read back."""
 from __future__ import annotations
 
 import logging
+import os
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -308,6 +309,7 @@ def test_a_value_in_the_last_cell_of_excel_is_refused_without_a_crash(config, tm
             "r = validate.check_file(Path(sys.argv[1]), c.load(paths.INPUTS / paths.CONFIG_NAME)); "
             "print('\\n'.join(p.rule for p in r.errors))")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, check=False)
+                          encoding="utf-8", timeout=120, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})  # the child's own print, any console
     assert done.returncode == 0, done.stderr[-2000:]
     assert "cột thứ 16.384" in done.stdout and "1.048.576 dòng" in done.stdout

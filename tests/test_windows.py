@@ -1,6 +1,7 @@
 """A simulated Windows (tests/windows_site/sitecustomize.py): no fcntl, spawn only, a file open in Word
-cannot be replaced, no directory fsync, a child's stdout in cp1258. The build and the key ingest tests
-run there in child processes; `make test` includes this module."""
+cannot be replaced, no directory fsync, a child's stdout in cp1258. The build and key ingest, notebook and
+portal tests run there in child processes; `make test` includes this module, and `make test-windows`
+runs the whole suite (but the LibreOffice and browser tests) under the same simulation."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ KEY_TESTS = [
     "tests/test_ingest_safety.py::test_busy_is_told_by_exception_type_not_by_words",
     "tests/test_ingest_safety.py::test_a_second_writer_waits_then_gets_a_vietnamese_message",
     "tests/test_warehouse.py::test_killed_ingest_leaves_a_usable_warehouse",
+    "tests/test_notebooks.py::test_tthc_totals_match_the_warehouse",
+    "tests/test_web.py::test_valid_upload_is_stored_with_its_sidecar_and_reported",
+    "tests/test_web.py::test_simultaneous_uploads_are_all_kept",
 ]
 
 

@@ -8,6 +8,7 @@ survives `make clean`; everything under outputs/ is derived and may be deleted.
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import logging
@@ -89,6 +90,7 @@ class Ingester:
         self.work = work
         self.cond = threading.Condition()
         self.requested = self.done = 0
+        self.stopping = False
         self.thread: threading.Thread | None = None
 
     def request(self) -> int:
@@ -97,8 +99,19 @@ class Ingester:
             if self.thread is None:
                 self.thread = threading.Thread(target=self._loop, name="ingest", daemon=True)
                 self.thread.start()
+                # At exit, let a running ingest finish: a daemon thread stopped inside DuckDB's C++
+                # code aborts the whole process ("FATAL: exception not rethrown").
+                atexit.register(self.stop)
             self.cond.notify_all()
             return self.requested
+
+    def stop(self, timeout: float = 120) -> None:
+        """End the background thread after the ingest it is running, if any."""
+        with self.cond:
+            self.stopping = True
+            self.cond.notify_all()
+        if self.thread is not None:
+            self.thread.join(timeout)
 
     def wait(self, ticket: int, timeout: float) -> bool:
         with self.cond:
@@ -107,7 +120,9 @@ class Ingester:
     def _loop(self) -> None:
         while True:
             with self.cond:
-                self.cond.wait_for(lambda: self.requested > self.done)
+                self.cond.wait_for(lambda: self.requested > self.done or self.stopping)
+                if self.stopping:
+                    return
                 target = self.requested
             try:
                 self.work()
