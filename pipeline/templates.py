@@ -11,13 +11,14 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import atomic, vn
-from pipeline.catalog import CATALOG, Field, Sheet, Template, fill
+from pipeline.catalog import CATALOG, PERIOD_DATES, Field, Rule, Sheet, Template, fill
 from pipeline.config import Config, Unit
 
 # Layout shared with the reader: title, identity line, demo mark, header labels, column numbers.
@@ -43,7 +44,14 @@ NUMBER_FORMATS = {"int": "#,##0", "number": "#,##0.0"}
 CHARS_PER_WIDTH = 1.25 # characters of 11 pt Times New Roman per unit of column width (with wrap slack)
 LINE_HEIGHT = 15  # points per wrapped line of 11 pt text
 GUIDE_WIDTHS = (8, 44, 14, 30, 18, 70)  # columns of the guide's field tables
-PRINTED_BLANK_ROWS = 30  # rows of a blank free list on the printed page
+# Sum of column widths one page across holds at a legible scale (A4 landscape, 0.4" margins: about
+# 140 units at 100 %; 190 keeps 11 pt text at 8 pt or more). Wider sheets print over several pages
+# across, their key columns repeated, rather than shrunk to 3–4 pt.
+LEGIBLE_WIDTH = 190
+EXCEL_TITLE, EXCEL_MESSAGE = 32, 255  # Excel's limits of a data validation's title and message
+# A total whose given parts do not add up: red where the file would be returned, amber for a warning.
+FLAG_FILLS = {"error": (PatternFill("solid", bgColor="FFC7CE"), Font(color="9C0006")),
+              "warning": (PatternFill("solid", bgColor="FFEB9C"), Font(color="9C5700"))}
 
 
 def filename(template: Template, unit: Unit) -> str:
@@ -75,10 +83,32 @@ def field_rule_text(col: Field) -> str:
     return ", ".join(parts)
 
 
+def type_hint(col: Field) -> str:
+    """How to type a number into the cell: a whole-number cell gets a whole-number example."""
+    return "ví dụ 1234" if col.type == "int" else "ví dụ 1234 hoặc 12,5"
+
+
+def _shorten(text: str, limit: int) -> str:
+    """text within limit characters, cut at a word with «…» when longer."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+
+
+def _prompt(col: Field, config: Config) -> tuple[str, str]:
+    """(title, message) of a cell's input message within Excel's limits: a label longer than the
+    title allows is shortened there and given whole at the head of the message."""
+    title = _shorten(col.label, EXCEL_TITLE)
+    text = fill(col.help or "", config)
+    if title != col.label:
+        text = f"{col.label}: {text}"
+    return title, _shorten(text, EXCEL_MESSAGE)
+
+
 def _validation(col: Field, list_range: str | None, config: Config) -> DataValidation:
+    title, prompt = _prompt(col, config)
     common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=bool(col.help),
-                  errorTitle="Giá trị không hợp lệ", promptTitle=col.label[:32],
-                  prompt=fill(col.help or "", config)[:250])
+                  errorTitle="Giá trị không hợp lệ", promptTitle=title, prompt=prompt)
     if col.type == "choice":
         return DataValidation(type="list", formula1=list_range,
                               error="Hãy chọn một giá trị trong danh sách thả xuống.", **common)
@@ -93,8 +123,65 @@ def _validation(col: Field, list_range: str | None, config: Config) -> DataValid
     low = col.min if col.min is not None else -1e15
     high = col.max if col.max is not None else 1e15
     return DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high),
-                          error=f"Ô này chỉ nhận {field_rule_text(col).lower()}. "
-                                "Không gõ chữ, đơn vị tính hay dấu cách vào ô số.", **common)
+                          error=_shorten(f"Ô này chỉ nhận {field_rule_text(col).lower()} ({type_hint(col)}). "
+                                         "Không gõ chữ, đơn vị tính hay dấu cách vào ô số.", EXCEL_MESSAGE),
+                          **common)
+
+
+def rule_formula(rule: Rule, sheet: Sheet, row: int) -> str | None:
+    """An Excel formula, true in `row` while the rule fails there as the validator judges it: every
+    key not in rule.partial filled, each side with a partial key holding some figure, blank partial
+    keys left out of their sum, the same relative tolerance. None for a rule naming a date or a
+    field the sheet does not hold (only number rules are shown in the sheet)."""
+    from pipeline.validate import TOLERANCE, _terms  # validate reads templates: import when used
+
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, start=1)}
+    numeric = {c.key for c in sheet.columns if c.numeric}
+    named = [key for expr in (rule.left, rule.right) for _, key in _terms(expr) if key is not None]
+    if not named or any(key in PERIOD_DATES or key not in numeric for key in named):
+        return None
+    conditions, sides = [], []
+    for expr in (rule.left, rule.right):
+        terms, refs = [], []
+        for factor, key in _terms(expr):
+            sign = "-" if factor < 0 else "+"
+            size = abs(factor)
+            if key is None:
+                terms.append(f"{sign}{_constant(size)}")
+                continue
+            ref = f"{letters[key]}{row}"
+            refs.append(ref)
+            if key not in rule.partial:
+                conditions.append(f"ISNUMBER({ref})")
+            value = f"N({ref})" if key in rule.partial else ref
+            terms.append(f"{sign}{'' if size == 1 else _constant(size) + '*'}{value}")
+        if rule.partial and refs:
+            conditions.append(f"COUNT({','.join(refs)})>0")
+        sides.append("(" + "".join(terms).lstrip("+") + ")")
+    left, right = sides
+    tol = f"{TOLERANCE:g}*MAX(1,ABS{left},ABS{right})"
+    fails = {"==": f"ABS({left}-{right})>{tol}", "<=": f"{left}>{right}+{tol}", ">=": f"{left}<{right}-{tol}",
+             "<": f"{left}>={right}-{tol}", ">": f"{left}<={right}+{tol}"}[rule.op]
+    return f"AND({','.join(dict.fromkeys(conditions))},{fails})"
+
+
+def _constant(value: float) -> str:
+    """A constant as Excel formulas write it (dot decimal, no grouping)."""
+    return format(value, ".15g")
+
+
+def _flag_totals(ws: Worksheet, sheet: Sheet, last_row: int) -> None:
+    """Colour a rule's target cell (the total) while its given parts do not add up: errors red,
+    warnings amber, checked the way the validator checks them."""
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, start=1)}
+    for severity in ("error", "warning"):
+        fill_, font = FLAG_FILLS[severity]
+        for rule in sheet.rules:
+            formula = rule_formula(rule, sheet, FIRST_DATA_ROW) if rule.severity == severity else None
+            if formula:
+                letter = letters[rule.target]
+                ws.conditional_formatting.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}",
+                                              FormulaRule(formula=[formula], fill=fill_, font=font))
 
 
 def _write_meta(wb: Workbook, template: Template, unit: Unit, config: Config, demo: bool) -> dict:
@@ -123,28 +210,38 @@ def _write_meta(wb: Workbook, template: Template, unit: Unit, config: Config, de
     return ranges
 
 
+def contact(config: Config) -> str:
+    """Whom a unit asks: the standing unit, with its contact person and phone when configured."""
+    who = [config.contact_person, f"điện thoại {config.contact_phone}" if config.contact_phone else None]
+    who = ", ".join(w for w in who if w)
+    return config.unit(config.standing_unit).name + (f" ({who})" if who else "")
+
+
 def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, demo: bool) -> None:
     deadline = f"{config.deadline:%H} giờ {config.deadline:%M}, ngày {vn.day(config.deadline)}"
     standing = config.unit(config.standing_unit).name
     lines = [
         (template.title.upper(), BOLD),
-        (f"Mã biểu: {template.id} — phiên bản {template.version}", NORMAL),
+        (f"Phiên bản biểu mẫu: {template.version}", NORMAL),
         (f"Phục vụ mục {template.section} của {config.plan_ref}.", NORMAL),
         (fill(template.purpose, config), NORMAL),
         (f"Đơn vị điền biểu: {unit.name}", BOLD),
         (f"Kỳ báo cáo: từ {vn.day(config.start)} đến {vn.day(config.cutoff)} (số liệu chốt đến ngày {vn.day(config.cutoff)}).", NORMAL),
-        (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (qua trang nộp biểu mẫu hoặc thư mục inputs/).", BOLD),
+        (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (tải lên trang nộp biểu mẫu hoặc gửi tệp cho {standing}).", BOLD),
         ("", NORMAL),
         ("CÁCH ĐIỀN", BOLD),
         ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khoá.", NORMAL),
-        ("- Ô số chỉ gõ số (ví dụ 1234 hoặc 12,5), không gõ đơn vị tính hay chữ.", NORMAL),
+        ("- Ô số chỉ gõ số, không gõ đơn vị tính hay chữ: ô số nguyên gõ số nguyên (ví dụ 1234); ô số có "
+         "phần thập phân gõ dấu phẩy trước phần thập phân (ví dụ 12,5).", NORMAL),
+        ("- Ô tổng số chuyển nền đỏ khi các số thành phần đã điền cộng lại không khớp với tổng (biểu sẽ bị trả "
+         "lại); nền vàng khi cần xem lại (biểu vẫn được nhận). Sửa số cho khớp trước khi gửi.", NORMAL),
         ("- Ô để trống nghĩa là chưa có số liệu, không phải bằng 0. Cột ghi «Có thể để trống nếu chưa có số "
          "liệu» thì để trống khi đơn vị chưa có số liệu đó; cột ghi «Bắt buộc điền» thì phải có số.", NORMAL),
         ("- Số 0 chỉ ghi khi thật sự không phát sinh (ví dụ tháng không có hồ sơ nào), không ghi 0 thay cho "
          "số liệu chưa có.", NORMAL),
         ("- Không đổi tên trang tính, không thêm, xoá hay đổi thứ tự cột; không gộp ô.", NORMAL),
         ("- Có thể đổi tên tệp; hệ thống nhận biết biểu qua dấu nhận dạng trong tệp.", NORMAL),
-        (f"- Thắc mắc xin liên hệ {standing}.", NORMAL),
+        (f"- Thắc mắc xin liên hệ {contact(config)}.", NORMAL),
     ]
     if demo:
         lines.insert(0, (f"{DEMO_MARK} — không dùng cho báo cáo thật", Font(name="Times New Roman", bold=True, size=14, color="C00000")))
@@ -265,15 +362,29 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+    _flag_totals(ws, sheet, last_row)
+    _print_setup(ws, sheet, template, unit)
+    ws.print_area = f"A1:{last}{last_row}"  # every offered row: a unit may print the blank list to fill
+
+
+def _print_setup(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit) -> None:
+    """A4, landscape when wide, fitted to as many pages across as keep the print legible (key
+    columns and header rows repeated on every page), page numbers in the footer."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if len(columns) > 6 else "portrait"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.orientation = "landscape" if len(sheet.columns) > 6 else "portrait"
+    width = sum(c.width for c in sheet.columns)
+    keys = sum(c.width for c in sheet.keys)
+    pages = 1 if width <= LEGIBLE_WIDTH else math.ceil((width - keys) / (LEGIBLE_WIDTH - keys))
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = pages, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{NUMBER_ROW}"
-    if fixed is None:  # a free list prints its filled rows and some blank ones, not every offered row
-        last_row = FIRST_DATA_ROW + min(count, max(len(rows or ()) + 10, PRINTED_BLANK_ROWS)) - 1
-    ws.print_area = f"A1:{last}{last_row}"
+    if pages > 1 and sheet.keys:
+        ws.print_title_cols = f"A:{get_column_letter(len(sheet.keys))}"
     ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddHeader.center.text = _shorten(f"{template.title} – {unit.name}", 200)
+    ws.oddFooter.center.text = "Trang &P/&N"
 
 
 def _fit_heights(ws: Worksheet, columns: tuple[Field, ...], count: int) -> None:
@@ -300,7 +411,7 @@ def workbook(template: Template, unit: Unit, config: Config,
     for index, sheet in enumerate(template.sheets, start=1):
         ws = wb.create_sheet(sheet.name, index)
         _write_sheet(ws, sheet, template, unit, config, ranges, (data or {}).get(sheet.key), demo)
-    wb.active = 1
+    wb.active = 0  # opens on the guide
     return wb
 
 
