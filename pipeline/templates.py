@@ -300,11 +300,30 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         row += 1
     for letter, width in zip("ABCDEF", GUIDE_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    for r in range(1, ws.max_row + 1):  # a line of text wraps within the printed width
+        if ws.cell(r, 1).value and all(ws.cell(r, c).value is None for c in range(2, len(GUIDE_WIDTHS) + 1)):
+            _wrap_across(ws, r, len(GUIDE_WIDTHS), sum(GUIDE_WIDTHS))
     ws.protection.sheet = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{get_column_letter(len(GUIDE_WIDTHS))}{ws.max_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def _wrap_across(ws: Worksheet, row: int, columns: int, width: float) -> None:
+    """Merge the row's first `columns` cells and wrap its text there, with the height of its lines
+    (text left to overflow runs off the printed page or under repeated columns)."""
+    cell = ws.cell(row, 1)
+    if columns > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    lines = math.ceil(len(str(cell.value or "")) / (width * CHARS_PER_WIDTH))
+    size = cell.font.sz or 11
+    if lines > 1 or size > 11:
+        ws.row_dimensions[row].height = LINE_HEIGHT * size / 11 * max(1, lines)
 
 
 def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, config: Config,
@@ -363,13 +382,16 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     _flag_totals(ws, sheet, last_row)
-    _print_setup(ws, sheet, template, unit)
+    pages = _print_setup(ws, sheet, template, unit)
+    span = len(sheet.keys) if pages > 1 else len(columns)  # the columns printed on every page
+    for row in (TITLE_ROW, INFO_ROW):
+        _wrap_across(ws, row, span, sum(c.width for c in columns[:span]))
     ws.print_area = f"A1:{last}{last_row}"  # every offered row: a unit may print the blank list to fill
 
 
-def _print_setup(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit) -> None:
+def _print_setup(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit) -> int:
     """A4, landscape when wide, fitted to as many pages across as keep the print legible (key
-    columns and header rows repeated on every page), page numbers in the footer."""
+    columns and header rows repeated on every page), page numbers in the footer; the pages across."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if len(sheet.columns) > 6 else "portrait"
     width = sum(c.width for c in sheet.columns)
@@ -385,6 +407,7 @@ def _print_setup(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit) ->
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddHeader.center.text = _shorten(f"{template.title} – {unit.name}", 200)
     ws.oddFooter.center.text = "Trang &P/&N"
+    return pages
 
 
 def _fit_heights(ws: Worksheet, columns: tuple[Field, ...], count: int) -> None:

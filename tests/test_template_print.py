@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from pipeline import templates
 from pipeline.catalog import CATALOG
@@ -67,7 +68,7 @@ def test_print_area_covers_every_offered_row_and_wide_sheets_stay_legible(writte
             area = ws.print_area[0] if isinstance(ws.print_area, list) else ws.print_area
             last = re.search(r"\$?([A-Z]+)\$?(\d+)$", area)
             assert int(last[2]) == FIRST_DATA_ROW + count - 1, f"{template.id}/{sheet.name}: {area}"
-            assert last[1] == ws.cell(1, len(sheet.columns)).column_letter
+            assert last[1] == get_column_letter(len(sheet.columns))
             assert ws.print_title_rows == f"${HEADER_ROW}:${NUMBER_ROW}"
             width = sum(c.width for c in sheet.columns)
             if len(sheet.columns) > 6:
@@ -76,7 +77,7 @@ def test_print_area_covers_every_offered_row_and_wide_sheets_stay_legible(writte
             pages = int(ws.page_setup.fitToWidth)
             assert pages >= 1 and width / pages <= templates.LEGIBLE_WIDTH, f"{template.id}/{sheet.name}"
             if pages > 1:  # the key columns repeat on every page across
-                assert ws.print_title_cols == f"$A:${ws.cell(1, len(sheet.keys)).column_letter}"
+                assert ws.print_title_cols == f"$A:${get_column_letter(len(sheet.keys))}"
             assert ws.page_margins.left <= 0.5 and ws.page_margins.top <= 0.8
             assert "&P" in ws.oddFooter.center.text
 
@@ -114,7 +115,7 @@ def test_every_sum_rule_of_the_catalog_is_a_conditional_format_on_its_total(writ
                         sheet.column(k).type == "date" for k in rule.keys):
                     continue
                 seen += 1
-                letter = ws.cell(1, [c.key for c in sheet.columns].index(rule.target) + 1).column_letter
+                letter = get_column_letter([c.key for c in sheet.columns].index(rule.target) + 1)
                 count = len(sheet.rows(config)) if sheet.rows else sheet.max_rows
                 rng = f"{letter}{FIRST_DATA_ROW}" + (f":{letter}{FIRST_DATA_ROW + count - 1}" if count > 1 else "")
                 assert templates.rule_formula(rule, sheet, FIRST_DATA_ROW) in formats.get(rng, []), \
@@ -181,3 +182,34 @@ def test_contact_keys_are_optional_and_checked(tmp_path):
     path.write_text(text.replace('# contact_phone = "0225 3 123 456"', "contact_phone = 2253123456"), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"'standing_unit.contact_phone'.*chuỗi chữ"):
         load(path)
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_wide_templates_legibly(tmp_path, config):
+    """The widest templates rendered to PDF: every page numbered «Trang n/N», text on every page
+    at least 8 pt tall (a word box of 11 pt Times at 100 % is about 12 pt; fitted to one page the
+    27-column sheet printed at about 4), every offered row of a free list printed."""
+    if not shutil.which("soffice") or not shutil.which("pdftotext"):
+        pytest.skip("LibreOffice or poppler not installed")
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
+    for template_id in ("tthc", "phan_cap"):
+        template = CATALOG[template_id]
+        unit = config.owners(template_id)[0]
+        source = tmp_path / f"{template_id}.xlsx"
+        templates.workbook(template, unit, config).save(source)
+        subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                        str(source)], check=True, capture_output=True, timeout=180)
+        pdf = str(source.with_suffix(".pdf"))
+        boxes = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+        pages = boxes.split("<page ")[1:]
+        for n, page in enumerate(pages, start=1):
+            heights = sorted(float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page))
+            assert heights and heights[len(heights) // 2] >= 8.0, f"{template_id} page {n} prints too small"
+            text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), pdf, "-"], capture_output=True,
+                                  text=True).stdout
+            assert f"Trang {n}/{len(pages)}" in text
+        free = next((s for s in template.sheets if s.rows is None), None)
+        if free is not None:  # the free list's last offered row is on paper: its border lines are drawn
+            wb = load_workbook(source)
+            area = wb[free.name].print_area
+            assert str(FIRST_DATA_ROW + free.max_rows - 1) in str(area)
