@@ -213,3 +213,58 @@ def test_libreoffice_prints_wide_templates_legibly(tmp_path, config):
             wb = load_workbook(source)
             area = wb[free.name].print_area
             assert str(FIRST_DATA_ROW + free.max_rows - 1) in str(area)
+
+
+@pytest.mark.slow
+def test_libreoffice_flags_exactly_the_rows_the_validator_fails(tmp_path, config):
+    """Every number rule of the catalog shown in the sheet, on random rows with blanks: the formula
+    LibreOffice computes is true exactly where the validator's check fails (blank is not zero,
+    partial parts, tolerance)."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    from pipeline import validate
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    rng = random.Random(13)
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
+    outcomes = set()
+    for template in CATALOG.values():
+        cases = [(s, [r for r in s.rules if templates.rule_formula(r, s, FIRST_DATA_ROW)]) for s in template.sheets]
+        cases = [(s, rules) for s, rules in cases if rules]
+        if not cases:
+            continue
+        data, frames = {}, {}
+        for sheet, rules in cases:
+            count = min(len(sheet.rows(config)) if sheet.rows else sheet.max_rows, 40)
+            named = {k for r in rules for k in r.keys}
+            rows = [{k: (None if rng.random() < 0.3 else rng.choice((0, 1, 2, 3, 2.5 if sheet.column(k).type
+                     == "number" else 4))) for k in named} for _ in range(count)]
+            data[sheet.key] = rows
+            frames[sheet.key] = pd.DataFrame([{k: np.nan if v is None else float(v) for k, v in row.items()}
+                                              for row in rows])
+        wb = templates.workbook(template, config.owners(template.id)[0], config, data)
+        for sheet, rules in cases:
+            ws = wb[sheet.name]
+            for r in range(len(data[sheet.key])):
+                for j, rule in enumerate(rules):
+                    ws.cell(FIRST_DATA_ROW + r, len(sheet.columns) + 2 + j,
+                            "=" + templates.rule_formula(rule, sheet, FIRST_DATA_ROW + r))
+        source = tmp_path / f"{template.id}.xlsx"
+        wb.save(source)
+        subprocess.run(["soffice", profile, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo_out"),
+                        str(source)], check=True, capture_output=True, timeout=180)
+        back = load_workbook(tmp_path / "lo_out" / source.name, data_only=True)
+        period = dict(validate.period_days(config))
+        for sheet, rules in cases:
+            ws = back[sheet.name]
+            for j, rule in enumerate(rules):
+                expected = list(~validate._rule_check(rule, period)(frames[sheet.key]))
+                computed = [ws.cell(FIRST_DATA_ROW + r, len(sheet.columns) + 2 + j).value
+                            for r in range(len(expected))]
+                assert computed == expected, f"{template.id}/{sheet.name}: {rule.text}"
+                outcomes.update(computed)
+    assert outcomes == {True, False}
