@@ -49,6 +49,9 @@ GUIDE_WIDTHS = (8, 44, 14, 30, 18, 70)  # columns of the guide's field tables
 # across, their key columns repeated, rather than shrunk to 3–4 pt.
 LEGIBLE_WIDTH = 190
 EXCEL_TITLE, EXCEL_MESSAGE = 32, 255  # Excel's limits of a data validation's title and message
+FLAG_TEXT = ("- Ô số chuyển nền đỏ ngay khi số đã điền trái với một kiểm tra «Lỗi» ghi dưới đây (ví dụ các số "
+             "thành phần cộng lại không khớp với tổng số): biểu sẽ bị trả lại; nền vàng khi trái với một «Cảnh báo» "
+             "(biểu vẫn được nhận). Sửa cho khớp trước khi gửi.")
 # A total whose given parts do not add up: red where the file would be returned, amber for a warning.
 FLAG_FILLS = {"error": (PatternFill("solid", bgColor="FFC7CE"), Font(color="9C0006")),
               "warning": (PatternFill("solid", bgColor="FFEB9C"), Font(color="9C5700"))}
@@ -227,14 +230,12 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         (fill(template.purpose, config), NORMAL),
         (f"Đơn vị điền biểu: {unit.name}", BOLD),
         (f"Kỳ báo cáo: từ {vn.day(config.start)} đến {vn.day(config.cutoff)} (số liệu chốt đến ngày {vn.day(config.cutoff)}).", NORMAL),
-        (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (tải lên trang nộp biểu mẫu hoặc gửi tệp cho {standing}).", BOLD),
+        (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (tải lên trang nộp biểu mẫu hoặc gửi tệp trực tiếp).", BOLD),
         ("", NORMAL),
         ("CÁCH ĐIỀN", BOLD),
         ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khoá.", NORMAL),
         ("- Ô số chỉ gõ số, không gõ đơn vị tính hay chữ: ô số nguyên gõ số nguyên (ví dụ 1234); ô số có "
          "phần thập phân gõ dấu phẩy trước phần thập phân (ví dụ 12,5).", NORMAL),
-        ("- Ô tổng số chuyển nền đỏ khi các số thành phần đã điền cộng lại không khớp với tổng (biểu sẽ bị trả "
-         "lại); nền vàng khi cần xem lại (biểu vẫn được nhận). Sửa số cho khớp trước khi gửi.", NORMAL),
         ("- Ô để trống nghĩa là chưa có số liệu, không phải bằng 0. Cột ghi «Có thể để trống nếu chưa có số "
          "liệu» thì để trống khi đơn vị chưa có số liệu đó; cột ghi «Bắt buộc điền» thì phải có số.", NORMAL),
         ("- Số 0 chỉ ghi khi thật sự không phát sinh (ví dụ tháng không có hồ sơ nào), không ghi 0 thay cho "
@@ -243,6 +244,8 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         ("- Có thể đổi tên tệp; hệ thống nhận biết biểu qua dấu nhận dạng trong tệp.", NORMAL),
         (f"- Thắc mắc xin liên hệ {contact(config)}.", NORMAL),
     ]
+    if any(rule_formula(r, s, FIRST_DATA_ROW) for s in template.sheets for r in s.rules):
+        lines.insert(-4, (FLAG_TEXT, NORMAL))
     if demo:
         lines.insert(0, (f"{DEMO_MARK} — không dùng cho báo cáo thật", Font(name="Times New Roman", bold=True, size=14, color="C00000")))
     for row, (text, font) in enumerate(lines, start=1):

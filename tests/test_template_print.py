@@ -268,3 +268,14 @@ def test_libreoffice_flags_exactly_the_rows_the_validator_fails(tmp_path, config
                 assert computed == expected, f"{template.id}/{sheet.name}: {rule.text}"
                 outcomes.update(computed)
     assert outcomes == {True, False}
+
+
+def test_guide_explains_the_coloured_cells_only_where_there_are_some(config):
+    for template_id, coloured in (("tthc", True), ("phan_cap", None)):
+        template = CATALOG[template_id]
+        ws = templates.workbook(template, config.owners(template_id)[0], config)[GUIDE_SHEET]
+        text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+        has = any(templates.rule_formula(r, s, FIRST_DATA_ROW) for s in template.sheets for r in s.rules)
+        assert (templates.FLAG_TEXT in text) == has
+        if coloured:
+            assert has
