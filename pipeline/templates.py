@@ -11,15 +11,15 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import atomic, vn
-from pipeline.catalog import CATALOG, PERIOD_DATES, Field, Rule, Sheet, Template, fill
+from pipeline.catalog import CATALOG, Field, Sheet, Template, fill
 from pipeline.config import Config, Unit
+from pipeline.sheet_rules import FLAG_TEXT, flag_rules, rule_formula
 
 # Layout shared with the reader: title, identity line, demo mark, header labels, column numbers.
 TITLE_ROW, INFO_ROW, MARK_ROW, HEADER_ROW, NUMBER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
@@ -48,14 +48,8 @@ GUIDE_WIDTHS = (8, 44, 14, 30, 18, 70)  # columns of the guide's field tables
 # 140 units at 100 %; 190 keeps 11 pt text at 8 pt or more). Wider sheets print over several pages
 # across, their key columns repeated, rather than shrunk to 3–4 pt.
 LEGIBLE_WIDTH = 190
+KEY_SPAN = 30  # key columns at least this wide hold the wrapped title and identity lines
 EXCEL_TITLE, EXCEL_MESSAGE = 32, 255  # Excel's limits of a data validation's title and message
-FLAG_TEXT = ("- Ô số chuyển nền đỏ ngay khi số đã điền trái với một kiểm tra «Lỗi» ghi dưới đây (ví dụ các số "
-             "thành phần cộng lại không khớp với tổng số): biểu sẽ bị trả lại; nền vàng khi trái với một «Cảnh báo» "
-             "(biểu vẫn được nhận). Sửa cho khớp trước khi gửi.")
-# A total whose given parts do not add up: red where the file would be returned, amber for a warning.
-FLAG_FILLS = {"error": (PatternFill("solid", bgColor="FFC7CE"), Font(color="9C0006")),
-              "warning": (PatternFill("solid", bgColor="FFEB9C"), Font(color="9C5700"))}
-
 
 def filename(template: Template, unit: Unit) -> str:
     return f"{template.id}_{unit.code}.xlsx"
@@ -129,62 +123,6 @@ def _validation(col: Field, list_range: str | None, config: Config) -> DataValid
                           error=_shorten(f"Ô này chỉ nhận {field_rule_text(col).lower()} ({type_hint(col)}). "
                                          "Không gõ chữ, đơn vị tính hay dấu cách vào ô số.", EXCEL_MESSAGE),
                           **common)
-
-
-def rule_formula(rule: Rule, sheet: Sheet, row: int) -> str | None:
-    """An Excel formula, true in `row` while the rule fails there as the validator judges it: every
-    key not in rule.partial filled, each side with a partial key holding some figure, blank partial
-    keys left out of their sum, the same relative tolerance. None for a rule naming a date or a
-    field the sheet does not hold (only number rules are shown in the sheet)."""
-    from pipeline.validate import TOLERANCE, _terms  # validate reads templates: import when used
-
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, start=1)}
-    numeric = {c.key for c in sheet.columns if c.numeric}
-    named = [key for expr in (rule.left, rule.right) for _, key in _terms(expr) if key is not None]
-    if not named or any(key in PERIOD_DATES or key not in numeric for key in named):
-        return None
-    conditions, sides = [], []
-    for expr in (rule.left, rule.right):
-        terms, refs = [], []
-        for factor, key in _terms(expr):
-            sign = "-" if factor < 0 else "+"
-            size = abs(factor)
-            if key is None:
-                terms.append(f"{sign}{_constant(size)}")
-                continue
-            ref = f"{letters[key]}{row}"
-            refs.append(ref)
-            if key not in rule.partial:
-                conditions.append(f"ISNUMBER({ref})")
-            value = f"N({ref})" if key in rule.partial else ref
-            terms.append(f"{sign}{'' if size == 1 else _constant(size) + '*'}{value}")
-        if rule.partial and refs:
-            conditions.append(f"COUNT({','.join(refs)})>0")
-        sides.append("(" + "".join(terms).lstrip("+") + ")")
-    left, right = sides
-    tol = f"{TOLERANCE:g}*MAX(1,ABS{left},ABS{right})"
-    fails = {"==": f"ABS({left}-{right})>{tol}", "<=": f"{left}>{right}+{tol}", ">=": f"{left}<{right}-{tol}",
-             "<": f"{left}>={right}-{tol}", ">": f"{left}<={right}+{tol}"}[rule.op]
-    return f"AND({','.join(dict.fromkeys(conditions))},{fails})"
-
-
-def _constant(value: float) -> str:
-    """A constant as Excel formulas write it (dot decimal, no grouping)."""
-    return format(value, ".15g")
-
-
-def _flag_totals(ws: Worksheet, sheet: Sheet, last_row: int) -> None:
-    """Colour a rule's target cell (the total) while its given parts do not add up: errors red,
-    warnings amber, checked the way the validator checks them."""
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, start=1)}
-    for severity in ("error", "warning"):
-        fill_, font = FLAG_FILLS[severity]
-        for rule in sheet.rules:
-            formula = rule_formula(rule, sheet, FIRST_DATA_ROW) if rule.severity == severity else None
-            if formula:
-                letter = letters[rule.target]
-                ws.conditional_formatting.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}",
-                                              FormulaRule(formula=[formula], fill=fill_, font=font))
 
 
 def _write_meta(wb: Workbook, template: Template, unit: Unit, config: Config, demo: bool) -> dict:
@@ -384,12 +322,25 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    _flag_totals(ws, sheet, last_row)
+    flag_rules(ws, sheet, FIRST_DATA_ROW, last_row)
     pages = _print_setup(ws, sheet, template, unit)
-    span = len(sheet.keys) if pages > 1 else len(columns)  # the columns printed on every page
+    # Title and identity wrap within the key columns when those repeat on every page and are wide
+    # enough for a line of text, else within the first page (later pages repeat their start clipped).
+    keys = sum(c.width for c in sheet.keys)
+    span = (len(sheet.keys), keys) if pages > 1 and keys >= KEY_SPAN else _first_page(columns, pages)
     for row in (TITLE_ROW, INFO_ROW):
-        _wrap_across(ws, row, span, sum(c.width for c in columns[:span]))
+        _wrap_across(ws, row, *span)
     ws.print_area = f"A1:{last}{last_row}"  # every offered row: a unit may print the blank list to fill
+
+
+def _first_page(columns: tuple[Field, ...], pages: int) -> tuple[int, float]:
+    """(count, width) of the columns printed on the first page across (about 1/pages of the width)."""
+    share, count, width = sum(c.width for c in columns) / pages, 0, 0.0
+    for col in columns:
+        if count and width + col.width > share:
+            break
+        count, width = count + 1, width + col.width
+    return count, width
 
 
 def _print_setup(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit) -> int:
