@@ -64,6 +64,9 @@ class Config:
     # 15/07 to 14/08/2025 (Nghị định 09/2019/NĐ-CP, Điều 12: monthly reports count from the 15th of
     # the previous month to the 14th of the month reported).
     month_starts_on: int = 1
+    # Whom the units call with questions about the templates (optional, in [standing_unit]).
+    contact_person: str | None = None
+    contact_phone: str | None = None
 
     @property
     def kind_title(self) -> str:
@@ -242,8 +245,11 @@ def load(path: Path | None = None) -> Config:
                           "lịch; 15 = tháng báo cáo tính từ ngày 15 tháng trước đến ngày 14 tháng báo cáo), "
                           "ví dụ: month_starts_on = 15.")
 
+    contact = {key: _get(standing, key, str, "standing_unit", path, example) if key in standing else None
+               for key, example in (("contact_person", '"Trần Thị Lan"'), ("contact_phone", '"0225 3 123 456"'))}
     config = Config(
         path=path,
+        **contact,
         kind=kind,
         month_starts_on=month_starts_on,
         commune=_get(commune, "name", str, "commune", path, '"An Thành"'),

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline import atomic, vn
 from pipeline.catalog import CATALOG, Field, Sheet, Template, fill
 from pipeline.config import Config, Unit
+from pipeline.sheet_rules import FLAG_TEXT, flag_rules, rule_formula
 
 # Layout shared with the reader: title, identity line, demo mark, header labels, column numbers.
 TITLE_ROW, INFO_ROW, MARK_ROW, HEADER_ROW, NUMBER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
@@ -43,8 +44,12 @@ NUMBER_FORMATS = {"int": "#,##0", "number": "#,##0.0"}
 CHARS_PER_WIDTH = 1.25 # characters of 11 pt Times New Roman per unit of column width (with wrap slack)
 LINE_HEIGHT = 15  # points per wrapped line of 11 pt text
 GUIDE_WIDTHS = (8, 44, 14, 30, 18, 70)  # columns of the guide's field tables
-PRINTED_BLANK_ROWS = 30  # rows of a blank free list on the printed page
-
+# Sum of column widths one page across holds at a legible scale (A4 landscape, 0.4" margins: about
+# 140 units at 100 %; 190 keeps 11 pt text at 8 pt or more). Wider sheets print over several pages
+# across, their key columns repeated, rather than shrunk to 3–4 pt.
+LEGIBLE_WIDTH = 190
+KEY_SPAN = 30  # key columns at least this wide hold the wrapped title and identity lines
+EXCEL_TITLE, EXCEL_MESSAGE = 32, 255  # Excel's limits of a data validation's title and message
 
 def filename(template: Template, unit: Unit) -> str:
     return f"{template.id}_{unit.code}.xlsx"
@@ -75,10 +80,32 @@ def field_rule_text(col: Field) -> str:
     return ", ".join(parts)
 
 
+def type_hint(col: Field) -> str:
+    """How to type a number into the cell: a whole-number cell gets a whole-number example."""
+    return "ví dụ 1234" if col.type == "int" else "ví dụ 1234 hoặc 12,5"
+
+
+def _shorten(text: str, limit: int) -> str:
+    """text within limit characters, cut at a word with «…» when longer."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+
+
+def _prompt(col: Field, config: Config) -> tuple[str, str]:
+    """(title, message) of a cell's input message within Excel's limits: a label longer than the
+    title allows is shortened there and given whole at the head of the message."""
+    title = _shorten(col.label, EXCEL_TITLE)
+    text = fill(col.help or "", config)
+    if title != col.label:
+        text = f"{col.label}: {text}"
+    return title, _shorten(text, EXCEL_MESSAGE)
+
+
 def _validation(col: Field, list_range: str | None, config: Config) -> DataValidation:
+    title, prompt = _prompt(col, config)
     common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=bool(col.help),
-                  errorTitle="Giá trị không hợp lệ", promptTitle=col.label[:32],
-                  prompt=fill(col.help or "", config)[:250])
+                  errorTitle="Giá trị không hợp lệ", promptTitle=title, prompt=prompt)
     if col.type == "choice":
         return DataValidation(type="list", formula1=list_range,
                               error="Hãy chọn một giá trị trong danh sách thả xuống.", **common)
@@ -93,8 +120,9 @@ def _validation(col: Field, list_range: str | None, config: Config) -> DataValid
     low = col.min if col.min is not None else -1e15
     high = col.max if col.max is not None else 1e15
     return DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high),
-                          error=f"Ô này chỉ nhận {field_rule_text(col).lower()}. "
-                                "Không gõ chữ, đơn vị tính hay dấu cách vào ô số.", **common)
+                          error=_shorten(f"Ô này chỉ nhận {field_rule_text(col).lower()} ({type_hint(col)}). "
+                                         "Không gõ chữ, đơn vị tính hay dấu cách vào ô số.", EXCEL_MESSAGE),
+                          **common)
 
 
 def _write_meta(wb: Workbook, template: Template, unit: Unit, config: Config, demo: bool) -> dict:
@@ -123,29 +151,39 @@ def _write_meta(wb: Workbook, template: Template, unit: Unit, config: Config, de
     return ranges
 
 
+def contact(config: Config) -> str:
+    """Whom a unit asks: the standing unit, with its contact person and phone when configured."""
+    who = [config.contact_person, f"điện thoại {config.contact_phone}" if config.contact_phone else None]
+    who = ", ".join(w for w in who if w)
+    return config.unit(config.standing_unit).name + (f" ({who})" if who else "")
+
+
 def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, demo: bool) -> None:
     deadline = f"{config.deadline:%H} giờ {config.deadline:%M}, ngày {vn.day(config.deadline)}"
     standing = config.unit(config.standing_unit).name
     lines = [
         (template.title.upper(), BOLD),
-        (f"Mã biểu: {template.id} — phiên bản {template.version}", NORMAL),
+        (f"Phiên bản biểu mẫu: {template.version}", NORMAL),
         (f"Phục vụ mục {template.section} của {config.plan_ref}.", NORMAL),
         (fill(template.purpose, config), NORMAL),
         (f"Đơn vị điền biểu: {unit.name}", BOLD),
         (f"Kỳ báo cáo: từ {vn.day(config.start)} đến {vn.day(config.cutoff)} (số liệu chốt đến ngày {vn.day(config.cutoff)}).", NORMAL),
-        (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (qua trang nộp biểu mẫu hoặc thư mục inputs/).", BOLD),
+        (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (tải lên trang nộp biểu mẫu hoặc gửi tệp trực tiếp).", BOLD),
         ("", NORMAL),
         ("CÁCH ĐIỀN", BOLD),
         ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khoá.", NORMAL),
-        ("- Ô số chỉ gõ số (ví dụ 1234 hoặc 12,5), không gõ đơn vị tính hay chữ.", NORMAL),
+        ("- Ô số chỉ gõ số, không gõ đơn vị tính hay chữ: ô số nguyên gõ số nguyên (ví dụ 1234); ô số có "
+         "phần thập phân gõ dấu phẩy trước phần thập phân (ví dụ 12,5).", NORMAL),
         ("- Ô để trống nghĩa là chưa có số liệu, không phải bằng 0. Cột ghi «Có thể để trống nếu chưa có số "
          "liệu» thì để trống khi đơn vị chưa có số liệu đó; cột ghi «Bắt buộc điền» thì phải có số.", NORMAL),
         ("- Số 0 chỉ ghi khi thật sự không phát sinh (ví dụ tháng không có hồ sơ nào), không ghi 0 thay cho "
          "số liệu chưa có.", NORMAL),
         ("- Không đổi tên trang tính, không thêm, xoá hay đổi thứ tự cột; không gộp ô.", NORMAL),
         ("- Có thể đổi tên tệp; hệ thống nhận biết biểu qua dấu nhận dạng trong tệp.", NORMAL),
-        (f"- Thắc mắc xin liên hệ {standing}.", NORMAL),
+        (f"- Thắc mắc xin liên hệ {contact(config)}.", NORMAL),
     ]
+    if any(rule_formula(r, s, FIRST_DATA_ROW) for s in template.sheets for r in s.rules):
+        lines.insert(-4, (FLAG_TEXT, NORMAL))
     if demo:
         lines.insert(0, (f"{DEMO_MARK} — không dùng cho báo cáo thật", Font(name="Times New Roman", bold=True, size=14, color="C00000")))
     for row, (text, font) in enumerate(lines, start=1):
@@ -203,11 +241,30 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         row += 1
     for letter, width in zip("ABCDEF", GUIDE_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    for r in range(1, ws.max_row + 1):  # a line of text wraps within the printed width
+        if ws.cell(r, 1).value and all(ws.cell(r, c).value is None for c in range(2, len(GUIDE_WIDTHS) + 1)):
+            _wrap_across(ws, r, len(GUIDE_WIDTHS), sum(GUIDE_WIDTHS))
     ws.protection.sheet = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{get_column_letter(len(GUIDE_WIDTHS))}{ws.max_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def _wrap_across(ws: Worksheet, row: int, columns: int, width: float) -> None:
+    """Merge the row's first `columns` cells and wrap its text there, with the height of its lines
+    (text left to overflow runs off the printed page or under repeated columns)."""
+    cell = ws.cell(row, 1)
+    if columns > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    lines = math.ceil(len(str(cell.value or "")) / (width * CHARS_PER_WIDTH))
+    size = cell.font.sz or 11
+    if lines > 1 or size > 11:
+        ws.row_dimensions[row].height = LINE_HEIGHT * size / 11 * max(1, lines)
 
 
 def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, config: Config,
@@ -265,15 +322,46 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit, co
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+    flag_rules(ws, sheet, FIRST_DATA_ROW, last_row)
+    pages = _print_setup(ws, sheet, template, unit)
+    # Title and identity wrap within the key columns when those repeat on every page and are wide
+    # enough for a line of text, else within the first page (later pages repeat their start clipped).
+    keys = sum(c.width for c in sheet.keys)
+    span = (len(sheet.keys), keys) if pages > 1 and keys >= KEY_SPAN else _first_page(columns, pages)
+    for row in (TITLE_ROW, INFO_ROW):
+        _wrap_across(ws, row, *span)
+    ws.print_area = f"A1:{last}{last_row}"  # every offered row: a unit may print the blank list to fill
+
+
+def _first_page(columns: tuple[Field, ...], pages: int) -> tuple[int, float]:
+    """(count, width) of the columns printed on the first page across (about 1/pages of the width)."""
+    share, count, width = sum(c.width for c in columns) / pages, 0, 0.0
+    for col in columns:
+        if count and width + col.width > share:
+            break
+        count, width = count + 1, width + col.width
+    return count, width
+
+
+def _print_setup(ws: Worksheet, sheet: Sheet, template: Template, unit: Unit) -> int:
+    """A4, landscape when wide, fitted to as many pages across as keep the print legible (key
+    columns and header rows repeated on every page), page numbers in the footer; the pages across."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if len(columns) > 6 else "portrait"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.orientation = "landscape" if len(sheet.columns) > 6 else "portrait"
+    width = sum(c.width for c in sheet.columns)
+    keys = sum(c.width for c in sheet.keys)
+    pages = 1 if width <= LEGIBLE_WIDTH else math.ceil((width - keys) / (LEGIBLE_WIDTH - keys))
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = pages, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{NUMBER_ROW}"
-    if fixed is None:  # a free list prints its filled rows and some blank ones, not every offered row
-        last_row = FIRST_DATA_ROW + min(count, max(len(rows or ()) + 10, PRINTED_BLANK_ROWS)) - 1
-    ws.print_area = f"A1:{last}{last_row}"
+    if pages > 1 and sheet.keys:
+        ws.print_title_cols = f"A:{get_column_letter(len(sheet.keys))}"
     ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddHeader.center.text = _shorten(f"{template.title} – {unit.name}", 200)
+    ws.oddFooter.center.text = "Trang &P/&N"
+    return pages
 
 
 def _fit_heights(ws: Worksheet, columns: tuple[Field, ...], count: int) -> None:
@@ -300,7 +388,7 @@ def workbook(template: Template, unit: Unit, config: Config,
     for index, sheet in enumerate(template.sheets, start=1):
         ws = wb.create_sheet(sheet.name, index)
         _write_sheet(ws, sheet, template, unit, config, ranges, (data or {}).get(sheet.key), demo)
-    wb.active = 1
+    wb.active = 0  # opens on the guide
     return wb
 
 
