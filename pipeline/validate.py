@@ -489,14 +489,14 @@ def _type_problem(col: Field, value: object) -> tuple[str, str]:
         vn.parse_number(value) if isinstance(value, str) and not isinstance(value, read.NonFinite) else None)
     if isinstance(value, read.NonFinite) or (number is not None and not np.isfinite(number)):
         return ("Ô số liệu chứa số không hợp lệ (vô cực hoặc không xác định, thường do công thức hay dữ liệu "
-                "dán từ phần mềm khác).", "Hãy gõ lại con số đúng vào ô (ví dụ 1234 hoặc 12,5).")
+                "dán từ phần mềm khác).", f"Hãy gõ lại con số đúng vào ô ({templates.type_hint(col)}).")
     if col.type == "int" and number is not None and abs(number) > read.MAX_WHOLE:
         return (f"Số quá lớn: ô này chỉ nhận số nguyên đến {vn.number(read.MAX_WHOLE)}.",
                 "Hãy kiểm tra lại con số (có thể gõ thừa chữ số hoặc dán nhầm mã số) và gõ lại.")
     what = "số nguyên" if col.type == "int" else "số" if col.numeric else "ngày" if col.type == "date" else "giá trị"
     return (f"Ô số liệu chứa giá trị không phải {what}.",
             f"Ô này chỉ nhận {templates.field_rule_text(col).lower()}; hãy gõ "
-            f"{'số, ví dụ 1234 hoặc 12,5' if col.numeric else 'ngày dạng dd/mm/yyyy'}, không gõ "
+            f"{'số, ' + templates.type_hint(col) if col.numeric else 'ngày dạng dd/mm/yyyy'}, không gõ "
             "chữ, đơn vị tính hay ghi chú vào ô.")
 
 

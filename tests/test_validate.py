@@ -513,3 +513,9 @@ def test_a_whole_number_too_large_for_the_warehouse_is_reported_not_a_crash(conf
     report = validate.check_file(filled(config, "tthc", tmp_path, edit=edit), config)
     assert report.status == "rejected"
     assert {"TTHC!C6", "TTHC!D6"} <= set(where(report, "error"))
+
+
+def test_a_whole_number_cell_asks_for_a_whole_number(config, inputs):
+    report = check(filled(config, "tthc", inputs, edit=lambda wb: wb["TTHC"].__setitem__("C6", "mười")), config)
+    [problem] = [p for p in report.errors if p.cell == "C6"]
+    assert "ví dụ 1234" in problem.fix and "12,5" not in problem.fix  # no decimal example for a whole number
