@@ -123,7 +123,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     assert cards.count() == 2
     first, second = cards.nth(0).inner_text(), cards.nth(1).inner_text()
     assert "bieu_dung.xlsx" in first and re.search("Hợp lệ — đã nhận|Đã nhận, có cảnh báo", first)
-    assert "bieu_sai.xlsx" in second and "Bị từ chối — cần sửa và gửi lại" in second
+    assert "bieu_sai.xlsx" in second and "Bị trả lại — cần sửa và gửi lại" in second
     assert cards.nth(1).locator("td[data-label='Ô']", has_text=cell).count() >= 1
     assert "nhiều" in second
     page.screenshot(path=SHOTS / "03_ket_qua_gui_tep.png", full_page=True)
@@ -145,7 +145,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     context, page = sign_in(browser, url, sender.code, viewport=PHONE, shot="10_dien_thoai_dang_nhap.png")
     page.screenshot(path=SHOTS / "11_dien_thoai_trang_don_vi.png", full_page=True)
     page.goto(url + bad_detail.removesuffix("/file"))
-    assert "Bị từ chối" in page.inner_text("article.result")
+    assert "Bị trả lại" in page.inner_text("article.result")
     page.screenshot(path=SHOTS / "12_dien_thoai_ket_qua.png", full_page=True)
     context.close()
 
@@ -176,7 +176,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
         return row.locator("td[data-label='Tình trạng']").inner_text()
 
     assert re.search("hợp lệ|có cảnh báo", state(good_id))
-    assert "bị từ chối" in state(bad_id)
+    assert "bị trả lại" in state(bad_id)
     assert "chưa nộp" in page.inner_text("table.board")
     page.screenshot(path=SHOTS / "06_bang_tinh_hinh.png", full_page=True)
     page.click("button:has-text('Tổng hợp lại báo cáo')")
