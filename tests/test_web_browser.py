@@ -28,6 +28,7 @@ from test_web import (
 )
 
 from pipeline import paths, templates
+from pipeline.catalog import CATALOG
 from pipeline.web import store
 from pipeline.web.app import create_app
 
@@ -90,6 +91,12 @@ def sign_in(browser, url: str, code: str, viewport=DESKTOP, shot: str | None = N
     return context, page
 
 
+def no_template_id(page) -> bool:
+    """No template id in what the reader sees (titles only)."""
+    text = page.inner_text("body")
+    return not [t for t in CATALOG if re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", text)]
+
+
 def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     url, portal, _ = server
     config = portal.config
@@ -119,8 +126,14 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     assert "bieu_dung.xlsx" in page.inner_text("#chosen")
     page.click("button:has-text('Gửi và kiểm tra')")
     page.wait_for_selector("h1:has-text('Kết quả gửi tệp')")
+    result_url = page.url
+    assert "/result/" in result_url  # Post/Redirect/Get: the result has its own address
+    page.reload()  # never sends the files again
+    page.wait_for_selector("h1:has-text('Kết quả gửi tệp')")
+    assert page.url == result_url
     cards = page.locator("article.result")
     assert cards.count() == 2
+    assert no_template_id(page)
     first, second = cards.nth(0).inner_text(), cards.nth(1).inner_text()
     assert "bieu_dung.xlsx" in first and re.search("Hợp lệ — đã nhận|Đã nhận, có cảnh báo", first)
     assert "bieu_sai.xlsx" in second and "Bị trả lại — cần sửa và gửi lại" in second
@@ -136,7 +149,8 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     submission_links = sorted({href for href in page.eval_on_selector_all(
         "a[href^='/submissions/']", "els => els.map(e => e.getAttribute('href'))")})
     page.goto(url + "/history")
-    assert page.locator("table.history tbody tr").count() == 2
+    assert page.locator("table.history tbody tr").count() == 2  # one upload of two files, reloaded: still 2
+    assert no_template_id(page)
     assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", page.inner_text("table.history"))
     page.screenshot(path=SHOTS / "04_lich_su.png", full_page=True)
     context.close()
@@ -170,9 +184,11 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     page.click("nav a:has-text('Tình hình nộp')")
     page.wait_for_selector("table.board")
 
+    assert no_template_id(page)
+
     def state(template_id: str) -> str:
         row = page.locator("table.board tbody tr", has_text=f"({sender.code})").filter(
-            has_text=f"({template_id})")
+            has=page.locator("td[data-label='Biểu']", has_text=CATALOG[template_id].title))
         return row.locator("td[data-label='Tình trạng']").inner_text()
 
     assert re.search("hợp lệ|có cảnh báo", state(good_id))
