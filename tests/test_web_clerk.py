@@ -5,6 +5,7 @@ when it is over."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from datetime import datetime, timedelta
@@ -198,6 +199,23 @@ def test_a_running_rebuild_page_refreshes_itself(site):
         site.portal.builder.running = False
     assert 'http-equiv="refresh"' in page and "ít phút" not in page
     assert "tự cập nhật" in page
+
+
+def test_a_result_waiting_for_its_cross_checks_refreshes_itself(site):
+    client, token = sign_in(site, "VP")
+    response = upload(client, token, ("ba.xlsx", online_mismatch(site.config)))
+    site.portal.ingester.wait(site.portal.ingester.request(), timeout=60)
+    done = client.get(response.url.path).text
+    assert 'http-equiv="refresh"' not in done and "trang tự cập nhật" not in done
+    assert "Chưa đối chiếu được" in done  # evaluated over the warehouse (no tthc yet)
+    # a batch whose ingest has not run yet (a ticket still ahead)
+    [name] = stored_names(response.text)
+    batch = site.portal.batch(response.url.path.rsplit("/", 1)[1])
+    batch["ticket"] = site.portal.ingester.done + 1000
+    folder = site.outputs / web_app.PORTAL_DIR / web_app.BATCH_DIR
+    (folder / "Ketquachuaxongchuaxong.json").write_text(json.dumps(batch), encoding="utf-8")
+    waiting = client.get("/result/Ketquachuaxongchuaxong").text
+    assert 'http-equiv="refresh"' in waiting and "trang tự cập nhật" in waiting and name in waiting
 
 
 def test_pages_without_a_session_stay_plain(site):

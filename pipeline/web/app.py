@@ -602,7 +602,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             result = portal.result(path, meta)
             result["checks"] = portal.file_checks(result, just_stored=pending)
             results.append(result)
-        return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp")
+        return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp",
+                      refresh=pending and any((r.get("checks") or {}).get("state") == "pending" for r in results))
 
     @app.get("/history")
     def history(request: Request):
