@@ -137,6 +137,13 @@ def test_downloads_are_named_by_title_and_unit(site):
     assert not re.search(r'[\\/:*?"<>|]', sent)  # a name Windows can save
 
 
+def test_the_board_workbook_is_named_for_people(site):
+    client, _ = sign_in(site, site.config.standing_unit)
+    assert client.get("/board").status_code == 200  # writes the board workbook
+    _, real = filename_of(client.get("/outputs/tinh-hinh"))
+    assert real == f"Tình hình nộp biểu mẫu – {site.config.full_name}.xlsx"
+
+
 # --- demo workbooks --------------------------------------------------------------------------
 
 def test_a_demo_workbook_sent_as_real_is_refused(site):

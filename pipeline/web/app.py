@@ -43,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 SECRET_NAME = ".portal_secret"
 PORTAL_DIR = "portal"  # outputs/portal/<stored stem>/: result.json, report, annotated copy
 BATCH_DIR = "gui"  # outputs/portal/gui/<token>.json: one upload's files, read by GET /result/<token>
+KIND_SUFFIX = re.compile(r" [(][.]\w+[)]$")  # « (.docx)» at the end of a product's label
 BATCH_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 BUILD_WAIT = 10  # seconds a rebuild request waits for a short build before showing the board
 DEMO_RULE = ("Tệp mang dấu «SỐ LIỆU MINH HỌA»: đây là số liệu mẫu của hệ thống, không phải số liệu "
@@ -688,9 +689,11 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     @app.get("/outputs/{key:path}")
     def product(request: Request, key: str):
         require(request, standing=True)
-        for item_key, _label, path in portal.products():
-            if item_key == key:
-                return FileResponse(path, media_type=media_type(path), headers=attachment(path.name))
+        for item_key, label, path in portal.products():
+            if item_key == key:  # named for people: «Báo cáo sơ kết – xã An Thành.docx»
+                name = path.name if ":" in label else \
+                    f"{KIND_SUFFIX.sub('', label)} – {portal.config.full_name}{path.suffix}"
+                return FileResponse(path, media_type=media_type(path), headers=attachment(name))
         raise HTTPException(404)
 
     @app.get("/healthz")
