@@ -5,6 +5,7 @@ when it is over."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -153,8 +154,24 @@ def test_a_demo_workbook_sent_as_real_is_refused(site):
     page = visible(upload(client, token, ("minh_hoa.xlsx", data)).text)
     assert "Hợp lệ — đã nhận" not in page and words.STATUS["rejected"] in page
     assert "SỐ LIỆU MINH HỌA" in page and "số liệu thật" in page
-    [name] = [p.name for p in received(site)]  # kept: inputs/ is the record
-    assert words.STATUS["rejected"] in visible(client.get(f"/submissions/{name}").text)
+    assert received(site) == []  # never stored, so never read into the warehouse or the report
+    assert "không lưu" in page
+
+
+def test_a_demo_workbook_without_its_identity_sheet_is_still_shown_rejected(site):
+    from openpyxl import load_workbook
+
+    from pipeline import templates
+
+    client, token = sign_in(site, "VP")
+    template_id = first_template(site, "VP")
+    wb = load_workbook(io.BytesIO(demo_bytes(site.config, "VP", template_id, demo_mark=True)))
+    del wb[templates.META_SHEET]
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    page = visible(upload(client, token, ("minh_hoa.xlsx", buffer.getvalue())).text)
+    assert "Hợp lệ — đã nhận" not in page and words.STATUS["rejected"] in page
+    assert "SỐ LIỆU MINH HỌA" in page
 
 
 # --- outputs are never inputs ----------------------------------------------------------------

@@ -46,10 +46,6 @@ BATCH_DIR = "gui"  # outputs/portal/gui/<token>.json: one upload's files, read b
 KIND_SUFFIX = re.compile(r" [(][.]\w+[)]$")  # « (.docx)» at the end of a product's label
 BATCH_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 BUILD_WAIT = 10  # seconds a rebuild request waits for a short build before showing the board
-DEMO_RULE = ("Tệp mang dấu «SỐ LIỆU MINH HỌA»: đây là số liệu mẫu của hệ thống, không phải số liệu "
-             "thật của đơn vị, nên không được dùng cho báo cáo.")
-DEMO_FIX = ("Tải biểu mẫu trống ở mục «1. Tải biểu mẫu», điền số liệu thật của đơn vị rồi gửi lại "
-            "(không gửi tệp minh họa).")
 SESSION_SECONDS = 12 * 3600
 MAX_REQUEST = store.MAX_FILE * store.MAX_FILES + 256 * 1024
 MAX_FORM = 64 * 1024  # bytes of any other request's body (sign-in, sign-out, build)
@@ -232,6 +228,7 @@ class Portal:
         name = store.clean_name(original_name)
         try:
             store.check_workbook(data, size)
+            store.check_not_demo(data)
         except store.Refused as refused:
             log.info("refused upload from %s (%s): %s", user.username, name, refused.rule)
             problem = {"severity": "error", "file": name, "sheet": None, "cell": None, "field": None,
@@ -265,7 +262,7 @@ class Portal:
         problems = [{k: v for k, v in asdict(p).items()} for p in report.problems]
         if report.demo:  # a demo workbook sent as real: never «Hợp lệ — đã nhận»
             problems.insert(0, {"severity": "error", "file": path.name, "sheet": None, "cell": None,
-                                "field": None, "value": None, "rule": DEMO_RULE, "fix": DEMO_FIX})
+                                "field": None, "value": None, "rule": store.DEMO.rule, "fix": store.DEMO.fix})
         result.update(
             status="rejected" if report.demo else report.status, template_id=report.template_id,
             template_title=template.title if template else None, demo=bool(report.demo),
