@@ -19,7 +19,7 @@ from pipeline import demo, paths, templates
 from pipeline.catalog import CATALOG
 from pipeline.config import load
 from pipeline.web import accounts, board, store
-from pipeline.web.app import MAX_REQUEST, create_app
+from pipeline.web.app import MAX_REQUEST, attachment, create_app
 from tests.web_util import (
     CSRF,
     broken_bytes,
@@ -127,7 +127,8 @@ def test_template_download_is_prefilled_and_limited_to_the_unit(site):
     response = client.get(f"/templates/{template_id}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
-    assert f"{template_id}_KT.xlsx" in response.headers["content-disposition"]
+    assert response.headers["content-disposition"] == attachment(  # named for people
+        f"{CATALOG[template_id].title} – {site.config.unit('KT').name} – biểu mẫu trống.xlsx")["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
     meta = {row[0]: row[1] for row in wb[templates.META_SHEET].iter_rows(values_only=True) if row[0]}
     assert meta["unit_code"] == "KT" and meta["template_id"] == template_id

@@ -112,7 +112,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
         page.click(f"a[href='/templates/{good_id}']")
     template_path = tmp_path / info.value.suggested_filename
     info.value.save_as(template_path)
-    assert template_path.name == f"{good_id}_{sender.code}.xlsx"
+    assert template_path.name == f"{CATALOG[good_id].title} – {sender.name} – biểu mẫu trống.xlsx"
     meta = dict(load_workbook(template_path)[templates.META_SHEET].iter_rows(max_col=2, values_only=True))
     assert meta["unit_code"] == sender.code
 

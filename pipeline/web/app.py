@@ -559,8 +559,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         template = CATALOG[template_id]
         buffer = io.BytesIO()
         templates.workbook(template, user.unit, portal.config).save(buffer)
-        return Response(buffer.getvalue(), media_type=XLSX,
-                        headers=attachment(templates.filename(template, user.unit)))
+        return Response(buffer.getvalue(), media_type=XLSX, headers=attachment(
+            portal.download_name(template.id, user.unit.code, "biểu mẫu trống")))
 
     @app.post("/upload")
     async def upload(request: Request):
