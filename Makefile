@@ -1,4 +1,4 @@
-# Số liệu sơ kết 01 năm chính quyền cấp xã — `make` lists the targets.
+# Số liệu sơ kết 01 năm chính quyền cấp xã — gõ `make` để xem các lệnh.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -8,51 +8,53 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 .PHONY: help all install templates demo validate ingest build serve test test-windows lint bench notebooks docs clean
 
-help: ## List the targets
+help: ## Liệt kê các lệnh make
+	@echo "Các lệnh (gõ: make <lệnh>):"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
+	@echo "Đang cài đặt lần đầu, có thể mất vài phút (chỉ lần này và khi cập nhật chương trình)…"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP) ## Create .venv and install the project (done automatically by the other targets)
+install: $(STAMP) ## Tạo môi trường .venv và cài chương trình (các lệnh khác tự làm việc này)
 
-all: $(STAMP) ## Run the whole pipeline: templates, validation, warehouse, indicators, charts, annex, report
+all: $(STAMP) ## Chạy toàn bộ: biểu mẫu, kiểm tra, kho số liệu, chỉ số, biểu đồ, phụ lục, báo cáo
 	$(PY) -m pipeline build
 
-templates: $(STAMP) ## Write the blank templates of every unit into outputs/templates/
+templates: $(STAMP) ## Tạo biểu mẫu trống của mọi đơn vị vào outputs/templates/
 	$(PY) -m pipeline templates
 
-demo: $(STAMP) ## Write the demo workbooks (SỐ LIỆU MINH HỌA) into outputs/demo_inputs/
+demo: $(STAMP) ## Tạo bộ biểu mẫu có số liệu minh họa (SỐ LIỆU MINH HỌA) vào outputs/demo_inputs/
 	$(PY) -m pipeline demo
 
-ingest: $(STAMP) ## Validate every file in inputs/ and load the valid ones into the warehouse
+ingest: $(STAMP) ## Kiểm tra mọi tệp trong inputs/ và nhận tệp hợp lệ vào kho số liệu
 	$(PY) -m pipeline ingest
 
-serve: $(STAMP) ## Start the upload portal on http://127.0.0.1:8000
+serve: $(STAMP) ## Mở trang nộp biểu mẫu tại http://127.0.0.1:8000
 	$(PY) -m pipeline serve
 
-test: $(STAMP) ## Run the whole test suite (with the simulated-Windows job, tests/test_windows.py)
+test: $(STAMP) ## Chạy toàn bộ bộ kiểm thử (kể cả phần giả lập Windows, tests/test_windows.py)
 	$(PY) -m pytest
 
-test-windows: $(STAMP) ## Run the suite (without LibreOffice and browser tests) under a simulated Windows
+test-windows: $(STAMP) ## Chạy bộ kiểm thử (trừ phần LibreOffice và trình duyệt) trên Windows giả lập
 	PYTHONPATH=tests/windows_site:. PYTHONIOENCODING=cp1258 $(PY) -m pytest -m "not slow" -p no:cacheprovider
 
-lint: $(STAMP) ## Check style with ruff
+lint: $(STAMP) ## Soát cách viết mã bằng ruff
 	$(PY) -m ruff check pipeline tests
 
-bench: $(STAMP) ## Measure speed and memory (validate + ingest, make all, upload)
+bench: $(STAMP) ## Đo tốc độ và bộ nhớ (kiểm tra + nhận tệp, make all, gửi tệp)
 	$(PY) tests/bench.py
 
-notebooks: $(STAMP) ## Open the analysts' notebooks in JupyterLab
+notebooks: $(STAMP) ## Mở sổ phân tích số liệu trong JupyterLab
 	$(PY) -m pip install -q -e '.[dev,notebooks]'
 	$(VENV)/bin/jupytext --sync notebooks/*.py
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-docs: $(STAMP) ## Refresh the README's generated blocks (templates, placeholders, tables)
+docs: $(STAMP) ## Làm mới các phần sinh tự động của README (biểu mẫu, chỗ điền, bảng)
 	$(PY) -m pipeline.docs
 
-clean: ## Delete outputs/ (make all rebuilds it from inputs/)
+clean: ## Xoá outputs/ (make all tạo lại từ inputs/)
 	find outputs -mindepth 1 ! -name .gitkeep -delete

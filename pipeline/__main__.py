@@ -7,12 +7,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from pipeline import paths
 from pipeline.config import ConfigError, load
+
+ERRORS = [(r"^argument ", "tham số "), (r"invalid choice: (\S+) \(choose from (.*)\)", r"không có \1 (chọn một trong: \2)"),
+          (r"invalid (\w+) value: ", "giá trị không hợp lệ: "), (r"expected one argument", "cần một giá trị"),
+          (r"the following arguments are required: ", "thiếu tham số: "),
+          (r"unrecognized arguments: ", "không hiểu các tham số: ")]  # argparse's messages, in Vietnamese
+INPUTS_HELP = "thư mục nhận tệp của các đơn vị (mặc định: inputs)"
+OUTPUTS_HELP = "thư mục ghi kết quả, phải ở ngoài thư mục nhận tệp (mặc định: outputs)"
 
 
 def _templates(args: argparse.Namespace) -> int:
@@ -99,49 +107,78 @@ def utf8_output() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="soket",
-                                description="Số liệu sơ kết 01 năm chính quyền cấp xã")
-    p.add_argument("--config", type=Path, default=None,
-                   help="tệp cấu hình của đơn vị (mặc định: inputs/commune.toml)")
-    sub = p.add_subparsers(dest="command", required=True)
+class VnFormatter(argparse.HelpFormatter):
+    """argparse's help with its few fixed English words in Vietnamese."""
 
-    s = sub.add_parser("templates", help="tạo biểu mẫu trống cho các đơn vị")
-    s.add_argument("--out", type=Path, default=paths.OUTPUTS / "templates")
-    s.add_argument("--unit", help="chỉ tạo biểu mẫu của đơn vị có mã này")
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+class VnParser(argparse.ArgumentParser):
+    """An ArgumentParser whose every help text (its own and its commands') is Vietnamese."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", VnFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title, self._optionals.title = "tham số", "tuỳ chọn"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="in hướng dẫn này rồi thoát")
+
+    def error(self, message: str):
+        for english, vietnamese in ERRORS:
+            message = re.sub(english, vietnamese, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = VnParser(prog="soket", description="Số liệu sơ kết 01 năm chính quyền cấp xã")
+    p.add_argument("--config", type=Path, default=None, metavar="TỆP",
+                   help="tệp cấu hình của đơn vị (mặc định: inputs/commune.toml)")
+    sub = p.add_subparsers(dest="command", required=True, title="các lệnh", metavar="LỆNH",
+                           parser_class=VnParser)
+
+    s = sub.add_parser("templates", help=(t := "tạo biểu mẫu trống cho các đơn vị"), description=t)
+    s.add_argument("--out", type=Path, default=paths.OUTPUTS / "templates", metavar="THƯ_MỤC",
+                   help="thư mục ghi biểu mẫu (mặc định: outputs/templates)")
+    s.add_argument("--unit", metavar="MÃ", help="chỉ tạo biểu mẫu của đơn vị có mã này")
     s.set_defaults(func=_templates)
 
-    s = sub.add_parser("demo", help="tạo bộ biểu mẫu có số liệu minh họa")
-    s.add_argument("--out", type=Path, default=paths.OUTPUTS / "demo_inputs")
+    s = sub.add_parser("demo", help=(t := "tạo bộ biểu mẫu có số liệu minh họa"), description=t)
+    s.add_argument("--out", type=Path, default=paths.OUTPUTS / "demo_inputs", metavar="THƯ_MỤC",
+                   help="thư mục ghi bộ biểu mẫu minh họa (mặc định: outputs/demo_inputs)")
     s.set_defaults(func=_demo)
 
-    s = sub.add_parser("validate", help="kiểm tra biểu mẫu đã điền (không thay đổi gì)")
-    s.add_argument("files", nargs="+", type=Path)
+    s = sub.add_parser("validate", help=(t := "kiểm tra biểu mẫu đã điền (không thay đổi gì)"), description=t)
+    s.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="các tệp .xlsx cần kiểm tra")
     s.set_defaults(func=_validate)
 
     for name, helptext, func in (("ingest", "nhận các biểu mẫu trong inputs/ vào kho dữ liệu", _ingest),
                                  ("build", "chạy toàn bộ: biểu mẫu → kiểm tra → kho → phụ lục → báo cáo", _build)):
-        s = sub.add_parser(name, help=helptext)
-        s.add_argument("--inputs", type=Path, default=paths.INPUTS)
-        s.add_argument("--outputs", type=Path, default=paths.OUTPUTS)
+        s = sub.add_parser(name, help=helptext, description=helptext)
+        s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC", help=INPUTS_HELP)
+        s.add_argument("--outputs", type=Path, default=paths.OUTPUTS, metavar="THƯ_MỤC", help=OUTPUTS_HELP)
         s.set_defaults(func=func)
 
-    s = sub.add_parser("serve", help="chạy trang nộp biểu mẫu cho các đơn vị")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--inputs", type=Path, default=paths.INPUTS)
-    s.add_argument("--outputs", type=Path, default=paths.OUTPUTS)
+    s = sub.add_parser("serve", help=(t := "chạy trang nộp biểu mẫu cho các đơn vị"), description=t)
+    s.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ",
+                   help="địa chỉ mở trang (mặc định 127.0.0.1: chỉ máy này; 0.0.0.0: cả mạng nội bộ)")
+    s.add_argument("--port", type=int, default=8000, metavar="CỔNG", help="cổng mở trang (mặc định 8000)")
+    s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC", help=INPUTS_HELP)
+    s.add_argument("--outputs", type=Path, default=paths.OUTPUTS, metavar="THƯ_MỤC", help=OUTPUTS_HELP)
     s.set_defaults(func=_serve)
 
-    s = sub.add_parser("user", help="quản lý tài khoản trang nộp biểu mẫu (add, passwd, list)")
-    s.add_argument("action", choices=("add", "passwd", "list"))
-    s.add_argument("username", nargs="?")
-    s.add_argument("--unit", help="mã đơn vị của tài khoản")
-    s.add_argument("--inputs", type=Path, default=paths.INPUTS, help="tài khoản lưu ở inputs/accounts.json")
+    s = sub.add_parser("user", help=(t := "quản lý tài khoản trang nộp biểu mẫu (add, passwd, list)"), description=t)
+    s.add_argument("action", choices=("add", "passwd", "list"), metavar="VIỆC",
+                   help="add: tạo tài khoản; passwd: đổi mật khẩu; list: liệt kê tài khoản")
+    s.add_argument("username", nargs="?", metavar="TÊN", help="tên đăng nhập của tài khoản")
+    s.add_argument("--unit", metavar="MÃ", help="mã đơn vị của tài khoản")
+    s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC",
+                   help="thư mục nhận tệp; tài khoản lưu ở inputs/accounts.json")
     s.set_defaults(func=_user)
 
-    s = sub.add_parser("test", help="chạy bộ kiểm thử của chương trình (như make test)")
-    s.add_argument("pytest_args", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho pytest, ví dụ -m \"not slow\"")
+    s = sub.add_parser("test", help=(t := "chạy bộ kiểm thử của chương trình (như make test)"), description=t)
+    s.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="TUỲ_CHỌN", help="tuỳ chọn chuyển cho pytest, ví dụ -m \"not slow\"")
     s.set_defaults(func=_test)
     return p
 
@@ -154,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         args.pytest_args = [*extra, *args.pytest_args]  # pytest's own options, e.g. -q -m "not slow"
     elif extra:
         p.error(f"không hiểu các tham số: {' '.join(extra)}")
+    refused = paths.outputs_inside_inputs(args.inputs, args.outputs) if hasattr(args, "outputs") else None
+    if refused:
+        print(f"Lỗi: {refused}", file=sys.stderr)
+        return 2
     try:
         return args.func(args)
     except ConfigError as exc:

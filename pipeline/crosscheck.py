@@ -72,14 +72,14 @@ class Finding:
 
 
 def describe(m: Measure) -> str:
-    """Where a measure comes from, e.g. "biểu tthc, trang «Hồ sơ»"."""
+    """Where a measure comes from, in plain words: "tổng «…» trang «Hồ sơ» biểu «<title>»"."""
     sheet = CATALOG[m.template].sheet(m.sheet)
     if m.aggregate == "count":
         what = "số dòng" + (" (lọc theo " + ", ".join(f"«{sheet.column(f).label}»" for f, _ in m.where) + ")"
                             if m.where else "")
     else:
         what = "tổng " + " + ".join(f"«{sheet.column(k.strip()).label}»" for k in m.expr.split("+"))
-    return f"{what} trang «{sheet.name}» biểu {m.template}"
+    return f"{what} trang «{sheet.name}» biểu «{CATALOG[m.template].title}»"
 
 
 def _sql(m: Measure) -> tuple[str, list[str]]:
@@ -115,14 +115,14 @@ class Outcome:
         return template_id in (self.check.left.template, self.check.right.template)
 
     def missing_text(self, config: Config | None = None) -> str:
-        """Vietnamese: whose data is missing, e.g. "chưa có biểu tthc (…) của Trung tâm …"."""
+        """Vietnamese: whose data is missing, e.g. "chưa có biểu «<title>» của Trung tâm …"."""
         parts = []
         for m in self.missing:
             if m.template in self.sent:
                 parts.append(f"{describe(m)}: các ô để trống")
                 continue
             owners = "; ".join(f"{u.name} ({u.code})" for u in config.owners(m.template)) if config else ""
-            part = f"chưa có biểu {m.template} ({CATALOG[m.template].title})" + (f" của {owners}" if owners else "")
+            part = f"chưa có biểu «{CATALOG[m.template].title}»" + (f" của {owners}" if owners else "")
             if part not in parts:
                 parts.append(part)
         return "; ".join(parts)

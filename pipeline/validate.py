@@ -26,7 +26,7 @@ import pandas as pd
 import pandera.pandas as pa
 from openpyxl.utils import column_index_from_string
 
-from pipeline import logs, read, templates, vn
+from pipeline import logs, read, templates, vn, words
 from pipeline.catalog import (
     _IDENT,
     CATALOG,
@@ -56,8 +56,7 @@ LOG = logging.getLogger("pipeline")
 FILE = "_file"  # index level / column of the file number in a batch
 SPAN = 1 << 21  # > Excel's 1,048,576 rows: pandera sees a flat index file * SPAN + row
 TOLERANCE = 1e-6  # relative tolerance of equality between sums of decimals
-STATUS_TEXT = {"accepted": "Được chấp nhận", "warnings": "Được chấp nhận, có cảnh báo",
-               "rejected": "Bị trả lại, cần sửa và gửi lại"}
+STATUS_TEXT = {k: v for k, v in words.STATUS.items() if k != "unchecked"}  # declared in pipeline/words.py
 FILL_BLANK = ("Đây là số liệu bắt buộc: hãy điền số liệu vào ô này (số 0 chỉ khi thật sự không phát sinh). "
               "Các ô không bắt buộc thì để trống là chưa có số liệu.")
 PROBLEM_CAP = 1000  # problems kept in full per file; the rest are counted per rule (Omitted)

@@ -60,7 +60,7 @@ def main() -> None:
     template_id = "tthc" if "tthc" in unit.templates else unit.templates[0]
     buffer = io.BytesIO()
     templates.workbook(CATALOG[template_id], unit, config, demo.data_for(template_id, config, unit.code),
-                       demo=True).save(buffer)
+                       demo=False).save(buffer)
     data = buffer.getvalue()
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -23,7 +23,7 @@ def test_ingest_prints_cross_checks(workdir, config, capsys):
     out = capsys.readouterr().out
     assert "Đối chiếu số liệu giữa các biểu: 2/2 phép đối chiếu khớp." in out
     missing = [line for line in out.splitlines() if line.startswith("  - Chưa đối chiếu được")]
-    assert len(missing) == 2 and all("chưa có biểu tai_san" in line and "Phòng Kinh tế xã (KT)" in line
+    assert len(missing) == 2 and all(f"chưa có biểu «{CATALOG['tai_san'].title}»" in line and "Phòng Kinh tế xã (KT)" in line
                                      for line in missing)
 
     # a later ha_tang_so whose online dossier figure is 13 % above the tthc total

@@ -119,7 +119,7 @@ def test_overview_shows_why_the_file_was_rejected(run):
                    for o in c.outputs if "data" in o)
     assert "ngan_sach_KT_ban_loi.xlsx" in html
     assert notebook_data.REJECTED[3] in html  # the value found in the cell
-    assert "Bị trả lại, cần sửa và gửi lại" in html
+    assert "Bị trả lại — cần sửa và gửi lại" in html
 
 
 def test_tthc_totals_match_the_warehouse(run, sql):

@@ -19,7 +19,7 @@ from pipeline import demo, paths, templates
 from pipeline.catalog import CATALOG
 from pipeline.config import load
 from pipeline.web import accounts, board, store
-from pipeline.web.app import MAX_REQUEST, create_app
+from pipeline.web.app import MAX_REQUEST, attachment, create_app
 from tests.web_util import (
     CSRF,
     broken_bytes,
@@ -127,7 +127,8 @@ def test_template_download_is_prefilled_and_limited_to_the_unit(site):
     response = client.get(f"/templates/{template_id}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
-    assert f"{template_id}_KT.xlsx" in response.headers["content-disposition"]
+    assert response.headers["content-disposition"] == attachment(  # named for people
+        f"{CATALOG[template_id].title} – {site.config.unit('KT').name} – biểu mẫu trống.xlsx")["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
     meta = {row[0]: row[1] for row in wb[templates.META_SHEET].iter_rows(values_only=True) if row[0]}
     assert meta["unit_code"] == "KT" and meta["template_id"] == template_id
@@ -179,7 +180,7 @@ def test_invalid_upload_shows_cell_messages_and_annotated_copy(site):
     sheet_name, cell = where.split("!")
     response = upload(client, token, ("bieu_loi.xlsx", data))
     page = text_of(response.text)
-    assert "Bị từ chối — cần sửa và gửi lại" in page
+    assert "Bị trả lại — cần sửa và gửi lại" in page
     assert f">{cell}<" in response.text and "nhiều" in page
     for head in ("Trang tính", "Ô", "Cột", "Giá trị", "Quy tắc", "Cách sửa"):
         assert f"<th>{head}</th>" in response.text
@@ -204,7 +205,7 @@ def test_several_files_in_one_upload(site):
     bad, _ = broken_bytes(site.config, "VHXH", template_id)
     response = upload(client, token, ("dung.xlsx", good), ("sai.xlsx", bad), ("anh.png", b"\x89PNG\r\n"))
     page = text_of(response.text)
-    assert page.count("Bị từ chối — cần sửa và gửi lại") == 2
+    assert page.count("Bị trả lại — cần sửa và gửi lại") == 2
     assert "Tệp không phải sổ tính Excel .xlsx" in page
     assert len(received(site)) == 2
 
@@ -248,7 +249,7 @@ def test_bad_uploads_are_refused_before_anything_reads_them(site, name, data, me
     client, token = sign_in(site, "KT")
     response = upload(client, token, (name, data))
     assert response.status_code == 200
-    assert "Bị từ chối — cần sửa và gửi lại" in response.text and message in response.text
+    assert "Bị trả lại — cần sửa và gửi lại" in response.text and message in response.text
     assert "không lưu" in response.text
     assert received(site) == []
 
@@ -259,7 +260,7 @@ def test_another_units_template_is_rejected_on_upload(site):
     owner = next(u for u in site.config.units if template_id in u.templates)
     response = upload(client, token, ("cua_don_vi_khac.xlsx", demo_bytes(site.config, owner.code, template_id)))
     page = text_of(response.text)
-    assert "Bị từ chối — cần sửa và gửi lại" in page and owner.name in page
+    assert "Bị trả lại — cần sửa và gửi lại" in page and owner.name in page
     assert len(received(site)) == 1  # kept as received, never loaded as VP's data
 
 
@@ -351,7 +352,7 @@ def test_board_rows_states_and_lateness(config):
                     and r.template_id == template_id)
 
     assert state().label == "chưa nộp" and state().time_left == "còn 1 giờ 0 phút"
-    assert state(sub("rejected", before)).label == "bị từ chối"
+    assert state(sub("rejected", before)).label == "bị trả lại"
     assert state(sub("accepted", before)).label == "hợp lệ"
     assert state(sub("warnings", before)).label == "có cảnh báo"
     assert state(sub("accepted", after), now=after).label == "nộp muộn"
@@ -376,11 +377,12 @@ def test_board_shows_states_and_writes_the_workbook(site):
     rows = re.findall(r"<tr>(.*?)</tr>", page.text, re.S)
 
     def row_of(code, template_id):
-        return text_of(next(r for r in rows if f"({code})" in r and f"({template_id})" in r))
+        title = f'data-label="Biểu">{CATALOG[template_id].title}<'
+        return text_of(next(r for r in rows if f"({code})" in r and title in r))
 
     assert "hợp lệ" in row_of("VP", first_template(site, "VP")) or \
         "có cảnh báo" in row_of("VP", first_template(site, "VP"))
-    assert "bị từ chối" in row_of("KT", first_template(site, "KT"))
+    assert "bị trả lại" in row_of("KT", first_template(site, "KT"))
     assert "chưa nộp" in row_of("TTPVHCC", first_template(site, "TTPVHCC"))
     assert "còn 2 ngày" in row_of("TTPVHCC", first_template(site, "TTPVHCC"))
     link = re.search(r'href="(/board/files/[^"]+)"', page.text).group(1)
@@ -396,7 +398,7 @@ def test_board_shows_states_and_writes_the_workbook(site):
     assert headers[:6] == ["STT", "Mã đơn vị", "Đơn vị", "Mã biểu", "Tên biểu", "Tình trạng"]
     states = {(r[1], r[3]): r[5] for r in ws.iter_rows(min_row=5, values_only=True)}
     assert len(states) == sum(len(u.templates) for u in site.config.units)
-    assert states[("KT", first_template(site, "KT"))] == "bị từ chối"
+    assert states[("KT", first_template(site, "KT"))] == "bị trả lại"
     assert states[("TTPVHCC", first_template(site, "TTPVHCC"))] == "chưa nộp"
     download = standing.get("/outputs/tinh-hinh")
     assert download.status_code == 200 and load_workbook(io.BytesIO(download.content))
@@ -433,13 +435,14 @@ def test_board_cross_checks_pass_fail_and_missing(site):
     assert "khớp" in staff and "121" in staff and "±5,0%" in staff
     surplus = [t for t in rows.values() if "nhà, đất" in t]
     assert len(surplus) == 2 and all("chưa đủ số liệu" in t for t in surplus)
-    assert all("chưa có biểu tai_san" in t and "Phòng Kinh tế" in t for t in surplus)
+    assert all(f"chưa có biểu «{CATALOG['tai_san'].title}»" in t and "Phòng Kinh tế" in t for t in surplus)
 
     # VP sends a corrected file whose online figure is 13 % above tthc's: a warning, not a refusal
     response = upload(vp, vp_token, ("ha_tang_so_sua.xlsx", online_mismatch(site.config)))
     result = text_of(response.text)
     assert "Hợp lệ — đã nhận" in result or "Đã nhận, có cảnh báo" in result
-    assert "sẽ được đối chiếu khi tổng hợp" in result  # its ingest runs in the background
+    # its ingest runs in the background: the result page says so, or already shows the outcome
+    assert "sẽ được đối chiếu khi tổng hợp" in result or "Cảnh báo đối chiếu — lệch" in result
     page = standing.get("/board").text
     online = next(t for t in checks_table(page).values() if "hồ sơ tiếp nhận trực tuyến" in t)
     assert "lệch — cảnh báo" in online and "3.500" in online and "3.087" in online
@@ -467,7 +470,7 @@ def test_board_cross_checks_pass_fail_and_missing(site):
     assert len(sheet_rows) == 4
     online = next(r for r in sheet_rows if "hồ sơ tiếp nhận trực tuyến" in r[1])
     assert (online[3], *online[5:9]) == (3500, 3087, "+413 (+13,4%)", "±2,0%", "lệch — cảnh báo")
-    assert "biểu ha_tang_so" in online[2] and "biểu tthc" in online[4]
+    assert f"biểu «{CATALOG['ha_tang_so'].title}»" in online[2] and f"biểu «{CATALOG['tthc'].title}»" in online[4]
     surplus = next(r for r in sheet_rows if "nhà, đất" in r[1])
     assert surplus[3] == surplus[5] == "[x]" and surplus[8] == "chưa đủ số liệu" and "Phòng Kinh tế" in surplus[9]
 

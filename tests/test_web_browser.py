@@ -28,6 +28,7 @@ from test_web import (
 )
 
 from pipeline import paths, templates
+from pipeline.catalog import CATALOG
 from pipeline.web import store
 from pipeline.web.app import create_app
 
@@ -90,6 +91,12 @@ def sign_in(browser, url: str, code: str, viewport=DESKTOP, shot: str | None = N
     return context, page
 
 
+def no_template_id(page) -> bool:
+    """No template id in what the reader sees (titles only)."""
+    text = page.inner_text("body")
+    return not [t for t in CATALOG if re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", text)]
+
+
 def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     url, portal, _ = server
     config = portal.config
@@ -105,7 +112,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
         page.click(f"a[href='/templates/{good_id}']")
     template_path = tmp_path / info.value.suggested_filename
     info.value.save_as(template_path)
-    assert template_path.name == f"{good_id}_{sender.code}.xlsx"
+    assert template_path.name == f"{CATALOG[good_id].title} – {sender.name} – biểu mẫu trống.xlsx"
     meta = dict(load_workbook(template_path)[templates.META_SHEET].iter_rows(max_col=2, values_only=True))
     assert meta["unit_code"] == sender.code
 
@@ -119,11 +126,17 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     assert "bieu_dung.xlsx" in page.inner_text("#chosen")
     page.click("button:has-text('Gửi và kiểm tra')")
     page.wait_for_selector("h1:has-text('Kết quả gửi tệp')")
+    result_url = page.url
+    assert "/result/" in result_url  # Post/Redirect/Get: the result has its own address
+    page.reload()  # never sends the files again
+    page.wait_for_selector("h1:has-text('Kết quả gửi tệp')")
+    assert page.url == result_url
     cards = page.locator("article.result")
     assert cards.count() == 2
+    assert no_template_id(page)
     first, second = cards.nth(0).inner_text(), cards.nth(1).inner_text()
     assert "bieu_dung.xlsx" in first and re.search("Hợp lệ — đã nhận|Đã nhận, có cảnh báo", first)
-    assert "bieu_sai.xlsx" in second and "Bị từ chối — cần sửa và gửi lại" in second
+    assert "bieu_sai.xlsx" in second and "Bị trả lại — cần sửa và gửi lại" in second
     assert cards.nth(1).locator("td[data-label='Ô']", has_text=cell).count() >= 1
     assert "nhiều" in second
     page.screenshot(path=SHOTS / "03_ket_qua_gui_tep.png", full_page=True)
@@ -136,7 +149,8 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     submission_links = sorted({href for href in page.eval_on_selector_all(
         "a[href^='/submissions/']", "els => els.map(e => e.getAttribute('href'))")})
     page.goto(url + "/history")
-    assert page.locator("table.history tbody tr").count() == 2
+    assert page.locator("table.history tbody tr").count() == 2  # one upload of two files, reloaded: still 2
+    assert no_template_id(page)
     assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", page.inner_text("table.history"))
     page.screenshot(path=SHOTS / "04_lich_su.png", full_page=True)
     context.close()
@@ -145,7 +159,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     context, page = sign_in(browser, url, sender.code, viewport=PHONE, shot="10_dien_thoai_dang_nhap.png")
     page.screenshot(path=SHOTS / "11_dien_thoai_trang_don_vi.png", full_page=True)
     page.goto(url + bad_detail.removesuffix("/file"))
-    assert "Bị từ chối" in page.inner_text("article.result")
+    assert "Bị trả lại" in page.inner_text("article.result")
     page.screenshot(path=SHOTS / "12_dien_thoai_ket_qua.png", full_page=True)
     context.close()
 
@@ -170,13 +184,15 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     page.click("nav a:has-text('Tình hình nộp')")
     page.wait_for_selector("table.board")
 
+    assert no_template_id(page)
+
     def state(template_id: str) -> str:
         row = page.locator("table.board tbody tr", has_text=f"({sender.code})").filter(
-            has_text=f"({template_id})")
+            has=page.locator("td[data-label='Biểu']", has_text=CATALOG[template_id].title))
         return row.locator("td[data-label='Tình trạng']").inner_text()
 
     assert re.search("hợp lệ|có cảnh báo", state(good_id))
-    assert "bị từ chối" in state(bad_id)
+    assert "bị trả lại" in state(bad_id)
     assert "chưa nộp" in page.inner_text("table.board")
     page.screenshot(path=SHOTS / "06_bang_tinh_hinh.png", full_page=True)
     page.click("button:has-text('Tổng hợp lại báo cáo')")

@@ -104,11 +104,14 @@ def test_a_received_file_is_downloaded_under_its_template_and_unit(site, sent_as
     [name] = set(stored_names(page))
     report = client.get(re.search(rf"/submissions/{name}/outputs/[^\"]+", page).group(0))
     assert report.status_code == 200
-    assert report.headers["content-disposition"].startswith(f'attachment; filename="ket_qua_kiem_tra_{template_id}_VP_')
+    assert report.headers["content-disposition"] == \
+        app.attachment(site.portal.download_name(template_id, "VP", "kết quả kiểm tra"))["Content-Disposition"]
+    sent = app.attachment(site.portal.download_name(template_id, "VP", "bản gửi"))["Content-Disposition"]
+    sent = sent.split(".xlsx")[0]  # then « lúc <giờ> ngày <ngày>»
     response = client.get(f"/submissions/{name}/file")
     disposition = response.headers["content-disposition"]
     assert response.content == data
-    assert disposition.startswith(f'attachment; filename="{template_id}_VP_') and '.xlsx"' in disposition
+    assert disposition.startswith(sent) and '.xlsx"' in disposition
     assert ".exe" not in disposition and ".html" not in disposition and disposition.count("filename=") == 1
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -118,7 +121,7 @@ def test_a_received_file_is_downloaded_under_its_template_and_unit(site, sent_as
                 if 'href="/board/files/' in line)
     from_board = standing.get(link)
     assert from_board.content == data
-    assert from_board.headers["content-disposition"].startswith(f'attachment; filename="{template_id}_VP_')
+    assert from_board.headers["content-disposition"].startswith(sent)
     assert ".exe" not in from_board.headers["content-disposition"]
 
 
@@ -230,7 +233,7 @@ def test_a_poisoned_file_does_not_stop_another_units_valid_file(site):
     assert any("\x07" in row for row in rows)  # the reader sees the control character itself
     centre, centre_token = sign_in(site, "TTPVHCC")
     first = upload(centre, centre_token, ("tthc_loi.xlsx", poisoned))
-    assert first.status_code == 200 and "Bị từ chối" in first.text
+    assert first.status_code == 200 and "Bị trả lại" in first.text
     vp, vp_token = sign_in(site, "VP")
     template_id = first_template(site, "VP")
     valid = upload(vp, vp_token, ("dung.xlsx", demo_bytes(site.config, "VP", template_id)))

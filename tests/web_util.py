@@ -60,11 +60,13 @@ def sign_in(site, code: str) -> tuple[TestClient, str]:
     return client, CSRF.search(response.text).group(1)
 
 
-def demo_bytes(config, unit_code: str, template_id: str, data=None) -> bytes:
+def demo_bytes(config, unit_code: str, template_id: str, data=None, demo_mark: bool = False) -> bytes:
+    """A workbook filled with the demo figures; as a unit would send it (no «SỐ LIỆU MINH HỌA»
+    mark, which the portal refuses) unless demo_mark."""
     unit = config.unit(unit_code)
     data = data or demo.data_for(template_id, config, unit_code)
     buffer = io.BytesIO()
-    templates.workbook(CATALOG[template_id], unit, config, data, demo=True).save(buffer)
+    templates.workbook(CATALOG[template_id], unit, config, data, demo=demo_mark).save(buffer)
     return buffer.getvalue()
 
 

@@ -33,15 +33,20 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from pipeline import logs, paths, templates
+from pipeline import logs, paths, templates, words
 from pipeline.catalog import CATALOG, CROSS_CHECKS
 from pipeline.config import Config, Unit, load
+from pipeline.feedback import ANNOTATED_SUFFIX
 from pipeline.web import accounts, board, guard, sessions, store
 
 log = logging.getLogger("pipeline.web")
 HERE = Path(__file__).resolve().parent
 SECRET_NAME = ".portal_secret"
 PORTAL_DIR = "portal"  # outputs/portal/<stored stem>/: result.json, report, annotated copy
+BATCH_DIR = "gui"  # outputs/portal/gui/<token>.json: one upload's files, read by GET /result/<token>
+KIND_SUFFIX = re.compile(r" [(][.]\w+[)]$")  # « (.docx)» at the end of a product's label
+BATCH_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+BUILD_WAIT = 10  # seconds a rebuild request waits for a short build before showing the board
 SESSION_SECONDS = 12 * 3600
 MAX_REQUEST = store.MAX_FILE * store.MAX_FILES + 256 * 1024
 MAX_FORM = 64 * 1024  # bytes of any other request's body (sign-in, sign-out, build)
@@ -53,9 +58,7 @@ CLIENT_TRIES = 20  # failures from one client address within the pause that paus
 THROTTLE_SIZE = 10_000  # user names (and client addresses) remembered at most
 # Every child process speaks UTF-8, whatever the console's code page (Windows: the ANSI one).
 CHILD_ENV = {"PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
-STATUS_TEXT = {"accepted": "Hợp lệ — đã nhận", "warnings": "Đã nhận, có cảnh báo",
-               "rejected": "Bị từ chối — cần sửa và gửi lại",
-               "unchecked": "Đã lưu, chưa kiểm tra được"}
+STATUS_TEXT = words.STATUS
 ERROR_TEXT = {400: "Yêu cầu không hợp lệ.", 403: "Bạn không có quyền xem trang hoặc tệp này.",
               404: "Không tìm thấy trang hoặc tệp.", 405: "Thao tác không được hỗ trợ.",
               413: "Dữ liệu gửi lên quá lớn.", 431: "Phần đầu yêu cầu (tiêu đề, cookie) quá lớn.",
@@ -240,6 +243,7 @@ class Portal:
         name = store.clean_name(original_name)
         try:
             store.check_workbook(data, size)
+            store.check_not_demo(data)
         except store.Refused as refused:
             log.info("refused upload from %s (%s): %s", user.username, name, refused.rule)
             problem = {"severity": "error", "file": name, "sheet": None, "cell": None, "field": None,
@@ -270,13 +274,17 @@ class Portal:
             result["status"] = "unchecked"
             return result
         template = CATALOG.get(report.template_id or "")
+        problems = [{k: v for k, v in asdict(p).items()} for p in report.problems]
+        if report.demo:  # a demo workbook sent as real: never «Hợp lệ — đã nhận»
+            problems.insert(0, {"severity": "error", "file": path.name, "sheet": None, "cell": None,
+                                "field": None, "value": None, "rule": store.DEMO.rule, "fix": store.DEMO.fix})
         result.update(
-            status=report.status, template_id=report.template_id,
+            status="rejected" if report.demo else report.status, template_id=report.template_id,
             template_title=template.title if template else None, demo=bool(report.demo),
-            problems=[{k: v for k, v in asdict(p).items()} for p in report.problems],
+            problems=problems,
             outputs=[str(Path(p).resolve().relative_to(self.outputs)) for p in written
                      if Path(p).resolve().is_relative_to(self.outputs)],
-            n_errors=report.error_count, n_warnings=report.warning_count)
+            n_errors=report.error_count + bool(report.demo), n_warnings=report.warning_count)
         tmp = out_dir / f".result.{secrets.token_hex(4)}.tmp"
         tmp.write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
         os.replace(tmp, out_dir / "result.json")
@@ -293,16 +301,51 @@ class Portal:
         items = store.received(self.inputs, unit_code)[:limit]
         return [self.result(path, meta) for path, meta in items]
 
-    def download_name(self, template_id: str | None, unit_code: str, received_at) -> str:
-        """The name a received file is downloaded under: from its template, its unit and when it
-        came, always .xlsx; never the sender's own name (which may be `hoa_don.exe`)."""
+    def download_name(self, template_id: str | None, unit_code: str, what: str) -> str:
+        """The name a file about a submission is downloaded under, for people:
+        «<tên biểu> – <đơn vị> – <what>.xlsx»; never the sender's own name (which may be
+        `hoa_don.exe`), never a character Windows refuses in a file name."""
+        template = CATALOG.get(template_id or "")
         try:
-            stem = Path(templates.filename(CATALOG[template_id], self.config.unit(unit_code))).stem
+            unit = self.config.unit(unit_code).name
         except KeyError:
-            stem = f"tep_chua_nhan_ra_bieu_{unit_code}"
+            unit = unit_code
+        name = f"{template.title if template else 'Tệp chưa nhận ra biểu'} – {unit} – {what}"
+        return re.sub(r'[\\/:*?"<>|]+', "-", name).strip(" .") + ".xlsx"
+
+    def sent_name(self, template_id: str | None, unit_code: str, received_at) -> str:
         if isinstance(received_at, str):
             received_at = datetime.fromisoformat(received_at)
-        return f"{stem}_{received_at:%d-%m-%Y_%H%M%S}.xlsx" if received_at else f"{stem}.xlsx"
+        when_text = f" lúc {received_at:%Hh%M ngày %d-%m-%Y}" if received_at else ""
+        return self.download_name(template_id, unit_code, f"bản gửi{when_text}")
+
+    def unit_name(self, unit_code: str | None) -> str:
+        try:
+            return self.config.unit(unit_code or "").name
+        except KeyError:
+            return unit_code or ""
+
+    # --- Post/Redirect/Get: one upload's results under their own URL ---------------------
+    def save_batch(self, user: User, results: list[dict], ticket: int | None) -> str:
+        """Record which files one upload brought (refused ones in full: they are not stored) and
+        return the token of its result page."""
+        token = secrets.token_urlsafe(18)
+        folder = self.outputs / PORTAL_DIR / BATCH_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        items = [{"name": r["name"]} if r["name"] else {"refused": r} for r in results]
+        record = {"unit_code": user.unit.code, "ticket": ticket, "items": items}
+        tmp = folder / f".{token}.tmp"
+        tmp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(tmp, folder / f"{token}.json")
+        return token
+
+    def batch(self, token: str) -> dict | None:
+        if not BATCH_TOKEN.match(token):
+            return None
+        try:
+            return json.loads((self.outputs / PORTAL_DIR / BATCH_DIR / f"{token}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
 
     # --- warehouse and board -------------------------------------------------------------
     def ingest(self) -> None:
@@ -405,12 +448,16 @@ class Portal:
 
 def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
                config_path: Path | None = None) -> FastAPI:
+    refused = paths.outputs_inside_inputs(inputs, outputs)
+    if refused:  # the portal would list its own outputs as uploads
+        raise SystemExit(refused)
     portal = Portal(inputs, outputs, config_path)
     app = FastAPI(title="Cổng nộp biểu mẫu", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = portal
     pages = Jinja2Templates(directory=HERE / "templates")
     pages.env.filters["when"] = when
-    pages.env.globals.update(STATUS_TEXT=STATUS_TEXT, STATES=board.STATES, config=portal.config)
+    pages.env.globals.update(STATUS_TEXT=STATUS_TEXT, STATES=board.STATES, config=portal.config,
+                             title_of=title_of, unit_name=portal.unit_name)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(code: int, message: str) -> str:
@@ -527,8 +574,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         template = CATALOG[template_id]
         buffer = io.BytesIO()
         templates.workbook(template, user.unit, portal.config).save(buffer)
-        return Response(buffer.getvalue(), media_type=XLSX,
-                        headers=attachment(templates.filename(template, user.unit)))
+        return Response(buffer.getvalue(), media_type=XLSX, headers=attachment(
+            portal.download_name(template.id, user.unit.code, "biểu mẫu trống")))
 
     @app.post("/upload")
     async def upload(request: Request):
@@ -542,11 +589,34 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         for f in files:
             data = await f.read(store.MAX_FILE + 1)
             results.append(await run_in_threadpool(portal.receive, data, f.filename, user, f.size))
-        if any(r["name"] for r in results):
-            portal.ingester.request()
-        for r in results:  # the ingest runs in the background: cross-checks come with it
-            r["checks"] = portal.file_checks(r, just_stored=True)
-        return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp")
+        ticket = portal.ingester.request() if any(r["name"] for r in results) else None
+        token = await run_in_threadpool(portal.save_batch, user, results, ticket)
+        return RedirectResponse(f"/result/{token}", status_code=303)  # a reload never resends
+
+    @app.get("/result/{token}")
+    def upload_result(request: Request, token: str):
+        user = require(request)
+        batch = portal.batch(token)
+        if batch is None:
+            raise HTTPException(404, "Không còn kết quả của lần gửi này (có thể thư mục kết quả đã được "
+                                     "làm mới). Xem từng tệp trong «Lịch sử gửi».")
+        if batch.get("unit_code") != user.unit.code and not user.standing:
+            raise HTTPException(403, "Kết quả này là của đơn vị khác; bạn không có quyền xem.")
+        pending = batch.get("ticket") is not None and portal.ingester.done < batch["ticket"]
+        results = []
+        for item in batch["items"]:
+            if "refused" in item:
+                results.append(item["refused"])
+                continue
+            path = store.stored(portal.inputs, item["name"])
+            meta = store.sidecar(path) if path else None
+            if meta is None:
+                continue
+            result = portal.result(path, meta)
+            result["checks"] = portal.file_checks(result, just_stored=pending)
+            results.append(result)
+        return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp",
+                      refresh=pending and any((r.get("checks") or {}).get("state") == "pending" for r in results))
 
     @app.get("/history")
     def history(request: Request):
@@ -575,7 +645,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         user, path, meta = submission(request, name)
         result = portal.result(path, meta)
         return FileResponse(path, media_type=XLSX, headers=attachment(
-            portal.download_name(result.get("template_id"), meta["unit_code"], meta["received_at"])))
+            portal.sent_name(result.get("template_id"), meta["unit_code"], meta["received_at"])))
 
     @app.get("/submissions/{name}/outputs/{file_name}")
     def submission_output(request: Request, name: str, file_name: str):
@@ -591,9 +661,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             target = find(result)
         if target is None:
             raise HTTPException(404)
-        stem = Path(portal.download_name(result.get("template_id"), meta["unit_code"], meta["received_at"])).stem
-        shown = target.name.replace(path.stem, stem, 1) if target.name.startswith(path.stem) else \
-            f"{target.stem}_{stem}{target.suffix}"  # named like the file it is about
+        what = "bản đánh dấu" if target.name.endswith(ANNOTATED_SUFFIX) else "kết quả kiểm tra"
+        shown = portal.download_name(result.get("template_id"), meta["unit_code"], what)
         return FileResponse(target, media_type=media_type(target), headers=attachment(shown))
 
     # --- the standing unit's pages -------------------------------------------------------
@@ -612,6 +681,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         form = await read_form(request)
         check_csrf(request, form)
         started = portal.builder.start(user.username)
+        if started:  # a short build is over before the board shows: no «reload later» then
+            await run_in_threadpool(portal.builder.wait, BUILD_WAIT)
         return RedirectResponse("/board" if started else "/board?busy=1", status_code=303)
 
     @app.get("/board/files/{submission_id}")
@@ -623,16 +694,18 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         path = (portal.inputs / found[0]["path"]).resolve()
         if not path.is_relative_to(portal.inputs) or not path.is_file():
             raise HTTPException(404)
-        name = portal.download_name(found[0].get("template_id"), str(found[0].get("unit_code")),
+        name = portal.sent_name(found[0].get("template_id"), str(found[0].get("unit_code")),
                                     found[0].get("received_at"))
         return FileResponse(path, media_type=XLSX, headers=attachment(name))
 
     @app.get("/outputs/{key:path}")
     def product(request: Request, key: str):
         require(request, standing=True)
-        for item_key, _label, path in portal.products():
-            if item_key == key:
-                return FileResponse(path, media_type=media_type(path), headers=attachment(path.name))
+        for item_key, label, path in portal.products():
+            if item_key == key:  # named for people: «Báo cáo sơ kết – xã An Thành.docx»
+                name = path.name if ":" in label else \
+                    f"{KIND_SUFFIX.sub('', label)} – {portal.config.full_name}{path.suffix}"
+                return FileResponse(path, media_type=media_type(path), headers=attachment(name))
         raise HTTPException(404)
 
     @app.get("/healthz")
@@ -645,6 +718,12 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
                        default=(MAX_FORM, ERROR_TEXT[413]))
     app.state.page = page
     return app
+
+
+def title_of(template_id: str | None) -> str:
+    """A template as a user reads it: its title, never its id."""
+    template = CATALOG.get(template_id or "")
+    return template.title if template else "Chưa nhận ra biểu"
 
 
 def media_type(path: Path) -> str:

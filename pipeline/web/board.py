@@ -14,15 +14,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline import atomic, vn
+from pipeline import atomic, vn, words
 from pipeline.catalog import CATALOG
 from pipeline.config import Config
 from pipeline.crosscheck import Outcome, describe
 from pipeline.templates import BOLD, NORMAL
 
 WORKBOOK_NAME = "tinh_hinh_nop_bieu_mau.xlsx"
-STATES = {"missing": "chưa nộp", "rejected": "bị từ chối", "accepted": "hợp lệ",
-          "warnings": "có cảnh báo", "late": "nộp muộn"}
+STATES = words.STATES
 STATE_FILL = {"missing": "EEEEEE", "rejected": "F8D7DA", "accepted": "D4EDDA", "warnings": "FFF3CD",
               "late": "FFE0B2"}
 CHECK_FILL = {"ok": "D4EDDA", "failed": "FFF3CD", "missing": "EEEEEE"}

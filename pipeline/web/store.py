@@ -79,6 +79,26 @@ def check_workbook(data: bytes, size: int | None = None) -> None:
         raise wrong_type from exc
 
 
+DEMO = Refused("Tệp mang dấu «SỐ LIỆU MINH HỌA»: đây là số liệu mẫu của hệ thống, không phải số liệu "
+               "thật của đơn vị, nên không được nhận vào báo cáo.",
+               "Tải biểu mẫu trống ở mục «1. Tải biểu mẫu», điền số liệu thật của đơn vị rồi gửi lại "
+               "(không gửi tệp minh họa).")
+
+
+def check_not_demo(data: bytes) -> None:
+    """Raise DEMO when a workbook that passed check_workbook carries the demo mark in its hidden
+    identity sheet: a demo workbook sent as real is never stored, so never reported. (A demo
+    file whose identity sheet was removed is still flagged when it is validated.)"""
+    import python_calamine as pc
+
+    try:
+        meta = read._meta(pc.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    except Exception:  # unreadable here: the validation reports why, cell by cell
+        return
+    if meta.get("demo"):
+        raise DEMO
+
+
 def _temporary(directory: Path, name: str, data: bytes) -> Path:
     """data written and flushed to disk under a hidden temporary name in directory."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
