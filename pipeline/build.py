@@ -220,7 +220,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
 
     progress.step("Kiểm tra biểu mẫu và nạp vào kho dữ liệu …")
     try:
-        ingest = warehouse.ingest(source, outputs_dir, config)
+        ingest = warehouse.ingest(source, outputs_dir, config, demo_set=demo_set)
     except warehouse.WarehouseBusy as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         if pool is not None:

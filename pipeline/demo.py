@@ -357,14 +357,15 @@ def data_for(template_id: str, config: Config, unit_code: str) -> dict[str, list
     return GENERATORS[template_id](config, rng)
 
 
-def write_all(out_dir: Path, config: Config) -> list[Path]:
-    """Fill every owning unit's templates with demo data in out_dir."""
+def write_all(out_dir: Path, config: Config, marked: bool = True) -> list[Path]:
+    """Fill every owning unit's templates with demo data in out_dir, marked «SỐ LIỆU MINH HỌA»
+    (marked=False: as a unit would send them, for tests of files received in inputs/)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for unit in config.units:
         for template_id in unit.templates:
             template = CATALOG[template_id]
-            wb = templates.workbook(template, unit, config, data_for(template_id, config, unit.code), demo=True)
+            wb = templates.workbook(template, unit, config, data_for(template_id, config, unit.code), demo=marked)
             path = out_dir / templates.filename(template, unit)
             wb.save(path)
             written.append(path)

@@ -35,6 +35,7 @@ from pipeline.build import OVERVIEW, VALIDATION_DIR
 from pipeline.build import WAREHOUSE as DB_NAME
 from pipeline.catalog import CATALOG
 from pipeline.config import Config
+from pipeline.templates import DEMO_MARK
 from pipeline.validate import STATUS_TEXT, FileReport, Problem, check_batch, write_outputs
 
 LOCK_NAME = "warehouse.lock"
@@ -512,6 +513,14 @@ def _failed(report: FileReport) -> FileReport:
     return replace(report, status="rejected", problems=[problem], data={})
 
 
+def _demo_refused(report: FileReport) -> FileReport:
+    """A demo workbook received as a unit's file: rejected, its figures never loaded."""
+    problem = Problem("error", report.path.name, None, None, None, None,
+                      f"Tệp là bộ «{DEMO_MARK}» do hệ thống tạo, không phải số liệu thật của đơn vị.",
+                      "Hãy tải biểu mẫu trống của đơn vị, điền số liệu thật rồi gửi lại.")
+    return replace(report, status="rejected", problems=[problem, *report.problems])
+
+
 def _bare(p: Pending) -> FileReport:
     return FileReport(p.path, p.sha256, "rejected", None, None, None, False, None)
 
@@ -549,8 +558,10 @@ def _feedback(item: Received, folder: Path) -> None:
         LOG.exception("Không ghi được cả báo cáo lỗi hệ thống của tệp %s", item.report.path)
 
 
-def ingest(inputs_dir: Path, outputs_dir: Path, config: Config) -> IngestSummary:
-    """Validate every new file under inputs_dir, record it, load the valid ones (see module doc)."""
+def ingest(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = False) -> IngestSummary:
+    """Validate every new file under inputs_dir, record it, load the valid ones (see module doc).
+    demo_set: inputs_dir is the built-in demo set; otherwise a file marked «SỐ LIỆU MINH HỌA» is
+    rejected, so demo figures never mix with a unit's real ones."""
     inputs_dir, outputs_dir = Path(inputs_dir), Path(outputs_dir)
     logs.configure(outputs_dir)
     summary = IngestSummary()
@@ -575,6 +586,8 @@ def ingest(inputs_dir: Path, outputs_dir: Path, config: Config) -> IngestSummary
                                   by_path[r.path].note.get("sender"), by_path[r.path].note.get("original_name"),
                                   by_path[r.path].size) for r in reports]
                 for item in items:
+                    if item.report.demo and not demo_set:
+                        item.report = _demo_refused(item.report)
                     _feedback(item, outputs_dir / VALIDATION_DIR)
                 con = open_db(db)  # held only while this batch is written
                 try:

@@ -76,7 +76,7 @@ def build(root: Path) -> DemoWarehouse:
     ws.cell(templates.FIRST_DATA_ROW + 2, col).value = text
     wb.save(inputs / f"{src.stem}_ban_loi.xlsx")
 
-    warehouse.ingest(inputs, outputs, config)
+    warehouse.ingest(inputs, outputs, config, demo_set=True)
     return DemoWarehouse(inputs, outputs, config)
 
 

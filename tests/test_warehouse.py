@@ -46,7 +46,7 @@ def test_demo_set_ingests_clean_and_twice_is_idempotent(config, workdir):
     inputs, outputs = workdir
     files = demo.write_all(inputs / "demo", config)
     before = tree_hash(inputs)
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = warehouse.ingest(inputs, outputs, config, demo_set=True)
     assert summary.new == len(files) and summary.seen == 0
     assert len(summary.accepted) == len(files) and not summary.warnings and not summary.rejected, summary.text()
     first = counts(outputs)
@@ -60,7 +60,7 @@ def test_demo_set_ingests_clean_and_twice_is_idempotent(config, workdir):
         assert con.execute("SELECT sum(nhan_tong) FROM cur_tthc_ho_so").fetchall()[0][0] == sum(
             r["nhan_tong"] for r in demo.data_for("tthc", config, "TTPVHCC")["ho_so"])
         assert con.execute("SELECT bool_and(demo) FROM submissions").fetchall()[0][0] is True
-    again = warehouse.ingest(inputs, outputs, config)
+    again = warehouse.ingest(inputs, outputs, config, demo_set=True)
     assert again.new == 0 and again.seen == len(files) and not again.rebuilt
     assert "0 tệp mới" in again.text()
     assert counts(outputs) == first
@@ -168,7 +168,7 @@ def test_concurrent_writers_are_serialised(config, workdir):
 
 def test_killed_ingest_leaves_a_usable_warehouse(config, workdir):
     inputs, outputs = workdir
-    files = demo.write_all(inputs, config)
+    files = demo.write_all(inputs, config, marked=False)  # as the units send them
     before = tree_hash(inputs)
     env = dict(os.environ, PIPELINE_INGEST_BATCH="2", PIPELINE_INGEST_KILL_AFTER="3")
     cmd = [sys.executable, "-m", "pipeline", "--config", str(inputs / paths.CONFIG_NAME), "ingest",
@@ -251,3 +251,16 @@ def test_a_portal_sidecar_whose_upload_is_not_yet_renamed_is_not_a_submission(co
     assert warehouse.received_files(inputs) == []
     summary = warehouse.ingest(inputs, outputs, config)
     assert summary.new == 0 and counts(outputs)["submissions"] == 0
+
+
+def test_a_demo_workbook_received_as_a_units_file_is_rejected(config, workdir):
+    inputs, outputs = workdir
+    marked = demo.write_all(inputs / "nhan_nham", config)  # the demo set copied into inputs/ by mistake
+    real = filled(config, "tthc", inputs, "tthc_that.xlsx")
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert {r.path.name for r in summary.rejected} == {p.name for p in marked}
+    assert any(templates.DEMO_MARK in p.rule for r in summary.rejected for p in r.errors)
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT file_name FROM current_submissions").fetchall() == [(real.name,)]
+        assert not con.execute("SELECT count(*) FROM tthc_ho_so f JOIN submissions s USING (submission_id) "
+                               "WHERE s.demo").fetchall()[0][0]  # demo figures never loaded beside real ones
