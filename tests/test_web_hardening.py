@@ -252,6 +252,16 @@ def test_a_poisoned_file_does_not_stop_another_units_valid_file(site):
     states = {(r[1], r[3]): r[5] for r in sheet.iter_rows(min_row=5, values_only=True)}
     assert states[("VP", template_id)] == board.STATES[row.state]
     assert states[("TTPVHCC", "tthc")] == board.STATES["rejected"]
+    # and in the report: the build (as the rebuild button runs it) completes with VP's figures
+    from pipeline import build
+
+    assert build.run(site.inputs, site.outputs) == 0
+    assert (site.outputs / build.REPORT_NAME).is_file()
+    cover = "\n".join(str(c.value) for r in load_workbook(site.outputs / build.ANNEX_NAME).worksheets[0].iter_rows()
+                      for c in r if c.value)
+    vp_line = f"- {CATALOG[template_id].title}: {site.config.unit('VP').name}, tệp {stored}"
+    assert vp_line in cover  # a source of the report
+    assert f"{site.config.unit('TTPVHCC').name} (TTPVHCC): {CATALOG['tthc'].title}" in cover  # still missing
 
 
 # --- an unexpected error ---------------------------------------------------------------------------
