@@ -49,7 +49,7 @@ def table_title(index: int, t: Table) -> str:
 def source_text(t: Table, results: Results) -> str:
     owners = results.config.owners(t.query.source)
     who = ", ".join(u.name for u in owners) or "(chưa phân công đơn vị)"
-    return f"Nguồn: {t.query.template.title} (biểu {t.query.source}) do {who} gửi; mục {t.query.section} của báo cáo."
+    return f"Nguồn: {t.query.template.title} do {who} gửi; mục {t.query.section} của báo cáo."
 
 
 def _print_setup(ws: Worksheet, columns: int, header_row: int | None = None) -> None:
@@ -112,7 +112,7 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
     lines.append(("Đơn vị chưa gửi số liệu", BOLD))
     missing = results.missing_all
     if missing:
-        lines += [(f"- {u.name} ({u.code}): {t.title} (biểu {t.id})", NORMAL) for u, t in missing]
+        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in missing]
     else:
         lines.append(("- Không có: tất cả các đơn vị đã gửi đủ biểu số liệu.", NORMAL))
     lines += [

@@ -1,0 +1,160 @@
+"""The report as a clerk prints it (Nghị định 30/2020/NĐ-CP): header block, page numbers from page 2,
+heading styles, captions kept with their tables, rows that do not split, numbers by kind, no internal
+codes in the visible text, marked gaps for the writer. The slow test renders report and annex to PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+
+from pipeline import build, paths, report
+from pipeline.catalog import CATALOG
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("layout_build")
+    inputs, outputs = root / "inputs", root / "outputs"
+    inputs.mkdir()
+    shutil.copy(paths.INPUTS / paths.CONFIG_NAME, inputs)
+    assert build.run(inputs, outputs) == 0
+    return outputs
+
+
+def _body(doc):
+    """Paragraphs and tables of the body, in order."""
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            yield Paragraph(el, doc)
+        elif el.tag == qn("w:tbl"):
+            yield DocxTable(el, doc)
+
+
+def _visible(doc) -> str:
+    parts = []
+    for block in _body(doc):
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        else:
+            parts += [c.text for row in block.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def _internal_codes() -> set[str]:
+    """The catalog's template ids and snake_case field keys: never shown to a reader."""
+    codes = set(CATALOG)
+    for t in CATALOG.values():
+        for s in t.sheets:
+            codes |= {c.key for c in s.columns if "_" in c.key}
+    return codes
+
+
+def test_header_block_and_page_numbers_follow_decree_30(built):
+    doc = Document(str(built / report.FILE_NAME))
+    head = doc.tables[0]
+    left, right = head.rows[0].cells
+    body = next(p for p in left.paragraphs if p.text == "ỦY BAN NHÂN DÂN")
+    assert all(r.bold for r in body.runs if r.text)
+    for cell, above in ((left, "XÃ AN THÀNH"), (right, "Độc lập - Tự do - Hạnh phúc")):
+        texts = [p.text for p in cell.paragraphs]
+        ruled = cell.paragraphs[texts.index(above) + 1]
+        assert ruled.text == "" and ruled._p.xpath("./w:pPr/w:pBdr/w:top"), above  # the short rule
+    assert any(p.text.startswith("Số:") and "/BC-UBND" in p.text for p in left.paragraphs)
+    assert any(re.search(r"ngày .* tháng \d+ năm \d{4}", p.text) for p in right.paragraphs)
+    first = doc.sections[0]
+    assert first.different_first_page_header_footer  # page 1 carries no number
+    assert "PAGE" in "".join(first.header._element.xpath(".//w:instrText/text()"))
+    assert not first.first_page_header._element.xpath(".//w:instrText")
+    assert not doc.sections[-1].different_first_page_header_footer  # the annex's first page is numbered
+
+
+def test_headings_are_styles_and_captions_stay_with_tables(built):
+    doc = Document(str(built / report.FILE_NAME))
+    styled = {p.style.name: [] for p in doc.paragraphs}
+    for p in doc.paragraphs:
+        styled[p.style.name].append(p.text)
+    assert {"I. KHÁI QUÁT CHUNG", "II. KẾT QUẢ THỰC HIỆN", "III. ĐỀ XUẤT, KIẾN NGHỊ"} <= set(styled["Heading 1"])
+    assert "4. Về thủ tục hành chính" in styled["Heading 2"]
+    assert all(doc.styles[f"Heading {n}"].paragraph_format.keep_with_next for n in (1, 2))
+    blocks = list(_body(doc))
+    tables = 0
+    for before, block in zip(blocks, blocks[1:]):
+        if isinstance(block, DocxTable) and len(block.rows) > 1 and block is not doc.tables[0]:
+            if isinstance(before, Paragraph) and before.text.startswith("Bảng "):
+                tables += 1
+                keep = before.paragraph_format.keep_with_next
+                assert keep or (keep is None and before.style.paragraph_format.keep_with_next), before.text
+            assert all(r._tr.xpath("./w:trPr/w:cantSplit") for r in block.rows), before.text
+    assert tables >= 9
+    pictures = [p for p in doc.paragraphs if p._p.xpath(".//w:drawing")]
+    assert pictures and all(p.paragraph_format.keep_with_next for p in pictures)  # its caption follows
+
+
+def test_no_count_with_a_decimal_and_prose_agrees_with_tables(built):
+    text = _visible(Document(str(built / report.FILE_NAME)))
+    for unit in ("hồ sơ", "người", "văn bản", "Mbps", "cơ sở dữ liệu", "điểm", "nhiệm vụ", "cuộc"):
+        bad = re.findall(rf"\b\d[\d.]*,\d+ {unit}\b", text)
+        assert not bad, (unit, bad[:3])
+    lines = text.splitlines()
+    assert "500" in lines and "500,0" not in lines and "3.087,0" not in lines  # indicator tables: counts whole
+    assert "QĐ-TTG" not in text and "766/QĐ-TTg" in text
+    prose = re.search(r"bình quân (\d+,\d+) máy tính", text).group(1)
+    assert f"\n{prose}\n" in text  # the same figure, with the same decimals, in Bảng
+
+
+def test_no_internal_code_in_visible_text(built):
+    text = _visible(Document(str(built / report.FILE_NAME)))
+    words = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+|[a-z_]+", text))
+    leaked = words & _internal_codes()
+    assert not leaked, sorted(leaked)[:10]
+    assert not re.search(r"\(biểu [a-z_]+\)", text)
+    assert "xem Phụ lục)" not in text and re.search(r"xem Phụ lục số \d{2}", text)
+    assert re.search(r"Kèm theo Báo cáo số +/BC-UBND ngày +/\d{2}/\d{4}", text)
+
+
+def test_sections_without_data_are_marked_gaps_for_the_writer(built, config, capsys):
+    doc = Document(str(built / report.FILE_NAME))
+    gap = f"[Nội dung do {config.unit(config.standing_unit).name} bổ sung]"
+    runs = [r for p in doc.paragraphs for r in p.runs if r.text == gap]
+    assert len(runs) == 2 and all(r.font.highlight_color is not None for r in runs)
+    assert "kỳ này chưa có biểu số liệu tổng hợp tự động" not in _visible(doc)
+    capsys.readouterr()
+    assert build.run(built.parent / "inputs", built) == 0  # nothing changed: the stored summary again
+    summary = capsys.readouterr().out
+    assert "TRƯỚC KHI TRÌNH KÝ" in summary and "II.9. Nhiệm vụ, giải pháp" in summary and gap in summary
+
+
+def _pdf(src: Path, out: Path) -> Path:
+    profile = f"-env:UserInstallation=file://{out / 'lo_profile'}"
+    subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=300)
+    return out / (src.stem + ".pdf")
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+@pytest.mark.slow
+def test_pdf_has_a_page_number_on_every_page_after_the_first(built, tmp_path):
+    if not shutil.which("soffice") or not shutil.which("pdftotext"):
+        pytest.skip("LibreOffice or poppler not installed")
+    pages = _pages(_pdf(built / report.FILE_NAME, tmp_path))
+    assert len(pages) > 5
+    first_lines = [[ln.strip() for ln in page.splitlines() if ln.strip()][:3] for page in pages]
+    assert "1" not in first_lines[0]
+    for n, lines in enumerate(first_lines[1:], start=2):
+        assert str(n) in lines, (n, lines)
+    text = "\n".join(pages)
+    assert not re.search(r"\b\d[\d.]*,0 (hồ sơ|Mbps|người|văn bản)\b", text)
+    leaked = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", text)) & _internal_codes()
+    assert not leaked, sorted(leaked)[:10]
