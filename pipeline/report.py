@@ -762,6 +762,8 @@ def attached(built: date) -> str:
 
 
 def _annex(writer: lay.Writer, results: Results, built: date) -> None:
+    from pipeline.annex import visible_columns
+
     for name, t in results.tables.items():
         p = writer.paragraph(annex_ref(results, name), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                              indent=False, style=lay.HEADINGS[1])
@@ -776,7 +778,7 @@ def _annex(writer: lay.Writer, results: Results, built: date) -> None:
         if results.demo:
             writer.paragraph(DEMO_MARK, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                              indent=False).paragraph_format.keep_with_next = True
-        writer.table(t, [c.key for c in t.columns if c.key != "chi_so"], None, size=10)
+        writer.table(t, [c.key for c in visible_columns(t)], None, size=10)
         if t.query.note:
             writer.paragraph(f"Ghi chú: {t.query.note}", size=11, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
 

@@ -105,7 +105,7 @@ def test_annex_follows_the_statistical_table_guidance(demo_build, config):
     names = wb.sheetnames
     assert names[:3] == ["Bìa", "Mục lục", "Ghi chú"]
     tables = names[3:]
-    assert tables == [f"Biểu {i:02d}" for i in range(1, len(indicators.names()) + 1)]
+    assert tables == [f"Phụ lục {i:02d}" for i in range(1, len(indicators.names()) + 1)]
     cover = "\n".join(str(c.value) for c in wb["Bìa"]["A"] if c.value)
     assert re.search(r"Ngày lập: \d{2}/\d{2}/\d{4}", cover) and config.commune in cover
     links = [c.hyperlink.location if c.hyperlink.location else c.hyperlink.target
@@ -114,7 +114,7 @@ def test_annex_follows_the_statistical_table_guidance(demo_build, config):
     for ws in wb.worksheets:
         assert not ws.merged_cells.ranges, ws.title
         assert ws.page_setup.paperSize in (9, "9")
-    assert wb["Biểu 01"]["A1"].value.startswith("Biểu số 01. ")
+    assert wb["Phụ lục 01"]["A1"].value.startswith("Phụ lục số 01. ")  # numbered as in the report
     staffing = indicators.query("nhan_su_theo_co_quan").title
     ws = next(wb[n] for n in tables if wb[n]["A1"].value.endswith(staffing))
     headers = [c.value for row in ws.iter_rows() for c in row if c.value and "(người)" in str(c.value)]
@@ -228,4 +228,4 @@ def test_libreoffice_opens_report_and_annex(demo_build, tmp_path):
                    "Về thủ tục hành chính", DEMO_MARK):
         assert phrase in text, phrase
     annex_text = subprocess.run(["pdftotext", str(annex_pdf), "-"], capture_output=True, text=True).stdout
-    assert "PHỤ LỤC SỐ LIỆU" in annex_text and "Biểu số 01." in annex_text
+    assert "PHỤ LỤC SỐ LIỆU" in annex_text and "Phụ lục số 01." in annex_text

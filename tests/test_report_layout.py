@@ -158,3 +158,39 @@ def test_pdf_has_a_page_number_on_every_page_after_the_first(built, tmp_path):
     assert not re.search(r"\b\d[\d.]*,0 (hồ sơ|Mbps|người|văn bản)\b", text)
     leaked = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", text)) & _internal_codes()
     assert not leaked, sorted(leaked)[:10]
+
+
+def test_annex_prints_legibly_on_a4_landscape(built, config):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(built / "phu_luc_so_lieu.xlsx")
+    codes = _internal_codes() | {"chi_so", "Mã chỉ số"}
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert config.commune in ws.oddHeader.center.text and "&P" in ws.oddFooter.center.text, ws.title
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    assert c.value not in codes and not re.search(r"\(biểu [a-z_]+\)", c.value), (ws.title, c.value)
+    from openpyxl.utils import get_column_letter
+
+    from pipeline import annex
+
+    def width(ws) -> float:
+        return sum(ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, ws.max_column + 1))
+
+    wide = [ws for ws in wb.worksheets[3:] if width(ws) > annex.LANDSCAPE_WIDTH * 1.15]
+    assert wide  # printed over pages with the first column repeated, never shrunk to a few points
+    assert all(not ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_cols == "$A:$A" for ws in wide)
+    for ws in wb.worksheets[3:]:
+        assert ws["A1"].value.startswith(f"Phụ lục số {ws.title[-2:]}. ")
+        header = ws.print_title_rows.split(":")[0].lstrip("$")
+        for c in ws[int(header)]:
+            if c.value:  # no header word broken over two lines
+                width = ws.column_dimensions[c.column_letter].width
+                assert max(len(w) for w in str(c.value).split()) + 2 <= width, (ws.title, c.value, width)
+        for row in ws.iter_rows(min_row=int(header) + 1):
+            long = [c for c in row if isinstance(c.value, str) and "\n" not in c.value
+                    and len(c.value) > (ws.column_dimensions[c.column_letter].width or 9) + 2]
+            if long:  # wrapped text gets a row tall enough for its lines
+                assert ws.row_dimensions[row[0].row].height, (ws.title, long[0].value)
