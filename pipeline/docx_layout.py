@@ -183,6 +183,15 @@ def gap(p: Paragraph, text: str, size: float = 14) -> None:
     r.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
+def _weight(t, c, rows: list[int]) -> float:
+    """A column's share of the width: text by its longest value, a number by its header's longest
+    word (so that «Nguyên giá» or «(triệu đồng)» is never broken inside a word)."""
+    word = max((len(w) for w in c.header.split()), default=4) / 8
+    if c.kind != "text" or not rows:
+        return max(1.0, word, max((len(t.text(i, c.key)) for i in rows), default=0) / 8)
+    return max(1.0, word, min(4.0, max(len(t.text(i, c.key)) for i in rows) / 9))
+
+
 class Writer:
     """Inserts generated content before an anchor paragraph."""
 
@@ -215,8 +224,7 @@ class Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         borders(table)
-        weights = [max(1.0, min(4.0, max(len(t.text(i, c.key)) for i in rows) / 9)) if c.kind == "text" else 1.0
-                   for c in cols] if rows else [1.0] * len(cols)
+        weights = [_weight(t, c, rows) for c in cols]
         sizes = [Cm(self.width * w / sum(weights)) for w in weights]
         for column, width in zip(table.columns, sizes, strict=True):
             column.width = width

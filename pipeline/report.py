@@ -119,7 +119,7 @@ def _staffing(results: Results) -> Content:
         f"hoạt động không chuyên trách của các cơ quan, đơn vị thuộc {results.config.kind} là {v['ns_hien_co']} người, bằng "
         f"{v['ns_ty_le_bien_che']} biên chế được giao ({v['ns_bien_che']} người). Tỷ lệ có trình độ đại học "
         f"trở lên đạt {v['ns_ty_le_dai_hoc_tro_len']}; tỷ lệ được bố trí đúng vị trí việc làm phù hợp trình độ "
-        f"đạt {v['ns_ty_le_dung_vtvl']}. Từ ngày 01/7/2025 đến nay có {v['ns_so_nghi']} người đã nghỉ hưu trước "
+        f"đạt {v['ns_ty_le_dung_vtvl']}. Từ ngày {vn.day(results.config.start)} đến nay có {v['ns_so_nghi']} người đã nghỉ hưu trước "
         f"tuổi, nghỉ chế độ, thôi việc hoặc chuyển công tác."
     ]
     if t.missing:
@@ -767,8 +767,8 @@ def _annex(writer: lay.Writer, results: Results, built: date) -> None:
     for name, t in results.tables.items():
         p = writer.paragraph(annex_ref(results, name), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                              indent=False, style=lay.HEADINGS[1])
-        if name != next(iter(results.tables)):
-            p.paragraph_format.page_break_before = True
+        if name != next(iter(results.tables)):  # tables flow on (no near-empty pages); headings keep with them
+            p.paragraph_format.space_before = Pt(24)
         title = writer.paragraph(vn.upper(t.query.title), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                                  indent=False)
         title.paragraph_format.keep_with_next = True
