@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import atomic, vn
 from pipeline.catalog import CATALOG
-from pipeline.indicators import NOT_APPLICABLE, Results, Table
+from pipeline.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
 from pipeline.templates import DEMO_MARK
 
 FILE_NAME = "phu_luc_so_lieu.xlsx"
@@ -53,7 +53,11 @@ def table_title(index: int, t: Table) -> str:
 
 
 def visible_columns(t: Table) -> list:
-    return [c for c in t.columns if c.key not in HIDDEN_COLUMNS]
+    """The columns printed: no internal key, and none that is «[z]» on every row (the note under
+    the table explains the mark once)."""
+    rows = range(len(t.frame))
+    return [c for c in t.columns if c.key not in HIDDEN_COLUMNS
+            and (not len(t.frame) or any(t.mark(i, c) != NOT_APPLICABLE for i in rows))]
 
 
 def _height(texts: list[tuple[str, int]]) -> float | None:
@@ -244,6 +248,9 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
             elif column.key in keys:
                 cell.number_format = "0"  # a year or code, not a quantity
                 cell.alignment = Alignment(vertical="top")
+            elif column.key == VALUE_COLUMN and UNIT_COLUMN in t.frame.columns:  # by each row's unit
+                unit = str(t.value(i, UNIT_COLUMN) or "")
+                cell.number_format = FORMATS[vn.unit_decimals(value, unit, t.query.percent_decimals)]
             elif column.kind in ("number", "percent"):
                 cell.number_format = FORMATS[column.decimals]
                 cell.alignment = Alignment(vertical="top")

@@ -96,8 +96,13 @@ def by_unit(value: float | int | None, unit: str, percent_decimals: int = 1) -> 
     ratio of counts with RATIO_DECIMALS, a count whole (never «3.087,0 hồ sơ»)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return GAP
+    return number(value, unit_decimals(value, unit, percent_decimals))
+
+
+def unit_decimals(value: float | int, unit: str, percent_decimals: int = 1) -> int:
+    """The decimals by_unit prints (the annex gives Excel the same number format)."""
     if unit == "%":
-        return number(value, percent_decimals)
+        return percent_decimals
     if "/" in unit:
-        return number(value, RATIO_DECIMALS)
-    return number(value, 0 if float(value).is_integer() else MEASURE_DECIMALS)
+        return RATIO_DECIMALS
+    return 0 if float(value).is_integer() else MEASURE_DECIMALS

@@ -225,3 +225,23 @@ def test_pdf_pages_are_filled_and_the_annex_prints_numbered_pages(built, tmp_pat
     shown = re.sub(r"»\s+biểu\s+[a-z_]+", "»", re.sub(r"\S+\.xlsx", "", " ".join(text.split())))
     leaked = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", shown)) & _internal_codes()
     assert not leaked, sorted(leaked)[:10]
+
+
+def test_annex_formats_counts_whole_and_drops_all_not_applicable_columns(built):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(built / "phu_luc_so_lieu.xlsx")
+    seen = 0
+    for ws in wb.worksheets[3:]:
+        header = int(ws.print_title_rows.split(":")[0].lstrip("$"))
+        labels = [c.value for c in ws[header]]
+        body = list(ws.iter_rows(min_row=header + 1))
+        for j, label in enumerate(labels):
+            assert body and any(row[j].value != "[z]" for row in body), (ws.title, label)  # never a whole [z] column
+        if "Đơn vị tính" in labels and "Kết quả" in labels:
+            unit, value = labels.index("Đơn vị tính"), labels.index("Kết quả")
+            for row in body:
+                if row[unit].value in ("hồ sơ", "Mbps", "cơ sở dữ liệu", "điểm"):
+                    seen += 1
+                    assert row[value].number_format == "#,##0", (ws.title, row[unit].value)
+    assert seen >= 3
