@@ -7,6 +7,7 @@ merged cells, no blank cells inside a table ("[x]" marks a gap), A4 print setup.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def number(index: int) -> str:
 
 HIDDEN_COLUMNS = ("chi_so",)  # internal keys of a row (rate codes): never printed
 LANDSCAPE_WIDTH = 150  # column width units that fit A4 landscape at 10 pt; wider sheets print over pages
+DATE_TEXT = re.compile(r"(?:(\d{2})/)?(\d{2})/(\d{4})")  # dd/mm/yyyy or mm/yyyy as the queries print them
 LINE_HEIGHT = 13  # points per wrapped line at 10 pt
 
 
@@ -245,6 +247,9 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
             cell.font = BOLD if total else NORMAL
             if mark:
                 cell.alignment = Alignment(horizontal="right", vertical="top")
+            elif isinstance(value, str) and (day := _as_date(value)):  # a real date, shown dd/mm/yyyy
+                cell.value, cell.number_format = day
+                cell.alignment = Alignment(horizontal="left", vertical="top")
             elif column.key in keys:
                 cell.number_format = "0"  # a year or code, not a quantity
                 cell.alignment = Alignment(vertical="top")
@@ -264,6 +269,18 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
     _as_table(ws, f"Phu_luc_{number(index)}", header_row, last, len(columns))
     ws.freeze_panes = ws.cell(header_row + 1, 2)
     _print_setup(ws, table_title(index, t), results.config.full_name, header_row)
+
+
+def _as_date(text: str) -> tuple[date, str] | None:
+    """«29/06/2025» or «07/2025» as a date and its display format; None for other text."""
+    m = DATE_TEXT.fullmatch(text.strip())
+    if not m:
+        return None
+    day, month, year = int(m.group(1) or 1), int(m.group(2)), int(m.group(3))
+    try:
+        return date(year, month, day), ("dd/mm/yyyy" if m.group(1) else "mm/yyyy")
+    except ValueError:
+        return None
 
 
 def _width(t: Table, c) -> int:

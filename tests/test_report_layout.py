@@ -245,3 +245,16 @@ def test_annex_formats_counts_whole_and_drops_all_not_applicable_columns(built):
                     seen += 1
                     assert row[value].number_format == "#,##0", (ws.title, row[unit].value)
     assert seen >= 3
+
+
+def test_annex_stores_dates_as_dates(built):
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(built / "phu_luc_so_lieu.xlsx")
+    dates = [c for ws in wb.worksheets[3:] for row in ws.iter_rows() for c in row if isinstance(c.value, datetime)]
+    texts = [c.value for ws in wb.worksheets[3:] for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and re.fullmatch(r"(\d{2}/)?\d{2}/\d{4}", c.value)]
+    assert dates and not texts, texts[:3]
+    assert {c.number_format for c in dates} <= {"dd/mm/yyyy", "mm/yyyy"}
