@@ -819,6 +819,17 @@ def general_values(results: Results, built: date) -> dict[str, str]:
     }
 
 
+def _heading_styles(doc: DocxDocument) -> None:
+    """A commune's own template often has its headings as bold «Normal» paragraphs: give those that
+    read like «I. …», «1. …», «a) …» the Heading style of their level (navigation pane, TOC)."""
+    lay.styles(doc)
+    for p in doc.paragraphs:
+        level = lay.heading_level(p.text)
+        runs = [r for r in p.runs if r.text.strip()]
+        if level and p.style.name == "Normal" and runs and all(r.bold for r in runs) and len(p.text) < 200:
+            p.style = doc.styles[lay.HEADINGS[level]]
+
+
 def template_path(inputs_dir: Path | None) -> Path:
     """The commune's own template when inputs/ holds one, else the default."""
     own = Path(inputs_dir) / COMMUNE_TEMPLATE if inputs_dir else None
@@ -872,6 +883,7 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
             _replace_runs(p, values)
             if not p.text.strip() and not p._p.xpath(".//w:drawing") and p._p.getparent().tag == qn("w:body"):
                 _remove(p)
+    _heading_styles(doc)
     left = [m.group(0) for p in _all_paragraphs(doc) for m in PATTERN.finditer(p.text)]
     if left:
         raise TemplateError(f"Mẫu báo cáo {template.name}: còn trường chưa điền: {', '.join(left)}.")

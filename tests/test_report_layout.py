@@ -258,3 +258,22 @@ def test_annex_stores_dates_as_dates(built):
              if isinstance(c.value, str) and re.fullmatch(r"(\d{2}/)?\d{2}/\d{4}", c.value)]
     assert dates and not texts, texts[:3]
     assert {c.number_format for c in dates} <= {"dd/mm/yyyy", "mm/yyyy"}
+
+
+def test_a_commune_template_with_bold_normal_headings_gets_heading_styles(built, tmp_path, config):
+    from pipeline import indicators, warehouse
+
+    doc = Document(str(report.DEFAULT_TEMPLATE))
+    for p in doc.paragraphs:
+        if p.style.name.startswith("Heading"):
+            p.style = doc.styles["Normal"]
+    template = tmp_path / report.COMMUNE_TEMPLATE
+    doc.save(str(template))
+    con = warehouse.connect(built)
+    results = indicators.compute(con, config)
+    con.close()
+    charts = {p.stem: p for p in (built / "charts").glob("*.png")}
+    out = Document(str(report.render(results, charts, tmp_path / "out.docx", template)))
+    styles = {p.text: p.style.name for p in out.paragraphs}
+    assert styles["II. KẾT QUẢ THỰC HIỆN"] == "Heading 1" and styles["4. Về thủ tục hành chính"] == "Heading 2"
+    assert styles[next(t for t in styles if t.startswith("Thực hiện "))] == "Normal"
