@@ -58,7 +58,7 @@ def test_chart_has_no_title_and_legible_labels_in_serif(chart, results):
                     assert t.get_fontsize() >= 7, (chart.name, t.get_text(), t.get_fontsize())
                     assert t.get_fontfamily()[0] == charts.serif(), t.get_fontfamily()
                 boxes = [t.get_window_extent(renderer) for t in labels]
-                for a, b in zip(boxes, boxes[1:]):
+                for a, b in zip(boxes, boxes[1:], strict=False):
                     assert not a.overlaps(b), (chart.name, [t.get_text() for t in labels])
     finally:
         plt.close(fig)

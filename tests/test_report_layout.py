@@ -86,7 +86,7 @@ def test_headings_are_styles_and_captions_stay_with_tables(built):
     assert all(doc.styles[f"Heading {n}"].paragraph_format.keep_with_next for n in (1, 2))
     blocks = list(_body(doc))
     tables = 0
-    for before, block in zip(blocks, blocks[1:]):
+    for before, block in zip(blocks, blocks[1:], strict=False):
         if isinstance(block, DocxTable) and len(block.rows) > 1 and block is not doc.tables[0]:
             if isinstance(before, Paragraph) and before.text.startswith("Bảng "):
                 tables += 1
