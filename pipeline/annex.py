@@ -7,6 +7,7 @@ merged cells, no blank cells inside a table ("[x]" marks a gap), A4 print setup.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import atomic, vn
 from pipeline.catalog import CATALOG
-from pipeline.indicators import NOT_APPLICABLE, Results, Table
+from pipeline.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
 from pipeline.templates import DEMO_MARK
 
 FILE_NAME = "phu_luc_so_lieu.xlsx"
@@ -38,28 +39,63 @@ def number(index: int) -> str:
     return f"{index:02d}"
 
 
+HIDDEN_COLUMNS = ("chi_so",)  # internal keys of a row (rate codes): never printed
+LANDSCAPE_WIDTH = 150  # column width units that fit A4 landscape at 10 pt; wider sheets print over pages
+DATE_TEXT = re.compile(r"(?:(\d{2})/)?(\d{2})/(\d{4})")  # dd/mm/yyyy or mm/yyyy as the queries print them
+LINE_HEIGHT = 13  # points per wrapped line at 10 pt
+
+
 def sheet_name(index: int) -> str:
-    return f"Biểu {number(index)}"
+    return f"Phụ lục {number(index)}"
 
 
 def table_title(index: int, t: Table) -> str:
-    return f"Biểu số {number(index)}. {t.query.title}"
+    """Numbered as in the report («Phụ lục số 03»)."""
+    return f"Phụ lục số {number(index)}. {t.query.title}"
+
+
+def visible_columns(t: Table) -> list:
+    """The columns printed: no internal key, and none that is «[z]» on every row (the note under
+    the table explains the mark once)."""
+    rows = range(len(t.frame))
+    return [c for c in t.columns if c.key not in HIDDEN_COLUMNS
+            and (not len(t.frame) or any(t.mark(i, c) != NOT_APPLICABLE for i in rows))]
+
+
+def _height(texts: list[tuple[str, int]]) -> float | None:
+    """Row height for wrapped texts given (text, column width); None when one line is enough."""
+    lines = max((sum(max(1, math.ceil(len(part) / max(1, width - 2))) for part in text.split("\n"))
+                 for text, width in texts), default=1)
+    return LINE_HEIGHT * lines + 2 if lines > 1 else None
 
 
 def source_text(t: Table, results: Results) -> str:
     owners = results.config.owners(t.query.source)
     who = ", ".join(u.name for u in owners) or "(chưa phân công đơn vị)"
-    return f"Nguồn: {t.query.template.title} (biểu {t.query.source}) do {who} gửi; mục {t.query.section} của báo cáo."
+    return f"Nguồn: {t.query.template.title} do {who} gửi; mục {t.query.section} của báo cáo."
 
 
-def _print_setup(ws: Worksheet, columns: int, header_row: int | None = None) -> None:
+def _print_setup(ws: Worksheet, title: str, commune: str, header_row: int | None = None) -> None:
+    """A4 landscape; a sheet that fits the width is fitted, a wider one prints over several pages with
+    its first column and header row repeated (never shrunk to 4 pt); page header with the commune and
+    title, footer with page numbers."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if columns > 6 else "portrait"
+    ws.page_setup.orientation = "landscape"
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, ws.max_column + 1))
+    fits = width <= LANDSCAPE_WIDTH * 1.15
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr.fitToPage = fits
     ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.print_options.horizontalCentered = True
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
+        if not fits:
+            ws.print_title_cols = "A:A"
+    ws.oddHeader.center.text = f"{commune} – {title}"
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.size = 9
 
 
 def _lines(ws: Worksheet, lines: list[tuple[str, Font]], start: int = 1) -> int:
@@ -112,7 +148,7 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
     lines.append(("Đơn vị chưa gửi số liệu", BOLD))
     missing = results.missing_all
     if missing:
-        lines += [(f"- {u.name} ({u.code}): {t.title} (biểu {t.id})", NORMAL) for u, t in missing]
+        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in missing]
     else:
         lines.append(("- Không có: tất cả các đơn vị đã gửi đủ biểu số liệu.", NORMAL))
     lines += [
@@ -123,18 +159,19 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
         (f"Danh sách các biểu: xem trang tính «{CONTENTS}»; cách tính và ghi chú: trang tính «{NOTES}».", NORMAL),
     ]
     _lines(ws, lines)
-    ws.column_dimensions["A"].width = 95
+    ws.column_dimensions["A"].width = LANDSCAPE_WIDTH - 10
     for row in ws.iter_rows():
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
-        if len(str(row[0].value or "")) > 95:
-            ws.row_dimensions[row[0].row].height = 27
-    _print_setup(ws, 1)
+        height = _height([(str(row[0].value or ""), LANDSCAPE_WIDTH - 10)])
+        if height:
+            ws.row_dimensions[row[0].row].height = height
+    _print_setup(ws, TITLE, cfg.full_name)
 
 
 def _contents(ws: Worksheet, results: Results) -> None:
     ws.cell(1, 1, "Mục lục").font = TITLE_FONT
     ws.cell(2, 1, "Bấm vào số biểu để mở trang tính của biểu.").font = NORMAL
-    _header(ws, 3, ["Biểu số", "Tên biểu", "Mục báo cáo", "Tình trạng số liệu"], [10, 85, 10, 40])
+    _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Mục báo cáo", "Tình trạng số liệu"], [12, 85, 10, 40])
     for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
         link = ws.cell(r, 1, sheet_name(index))
         link.hyperlink = f"#'{sheet_name(index)}'!A1"
@@ -145,15 +182,18 @@ def _contents(ws: Worksheet, results: Results) -> None:
         ws.cell(r, 4, state).font = NORMAL
         for c in (2, 4):
             ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
+        height = _height([(t.query.title, 85), (state, 40)])
+        if height:
+            ws.row_dimensions[r].height = height
     _as_table(ws, "Muc_luc", 3, 3 + len(results.tables), 4)
-    _print_setup(ws, 4, 3)
+    _print_setup(ws, CONTENTS, results.config.full_name, 3)
 
 
 def _notes(ws: Worksheet, results: Results) -> list[list[str]]:
     """Notes sheet; returns, for each table, the note numbers that concern it."""
     ws.cell(1, 1, "Ghi chú").font = TITLE_FONT
     ws.cell(2, 1, "Cách tính từng biểu và các ô đánh dấu [x] (thiếu số liệu).").font = NORMAL
-    _header(ws, 3, ["Ghi chú số", "Biểu số", "Nội dung"], [11, 10, 90])
+    _header(ws, 3, ["Ghi chú số", "Phụ lục", "Nội dung"], [11, 12, 110])
     row, refs = 4, []
     for index, t in enumerate(results.tables.values(), start=1):
         mine = []
@@ -165,11 +205,14 @@ def _notes(ws: Worksheet, results: Results) -> list[list[str]]:
             ws.cell(row, 2, sheet_name(index)).font = NORMAL
             cell = ws.cell(row, 3, text)
             cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")
+            height = _height([(text, 110)])
+            if height:
+                ws.row_dimensions[row].height = height
             mine.append(label)
             row += 1
         refs.append(mine)
     _as_table(ws, "Ghi_chu", 3, row - 1, 3)
-    _print_setup(ws, 3, 3)
+    _print_setup(ws, NOTES, results.config.full_name, 3)
     return refs
 
 
@@ -186,39 +229,68 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
     if notes:
         lines.append((f"Xem ghi chú: {', '.join(notes)} (trang tính «{NOTES}»).", NORMAL))
     header_row = _lines(ws, lines)
-    widths = [max(10, min(48, max(len(c.header) // 2 + 2, *(len(t.text(i, c.key)) + 2 for i in range(len(t.frame))))))
-              if c.kind == "text" else max(12, min(18, len(c.header) // 3 + 4)) for c in t.columns]
-    _header(ws, header_row, [c.header for c in t.columns], widths)
-    ws.row_dimensions[header_row].height = 15 * max(2, max(len(c.header) // max(1, w - 2) + 1
-                                                         for c, w in zip(t.columns, widths, strict=True)))
+    for r in range(1, header_row):  # long title and note lines wrap over the sheet's width
+        ws.cell(r, 1).alignment = Alignment(wrap_text=False, vertical="top")
+    columns = visible_columns(t)
+    widths = [_width(t, c) for c in columns]
+    _header(ws, header_row, [c.header for c in columns], widths)
+    ws.row_dimensions[header_row].height = _height([(c.header, w) for c, w in zip(columns, widths, strict=True)]) \
+        or 2 * LINE_HEIGHT + 2
     keys = {k.key for s in t.query.template.sheets for k in s.keys}
     for i in range(len(t.frame)):
         r = header_row + 1 + i
-        total = str(t.value(i, t.columns[0].key)) == "Cộng"
-        for c, column in enumerate(t.columns, start=1):
+        total = str(t.value(i, columns[0].key)) == "Cộng"
+        for c, column in enumerate(columns, start=1):
             mark = t.mark(i, column)
             value = mark if mark else t.value(i, column.key)
             cell = ws.cell(r, c, vn.printable(value) if isinstance(value, str) else value)  # never a control char
             cell.font = BOLD if total else NORMAL
             if mark:
                 cell.alignment = Alignment(horizontal="right", vertical="top")
+            elif isinstance(value, str) and (day := _as_date(value)):  # a real date, shown dd/mm/yyyy
+                cell.value, cell.number_format = day
+                cell.alignment = Alignment(horizontal="left", vertical="top")
             elif column.key in keys:
                 cell.number_format = "0"  # a year or code, not a quantity
                 cell.alignment = Alignment(vertical="top")
+            elif column.key == VALUE_COLUMN and UNIT_COLUMN in t.frame.columns:  # by each row's unit
+                unit = str(t.value(i, UNIT_COLUMN) or "")
+                cell.number_format = FORMATS[vn.unit_decimals(value, unit, t.query.percent_decimals)]
             elif column.kind in ("number", "percent"):
                 cell.number_format = FORMATS[column.decimals]
                 cell.alignment = Alignment(vertical="top")
             else:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         # wrapped text (long list entries): a row tall enough for its lines, as Excel does not re-fit
-        lines = max((math.ceil(len(t.text(i, c.key)) / max(1, w - 2)) for c, w in zip(t.columns, widths, strict=True)
-                     if c.kind == "text"), default=1)
-        if lines > 1:
-            ws.row_dimensions[r].height = 13 * lines
+        height = _height([(t.text(i, c.key), w) for c, w in zip(columns, widths, strict=True) if c.kind == "text"])
+        if height:
+            ws.row_dimensions[r].height = height
     last = header_row + len(t.frame)
-    _as_table(ws, f"Bieu_{number(index)}", header_row, last, len(t.columns))
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
-    _print_setup(ws, len(t.columns), header_row)
+    _as_table(ws, f"Phu_luc_{number(index)}", header_row, last, len(columns))
+    ws.freeze_panes = ws.cell(header_row + 1, 2)
+    _print_setup(ws, table_title(index, t), results.config.full_name, header_row)
+
+
+def _as_date(text: str) -> tuple[date, str] | None:
+    """«29/06/2025» or «07/2025» as a date and its display format; None for other text."""
+    m = DATE_TEXT.fullmatch(text.strip())
+    if not m:
+        return None
+    day, month, year = int(m.group(1) or 1), int(m.group(2)), int(m.group(3))
+    try:
+        return date(year, month, day), ("dd/mm/yyyy" if m.group(1) else "mm/yyyy")
+    except ValueError:
+        return None
+
+
+def _width(t: Table, c) -> int:
+    """A column's width from its content: the longest value (text up to 48), and the header's
+    longest word so that no word of the header is broken («Nguyên giá», never «Nguy ên giá»)."""
+    longest = max((len(t.text(i, c.key)) for i in range(len(t.frame))), default=4)
+    word = max((len(w) for w in c.header.split()), default=4)
+    if c.kind == "text":
+        return max(10, word + 2, min(48, max(len(c.header) // 2 + 2, longest + 2)))
+    return max(9, word + 2, longest + 3, min(16, len(c.header) // 3 + 4))
 
 
 def write(results: Results, path: Path, built: date | None = None) -> Path:

@@ -148,6 +148,13 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
                   for t in gaps]
     if report_error:
         lines.append(f"- LỖI MẪU BÁO CÁO, chưa tạo được báo cáo:\n{report_error}")
+    else:
+        from pipeline import report
+
+        todo = report.unfinished(results)
+        if todo:
+            lines.append(f"- TRƯỚC KHI TRÌNH KÝ: báo cáo còn {len(todo)} mục đánh dấu vàng "
+                         f"«{report.gap_text(results)}» cần viết: {'; '.join(todo)}.")
     if held or stuck:
         lines.append("- TỆP ĐANG MỞ, CHƯA THAY ĐƯỢC (bản cũ giữ nguyên):")
         lines += [f"  • {h.text()} (thư mục: {h.target.parent})" for h in held]

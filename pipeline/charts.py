@@ -6,6 +6,7 @@ alone. Numbers use the decimal comma. Demo data carry the mark "SỐ LIỆU MINH
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,30 @@ from pipeline.templates import DEMO_MARK  # noqa: E402
 
 DPI = 220
 SIZE = (6.3, 3.6)  # inches: 16 cm wide, the text width of an ND30 A4 page
+SERIF = ("Times New Roman", "Liberation Serif", "DejaVu Serif")  # the report body's font first
+VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐƠƯ"
+
+
+@functools.cache
+def serif() -> str:
+    """The first installed serif font holding every Vietnamese letter, matching the Times body of
+    the report (an old Liberation Serif lacks ơ, ư, ạ …); DejaVu Serif ships with matplotlib, so the
+    search never falls back with a warning."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    for name in SERIF:
+        try:
+            path = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
+        except ValueError:
+            continue
+        if set(map(ord, VIETNAMESE)) <= set(FT2Font(path).get_charmap()):
+            return name
+    return "DejaVu Serif"
+
+
 STYLE = {
-    "font.family": ["DejaVu Sans", "Liberation Sans"],
-    "font.size": 8.5,
+    "font.size": 9,
     "axes.titlesize": 10,
     "axes.titleweight": "bold",
     "axes.spines.top": False,
@@ -94,35 +116,37 @@ def _on_time_by_month(ax: plt.Axes, t: Table) -> None:
 
 
 # Short names of the budget lines drawn (the full names are in catalog.budget.LINES).
-BUDGET_SHORT = {"A.1": "Thu\nhưởng 100%", "A.2": "Thu\nphân chia", "A.3": "Bổ sung\ncấp trên",
-                "B.1": "Chi\nđầu tư", "B.2": "Chi\nthường xuyên", "B.3": "Dự\nphòng"}
+BUDGET_SHORT = {"A.1": "Thu hưởng 100%", "A.2": "Thu phân chia", "A.3": "Bổ sung cấp trên",
+                "B.1": "Chi đầu tư", "B.2": "Chi thường xuyên", "B.3": "Dự phòng"}
 
 
 def _budget(ax: plt.Axes, t: Table) -> None:
-    """One panel per year, side by side, sharing the money axis."""
+    """One panel per year, side by side, horizontal bars sharing the budget lines (legible labels)."""
     wanted = tuple(BUDGET_SHORT)
     years = sorted({t.value(i, "nam") for i in range(len(t.frame)) if t.value(i, "nam") is not None})
     fig = ax.figure
     ax.remove()
-    axes = fig.subplots(1, len(years), sharey=True, squeeze=False)[0]
+    axes = fig.subplots(1, len(years), sharey=True, sharex=True, squeeze=False)[0]
     width = 0.4
     for panel, year in zip(axes, years, strict=True):
         rows = sorted((i for i in range(len(t.frame)) if t.value(i, "nam") == year and t.value(i, "ma") in wanted),
                       key=lambda i: wanted.index(t.value(i, "ma")))
-        x = range(len(rows))
-        panel.bar([p - width / 2 for p in x], [_num(t, i, "du_toan") for i in rows], width, color="white",
-                  edgecolor="black", hatch="....", linewidth=0.7, label="Dự toán giao")
-        panel.bar([p + width / 2 for p in x], [_num(t, i, "thuc_hien") for i in rows], width, color=DARK,
-                  edgecolor="black", linewidth=0.7, label="Thực hiện")
-        panel.set_xticks(list(x), [BUDGET_SHORT[t.value(i, "ma")] for i in rows], fontsize=6)
-        panel.set_xlabel(f"Năm {year}", weight="bold")
-        panel.yaxis.set_major_formatter(_comma())
-        panel.grid(axis="y", color="0.85", linewidth=0.5)
+        y = range(len(rows))
+        panel.barh([p - width / 2 for p in y], [_num(t, i, "du_toan") for i in rows], width, color="white",
+                   edgecolor="black", hatch="....", linewidth=0.7, label="Dự toán giao")
+        panel.barh([p + width / 2 for p in y], [_num(t, i, "thuc_hien") for i in rows], width, color=DARK,
+                   edgecolor="black", linewidth=0.7, label="Thực hiện")
+        panel.set_yticks(list(y), [BUDGET_SHORT[t.value(i, "ma")] for i in rows])
+        panel.set_title(f"Năm {year}", fontsize=9, weight="bold")
+        panel.set_xlabel("Triệu đồng")
+        panel.xaxis.set_major_formatter(_comma())
+        panel.xaxis.set_major_locator(MaxNLocator(4))
+        panel.grid(axis="x", color="0.85", linewidth=0.5)
         panel.set_axisbelow(True)
         for side in ("top", "right"):
             panel.spines[side].set_visible(False)
-    axes[0].set_ylabel("Triệu đồng")
-    axes[0].legend(loc="upper left", fontsize=7.5)
+    axes[0].invert_yaxis()
+    axes[-1].legend(loc="lower right", fontsize=8)
 
 
 def _qualifications(ax: plt.Axes, t: Table) -> None:
@@ -264,12 +288,11 @@ CHARTS = (
 )
 
 
-def draw(chart: Chart, results: Results, out_dir: Path) -> Path:
+def figure(chart: Chart, results: Results) -> plt.Figure:
+    """The chart's figure (closed by the caller); its title is the report's caption, not drawn here."""
     t = results.tables[chart.table]
-    with plt.rc_context(STYLE):
+    with plt.rc_context(STYLE | {"font.family": serif()}):
         fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
-        fig.suptitle(f"{chart.title}\n({DEMO_MARK})" if results.demo else chart.title,
-                     fontsize=10, weight="bold")
         if t.missing:
             ax.set_axis_off()
             who = "\n".join(u.name for u in t.missing)
@@ -285,9 +308,14 @@ def draw(chart: Chart, results: Results, out_dir: Path) -> Path:
         if results.demo:
             fig.text(0.5, 0.5, DEMO_MARK, fontsize=30, color="0.6", alpha=0.35, rotation=20,
                      ha="center", va="center", weight="bold")
-        path = out_dir / f"{chart.name}.png"
-        path = atomic.save(fig, path, dpi=DPI)
-        plt.close(fig)
+    return fig
+
+
+def draw(chart: Chart, results: Results, out_dir: Path) -> Path:
+    fig = figure(chart, results)
+    with plt.rc_context(STYLE | {"font.family": serif()}):
+        path = atomic.save(fig, out_dir / f"{chart.name}.png", dpi=DPI)
+    plt.close(fig)
     return path
 
 

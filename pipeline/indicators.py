@@ -39,6 +39,7 @@ from pipeline.config import Config, Unit
 NOT_APPLICABLE = "[z]"  # ONS shorthand: the cell has no meaning here (e.g. no target set)
 LABEL_COLUMN = "truong"  # a column whose values are catalog field keys, shown as their labels
 UNKNOWN_COLUMN = "thieu"  # keys of the unknown figures of a row (see rates.py), turned into words
+VALUE_COLUMN, UNIT_COLUMN = "gia_tri", "don_vi"  # an indicator table: each row's value printed by its unit
 NOTE_COLUMN = "ghi_chu"  # a row's own note: its blank cells are gaps it explains
 
 
@@ -124,6 +125,8 @@ class Table:
         if mark:
             return mark
         v = self.value(i, key)
+        if key == VALUE_COLUMN and column.kind == "number" and UNIT_COLUMN in self.frame.columns:
+            return vn.by_unit(v, str(self.value(i, UNIT_COLUMN) or ""), self.query.percent_decimals)
         if column.kind == "percent":
             return vn.number(v, column.decimals)
         if column.kind == "number":
@@ -218,7 +221,7 @@ def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
 def missing_note(template: Template, units: list[Unit]) -> str:
     names_ = "; ".join(f"{u.name} ({u.code})" for u in units)
     return (f"{vn.GAP}: chưa có số liệu của {names_} — đơn vị chưa gửi hoặc chưa gửi được "
-            f"{template.title[0].lower() + template.title[1:]} (biểu {template.id}).")
+            f"{template.title[0].lower() + template.title[1:]}.")
 
 
 def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:

@@ -29,22 +29,20 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table as DocxTable
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from pipeline import atomic, paths, vn
+from pipeline import docx_layout as lay
 from pipeline.indicators import NOT_APPLICABLE, Results, Table
 from pipeline.templates import DEMO_MARK
 
 FILE_NAME = "bao_cao_so_ket.docx"
 COMMUNE_TEMPLATE = "mau_bao_cao.docx"  # a commune's own template, in inputs/
 DEFAULT_TEMPLATE = paths.PACKAGE / "report_template" / "bao_cao_mau.docx"
-FONT = "Times New Roman"
+FONT = lay.FONT
 PATTERN = re.compile(r"\{\{(.*?)\}\}", re.S)
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TEXT_WIDTH_CM = 16.0  # A4 210 mm − left 30 mm − right 15 mm ≈ 165 mm
@@ -72,6 +70,7 @@ class Content:
     tables: list[TableBlock] = field(default_factory=list)
     charts: list[tuple[str, str]] = field(default_factory=list)  # (chart name, caption)
     values: dict[str, str] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)  # marked text the writer must replace before signing
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ def _staffing(results: Results) -> Content:
         f"hoạt động không chuyên trách của các cơ quan, đơn vị thuộc {results.config.kind} là {v['ns_hien_co']} người, bằng "
         f"{v['ns_ty_le_bien_che']} biên chế được giao ({v['ns_bien_che']} người). Tỷ lệ có trình độ đại học "
         f"trở lên đạt {v['ns_ty_le_dai_hoc_tro_len']}; tỷ lệ được bố trí đúng vị trí việc làm phù hợp trình độ "
-        f"đạt {v['ns_ty_le_dung_vtvl']}. Từ ngày 01/7/2025 đến nay có {v['ns_so_nghi']} người đã nghỉ hưu trước "
+        f"đạt {v['ns_ty_le_dung_vtvl']}. Từ ngày {vn.day(results.config.start)} đến nay có {v['ns_so_nghi']} người đã nghỉ hưu trước "
         f"tuổi, nghỉ chế độ, thôi việc hoặc chuyển công tác."
     ]
     if t.missing:
@@ -287,8 +286,9 @@ def _indicator(t: Table, key: str, field_: str = "gia_tri", decimals: int = 0) -
     i = _find(t, chi_so=key)
     if i is None:
         return vn.GAP
-    if field_ == "gia_tri" and t.value(i, "don_vi") == "%":
-        return vn.percent(t.value(i, field_))
+    if field_ == "gia_tri":
+        unit = t.value(i, "don_vi") or ""
+        return t.text(i, field_) + ("%" if unit == "%" and t.value(i, field_) is not None else "")
     return vn.number(t.value(i, field_), decimals)
 
 
@@ -341,7 +341,8 @@ def _leadership(results: Results) -> Content:
     rows = [i for i, name in enumerate(issuers) if issuers.count(name) == 1 or t.value(i, "loai_van_ban") == "Cộng"]
     cols = ["co_quan", "loai_van_ban", "tong_so", "qppl", "chi_dao_02_cap", "ky_so", "ty_le_ky_so"]
     return Content(text, [TableBlock(t, cols, rows, "Văn bản lãnh đạo, chỉ đạo, điều hành đã ban hành theo cơ "
-                                                    "quan ban hành (chi tiết theo loại văn bản: xem Phụ lục)")],
+                                                    f"quan ban hành (chi tiết theo loại văn bản: xem "
+                                                    f"{annex_ref(results, 'lanh_dao_van_ban')})")],
                    [], v)
 
 
@@ -374,7 +375,7 @@ def _decentralisation(results: Results) -> Content:
     items = [f"- {d.value(i, 'ten_nhiem_vu')} ({d.value(i, 'linh_vuc')}): {d.value(i, 'kho_khan') or ''}"
              + (f" Đề xuất: {d.value(i, 'de_xuat')}" if d.value(i, "de_xuat") else "") for i in listed[:MAX_LISTED]]
     if len(listed) > MAX_LISTED:
-        items.append(f"- Và {len(listed) - MAX_LISTED} nhiệm vụ khác (xem Phụ lục «{d.query.title}»).")
+        items.append(f"- Và {len(listed) - MAX_LISTED} nhiệm vụ khác (xem {annex_ref(results, 'phan_cap_kho_khan')}).")
     v["kho_khan_list"] = "\n".join(items) if items else "Không có nhiệm vụ gặp khó khăn, vướng mắc."
     if s.value(0, "khong_phat_sinh") == "Có":
         text = [f"Trong kỳ, {results.config.kind} không nhận nhiệm vụ nào được phân cấp, phân quyền, ủy quyền."]
@@ -461,7 +462,7 @@ def _digital(results: Results) -> Content:
     v = {name: _num(e, _find(e, loai_thiet_bi=kind), "dang_su_dung")
          for name, kind in zip(EQUIPMENT_NAMES, digital.EQUIPMENT, strict=True)}
     v |= {
-        "may_tinh_binh_quan": _indicator(c, "may_tinh_binh_quan", decimals=2),
+        "may_tinh_binh_quan": _indicator(c, "may_tinh_binh_quan"),
         "ty_le_dap_ung": _pct(e, e.row("Cộng"), "ty_le_dap_ung"),
         "thiet_bi_can_bo_sung": _num(e, e.row("Cộng"), "can_bo_sung"),
         "bang_thong": _indicator(c, "bang_thong"),
@@ -725,115 +726,20 @@ def _remove(p: Paragraph) -> None:
     p._p.getparent().remove(p._p)
 
 
-def _borders(table: DocxTable, visible: bool = True) -> None:
-    """Thin black borders on every edge, or none (header and signature blocks)."""
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single" if visible else "nil")
-        if visible:
-            el.set(qn("w:sz"), "4")
-            el.set(qn("w:space"), "0")
-            el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tbl_pr.append(borders)
-
-
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-
-
-def _run(p: Paragraph, text: str, size: float | None = None, bold: bool = False, italic: bool = False,
-         font: str | None = None):
-    """A run; only what differs from the paragraph style is written (keeps big tables fast)."""
-    r = p.add_run(text)
-    if font:
-        r.font.name = font
-    if bold:
-        r.bold = True
-    if italic:
-        r.italic = True
-    if size:
-        r.font.size = Pt(size)
-    return r
-
-
-class _Writer:
-    """Inserts generated content before an anchor paragraph."""
-
-    def __init__(self, doc: DocxDocument, anchor: Paragraph, charts: dict[str, Path], width_cm: float):
-        self.doc, self.anchor, self.charts, self.width = doc, anchor, charts, width_cm
-
-    def _place(self, element) -> None:
-        self.anchor._p.addprevious(element)
-
-    def paragraph(self, text: str = "", size: float | None = None, bold: bool = False, italic: bool = False,
-                  align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True) -> Paragraph:
-        p = self.doc.add_paragraph()
-        p.alignment = align
-        fmt = p.paragraph_format
-        fmt.space_after = Pt(6)
-        if indent and align == WD_ALIGN_PARAGRAPH.JUSTIFY:
-            fmt.first_line_indent = Cm(1.0)
-        if text:
-            _run(p, text, size, bold, italic)
-        self._place(p._p)
-        return p
-
-    def table(self, block: TableBlock, size: float = 10.5) -> None:
-        t = block.table
-        cols = [next(c for c in t.columns if c.key == k) for k in block.columns]
-        rows = block.rows if block.rows is not None else list(range(len(t.frame)))
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(cols))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        _borders(table)
-        weights = [max(1.0, min(4.0, max(len(t.text(i, c.key)) for i in rows) / 9)) if c.kind == "text" else 1.0
-                   for c in cols] if rows else [1.0] * len(cols)
-        widths = [Cm(self.width * w / sum(weights)) for w in weights]
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = width
-        all_rows = table.rows
-        for j, cell in enumerate(all_rows[0].cells):
-            cell.width = widths[j]
-            p = cell.paragraphs[0]
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(p, cols[j].header, size, bold=True)
-        _repeat_header(all_rows[0])
-        for i, row in zip(rows, all_rows[1:], strict=True):
-            total = str(t.value(i, cols[0].key)) == "Cộng" or (cols[0].key == "nam" and
-                                                                str(t.value(i, "ma") or "").count(".") == 0)
-            for j, cell in enumerate(row.cells):
-                c = cols[j]
-                cell.width = widths[j]
-                p = cell.paragraphs[0]
-                p.alignment = (WD_ALIGN_PARAGRAPH.LEFT if c.kind == "text" and not t.mark(i, c)
-                               else WD_ALIGN_PARAGRAPH.RIGHT)
-                _run(p, t.text(i, c.key), size, bold=total)
-        self._place(table._tbl)
-        notes = [n for n in t.notes]
-        source = f"Nguồn: {t.query.template.title} (biểu {t.query.source})."
-        self.paragraph(" ".join([source, *notes]), size=11, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-
-    def picture(self, name: str) -> None:
-        p = self.paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        p.add_run().add_picture(str(self.charts[name]), width=Cm(min(self.width, 16)))
-
-    def caption(self, text: str) -> None:
-        self.paragraph(text, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+def gap_text(results: Results) -> str:
+    """The marked gap a section without data gets: the writer (the standing unit) fills it in."""
+    return f"[Nội dung do {results.config.unit(results.config.standing_unit).name} bổ sung]"
 
 
 def _neutral(section: Section, results: Results) -> Content:
     lead = results.config.leader(section.key)
-    text = ["Nội dung đánh giá của mục này do các cơ quan, đơn vị tổng hợp theo Kế hoạch; "
-            "kỳ này chưa có biểu số liệu tổng hợp tự động cho mục này."]
-    if lead:
-        text.append(f"Lãnh đạo chỉ đạo: Đ/c {lead.name} – {lead.title}.")
-    return Content(text)
+    text = [f"Lãnh đạo chỉ đạo: Đ/c {lead.name} – {lead.title}."] if lead else []
+    return Content(text, gaps=[gap_text(results)])
+
+
+def unfinished(results: Results) -> list[str]:
+    """The sections the report leaves to the writer (a marked gap each), as «II.9. Nhiệm vụ …»."""
+    return [f"{s.key}. {s.heading.split('. ', 1)[-1]}" for s in SECTIONS if s.build is None]
 
 
 def _landscape_from(doc: DocxDocument, anchor: Paragraph) -> None:
@@ -843,26 +749,42 @@ def _landscape_from(doc: DocxDocument, anchor: Paragraph) -> None:
     p_pr = p._p.get_or_add_pPr()
     p_pr.append(copy.deepcopy(body_sect))
     last = doc.sections[-1]
+    last.different_first_page_header_footer = False  # the annex's first page is numbered too
     if last.orientation != WD_ORIENT.LANDSCAPE:
         last.orientation = WD_ORIENT.LANDSCAPE
         last.page_width, last.page_height = last.page_height, last.page_width
 
 
-def _annex(writer: _Writer, results: Results) -> None:
+def annex_ref(results: Results, name: str) -> str:
+    """«Phụ lục số 03» of a result table, numbered as in the annex workbook."""
     from pipeline.annex import number as annex_number
 
-    for index, t in enumerate(results.tables.values(), start=1):
-        p = writer.paragraph(f"Phụ lục số {annex_number(index)}", size=13, bold=True,
-                             align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        if index > 1:
-            p.paragraph_format.page_break_before = True
-        writer.paragraph(t.query.title.upper(), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        writer.paragraph(f"(Kèm theo Báo cáo sơ kết 01 năm của Ủy ban nhân dân {results.config.full_name}; "
-                         f"kỳ báo cáo {results.config.period_text})", size=12, italic=True,
-                         align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    return f"Phụ lục số {annex_number(list(results.tables).index(name) + 1)}"
+
+
+def attached(built: date) -> str:
+    """The annex line under each annex title (Nghị định 30): number and day left for the clerk."""
+    return f"(Kèm theo Báo cáo số        /BC-UBND ngày      /{built.month:02d}/{built.year})"
+
+
+def _annex(writer: lay.Writer, results: Results, built: date) -> None:
+    from pipeline.annex import visible_columns
+
+    for name, t in results.tables.items():
+        p = writer.paragraph(annex_ref(results, name), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                             indent=False, style=lay.HEADINGS[1])
+        if name != next(iter(results.tables)):  # tables flow on (no near-empty pages); headings keep with them
+            p.paragraph_format.space_before = Pt(24)
+        title = writer.paragraph(vn.upper(t.query.title), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                                 indent=False)
+        title.paragraph_format.keep_with_next = True
+        line = writer.paragraph(f"{attached(built)[:-1]} của Ủy ban nhân dân {results.config.full_name})",
+                                size=12, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        line.paragraph_format.keep_with_next = True
         if results.demo:
-            writer.paragraph(DEMO_MARK, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        writer.table(TableBlock(t, [c.key for c in t.columns if c.key != "chi_so"]), size=9)
+            writer.paragraph(DEMO_MARK, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                             indent=False).paragraph_format.keep_with_next = True
+        writer.table(t, [c.key for c in visible_columns(t)], None, size=10)
         if t.query.note:
             writer.paragraph(f"Ghi chú: {t.query.note}", size=11, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
 
@@ -903,6 +825,17 @@ def general_values(results: Results, built: date) -> dict[str, str]:
     }
 
 
+def _heading_styles(doc: DocxDocument) -> None:
+    """A commune's own template often has its headings as bold «Normal» paragraphs: give those that
+    read like «I. …», «1. …», «a) …» the Heading style of their level (navigation pane, TOC)."""
+    lay.styles(doc)
+    for p in doc.paragraphs:
+        level = lay.heading_level(p.text)
+        runs = [r for r in p.runs if r.text.strip()]
+        if level and p.style.name == "Normal" and runs and all(r.bold for r in runs) and len(p.text) < 200:
+            p.style = doc.styles[lay.HEADINGS[level]]
+
+
 def template_path(inputs_dir: Path | None) -> Path:
     """The commune's own template when inputs/ holds one, else the default."""
     own = Path(inputs_dir) / COMMUNE_TEMPLATE if inputs_dir else None
@@ -934,26 +867,29 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
             if name == ANNEX_BLOCK:
                 _landscape_from(doc, p)
                 land = doc.sections[-1]
-                w = _Writer(doc, p, charts, (land.page_width - land.left_margin - land.right_margin) / 360000)
-                _annex(w, results)
+                w = lay.Writer(doc, p, charts, (land.page_width - land.left_margin - land.right_margin) / 360000)
+                _annex(w, results, built)
             else:
-                w = _Writer(doc, p, charts, width)
+                w = lay.Writer(doc, p, charts, width)
                 content = contents[name]
                 for text in content.paragraphs:
                     w.paragraph(text)
+                for text in content.gaps:
+                    lay.gap(w.paragraph(), text)
                 for block in content.tables:
                     table_no += 1
                     w.caption(f"Bảng {table_no}. {block.caption}")
-                    w.table(block)
+                    w.table(block.table, block.columns, block.rows)
                 for chart, caption in content.charts:
                     figure += 1
                     w.picture(chart)
-                    w.caption(f"Biểu đồ {figure}. {caption}")
+                    w.caption(f"Biểu đồ {figure}. {caption}", before=False)
             _remove(p)
         elif found:
             _replace_runs(p, values)
             if not p.text.strip() and not p._p.xpath(".//w:drawing") and p._p.getparent().tag == qn("w:body"):
                 _remove(p)
+    _heading_styles(doc)
     left = [m.group(0) for p in _all_paragraphs(doc) for m in PATTERN.finditer(p.text)]
     if left:
         raise TemplateError(f"Mẫu báo cáo {template.name}: còn trường chưa điền: {', '.join(left)}.")
@@ -965,31 +901,6 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
 
 # ---------------------------------------------------------------------------------------------
 # The default template (Nghị định 30/2020/NĐ-CP layout), generated by this function
-def _widths(table: DocxTable, widths: list) -> None:
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-
-
-def _keep_row(row) -> None:
-    """The row is never split across pages (the signature block stays together)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-
-
-def _cell_lines(cell, lines: list[tuple[str, float, bool, bool]], align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
-    first = True
-    for text, size, bold, italic in lines:
-        p = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
-        p.alignment = align
-        p.paragraph_format.space_after = Pt(0)
-        if text:
-            _run(p, text, size, bold, italic, FONT)
-
-
 def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     """Generate the default report template (run again to reproduce the shipped file)."""
     doc = Document()
@@ -999,67 +910,72 @@ def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.widow_control = True
+    lay.styles(doc)
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21), Cm(29.7)
     sec.top_margin, sec.bottom_margin = Cm(2), Cm(2)
     sec.left_margin, sec.right_margin = Cm(3), Cm(1.5)
     sec.header_distance = Cm(1)
-    header = sec.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    mark = _run(header, "{{ dau_minh_hoa }}", 11, bold=True, font=FONT)
-    mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    lay.page_numbers(sec, mark="{{ dau_minh_hoa }}")
 
     head = doc.add_table(rows=1, cols=2)
-    _borders(head, visible=False)
-    _widths(head, [Cm(6.0), Cm(10.5)])
+    lay.borders(head, visible=False)
+    lay.widths(head, [Cm(6.0), Cm(10.5)])
     left, right = head.rows[0].cells
-    _cell_lines(left, [("ỦY BAN NHÂN DÂN", 13, False, False), ("{{ loai_don_vi_hoa }} {{ ten_xa_hoa }}", 13, True, False),
-                       ("", 13, False, False), ("Số:        /BC-UBND", 13, False, False)])
-    _cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5, True, False),
-                        ("Độc lập - Tự do - Hạnh phúc", 14, True, False), ("", 13, False, False),
-                        ("{{ dia_danh }}, ngày      tháng {{ thang_lap }} năm {{ nam_lap }}", 14, False, True)])
+    lay.cell_lines(left, [("ỦY BAN NHÂN DÂN", 13, True, False),
+                          ("{{ loai_don_vi_hoa }} {{ ten_xa_hoa }}", 13, True, False),
+                          ("Số:        /BC-UBND", 13, False, False)], rule_after={1: 2.0}, cell_cm=6.0)
+    lay.cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5, True, False),
+                           ("Độc lập - Tự do - Hạnh phúc", 14, True, False),
+                           ("{{ dia_danh }}, ngày      tháng {{ thang_lap }} năm {{ nam_lap }}", 14, False, True)],
+                   rule_after={1: 6.2}, cell_cm=10.5)
 
     def para(text: str, bold: bool = False, italic: bool = False, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-             size: float = 14, indent: bool = True, before: float = 0) -> Paragraph:
-        p = doc.add_paragraph()
+             size: float = 14, indent: bool = True, before: float = 0, style: str | None = None) -> Paragraph:
+        p = doc.add_paragraph(style=style)
         p.alignment = align
         if indent and align == WD_ALIGN_PARAGRAPH.JUSTIFY:
             p.paragraph_format.first_line_indent = Cm(1.0)
-        p.paragraph_format.space_before = Pt(before)
-        _run(p, text, size, bold, italic, FONT)
+        if before:
+            p.paragraph_format.space_before = Pt(before)
+        lay.run(p, text, size, bold, italic, FONT)
         return p
 
+    def heading(text: str, indent: bool = False) -> Paragraph:
+        return para(text, bold=True, indent=indent, style=lay.HEADINGS[lay.heading_level(text) or 2])
+
     center = WD_ALIGN_PARAGRAPH.CENTER
-    para("BÁO CÁO", bold=True, align=center, before=18)
+    para("BÁO CÁO", bold=True, align=center, before=18).paragraph_format.keep_with_next = True
     para("Sơ kết 01 năm hoạt động của chính quyền cấp xã khi thực hiện chính quyền địa phương 02 cấp "
          "trên địa bàn {{ loai_don_vi }} {{ ten_xa }}", bold=True, align=center)
     para("{{ dau_minh_hoa }}", bold=True, align=center, size=13)
     para("Thực hiện {{ ke_hoach }}; Ủy ban nhân dân {{ loai_don_vi }} {{ ten_xa }} báo cáo kết quả sơ kết 01 năm hoạt động "
          "của chính quyền cấp xã (từ ngày {{ ngay_bat_dau }} đến ngày {{ ngay_chot }}) như sau:", before=12)
-    para("I. KHÁI QUÁT CHUNG", bold=True, indent=False)
+    heading("I. KHÁI QUÁT CHUNG")
     para("Sau 01 năm thực hiện chính quyền địa phương 02 cấp, Ủy ban nhân dân {{ loai_don_vi }} {{ ten_xa }}, {{ tinh }} đã "
          "tổ chức sơ kết theo Kế hoạch; {{ co_quan_thuong_truc }} là cơ quan thường trực tổng hợp báo cáo. "
          "{{ tinh_hinh_so_lieu }}")
-    para("II. KẾT QUẢ THỰC HIỆN", bold=True, indent=False)
+    heading("II. KẾT QUẢ THỰC HIỆN")
     for s in SECTIONS:
-        para(s.heading, bold=True, indent=s.key != "III")
+        heading(s.heading, indent=s.key != "III")
         para("{{ " + s.block + " }}", indent=False)
     para("Trên đây là báo cáo sơ kết 01 năm hoạt động của chính quyền cấp xã khi thực hiện chính quyền địa "
-         "phương 02 cấp trên địa bàn {{ loai_don_vi }} {{ ten_xa }}./.")
+         "phương 02 cấp trên địa bàn {{ loai_don_vi }} {{ ten_xa }}./.").paragraph_format.keep_with_next = True
 
     sign = doc.add_table(rows=1, cols=2)
-    _borders(sign, visible=False)
-    _widths(sign, [Cm(7.5), Cm(9.0)])
-    _keep_row(sign.rows[0])
+    lay.borders(sign, visible=False)
+    lay.widths(sign, [Cm(7.5), Cm(9.0)])
+    lay.keep_row(sign.rows[0])
     left, right = sign.rows[0].cells
-    _cell_lines(left, [("Nơi nhận:", 12, True, True), ("- UBND thành phố;", 11, False, False),
-                       ("- Sở Nội vụ;", 11, False, False), ("- TT: ĐU, HĐND {{ loai_don_vi }};", 11, False, False),
-                       ("- Lãnh đạo UBND {{ loai_don_vi }};", 11, False, False),
-                       ("- Các cơ quan, đơn vị thuộc UBND {{ loai_don_vi }};", 11, False, False),
-                       ("- Lưu: VT, VHXH.", 11, False, False)], align=WD_ALIGN_PARAGRAPH.LEFT)
-    _cell_lines(right, [("{{ nguoi_ky_tm }}", 13, True, False), ("{{ nguoi_ky_kt }}", 13, True, False),
-                        ("{{ nguoi_ky_chuc_vu }}", 13, True, False), ("", 13, False, False), ("", 13, False, False),
-                        ("", 13, False, False), ("{{ nguoi_ky_ten }}", 14, True, False)])
+    lay.cell_lines(left, [("Nơi nhận:", 12, True, True), ("- UBND thành phố;", 11, False, False),
+                          ("- Sở Nội vụ;", 11, False, False), ("- TT: ĐU, HĐND {{ loai_don_vi }};", 11, False, False),
+                          ("- Lãnh đạo UBND {{ loai_don_vi }};", 11, False, False),
+                          ("- Các cơ quan, đơn vị thuộc UBND {{ loai_don_vi }};", 11, False, False),
+                          ("- Lưu: VT, VHXH.", 11, False, False)], align=WD_ALIGN_PARAGRAPH.LEFT)
+    lay.cell_lines(right, [("{{ nguoi_ky_tm }}", 13, True, False), ("{{ nguoi_ky_kt }}", 13, True, False),
+                           ("{{ nguoi_ky_chuc_vu }}", 13, True, False), ("", 13, False, False), ("", 13, False, False),
+                           ("", 13, False, False), ("{{ nguoi_ky_ten }}", 14, True, False)])
     para("{{ phu_luc }}", indent=False)  # starts a new landscape section
     doc.core_properties.title = "Mẫu báo cáo sơ kết 01 năm chính quyền cấp xã"
     doc.core_properties.author = "pipeline"

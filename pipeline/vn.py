@@ -79,3 +79,30 @@ def has_control(text: str) -> bool:
 def without_control(text: str) -> str:
     """text with the invisible control characters removed (vertical tab and form feed become a space)."""
     return _UNPRINTABLE.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+
+
+def upper(text: str) -> str:
+    """Upper-case a title for printing, keeping document numbers and symbols as written
+    («Quyết định 766/QĐ-TTg» → «QUYẾT ĐỊNH 766/QĐ-TTg»): a word holding a digit or «/» is kept."""
+    return " ".join(w if any(ch.isdigit() or ch == "/" for ch in w) else w.upper() for w in text.split(" "))
+
+
+RATIO_DECIMALS = 2  # a quotient of two counts with a unit like «máy/người» (1,17)
+MEASURE_DECIMALS = 1  # a measured quantity that is not whole (352,5 mét giá)
+
+
+def by_unit(value: float | int | None, unit: str, percent_decimals: int = 1) -> str:
+    """One number format per kind, declared once: a percentage with its declared decimals, a
+    ratio of counts with RATIO_DECIMALS, a count whole (never «3.087,0 hồ sơ»)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return GAP
+    return number(value, unit_decimals(value, unit, percent_decimals))
+
+
+def unit_decimals(value: float | int, unit: str, percent_decimals: int = 1) -> int:
+    """The decimals by_unit prints (the annex gives Excel the same number format)."""
+    if unit == "%":
+        return percent_decimals
+    if "/" in unit:
+        return RATIO_DECIMALS
+    return 0 if float(value).is_integer() else MEASURE_DECIMALS

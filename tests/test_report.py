@@ -92,7 +92,8 @@ def test_topic_sections_are_filled_from_the_demo_build(demo_build, config):
                    f"xã có {surplus.text(0, 'tong_doi_du')} cơ sở nhà, đất dôi dư",
                    f"{vn.percent(devices.value(devices.row('Cộng'), 'ty_le_dap_ung'))} thiết bị đáp ứng yêu cầu"):
         assert phrase in text, phrase
-    assert text.count("kỳ này chưa có biểu số liệu tổng hợp tự động") == 2  # only II.9 and III
+    gap = f"[Nội dung do {config.unit(config.standing_unit).name} bổ sung]"
+    assert text.count(gap) == 2  # only II.9 and III, marked for the writer
     assert {"phan_cap_hinh_thuc", "tai_san_doi_du", "ha_tang_so_thiet_bi"} <= {
         p.stem for p in (outputs / "charts").glob("*.png")}
     assert all(f.ok for f in results.checks) and len(results.checks) == 4  # the demo set agrees with itself
@@ -104,7 +105,7 @@ def test_annex_follows_the_statistical_table_guidance(demo_build, config):
     names = wb.sheetnames
     assert names[:3] == ["Bìa", "Mục lục", "Ghi chú"]
     tables = names[3:]
-    assert tables == [f"Biểu {i:02d}" for i in range(1, len(indicators.names()) + 1)]
+    assert tables == [f"Phụ lục {i:02d}" for i in range(1, len(indicators.names()) + 1)]
     cover = "\n".join(str(c.value) for c in wb["Bìa"]["A"] if c.value)
     assert re.search(r"Ngày lập: \d{2}/\d{2}/\d{4}", cover) and config.commune in cover
     links = [c.hyperlink.location if c.hyperlink.location else c.hyperlink.target
@@ -113,7 +114,7 @@ def test_annex_follows_the_statistical_table_guidance(demo_build, config):
     for ws in wb.worksheets:
         assert not ws.merged_cells.ranges, ws.title
         assert ws.page_setup.paperSize in (9, "9")
-    assert wb["Biểu 01"]["A1"].value.startswith("Biểu số 01. ")
+    assert wb["Phụ lục 01"]["A1"].value.startswith("Phụ lục số 01. ")  # numbered as in the report
     staffing = indicators.query("nhan_su_theo_co_quan").title
     ws = next(wb[n] for n in tables if wb[n]["A1"].value.endswith(staffing))
     headers = [c.value for row in ws.iter_rows() for c in row if c.value and "(người)" in str(c.value)]
@@ -227,4 +228,4 @@ def test_libreoffice_opens_report_and_annex(demo_build, tmp_path):
                    "Về thủ tục hành chính", DEMO_MARK):
         assert phrase in text, phrase
     annex_text = subprocess.run(["pdftotext", str(annex_pdf), "-"], capture_output=True, text=True).stdout
-    assert "PHỤ LỤC SỐ LIỆU" in annex_text and "Biểu số 01." in annex_text
+    assert "PHỤ LỤC SỐ LIỆU" in annex_text and "Phụ lục số 01." in annex_text
