@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from pipeline import demo, paths, templates
 from pipeline.catalog import CATALOG
 from pipeline.config import load
-from pipeline.web import accounts, board, store
+from pipeline.web import accounts, app, board, store
 from pipeline.web.app import MAX_REQUEST, attachment, create_app
 from tests.web_util import (
     CSRF,
@@ -486,7 +486,8 @@ def test_late_upload_is_marked_late(tmp_path, accounts_file):
     assert "nộp muộn" in page and "quá hạn 1 ngày" in page
 
 
-def test_build_button_runs_one_build_at_a_time(site):
+def test_build_button_runs_one_build_at_a_time(site, monkeypatch):
+    monkeypatch.setattr(app, "BUILD_WAIT", 0)  # answer at once, so the second press meets the running build
     standing, token = sign_in(site, site.config.standing_unit)
     assert standing.post("/board/build", data={}).status_code == 403
     first = standing.post("/board/build", data={"csrf": token}, follow_redirects=False)

@@ -401,7 +401,7 @@ class Portal:
             found, outcomes, _demo = self._read(checks=True, wait=0.5)
         except Exception:  # busy ingesting or building: the result comes with the next visit
             return {"state": "pending"}
-        mine = next((s for s in found if s.get("path") == f"{store.RECEIVED}/{result['name']}"), None)
+        mine = next((s for s in found if s.get("path") == (Path(store.RECEIVED) / result['name']).as_posix()), None)
         if mine is None:
             return {"state": "pending"}
         if not mine["current"]:
