@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from pipeline import demo, paths, templates, warehouse
+from pipeline import demo, paths, templates, warehouse, words
 from pipeline.catalog import CATALOG
 from pipeline.config import load
 from pipeline.web import accounts
@@ -47,10 +47,11 @@ def sign_in(base: str, username: str, password: str) -> tuple[httpx.Client, str]
 
 def send(client: httpx.Client, token: str, name: str, data: bytes) -> tuple[int, float, bool]:
     start = time.perf_counter()
-    response = client.post("/upload", data={"csrf": token}, files=[("files", (name, data))])
+    # the POST answers 303 to the result's own page (Post/Redirect/Get): the unit waits for both
+    response = client.post("/upload", data={"csrf": token}, files=[("files", (name, data))], follow_redirects=True)
     elapsed = time.perf_counter() - start
-    ok = response.status_code == 200 and ("Hợp lệ — đã nhận" in response.text
-                                          or "Đã nhận, có cảnh báo" in response.text)
+    ok = response.status_code == 200 and (words.STATUS["accepted"] in response.text
+                                          or words.STATUS["warnings"] in response.text)
     return response.status_code, elapsed, ok
 
 

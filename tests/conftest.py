@@ -21,3 +21,21 @@ def workdir(tmp_path: Path) -> tuple[Path, Path]:
     outputs.mkdir()
     (inputs / paths.CONFIG_NAME).write_bytes((paths.INPUTS / paths.CONFIG_NAME).read_bytes())
     return inputs, outputs
+
+
+@pytest.fixture(scope="session")
+def accounts_file(tmp_path_factory, config) -> Path:
+    """An accounts file with one account per unit of the default configuration (tests/web_util.py)."""
+    from tests.web_util import write_accounts
+
+    return write_accounts(tmp_path_factory.mktemp("accounts"), config)
+
+
+@pytest.fixture
+def site(tmp_path, accounts_file):
+    """A portal on fresh inputs/outputs whose deadline is three days ahead."""
+    from tests.web_util import new_site
+
+    site = new_site(tmp_path, accounts_file)
+    yield site
+    site.portal.ingester.stop()  # its background thread ends with the test, not inside DuckDB at exit

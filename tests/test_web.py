@@ -27,26 +27,13 @@ from tests.web_util import (
     first_template,
     foreign_template,
     make_inputs,
-    new_site,
     password,
     received,
     sign_in,
     stored_names,
     text_of,
     upload,
-    write_accounts,
 )
-
-
-@pytest.fixture(scope="session")
-def accounts_file(tmp_path_factory, config) -> Path:
-    return write_accounts(tmp_path_factory.mktemp("accounts"), config)
-
-
-@pytest.fixture
-def site(tmp_path, accounts_file):
-    return new_site(tmp_path, accounts_file)
-
 
 # --- signing in and out ----------------------------------------------------------------------
 

@@ -26,24 +26,12 @@ from tests.web_util import (
     demo_bytes,
     first_template,
     make_inputs,
-    new_site,
     received,
     sign_in,
     stored_names,
     text_of,
     upload,
-    write_accounts,
 )
-
-
-@pytest.fixture(scope="session")
-def accounts_file(tmp_path_factory, config):
-    return write_accounts(tmp_path_factory.mktemp("accounts"), config)
-
-
-@pytest.fixture
-def site(tmp_path, accounts_file):
-    return new_site(tmp_path, accounts_file)
 
 
 def visible(html: str) -> str:

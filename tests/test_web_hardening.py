@@ -22,25 +22,12 @@ from tests.web_util import (
     CSRF,
     demo_bytes,
     first_template,
-    new_site,
     password,
     received,
     sign_in,
     stored_names,
     upload,
-    write_accounts,
 )
-
-
-@pytest.fixture(scope="session")
-def accounts_file(tmp_path_factory, config) -> Path:
-    return write_accounts(tmp_path_factory.mktemp("accounts"), config)
-
-
-@pytest.fixture
-def site(tmp_path, accounts_file):
-    return new_site(tmp_path, accounts_file)
-
 
 # --- sessions end on the server ------------------------------------------------------------------
 
