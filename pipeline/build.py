@@ -23,7 +23,7 @@ from pipeline import atomic, paths
 
 STATE = ".build_state.json"
 WAREHOUSE = "warehouse.duckdb"  # every output's name is declared here (light to import); warehouse uses these
-VALIDATION_DIR = "validation"  # outputs/validation/<file stem>/: report workbook, annotated copy
+VALIDATION_DIR = "validation"  # outputs/validation/<folders in inputs>/<file stem>/: report workbook, annotated copy
 OVERVIEW = Path(VALIDATION_DIR) / "tong_hop_kiem_tra.xlsx"
 CHARTS_DIR, TEMPLATES_DIR, DEMO_DIR = "charts", "templates", "demo_inputs"
 ANNEX_NAME, REPORT_NAME = "phu_luc_so_lieu.xlsx", "bao_cao_so_ket.docx"

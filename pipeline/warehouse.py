@@ -352,7 +352,7 @@ class IngestSummary:
                          "số liệu lấy theo tệp gửi sau, tệp trước vẫn được lưu trong lịch sử.")
         if self.new:
             lines.append("Tổng hợp kết quả: outputs/validation/tong_hop_kiem_tra.xlsx; tệp có lỗi hoặc cảnh báo: "
-                         "outputs/validation/<tên tệp>/ (báo cáo lỗi và bản đánh dấu ô lỗi).")
+                         "outputs/validation/<thư mục trong inputs>/<tên tệp>/ (báo cáo lỗi và bản đánh dấu ô lỗi).")
         return "\n".join(lines)
 
 

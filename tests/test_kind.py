@@ -15,7 +15,13 @@ import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from test_web import (
+
+from pipeline import build, paths, templates
+from pipeline.catalog import CATALOG
+from pipeline.config import ConfigError, load
+from pipeline.web import board
+from pipeline.web.app import create_app
+from tests.web_util import (
     CSRF,
     broken_bytes,
     demo_bytes,
@@ -25,12 +31,6 @@ from test_web import (
     upload,
     write_accounts,
 )
-
-from pipeline import build, paths, templates
-from pipeline.catalog import CATALOG
-from pipeline.config import ConfigError, load
-from pipeline.web import board
-from pipeline.web.app import create_app
 
 # «xã» naming the unit: not the level («cấp xã»), not «xã hội».
 UNIT_XA = re.compile(r"(?<!cấp )\bxã\b(?! hội)", re.I)

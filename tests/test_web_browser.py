@@ -18,19 +18,13 @@ from pathlib import Path
 import pytest
 import uvicorn
 from openpyxl import load_workbook
-from test_web import (
-    broken_bytes,
-    demo_bytes,
-    make_inputs,
-    online_mismatch,
-    password,
-    write_accounts,
-)
+from test_web import online_mismatch
 
 from pipeline import paths, templates
 from pipeline.catalog import CATALOG
 from pipeline.web import store
 from pipeline.web.app import create_app
+from tests.web_util import broken_bytes, demo_bytes, make_inputs, password, write_accounts
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
