@@ -1,5 +1,6 @@
 """Shared fixtures: the default configuration and fresh copies of inputs and outputs."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,17 @@ def site(tmp_path, accounts_file):
     site = new_site(tmp_path, accounts_file)
     yield site
     site.portal.ingester.stop()  # its background thread ends with the test, not inside DuckDB at exit
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> tuple[Path, Path]:
+    """One complete build on the demo set (inputs/ holds only the configuration), shared by the
+    report, layout and chart tests: (inputs, outputs). Tests read it; they write elsewhere."""
+    from pipeline import build
+
+    root = tmp_path_factory.mktemp("demo_build")
+    inputs, outputs = root / "inputs", root / "outputs"
+    inputs.mkdir()
+    shutil.copy(paths.INPUTS / paths.CONFIG_NAME, inputs)
+    assert build.run(inputs, outputs) == 0
+    return inputs, outputs

@@ -3,23 +3,17 @@ no title inside the image (the caption carries it); tick labels that neither col
 
 from __future__ import annotations
 
-import shutil
 import warnings
 
 import matplotlib.pyplot as plt
 import pytest
 
-from pipeline import build, charts, indicators, paths, warehouse
+from pipeline import charts, indicators, warehouse
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory, config):
-    root = tmp_path_factory.mktemp("charts_build")
-    inputs, outputs = root / "inputs", root / "outputs"
-    inputs.mkdir()
-    shutil.copy(paths.INPUTS / paths.CONFIG_NAME, inputs)
-    assert build.run(inputs, outputs) == 0
-    con = warehouse.connect(outputs)
+def results(demo_build, config):
+    con = warehouse.connect(demo_build[1])
     out = indicators.compute(con, config)
     con.close()
     return out

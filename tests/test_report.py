@@ -28,16 +28,6 @@ def _docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def demo_build(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo_build")
-    inputs, outputs = root / "inputs", root / "outputs"
-    inputs.mkdir()
-    shutil.copy(paths.INPUTS / paths.CONFIG_NAME, inputs)
-    assert build.run(inputs, outputs) == 0
-    return inputs, outputs
-
-
 def test_demo_build_writes_every_output_marked_as_demo(demo_build, capsys):
     inputs, outputs = demo_build
     for name in ("warehouse.duckdb", "phu_luc_so_lieu.xlsx", "bao_cao_so_ket.docx"):

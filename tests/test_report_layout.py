@@ -15,18 +15,13 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from pipeline import build, paths, report
+from pipeline import build, report
 from pipeline.catalog import CATALOG
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("layout_build")
-    inputs, outputs = root / "inputs", root / "outputs"
-    inputs.mkdir()
-    shutil.copy(paths.INPUTS / paths.CONFIG_NAME, inputs)
-    assert build.run(inputs, outputs) == 0
-    return outputs
+def built(demo_build):
+    return demo_build[1]
 
 
 def _body(doc):
