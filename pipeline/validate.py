@@ -335,10 +335,6 @@ def failures(frame: pd.DataFrame, template_id: str, sheet_key: str, severity: st
 # Messages
 
 
-def _label(col: Field) -> str:
-    return col.header
-
-
 class _Lookup:
     """raw.at[(file, row), key] in constant time (pandas' .at on a MultiIndex costs ~0.4 ms a call,
     which made thousands of problems cost seconds); built on first use."""
@@ -357,13 +353,6 @@ class _Lookup:
             self.rows = {idx: i for i, idx in enumerate(self.frame.index)}
         idx, column = key
         return self.values[self.rows[idx], self.cols[column]]
-
-
-def _value_of(raw: pd.DataFrame, file_no: int, row: int, key: str) -> object:
-    try:
-        return raw.at[(file_no, row), key]
-    except KeyError:
-        return None
 
 
 def _column_problem(check: str, col: Field) -> tuple[str, str]:

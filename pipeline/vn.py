@@ -72,10 +72,6 @@ def printable(text: object, limit: int | None = None) -> str:
     return text
 
 
-def has_control(text: str) -> bool:
-    return _UNPRINTABLE.search(text) is not None
-
-
 def without_control(text: str) -> str:
     """text with the invisible control characters removed (vertical tab and form feed become a space)."""
     return _UNPRINTABLE.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
