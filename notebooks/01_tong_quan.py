@@ -52,7 +52,7 @@ analysis.show(by_state)
 # ## Từ đơn vị nào: số tệp theo đơn vị và kết quả
 
 # %%
-states = list(analysis.STATUS_TEXT.values())  # accepted, with warnings, rejected
+states = [analysis.words.STATUS[s] for s in ("accepted", "warnings", "rejected")]
 by_unit = (submissions.pivot_table(index="unit_name", columns="status_text", values="submission_id",
                                    aggfunc="count", fill_value=0)
            .reindex(columns=states, fill_value=0))

@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from pipeline import analysis
-from pipeline.catalog import CATALOG
+from pipeline.topics import CATALOG
 
 analysis.plot_style()
 wh = analysis.open()

@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline import paths
-from pipeline.config import ConfigError, load
+from pipeline.core import paths
+from pipeline.core.config import ConfigError, load
 
 ERRORS = [(r"^argument ", "tham số "), (r"invalid choice: (\S+) \(choose from (.*)\)", r"không có \1 (chọn một trong: \2)"),
           (r"invalid (\w+) value: ", "giá trị không hợp lệ: "), (r"expected one argument", "cần một giá trị"),
@@ -24,7 +24,7 @@ OUTPUTS_HELP = "thư mục ghi kết quả, phải ở ngoài thư mục nhận 
 
 
 def _templates(args: argparse.Namespace) -> int:
-    from pipeline import templates
+    from pipeline.outputs import templates
 
     config = load(args.config)
     if args.unit and args.unit not in [u.code for u in config.units]:
@@ -45,13 +45,15 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pipeline import validate
+    from pipeline.checks import validate
 
     return validate.main(args.files, load(args.config))
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from pipeline import atomic, crosscheck, warehouse
+    from pipeline.checks import crosscheck
+    from pipeline.core import atomic
+    from pipeline.store import warehouse
 
     config = load(args.config)
     atomic.HELD.clear()

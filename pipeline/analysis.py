@@ -1,7 +1,7 @@
 """Read-only access to the warehouse for analysts: notebooks, scripts, the DuckDB file.
 
 Everything here reads; nothing writes. Labels come from the catalog, states from validate,
-indicators from pipeline/sql/ through pipeline.indicators — nothing is restated.
+indicators from pipeline/sql/ through pipeline.outputs.indicators — nothing is restated.
 
     >>> from pipeline import analysis
     >>> wh = analysis.open()                     # outputs/warehouse.duckdb, read-only
@@ -28,10 +28,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import indicators, paths, vn, warehouse
-from pipeline.catalog import CATALOG, Field, Sheet, Template
-from pipeline.config import Config, load
-from pipeline.validate import STATUS_TEXT
+from pipeline.core import paths, vn, words
+from pipeline.core.config import Config, load
+from pipeline.core.model import Field, Sheet, Template
+from pipeline.outputs import indicators
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
 
 OUTPUTS_ENV = "PIPELINE_OUTPUTS"
 CONFIG_ENV = "PIPELINE_CONFIG"
@@ -199,7 +201,7 @@ class Warehouse:
         frame.insert(frame.columns.get_loc("template_id") + 1, "template_title",
                      [CATALOG[t].title if t in CATALOG else t for t in frame["template_id"]])
         frame.insert(frame.columns.get_loc("status") + 1, "status_text",
-                     [STATUS_TEXT.get(s, s) for s in frame["status"]])
+                     [words.STATUS.get(s, s) for s in frame["status"]])
         return _relabel(frame, COLUMN_TEXT, drop=("status",)) if labels else frame
 
     def problems(self, severity: str | None = None, status: str | tuple[str, ...] | None = None,
@@ -230,7 +232,7 @@ class Warehouse:
         frame.insert(frame.columns.get_loc("unit_code") + 1, "unit_name",
                      [self._unit_name(c) for c in frame["unit_code"]])
         frame.insert(frame.columns.get_loc("status") + 1, "status_text",
-                     [STATUS_TEXT.get(s, s) for s in frame["status"]])
+                     [words.STATUS.get(s, s) for s in frame["status"]])
         frame["severity"] = [SEVERITY_TEXT.get(s, s) for s in frame["severity"]]
         return _relabel(frame, COLUMN_TEXT, drop=("status",)) if labels else frame
 
@@ -430,7 +432,7 @@ def schema_markdown() -> str:
 
     lines = ["### Bảng chung", ""]
     lines += block("mỗi tệp đã nhận là một dòng (cả tệp bị trả lại); `status`: "
-                   + "; ".join(f"`{k}` = {v}" for k, v in STATUS_TEXT.items()), "submissions", {})
+                   + "; ".join(f"`{k}` = {v}" for k, v in words.STATUS.items()), "submissions", {})
     lines += block("lỗi và cảnh báo của từng tệp; `severity`: "
                    + "; ".join(f"`{k}` = {v}" for k, v in SEVERITY_TEXT.items()), "problems", {})
     lines += ["View `current_submissions`: cùng các cột như `submissions`, chỉ gồm lần nộp đang dùng "

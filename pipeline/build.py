@@ -19,15 +19,15 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from pipeline import atomic, paths
+from pipeline.core import atomic, paths
 
-STATE = ".build_state.json"
-WAREHOUSE = "warehouse.duckdb"  # every output's name is declared here (light to import); warehouse uses these
-VALIDATION_DIR = "validation"  # outputs/validation/<folders in inputs>/<file stem>/: report workbook, annotated copy
-OVERVIEW = Path(VALIDATION_DIR) / "tong_hop_kiem_tra.xlsx"
+STATE = paths.BUILD_STATE
+WAREHOUSE = paths.WAREHOUSE
+VALIDATION_DIR = paths.VALIDATION_DIR
+OVERVIEW = paths.OVERVIEW
 CHARTS_DIR, TEMPLATES_DIR, DEMO_DIR = "charts", "templates", "demo_inputs"
 ANNEX_NAME, REPORT_NAME = "phu_luc_so_lieu.xlsx", "bao_cao_so_ket.docx"
-CODE_GLOBS = ("**/*.py", "**/*.sql", "**/*.toml", "report_template/*.docx")
+CODE_GLOBS = ("**/*.py", "**/*.sql", "**/*.toml", "**/*.docx")
 
 
 def _code_version() -> str:
@@ -61,8 +61,8 @@ def _outputs(outputs_dir: Path) -> list[Path]:
 def _write_templates(folder: Path, config_path: Path) -> tuple[list[Path], list[atomic.Held]]:
     """In a child process (any start method: arguments and result are picklable): every blank
     template written atomically into folder; (files written, files held open elsewhere)."""
-    from pipeline import templates
-    from pipeline.config import load
+    from pipeline.core.config import load
+    from pipeline.outputs import templates
 
     atomic.HELD.clear()
     return templates.write_all(folder, load(config_path)), list(atomic.HELD)
@@ -90,7 +90,7 @@ class _Progress:
         print(f"[{self.done}/{self.steps}] {text}", flush=True)
 
     def elapsed(self) -> str:
-        from pipeline import vn
+        from pipeline.core import vn
 
         return vn.number(time.perf_counter() - self.start, 1)
 
@@ -119,7 +119,8 @@ def _files(con) -> list[tuple[str, str, str | None]]:
 
 def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: str | None,
              held: list[atomic.Held], stuck: list[Path]) -> str:
-    from pipeline import crosscheck, vn
+    from pipeline.checks import crosscheck
+    from pipeline.core import vn
 
     counts = {s: sum(1 for r in files if r[1] == s) for s in ("accepted", "warnings", "rejected")}
     lines = ["", f"TÓM TẮT — {results.config.full_name}"]
@@ -149,7 +150,7 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
     if report_error:
         lines.append(f"- LỖI MẪU BÁO CÁO, chưa tạo được báo cáo:\n{report_error}")
     else:
-        from pipeline import report
+        from pipeline.outputs import report
 
         todo = report.unfinished(results)
         if todo:
@@ -188,8 +189,11 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         print(state.get("summary", ""))
         return 0
 
-    from pipeline import annex, charts, demo, indicators, logs, report, warehouse
-    from pipeline.config import load
+    from pipeline import demo
+    from pipeline.core import logs
+    from pipeline.core.config import load
+    from pipeline.outputs import annex, charts, indicators, report
+    from pipeline.store import warehouse
 
     config = load(config_path)
     progress = _Progress(7)

@@ -9,10 +9,16 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
-from pipeline import templates
-from pipeline.catalog import CATALOG, assets, budget, digital, fill, leadership, tthc
-from pipeline.catalog import decentralisation as dc
-from pipeline.config import Config
+from pipeline.core.config import Config
+from pipeline.core.model import fill
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
+from pipeline.topics.ha_tang_so import template as digital
+from pipeline.topics.lanh_dao import template as leadership
+from pipeline.topics.ngan_sach import template as budget
+from pipeline.topics.phan_cap import template as dc
+from pipeline.topics.tai_san import template as assets
+from pipeline.topics.tthc import template as tthc
 
 SEED = 20260506
 

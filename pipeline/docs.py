@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline import paths
-from pipeline.catalog import CATALOG
-from pipeline.config import load
+from pipeline.core import paths
+from pipeline.core.config import load
+from pipeline.topics import CATALOG
 
 README = paths.ROOT / "README.md"
 
@@ -52,13 +52,13 @@ def blank_reference() -> str:
 
 
 def _placeholders() -> str:
-    from pipeline import report
+    from pipeline.outputs import report
 
     return report.readme_table() + "\n"
 
 
 def _rates() -> str:
-    from pipeline import rates
+    from pipeline.outputs import rates
 
     return rates.readme()
 

@@ -27,9 +27,10 @@ LIST_ROWS = 100_000
 def list_file(folder: Path, rows: int, bad: bool) -> Path:
     """A filled phan_cap workbook whose list sheet holds rows rows (written straight into its XML;
     openpyxl would take minutes); rows 0: as many as the reader accepts. bad: every checked cell wrong."""
-    from pipeline import paths, read
-    from pipeline.catalog import CATALOG
-    from pipeline.config import load
+    from pipeline.core import paths
+    from pipeline.core.config import load
+    from pipeline.intake import read
+    from pipeline.topics import CATALOG
     from tests.receive_util import filled
 
     config = load(paths.INPUTS / paths.CONFIG_NAME)
@@ -62,21 +63,25 @@ def list_file(folder: Path, rows: int, bad: bool) -> Path:
 
 STEPS = {
     "startup": """
-from pipeline import paths, validate, warehouse
-from pipeline.config import load
+from pipeline.core import paths
+from pipeline.checks import validate
+from pipeline.store import warehouse
+from pipeline.core.config import load
 result = {}
 """,
     "ingest": """
-from pipeline import paths, warehouse
-from pipeline.config import load
+from pipeline.core import paths
+from pipeline.store import warehouse
+from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
 summary = warehouse.ingest(inputs, outputs, config)
 report = summary.rejected[0]
 result = {"status": report.status, "errors": report.error_count, "first": report.errors[0].rule[:90]}
 """,
     "feedback": """
-from pipeline import paths, validate
-from pipeline.config import load
+from pipeline.core import paths
+from pipeline.checks import validate
+from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
 report = validate.check_file(file, config)
 checked = time.perf_counter() - start
@@ -119,7 +124,9 @@ def measure(step: str, folder: Path, file: Path) -> dict:
 
 
 def main() -> None:
-    from pipeline import paths  # light: the measured steps import the rest in their own process
+    from pipeline.core import (
+        paths,  # light: the measured steps import the rest in their own process
+    )
 
     with tempfile.TemporaryDirectory(prefix="bench_hardening_") as tmp:
         folder = Path(tmp)

@@ -34,9 +34,12 @@ def _scaled(rows: list[dict], factor: int, keys: set[str]) -> list[dict]:
 def generate(folder: Path, count: int) -> list[Path]:
     """count filled workbooks (demo figures scaled by varied factors), each with unique bytes and a
     web-portal sidecar giving a distinct received time; all of them validate."""
-    from pipeline import demo, paths, templates
-    from pipeline.catalog import _IDENT, CATALOG
-    from pipeline.config import load
+    from pipeline import demo
+    from pipeline.core import paths
+    from pipeline.core.config import load
+    from pipeline.core.model import _IDENT
+    from pipeline.outputs import templates
+    from pipeline.topics import CATALOG
 
     config = load(paths.INPUTS / paths.CONFIG_NAME)
     base = folder / "_base"
@@ -77,8 +80,10 @@ def generate(folder: Path, count: int) -> list[Path]:
 
 STEPS = {
     "startup": """
-from pipeline import paths, validate, warehouse
-from pipeline.config import load
+from pipeline.core import paths
+from pipeline.checks import validate
+from pipeline.store import warehouse
+from pipeline.core.config import load
 """,
     "calamine": """
 import python_calamine as pc
@@ -93,22 +98,25 @@ for path in files:
     pd.read_excel(path, sheet_name=None, engine="openpyxl")
 """,
     "validate": """
-from pipeline import validate, paths
-from pipeline.config import load
+from pipeline.checks import validate
+from pipeline.core import paths
+from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
 reports = validate.check_files([(p, None) for p in files], config)
 assert all(r.status == "accepted" for r in reports), [r.text() for r in reports if r.status != "accepted"][:1]
 """,
     "ingest": """
-from pipeline import warehouse, paths
-from pipeline.config import load
+from pipeline.store import warehouse
+from pipeline.core import paths
+from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
 summary = warehouse.ingest(inputs, outputs, config)
 assert len(summary.accepted) == len(files), summary.text()
 """,
     "ingest_again": """
-from pipeline import warehouse, paths
-from pipeline.config import load
+from pipeline.store import warehouse
+from pipeline.core import paths
+from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
 summary = warehouse.ingest(inputs, outputs, config)
 assert summary.new == 0 and summary.seen == len(files), summary.text()

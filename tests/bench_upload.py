@@ -21,9 +21,12 @@ from pathlib import Path
 
 import httpx
 
-from pipeline import demo, paths, templates, warehouse, words
-from pipeline.catalog import CATALOG
-from pipeline.config import load
+from pipeline import demo
+from pipeline.core import paths, words
+from pipeline.core.config import load
+from pipeline.outputs import templates
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
 from pipeline.web import accounts
 
 N_SEQUENTIAL = 20

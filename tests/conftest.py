@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import paths
-from pipeline.config import Config, load
+from pipeline.core import paths
+from pipeline.core.config import Config, load
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.catalog import CATALOG
-from pipeline.config import Config
+from pipeline.core.config import Config
+from pipeline.topics import CATALOG
 
 SQL_TYPES = {"int": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "choice": "VARCHAR", "date": "DATE"}
 

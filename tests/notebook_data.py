@@ -13,9 +13,12 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline import demo, paths, templates, warehouse
-from pipeline.catalog import CATALOG
-from pipeline.config import Config, load
+from pipeline import demo
+from pipeline.core import layout, paths
+from pipeline.core.config import Config, load
+from pipeline.outputs import templates
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
 
 OUTLIER = ("10/2025", "Hộ tịch", "nhan_truc_tiep", 600)  # month, field of work, column, added
 WARNING = ("01/2026", "Chứng thực")  # luot_danh_gia raised above giai_quyet_tong
@@ -37,7 +40,7 @@ class DemoWarehouse:
 def _cell(ws, sheet, config: Config, key_values: tuple, column: str):
     index = sheet.rows(config).index(key_values)
     col = [c.key for c in sheet.columns].index(column) + 1
-    return ws.cell(templates.FIRST_DATA_ROW + index, col)
+    return ws.cell(layout.FIRST_DATA_ROW + index, col)
 
 
 def build(root: Path) -> DemoWarehouse:
@@ -73,7 +76,7 @@ def build(root: Path) -> DemoWarehouse:
     sheet = budget.sheets[0]
     ws = wb[sheet.name]
     col = [c.key for c in sheet.columns].index(column) + 1
-    ws.cell(templates.FIRST_DATA_ROW + 2, col).value = text
+    ws.cell(layout.FIRST_DATA_ROW + 2, col).value = text
     wb.save(inputs / f"{src.stem}_ban_loi.xlsx")
 
     warehouse.ingest(inputs, outputs, config, demo_set=True)

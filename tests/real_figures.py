@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipeline import paths, templates, vn
-from pipeline.catalog import CATALOG
-from pipeline.config import KIND_WORD, Config, load
+from pipeline.core import paths, vn
+from pipeline.core.config import KIND_WORD, Config, load
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
 
 
 @dataclass(frozen=True)

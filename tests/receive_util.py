@@ -8,9 +8,10 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline import demo, templates
-from pipeline.catalog import CATALOG
-from pipeline.config import Config
+from pipeline import demo
+from pipeline.core.config import Config
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
 
 
 def filled(config: Config, template_id: str, folder: Path, name: str | None = None,

@@ -7,9 +7,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import analysis, indicators, paths, warehouse
-from pipeline.catalog import CATALOG
-from pipeline.validate import STATUS_TEXT
+from pipeline import analysis
+from pipeline.core import paths, words
+from pipeline.outputs import indicators
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
 from tests import notebook_data
 
 
@@ -73,7 +75,7 @@ def test_a_cleaned_outputs_dir_is_reported_not_recreated(demo, tmp_path):
 def test_submissions_carry_unit_names_titles_and_vietnamese_states(wh, demo):
     frame = wh.submissions()
     assert set(frame["status"]) == {"accepted", "warnings", "rejected"}
-    assert set(frame["status_text"]) == set(STATUS_TEXT.values())
+    assert set(frame["status_text"]) == {words.STATUS[s] for s in ("accepted", "warnings", "rejected")}
     tthc = frame[frame["template_id"] == "tthc"].iloc[0]
     assert tthc["unit_name"] == demo.config.owners("tthc")[0].name
     assert tthc["template_title"] == CATALOG["tthc"].title

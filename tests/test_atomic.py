@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from pipeline import atomic
+from pipeline.core import atomic
 
 
 def test_replace_moves_a_complete_file_into_place(tmp_path):

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import atomic, build, logs, paths, validate, warehouse
+from pipeline import build
+from pipeline.checks import validate
+from pipeline.core import atomic, logs, paths
+from pipeline.store import warehouse
 from tests.receive_util import filled
 
 

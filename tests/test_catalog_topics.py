@@ -14,17 +14,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import demo, templates
-from pipeline.catalog import (
-    CATALOG,
-    CROSS_CHECKS,
-    PERIOD_DATES,
-    Rule,
-    Sheet,
-    Template,
-    period_dates,
-)
-from pipeline.templates import FIRST_DATA_ROW, HEADER_ROW
+from pipeline import demo
+from pipeline.core.layout import FIRST_DATA_ROW, HEADER_ROW
+from pipeline.core.model import PERIOD_DATES, Rule, Sheet, Template, period_dates
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG, CROSS_CHECKS
 
 TOPICS = ("lanh_dao", "phan_cap", "tai_san", "ha_tang_so")
 OPS = {"==": lambda a, b: math.isclose(a, b, abs_tol=0.01), "<=": lambda a, b: a <= b + 1e-9,
@@ -229,9 +223,9 @@ def test_the_declarations_catch_bad_lists(demo_data, config):
 
 
 def test_demo_workbooks_are_accepted_by_the_validator(demo_set, config):
-    validate = pytest.importorskip("pipeline.validate")
+    validate = pytest.importorskip("pipeline.checks.validate")
     if not hasattr(validate, "check_file"):
-        pytest.skip("pipeline.validate.check_file not available yet")
+        pytest.skip("pipeline.checks.validate.check_file not available yet")
     for template_id in TOPICS:
         template = CATALOG[template_id]
         unit = config.owners(template_id)[0]
@@ -242,7 +236,7 @@ def test_demo_workbooks_are_accepted_by_the_validator(demo_set, config):
 def test_rules_compare_like_with_like(config):
     """Every rule names fields of its sheet and compares numbers with numbers, a date (a date field
     or a period date) with a date, or a number of days (a difference of dates) with a number."""
-    from pipeline.validate import _terms
+    from pipeline.checks.validate import _terms
 
     for template in CATALOG.values():
         for sheet in template.sheets:

@@ -8,7 +8,8 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from pipeline import charts, indicators, warehouse
+from pipeline.outputs import charts, indicators
+from pipeline.store import warehouse
 
 
 @pytest.fixture(scope="module")

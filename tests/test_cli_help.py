@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from pipeline import paths
 from pipeline.__main__ import parser
+from pipeline.core import paths
 
 ENGLISH = re.compile(r"\b(usage|options|positional arguments|show this help|the|and|of|Run|Write|List|"
                      r"Create|Delete|Check|Measure|Open|Start|Refresh|Validate)\b")

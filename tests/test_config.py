@@ -5,9 +5,9 @@ from datetime import date, datetime
 
 import pytest
 
-from pipeline import paths
 from pipeline.__main__ import main
-from pipeline.config import ConfigError, load
+from pipeline.core import paths
+from pipeline.core.config import ConfigError, load
 
 DEFAULT = (paths.INPUTS / paths.CONFIG_NAME).read_text(encoding="utf-8")
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 
-from pipeline import crosscheck, demo, warehouse
+from pipeline import demo
 from pipeline.__main__ import main
-from pipeline.catalog import CATALOG
-from pipeline.config import load
-from pipeline.templates import workbook
+from pipeline.checks import crosscheck
+from pipeline.core.config import load
+from pipeline.outputs.templates import workbook
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
 
 
 def test_ingest_prints_cross_checks(workdir, config, capsys):

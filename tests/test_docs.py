@@ -2,8 +2,9 @@
 
 import pytest
 
-from pipeline import docs, report
-from pipeline.catalog import CATALOG
+from pipeline import docs
+from pipeline.outputs import report
+from pipeline.topics import CATALOG
 
 
 def test_readme_blocks_are_current():

@@ -15,8 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import logs, read, validate, vn
-from pipeline.catalog import CATALOG
+from pipeline.checks import validate
+from pipeline.core import logs, vn
+from pipeline.intake import read
+from pipeline.topics import CATALOG
 from pipeline.web import store
 from tests.receive_util import filled, where
 
@@ -128,7 +130,7 @@ def test_problem_list_is_capped_per_file_with_a_count_per_rule(config, tmp_path,
 
 
 def test_the_warehouse_stores_the_capped_list_and_true_totals(config, workdir, monkeypatch):
-    from pipeline import warehouse
+    from pipeline.store import warehouse
 
     inputs, outputs = workdir
     monkeypatch.setattr(validate, "PROBLEM_CAP", 10)
@@ -305,7 +307,7 @@ def test_a_value_in_the_last_cell_of_excel_is_refused_without_a_crash(config, tm
     import sys
 
     path = filled(config, "phan_cap", tmp_path, edit=lambda wb: wb["Nhiệm vụ"].__setitem__("XFD1048576", "x"))
-    code = ("import sys; from pathlib import Path; from pipeline import validate, paths, config as c; "
+    code = ("import sys; from pathlib import Path; from pipeline.checks import validate; from pipeline.core import paths, config as c; "
             "r = validate.check_file(Path(sys.argv[1]), c.load(paths.INPUTS / paths.CONFIG_NAME)); "
             "print('\\n'.join(p.rule for p in r.errors))")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipeline import indicators, rates, vn
+from pipeline.core import vn
+from pipeline.outputs import indicators, rates
 from tests import contract_db
 
 Z = dict.fromkeys(

@@ -15,7 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import analysis, atomic, demo, logs, read, validate, warehouse
+from pipeline import analysis, demo
+from pipeline.checks import validate
+from pipeline.core import atomic, logs
+from pipeline.intake import read
+from pipeline.store import warehouse
 from tests.receive_util import filled
 
 

@@ -16,9 +16,11 @@ from docx import Document
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from pipeline import build, paths, templates
-from pipeline.catalog import CATALOG
-from pipeline.config import ConfigError, load
+from pipeline import build
+from pipeline.core import paths
+from pipeline.core.config import ConfigError, load
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
 from pipeline.web import board
 from pipeline.web.app import create_app
 from tests.web_util import (
@@ -125,7 +127,7 @@ def test_ward_blank_templates_say_phuong(ward, tmp_path):
 
 def test_ward_templates_keep_one_fingerprint_across_kinds(ward, config, tmp_path):
     """A ward's template is the same template: recognised by the fingerprint, read without a problem."""
-    from pipeline import read
+    from pipeline.intake import read
 
     for template in CATALOG.values():
         unit = ward.config.owners(template.id)[0]
@@ -215,7 +217,8 @@ def test_catalog_names_the_unit_only_through_placeholders(ward):
     """No catalog text writes «xã» for the unit; kind placeholders sit only where they are filled
     (help, notes, purpose, rule messages, fixed rows), never in a header, a title or a message
     shown unfilled (requirements, cross-checks)."""
-    from pipeline.catalog import CROSS_CHECKS, KIND_WORDS
+    from pipeline.core.model import KIND_WORDS
+    from pipeline.topics import CROSS_CHECKS
 
     filled, unfilled = [], [c.message for c in CROSS_CHECKS]
     for t in CATALOG.values():

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import demo, templates, validate
-from pipeline.catalog import CATALOG
-from pipeline.catalog import assets as ts
-from pipeline.catalog import decentralisation as dc
-from pipeline.templates import FIRST_DATA_ROW, HEADER_ROW
+from pipeline import demo
+from pipeline.checks import validate
+from pipeline.core import layout
+from pipeline.core.layout import FIRST_DATA_ROW, HEADER_ROW
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
+from pipeline.topics.phan_cap import template as dc
+from pipeline.topics.tai_san import template as ts
 
 TASKS, TASK_SUMMARY = dc.tasks, dc.summary
 ASSETS = ts.assets
@@ -128,7 +131,7 @@ def test_checks_after_a_gap_and_past_the_ruled_area_name_their_own_cells(tmp_pat
 
 def test_guide_says_how_a_list_is_read(tmp_path, config):
     wb = templates.workbook(CATALOG["phan_cap"], config.unit("VHXH"), config)
-    text = "\n".join(str(c.value) for row in wb[templates.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    text = "\n".join(str(c.value) for row in wb[layout.GUIDE_SHEET].iter_rows() for c in row if c.value)
     assert f"tối đa {TASKS.max_rows} dòng" in text and "Dòng để trống xen giữa được bỏ qua" in text
     assert "bên dưới vùng kẻ sẵn" in text and "không để dòng trống" not in text
 

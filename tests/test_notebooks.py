@@ -18,7 +18,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from pipeline import analysis, paths
+from pipeline import analysis
+from pipeline.core import paths
 from tests import notebook_data
 
 NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("[0-9][0-9]_*.py"))

@@ -9,8 +9,9 @@ import re
 import duckdb
 import pytest
 
-from pipeline import indicators, paths, rates, vn
-from pipeline.catalog import CATALOG
+from pipeline.core import layout, paths, vn
+from pipeline.outputs import indicators, rates
+from pipeline.topics import CATALOG
 from tests import contract_db
 
 SHEET = CATALOG["tthc"].sheet("ho_so")
@@ -267,8 +268,8 @@ def test_every_rate_is_defined_once():
     module of the package computes a TTHC rate again (the catalog's validation rules are identities
     between fields, not rates)."""
     sources = {p: p.read_text(encoding="utf-8") for p in paths.PACKAGE.rglob("*")
-               if p.suffix in (".py", ".sql", ".toml") and p.name != "rates_766.toml" and "catalog" not in p.parts}
-    declarations = (paths.PACKAGE / "rates_766.toml").read_text(encoding="utf-8")
+               if p.suffix in (".py", ".sql", ".toml") and p != rates.DECLARATIONS and p.name != "template.py"}
+    declarations = rates.DECLARATIONS.read_text(encoding="utf-8")
     for r in rates.RATES:
         assert declarations.count(f'khoa = "{r.key}"') == 1, r.key
         for expr in (r.numerator, r.denominator):
@@ -279,7 +280,7 @@ def test_every_rate_is_defined_once():
         for way in (w for w in e.ways if " " in w):  # a compound way is a definition
             assert declarations.count(f'"{way}"') == 1, (e.key, way)
             assert not [p for p, text in sources.items() if way in text], (e.key, way)
-    assert not [p.name for p in paths.SQL.glob("*.sql") if re.search(r"\bcur_tthc_", p.read_text(encoding="utf-8"))]
+    assert not [p.name for p in paths.PACKAGE.rglob("*.sql") if re.search(r"\bcur_tthc_", p.read_text(encoding="utf-8"))]
     tthc_tables = [q for q in indicators.queries() if q.source == "tthc"]
     assert {q.name for q in tthc_tables} == {b.key for b in rates.TABLES}
 
@@ -289,7 +290,7 @@ def test_report_sentences_name_the_gap_and_judge_only_known_rates(results, confi
 
     from docx import Document
 
-    from pipeline import charts, report
+    from pipeline.outputs import charts, report
 
     files = charts.draw_all(results, tmp_path / "charts")
     path = report.render(results, files, tmp_path / "r.docx", built=date(2026, 5, 10))
@@ -331,7 +332,9 @@ def test_a_real_workbook_with_blank_optional_cells(tmp_path, config):
     received through the real ingest: the rates that need it are [x] naming the figure, no verdict."""
     import openpyxl
 
-    from pipeline import demo, templates, warehouse
+    from pipeline import demo
+    from pipeline.outputs import templates
+    from pipeline.store import warehouse
 
     inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
     inputs.mkdir()
@@ -344,7 +347,7 @@ def test_a_real_workbook_with_blank_optional_cells(tmp_path, config):
     col = [c.key for c in SHEET.columns].index("co_phi") + 1
     rows = [i for i, (month, _) in enumerate(SHEET.rows(config)) if month == "09/2025"]
     for i in rows:
-        ws.cell(templates.FIRST_DATA_ROW + i, col).value = None
+        ws.cell(layout.FIRST_DATA_ROW + i, col).value = None
     wb.save(path)
     warehouse.ingest(inputs, outputs, config)
     con = warehouse.connect(outputs)

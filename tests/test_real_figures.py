@@ -10,8 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from pipeline import indicators, paths, rates, validate, vn, warehouse
-from pipeline.catalog import tthc
+from pipeline.checks import validate
+from pipeline.core import paths, vn
+from pipeline.outputs import indicators, rates
+from pipeline.store import warehouse
+from pipeline.topics.tthc import template as tthc
 from tests.real_figures import SETS, Rate, config_for, row_of, workbook_for
 
 BLANK_ROWS = "để trống toàn bộ"

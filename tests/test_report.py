@@ -13,8 +13,11 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from pipeline import build, demo, indicators, paths, report, vn, warehouse
-from pipeline.templates import DEMO_MARK
+from pipeline import build, demo
+from pipeline.core import paths, vn
+from pipeline.core.layout import DEMO_MARK
+from pipeline.outputs import indicators, report
+from pipeline.store import warehouse
 
 
 def _docx_text(path: Path) -> str:

@@ -15,8 +15,9 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from pipeline import build, report
-from pipeline.catalog import CATALOG
+from pipeline import build
+from pipeline.outputs import report
+from pipeline.topics import CATALOG
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +170,7 @@ def test_annex_prints_legibly_on_a4_landscape(built, config):
                     assert c.value not in codes and not re.search(r"\(biểu [a-z_]+\)", c.value), (ws.title, c.value)
     from openpyxl.utils import get_column_letter
 
-    from pipeline import annex
+    from pipeline.outputs import annex
 
     def width(ws) -> float:
         return sum(ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, ws.max_column + 1))
@@ -256,7 +257,8 @@ def test_annex_stores_dates_as_dates(built):
 
 
 def test_a_commune_template_with_bold_normal_headings_gets_heading_styles(built, tmp_path, config):
-    from pipeline import indicators, warehouse
+    from pipeline.outputs import indicators
+    from pipeline.store import warehouse
 
     doc = Document(str(report.DEFAULT_TEMPLATE))
     for p in doc.paragraphs:

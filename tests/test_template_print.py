@@ -10,9 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from pipeline import templates
-from pipeline.catalog import CATALOG
-from pipeline.templates import FIRST_DATA_ROW, GUIDE_SHEET, HEADER_ROW, NUMBER_ROW
+from pipeline.core import layout
+from pipeline.core.layout import FIRST_DATA_ROW, GUIDE_SHEET, HEADER_ROW, NUMBER_ROW
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
 
 EXCEL_TITLE, EXCEL_MESSAGE = 32, 255
 
@@ -53,9 +54,9 @@ def test_whole_number_cells_give_whole_number_examples(written, config):
             for dv in wb[sheet.name].data_validations.dataValidation:
                 if dv.type == "whole":
                     assert "12,5" not in (dv.error or "") and "12,5" not in (dv.prompt or "")
-    assert "12,5" not in templates.type_hint(CATALOG["tthc"].sheets[0].fields[0])
+    assert "12,5" not in layout.type_hint(CATALOG["tthc"].sheets[0].fields[0])
     decimal = next(f for t in CATALOG.values() for s in t.sheets for f in s.fields if f.type == "number")
-    assert "12,5" in templates.type_hint(decimal)
+    assert "12,5" in layout.type_hint(decimal)
 
 
 def test_print_area_covers_every_offered_row_and_wide_sheets_stay_legible(written, config):
@@ -168,8 +169,8 @@ def test_libreoffice_computes_the_red_total_formula(tmp_path, config):
 
 
 def test_contact_keys_are_optional_and_checked(tmp_path):
-    from pipeline import paths
-    from pipeline.config import ConfigError, load
+    from pipeline.core import paths
+    from pipeline.core.config import ConfigError, load
 
     text = (paths.INPUTS / paths.CONFIG_NAME).read_text(encoding="utf-8")
     assert load(paths.INPUTS / paths.CONFIG_NAME).contact_phone is None
@@ -225,7 +226,7 @@ def test_libreoffice_flags_exactly_the_rows_the_validator_fails(tmp_path, config
     import numpy as np
     import pandas as pd
 
-    from pipeline import validate
+    from pipeline.checks import validate
 
     if not shutil.which("soffice"):
         pytest.skip("LibreOffice not installed")

@@ -4,10 +4,10 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from pipeline import templates
 from pipeline.__main__ import main
-from pipeline.catalog import CATALOG
-from pipeline.templates import FIRST_DATA_ROW, HEADER_ROW, META_KEYS, META_SHEET
+from pipeline.core.layout import FIRST_DATA_ROW, HEADER_ROW, META_KEYS, META_SHEET
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
 
 
 @pytest.fixture(scope="module")

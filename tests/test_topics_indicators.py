@@ -12,11 +12,15 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from pipeline import annex, charts, crosscheck, indicators, report, vn
-from pipeline.catalog import CATALOG, CROSS_CHECKS, digital, fill
-from pipeline.catalog import assets as ts
-from pipeline.catalog import decentralisation as dc
-from pipeline.catalog import leadership as ld
+from pipeline.checks import crosscheck
+from pipeline.core import vn
+from pipeline.core.model import fill
+from pipeline.outputs import annex, charts, indicators, report
+from pipeline.topics import CATALOG, CROSS_CHECKS
+from pipeline.topics.ha_tang_so import template as digital
+from pipeline.topics.lanh_dao import template as ld
+from pipeline.topics.phan_cap import template as dc
+from pipeline.topics.tai_san import template as ts
 from tests import contract_db
 
 Z = indicators.NOT_APPLICABLE

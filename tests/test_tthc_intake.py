@@ -10,13 +10,17 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from pipeline import templates, validate, warehouse
-from pipeline.catalog import CATALOG, tthc
-from pipeline.config import ConfigError, load
+from pipeline.checks import validate
+from pipeline.core import layout
+from pipeline.core.config import ConfigError, load
+from pipeline.outputs import templates
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
+from pipeline.topics.tthc import template as tthc
 from tests.receive_util import filled, where
 
 DOSSIERS, PROCEDURES = tthc.dossiers, tthc.procedures
-FIRST = templates.FIRST_DATA_ROW
+FIRST = layout.FIRST_DATA_ROW
 PER_MONTH = len(tthc.FIELDS_OF_WORK)
 
 
@@ -232,27 +236,27 @@ def test_reporting_months_follow_the_configured_boundaries(config, tmp_path):
 def test_template_states_the_month_boundaries(config, tmp_path):
     twentyfirst = load(_config(config, tmp_path, "month_starts_on = 21"))
     wb = templates.workbook(CATALOG["tthc"], twentyfirst.unit("TTPVHCC"), twentyfirst)
-    info = wb["TTHC"].cell(templates.INFO_ROW, 1).value
+    info = wb["TTHC"].cell(layout.INFO_ROW, 1).value
     assert "từ ngày 21 tháng trước đến ngày 20" in info and "08/2025: 21/07–20/08/2025" in info
     assert wb["TTHC"].cell(FIRST + PER_MONTH, 1).value == "08/2025"  # the stored key stays simple
-    guide = "\n".join(str(c.value) for row in wb[templates.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    guide = "\n".join(str(c.value) for row in wb[layout.GUIDE_SHEET].iter_rows() for c in row if c.value)
     assert "07/2025: 01/07–20/07/2025" in guide
 
 
 def test_guide_says_which_cells_may_stay_blank(config):
     wb = templates.workbook(CATALOG["tthc"], config.unit("TTPVHCC"), config)
-    rows = [[c.value for c in row] for row in wb[templates.GUIDE_SHEET].iter_rows()]
+    rows = [[c.value for c in row] for row in wb[layout.GUIDE_SHEET].iter_rows()]
     by_label = {r[1]: r[4] for r in rows if r[1]}
-    assert by_label["Tiếp nhận – Tổng số"] == templates.BLANK_NO
+    assert by_label["Tiếp nhận – Tổng số"] == layout.BLANK_NO
     assert by_label["Hồ sơ số hoá khi tiếp nhận"] == "Có thể để trống nếu chưa có số liệu"
-    assert by_label["Tháng"] == templates.PRINTED
+    assert by_label["Tháng"] == layout.PRINTED
     text = "\n".join(str(v) for r in rows for v in r if v)
     assert "nếu không phát sinh, hãy gõ 0" not in text
 
 
 def test_guide_lists_the_carry_over_check(config):
     wb = templates.workbook(CATALOG["tthc"], config.unit("TTPVHCC"), config)
-    text = "\n".join(str(c.value) for row in wb[templates.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    text = "\n".join(str(c.value) for row in wb[layout.GUIDE_SHEET].iter_rows() for c in row if c.value)
     assert "Cảnh báo: Số hồ sơ kỳ trước chuyển sang tháng này phải bằng số hồ sơ đang giải quyết cuối tháng trước" in text
 
 

@@ -11,9 +11,14 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from pipeline import demo, read, templates, validate, vn
-from pipeline.catalog import CATALOG, PERIOD_DATES, Rule, period_dates
-from pipeline.catalog import assets as ts
+from pipeline import demo
+from pipeline.checks import validate
+from pipeline.core import layout, vn
+from pipeline.core.model import PERIOD_DATES, Rule, period_dates
+from pipeline.intake import read
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
+from pipeline.topics.tai_san import template as ts
 from tests.receive_util import filled, tree_hash, where
 
 
@@ -51,7 +56,7 @@ def test_demo_set_passes_every_rule_without_warning(config, tmp_path):
             assert list(frame.columns) == ["row"] + [c.key for c in sheet.columns]
             if sheet.rows:
                 assert len(frame) == len(sheet.rows(config))
-                assert frame["row"].iloc[0] == templates.FIRST_DATA_ROW
+                assert frame["row"].iloc[0] == layout.FIRST_DATA_ROW
 
 
 def test_what_people_type_is_accepted(config, inputs):
@@ -159,7 +164,7 @@ def test_fixed_row_changed(config, inputs):
 
 def test_data_below_fixed_rows(config, inputs):
     n = len(CATALOG["so_hoa"].sheets[0].rows(config))
-    row = templates.FIRST_DATA_ROW + n + 1
+    row = layout.FIRST_DATA_ROW + n + 1
     report = check(filled(config, "so_hoa", inputs, edit=lambda wb: wb["Lưu trữ"].__setitem__(f"C{row}", 5)), config)
     assert where(report, "error") == [f"Lưu trữ!C{row}"]
 
@@ -229,8 +234,8 @@ def test_recognised_by_headers_when_meta_is_gone(config, inputs):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Sheet1"
-    ws["A1"] = templates.UNIT_PREFIX + config.unit("VP").name
-    for r, row in enumerate(source.iter_rows(min_row=templates.HEADER_ROW, values_only=True), start=3):
+    ws["A1"] = layout.UNIT_PREFIX + config.unit("VP").name
+    for r, row in enumerate(source.iter_rows(min_row=layout.HEADER_ROW, values_only=True), start=3):
         for c, value in enumerate(row, start=1):
             ws.cell(r, c, value)
     path = inputs / "pasted.xlsx"
@@ -251,8 +256,8 @@ def test_unknown_workbook(config, inputs):
 
 def _set_meta(key: str, value):
     def edit(wb):
-        ws = wb[templates.META_SHEET]
-        ws.cell(templates.META_KEYS.index(key) + 1, 2, value)
+        ws = wb[layout.META_SHEET]
+        ws.cell(layout.META_KEYS.index(key) + 1, 2, value)
     return edit
 
 
@@ -266,7 +271,7 @@ def test_old_template_version(config, inputs):
 
 def test_other_period(config, inputs):
     problem = one_error(check(filled(config, "so_hoa", inputs, edit=_set_meta("period_start", "2024-07-01")), config))
-    assert (problem.sheet, problem.cell) == (templates.META_SHEET, "B7") and "kỳ báo cáo khác" in problem.rule
+    assert (problem.sheet, problem.cell) == (layout.META_SHEET, "B7") and "kỳ báo cáo khác" in problem.rule
 
 
 def test_unit_filling_another_units_template(config, inputs):
@@ -324,7 +329,7 @@ def test_free_list_requirement(config, inputs):
 def test_empty_list_needs_its_flag(config, inputs):
     def edit(wb):
         ws = wb["Nhiệm vụ"]
-        for row in ws.iter_rows(min_row=templates.FIRST_DATA_ROW):
+        for row in ws.iter_rows(min_row=layout.FIRST_DATA_ROW):
             for cell in row:
                 cell.value = None
     problem = one_error(check(filled(config, "phan_cap", inputs, edit=edit), config))
@@ -341,7 +346,7 @@ ASSETS = CATALOG["tai_san"].sheet("danh_sach")
 def _asset_row(config, state: str) -> int:
     """Excel row of the first demo asset in a disposal state."""
     rows = demo.data_for("tai_san", config, "KT")["danh_sach"]
-    return templates.FIRST_DATA_ROW + next(i for i, r in enumerate(rows) if r.get("trang_thai_xu_ly") == state)
+    return layout.FIRST_DATA_ROW + next(i for i, r in enumerate(rows) if r.get("trang_thai_xu_ly") == state)
 
 
 def _cell(key: str, row: int) -> str:
@@ -379,7 +384,7 @@ def _rule(left: str, right: str) -> Rule:
 ])
 def test_date_rule_names_the_cell(config, inputs, state, change, target, right, severity):
     rows = demo.data_for("tai_san", config, "KT")["danh_sach"]
-    demo_row = rows[_asset_row(config, state) - templates.FIRST_DATA_ROW]
+    demo_row = rows[_asset_row(config, state) - layout.FIRST_DATA_ROW]
     assert config.cutoff == date(2026, 4, 30) and config.start == date(2025, 7, 1)
     row, report = _dates(config, inputs, state, **change(demo_row))
     assert [(p.severity, f"{p.sheet}!{p.cell}") for p in report.problems] == [
@@ -416,7 +421,7 @@ def test_blank_dates_are_not_checked(config, inputs):
 
 def test_guide_lists_the_date_rules_with_the_period_dates(config):
     wb = templates.workbook(CATALOG["tai_san"], config.unit("KT"), config)
-    text = "\n".join(str(c.value) for row in wb[templates.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    text = "\n".join(str(c.value) for row in wb[layout.GUIDE_SHEET].iter_rows() for c in row if c.value)
     for rule in ts.DATE_RULES:
         assert f"{'Lỗi' if rule.severity == 'error' else 'Cảnh báo'}: {rule.wording(config)}" in text
     assert "sau ngày chốt số liệu 30/04/2026" in text and "{" not in text

@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import demo, paths, templates, validate, warehouse
-from pipeline.catalog import CATALOG
+from pipeline import demo
+from pipeline.checks import validate
+from pipeline.core import layout, paths
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
 from tests.receive_util import filled, tree_hash
 
 
@@ -145,7 +148,7 @@ def test_config_change_rebuilds(config, workdir):
     warehouse.ingest(inputs, outputs, config)
     toml = inputs / paths.CONFIG_NAME
     toml.write_text(toml.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    from pipeline.config import load
+    from pipeline.core.config import load
 
     summary = warehouse.ingest(inputs, outputs, load(toml))
     assert summary.rebuilt and summary.new == 1 and counts(outputs)["submissions"] == 1
@@ -200,7 +203,7 @@ def test_libreoffice_resaved_template_is_accepted(config, workdir, tmp_path):
         ws["C6"] = "=D6+E6+G6"  # carried over + online + counter, a formula: openpyxl saves no value, LibreOffice computes and saves it
     source = filled(config, "tthc", tmp_path / "unit", edit=edit)
     assert validate.check_file(source, config).status == "rejected"
-    bare = filled(config, "nhan_su", tmp_path / "unit", edit=lambda wb: wb.remove(wb[templates.META_SHEET]))
+    bare = filled(config, "nhan_su", tmp_path / "unit", edit=lambda wb: wb.remove(wb[layout.META_SHEET]))
     converted = tmp_path / "lo"
     done = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo_profile", "--headless",
                            "--convert-to", "xlsx", "--outdir", str(converted), str(source), str(bare)],
@@ -259,7 +262,7 @@ def test_a_demo_workbook_received_as_a_units_file_is_rejected(config, workdir):
     real = filled(config, "tthc", inputs, "tthc_that.xlsx")
     summary = warehouse.ingest(inputs, outputs, config)
     assert {r.path.name for r in summary.rejected} == {p.name for p in marked}
-    assert any(templates.DEMO_MARK in p.rule for r in summary.rejected for p in r.errors)
+    assert any(layout.DEMO_MARK in p.rule for r in summary.rejected for p in r.errors)
     with warehouse.connect(outputs) as con:
         assert con.execute("SELECT file_name FROM current_submissions").fetchall() == [(real.name,)]
         assert not con.execute("SELECT count(*) FROM tthc_ho_so f JOIN submissions s USING (submission_id) "

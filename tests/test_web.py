@@ -15,9 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from pipeline import demo, paths, templates
-from pipeline.catalog import CATALOG
-from pipeline.config import load
+from pipeline import demo
+from pipeline.core import layout, paths
+from pipeline.core.config import load
+from pipeline.topics import CATALOG
 from pipeline.web import accounts, app, board, store
 from pipeline.web.app import MAX_REQUEST, attachment, create_app
 from tests.web_util import (
@@ -117,7 +118,7 @@ def test_template_download_is_prefilled_and_limited_to_the_unit(site):
     assert response.headers["content-disposition"] == attachment(  # named for people
         f"{CATALOG[template_id].title} – {site.config.unit('KT').name} – biểu mẫu trống.xlsx")["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
-    meta = {row[0]: row[1] for row in wb[templates.META_SHEET].iter_rows(values_only=True) if row[0]}
+    meta = {row[0]: row[1] for row in wb[layout.META_SHEET].iter_rows(values_only=True) if row[0]}
     assert meta["unit_code"] == "KT" and meta["template_id"] == template_id
     first_sheet = wb[CATALOG[template_id].sheets[0].name]
     assert site.config.unit("KT").name in first_sheet["A2"].value

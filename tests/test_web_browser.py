@@ -20,8 +20,8 @@ import uvicorn
 from openpyxl import load_workbook
 from test_web import online_mismatch
 
-from pipeline import paths, templates
-from pipeline.catalog import CATALOG
+from pipeline.core import layout, paths
+from pipeline.topics import CATALOG
 from pipeline.web import store
 from pipeline.web.app import create_app
 from tests.web_util import broken_bytes, demo_bytes, make_inputs, password, write_accounts
@@ -107,7 +107,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
     template_path = tmp_path / info.value.suggested_filename
     info.value.save_as(template_path)
     assert template_path.name == f"{CATALOG[good_id].title} – {sender.name} – biểu mẫu trống.xlsx"
-    meta = dict(load_workbook(template_path)[templates.META_SHEET].iter_rows(max_col=2, values_only=True))
+    meta = dict(load_workbook(template_path)[layout.META_SHEET].iter_rows(max_col=2, values_only=True))
     assert meta["unit_code"] == sender.code
 
     # It uploads a valid (demo) file and an invalid one and reads each result.

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from pipeline import demo
-from pipeline.catalog import CATALOG
+from pipeline.topics import CATALOG
 from pipeline.web import accounts, app, board, guard, sessions, store
 from pipeline.web.app import create_app
 from tests.web_util import (

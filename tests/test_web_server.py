@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from pipeline import paths
+from pipeline.core import paths
 from pipeline.web import store
 from pipeline.web.app import MAX_FORM, MAX_REQUEST
 from tests.web_util import demo_bytes, first_template, make_inputs, password, write_accounts

@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline import atomic, build, paths
+from pipeline import build
+from pipeline.core import atomic, paths
 from tests.receive_util import filled
 
 SITE = Path(__file__).resolve().parent / "windows_site"

@@ -11,8 +11,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from openpyxl.utils import get_column_letter
 
-from pipeline import demo, paths, templates
-from pipeline.catalog import CATALOG
+from pipeline import demo
+from pipeline.core import layout, paths
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG
 from pipeline.web import accounts, store
 from pipeline.web.app import create_app
 
@@ -77,7 +79,7 @@ def broken_bytes(config, unit_code: str, template_id: str) -> tuple[bytes, str]:
     field = next(f for f in sheet.fields if f.numeric)
     data[sheet.key][0][field.key] = "nhiều"
     column = get_column_letter(sheet.columns.index(field) + 1)
-    return demo_bytes(config, unit_code, template_id, data), f"{sheet.name}!{column}{templates.FIRST_DATA_ROW}"
+    return demo_bytes(config, unit_code, template_id, data), f"{sheet.name}!{column}{layout.FIRST_DATA_ROW}"
 
 
 def upload(client: TestClient, token: str, *files: tuple[str, bytes]):

@@ -23,10 +23,10 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pipeline import paths
-from pipeline.config import Config, load
+from pipeline.core import paths
+from pipeline.core.config import Config, load
 
-FILE_NAME = "accounts.json"
+FILE_NAME = paths.ACCOUNTS
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()

@@ -33,17 +33,18 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from pipeline import logs, paths, templates, words
-from pipeline.catalog import CATALOG, CROSS_CHECKS
-from pipeline.config import Config, Unit, load
-from pipeline.feedback import ANNOTATED_SUFFIX
+from pipeline.checks.feedback import ANNOTATED_SUFFIX
+from pipeline.core import logs, paths, words
+from pipeline.core.config import Config, Unit, load
+from pipeline.outputs import templates
+from pipeline.topics import CATALOG, CROSS_CHECKS
 from pipeline.web import accounts, board, guard, sessions, store
 
 log = logging.getLogger("pipeline.web")
 HERE = Path(__file__).resolve().parent
-SECRET_NAME = ".portal_secret"
-PORTAL_DIR = "portal"  # outputs/portal/<stored stem>/: result.json, report, annotated copy
-BATCH_DIR = "gui"  # outputs/portal/gui/<token>.json: one upload's files, read by GET /result/<token>
+SECRET_NAME = paths.PORTAL_SECRET
+PORTAL_DIR = paths.PORTAL_DIR
+BATCH_DIR = paths.PORTAL_BATCH_DIR
 KIND_SUFFIX = re.compile(r" [(][.]\w+[)]$")  # « (.docx)» at the end of a product's label
 BATCH_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 BUILD_WAIT = 10  # seconds a rebuild request waits for a short build before showing the board
@@ -58,7 +59,6 @@ CLIENT_TRIES = 20  # failures from one client address within the pause that paus
 THROTTLE_SIZE = 10_000  # user names (and client addresses) remembered at most
 # Every child process speaks UTF-8, whatever the console's code page (Windows: the ANSI one).
 CHILD_ENV = {"PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
-STATUS_TEXT = words.STATUS
 ERROR_TEXT = {400: "Yêu cầu không hợp lệ.", 403: "Bạn không có quyền xem trang hoặc tệp này.",
               404: "Không tìm thấy trang hoặc tệp.", 405: "Thao tác không được hỗ trợ.",
               413: "Dữ liệu gửi lên quá lớn.", 431: "Phần đầu yêu cầu (tiêu đề, cookie) quá lớn.",
@@ -258,7 +258,7 @@ class Portal:
 
     def check(self, path: Path, meta: dict) -> dict:
         """Validate a stored upload, write its report and annotated copy, cache the result."""
-        from pipeline import validate
+        from pipeline.checks import validate
 
         out_dir = self.outputs / PORTAL_DIR / path.stem
         result = {"name": path.name, "original_name": meta["original_name"],
@@ -349,7 +349,7 @@ class Portal:
 
     # --- warehouse and board -------------------------------------------------------------
     def ingest(self) -> None:
-        from pipeline import warehouse
+        from pipeline.store import warehouse
 
         with self.db_lock:
             warehouse.ingest(self.inputs, self.outputs, self.config)
@@ -361,7 +361,9 @@ class Portal:
     def _read(self, checks: bool = False, wait: float = 5) -> tuple[list[dict], list, bool]:
         """Submissions of files in inputs/, and with checks=True every cross-check over current
         data (crosscheck.outcomes) and whether that data is a demo set."""
-        from pipeline import crosscheck, indicators, warehouse
+        from pipeline.checks import crosscheck
+        from pipeline.outputs import indicators
+        from pipeline.store import warehouse
 
         if not (self.outputs / warehouse.DB_NAME).exists():
             return [], [crosscheck.Outcome(c, None, (c.left, c.right)) for c in CROSS_CHECKS] if checks else [], False
@@ -456,7 +458,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     app.state.portal = portal
     pages = Jinja2Templates(directory=HERE / "templates")
     pages.env.filters["when"] = when
-    pages.env.globals.update(STATUS_TEXT=STATUS_TEXT, STATES=board.STATES, config=portal.config,
+    pages.env.globals.update(STATUS_TEXT=words.STATUS, STATES=board.STATES, config=portal.config,
                              title_of=title_of, unit_name=portal.unit_name)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 

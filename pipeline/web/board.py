@@ -14,13 +14,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline import atomic, vn, words
-from pipeline.catalog import CATALOG
-from pipeline.config import Config
-from pipeline.crosscheck import Outcome, describe
-from pipeline.templates import BOLD, NORMAL
+from pipeline.checks.crosscheck import Outcome, describe
+from pipeline.core import atomic, paths, vn, words
+from pipeline.core.config import Config
+from pipeline.outputs.templates import BOLD, NORMAL
+from pipeline.topics import CATALOG
 
-WORKBOOK_NAME = "tinh_hinh_nop_bieu_mau.xlsx"
+WORKBOOK_NAME = paths.BOARD_WORKBOOK
 STATES = words.STATES
 STATE_FILL = {"missing": "EEEEEE", "rejected": "F8D7DA", "accepted": "D4EDDA", "warnings": "FFF3CD",
               "late": "FFE0B2"}

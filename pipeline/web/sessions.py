@@ -19,7 +19,9 @@ import threading
 import time
 from pathlib import Path
 
-FILE_NAME = ".portal_sessions.json"
+from pipeline.core import paths
+
+FILE_NAME = paths.PORTAL_SESSIONS
 MAX_ENDED = 10_000
 log = logging.getLogger("pipeline.web")
 

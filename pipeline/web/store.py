@@ -21,9 +21,10 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from pipeline import read
+from pipeline.core import paths
+from pipeline.intake import read
 
-RECEIVED = "received"
+RECEIVED = paths.RECEIVED
 MAX_FILE = 5 * 1024 * 1024  # bytes per uploaded file
 MAX_FILES = 10  # files per upload
 MAX_ENTRIES, MAX_UNCOMPRESSED = read.MAX_ENTRIES, read.MAX_UNCOMPRESSED  # declared once, in read.py

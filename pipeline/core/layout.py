@@ -1,0 +1,50 @@
+"""How a template is laid out and how a field is described in words: shared by the template
+writer (outputs.templates), the reader (intake) and the messages (checks)."""
+
+from __future__ import annotations
+
+from pipeline.core import vn
+from pipeline.core.model import Field, Sheet
+
+# Layout shared with the reader: title, identity line, demo mark, header labels, column numbers.
+TITLE_ROW, INFO_ROW, MARK_ROW, HEADER_ROW, NUMBER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
+META_SHEET = "_meta"
+GUIDE_SHEET = "Hướng dẫn"
+DEMO_MARK = "SỐ LIỆU MINH HỌA"
+UNIT_PREFIX = "Đơn vị báo cáo: "
+META_KEYS = ("template_id", "version", "fingerprint", "unit_code", "unit_name", "commune",
+             "period_start", "period_cutoff", "generated_at", "demo")
+LIST_COLUMN = 4  # first column of the drop-down lists in the meta sheet
+
+TYPE_TEXT = {"int": "Số nguyên", "number": "Số (có thể có phần thập phân)", "text": "Chữ",
+             "choice": "Chọn trong danh sách", "date": "Ngày (dd/mm/yyyy)"}
+
+
+BLANK_OK = "Có thể để trống nếu chưa có số liệu"
+BLANK_NO = "Bắt buộc điền"
+PRINTED = "In sẵn, không sửa"
+
+
+def blank_text(col: Field, sheet: Sheet) -> str:
+    """Whether a cell may stay blank, in plain words (the guide, the README's reference)."""
+    if sheet.rows is not None and col in sheet.keys:
+        return PRINTED
+    return BLANK_NO if col.required else BLANK_OK
+
+
+def field_rule_text(col: Field) -> str:
+    """What a cell accepts, in Vietnamese (used in the guide, the prompts and the messages)."""
+    parts = [TYPE_TEXT[col.type]]
+    if col.numeric:
+        if col.min is not None and col.max is not None:
+            parts.append(f"từ {vn.number(col.min)} đến {vn.number(col.max)}")
+        elif col.min is not None:
+            parts.append("không âm" if col.min == 0 else f"không nhỏ hơn {vn.number(col.min)}")
+    if col.max_length:
+        parts.append(f"tối đa {col.max_length} ký tự")
+    return ", ".join(parts)
+
+
+def type_hint(col: Field) -> str:
+    """How to type a number into the cell: a whole-number cell gets a whole-number example."""
+    return "ví dụ 1234" if col.type == "int" else "ví dụ 1234 hoặc 12,5"

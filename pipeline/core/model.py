@@ -1,0 +1,256 @@
+"""The shared model of the catalog: what a template ("biểu") is made of.
+
+Templates, pandera schemas, DuckDB tables, annex headers and the README's template
+reference are all derived from these declarations; nothing else restates a field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from pipeline.core import vn
+
+if TYPE_CHECKING:
+    from pipeline.core.config import Config
+
+FIELD_TYPES = ("int", "number", "text", "choice", "date")
+OPERATORS = ("==", "<=", ">=", "<", ">")
+OPERATOR_TEXT = {"==": "bằng", "<=": "không lớn hơn", ">=": "không nhỏ hơn", "<": "nhỏ hơn", ">": "lớn hơn"}
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a data sheet."""
+
+    key: str
+    label: str
+    type: str = "int"
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    min: float | None = 0
+    max: float | None = None
+    required: bool = True
+    help: str = ""
+    max_length: int | None = None
+    width: int = 13
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("int", "number")
+
+    @property
+    def header(self) -> str:
+        """The label as printed in the template's header row (with its unit)."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+
+# Dates of the configured period a rule may name like a field: "ngay_x <= cutoff".
+# name → (Vietnamese wording, attribute of Config).
+PERIOD_DATES = {"period_start": ("ngày bắt đầu kỳ báo cáo", "start"), "cutoff": ("ngày chốt số liệu", "cutoff")}
+
+
+def period_dates(config: Config) -> dict[str, date]:
+    """The values of PERIOD_DATES in a configuration."""
+    return {name: getattr(config, attr) for name, (_, attr) in PERIOD_DATES.items()}
+
+
+# Words that name the unit by its kind (xã, phường, đặc khu), written in a catalog text as a
+# placeholder and filled from the configuration wherever the text is shown. Field labels (the
+# template's header row, part of the fingerprint) never hold one, so a ward's template is the
+# same template as a commune's. «cấp xã», the national name of the level, is not a placeholder.
+KIND_WORDS = {"{don_vi}": lambda c: c.kind, "{Don_vi}": lambda c: c.kind_title,
+              "{DON_VI}": lambda c: c.kind.upper()}
+
+
+def fill(text: str, config: Config) -> str:
+    """A catalog text with the unit's kind written in: "UBND {don_vi}" → "UBND phường"."""
+    for placeholder, word in KIND_WORDS.items():
+        text = text.replace(placeholder, word(config))
+    return text
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule in the style of DHIS2 validation rules.
+
+    left and right are sums/differences of field keys and constants (e.g. "a + b",
+    "1.5 * du_toan"). Date fields count as day numbers, so dates compare in time order
+    ("ngay_hoan_thanh >= ngay_quyet_dinh") and a difference of two dates is a number of days;
+    the names in PERIOD_DATES stand for the configured period's dates ("ngay_x <= cutoff").
+    A row is checked only when every field the rule names is filled: blank is not zero (a
+    blank required cell is reported by its own check). The message may hold "{cutoff}" or
+    "{period_start}", written as dd/mm/yyyy wherever it is shown (see wording), and "{gap}": the
+    difference |left − right| of the failing row, written as a Vietnamese number («chênh lệch
+    {gap} hồ sơ»); where the rule is listed without a row (the guide) it reads «…».
+    """
+
+    left: str
+    op: str
+    right: str
+    message: str
+    severity: str = "error"  # "error" rejects the file, "warning" is reported and accepted
+    # Keys that may be blank without skipping the rule: a blank one is left out of its side (a
+    # side whose keys are all blank still skips it). Sound for "parts <= total" errors over
+    # non-negative parts (any given parts above the total are impossible) and for warnings that
+    # state what the given figures leave unexplained.
+    partial: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> list[str]:
+        """The field keys the rule names (not the period's dates)."""
+        return [k for k in _IDENT.findall(f"{self.left} {self.right}") if k not in PERIOD_DATES]
+
+    @property
+    def target(self) -> str:
+        """The field whose cell a failure points at: the first one on the left side (else the right)."""
+        return self.keys[0]
+
+    @property
+    def text(self) -> str:
+        return f"{self.left} {self.op} {self.right}"
+
+    def wording(self, config: Config) -> str:
+        """The message with the period's dates and the unit's kind filled in."""
+        text = fill(self.message, config)
+        for name, value in period_dates(config).items():
+            text = text.replace("{" + name + "}", vn.day(value))
+        return text.replace(GAP_MARK, "…")
+
+
+GAP_MARK = "{gap}"  # in a Rule's message: the difference of the two sides in the failing row
+
+
+@dataclass(frozen=True)
+class PreviousRowRule:
+    """A rule between a row and the previous period's row of the same group.
+
+    `by` is the key column that orders the periods (its values in the order of the sheet's fixed
+    rows); `group` are the other key columns that must match. For each row that has a previous
+    row, `left` (a field of this row) is compared with `right` (a field of the previous row);
+    blank on either side skips the pair (blank is not zero). The message names both cells.
+    """
+
+    left: str
+    op: str
+    right: str
+    by: str
+    group: tuple[str, ...]
+    message: str
+    severity: str = "warning"
+
+    @property
+    def keys(self) -> list[str]:
+        return [self.left, self.right]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A row-level condition between fields (choices, texts, dates).
+
+    When the field `when` holds one of `values`, the field `then` must be filled and, if
+    `allowed` is given, hold one of those values; with `blank=True` it must be left blank.
+    Rows where `when` is blank are not checked (its own required check reports them).
+    """
+
+    when: str
+    values: tuple[str, ...]
+    then: str
+    message: str
+    allowed: tuple[str, ...] = ()
+    blank: bool = False
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One data sheet: key columns identify a row, value fields hold the figures."""
+
+    key: str  # ascii name used for warehouse tables
+    name: str  # Excel sheet name (≤ 31 characters)
+    title: str
+    keys: tuple[Field, ...]
+    fields: tuple[Field, ...]
+    rules: tuple[Rule, ...] = ()
+    # Fixed rows: the values of the key columns, one tuple per row; None for a free list.
+    rows: Callable[[Config], list[tuple]] | None = None
+    # Key holding a dotted code ("A.1.2"): every parent row must equal the sum of its children.
+    tree: str | None = None
+    max_rows: int = 200  # rows offered in a free list
+    # Free lists: key of a "Có"/"Không" choice field in a one-row sheet of the same template;
+    # an empty list is a valid answer only when that field says "Có" (nothing to report), and a
+    # list with rows contradicts a "Có".
+    empty_flag: str | None = None
+    requires: tuple[Requirement, ...] = ()  # row-level conditions between fields
+    previous: tuple[PreviousRowRule, ...] = ()  # rules between a row and the previous period's row
+    # Fixed rows: a row whose figures are all blank is unknown (accepted with one warning per
+    # sheet) instead of a row of blank required cells, e.g. a field of work the unit has no
+    # breakdown for.
+    blank_rows: bool = False
+    # A note printed on the data sheet and in the guide (e.g. the reporting months' boundaries).
+    note: Callable[[Config], str] | None = None
+
+    @property
+    def columns(self) -> tuple[Field, ...]:
+        return self.keys + self.fields
+
+    def column(self, key: str) -> Field:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    version: int
+    title: str
+    section: str  # the plan's section this template feeds, e.g. "II.4"
+    owner: str  # the unit code the plan gives the task to (the configuration decides)
+    purpose: str  # one sentence for the instructions sheet
+    sheets: tuple[Sheet, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the structure: id, version, sheets and their columns."""
+        shape = [self.id, self.version] + [
+            [s.name, [[c.key, c.header, c.type] for c in s.columns]] for s in self.sheets
+        ]
+        return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def sheet(self, key: str) -> Sheet:
+        return next(s for s in self.sheets if s.key == key)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An aggregate over the current submissions of every unit: sum of `expr` over a sheet's
+    rows (expr like "a + b"), or the number of rows when aggregate is "count"; `where` keeps
+    only rows whose field holds one of the values."""
+
+    template: str
+    sheet: str
+    expr: str = ""
+    aggregate: str = "sum"  # "sum" | "count"
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """A comparison between figures of different sheets or templates, checked once every
+    measure has data. For "==", |left - right| <= tolerance * right (relative) is accepted."""
+
+    left: Measure
+    op: str
+    right: Measure
+    message: str
+    tolerance: float = 0.0
+    severity: str = "warning"
