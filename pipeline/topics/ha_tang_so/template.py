@@ -1,15 +1,17 @@
 """Hạ tầng số: IT equipment, connectivity, digital signatures and skills, shared data and
 online processing (plan II.7)."""
 
+from pipeline.core.chart_model import Short
 from pipeline.core.model import CrossCheck, Field, Measure, Rule, Sheet, Template
 
+# Short(name, short): the short name the equipment chart prints.
 EQUIPMENT = (
     "Máy chủ",
-    "Máy trạm (máy tính để bàn)",
+    Short("Máy trạm (máy tính để bàn)", "Máy trạm"),
     "Máy tính xách tay",
-    "Máy quét (scan)",
-    "Thiết bị mạng (bộ chuyển mạch, định tuyến, tường lửa, phát wifi)",
-    "Thiết bị họp trực tuyến (bộ)",
+    Short("Máy quét (scan)", "Máy quét"),
+    Short("Thiết bị mạng (bộ chuyển mạch, định tuyến, tường lửa, phát wifi)", "Thiết bị mạng"),
+    Short("Thiết bị họp trực tuyến (bộ)", "Thiết bị họp\ntrực tuyến"),
 )
 C = "cái, bộ"
 
@@ -33,7 +35,7 @@ equipment = Sheet(
         Rule("trang_bi_moi", "<=", "dang_su_dung",
              "Số thiết bị trang bị mới lớn hơn số đang sử dụng: kiểm tra lại.", "warning"),
     ),
-    rows=lambda cfg: [(kind,) for kind in EQUIPMENT],
+    rows=lambda cfg: [(str(kind),) for kind in EQUIPMENT],
 )
 
 indicators = Sheet(

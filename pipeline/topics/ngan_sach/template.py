@@ -1,26 +1,29 @@
 """Ngân sách: commune budget estimate and actual (plan II.5), items of Thông tư 344/2016/TT-BTC."""
 
+from pipeline.core.chart_model import Short
 from pipeline.core.model import Field, Rule, Sheet, Template, fill
 
+# (code, name); Short(name, short): the short name the budget chart prints for the line (the
+# chart draws the lines that have one).
 LINES = (
     ("A", "TỔNG THU NGÂN SÁCH {DON_VI}"),
-    ("A.1", "Các khoản thu ngân sách {don_vi} hưởng 100%"),
+    ("A.1", Short("Các khoản thu ngân sách {don_vi} hưởng 100%", "Thu hưởng 100%")),
     ("A.1.1", "Phí, lệ phí"),
     ("A.1.2", "Thu từ hoạt động dịch vụ"),
     ("A.1.3", "Thu từ quỹ đất công ích và hoa lợi công sản"),
     ("A.1.4", "Thu phạt, tịch thu"),
     ("A.1.5", "Thu đóng góp tự nguyện của tổ chức, cá nhân"),
     ("A.1.6", "Thu khác"),
-    ("A.2", "Các khoản thu phân chia theo tỷ lệ phần trăm"),
+    ("A.2", Short("Các khoản thu phân chia theo tỷ lệ phần trăm", "Thu phân chia")),
     ("A.2.1", "Thuế sử dụng đất phi nông nghiệp"),
     ("A.2.2", "Lệ phí môn bài thu từ cá nhân, hộ kinh doanh"),
     ("A.2.3", "Lệ phí trước bạ nhà, đất"),
-    ("A.3", "Thu bổ sung từ ngân sách cấp trên"),
+    ("A.3", Short("Thu bổ sung từ ngân sách cấp trên", "Bổ sung cấp trên")),
     ("A.3.1", "Bổ sung cân đối"),
     ("A.3.2", "Bổ sung có mục tiêu"),
     ("B", "TỔNG CHI NGÂN SÁCH {DON_VI}"),
-    ("B.1", "Chi đầu tư phát triển"),
-    ("B.2", "Chi thường xuyên"),
+    ("B.1", Short("Chi đầu tư phát triển", "Chi đầu tư")),
+    ("B.2", Short("Chi thường xuyên", "Chi thường xuyên")),
     ("B.2.1", "Chi quốc phòng"),
     ("B.2.2", "Chi an ninh, trật tự an toàn xã hội"),
     ("B.2.3", "Chi giáo dục, đào tạo và dạy nghề"),
@@ -34,7 +37,7 @@ LINES = (
     ("B.2.11", "Chi quản lý nhà nước, Đảng, đoàn thể"),
     ("B.2.12", "Chi bảo đảm xã hội"),
     ("B.2.13", "Chi khác"),
-    ("B.3", "Dự phòng ngân sách"),
+    ("B.3", Short("Dự phòng ngân sách", "Dự phòng")),
 )
 
 MONEY = "triệu đồng"
