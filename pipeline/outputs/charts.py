@@ -1,14 +1,17 @@
-"""Charts of the key indicators (matplotlib, Agg), one PNG each at print resolution.
+"""The chart engine: draws any chart a topic declares (`pipeline/topics/<id>/charts.py`, see
+`pipeline.core.chart_model`) with matplotlib (Agg), one PNG each at print resolution.
 
 Readable in black and white: series differ by hatch, grey level and marker, never by colour
-alone. Numbers use the decimal comma. Demo data carry the mark "SỐ LIỆU MINH HỌA".
+alone. Numbers use the decimal comma. Demo data carry the mark "SỐ LIỆU MINH HỌA". A table whose
+units have not sent their figures is drawn as a "[x] Chưa có số liệu của …" panel. Nothing here
+names a topic, a table or a column: the declarations do.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
+import math
+import re
 from pathlib import Path
 
 import matplotlib
@@ -18,8 +21,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from pipeline.core import atomic, vn  # noqa: E402
+from pipeline.core.chart_model import BARS, HBARS, LINES, PARTS, Chart, Series, short_labels  # noqa: E402
 from pipeline.core.layout import DEMO_MARK  # noqa: E402
 from pipeline.outputs.indicators import Results, Table  # noqa: E402
+from pipeline.topics import TOPICS  # noqa: E402
 
 DPI = 220
 SIZE = (6.3, 3.6)  # inches: 16 cm wide, the text width of an ND30 A4 page
@@ -55,15 +60,28 @@ STYLE = {
     "legend.frameon": False,
 }
 DARK, MID, LIGHT = "0.25", "0.55", "0.85"
+# The black-and-white palettes: (fill, hatch) for bars and parts; (colour, marker, line style) for lines.
+FILLS = ((LIGHT, ""), (MID, "////"), (DARK, ""), ("white", "...."), ("0.7", "\\\\"), ("0.4", "xx"))
+VARIED = ((LIGHT, ""), ("0.7", "\\\\"), (MID, ""), ("0.4", "//"), (DARK, ""))  # one series, bar by bar
+STROKES = (("black", "o", "-"), (MID, "s", "--"), (DARK, "^", ":"), ("black", "D", "-."))
+GRID = {BARS: "y", LINES: "y", HBARS: "x", PARTS: "x"}  # the value axis of each kind
+TICK_SIZE = 8  # category labels never print below 7 pt (the legibility test's floor)
+MAX_TICKS = 12  # more categories than this along x: every k-th label only
+NOTE_SIZE = 7.5
+FIELD = re.compile(r"\{(\w+)(:%)?\}")
 
 
-@dataclass(frozen=True)
-class Chart:
-    name: str
-    title: str
-    table: str  # the indicator table it draws
-    section: str
-    draw: Callable[[plt.Axes, Table], None]
+def declared(topics=TOPICS) -> tuple[tuple[Chart, object], ...]:
+    """(chart, its topic) for every chart the topics declare, in the report's order."""
+    out = []
+    for topic in topics:
+        module = topic.module("charts")
+        out += [(chart, topic) for chart in getattr(module, "CHARTS", ())]
+    return tuple(out)
+
+
+DECLARED = declared()
+CHARTS: tuple[Chart, ...] = tuple(chart for chart, _ in DECLARED)
 
 
 def _comma(decimals: int = 0, suffix: str = "") -> FuncFormatter:
@@ -81,215 +99,183 @@ def _num(t: Table, i: int, key: str) -> float:
     return float(v) if v is not None else 0.0
 
 
-def _dossiers_by_month(ax: plt.Axes, t: Table) -> None:
-    rows = _data_rows(t)
-    months = [t.value(i, "thang") for i in rows]
-    online = [_num(t, i, "nhan_truc_tuyen") for i in rows]
-    counter = [_num(t, i, "nhan_truc_tiep") for i in rows]
-    ax.bar(months, online, color=LIGHT, edgecolor="black", hatch="////", linewidth=0.6, label="Trực tuyến")
-    ax.bar(months, counter, bottom=online, color=DARK, edgecolor="black", linewidth=0.6,
-           label="Trực tiếp, bưu chính công ích")
-    ax.set_ylabel("Hồ sơ tiếp nhận trong kỳ")
-    ax.yaxis.set_major_formatter(_comma())
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)
-    ax.tick_params(axis="x", labelrotation=45)
+def _fill(text: str, t: Table, i: int, total: float = 0.0) -> str:
+    """A note with its {column} (as printed), {column:%} and {_total} written in."""
+    def one(m: re.Match) -> str:
+        if m.group(1) == "_total":
+            return vn.number(total)
+        return vn.percent(t.value(i, m.group(1))) if m.group(2) else t.text(i, m.group(1))
+    return FIELD.sub(one, text)
 
 
-def _on_time_by_month(ax: plt.Axes, t: Table) -> None:
-    rows = _data_rows(t)
-    months = [t.value(i, "thang") for i in rows]
-    on_time = [t.value(i, "ty_le_dung_han") for i in rows]
-    online = [t.value(i, "ty_le_truc_tuyen") for i in rows]
-    on_time_label, online_label = (c.label for key in ("ty_le_dung_han", "ty_le_truc_tuyen")
-                                   for c in t.columns if c.key == key)  # from the rate declarations
-    ax.plot(months, on_time, color="black", marker="o", linewidth=1.6, label=on_time_label)
-    ax.plot(months, online, color=MID, marker="s", linestyle="--", linewidth=1.4, label=online_label)
-    for x, y in zip(months, on_time, strict=True):
-        if y is not None:
-            ax.annotate(vn.number(y, 1), (x, y), textcoords="offset points", xytext=(0, 5),
-                        ha="center", fontsize=6.5)
-    ax.set_ylim(0, 109)
-    ax.set_ylabel("Tỷ lệ (%)")
-    ax.yaxis.set_major_formatter(_comma(0, "%"))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1)
-    ax.tick_params(axis="x", labelrotation=45)
+def _label(t: Table, s: Series) -> str:
+    return s.label or next((c.label for c in t.columns if c.key == s.key), s.key)
 
 
-# Short names of the budget lines drawn (the full names are in catalog.budget.LINES).
-BUDGET_SHORT = {"A.1": "Thu hưởng 100%", "A.2": "Thu phân chia", "A.3": "Bổ sung cấp trên",
-                "B.1": "Chi đầu tư", "B.2": "Chi thường xuyên", "B.3": "Dự phòng"}
+def _look(chart: Chart, s: Series) -> tuple[str, str]:
+    fill, hatch = FILLS[chart.series.index(s) % len(FILLS)]
+    return (fill if s.fill is None else s.fill), (hatch if s.hatch is None else s.hatch)
 
 
-def _budget(ax: plt.Axes, t: Table) -> None:
-    """One panel per year, side by side, horizontal bars sharing the budget lines (legible labels)."""
-    wanted = tuple(BUDGET_SHORT)
-    years = sorted({t.value(i, "nam") for i in range(len(t.frame)) if t.value(i, "nam") is not None})
-    fig = ax.figure
-    ax.remove()
-    axes = fig.subplots(1, len(years), sharey=True, sharex=True, squeeze=False)[0]
-    width = 0.4
-    for panel, year in zip(axes, years, strict=True):
-        rows = sorted((i for i in range(len(t.frame)) if t.value(i, "nam") == year and t.value(i, "ma") in wanted),
-                      key=lambda i: wanted.index(t.value(i, "ma")))
-        y = range(len(rows))
-        panel.barh([p - width / 2 for p in y], [_num(t, i, "du_toan") for i in rows], width, color="white",
-                   edgecolor="black", hatch="....", linewidth=0.7, label="Dự toán giao")
-        panel.barh([p + width / 2 for p in y], [_num(t, i, "thuc_hien") for i in rows], width, color=DARK,
-                   edgecolor="black", linewidth=0.7, label="Thực hiện")
-        panel.set_yticks(list(y), [BUDGET_SHORT[t.value(i, "ma")] for i in rows])
-        panel.set_title(f"Năm {year}", fontsize=9, weight="bold")
-        panel.set_xlabel("Triệu đồng")
-        panel.xaxis.set_major_formatter(_comma())
-        panel.xaxis.set_major_locator(MaxNLocator(4))
-        panel.grid(axis="x", color="0.85", linewidth=0.5)
-        panel.set_axisbelow(True)
-        for side in ("top", "right"):
-            panel.spines[side].set_visible(False)
-    axes[0].invert_yaxis()
-    axes[-1].legend(loc="lower right", fontsize=8)
+def _labels(chart: Chart, template) -> dict[str, str]:
+    return short_labels(getattr(template, chart.labels)) if chart.labels else {}
 
 
-def _qualifications(ax: plt.Axes, t: Table) -> None:
-    rows = list(range(len(t.frame)))
-    labels = [str(t.value(i, "truong")).removeprefix("Trình độ: ").capitalize() for i in rows]
-    shares = [_num(t, i, "ty_le") for i in rows]
-    greys = [LIGHT, "0.7", MID, "0.4", DARK]
-    hatches = ["", "\\\\", "", "//", ""]
-    bars = ax.barh(labels, shares, color=greys[: len(rows)], edgecolor="black", linewidth=0.6)
-    for bar, hatch in zip(bars, hatches, strict=False):
-        bar.set_hatch(hatch)
-    for y, (share, i) in enumerate(zip(shares, rows, strict=True)):
-        ax.text(share + 1, y, f"{vn.percent(share)} ({t.text(i, 'so_nguoi')} người)", va="center", fontsize=7.5)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 112)
-    ax.set_xlabel("Tỷ lệ trong tổng số hiện có (%)")
-    ax.xaxis.set_major_formatter(_comma(0, "%"))
+def _categories(t: Table, chart: Chart, rows: list[int], labels: dict[str, str]) -> tuple[list[int], list[str]]:
+    """The rows drawn and their category labels (short label, else the text without the prefix)."""
+    if chart.only_labelled:
+        order = list(labels)
+        rows = sorted((i for i in rows if str(t.value(i, chart.category)) in labels),
+                      key=lambda i: order.index(str(t.value(i, chart.category))))
+    names = []
+    for i in rows:
+        text = str(t.value(i, chart.category))
+        text = labels.get(text) or text.removeprefix(chart.drop_prefix)
+        names.append(text[:1].upper() + text[1:])
+    return rows, names
 
 
-def _digitisation(ax: plt.Axes, t: Table) -> None:
-    rows = _data_rows(t)
-    labels = [str(t.value(i, "phong")).removeprefix("Phông ") for i in rows]
-    plan = [_num(t, i, "trang_ke_hoach") for i in rows]
-    done = [_num(t, i, "trang_so_hoa") for i in rows]
-    ax.barh(labels, plan, color="white", edgecolor="black", hatch="xx", linewidth=0.6, label="Kế hoạch số hoá")
-    ax.barh(labels, done, height=0.5, color=DARK, edgecolor="black", linewidth=0.6, label="Đã số hoá")
-    for y, i in enumerate(rows):
-        ax.text(max(plan[y], done[y]) * 1.02, y, t.text(i, "ty_le_so_hoa") + "%", va="center", fontsize=7.5)
-    ax.invert_yaxis()
-    ax.set_xlim(0, max(plan + done + [1]) * 1.2)
-    ax.set_xlabel("Số trang")
-    ax.xaxis.set_major_formatter(_comma())
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+def _category_ticks(ax: plt.Axes, chart: Chart, names: list[str]) -> None:
+    """Category labels at TICK_SIZE; along x rotated, and thinned to at most MAX_TICKS."""
+    positions = list(range(len(names)))
+    if chart.kind == HBARS:
+        ax.set_yticks(positions, names, fontsize=TICK_SIZE + 1)
+        if not ax.yaxis_inverted():  # the first category on top (panels share their y axis)
+            ax.invert_yaxis()
+        return
+    ax.set_xticks(positions, names, fontsize=TICK_SIZE, rotation=45, ha="right", rotation_mode="anchor")
+    step = math.ceil(len(names) / MAX_TICKS)
+    for k, label in enumerate(ax.get_xticklabels()):
+        label.set_visible(k % step == 0)
 
 
-def _tasks_by_form(ax: plt.Axes, t: Table) -> None:
-    rows = _data_rows(t)
-    forms = [str(t.value(i, "hinh_thuc")) for i in rows]
-    left = [0.0] * len(rows)
-    series = (("thuan_loi", "Thực hiện thuận lợi", LIGHT, ""), ("kho_khan", "Có khó khăn, vướng mắc", MID, "////"),
-              ("chua_trien_khai", "Chưa triển khai", DARK, ""))
-    for key, label, grey, hatch in series:
-        values = [_num(t, i, key) for i in rows]
-        bars = ax.barh(forms, values, left=left, color=grey, edgecolor="black", hatch=hatch, linewidth=0.6,
-                       label=label)
-        for bar, v in zip(bars, values, strict=True):
-            if v:
-                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, vn.number(v),
-                        ha="center", va="center", fontsize=7.5, color="white" if grey == DARK else "black",
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8} if hatch else None)
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    for y, (i, total) in enumerate(zip(rows, left, strict=True)):
-        ax.text(total + max(left + [1]) * 0.02, y, f"{vn.number(total)} nhiệm vụ; thuận lợi "
-                f"{t.text(i, 'ty_le_thuan_loi')}%", va="center", fontsize=7.5)
-    ax.invert_yaxis()
-    ax.set_xlim(0, max(left + [1]) * 1.6)
-    ax.set_xlabel("Số nhiệm vụ")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(_comma())
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
+def _value_axis(ax: plt.Axes, chart: Chart, top: float, notes: bool) -> None:
+    axis = ax.xaxis if chart.kind in (HBARS, PARTS) else ax.yaxis
+    limit = ax.set_xlim if axis is ax.xaxis else ax.set_ylim
+    if chart.percent:
+        limit(0, round(100 * max(chart.room, 1.09), 6))
+    elif chart.room > 1 or notes:
+        limit(0, top * chart.room)
+    axis.set_major_formatter(_comma(chart.decimals, "%" if chart.percent else ""))
+    axis.set_major_locator(MaxNLocator(4 if chart.panels else 6, integer=chart.decimals == 0 and not chart.percent))
+    (ax.set_xlabel if axis is ax.xaxis else ax.set_ylabel)(chart.axis)
+    ax.grid(axis=GRID[chart.kind], color="0.85", linewidth=0.5)
+    ax.set_axisbelow(True)
 
 
-def _surplus_premises(ax: plt.Axes, t: Table) -> None:
-    """One stacked bar: premises disposed of, by form, then those still to dispose of."""
-    parts = (("xl_noi_bo", "Điều chuyển nội bộ", LIGHT, ""), ("xl_dia_phuong_khac", "Điều chuyển cho địa phương khác",
-             "0.7", "\\\\"), ("xl_giao_dia_phuong", "Giao cho địa phương quản lý, xử lý", MID, ""),
-             ("xl_khac", "Hình thức khác", "0.4", "xx"), ("con_phai_xu_ly", "Còn phải xử lý", "white", "...."))
+def _bars(ax: plt.Axes, chart: Chart, t: Table, rows: list[int]) -> None:
+    """Bars by category: a stack per group of series, groups side by side (or overlaid)."""
+    horizontal = chart.kind == HBARS
+    groups = list(dict.fromkeys(s.stack or s.key for s in chart.series))
+    width = 0.8 / (1 if chart.overlay else len(groups))
+    ends: dict[tuple[int, float], float] = {}
+    notes = []
+    for g, group in enumerate(groups):
+        offset = 0.0 if chart.overlay else (g - (len(groups) - 1) / 2) * width
+        size = 0.8 - 0.3 * g if chart.overlay else width
+        base = [0.0] * len(rows)
+        for s in (s for s in chart.series if (s.stack or s.key) == group):
+            fill, hatch = _look(chart, s)
+            values = [_num(t, i, s.key) for i in rows]
+            at = [p + offset for p in range(len(rows))]
+            style = {"color": fill, "edgecolor": "black", "hatch": hatch, "linewidth": 0.6, "label": _label(t, s)}
+            bars = (ax.barh(at, values, size, left=base, **style) if horizontal
+                    else ax.bar(at, values, size, bottom=base, **style))
+            if chart.vary:
+                for k, bar in enumerate(bars):
+                    bar.set_facecolor(VARIED[k % len(VARIED)][0])
+                    bar.set_hatch(VARIED[k % len(VARIED)][1])
+            if s.values is not None:
+                for bar, v in zip(bars, values, strict=True):
+                    if v:
+                        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2,
+                                vn.number(v, s.values), ha="center", va="center", fontsize=NOTE_SIZE,
+                                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8})
+            base = [a + b for a, b in zip(base, values, strict=True)]
+            for k, (p, total) in enumerate(zip(at, base, strict=True)):
+                key = (k, 0.0 if chart.overlay else offset)
+                ends[key] = max(ends.get(key, 0.0), total)
+                if s.note:
+                    notes.append((key, p, _fill(s.note, t, rows[k], total)))
+    top = max([*ends.values(), 1.0])
+    for key, p, text in notes:
+        if horizontal:
+            ax.text(ends[key] + top * 0.01, p, text, va="center", fontsize=NOTE_SIZE)
+        else:
+            ax.text(p, ends[key] + top * 0.01, text, ha="center", va="bottom", fontsize=NOTE_SIZE)
+    _value_axis(ax, chart, top, bool(notes))
+
+
+def _lines(ax: plt.Axes, chart: Chart, t: Table, rows: list[int]) -> None:
+    for k, s in enumerate(chart.series):
+        colour, marker, style = STROKES[k % len(STROKES)]
+        values = [t.value(i, s.key) for i in rows]
+        ys = [math.nan if v is None else float(v) for v in values]
+        ax.plot(range(len(rows)), ys, color=colour, marker=marker, linestyle=style, linewidth=1.6 - 0.2 * (k > 0),
+                label=_label(t, s))
+        if s.values is not None:
+            for x, y in enumerate(values):
+                if y is not None:
+                    ax.annotate(vn.number(y, s.values), (x, y), textcoords="offset points", xytext=(0, 5),
+                                ha="center", fontsize=7)
+    _value_axis(ax, chart, max([1.0, *(_num(t, i, s.key) for i in rows for s in chart.series)]), False)
+
+
+def _parts(ax: plt.Axes, chart: Chart, t: Table) -> None:
+    """One bar of parts (the table's first row), each labelled with its value in the legend."""
     left = 0.0
-    for key, label, grey, hatch in parts:
-        v = _num(t, 0, key)
-        ax.barh([0], [v], left=left, height=0.5, color=grey, edgecolor="black", hatch=hatch, linewidth=0.6,
-                label=f"{label}: {vn.number(v)}")
-        if v:
-            ax.text(left + v / 2, 0, vn.number(v), ha="center", va="center", fontsize=9, weight="bold",
+    for s in chart.series:
+        fill, hatch = _look(chart, s)
+        v = _num(t, 0, s.key)
+        ax.barh([0], [v], left=left, height=0.5, color=fill, edgecolor="black", hatch=hatch, linewidth=0.6,
+                label=f"{_label(t, s)}: {vn.number(v)}")
+        if v and s.values is not None:
+            ax.text(left + v / 2, 0, vn.number(v, s.values), ha="center", va="center", fontsize=9, weight="bold",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         left += v
-    done = _num(t, 0, "da_xu_ly")
-    ax.text(0, 0.42, f"Tổng số cơ sở dôi dư: {t.text(0, 'tong_doi_du')}; đã xử lý {vn.number(done)} "
-            f"({t.text(0, 'ty_le_da_xu_ly')}%)", fontsize=8.5)
+    if chart.header:
+        ax.text(0, 0.42, _fill(chart.header, t, 0), fontsize=8.5)
     ax.set_ylim(-0.5, 0.75)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.set_xlim(0, max(left, 1))
-    ax.set_xlabel("Số cơ sở nhà, đất")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
+    _value_axis(ax, chart, max(left, 1), True)
 
 
-# Short names of the equipment kinds (the full names are in catalog.digital.EQUIPMENT).
-EQUIPMENT_SHORT = {"Máy trạm (máy tính để bàn)": "Máy trạm", "Máy quét (scan)": "Máy quét",
-                   "Thiết bị mạng (bộ chuyển mạch, định tuyến, tường lửa, phát wifi)": "Thiết bị mạng",
-                   "Thiết bị họp trực tuyến (bộ)": "Thiết bị họp\ntrực tuyến"}
+def _draw(fig: plt.Figure, ax: plt.Axes, chart: Chart, t: Table, labels: dict[str, str]) -> None:
+    if chart.kind == PARTS:
+        _parts(ax, chart, t)
+        axes = [ax]
+    else:
+        rows = _data_rows(t)
+        panels = [None]
+        if chart.panels:
+            panels = sorted({t.value(i, chart.panels) for i in rows} - {None})
+            ax.remove()
+            axes = list(fig.subplots(1, len(panels), sharey=True, sharex=True, squeeze=False)[0])
+        else:
+            axes = [ax]
+        for panel, value in zip(axes, panels, strict=True):
+            mine, names = _categories(t, chart, [i for i in rows if value is None or t.value(i, chart.panels) == value],
+                                      labels)
+            (_lines if chart.kind == LINES else _bars)(panel, chart, t, mine)
+            _category_ticks(panel, chart, names)
+            if chart.category_axis:
+                (panel.set_ylabel if chart.kind == HBARS else panel.set_xlabel)(chart.category_axis)
+            if value is not None:
+                panel.set_title(chart.panel_title.format(value), fontsize=9, weight="bold")
+    if len(chart.series) > 1 or chart.kind == PARTS:
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncol=chart.legend_columns)
 
 
-def _equipment(ax: plt.Axes, t: Table) -> None:
-    rows = _data_rows(t)
-    labels = [EQUIPMENT_SHORT.get(str(t.value(i, "loai_thiet_bi")), str(t.value(i, "loai_thiet_bi"))) for i in rows]
-    y = range(len(rows))
-    good = [_num(t, i, "dap_ung") for i in rows]
-    bad = [_num(t, i, "khong_dap_ung") for i in rows]
-    need = [_num(t, i, "can_bo_sung") for i in rows]
-    h = 0.38
-    ax.barh([p - h / 2 for p in y], good, h, color=DARK, edgecolor="black", linewidth=0.6,
-            label="Đang sử dụng: đáp ứng yêu cầu")
-    ax.barh([p - h / 2 for p in y], bad, h, left=good, color=LIGHT, edgecolor="black", linewidth=0.6,
-            label="Đang sử dụng: không đáp ứng")
-    ax.barh([p + h / 2 for p in y], need, h, color="white", edgecolor="black", hatch="////", linewidth=0.6,
-            label="Cần trang bị bổ sung, thay thế")
-    top = max([g + b for g, b in zip(good, bad, strict=True)] + need + [1])
-    for p, i, g, b, n in zip(y, rows, good, bad, need, strict=True):
-        ax.text(g + b + top * 0.01, p - h / 2, f"{vn.number(g + b)} ({t.text(i, 'ty_le_dap_ung')}% đáp ứng)",
-                va="center", fontsize=7)
-        ax.text(n + top * 0.01, p + h / 2, vn.number(n), va="center", fontsize=7)
-    ax.set_yticks(list(y), labels)
-    ax.invert_yaxis()
-    ax.set_xlim(0, top * 1.3)
-    ax.set_xlabel("Số thiết bị (cái, bộ)")
-    ax.xaxis.set_major_formatter(_comma())
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+def _topic_template(chart: Chart):
+    topic = next((tp for c, tp in DECLARED if c is chart), None)
+    return topic.module("template") if topic is not None else None
 
 
-CHARTS = (
-    Chart("nhan_su_trinh_do", "Cơ cấu trình độ chuyên môn của đội ngũ", "nhan_su_trinh_do", "II.3",
-          _qualifications),
-    Chart("tthc_ho_so_theo_thang", "Hồ sơ TTHC tiếp nhận theo tháng và kênh tiếp nhận", "tthc_theo_thang",
-          "II.4", _dossiers_by_month),
-    Chart("tthc_ty_le_theo_thang", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (chỉ số 2.1) và nộp trực tuyến theo tháng",
-          "tthc_theo_thang", "II.4", _on_time_by_month),
-    Chart("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách", "ngan_sach_thu_chi",
-          "II.5", _budget),
-    Chart("phan_cap_hinh_thuc", "Nhiệm vụ phân cấp, phân quyền, ủy quyền: tình hình thực hiện", "phan_cap_theo_hinh_thuc", "II.2", _tasks_by_form),
-    Chart("tai_san_doi_du", "Cơ sở nhà, đất dôi dư: đã xử lý theo hình thức và còn phải xử lý", "tai_san_doi_du",
-          "II.6", _surplus_premises),
-    Chart("ha_tang_so_thiet_bi", "Trang thiết bị công nghệ thông tin: đáp ứng yêu cầu và cần bổ sung",
-          "ha_tang_so_thiet_bi", "II.7", _equipment),
-    Chart("so_hoa_theo_phong", "Tiến độ số hoá tài liệu lưu trữ theo phông", "so_hoa_theo_phong", "II.8",
-          _digitisation),
-)
-
-
-def figure(chart: Chart, results: Results) -> plt.Figure:
-    """The chart's figure (closed by the caller); its title is the report's caption, not drawn here."""
+def figure(chart: Chart, results: Results, template=None) -> plt.Figure:
+    """The chart's figure (closed by the caller); its title is the report's caption, not drawn here.
+    template: what holds the chart's `labels` declaration (default: its topic's template module)."""
     t = results.tables[chart.table]
     with plt.rc_context(STYLE | {"font.family": serif()}):
         fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
@@ -299,12 +285,7 @@ def figure(chart: Chart, results: Results) -> plt.Figure:
             ax.text(0.5, 0.5, f"{vn.GAP} Chưa có số liệu của:\n{who}", ha="center", va="center",
                     fontsize=10, transform=ax.transAxes)
         else:
-            chart.draw(ax, t)
-            if chart.draw is not _budget:
-                ax.grid(axis="y" if chart.draw not in (_qualifications, _digitisation, _tasks_by_form,
-                                                       _surplus_premises, _equipment) else "x",
-                        color="0.85", linewidth=0.5)
-                ax.set_axisbelow(True)
+            _draw(fig, ax, chart, t, _labels(chart, template if template is not None else _topic_template(chart)))
         if results.demo:
             fig.text(0.5, 0.5, DEMO_MARK, fontsize=30, color="0.6", alpha=0.35, rotation=20,
                      ha="center", va="center", weight="bold")
@@ -320,6 +301,6 @@ def draw(chart: Chart, results: Results, out_dir: Path) -> Path:
 
 
 def draw_all(results: Results, out_dir: Path) -> dict[str, Path]:
-    """Every chart into out_dir; returns chart name → PNG path."""
+    """Every declared chart into out_dir; returns chart name → PNG path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     return {chart.name: draw(chart, results, out_dir) for chart in CHARTS}
