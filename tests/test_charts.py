@@ -261,7 +261,7 @@ def test_grid_follows_the_kind():
         Chart("x", "x", "x", "pie", "x", (Series("x"),))
 
 
-def test_a_short_label_is_its_full_text_everywhere_else():
+def test_a_short_label_is_its_full_text_everywhere_else(config):
     kind = next(k for k in digital.EQUIPMENT if isinstance(k, Short))
     assert kind == str(kind) and kind.short != kind and hash(kind) == hash(str(kind))
     for back in (pickle.loads(pickle.dumps(kind)), copy.deepcopy(kind)):
@@ -269,3 +269,5 @@ def test_a_short_label_is_its_full_text_everywhere_else():
     sheet = CATALOG["ha_tang_so"].sheet("thiet_bi")
     printed = [r[0] for r in sheet.rows(None)]
     assert printed == [str(k) for k in digital.EQUIPMENT] and all(type(r) is str for r in printed)
+    names = [r[2] for r in CATALOG["ngan_sach"].sheet("thu_chi").rows(config)]  # the template prints names
+    assert "Chi đầu tư phát triển" in names and all(type(n) is str for n in names)
