@@ -36,7 +36,7 @@ def module(template_id: str) -> ModuleType | None:
 def reason(template_id: str) -> str:
     """Why a template has no demo figures, in plain Vietnamese."""
     template = CATALOG.get(template_id)
-    name = f"Biểu «{template.title}»" if template else "Một biểu không có trong danh mục"
+    name = f"«{template.title}»" if template else "Một biểu không có trong danh mục"
     return (f"{name} chưa có số liệu minh họa (thư mục của chủ đề chưa có tệp {MODULE}.py), "
             "nên không có trong bộ biểu mẫu minh họa.")
 
