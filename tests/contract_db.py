@@ -72,4 +72,4 @@ def demo_data(config: Config, skip: tuple[str, ...] = ()) -> dict:
     from pipeline import demo
 
     return {tid: {u.code: demo.data_for(tid, config, u.code) for u in config.owners(tid)}
-            for tid in CATALOG if tid not in skip and tid in demo.GENERATORS}
+            for tid in CATALOG if tid not in skip and demo.module(tid) is not None}
