@@ -3,14 +3,16 @@ online processing (plan II.7)."""
 
 from pipeline.core.model import CrossCheck, Field, Measure, Rule, Sheet, Template
 
-EQUIPMENT = (
-    "Máy chủ",
-    "Máy trạm (máy tính để bàn)",
-    "Máy tính xách tay",
-    "Máy quét (scan)",
-    "Thiết bị mạng (bộ chuyển mạch, định tuyến, tường lửa, phát wifi)",
-    "Thiết bị họp trực tuyến (bộ)",
+# The equipment kinds, printed in this order: (name in the report's placeholders, label in the template).
+EQUIPMENT_KINDS = (
+    ("may_chu", "Máy chủ"),
+    ("may_tram", "Máy trạm (máy tính để bàn)"),
+    ("may_xach_tay", "Máy tính xách tay"),
+    ("may_quet", "Máy quét (scan)"),
+    ("thiet_bi_mang", "Thiết bị mạng (bộ chuyển mạch, định tuyến, tường lửa, phát wifi)"),
+    ("thiet_bi_hop", "Thiết bị họp trực tuyến (bộ)"),
 )
+EQUIPMENT = tuple(label for _, label in EQUIPMENT_KINDS)
 C = "cái, bộ"
 
 equipment = Sheet(
@@ -84,6 +86,7 @@ CROSS_CHECKS = (
         "Số hồ sơ tiếp nhận trực tuyến ở biểu hạ tầng số khác tổng cột «Tiếp nhận trong kỳ – Trực tuyến» "
         "của biểu TTHC quá 2%: hai đơn vị đối chiếu lại với Hệ thống thông tin giải quyết TTHC.",
         tolerance=0.02,
+        key="ho_so_truc_tuyen",
     ),
     CrossCheck(
         Measure("ha_tang_so", "chi_so", "can_bo_tong"), "==",
