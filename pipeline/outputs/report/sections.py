@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -67,7 +66,7 @@ class Section:
     def module(self):
         return self.topic.module("section") if self.topic else None
 
-    @cached_property
+    @property
     def placeholders(self) -> dict[str, str]:
         """Inline values: name → meaning."""
         mod = self.module
@@ -135,6 +134,9 @@ def render_text(path: Path, context: dict, key: str) -> list[str]:
     except jinja2.UndefinedError as exc:
         m = _UNDEFINED.search(exc.message or "")
         raise TemplateError(_unknown(where, (m.group(1) or m.group(2)) if m else str(exc.message), context)) from None
+    except (jinja2.TemplateError, TypeError, ValueError) as exc:  # e.g. a filter given the wrong kind of value
+        raise TemplateError(f"{where}: không viết được lời văn ({exc}). Sửa lại đoạn vừa thay đổi "
+                            "hoặc lấy lại tệp gốc.") from None
 
 
 def _unknown(where: str, name: str, context: dict) -> str:
