@@ -311,7 +311,7 @@ def test_list_left_empty_on_purpose_reads_as_nothing_received(tmp_path, config):
     assert t.text(t.row("Cộng"), "ty_le_thuan_loi") == vn.GAP
     d = results.tables["phan_cap_kho_khan"]
     assert len(d.frame) == 1 and str(d.value(0, "ten_nhiem_vu")).startswith("Không phát sinh")
-    content = report._decentralisation(results)
+    content = report.section_content("phan_cap", results)
     assert content.paragraphs[0] == "Trong kỳ, xã không nhận nhiệm vụ nào được phân cấp, phân quyền, ủy quyền."
 
 
@@ -327,5 +327,5 @@ def test_a_list_nobody_sent_is_a_gap_naming_the_unit(tmp_path, config):
         assert [u.code for u in t.missing] == [unit]
         assert all(t.text(i, c.key) == vn.GAP for i in range(len(t.frame)) for c in t.columns[1:]), name
     assert {(f.check.left.template) for f in results.checks} == {"ha_tang_so"}  # tai_san checks skipped
-    text = " ".join(report._assets(results).paragraphs)
+    text = " ".join(report.section_content("tai_san", results).paragraphs)
     assert f"xã có {vn.GAP} cơ sở nhà, đất dôi dư" in text and config.unit("KT").name in text

@@ -254,3 +254,4 @@ class CrossCheck:
     message: str
     tolerance: float = 0.0
     severity: str = "warning"
+    key: str = ""  # a name to refer to this check by (e.g. from a report section); "" when none does

@@ -4,15 +4,17 @@ online processing (plan II.7)."""
 from pipeline.core.chart_model import Short
 from pipeline.core.model import CrossCheck, Field, Measure, Rule, Sheet, Template
 
-# Short(name, short): the short name the equipment chart prints.
-EQUIPMENT = (
-    "Máy chủ",
-    Short("Máy trạm (máy tính để bàn)", "Máy trạm"),
-    "Máy tính xách tay",
-    Short("Máy quét (scan)", "Máy quét"),
-    Short("Thiết bị mạng (bộ chuyển mạch, định tuyến, tường lửa, phát wifi)", "Thiết bị mạng"),
-    Short("Thiết bị họp trực tuyến (bộ)", "Thiết bị họp\ntrực tuyến"),
+# The equipment kinds, printed in this order: (name in the report's placeholders, label in the
+# template; Short(name, short): the short name the equipment chart prints).
+EQUIPMENT_KINDS = (
+    ("may_chu", "Máy chủ"),
+    ("may_tram", Short("Máy trạm (máy tính để bàn)", "Máy trạm")),
+    ("may_xach_tay", "Máy tính xách tay"),
+    ("may_quet", Short("Máy quét (scan)", "Máy quét")),
+    ("thiet_bi_mang", Short("Thiết bị mạng (bộ chuyển mạch, định tuyến, tường lửa, phát wifi)", "Thiết bị mạng")),
+    ("thiet_bi_hop", Short("Thiết bị họp trực tuyến (bộ)", "Thiết bị họp\ntrực tuyến")),
 )
+EQUIPMENT = tuple(label for _, label in EQUIPMENT_KINDS)
 C = "cái, bộ"
 
 equipment = Sheet(
@@ -86,6 +88,7 @@ CROSS_CHECKS = (
         "Số hồ sơ tiếp nhận trực tuyến ở biểu hạ tầng số khác tổng cột «Tiếp nhận trong kỳ – Trực tuyến» "
         "của biểu TTHC quá 2%: hai đơn vị đối chiếu lại với Hệ thống thông tin giải quyết TTHC.",
         tolerance=0.02,
+        key="ho_so_truc_tuyen",
     ),
     CrossCheck(
         Measure("ha_tang_so", "chi_so", "can_bo_tong"), "==",

@@ -1,0 +1,94 @@
+"""Every valid placeholder of the report's Word template: the general ones, each section's inline
+values, and the blocks; the README table is generated from them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline.core import vn
+from pipeline.core.layout import DEMO_MARK
+from pipeline.outputs.indicators import Results
+from pipeline.outputs.report.sections import SECTIONS
+
+GENERAL: dict[str, str] = {
+    "ten_xa": "Tên đơn vị, không kèm chữ xã, phường, đặc khu (An Thành)",
+    "ten_xa_hoa": "Tên đơn vị viết hoa (AN THÀNH)",
+    "loai_don_vi": "Loại đơn vị theo cấu hình: xã, phường hoặc đặc khu",
+    "loai_don_vi_hoa": "Loại đơn vị viết hoa (XÃ, PHƯỜNG, ĐẶC KHU)",
+    "tinh": "Tỉnh, thành phố trực thuộc Trung ương",
+    "dia_danh": "Địa danh ở dòng ngày tháng",
+    "ngay_lap": "Ngày lập báo cáo (dd/mm/yyyy)",
+    "thang_lap": "Tháng lập báo cáo",
+    "nam_lap": "Năm lập báo cáo",
+    "ngay_bat_dau": "Ngày bắt đầu kỳ báo cáo (dd/mm/yyyy)",
+    "ngay_chot": "Ngày chốt số liệu (dd/mm/yyyy)",
+    "ke_hoach": "Tên Kế hoạch sơ kết của đơn vị",
+    "co_quan_thuong_truc": "Cơ quan thường trực tổng hợp báo cáo",
+    "dau_minh_hoa": "Dấu «SỐ LIỆU MINH HỌA» khi dùng số liệu minh họa (để trống khi số liệu thật)",
+    "tinh_hinh_so_lieu": "Câu tóm tắt: số biểu đã nhận và các đơn vị chưa gửi số liệu",
+    "nguoi_ky_tm": "Dòng thẩm quyền ký; để trống trong cấu hình thì theo loại đơn vị (TM. ỦY BAN NHÂN DÂN PHƯỜNG)",
+    "nguoi_ky_kt": "Dòng ký thay (KT. CHỦ TỊCH)",
+    "nguoi_ky_chuc_vu": "Chức vụ người ký",
+    "nguoi_ky_ten": "Họ và tên người ký",
+}
+ANNEX_BLOCK = "phu_luc"
+
+
+def blocks() -> dict[str, str]:
+    """Block placeholders (alone in their paragraph): name → what replaces the paragraph."""
+    out = {s.block: f"Nội dung mục {s.key}: đoạn văn có số liệu, bảng và biểu đồ (nếu có)" for s in SECTIONS}
+    out[ANNEX_BLOCK] = "Các biểu của Phụ lục số liệu (trang khổ ngang), mỗi biểu một «Phụ lục số …»"
+    return out
+
+
+def placeholders() -> dict[str, str]:
+    """Every valid placeholder name → its meaning (the README table is generated from this)."""
+    out = dict(GENERAL)
+    for s in SECTIONS:
+        out |= s.placeholders
+    return out | blocks()
+
+
+def readme_table() -> str:
+    lines = ["| Trường | Ý nghĩa | Loại |", "| --- | --- | --- |"]
+    block_names = blocks()
+    for name, meaning in placeholders().items():
+        kind = "khối (đứng riêng một đoạn)" if name in block_names else "chữ, số"
+        lines.append(f"| `{{{{ {name} }}}}` | {meaning} | {kind} |")
+    return "\n".join(lines)
+
+
+def general_values(results: Results, built: date) -> dict[str, str]:
+    cfg = results.config
+    sent = len(results.sources)
+    missing = results.missing_all
+    summary = (f"Số liệu trong báo cáo được tổng hợp tự động từ {sent} biểu số liệu của các cơ quan, đơn vị "
+               f"(số liệu chốt đến ngày {vn.day(cfg.cutoff)}).")
+    if missing:
+        summary += " Chưa có số liệu của: " + "; ".join(f"{u.name} ({t.title.lower()})" for u, t in missing) + \
+                   f"; các ô tương ứng được đánh dấu {vn.GAP}."
+    else:
+        summary += " Tất cả các cơ quan, đơn vị đã gửi đủ biểu số liệu."
+    if results.demo:
+        summary += f" Lưu ý: báo cáo đang dùng {DEMO_MARK}, không dùng để ban hành."
+    return {
+        "ten_xa": cfg.commune,
+        "ten_xa_hoa": cfg.commune.upper(),
+        "loai_don_vi": cfg.kind,
+        "loai_don_vi_hoa": cfg.kind.upper(),
+        "tinh": cfg.province,
+        "dia_danh": cfg.place,
+        "ngay_lap": vn.day(built),
+        "thang_lap": str(built.month),
+        "nam_lap": str(built.year),
+        "ngay_bat_dau": vn.day(cfg.start),
+        "ngay_chot": vn.day(cfg.cutoff),
+        "ke_hoach": cfg.plan_ref,
+        "co_quan_thuong_truc": cfg.unit(cfg.standing_unit).name,
+        "dau_minh_hoa": f"{DEMO_MARK} – KHÔNG DÙNG ĐỂ BAN HÀNH" if results.demo else "",
+        "tinh_hinh_so_lieu": summary,
+        "nguoi_ky_tm": cfg.signatory.on_behalf,
+        "nguoi_ky_kt": cfg.signatory.authority,
+        "nguoi_ky_chuc_vu": cfg.signatory.title,
+        "nguoi_ky_ten": cfg.signatory.name,
+    }

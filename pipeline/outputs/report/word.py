@@ -1,0 +1,148 @@
+"""Writing the report: fill the Word template (only read, never modified) with the general values,
+each section's content and the annex, and save it atomically."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+from pipeline.core import atomic, paths, vn
+from pipeline.core.layout import DEMO_MARK
+from pipeline.outputs.annex import visible_columns
+from pipeline.outputs.indicators import Results
+from pipeline.outputs.report import docx_layout as lay
+from pipeline.outputs.report import fill
+from pipeline.outputs.report.default import DEFAULT_TEMPLATE
+from pipeline.outputs.report.fill import TemplateError
+from pipeline.outputs.report.names import ANNEX_BLOCK, blocks, general_values, placeholders
+from pipeline.outputs.report.sections import SECTIONS, annex_ref, content
+
+COMMUNE_TEMPLATE = paths.COMMUNE_TEMPLATE
+
+
+def check(doc: DocxDocument, source: str) -> list[str]:
+    """Vietnamese error messages for every unknown, malformed or misplaced placeholder."""
+    return fill.check(doc, source, placeholders(), blocks())
+
+
+def _landscape_from(doc: DocxDocument, anchor: Paragraph) -> None:
+    """End the current (portrait) section just before anchor; what follows is landscape A4."""
+    body_sect = doc.sections[-1]._sectPr
+    p = anchor.insert_paragraph_before()
+    p_pr = p._p.get_or_add_pPr()
+    p_pr.append(copy.deepcopy(body_sect))
+    last = doc.sections[-1]
+    last.different_first_page_header_footer = False  # the annex's first page is numbered too
+    if last.orientation != WD_ORIENT.LANDSCAPE:
+        last.orientation = WD_ORIENT.LANDSCAPE
+        last.page_width, last.page_height = last.page_height, last.page_width
+
+
+def attached(built: date) -> str:
+    """The annex line under each annex title (Nghị định 30): number and day left for the clerk."""
+    return f"(Kèm theo Báo cáo số        /BC-UBND ngày      /{built.month:02d}/{built.year})"
+
+
+def _annex(writer: lay.Writer, results: Results, built: date) -> None:
+    for name, t in results.tables.items():
+        p = writer.paragraph(annex_ref(results, name), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                             indent=False, style=lay.HEADINGS[1])
+        if name != next(iter(results.tables)):  # tables flow on (no near-empty pages); headings keep with them
+            p.paragraph_format.space_before = Pt(24)
+        title = writer.paragraph(vn.upper(t.query.title), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                                 indent=False)
+        title.paragraph_format.keep_with_next = True
+        line = writer.paragraph(f"{attached(built)[:-1]} của Ủy ban nhân dân {results.config.full_name})",
+                                size=12, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        line.paragraph_format.keep_with_next = True
+        if results.demo:
+            writer.paragraph(DEMO_MARK, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                             indent=False).paragraph_format.keep_with_next = True
+        writer.table(t, [c.key for c in visible_columns(t)], None, size=10)
+        if t.query.note:
+            writer.paragraph(f"Ghi chú: {t.query.note}", size=11, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _heading_styles(doc: DocxDocument) -> None:
+    """A commune's own template often has its headings as bold «Normal» paragraphs: give those that
+    read like «I. …», «1. …», «a) …» the Heading style of their level (navigation pane, TOC)."""
+    lay.styles(doc)
+    for p in doc.paragraphs:
+        level = lay.heading_level(p.text)
+        runs = [r for r in p.runs if r.text.strip()]
+        if level and p.style.name == "Normal" and runs and all(r.bold for r in runs) and len(p.text) < 200:
+            p.style = doc.styles[lay.HEADINGS[level]]
+
+
+def template_path(inputs_dir: Path | None) -> Path:
+    """The commune's own template when inputs/ holds one, else the default."""
+    own = Path(inputs_dir) / COMMUNE_TEMPLATE if inputs_dir else None
+    return own if own and own.exists() else DEFAULT_TEMPLATE
+
+
+def render(results: Results, charts: dict[str, Path], out_path: Path, template: Path | None = None,
+           built: date | None = None, texts_dir: Path | None = None) -> Path:
+    """Fill the template (never modified: it is only read) and save the report to out_path.
+    texts_dir: a folder of edited section texts (<topic id>/section.vi.j2) used instead of the topics'."""
+    template = template or DEFAULT_TEMPLATE
+    built = built or date.today()
+    doc = Document(str(template))
+    errors = check(doc, template.name)
+    if errors:
+        raise TemplateError("\n".join(errors))
+
+    values = general_values(results, built)
+    contents = {s.block: content(s, results, values, texts_dir) for s in SECTIONS}
+    for c in contents.values():
+        values |= c.values
+    values |= {name: vn.GAP for s in SECTIONS for name in s.placeholders if name not in values}
+
+    width = (doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin) / 360000
+    figure = table_no = 0
+    for p in list(fill.all_paragraphs(doc)):
+        found = fill.found(p)
+        if len(found) == 1 and found[0] in blocks():
+            name = found[0]
+            if name == ANNEX_BLOCK:
+                _landscape_from(doc, p)
+                land = doc.sections[-1]
+                w = lay.Writer(doc, p, charts, (land.page_width - land.left_margin - land.right_margin) / 360000)
+                _annex(w, results, built)
+            else:
+                w = lay.Writer(doc, p, charts, width)
+                c = contents[name]
+                for text in c.paragraphs:
+                    w.paragraph(text)
+                for text in c.gaps:
+                    lay.gap(w.paragraph(), text)
+                for block in c.tables:
+                    table_no += 1
+                    w.caption(f"Bảng {table_no}. {block.caption}")
+                    w.table(block.table, block.columns, block.rows)
+                for chart, caption in c.charts:
+                    figure += 1
+                    w.picture(chart)
+                    w.caption(f"Biểu đồ {figure}. {caption}", before=False)
+                for text in c.after:
+                    w.paragraph(text)
+            fill.remove(p)
+        elif found:
+            fill.replace_runs(p, values)
+            if not p.text.strip() and not p._p.xpath(".//w:drawing") and p._p.getparent().tag == qn("w:body"):
+                fill.remove(p)
+    _heading_styles(doc)
+    left = fill.leftover(doc)
+    if left:
+        raise TemplateError(f"Mẫu báo cáo {template.name}: còn trường chưa điền: {', '.join(left)}.")
+    doc.core_properties.title = f"Báo cáo sơ kết 01 năm – {results.config.full_name}"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic.save(doc, out_path)

@@ -1,0 +1,56 @@
+"""II.6: surplus premises and their handling, declared assets, support to staff
+(text: section.vi.j2)."""
+
+from pipeline.core import kit
+
+HEADING = "6. Về cơ sở vật chất, hỗ trợ nhà ở, trang thiết bị, tài sản công"
+PLACEHOLDERS = {
+    "co_so_doi_du": "Tổng số cơ sở nhà, đất dôi dư (đầu kỳ + phát sinh)",
+    "doi_du_dau_ky": "Cơ sở nhà, đất dôi dư tại ngày bắt đầu kỳ",
+    "doi_du_phat_sinh": "Cơ sở nhà, đất dôi dư phát sinh trong kỳ",
+    "co_so_da_xu_ly": "Cơ sở nhà, đất dôi dư đã xử lý",
+    "ty_le_da_xu_ly": "Tỷ lệ cơ sở nhà, đất dôi dư đã xử lý (%)",
+    "xl_noi_bo": "Đã xử lý: điều chuyển nội bộ (cơ sở)",
+    "xl_dia_phuong_khac": "Đã xử lý: điều chuyển cho địa phương khác (cơ sở)",
+    "xl_giao_dia_phuong": "Đã xử lý: giao cho địa phương quản lý, xử lý (cơ sở)",
+    "xl_khac": "Đã xử lý: hình thức khác (cơ sở)",
+    "co_so_con_lai": "Cơ sở nhà, đất còn phải xử lý cuối kỳ",
+    "tai_san_tong": "Số tài sản đã kê khai (dòng của danh sách tài sản)",
+    "nguyen_gia_tong": "Tổng nguyên giá tài sản đã kê khai (triệu đồng)",
+    "phong_hop_truc_tuyen": "Phòng họp trực tuyến",
+    "ho_tro_di_lai": "Người được hỗ trợ đi lại",
+    "kinh_phi_di_lai": "Kinh phí hỗ trợ đi lại (triệu đồng)",
+    "ho_tro_nha_o": "Người được hỗ trợ nhà ở",
+    "kinh_phi_nha_o": "Kinh phí hỗ trợ nhà ở (triệu đồng)",
+}
+
+
+def values(results, env) -> kit.Figures:
+    t = results.tables["tai_san_doi_du"]
+    k = results.tables["tai_san_theo_loai"]
+    h = results.tables["tai_san_ho_tro"]
+    total = k.row("Cộng")
+    v = {
+        "co_so_doi_du": kit.num(t, 0, "tong_doi_du"),
+        "doi_du_dau_ky": kit.num(t, 0, "doi_du_dau_ky"),
+        "doi_du_phat_sinh": kit.num(t, 0, "doi_du_phat_sinh"),
+        "co_so_da_xu_ly": kit.num(t, 0, "da_xu_ly"),
+        "ty_le_da_xu_ly": kit.pct(t, 0, "ty_le_da_xu_ly"),
+        "xl_noi_bo": kit.num(t, 0, "xl_noi_bo"),
+        "xl_dia_phuong_khac": kit.num(t, 0, "xl_dia_phuong_khac"),
+        "xl_giao_dia_phuong": kit.num(t, 0, "xl_giao_dia_phuong"),
+        "xl_khac": kit.num(t, 0, "xl_khac"),
+        "co_so_con_lai": kit.num(t, 0, "con_phai_xu_ly"),
+        "tai_san_tong": kit.num(k, total, "so_dong"),
+        "nguyen_gia_tong": kit.num(k, total, "nguyen_gia", 1),
+        "phong_hop_truc_tuyen": kit.num(h, 0, "phong_hop_truc_tuyen"),
+        "ho_tro_di_lai": kit.num(h, 0, "ho_tro_di_lai"),
+        "kinh_phi_di_lai": kit.num(h, 0, "kinh_phi_di_lai", 1),
+        "ho_tro_nha_o": kit.num(h, 0, "ho_tro_nha_o"),
+        "kinh_phi_nha_o": kit.num(h, 0, "kinh_phi_nha_o", 1),
+        "doi_chieu": kit.check_sentences(results, "tai_san"),  # a sentence per failed cross-check
+        "thieu_so_lieu": kit.missing_sentence(t),
+    }
+    cols = ["loai", "so_dong", "so_luong", "dien_tich_dat", "dien_tich_san", "nguyen_gia", "doi_du"]
+    return kit.Figures(v, [kit.TableBlock(k, cols, caption=k.query.title)],
+                       [("tai_san_doi_du", "Cơ sở nhà, đất dôi dư: đã xử lý theo hình thức và còn phải xử lý")])
