@@ -1,0 +1,154 @@
+"""Template versions: a file made from an earlier version of a template is recognised from the
+declared history, carried over into the current shape with a note when its figures allow it, and
+rejected as «Mẫu cũ» naming the change when they do not. Real .xlsx written by the template
+writer from the older declaration, read back, and ingested into a real DuckDB warehouse."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline import demo
+from pipeline.checks import validate
+from pipeline.core import paths
+from pipeline.core.model import Change, Field, Revision
+from pipeline.intake import versions
+from pipeline.outputs import templates
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
+
+# The fingerprints the template writer put into version-1 files (computed by the code of commits
+# 51bf07d^ for lanh_dao and bd59fa2 for tthc, before each template became version 2).
+LANH_DAO_V1 = "89254b539e550b6e"
+TTHC_V1 = "794db0008b0160bd"
+
+# A realistic next version of the TTHC template: one more optional figure on the procedures sheet.
+NEW_FIELD = Field("tthc_cong_khai", "Số TTHC đã công khai trên Cổng Dịch vụ công quốc gia", unit="thủ tục",
+                  width=16, required=False)
+
+
+def _with_new_field(required: bool = False):
+    tthc = CATALOG["tthc"]
+    added = dataclasses.replace(NEW_FIELD, required=required)
+    sheets = tuple(dataclasses.replace(s, fields=s.fields + (added,)) if s.key == "danh_muc" else s
+                   for s in tthc.sheets)
+    return dataclasses.replace(tthc, version=tthc.version + 1, sheets=sheets,
+                               history=(Revision(tthc.version + 1, (Change("added", "danh_muc", added.key),)),
+                                        *tthc.history))
+
+
+@pytest.fixture
+def next_tthc(monkeypatch):
+    """Install a version 3 of the TTHC template (an optional field added) in the registry."""
+    def install(required: bool = False):
+        newer = _with_new_field(required)
+        monkeypatch.setitem(CATALOG, "tthc", newer)
+        versions.fingerprints.cache_clear()
+        return newer
+    yield install
+    versions.fingerprints.cache_clear()
+
+
+def write_version(config, template_id: str, version: int, folder, current=None):
+    """A unit's file made from an earlier version of a template, filled with the demo figures."""
+    template = versions.shape(current or CATALOG[template_id], version)
+    unit = config.owners(template_id)[0]
+    wb = templates.workbook(template, unit, config, demo.data_for(template_id, config, unit.code))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / templates.filename(template, unit)
+    wb.save(path)
+    return path
+
+
+def feedback_texts(outputs) -> str:
+    found = list((outputs / paths.VALIDATION_DIR).rglob(paths.FEEDBACK_REPORT))
+    assert found, "no feedback workbook written"
+    book = openpyxl.load_workbook(found[0], read_only=True)
+    return " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+
+
+def test_history_rebuilds_the_fingerprints_earlier_files_carry():
+    assert versions.shape(CATALOG["lanh_dao"], 1).fingerprint == LANH_DAO_V1
+    assert versions.shape(CATALOG["tthc"], 1).fingerprint == TTHC_V1
+    known = versions.fingerprints()
+    assert known[LANH_DAO_V1].version == 1 and known[LANH_DAO_V1].id == "lanh_dao"
+    assert all(known[t.fingerprint] is t for t in CATALOG.values())
+
+
+def test_a_relabelled_version_is_carried_over_with_a_note_and_stored(config, workdir):
+    """lanh_dao v1 (activity headers naming «xã») is read by its old headers and lands in the
+    current columns; the unit is told which version it used and what was carried over."""
+    inputs, outputs = workdir
+    path = write_version(config, "lanh_dao", 1, inputs)
+    report = validate.check_file(path, config)
+    assert report.status == "warnings", report.text()
+    assert report.version == 1 and report.recognised_by == "fingerprint"
+    (note,) = report.problems
+    assert note.severity == "warning"
+    assert note.rule.startswith("Tệp dùng mẫu phiên bản 1; đã chuyển sang phiên bản 2:")
+    assert "«Cuộc giám sát của HĐND, Thường trực HĐND xã (cuộc)» nay là «Cuộc giám sát của HĐND, Thường trực " \
+           "HĐND (cuộc)»" in note.rule
+    assert "Lần sau hãy dùng biểu mẫu mới" in note.fix
+    unit = config.owners("lanh_dao")[0]
+    given = demo.data_for("lanh_dao", config, unit.code)["hoat_dong"][0]
+    assert report.data["hoat_dong"].iloc[0]["giam_sat_hdnd"] == given["giam_sat_hdnd"]
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert len(summary.warnings) == 1 and not summary.rejected, summary.text()
+    with warehouse.connect(outputs) as con:
+        stored = con.execute("SELECT giam_sat_hdnd, kiem_tra_ubnd FROM cur_lanh_dao_hoat_dong").fetchall()
+    assert stored == [(given["giam_sat_hdnd"], given["kiem_tra_ubnd"])]
+    assert "Tệp dùng mẫu phiên bản 1; đã chuyển sang phiên bản 2" in feedback_texts(outputs)
+
+
+def test_an_added_optional_field_is_blank_unknown_not_zero(config, workdir, next_tthc):
+    inputs, outputs = workdir
+    current = CATALOG["tthc"]
+    newer = next_tthc()
+    path = write_version(config, "tthc", current.version, inputs, current=newer)
+    assert versions.shape(newer, current.version).fingerprint == current.fingerprint  # a real v2 file
+    report = validate.check_file(path, config)
+    assert report.status in ("accepted", "warnings"), report.text()
+    notes = [p for p in report.problems if p.rule.startswith("Tệp dùng mẫu phiên bản 2; đã chuyển sang phiên bản 3")]
+    assert len(notes) == 1 and f"thêm cột «{NEW_FIELD.header}»" in notes[0].rule, report.text()
+    assert not [p for p in report.problems if p.severity == "error"]
+    row = report.data["danh_muc"].iloc[0]
+    assert pd.isna(row["tthc_cong_khai"])  # unknown, not 0
+    assert row["tthc_tong"] == 312
+    warehouse.ingest(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        stored = con.execute("SELECT tthc_tong, tthc_cong_khai FROM cur_tthc_danh_muc").fetchall()
+        months = con.execute("SELECT count(*), sum(nhan_tong) FROM cur_tthc_ho_so").fetchone()
+    assert stored == [(312, None)]
+    assert months[0] == len(report.data["ho_so"]) and months[1] == report.data["ho_so"]["nhan_tong"].sum()
+
+
+def test_a_redefined_column_is_rejected_as_old_template_naming_it(config, workdir):
+    """tthc v1 counted withdrawn dossiers as resolved and any digitised dossier: its figures mean
+    something else in v2, so the file is rejected with «Mẫu cũ» and nothing is stored."""
+    inputs, outputs = workdir
+    path = write_version(config, "tthc", 1, inputs)
+    report = validate.check_file(path, config)
+    assert report.status == "rejected"
+    (problem,) = report.problems
+    assert problem.rule.startswith("Mẫu cũ: tệp dùng biểu «Biểu số liệu thủ tục hành chính» phiên bản 1, phiên "
+                                   "bản hiện hành là 2; số liệu không chuyển sang mẫu mới được vì:")
+    assert "cột «Hồ sơ được số hoá (hồ sơ)» nay tính theo nội dung khác" in problem.rule
+    assert "kể cả hồ sơ rút, trả lại" in problem.rule
+    assert "thêm cột" not in problem.rule  # only what prevents it
+    assert "tải mẫu mới" in problem.fix
+    warehouse.ingest(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT count(*) FROM cur_tthc_ho_so").fetchone() == (0,)
+
+
+def test_an_added_required_field_is_rejected_naming_it(config, workdir, next_tthc):
+    inputs, _ = workdir
+    current = CATALOG["tthc"]
+    newer = next_tthc(required=True)
+    report = validate.check_file(write_version(config, "tthc", current.version, inputs, current=newer), config)
+    assert report.status == "rejected"
+    (problem,) = report.problems
+    assert problem.rule.startswith("Mẫu cũ:") and f"thêm cột «{NEW_FIELD.header}» (bắt buộc)" in problem.rule
