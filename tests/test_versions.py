@@ -14,7 +14,7 @@ import pytest
 from pipeline import demo
 from pipeline.checks import validate
 from pipeline.core import paths
-from pipeline.core.model import Change, Field, Revision
+from pipeline.core.model import Change, Field, Revision, Template
 from pipeline.intake import versions
 from pipeline.outputs import templates
 from pipeline.store import warehouse
@@ -30,26 +30,36 @@ NEW_FIELD = Field("tthc_cong_khai", "Số TTHC đã công khai trên Cổng Dị
                   width=16, required=False)
 
 
-def _with_new_field(required: bool = False):
-    tthc = CATALOG["tthc"]
+def revised(template_id: str, changes: tuple[Change, ...], **sheets) -> Template:
+    """The next version of a real template: sheets replaced (sheet key → new Sheet), its history extended."""
+    template = CATALOG[template_id]
+    return dataclasses.replace(template, version=template.version + 1,
+                               sheets=tuple(sheets.get(s.key, s) for s in template.sheets),
+                               history=(Revision(template.version + 1, changes), *template.history))
+
+
+def _with_new_field(required: bool = False) -> Template:
+    procedures = CATALOG["tthc"].sheet("danh_muc")
     added = dataclasses.replace(NEW_FIELD, required=required)
-    sheets = tuple(dataclasses.replace(s, fields=s.fields + (added,)) if s.key == "danh_muc" else s
-                   for s in tthc.sheets)
-    return dataclasses.replace(tthc, version=tthc.version + 1, sheets=sheets,
-                               history=(Revision(tthc.version + 1, (Change("added", "danh_muc", added.key),)),
-                                        *tthc.history))
+    return revised("tthc", (Change("added", "danh_muc", added.key),),
+                   danh_muc=dataclasses.replace(procedures, fields=procedures.fields + (added,)))
 
 
 @pytest.fixture
-def next_tthc(monkeypatch):
-    """Install a version 3 of the TTHC template (an optional field added) in the registry."""
-    def install(required: bool = False):
-        newer = _with_new_field(required)
-        monkeypatch.setitem(CATALOG, "tthc", newer)
+def install(monkeypatch):
+    """Put a newer version of a template in the registry (as a release of the system would)."""
+    def put(newer: Template) -> Template:
+        monkeypatch.setitem(CATALOG, newer.id, newer)
         versions.fingerprints.cache_clear()
         return newer
-    yield install
+    yield put
     versions.fingerprints.cache_clear()
+
+
+@pytest.fixture
+def next_tthc(install):
+    """Install a version 3 of the TTHC template (an optional field added) in the registry."""
+    return lambda required=False: install(_with_new_field(required))
 
 
 def write_version(config, template_id: str, version: int, folder, current=None):
@@ -152,3 +162,40 @@ def test_an_added_required_field_is_rejected_naming_it(config, workdir, next_tth
     assert report.status == "rejected"
     (problem,) = report.problems
     assert problem.rule.startswith("Mẫu cũ:") and f"thêm cột «{NEW_FIELD.header}» (bắt buộc)" in problem.rule
+
+
+def test_a_renamed_key_and_sheet_carry_the_figures_into_the_new_column(config, workdir, install):
+    inputs, outputs = workdir
+    archives = CATALOG["so_hoa"].sheet("phong")
+    fields = tuple(dataclasses.replace(f, key="trang_phai_so_hoa") if f.key == "trang_ke_hoach" else f
+                   for f in archives.fields)
+    newer = install(revised("so_hoa", (Change("renamed", "phong", "trang_phai_so_hoa", "trang_ke_hoach"),
+                                       Change("sheet_renamed", "phong", old=archives.name)),
+                            phong=dataclasses.replace(archives, name="Lưu trữ, số hoá", fields=fields)))
+    path = write_version(config, "so_hoa", 1, inputs, current=newer)
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames[1] == "Lưu trữ"  # the old shape
+    report = validate.check_file(path, config)
+    assert report.status == "warnings", report.text()
+    (note,) = report.problems
+    assert "trang tính «Lưu trữ» nay là «Lưu trữ, số hoá»" in note.rule
+    unit = config.owners("so_hoa")[0]
+    planned = [r["trang_ke_hoach"] for r in demo.data_for("so_hoa", config, unit.code)["phong"]]
+    assert list(report.data["phong"]["trang_phai_so_hoa"]) == planned
+    warehouse.ingest(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        stored = [r[0] for r in con.execute("SELECT trang_phai_so_hoa FROM cur_so_hoa_phong ORDER BY row_number").fetchall()]
+    assert stored == planned
+
+
+def test_an_added_field_that_a_condition_requires_is_not_carried_over(config, workdir, install):
+    """phan_cap's «Khó khăn, vướng mắc» is optional but required when a task is in difficulty: a file
+    without that column cannot say it, so a version adding it rejects the older files."""
+    inputs, _ = workdir
+    tasks = CATALOG["phan_cap"].sheet("nhiem_vu")
+    older = dataclasses.replace(tasks, fields=tuple(f for f in tasks.fields if f.key != "kho_khan"))
+    newer = install(revised("phan_cap", (Change("added", "nhiem_vu", "kho_khan"),)))
+    assert versions.shape(newer, 1).sheet("nhiem_vu") == older
+    report = validate.check_file(write_version(config, "phan_cap", 1, inputs, current=newer), config)
+    assert report.status == "rejected"
+    (problem,) = report.problems
+    assert "thêm cột «Khó khăn, vướng mắc» (bắt buộc)" in problem.rule

@@ -120,7 +120,7 @@ def wording(template: Template, revision: Revision, change: Change) -> str:
         return f"cột «{change.removed.header}» đã bỏ"
     new = shape(template, after).sheet(change.sheet).column(change.key)
     if change.kind == "added":
-        kind = "không bắt buộc, để trống là chưa có số liệu" if not new.required else "bắt buộc"
+        kind = "bắt buộc" if blocks(template, change, after) else "không bắt buộc, để trống là chưa có số liệu"
         return f"thêm cột «{new.header}» ({kind})"
     old = _label(template, before, change.sheet, old_key(revision, change.sheet, change.key) or change.key)
     if change.kind in ("renamed", "relabelled"):
@@ -137,8 +137,9 @@ def blocks(template: Template, change: Change, version: int) -> bool:
     """True when the change cannot carry a file's figures over."""
     if change.kind in BLOCKING_CHANGES:
         return True
-    if change.kind == "added":
-        return shape(template, version).sheet(change.sheet).column(change.key).required
+    if change.kind == "added":  # blank must be a valid answer: optional, and no condition requires it
+        sheet = shape(template, version).sheet(change.sheet)
+        return sheet.column(change.key).required or any(r.then == change.key and not r.blank for r in sheet.requires)
     assert change.kind in CARRIED_CHANGES, change.kind
     return False
 
