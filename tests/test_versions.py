@@ -88,6 +88,20 @@ def test_history_rebuilds_the_fingerprints_earlier_files_carry():
     assert all(known[t.fingerprint] is t for t in CATALOG.values())
 
 
+def test_every_declared_change_rebuilds_and_reads_in_plain_words():
+    """A wrong history (a key that does not exist, a revision missing) would fail every file at
+    reading time: each one rebuilds, each change is worded with headers, never keys."""
+    for template in CATALOG.values():
+        older = versions.shapes(template)
+        assert [t.version for t in older] == list(range(template.version - 1, template.version - 1 - len(older), -1))
+        assert len({t.fingerprint for t in [template, *older]}) == len(older) + 1
+        for revision in template.history:
+            keys = {c.key for s in versions.shape(template, revision.version).sheets for c in s.columns}
+            for change in revision.changes:
+                text = versions.wording(template, revision, change)
+                assert "«" in text and not any(k in text for k in keys if "_" in k), text
+
+
 def test_a_relabelled_version_is_carried_over_with_a_note_and_stored(config, workdir):
     """lanh_dao v1 (activity headers naming «xã») is read by its old headers and lands in the
     current columns; the unit is told which version it used and what was carried over."""
@@ -145,8 +159,10 @@ def test_a_redefined_column_is_rejected_as_old_template_naming_it(config, workdi
     (problem,) = report.problems
     assert problem.rule.startswith("Mẫu cũ: tệp dùng biểu «Biểu số liệu thủ tục hành chính» phiên bản 1, phiên "
                                    "bản hiện hành là 2; số liệu không chuyển sang mẫu mới được vì:")
-    assert "cột «Hồ sơ được số hoá (hồ sơ)» nay tính theo nội dung khác" in problem.rule
-    assert "kể cả hồ sơ rút, trả lại" in problem.rule
+    assert "cột «Hồ sơ được số hoá (hồ sơ)» (nay là «Hồ sơ số hoá khi tiếp nhận và có kết quả điện tử (hồ sơ)») " \
+           "đã đổi cách tính" in problem.rule
+    assert "cột «Đã giải quyết – Tổng số (hồ sơ)» đã đổi cách tính (trước đây: kể cả hồ sơ rút, trả lại)" \
+           in problem.rule
     assert "thêm cột" not in problem.rule  # only what prevents it
     assert "tải mẫu mới" in problem.fix
     warehouse.ingest(inputs, outputs, config)

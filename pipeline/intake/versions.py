@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from openpyxl.utils import get_column_letter
 
-from pipeline.core import layout
 from pipeline.core.model import BLOCKING_CHANGES, CARRIED_CHANGES, Change, Revision, Sheet, Template
 from pipeline.topics import CATALOG
 
@@ -130,7 +129,8 @@ def wording(template: Template, revision: Revision, change: Change) -> str:
     if change.kind == "retyped":
         return f"cột «{old}» đổi kiểu số liệu"
     was = f" (trước đây: {change.why})" if change.why else ""
-    return f"cột «{old}» nay tính theo nội dung khác: «{new.header}»{was}"
+    named = f" (nay là «{new.header}»)" if new.header != old else ""
+    return f"cột «{old}»{named} đã đổi cách tính{was}"
 
 
 def blocks(template: Template, change: Change, version: int) -> bool:
@@ -180,11 +180,11 @@ def carry_over(wb: Workbook) -> None:
     if stopping:
         wb.sheets, wb.recognised_by = {}, None
         wb.error(f"Mẫu cũ: {head}; số liệu không chuyển sang mẫu mới được vì: {'; '.join(stopping)}.",
-                 OLD_FIX, layout.META_SHEET)
+                 OLD_FIX)
         return
     for key, data in list(wb.sheets.items()):
         wb.sheets[key] = _carry_sheet(data, current.sheet(key), revisions)
     done = "; ".join(wording(current, r, c) for r in revisions for c in r.changes)
     wb.warning(f"Tệp dùng mẫu phiên bản {old.version}; đã chuyển sang phiên bản {current.version}: {done}.",
-               NEXT_TIME, layout.META_SHEET)
+               NEXT_TIME)
 
