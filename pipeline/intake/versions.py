@@ -170,7 +170,7 @@ def carry_over(wb: Workbook) -> None:
     """Hook after reading: a file read in an earlier version's shape is mapped into the current
     one with a note, or rejected as «Mẫu cũ» naming the change that prevents it."""
     old = wb.template
-    if old is None or old.id not in CATALOG or CATALOG[old.id] is old or wb.recognised_by != "fingerprint":
+    if old is None or old.id not in CATALOG or old.version >= CATALOG[old.id].version or wb.recognised_by != "fingerprint":
         return
     current = CATALOG[old.id]
     revisions = _revisions(current, old.version)
