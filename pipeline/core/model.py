@@ -207,6 +207,43 @@ class Sheet:
         raise KeyError(key)
 
 
+# Kinds of Change between two versions of a template. The first five carry a file's figures over
+# into the newer shape (an added optional column is blank: unknown); the others do not.
+CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed")
+BLOCKING_CHANGES = ("removed", "retyped", "redefined")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between a version of a template and the one before it, on a value field.
+
+    kind: "added" (key: the new field; carried over only when it is optional), "renamed" (old:
+    the older key), "relabelled" (old: the older label, unit: the older unit if it changed),
+    "moved" (after: the field it followed in the older version, "" = first), "sheet_renamed"
+    (old: the older sheet name), "removed" (removed: the older field, after: as for moved),
+    "retyped" (old: the older type), "redefined" (the same column counts something else; old:
+    the older label if it changed, why: what it counted before, in Vietnamese). Keys name the
+    newer version's fields; `after` names an older one.
+    """
+
+    kind: str
+    sheet: str  # the sheet's key
+    key: str = ""
+    old: str = ""
+    unit: str | None = None
+    after: str = ""
+    removed: Field | None = None
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The changes that made `version` out of version - 1."""
+
+    version: int
+    changes: tuple[Change, ...]
+
+
 @dataclass(frozen=True)
 class Template:
     id: str
@@ -217,6 +254,9 @@ class Template:
     purpose: str  # one sentence for the instructions sheet
     sheets: tuple[Sheet, ...]
     notes: tuple[str, ...] = field(default=())
+    # How the earlier versions differed, newest revision first (see Revision); files received on
+    # an earlier version are recognised by the fingerprints derived from it (intake/versions.py).
+    history: tuple[Revision, ...] = field(default=())
 
     @property
     def fingerprint(self) -> str:

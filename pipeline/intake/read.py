@@ -25,6 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from pipeline.core import layout, vn
 from pipeline.core.config import Config
 from pipeline.core.model import Sheet, Template
+from pipeline.intake import versions
 from pipeline.intake.cells import (
     _CLEAN,
     norm,
@@ -348,9 +349,8 @@ def formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[set[str], dict[str, s
 # Recognition
 
 
-@functools.cache
 def fingerprints() -> dict[str, Template]:
-    return {t.fingerprint: t for t in CATALOG.values()}
+    return versions.fingerprints()  # every version of every template (declared histories included)
 
 
 def _rows(book: pc.CalamineWorkbook, name: str, nrows: int = HEADER_SEARCH_ROWS) -> list[list]:
@@ -722,6 +722,7 @@ def load(path: Path, config: Config, sender: str | None = None, data: bytes | No
                 found = read_sheet(book, zf, parts, wb, sheet, names[sheet.key], config)
                 if found is not None:
                     wb.sheets[sheet.key] = found
+        versions.carry_over(wb)  # an earlier version's file: mapped into the current shape, or «Mẫu cũ»
         wb.late()
     except pc.PasswordError:
         wb.error("Tệp được đặt mật khẩu nên hệ thống không đọc được.",

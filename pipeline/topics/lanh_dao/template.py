@@ -1,7 +1,7 @@
 """Lãnh đạo, chỉ đạo: documents issued since the start of the period, inspections and
 conferences (plan II.1)."""
 
-from pipeline.core.model import Field, Rule, Sheet, Template, fill
+from pipeline.core.model import Change, Field, Revision, Rule, Sheet, Template, fill
 
 # Issuers, with the unit's kind filled in from the configuration (catalog.fill): "UBND phường".
 HDND = "HĐND {don_vi}"
@@ -102,4 +102,12 @@ TEMPLATE = Template(
             "kiểm tra, giám sát và hội nghị quán triệt về mô hình chính quyền địa phương 02 cấp.",
     sheets=(documents, activities),
     notes=("Văn phòng HĐND và UBND {don_vi} tổng hợp cả văn bản của các cơ quan, đơn vị thuộc UBND {don_vi}.",),
+    history=(
+        # v2: two activity headers lost «xã» (one template for communes, wards and special zones);
+        # a v1 file is read by its old headers and carried over.
+        Revision(2, (
+            Change("relabelled", "hoat_dong", "giam_sat_hdnd", "Cuộc giám sát của HĐND, Thường trực HĐND xã"),
+            Change("relabelled", "hoat_dong", "kiem_tra_ubnd", "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND xã"),
+        )),
+    ),
 )

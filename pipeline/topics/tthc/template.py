@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.core import vn
-from pipeline.core.model import Field, PreviousRowRule, Rule, Sheet, Template
+from pipeline.core.model import Change, Field, PreviousRowRule, Revision, Rule, Sheet, Template
 
 if TYPE_CHECKING:
     from pipeline.core.config import Config
@@ -220,4 +220,23 @@ TEMPLATE = Template(
     purpose="Số liệu tiếp nhận, giải quyết hồ sơ thủ tục hành chính theo tháng, lĩnh vực và danh mục "
             "dịch vụ công trực tuyến, có thể chép từ Biểu II.06a/VPCP/KSTT của Hệ thống thông tin giải quyết TTHC.",
     sheets=(dossiers, procedures),
+    history=(
+        # v2 (optional figures, outcomes beside resolved, digitisation per Quyết định 766): v1's resolved
+        # totals counted withdrawn and returned dossiers as resolved on time, and its digitised column
+        # counted any digitised dossier, so a v1 file's figures mean something else and are not carried over.
+        Revision(2, (
+            *(Change("added", "ho_so", key) for key in (
+                "nhan_toan_trinh", "dung_xu_ly", "cho_bo_sung", "yeu_cau_ket_qua", "ket_qua_dien_tu",
+                "so_hoa_tiep_nhan", "phan_anh_kien_nghi")),
+            Change("relabelled", "ho_so", "nhan_truc_tuyen", "Tiếp nhận trong kỳ – Trực tuyến"),
+            Change("relabelled", "ho_so", "nhan_truc_tiep", "Tiếp nhận trong kỳ – Trực tiếp và bưu chính công ích"),
+            Change("moved", "ho_so", "nhan_ky_truoc", after="nhan_truc_tiep"),
+            Change("redefined", "ho_so", "giai_quyet_tong", why="kể cả hồ sơ rút, trả lại"),
+            Change("redefined", "ho_so", "giai_quyet_dung_han", why="kể cả hồ sơ rút, trả lại"),
+            Change("redefined", "ho_so", "so_hoa", "Hồ sơ được số hoá",
+                   why="mọi hồ sơ tiếp nhận đã được số hoá thành phần hồ sơ hoặc kết quả"),
+            *(Change("added", "danh_muc", key) for key in ("tthc_du_dk_toan_trinh", "dvc_phat_sinh", "tthc_co_phi")),
+            Change("relabelled", "danh_muc", "tthc_thanh_toan", "Số TTHC có thanh toán trực tuyến"),
+        )),
+    ),
 )

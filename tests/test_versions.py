@@ -1,0 +1,217 @@
+"""Template versions: a file made from an earlier version of a template is recognised from the
+declared history, carried over into the current shape with a note when its figures allow it, and
+rejected as «Mẫu cũ» naming the change when they do not. Real .xlsx written by the template
+writer from the older declaration, read back, and ingested into a real DuckDB warehouse."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline import demo
+from pipeline.checks import validate
+from pipeline.core import paths
+from pipeline.core.model import Change, Field, Revision, Template
+from pipeline.intake import versions
+from pipeline.outputs import templates
+from pipeline.store import warehouse
+from pipeline.topics import CATALOG
+
+# The fingerprints the template writer put into version-1 files (computed by the code of commits
+# 51bf07d^ for lanh_dao and bd59fa2 for tthc, before each template became version 2).
+LANH_DAO_V1 = "89254b539e550b6e"
+TTHC_V1 = "794db0008b0160bd"
+
+# A realistic next version of the TTHC template: one more optional figure on the procedures sheet.
+NEW_FIELD = Field("tthc_cong_khai", "Số TTHC đã công khai trên Cổng Dịch vụ công quốc gia", unit="thủ tục",
+                  width=16, required=False)
+
+
+def revised(template_id: str, changes: tuple[Change, ...], **sheets) -> Template:
+    """The next version of a real template: sheets replaced (sheet key → new Sheet), its history extended."""
+    template = CATALOG[template_id]
+    return dataclasses.replace(template, version=template.version + 1,
+                               sheets=tuple(sheets.get(s.key, s) for s in template.sheets),
+                               history=(Revision(template.version + 1, changes), *template.history))
+
+
+def _with_new_field(required: bool = False) -> Template:
+    procedures = CATALOG["tthc"].sheet("danh_muc")
+    added = dataclasses.replace(NEW_FIELD, required=required)
+    return revised("tthc", (Change("added", "danh_muc", added.key),),
+                   danh_muc=dataclasses.replace(procedures, fields=procedures.fields + (added,)))
+
+
+@pytest.fixture
+def install(monkeypatch):
+    """Put a newer version of a template in the registry (as a release of the system would)."""
+    def put(newer: Template) -> Template:
+        monkeypatch.setitem(CATALOG, newer.id, newer)
+        versions.fingerprints.cache_clear()
+        return newer
+    yield put
+    versions.fingerprints.cache_clear()
+
+
+@pytest.fixture
+def next_tthc(install):
+    """Install a version 3 of the TTHC template (an optional field added) in the registry."""
+    return lambda required=False: install(_with_new_field(required))
+
+
+def write_version(config, template_id: str, version: int, folder, current=None):
+    """A unit's file made from an earlier version of a template, filled with the demo figures."""
+    template = versions.shape(current or CATALOG[template_id], version)
+    unit = config.owners(template_id)[0]
+    wb = templates.workbook(template, unit, config, demo.data_for(template_id, config, unit.code))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / templates.filename(template, unit)
+    wb.save(path)
+    return path
+
+
+def feedback_texts(outputs) -> str:
+    found = list((outputs / paths.VALIDATION_DIR).rglob(paths.FEEDBACK_REPORT))
+    assert found, "no feedback workbook written"
+    book = openpyxl.load_workbook(found[0], read_only=True)
+    return " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+
+
+def test_history_rebuilds_the_fingerprints_earlier_files_carry():
+    assert versions.shape(CATALOG["lanh_dao"], 1).fingerprint == LANH_DAO_V1
+    assert versions.shape(CATALOG["tthc"], 1).fingerprint == TTHC_V1
+    known = versions.fingerprints()
+    assert known[LANH_DAO_V1].version == 1 and known[LANH_DAO_V1].id == "lanh_dao"
+    assert all(known[t.fingerprint] is t for t in CATALOG.values())
+
+
+def test_every_declared_change_rebuilds_and_reads_in_plain_words():
+    """A wrong history (a key that does not exist, a revision missing) would fail every file at
+    reading time: each one rebuilds, each change is worded with headers, never keys."""
+    for template in CATALOG.values():
+        older = versions.shapes(template)
+        assert [t.version for t in older] == list(range(template.version - 1, template.version - 1 - len(older), -1))
+        assert len({t.fingerprint for t in [template, *older]}) == len(older) + 1
+        for revision in template.history:
+            keys = {c.key for s in versions.shape(template, revision.version).sheets for c in s.columns}
+            for change in revision.changes:
+                text = versions.wording(template, revision, change)
+                assert "«" in text and not any(k in text for k in keys if "_" in k), text
+
+
+def test_a_relabelled_version_is_carried_over_with_a_note_and_stored(config, workdir):
+    """lanh_dao v1 (activity headers naming «xã») is read by its old headers and lands in the
+    current columns; the unit is told which version it used and what was carried over."""
+    inputs, outputs = workdir
+    path = write_version(config, "lanh_dao", 1, inputs)
+    report = validate.check_file(path, config)
+    assert report.status == "warnings", report.text()
+    assert report.version == 1 and report.recognised_by == "fingerprint"
+    (note,) = report.problems
+    assert note.severity == "warning"
+    assert note.rule.startswith("Tệp dùng mẫu phiên bản 1; đã chuyển sang phiên bản 2:")
+    assert "«Cuộc giám sát của HĐND, Thường trực HĐND xã (cuộc)» nay là «Cuộc giám sát của HĐND, Thường trực " \
+           "HĐND (cuộc)»" in note.rule
+    assert "Lần sau hãy dùng biểu mẫu mới" in note.fix
+    unit = config.owners("lanh_dao")[0]
+    given = demo.data_for("lanh_dao", config, unit.code)["hoat_dong"][0]
+    assert report.data["hoat_dong"].iloc[0]["giam_sat_hdnd"] == given["giam_sat_hdnd"]
+    summary = warehouse.ingest(inputs, outputs, config)
+    assert len(summary.warnings) == 1 and not summary.rejected, summary.text()
+    with warehouse.connect(outputs) as con:
+        stored = con.execute("SELECT giam_sat_hdnd, kiem_tra_ubnd FROM cur_lanh_dao_hoat_dong").fetchall()
+    assert stored == [(given["giam_sat_hdnd"], given["kiem_tra_ubnd"])]
+    assert "Tệp dùng mẫu phiên bản 1; đã chuyển sang phiên bản 2" in feedback_texts(outputs)
+
+
+def test_an_added_optional_field_is_blank_unknown_not_zero(config, workdir, next_tthc):
+    inputs, outputs = workdir
+    current = CATALOG["tthc"]
+    newer = next_tthc()
+    path = write_version(config, "tthc", current.version, inputs, current=newer)
+    assert versions.shape(newer, current.version).fingerprint == current.fingerprint  # a real v2 file
+    report = validate.check_file(path, config)
+    assert report.status in ("accepted", "warnings"), report.text()
+    notes = [p for p in report.problems if p.rule.startswith("Tệp dùng mẫu phiên bản 2; đã chuyển sang phiên bản 3")]
+    assert len(notes) == 1 and f"thêm cột «{NEW_FIELD.header}»" in notes[0].rule, report.text()
+    assert not [p for p in report.problems if p.severity == "error"]
+    row = report.data["danh_muc"].iloc[0]
+    assert pd.isna(row["tthc_cong_khai"])  # unknown, not 0
+    assert row["tthc_tong"] == 312
+    warehouse.ingest(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        stored = con.execute("SELECT tthc_tong, tthc_cong_khai FROM cur_tthc_danh_muc").fetchall()
+        months = con.execute("SELECT count(*), sum(nhan_tong) FROM cur_tthc_ho_so").fetchone()
+    assert stored == [(312, None)]
+    assert months[0] == len(report.data["ho_so"]) and months[1] == report.data["ho_so"]["nhan_tong"].sum()
+
+
+def test_a_redefined_column_is_rejected_as_old_template_naming_it(config, workdir):
+    """tthc v1 counted withdrawn dossiers as resolved and any digitised dossier: its figures mean
+    something else in v2, so the file is rejected with «Mẫu cũ» and nothing is stored."""
+    inputs, outputs = workdir
+    path = write_version(config, "tthc", 1, inputs)
+    report = validate.check_file(path, config)
+    assert report.status == "rejected"
+    (problem,) = report.problems
+    assert problem.rule.startswith("Mẫu cũ: tệp dùng biểu «Biểu số liệu thủ tục hành chính» phiên bản 1, phiên "
+                                   "bản hiện hành là 2; số liệu không chuyển sang mẫu mới được vì:")
+    assert "cột «Hồ sơ được số hoá (hồ sơ)» (nay là «Hồ sơ số hoá khi tiếp nhận và có kết quả điện tử (hồ sơ)») " \
+           "đã đổi cách tính" in problem.rule
+    assert "cột «Đã giải quyết – Tổng số (hồ sơ)» đã đổi cách tính (trước đây: kể cả hồ sơ rút, trả lại)" \
+           in problem.rule
+    assert "thêm cột" not in problem.rule  # only what prevents it
+    assert "tải mẫu mới" in problem.fix
+    warehouse.ingest(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT count(*) FROM cur_tthc_ho_so").fetchone() == (0,)
+
+
+def test_an_added_required_field_is_rejected_naming_it(config, workdir, next_tthc):
+    inputs, _ = workdir
+    current = CATALOG["tthc"]
+    newer = next_tthc(required=True)
+    report = validate.check_file(write_version(config, "tthc", current.version, inputs, current=newer), config)
+    assert report.status == "rejected"
+    (problem,) = report.problems
+    assert problem.rule.startswith("Mẫu cũ:") and f"thêm cột «{NEW_FIELD.header}» (bắt buộc)" in problem.rule
+
+
+def test_a_renamed_key_and_sheet_carry_the_figures_into_the_new_column(config, workdir, install):
+    inputs, outputs = workdir
+    archives = CATALOG["so_hoa"].sheet("phong")
+    fields = tuple(dataclasses.replace(f, key="trang_phai_so_hoa") if f.key == "trang_ke_hoach" else f
+                   for f in archives.fields)
+    newer = install(revised("so_hoa", (Change("renamed", "phong", "trang_phai_so_hoa", "trang_ke_hoach"),
+                                       Change("sheet_renamed", "phong", old=archives.name)),
+                            phong=dataclasses.replace(archives, name="Lưu trữ, số hoá", fields=fields)))
+    path = write_version(config, "so_hoa", 1, inputs, current=newer)
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames[1] == "Lưu trữ"  # the old shape
+    report = validate.check_file(path, config)
+    assert report.status == "warnings", report.text()
+    (note,) = report.problems
+    assert "trang tính «Lưu trữ» nay là «Lưu trữ, số hoá»" in note.rule
+    unit = config.owners("so_hoa")[0]
+    planned = [r["trang_ke_hoach"] for r in demo.data_for("so_hoa", config, unit.code)["phong"]]
+    assert list(report.data["phong"]["trang_phai_so_hoa"]) == planned
+    warehouse.ingest(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        stored = [r[0] for r in con.execute("SELECT trang_phai_so_hoa FROM cur_so_hoa_phong ORDER BY row_number").fetchall()]
+    assert stored == planned
+
+
+def test_an_added_field_that_a_condition_requires_is_not_carried_over(config, workdir, install):
+    """phan_cap's «Khó khăn, vướng mắc» is optional but required when a task is in difficulty: a file
+    without that column cannot say it, so a version adding it rejects the older files."""
+    inputs, _ = workdir
+    tasks = CATALOG["phan_cap"].sheet("nhiem_vu")
+    older = dataclasses.replace(tasks, fields=tuple(f for f in tasks.fields if f.key != "kho_khan"))
+    newer = install(revised("phan_cap", (Change("added", "nhiem_vu", "kho_khan"),)))
+    assert versions.shape(newer, 1).sheet("nhiem_vu") == older
+    report = validate.check_file(write_version(config, "phan_cap", 1, inputs, current=newer), config)
+    assert report.status == "rejected"
+    (problem,) = report.problems
+    assert "thêm cột «Khó khăn, vướng mắc» (bắt buộc)" in problem.rule
