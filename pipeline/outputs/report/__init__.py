@@ -19,9 +19,25 @@ The engine knows no topic. Modules:
 from pipeline.core import paths
 from pipeline.outputs.report.default import DEFAULT_TEMPLATE, write_default_template
 from pipeline.outputs.report.fill import TemplateError
-from pipeline.outputs.report.names import ANNEX_BLOCK, GENERAL, blocks, general_values, placeholders, readme_table
-from pipeline.outputs.report.sections import (SECTIONS, Content, Section, annex_ref, content, gap_text, paragraphs,
-                                              text_path, unfinished)
+from pipeline.outputs.report.names import (
+    ANNEX_BLOCK,
+    GENERAL,
+    blocks,
+    general_values,
+    placeholders,
+    readme_table,
+)
+from pipeline.outputs.report.sections import (
+    SECTIONS,
+    Content,
+    Section,
+    annex_ref,
+    content,
+    gap_text,
+    paragraphs,
+    text_path,
+    unfinished,
+)
 from pipeline.outputs.report.word import COMMUNE_TEMPLATE, attached, check, render, template_path
 
 FILE_NAME = paths.REPORT
