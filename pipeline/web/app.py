@@ -349,10 +349,10 @@ class Portal:
 
     # --- warehouse and board -------------------------------------------------------------
     def ingest(self) -> None:
-        from pipeline.store import warehouse
+        from pipeline.store import ingest
 
         with self.db_lock:
-            warehouse.ingest(self.inputs, self.outputs, self.config)
+            ingest.run(self.inputs, self.outputs, self.config)
 
     def submissions(self) -> list[dict]:
         """Submissions of files that are in inputs/ (not the build's demo set), from DuckDB."""
