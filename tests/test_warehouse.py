@@ -267,3 +267,15 @@ def test_a_demo_workbook_received_as_a_units_file_is_rejected(config, workdir):
         assert con.execute("SELECT file_name FROM current_submissions").fetchall() == [(real.name,)]
         assert not con.execute("SELECT count(*) FROM tthc_ho_so f JOIN submissions s USING (submission_id) "
                                "WHERE s.demo").fetchall()[0][0]  # demo figures never loaded beside real ones
+
+
+def test_the_warehouse_module_is_storage_only():
+    """Storage never writes user feedback: warehouse.py imports no checks and no workbook writer
+    (the ingest writes the feedback and the overview)."""
+    import ast
+
+    tree = ast.parse(Path(warehouse.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in imported if m.startswith(("pipeline.checks", "pipeline.intake", "openpyxl"))}
+    assert not hasattr(warehouse, "ingest") and hasattr(ingest, "write_feedback")

@@ -119,6 +119,8 @@ class Portal:
         finally:
             with self.handoff:
                 self.checking[sha] -= 1
+                if self.checking[sha] <= 0:
+                    del self.checking[sha]
                 self.handoff.notify_all()
 
     def checked(self, rel: str, sha256: str) -> ingest.Checked | None:
