@@ -226,8 +226,13 @@ class Portal:
 
     # --- warehouse and board -------------------------------------------------------------
     def ingest(self) -> None:
+        with self.handoff:
+            before = set(self.ready)  # stored before this run's scan: taken by it, or known already
         with self.db_lock:
             ingest.run(self.inputs, self.outputs, self.config, checked=self.checked)
+        with self.handoff:  # after a run that did not raise (a file the build loaded first is never asked for)
+            for rel in before:
+                self.ready.pop(rel, None)
 
     def submissions(self) -> list[dict]:
         """Submissions of files that are in inputs/ (not the build's demo set), from DuckDB."""
