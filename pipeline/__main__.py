@@ -53,12 +53,12 @@ def _validate(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     from pipeline.checks import crosscheck
     from pipeline.core import atomic
-    from pipeline.store import warehouse
+    from pipeline.store import ingest, warehouse
 
     config = load(args.config)
     atomic.HELD.clear()
     try:
-        summary = warehouse.ingest(args.inputs, args.outputs, config)
+        summary = ingest.run(args.inputs, args.outputs, config)
         con = warehouse.connect(args.outputs, read_only=True)
         try:
             found = crosscheck.outcomes(con)

@@ -193,7 +193,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     from pipeline.core import logs
     from pipeline.core.config import load
     from pipeline.outputs import annex, charts, indicators, report
-    from pipeline.store import warehouse
+    from pipeline.store import inbox, ingest, warehouse
 
     config = load(config_path)
     progress = _Progress(7)
@@ -214,7 +214,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         pool = ProcessPoolExecutor(max_workers=1)  # the platform's default start method (spawn on Windows)
         writer = pool.submit(_write_templates, folder, config_path)
 
-    received = warehouse.received_files(inputs_dir)
+    received = inbox.received_files(inputs_dir)
     demo_set = not received
     if previous.get("demo_set") is not None and previous.get("demo_set") != demo_set:
         (outputs_dir / WAREHOUSE).unlink(missing_ok=True)  # never mix demo and real submissions
@@ -231,13 +231,13 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
 
     progress.step("Kiểm tra biểu mẫu và nạp vào kho dữ liệu …")
     try:
-        ingest = warehouse.ingest(source, outputs_dir, config, demo_set=demo_set)
+        received_summary = ingest.run(source, outputs_dir, config, demo_set=demo_set)
     except warehouse.WarehouseBusy as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         if pool is not None:
             pool.shutdown()
         return 1
-    print("    " + ingest.text().replace("\n", "\n    "))
+    print("    " + received_summary.text().replace("\n", "\n    "))
 
     progress.step("Tính các chỉ số …")
     con = warehouse.connect(outputs_dir, read_only=True)  # closed before any file is written

@@ -65,16 +65,16 @@ STEPS = {
     "startup": """
 from pipeline.core import paths
 from pipeline.checks import validate
-from pipeline.store import warehouse
+from pipeline.store import ingest
 from pipeline.core.config import load
 result = {}
 """,
     "ingest": """
 from pipeline.core import paths
-from pipeline.store import warehouse
+from pipeline.store import ingest
 from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
-summary = warehouse.ingest(inputs, outputs, config)
+summary = ingest.run(inputs, outputs, config)
 report = summary.rejected[0]
 result = {"status": report.status, "errors": report.error_count, "first": report.errors[0].rule[:90]}
 """,

@@ -82,7 +82,7 @@ STEPS = {
     "startup": """
 from pipeline.core import paths
 from pipeline.checks import validate
-from pipeline.store import warehouse
+from pipeline.store import ingest
 from pipeline.core.config import load
 """,
     "calamine": """
@@ -106,19 +106,19 @@ reports = validate.check_files([(p, None) for p in files], config)
 assert all(r.status == "accepted" for r in reports), [r.text() for r in reports if r.status != "accepted"][:1]
 """,
     "ingest": """
-from pipeline.store import warehouse
+from pipeline.store import ingest
 from pipeline.core import paths
 from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
-summary = warehouse.ingest(inputs, outputs, config)
+summary = ingest.run(inputs, outputs, config)
 assert len(summary.accepted) == len(files), summary.text()
 """,
     "ingest_again": """
-from pipeline.store import warehouse
+from pipeline.store import ingest
 from pipeline.core import paths
 from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
-summary = warehouse.ingest(inputs, outputs, config)
+summary = ingest.run(inputs, outputs, config)
 assert summary.new == 0 and summary.seen == len(files), summary.text()
 """,
 }

@@ -17,7 +17,7 @@ from pipeline import demo
 from pipeline.core import layout, paths
 from pipeline.core.config import Config, load
 from pipeline.outputs import templates
-from pipeline.store import warehouse
+from pipeline.store import ingest, warehouse
 from pipeline.topics import CATALOG
 
 OUTLIER = ("10/2025", "Hộ tịch", "nhan_truc_tiep", 600)  # month, field of work, column, added
@@ -79,7 +79,7 @@ def build(root: Path) -> DemoWarehouse:
     ws.cell(layout.FIRST_DATA_ROW + 2, col).value = text
     wb.save(inputs / f"{src.stem}_ban_loi.xlsx")
 
-    warehouse.ingest(inputs, outputs, config, demo_set=True)
+    ingest.run(inputs, outputs, config, demo_set=True)
     return DemoWarehouse(inputs, outputs, config)
 
 

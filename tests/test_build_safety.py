@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import build
-from pipeline.checks import validate
+from pipeline.checks import feedback, validate
 from pipeline.core import atomic, logs, paths
 from pipeline.store import warehouse
 from tests.receive_util import filled
@@ -80,7 +80,7 @@ def test_a_poisoned_file_never_stops_the_build(config, workdir, monkeypatch, cap
             raise ValueError("IllegalCharacterError")
         return real(report, folder)
 
-    monkeypatch.setattr(warehouse, "write_outputs", explode)
+    monkeypatch.setattr(feedback, "write_outputs", explode)
     assert build.run(inputs, outputs) == 0
     assert atomic.readable(outputs / build.REPORT_NAME) and atomic.readable(outputs / build.ANNEX_NAME)
     out = capsys.readouterr().out

@@ -130,13 +130,13 @@ def test_problem_list_is_capped_per_file_with_a_count_per_rule(config, tmp_path,
 
 
 def test_the_warehouse_stores_the_capped_list_and_true_totals(config, workdir, monkeypatch):
-    from pipeline.store import warehouse
+    from pipeline.store import ingest, warehouse
 
     inputs, outputs = workdir
     monkeypatch.setattr(validate, "PROBLEM_CAP", 10)
     path = filled(config, "phan_cap", inputs, "nhieu_loi.xlsx", edit=_many_bad_rows)
     report = validate.check_file(path, config)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     with warehouse.connect(outputs) as con:
         assert con.execute("SELECT n_errors FROM submissions").fetchall() == [(report.error_count,)]
         rules = [r for (r,) in con.execute("SELECT rule FROM problems WHERE cell IS NULL").fetchall()]

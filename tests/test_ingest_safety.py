@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from pipeline import analysis, demo
-from pipeline.checks import validate
+from pipeline.checks import feedback, validate
 from pipeline.core import atomic, logs
 from pipeline.intake import read
-from pipeline.store import warehouse
+from pipeline.store import inbox, ingest, warehouse
 from tests.receive_util import filled
 
 
@@ -40,8 +40,8 @@ def test_a_stage_raising_for_one_file_rejects_that_file_alone(config, workdir, m
             raise ValueError("openpyxl.utils.exceptions.IllegalCharacterError: \x07")
         return real(report, folder, rel=rel)
 
-    monkeypatch.setattr(warehouse, "write_outputs", explode)
-    summary = warehouse.ingest(inputs, outputs, config)
+    monkeypatch.setattr(feedback, "write_outputs", explode)
+    summary = ingest.run(inputs, outputs, config)
     assert statuses(outputs) == {bad.name: "rejected", other.name: "rejected", good.name: "accepted"}
     poisoned = next(r for r in summary.rejected if r.path.name == bad.name)
     assert [p.rule for p in poisoned.problems] == [logs.SYSTEM_ERROR]
@@ -59,15 +59,15 @@ def test_validation_raising_for_a_batch_rejects_only_the_file_at_fault(config, w
     inputs, outputs = workdir
     filled(config, "so_hoa", inputs)
     filled(config, "nhan_su", inputs)
-    real = warehouse.check_batch
+    real = validate.check_batch
 
     def fragile(items, config, contents=None):
         if any(Path(p).name.startswith("so_hoa") for p, _ in items):
             raise RuntimeError("a bug in one stage")
         return real(items, config, contents)
 
-    monkeypatch.setattr(warehouse, "check_batch", fragile)
-    warehouse.ingest(inputs, outputs, config)
+    monkeypatch.setattr(validate, "check_batch", fragile)
+    ingest.run(inputs, outputs, config)
     found = statuses(outputs)
     assert sorted(found.values()) == ["accepted", "rejected"]
     assert found[next(n for n in found if n.startswith("so_hoa"))] == "rejected"
@@ -88,12 +88,12 @@ def test_a_file_above_the_limit_is_rejected_without_being_read(config, workdir, 
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", spy)
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert huge.name not in reads
     rejected = {r.path.name: r for r in summary.rejected}
     assert "quá lớn" in rejected[huge.name].errors[0].rule and len(summary.accepted) == 1
     shutil.copyfile(huge, inputs / "anh_chup_2.xlsx")  # a batch of large files only
-    again = warehouse.ingest(inputs, outputs, config)
+    again = ingest.run(inputs, outputs, config)
     assert [r.path.name for r in again.rejected] == ["anh_chup_2.xlsx"] and "anh_chup_2.xlsx" not in reads
 
 
@@ -103,7 +103,7 @@ def test_files_are_read_one_batch_at_a_time(config, workdir, monkeypatch):
         filled(config, template_id, inputs)
     monkeypatch.setenv("PIPELINE_INGEST_BATCH", "1")
     events = []
-    real_read, real_check = Path.read_bytes, warehouse.check_batch
+    real_read, real_check = Path.read_bytes, validate.check_batch
 
     def spy(self):
         events.append(("read", self.name))
@@ -114,8 +114,8 @@ def test_files_are_read_one_batch_at_a_time(config, workdir, monkeypatch):
         return real_check(items, config, contents)
 
     monkeypatch.setattr(Path, "read_bytes", spy)
-    monkeypatch.setattr(warehouse, "check_batch", check)
-    warehouse.ingest(inputs, outputs, config)
+    monkeypatch.setattr(validate, "check_batch", check)
+    ingest.run(inputs, outputs, config)
     order = [e for e in events if e[1].endswith(".xlsx")]
     checked = [name for kind, name in order if kind == "check"]
     assert len(checked) == 3
@@ -127,13 +127,13 @@ def test_received_time_is_recorded_once_and_kept_by_a_copy(config, workdir, tmp_
     inputs, outputs = workdir
     dropped = filled(config, "so_hoa", inputs)
     os.utime(dropped, (datetime(2026, 5, 4, 9, 30).timestamp(),) * 2)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     note = json.loads(dropped.with_name(dropped.name + ".json").read_text(encoding="utf-8"))
     assert note["received_at"] == "2026-05-04T09:30:00"
-    assert [p.name for p in warehouse.received_files(inputs)] == [dropped.name]  # the sidecar is not a submission
+    assert [p.name for p in inbox.received_files(inputs)] == [dropped.name]  # the sidecar is not a submission
     copy = tmp_path / "copy"
     shutil.copytree(inputs, copy, copy_function=shutil.copyfile)  # as `cp -r`: every file re-dated now
-    warehouse.ingest(copy, tmp_path / "out2", config)
+    ingest.run(copy, tmp_path / "out2", config)
     with warehouse.connect(tmp_path / "out2") as con:
         assert con.execute("SELECT received_at FROM submissions").fetchall() == [(datetime(2026, 5, 4, 9, 30),)]
 
@@ -144,16 +144,16 @@ def test_a_sidecar_is_added_for_a_file_seen_before_but_never_replaced(config, wo
     note = upload.with_name(upload.name + ".json")
     note.write_text(json.dumps({"received_at": "2026-05-01T08:00:00", "sender": "vp", "unit_code": "VP"}))
     before = note.read_bytes()
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     assert note.read_bytes() == before
-    warehouse.remember(upload, datetime(2030, 1, 1))
+    inbox.remember(upload, datetime(2030, 1, 1))
     assert note.read_bytes() == before and not list(inputs.glob(".*"))
 
 
 def test_a_reader_is_not_blocked_while_feedback_and_overview_are_written(config, workdir, monkeypatch):
     inputs, outputs = workdir
     filled(config, "so_hoa", inputs)
-    warehouse.ingest(inputs, outputs, config)  # the warehouse exists
+    ingest.run(inputs, outputs, config)  # the warehouse exists
     filled(config, "tthc", inputs, "bad.xlsx", edit=lambda wb: wb["TTHC"].__setitem__("C6", -1))
     db = outputs / warehouse.DB_NAME
     seen = []
@@ -164,17 +164,17 @@ def test_a_reader_is_not_blocked_while_feedback_and_overview_are_written(config,
         done = subprocess.run(reader, capture_output=True, text=True, timeout=60)
         seen.append(done.stdout.strip() or done.stderr.strip().splitlines()[-1])
 
-    real_feedback, real_overview = warehouse.write_outputs, warehouse.write_overview
-    monkeypatch.setattr(warehouse, "write_outputs", lambda *a, **k: (read_meanwhile(), real_feedback(*a, **k))[1])
-    monkeypatch.setattr(warehouse, "write_overview", lambda *a: (read_meanwhile(), real_overview(*a))[1])
-    warehouse.ingest(inputs, outputs, config)
+    real_feedback, real_overview = feedback.write_outputs, ingest.write_overview
+    monkeypatch.setattr(feedback, "write_outputs", lambda *a, **k: (read_meanwhile(), real_feedback(*a, **k))[1])
+    monkeypatch.setattr(ingest, "write_overview", lambda *a: (read_meanwhile(), real_overview(*a))[1])
+    ingest.run(inputs, outputs, config)
     assert seen == ["read", "read"]
 
 
 def test_a_reader_meeting_a_busy_warehouse_gets_a_vietnamese_message(config, workdir, monkeypatch):
     inputs, outputs = workdir
     filled(config, "so_hoa", inputs)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     writer = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
          "print('open', flush=True); time.sleep(60)", str(outputs / warehouse.DB_NAME)],
@@ -193,7 +193,7 @@ def test_busy_is_told_by_exception_type_not_by_words(config, workdir, monkeypatc
     """Windows words a lock conflict "being used by another process" (and localised): still busy."""
     inputs, outputs = workdir
     filled(config, "so_hoa", inputs)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     real = duckdb.connect
 
     def held(database=":memory:", *args, **kwargs):
@@ -206,7 +206,7 @@ def test_busy_is_told_by_exception_type_not_by_words(config, workdir, monkeypatc
     monkeypatch.setattr(warehouse, "BUSY_TIMEOUT", 0.3)
     filled(config, "nhan_su", inputs)
     with pytest.raises(warehouse.WarehouseBusy):
-        warehouse.ingest(inputs, outputs, config)
+        ingest.run(inputs, outputs, config)
     assert not list(outputs.glob("*.broken-*")) and (outputs / warehouse.DB_NAME).exists()
 
 
@@ -232,11 +232,11 @@ def test_a_second_writer_waits_then_gets_a_vietnamese_message(workdir, monkeypat
 def test_an_unreadable_overview_is_rebuilt_on_the_next_ingest(config, workdir):
     inputs, outputs = workdir
     demo.write_all(inputs, config)
-    warehouse.ingest(inputs, outputs, config)
-    overview = outputs / warehouse.OVERVIEW
+    ingest.run(inputs, outputs, config)
+    overview = outputs / ingest.OVERVIEW
     overview.write_bytes(overview.read_bytes()[:1000])  # killed while writing it (an older version)
     assert not atomic.readable(overview)
-    again = warehouse.ingest(inputs, outputs, config)
+    again = ingest.run(inputs, outputs, config)
     assert again.new == 0
     with zipfile.ZipFile(overview) as zf:
         assert zf.testzip() is None

@@ -334,7 +334,7 @@ def test_a_real_workbook_with_blank_optional_cells(tmp_path, config):
 
     from pipeline import demo
     from pipeline.outputs import templates
-    from pipeline.store import warehouse
+    from pipeline.store import ingest, warehouse
 
     inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
     inputs.mkdir()
@@ -349,7 +349,7 @@ def test_a_real_workbook_with_blank_optional_cells(tmp_path, config):
     for i in rows:
         ws.cell(layout.FIRST_DATA_ROW + i, col).value = None
     wb.save(path)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     con = warehouse.connect(outputs)
     try:
         assert con.execute("select count(*) from cur_tthc_ho_so where co_phi is null and thang = '09/2025'"

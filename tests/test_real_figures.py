@@ -13,7 +13,7 @@ import pytest
 from pipeline.checks import validate
 from pipeline.core import paths, vn
 from pipeline.outputs import indicators, rates
-from pipeline.store import warehouse
+from pipeline.store import ingest, warehouse
 from pipeline.topics.tthc import template as tthc
 from tests.real_figures import SETS, Rate, config_for, row_of, workbook_for
 
@@ -37,7 +37,7 @@ def test_every_printed_figure_is_held_exactly(figures, tmp_path):
     inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
     config = config_for(figures, inputs)
     workbook_for(figures, config, inputs)
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert not summary.rejected, summary.text()
     keys = [f.key for f in tthc.dossiers.fields]
     thang, linh_vuc = row_of(config)
@@ -97,7 +97,7 @@ def computed(request, tmp_path_factory):
     inputs, outputs = (tmp_path_factory.mktemp(figures.key) / d for d in ("inputs", "outputs"))
     config = config_for(figures, inputs)
     workbook_for(figures, config, inputs)
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert not summary.rejected, summary.text()
     with warehouse.connect(outputs) as con:
         results = indicators.compute(con, config)

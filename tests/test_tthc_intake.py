@@ -14,7 +14,7 @@ from pipeline.checks import validate
 from pipeline.core import layout
 from pipeline.core.config import ConfigError, load
 from pipeline.outputs import templates
-from pipeline.store import warehouse
+from pipeline.store import ingest, warehouse
 from pipeline.topics import CATALOG
 from pipeline.topics.tthc import template as tthc
 from tests.receive_util import filled, where
@@ -57,7 +57,7 @@ def test_blank_optional_cells_are_accepted_and_stored_as_unknown(config, workdir
     assert report.status == "accepted", report.text()
     row = report.data["ho_so"].iloc[0]
     assert row[optional].isna().all()
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     with warehouse.connect(outputs) as con:
         got = con.execute(f"SELECT {', '.join(optional)} FROM cur_tthc_ho_so WHERE row_number = {FIRST}").fetchall()[0]
     assert got == (None,) * len(optional)

@@ -15,7 +15,7 @@ import pytest
 from pipeline import demo
 from pipeline.checks import validate
 from pipeline.core import layout, paths
-from pipeline.store import warehouse
+from pipeline.store import inbox, ingest, warehouse
 from pipeline.topics import CATALOG
 from tests.receive_util import filled, tree_hash
 
@@ -49,7 +49,7 @@ def test_demo_set_ingests_clean_and_twice_is_idempotent(config, workdir):
     inputs, outputs = workdir
     files = demo.write_all(inputs / "demo", config)
     before = tree_hash(inputs)
-    summary = warehouse.ingest(inputs, outputs, config, demo_set=True)
+    summary = ingest.run(inputs, outputs, config, demo_set=True)
     assert summary.new == len(files) and summary.seen == 0
     assert len(summary.accepted) == len(files) and not summary.warnings and not summary.rejected, summary.text()
     first = counts(outputs)
@@ -63,12 +63,12 @@ def test_demo_set_ingests_clean_and_twice_is_idempotent(config, workdir):
         assert con.execute("SELECT sum(nhan_tong) FROM cur_tthc_ho_so").fetchall()[0][0] == sum(
             r["nhan_tong"] for r in demo.data_for("tthc", config, "TTPVHCC")["ho_so"])
         assert con.execute("SELECT bool_and(demo) FROM submissions").fetchall()[0][0] is True
-    again = warehouse.ingest(inputs, outputs, config, demo_set=True)
+    again = ingest.run(inputs, outputs, config, demo_set=True)
     assert again.new == 0 and again.seen == len(files) and not again.rebuilt
     assert "0 tệp mới" in again.text()
     assert counts(outputs) == first
     unchanged(before, inputs)
-    assert (outputs / warehouse.OVERVIEW).exists()
+    assert (outputs / ingest.OVERVIEW).exists()
 
 
 def test_later_file_supersedes_and_history_is_kept(config, workdir, tmp_path):
@@ -80,7 +80,7 @@ def test_later_file_supersedes_and_history_is_kept(config, workdir, tmp_path):
     second = filled(config, "so_hoa", tmp_path / "b", edit=edit)
     upload(inputs, second, "VP", "2026-05-05T10:00:00")
     upload(inputs, first, "VP", "2026-05-04T09:00:00")
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert len(summary.accepted) == 2
     assert summary.superseded == [("20260504T090000_VP.xlsx", "20260505T100000_VP.xlsx")]
     assert "thay thế" in summary.text()
@@ -101,7 +101,7 @@ def test_rejected_file_is_recorded_not_loaded(config, workdir):
     shutil.move(bad, inputs.parent / "moved.xlsx")
     (inputs / "drop").rmdir()
     (inputs / "broken.xlsx").write_bytes(b"%PDF-1.4")
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert {r.path.name for r in summary.rejected} == {"later_bad.xlsx", "broken.xlsx"}
     with warehouse.connect(outputs) as con:
         assert con.execute("SELECT file_name FROM current_submissions").fetchall() == [("tthc_1.xlsx",)]
@@ -125,32 +125,32 @@ def test_scan_skips_what_is_not_a_submission(config, workdir):
         (inputs / name).write_text("x")
     (inputs / "received" / ".upload.xlsx.tmp").write_text("x")
     (inputs / "stray.json").write_text("{}")
-    names = sorted(p.relative_to(inputs).as_posix() for p in warehouse.received_files(inputs))
+    names = sorted(p.relative_to(inputs).as_posix() for p in inbox.received_files(inputs))
     assert names == ["received/20260501T080000_VP.xlsx", "so_hoa_VP.xlsx", "stray.json"]
 
 
 def test_rebuilt_from_inputs_alone(config, workdir):
     inputs, outputs = workdir
     demo.write_all(inputs, config)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     first = counts(outputs)
     shutil.rmtree(outputs)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     assert counts(outputs) == first
     (outputs / warehouse.DB_NAME).write_bytes(b"not a database")
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert summary.new == first["submissions"] and counts(outputs) == first
 
 
 def test_config_change_rebuilds(config, workdir):
     inputs, outputs = workdir
     filled(config, "so_hoa", inputs)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     toml = inputs / paths.CONFIG_NAME
     toml.write_text(toml.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     from pipeline.core.config import load
 
-    summary = warehouse.ingest(inputs, outputs, load(toml))
+    summary = ingest.run(inputs, outputs, load(toml))
     assert summary.rebuilt and summary.new == 1 and counts(outputs)["submissions"] == 1
 
 
@@ -158,7 +158,7 @@ def test_concurrent_writers_are_serialised(config, workdir):
     inputs, outputs = workdir
     demo.write_all(inputs, config)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(warehouse.ingest(inputs, outputs, config)))
+    threads = [threading.Thread(target=lambda: results.append(ingest.run(inputs, outputs, config)))
                for _ in range(3)]
     for t in threads:
         t.start()
@@ -177,7 +177,7 @@ def test_killed_ingest_leaves_a_usable_warehouse(config, workdir):
     cmd = [sys.executable, "-m", "pipeline", "--config", str(inputs / paths.CONFIG_NAME), "ingest",
            "--inputs", str(inputs), "--outputs", str(outputs)]
     done = subprocess.run(cmd, env=env, cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == warehouse.KILLED_EXIT, done.stderr
+    assert done.returncode == ingest.KILLED_EXIT, done.stderr
     # The first batch (2 files) was committed; the second was killed inside its transaction.
     assert counts(outputs)["submissions"] == 2
     env.pop("PIPELINE_INGEST_KILL_AFTER")
@@ -214,7 +214,7 @@ def test_libreoffice_resaved_template_is_accepted(config, workdir, tmp_path):
     assert report.status == "accepted", report.text()
     assert report.recognised_by == "fingerprint"
     shutil.copy(resaved, inputs / "tthc_lo.xlsx")
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert len(summary.accepted) == 1
 
     # Without the hidden sheet, LibreOffice's file is recognised by its header labels.
@@ -225,7 +225,7 @@ def test_libreoffice_resaved_template_is_accepted(config, workdir, tmp_path):
 def test_a_reader_holding_the_file_makes_ingest_wait_then_stop_without_moving_it(config, workdir, monkeypatch):
     inputs, outputs = workdir
     filled(config, "so_hoa", inputs)
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     db = outputs / warehouse.DB_NAME
     reader = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
@@ -234,13 +234,13 @@ def test_a_reader_holding_the_file_makes_ingest_wait_then_stop_without_moving_it
         assert reader.stdout.readline().strip() == "open"
         monkeypatch.setattr(warehouse, "BUSY_TIMEOUT", 1.0)
         with pytest.raises(warehouse.WarehouseBusy, match="đang được một chương trình khác mở"):
-            warehouse.ingest(inputs, outputs, config)
+            ingest.run(inputs, outputs, config)
         assert not list(outputs.glob("*.broken-*")) and db.exists()
     finally:
         reader.kill()
         reader.wait()
     filled(config, "nhan_su", inputs)
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert summary.new == 1 and not summary.rebuilt
     assert counts(outputs)["submissions"] == 2
 
@@ -251,8 +251,8 @@ def test_a_portal_sidecar_whose_upload_is_not_yet_renamed_is_not_a_submission(co
     folder.mkdir()
     (folder / "20260505T100000000000_VP_abcd1234.xlsx.json").write_text(
         json.dumps({"received_at": "2026-05-05T10:00:00", "sender": "vp", "unit_code": "VP"}))
-    assert warehouse.received_files(inputs) == []
-    summary = warehouse.ingest(inputs, outputs, config)
+    assert inbox.received_files(inputs) == []
+    summary = ingest.run(inputs, outputs, config)
     assert summary.new == 0 and counts(outputs)["submissions"] == 0
 
 
@@ -260,10 +260,22 @@ def test_a_demo_workbook_received_as_a_units_file_is_rejected(config, workdir):
     inputs, outputs = workdir
     marked = demo.write_all(inputs / "nhan_nham", config)  # the demo set copied into inputs/ by mistake
     real = filled(config, "tthc", inputs, "tthc_that.xlsx")
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert {r.path.name for r in summary.rejected} == {p.name for p in marked}
     assert any(layout.DEMO_MARK in p.rule for r in summary.rejected for p in r.errors)
     with warehouse.connect(outputs) as con:
         assert con.execute("SELECT file_name FROM current_submissions").fetchall() == [(real.name,)]
         assert not con.execute("SELECT count(*) FROM tthc_ho_so f JOIN submissions s USING (submission_id) "
                                "WHERE s.demo").fetchall()[0][0]  # demo figures never loaded beside real ones
+
+
+def test_the_warehouse_module_is_storage_only():
+    """Storage never writes user feedback: warehouse.py imports no checks and no workbook writer
+    (the ingest writes the feedback and the overview)."""
+    import ast
+
+    tree = ast.parse(Path(warehouse.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in imported if m.startswith(("pipeline.checks", "pipeline.intake", "openpyxl"))}
+    assert not hasattr(warehouse, "ingest") and hasattr(ingest, "write_feedback")

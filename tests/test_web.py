@@ -16,10 +16,12 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from pipeline import demo
+from pipeline.checks import feedback, validate
 from pipeline.core import layout, paths
 from pipeline.core.config import load
+from pipeline.store import warehouse
 from pipeline.topics import CATALOG
-from pipeline.web import accounts, app, board, store
+from pipeline.web import accounts, board, jobs, store
 from pipeline.web.app import MAX_REQUEST, attachment, create_app
 from tests.web_util import (
     CSRF,
@@ -184,6 +186,57 @@ def test_invalid_upload_shows_cell_messages_and_annotated_copy(site):
     again = client.get(annotated.group(0))
     assert again.status_code == 200
     assert f">{cell}<" in client.get(f"/submissions/{path.name}").text
+
+
+def test_an_upload_is_validated_once_and_its_feedback_kept_in_one_place(site, monkeypatch):
+    """The portal's check is the ingest's: the background ingest loads the upload without
+    validating it again, and its report and annotated copy exist once, in the ingest's folder."""
+    checked = []
+    real = validate.check_batch  # check_file goes through it too
+
+    def counting(items, *args, **kwargs):
+        checked.extend(Path(path).name for path, _unit in items)
+        return real(items, *args, **kwargs)
+
+    monkeypatch.setattr(validate, "check_batch", counting)
+    client, token = sign_in(site, "TTPVHCC")
+    data, where = broken_bytes(site.config, "TTPVHCC", first_template(site, "TTPVHCC"))
+    response = upload(client, token, ("bieu_loi.xlsx", data))
+    [path] = received(site)
+    assert site.portal.ingester.wait(site.portal.ingester.requested, timeout=120)
+    with warehouse.connect(site.outputs) as con:  # the ingest did record it, with its problems
+        assert con.execute("SELECT s.status, p.cell FROM submissions s JOIN problems p USING (submission_id) "
+                           "WHERE s.file_name = ?", [path.name]).fetchall() == [("rejected", where.split("!")[1])]
+    assert checked == [path.name]
+    folder = site.outputs / paths.VALIDATION_DIR / paths.RECEIVED / path.stem
+    written = [p for p in site.outputs.rglob("*.xlsx")  # the report and the annotated copy, anywhere
+               if p.name == feedback.REPORT_NAME or p.name.endswith(feedback.ANNOTATED_SUFFIX)]
+    assert sorted(p.parent for p in written) == [folder, folder]
+    for link in re.findall(rf"/submissions/{path.name}/outputs/[^\"]+", response.text):  # the page's links
+        assert client.get(link).status_code == 200
+    assert (folder / feedback.REPORT_NAME).read_bytes() == client.get(
+        f"/submissions/{path.name}/outputs/{feedback.REPORT_NAME}").content
+
+
+def test_an_ingest_meeting_an_upload_mid_check_waits_for_its_result(site):
+    """The upload is in inputs/ before its check is over: an ingest scanning then waits for the
+    check and takes it, instead of validating the file a second time."""
+    portal, sha = site.portal, "ab" * 32
+    with portal.handoff:
+        portal.checking[sha] += 1  # as receive() does before storing the file
+    answer = []
+    asking = threading.Thread(target=lambda: answer.append(portal.checked("received/x.xlsx", sha)))
+    asking.start()
+    asking.join(0.3)
+    assert asking.is_alive() and answer == []  # still waiting
+    report = validate.FileReport(Path("x.xlsx"), sha, "accepted", None, None, None, False, None)
+    with portal.handoff:
+        portal.ready["received/x.xlsx"] = ([report], {})
+        portal.checking[sha] -= 1
+        portal.handoff.notify_all()
+    asking.join(10)
+    assert answer == [([report], {})] and portal.ready == {}
+    assert portal.checked("received/x.xlsx", sha) is None  # taken once
 
 
 def test_several_files_in_one_upload(site):
@@ -475,7 +528,7 @@ def test_late_upload_is_marked_late(tmp_path, accounts_file):
 
 
 def test_build_button_runs_one_build_at_a_time(site, monkeypatch):
-    monkeypatch.setattr(app, "BUILD_WAIT", 0)  # answer at once, so the second press meets the running build
+    monkeypatch.setattr(jobs, "BUILD_WAIT", 0)  # answer at once, so the second press meets the running build
     standing, token = sign_in(site, site.config.standing_unit)
     assert standing.post("/board/build", data={}).status_code == 403
     first = standing.post("/board/build", data={"csrf": token}, follow_redirects=False)

@@ -37,7 +37,7 @@ def configure(outputs_dir: Path) -> Path:
 
 
 # The problem recorded for a file whose handling raised an unexpected exception (its traceback is
-# in the log); shared by validate.check_batch and warehouse.ingest.
+# in the log); shared by validate.check_batch and store.ingest.
 SYSTEM_ERROR = "Lỗi hệ thống khi xử lý tệp — đã ghi nhật ký"
 SYSTEM_FIX = ("Đây không phải lỗi của đơn vị gửi: hãy báo bộ phận kỹ thuật của xã xem nhật ký hệ thống "
               f"({Path(LOG_DIR, LOG_NAME).as_posix()} trong thư mục kết quả). Tệp vẫn được lưu trong thư mục nhận.")

@@ -21,7 +21,7 @@ ANNOTATED_SUFFIX = "_danh_dau.xlsx"
 REPORT = "bao_cao_so_ket.docx"
 ANNEX = "phu_luc_so_lieu.xlsx"
 BOARD_WORKBOOK = "tinh_hinh_nop_bieu_mau.xlsx"
-PORTAL_DIR = "portal"  # outputs/portal/<stored stem>/: result.json, report, annotated copy
+PORTAL_DIR = "portal"  # outputs/portal/: build.log, gui/ (an upload's feedback: validation/received/<stem>/)
 PORTAL_BATCH_DIR = "gui"  # outputs/portal/gui/<token>.json: one upload's files, read by GET /result/<token>
 # In inputs/:
 COMMUNE_TEMPLATE = "mau_bao_cao.docx"  # a commune's own report template
