@@ -17,7 +17,7 @@ from pipeline.core import paths
 from pipeline.core.model import Change, Field, Revision, Template
 from pipeline.intake import versions
 from pipeline.outputs import templates
-from pipeline.store import warehouse
+from pipeline.store import ingest, warehouse
 from pipeline.topics import CATALOG
 
 # The fingerprints the template writer put into version-1 files (computed by the code of commits
@@ -119,7 +119,7 @@ def test_a_relabelled_version_is_carried_over_with_a_note_and_stored(config, wor
     unit = config.owners("lanh_dao")[0]
     given = demo.data_for("lanh_dao", config, unit.code)["hoat_dong"][0]
     assert report.data["hoat_dong"].iloc[0]["giam_sat_hdnd"] == given["giam_sat_hdnd"]
-    summary = warehouse.ingest(inputs, outputs, config)
+    summary = ingest.run(inputs, outputs, config)
     assert len(summary.warnings) == 1 and not summary.rejected, summary.text()
     with warehouse.connect(outputs) as con:
         stored = con.execute("SELECT giam_sat_hdnd, kiem_tra_ubnd FROM cur_lanh_dao_hoat_dong").fetchall()
@@ -141,7 +141,7 @@ def test_an_added_optional_field_is_blank_unknown_not_zero(config, workdir, next
     row = report.data["danh_muc"].iloc[0]
     assert pd.isna(row["tthc_cong_khai"])  # unknown, not 0
     assert row["tthc_tong"] == 312
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     with warehouse.connect(outputs) as con:
         stored = con.execute("SELECT tthc_tong, tthc_cong_khai FROM cur_tthc_danh_muc").fetchall()
         months = con.execute("SELECT count(*), sum(nhan_tong) FROM cur_tthc_ho_so").fetchone()
@@ -165,7 +165,7 @@ def test_a_redefined_column_is_rejected_as_old_template_naming_it(config, workdi
            in problem.rule
     assert "thêm cột" not in problem.rule  # only what prevents it
     assert "tải mẫu mới" in problem.fix
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     with warehouse.connect(outputs) as con:
         assert con.execute("SELECT count(*) FROM cur_tthc_ho_so").fetchone() == (0,)
 
@@ -197,7 +197,7 @@ def test_a_renamed_key_and_sheet_carry_the_figures_into_the_new_column(config, w
     unit = config.owners("so_hoa")[0]
     planned = [r["trang_ke_hoach"] for r in demo.data_for("so_hoa", config, unit.code)["phong"]]
     assert list(report.data["phong"]["trang_phai_so_hoa"]) == planned
-    warehouse.ingest(inputs, outputs, config)
+    ingest.run(inputs, outputs, config)
     with warehouse.connect(outputs) as con:
         stored = [r[0] for r in con.execute("SELECT trang_phai_so_hoa FROM cur_so_hoa_phong ORDER BY row_number").fetchall()]
     assert stored == planned
