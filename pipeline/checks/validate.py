@@ -35,6 +35,7 @@ from pipeline.checks.feedback import (
     write_outputs,
 )
 from pipeline.core import layout, logs, vn, words
+from pipeline.core.expr import TOLERANCE, compare, terms
 from pipeline.core.config import Config
 from pipeline.core.model import (
     _IDENT,
@@ -57,7 +58,6 @@ LOG = logging.getLogger("pipeline")
 
 FILE = "_file"  # index level / column of the file number in a batch
 SPAN = 1 << 21  # > Excel's 1,048,576 rows: pandera sees a flat index file * SPAN + row
-TOLERANCE = 1e-6  # relative tolerance of equality between sums of decimals
 FILL_BLANK = ("Đây là số liệu bắt buộc: hãy điền số liệu vào ô này (số 0 chỉ khi thật sự không phát sinh). "
               "Các ô không bắt buộc thì để trống là chưa có số liệu.")
 PROBLEM_CAP = 1000  # problems kept in full per file; the rest are counted per rule (Omitted)
@@ -124,21 +124,6 @@ class FileReport:
 # Schemas derived from the catalog
 
 
-@functools.cache
-def _terms(expr: str) -> tuple[tuple[float, str | None], ...]:
-    """A catalog expression ("a + b - 2", "1.5 * du_toan") as (coefficient, key or None) terms."""
-    out = []
-    for sign, term in re.findall(r"([+-]?)\s*([^+-]+)", expr.replace(" ", "")):
-        factor, key = -1.0 if sign == "-" else 1.0, None
-        for part in term.split("*"):
-            if _IDENT.fullmatch(part):
-                key = part
-            else:
-                factor *= float(part)
-        out.append((factor, key))
-    return tuple(out)
-
-
 EPOCH = date(1970, 1, 1)  # day 0 of the day numbers dates compare by
 
 
@@ -160,7 +145,7 @@ def _operands(expr: str, frame: pd.DataFrame, period: dict[str, float],
     """An expression over each row; period = day numbers of the names in PERIOD_DATES. A blank
     key of `partial` is left out of the sum, unless every key of the expression is blank."""
     total, given, fields = np.zeros(len(frame)), np.zeros(len(frame), dtype=bool), False
-    for factor, key in _terms(expr):
+    for factor, key in terms(expr):
         value = 1.0 if key is None else period[key] if key in PERIOD_DATES else _values(frame, key)
         if key is not None and key not in PERIOD_DATES:
             fields = True
@@ -174,13 +159,6 @@ def _operands(expr: str, frame: pd.DataFrame, period: dict[str, float],
 def period_days(config: Config) -> tuple[tuple[str, float], ...]:
     """The period's dates as (name, day number), the hashable form the schemas are cached by."""
     return tuple((name, day_number(value)) for name, value in period_dates(config).items())
-
-
-def compare(left, op: str, right):
-    """left op right with a relative tolerance (numpy arrays or pandas Series)."""
-    tol = TOLERANCE * np.maximum(1.0, np.maximum(abs(left), abs(right)))
-    return {"==": abs(left - right) <= tol, "<=": left <= right + tol, ">=": left >= right - tol,
-            "<": left < right - tol, ">": left > right + tol}[op]
 
 
 def _rule_check(rule: Rule, period: dict[str, float]):
@@ -406,12 +384,12 @@ def _rule_values(rule: Rule, typed: pd.DataFrame, idx: tuple, letters: dict[str,
     decimals = 0 if float(left).is_integer() and float(right).is_integer() else 1
 
     def side(expr: str, value: float) -> str:
-        terms = _terms(expr)
+        found = terms(expr)
         # a side whose dates add up to one date is a date; otherwise a number (of days)
-        dated = sum(f for f, key in terms if key in PERIOD_DATES or (
+        dated = sum(f for f, key in found if key in PERIOD_DATES or (
             key is not None and not pd.api.types.is_numeric_dtype(typed[key].dtype))) == 1
         shown = vn.day(EPOCH + timedelta(days=value)) if dated else vn.number(value, decimals)
-        if not any(key in letters for _, key in terms):
+        if not any(key in letters for _, key in found):
             return f"{_cells(expr, letters, idx[1])} {shown}" if dated else shown
         return f"{_cells(expr, letters, idx[1])} = {shown}"
     return f" Hiện có: {side(rule.left, left)}; so với {side(rule.right, right)}."
