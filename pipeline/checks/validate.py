@@ -35,8 +35,8 @@ from pipeline.checks.feedback import (
     write_outputs,
 )
 from pipeline.core import layout, logs, vn, words
-from pipeline.core.expr import TOLERANCE, compare, terms
 from pipeline.core.config import Config
+from pipeline.core.expr import compare, terms
 from pipeline.core.model import (
     _IDENT,
     GAP_MARK,
