@@ -261,7 +261,7 @@ def _too_long(height: int, wb: Workbook, sheet: Sheet, name: str, config: Config
     return True
 
 
-def _too_big(handle: pc.CalamineSheet, wb: Workbook, sheet: Sheet, name: str, config: Config) -> bool:
+def too_big(handle: pc.CalamineSheet, wb: Workbook, sheet: Sheet, name: str, config: Config) -> bool:
     """Refuse, before typing a single row, a sheet far larger than its template allows (rows
     without a row number in the XML, or a used area too wide)."""
     if handle.end is None:

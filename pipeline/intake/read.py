@@ -36,7 +36,6 @@ from pipeline.intake.gate import (
     ROW_MARGIN,
     ZIP_SIGNATURE,
     Refused,
-    _too_big,
     check_extents,
     check_zip,
     megabytes,
@@ -44,6 +43,7 @@ from pipeline.intake.gate import (
     sheet_extent,
     sheet_parts,
     sniff,
+    too_big,
     too_large,
 )
 from pipeline.intake.messages import (
@@ -56,9 +56,9 @@ from pipeline.intake.messages import (
 )
 from pipeline.intake.recognise import (
     HEADER_SEARCH_ROWS,
-    _header_match,
     _meta,
     fingerprints,
+    header_match,
     recognise,
 )
 
@@ -142,14 +142,14 @@ def _columns(header: list, sheet: Sheet, wb: Workbook, name: str, row: int) -> d
 def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, str], wb: Workbook,
                sheet: Sheet, name: str, config: Config) -> SheetData | None:
     handle = book.get_sheet_by_name(name)
-    if _too_big(handle, wb, sheet, name, config):
+    if too_big(handle, wb, sheet, name, config):
         return None
     rows = handle.to_python(skip_empty_area=False)
     expected = [c.header for c in sheet.columns]
     if len(rows) >= layout.HEADER_ROW and rows[layout.HEADER_ROW - 1][:len(expected)] == expected:
         header_row, positions = layout.HEADER_ROW, {c.key: i for i, c in enumerate(sheet.columns)}
     else:
-        header_row, score = _header_match(rows, sheet)
+        header_row, score = header_match(rows, sheet)
         if score == 0:
             header_row = layout.HEADER_ROW
         header = rows[header_row - 1] if len(rows) >= header_row else []

@@ -39,7 +39,7 @@ def _meta(book: pc.CalamineWorkbook) -> dict[str, object]:
     return out
 
 
-def _header_match(rows: list[list], sheet: Sheet) -> tuple[int, int]:
+def header_match(rows: list[list], sheet: Sheet) -> tuple[int, int]:
     """(Excel row, number of matching labels) of the best header row among the first rows."""
     wanted = {norm(c.header) for c in sheet.columns} | {norm(c.label) for c in sheet.columns}
     best = (layout.HEADER_ROW, 0)
@@ -58,7 +58,7 @@ def _by_headers(book: pc.CalamineWorkbook, names: list[str]) -> tuple[Template |
         chosen, matched, total = {}, 0, 0
         for sheet in template.sheets:
             total += len(sheet.columns)
-            scores = [(_header_match(cache[n], sheet)[1] + (0.5 if n == sheet.name else 0), n)
+            scores = [(header_match(cache[n], sheet)[1] + (0.5 if n == sheet.name else 0), n)
                       for n in names if n not in chosen.values()]
             if scores:
                 score, name = max(scores)
