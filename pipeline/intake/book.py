@@ -77,6 +77,7 @@ class Workbook:
     sheets: dict[str, SheetData] = field(default_factory=dict)
     deadline: float | None = None  # time.monotonic() beyond which the file is rejected (FILE_SECONDS)
     timed_out: bool = False
+    xml: dict[str, bytes] = field(default_factory=dict, repr=False)  # worksheet XML kept by the gate while reading
 
     def _add(self, severity: str, rule: str, fix: str, sheet: str | None, cell: str | None,
              field: str | None, value: object, group: str | None) -> None:

@@ -42,6 +42,7 @@ FILE_SECONDS = 60.0  # time budget of one file, for reading and again for its ch
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_SIGNATURE = b"PK\x03\x04"
 EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
+SHEET_FOLDER = "xl/worksheets/"  # the parts kept by check_zip for the pre-scans
 
 
 class Refused(Exception):
@@ -65,10 +66,11 @@ def too_large(size: int | None, limit: int) -> Refused:
                    "Hãy xoá hình ảnh, trang tính thừa hoặc dùng biểu mẫu gốc, rồi gửi lại.")
 
 
-def check_zip(zf: zipfile.ZipFile) -> None:
+def check_zip(zf: zipfile.ZipFile, keep: dict[str, bytes] | None = None) -> None:
     """The safety gate shared by every way in: member count, declared and real uncompressed size
     (read in 1 MB chunks, so a lying header costs at most MAX_UNCOMPRESSED), compression ratio,
-    encryption. Raises Refused."""
+    encryption. Raises Refused. keep: filled with the worksheets' XML as it was read (within the
+    same MAX_UNCOMPRESSED), so the pre-scans below need not decompress it again."""
     members = zf.infolist()
     if len(members) > MAX_ENTRIES:
         raise Refused(f"Tệp chứa quá nhiều thành phần ({vn.number(len(members))}; tối đa {MAX_ENTRIES}), "
@@ -82,11 +84,17 @@ def check_zip(zf: zipfile.ZipFile) -> None:
     for member in members:
         if member.flag_bits & 0x1:
             raise Refused(PASSWORD, PASSWORD_FIX)
+        sheet = keep is not None and member.filename.startswith(SHEET_FOLDER)
+        chunks = []
         with zf.open(member) as stream:  # stops at the declared size and checks the CRC
             while chunk := stream.read(1 << 20):
                 total += len(chunk)
                 if total > MAX_UNCOMPRESSED:
                     raise bomb
+                if sheet:
+                    chunks.append(chunk)
+        if sheet:
+            keep[member.filename] = b"".join(chunks)
 
 
 
@@ -126,7 +134,7 @@ def sniff(data: bytes, wb: Workbook) -> zipfile.ZipFile | None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-        check_zip(zf)
+        check_zip(zf, wb.xml)
     except Refused as refused:
         wb.error(refused.rule, refused.fix)
         return None
@@ -194,15 +202,16 @@ _FAR_COLUMN = re.compile(rb'r="([A-Z]{3,})[0-9]')  # a cell from column AAA (703
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row [^>]*?r="([0-9]{1,8})"')
 
 
-def sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+def sheet_extent(zf: zipfile.ZipFile, part: str, xml: bytes | None = None) -> tuple[int, int]:
     """(last row, last column) named in a sheet's XML, found by streaming it, never parsing it;
     0 for rows below 1,000 / columns below 703 (only far references are looked at, which are rare,
     so this costs a few milliseconds). Needed before calamine opens a sheet: it allocates the
-    whole used area at once (one value at XFD1048576 makes it abort the process)."""
+    whole used area at once (one value at XFD1048576 makes it abort the process). xml: the
+    part's bytes when check_zip kept them."""
     rows = cols = 0
     tail = b""
     try:
-        with zf.open(part) as stream:
+        with io.BytesIO(xml) if xml is not None else zf.open(part) as stream:
             while chunk := stream.read(1 << 20):
                 block = tail + chunk
                 if rows <= MAX_ROWS:
@@ -227,7 +236,7 @@ def check_extents(zf: zipfile.ZipFile, wb: Workbook, config: Config) -> bool:
     by_name = {s.name: s for t in CATALOG.values() for s in t.sheets}
     refused = False
     for name, part in sheet_parts(zf).items():
-        rows, cols = sheet_extent(zf, part)
+        rows, cols = sheet_extent(zf, part, wb.xml.get(part))
         if rows > MAX_ROWS:
             sheet = by_name.get(name)
             if sheet is not None:

@@ -78,14 +78,16 @@ _ERROR_TYPE = re.compile(rb'\bt="e"')
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>\s*([^<]{1,40})<")
 
 
-def formula_cells(zf: zipfile.ZipFile, part: str) -> tuple[set[str], dict[str, str]]:
+def formula_cells(zf: zipfile.ZipFile, part: str, xml: bytes | None = None) -> tuple[set[str], dict[str, str]]:
     """(A1 addresses of formula cells that carry no saved result, A1 → error value of cells whose
-    formula evaluates to an error such as #DIV/0!): calamine reads both as blank."""
-    try:
-        with zf.open(part) as handle:
-            xml = handle.read(MAX_UNCOMPRESSED + 1)
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return set(), {}
+    formula evaluates to an error such as #DIV/0!): calamine reads both as blank. xml: the part's
+    bytes when the gate kept them."""
+    if xml is None:
+        try:
+            with zf.open(part) as handle:
+                xml = handle.read(MAX_UNCOMPRESSED + 1)
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return set(), {}
     formulas = bool(_FORMULA_HINT.search(xml)) and bool(_FORMULA.search(xml))
     errors = bool(_ERROR_TYPE.search(xml))
     if not formulas and not errors:
@@ -175,13 +177,19 @@ def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, 
             wb.error(f"Vùng số liệu có ô bị gộp ({ref}).",
                      f"Hãy bỏ gộp ô vùng {ref} (Trang đầu › Gộp và căn giữa › Bỏ gộp ô) và điền mỗi số vào một ô.",
                      name, f"{get_column_letter(c1 + 1)}{r1 + 1}", value=ref)
-    data.formulas_without_value, data.formula_errors = formula_cells(zf, parts.get(name, ""))
+    data.formulas_without_value, data.formula_errors = formula_cells(zf, parts.get(name, ""), wb.xml.get(parts.get(name, "")))
     return data
 
 
 
 def load(path: Path, config: Config, sender: str | None = None, data: bytes | None = None) -> Workbook:
     """Read and recognise one file. Never raises on bad input: problems are recorded."""
+    wb = _load(path, config, sender, data)
+    wb.xml.clear()  # the gate's copy of the sheets' XML is needed only while reading
+    return wb
+
+
+def _load(path: Path, config: Config, sender: str | None, data: bytes | None) -> Workbook:
     path = Path(path)
     deadline = time.monotonic() + FILE_SECONDS
     if data is None:
