@@ -236,7 +236,7 @@ def test_demo_workbooks_are_accepted_by_the_validator(demo_set, config):
 def test_rules_compare_like_with_like(config):
     """Every rule names fields of its sheet and compares numbers with numbers, a date (a date field
     or a period date) with a date, or a number of days (a difference of dates) with a number."""
-    from pipeline.checks.validate import _terms
+    from pipeline.core.expr import terms as _terms
 
     for template in CATALOG.values():
         for sheet in template.sheets:

@@ -77,7 +77,7 @@ def test_control_characters_in_a_text_cell_are_removed_at_intake(config, tmp_pat
 def test_a_stage_raising_for_one_file_does_not_stop_the_others(config, tmp_path, monkeypatch, caplog, stage):
     good = [filled(config, t, tmp_path / d) for d, t in (("a", "tthc"), ("b", "phan_cap"))]
     bad = filled(config, "tthc", tmp_path / "c", "hong.xlsx")
-    module, name = (read, "read_sheet") if stage == "read" else (validate, "_prepare")  # _prepare: in the batch pass
+    module, name = (read, "read_sheet") if stage == "read" else (validate, "prepare")  # prepare: in the batch pass
     original = getattr(module, name)
 
     def raising(*args):

@@ -89,4 +89,4 @@ def test_the_registry_lists_every_topic_folder_once():
 def test_the_checker_sees_a_bad_import():
     """The graph is read, not assumed: the intake reading the report would be caught."""
     assert layer("pipeline.intake.read") < layer("pipeline.outputs.report")
-    assert "pipeline.core.vn" in GRAPH["pipeline.intake.read"]
+    assert "pipeline.core.vn" in GRAPH["pipeline.intake.gate"]

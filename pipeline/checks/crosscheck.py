@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipeline.core import vn
+from pipeline.core import expr, vn
 from pipeline.core.config import Config
 from pipeline.core.model import CrossCheck, Measure
 from pipeline.topics import CATALOG, CROSS_CHECKS
@@ -51,7 +51,7 @@ class Finding:
     def field(self) -> str:
         m = self.check.left
         sheet = CATALOG[m.template].sheet(m.sheet)
-        return " + ".join(sheet.column(k.strip()).label for k in m.expr.split("+")) if m.expr else "Số dòng"
+        return expr.words(m.expr, lambda k: sheet.column(k).label) if m.expr else "Số dòng"
 
     @property
     def value(self) -> str:
@@ -79,16 +79,16 @@ def describe(m: Measure) -> str:
         what = "số dòng" + (" (lọc theo " + ", ".join(f"«{sheet.column(f).label}»" for f, _ in m.where) + ")"
                             if m.where else "")
     else:
-        what = "tổng " + " + ".join(f"«{sheet.column(k.strip()).label}»" for k in m.expr.split("+"))
+        what = "tổng " + expr.words(m.expr, lambda k: f"«{sheet.column(k).label}»")
     return f"{what} trang «{sheet.name}» biểu «{CATALOG[m.template].title}»"
 
 
 def _sql(m: Measure) -> tuple[str, list[str]]:
     sheet = CATALOG[m.template].sheet(m.sheet)  # KeyError/StopIteration on a bad declaration
-    names = [k.strip() for k in m.expr.split("+")] if m.aggregate == "sum" else []
+    names = list(expr.keys(m.expr)) if m.aggregate == "sum" else []  # ValueError: not an expression
     for key in names + [f for f, _ in m.where]:
         sheet.column(key)  # every name must be a field of the sheet: nothing else reaches the SQL
-    value = "count(*)" if m.aggregate == "count" else f"sum({' + '.join(names)})"
+    value = "count(*)" if m.aggregate == "count" else f"sum({expr.formula(m.expr, str)})"
     where = " and ".join(f"{f} in ({', '.join('?' for _ in values)})" for f, values in m.where)
     params = [v for _, values in m.where for v in values]
     return f"select {value}::double from cur_{m.template}_{m.sheet}" + (f" where {where}" if where else ""), params

@@ -9,6 +9,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.core.expr import TOLERANCE, formula, terms
 from pipeline.core.model import PERIOD_DATES, Rule, Sheet
 
 FLAG_TEXT = ("- Ô số chuyển nền đỏ ngay khi số đã điền trái với một kiểm tra «Lỗi» ghi dưới đây (ví dụ các số "
@@ -24,44 +25,25 @@ def rule_formula(rule: Rule, sheet: Sheet, row: int) -> str | None:
     key not in rule.partial filled, each side with a partial key holding some figure, blank partial
     keys left out of their sum, the same relative tolerance. None for a rule naming a date or a
     field the sheet does not hold (only number rules are shown in the sheet)."""
-    from pipeline.checks.validate import (  # validate reads templates: import when used
-        TOLERANCE,
-        _terms,
-    )
-
     letters = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, start=1)}
     numeric = {c.key for c in sheet.columns if c.numeric}
-    named = [key for expr in (rule.left, rule.right) for _, key in _terms(expr) if key is not None]
+    named = [key for expr in (rule.left, rule.right) for _, key in terms(expr) if key is not None]
     if not named or any(key in PERIOD_DATES or key not in numeric for key in named):
         return None
     conditions, sides = [], []
-    for expr in (rule.left, rule.right):
-        terms, refs = [], []
-        for factor, key in _terms(expr):
-            sign = "-" if factor < 0 else "+"
-            size = abs(factor)
-            if key is None:
-                terms.append(f"{sign}{_constant(size)}")
-                continue
-            ref = f"{letters[key]}{row}"
-            refs.append(ref)
-            if key not in rule.partial:
-                conditions.append(f"ISNUMBER({ref})")
-            value = f"N({ref})" if key in rule.partial else ref
-            terms.append(f"{sign}{'' if size == 1 else _constant(size) + '*'}{value}")
+    for side in (rule.left, rule.right):
+        refs = [f"{letters[key]}{row}" for _, key in terms(side) if key is not None]
+        conditions += [f"ISNUMBER({letters[key]}{row})" for _, key in terms(side)
+                       if key is not None and key not in rule.partial]
         if rule.partial and refs:
             conditions.append(f"COUNT({','.join(refs)})>0")
-        sides.append("(" + "".join(terms).lstrip("+") + ")")
+        sides.append("(" + formula(side, lambda key: f"N({letters[key]}{row})" if key in rule.partial
+                                   else f"{letters[key]}{row}") + ")")
     left, right = sides
     tol = f"{TOLERANCE:g}*MAX(1,ABS{left},ABS{right})"
     fails = {"==": f"ABS({left}-{right})>{tol}", "<=": f"{left}>{right}+{tol}", ">=": f"{left}<{right}-{tol}",
              "<": f"{left}>={right}-{tol}", ">": f"{left}<={right}+{tol}"}[rule.op]
     return f"AND({','.join(dict.fromkeys(conditions))},{fails})"
-
-
-def _constant(value: float) -> str:
-    """A constant as Excel formulas write it (dot decimal, no grouping)."""
-    return format(value, ".15g")
 
 
 def flag_rules(ws: Worksheet, sheet: Sheet, first_row: int, last_row: int) -> None:

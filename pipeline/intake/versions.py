@@ -22,7 +22,7 @@ from pipeline.core.model import BLOCKING_CHANGES, CARRIED_CHANGES, Change, Revis
 from pipeline.topics import CATALOG
 
 if TYPE_CHECKING:
-    from pipeline.intake.read import SheetData, Workbook
+    from pipeline.intake.book import SheetData, Workbook
 
 NEXT_TIME = ("Lần sau hãy dùng biểu mẫu mới tải về từ trang nộp biểu mẫu (hoặc do cơ quan thường trực gửi); "
              "không cần gửi lại tệp này.")
