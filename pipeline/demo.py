@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.core.config import Config
 from pipeline.core.model import fill
 from pipeline.outputs import templates
-from pipeline.topics import CATALOG
+from pipeline.topics import CATALOG, topic
 from pipeline.topics.ha_tang_so import template as digital
 from pipeline.topics.lanh_dao import template as leadership
 from pipeline.topics.ngan_sach import template as budget
@@ -360,6 +360,9 @@ GENERATORS = {"tthc": _tthc, "ngan_sach": _budget, "nhan_su": _staffing, "so_hoa
 def data_for(template_id: str, config: Config, unit_code: str) -> dict[str, list[dict]]:
     """The demo figures of one template for one unit (same inputs, same figures)."""
     rng = random.Random(f"{SEED}:{template_id}:{unit_code}")
+    if template_id not in GENERATORS:  # a topic's own demo.py (the interface every topic moves to)
+        other = lambda tid: _owner_data(tid, config)  # noqa: E731
+        return topic(template_id).module("demo").figures(config, rng, unit_code, other)
     return GENERATORS[template_id](config, rng)
 
 

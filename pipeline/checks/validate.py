@@ -374,7 +374,8 @@ def _column_problem(check: str, col: Field) -> tuple[str, str]:
         return ("Giá trị không có trong danh sách cho phép.",
                 "Hãy chọn một trong các giá trị: " + "; ".join(f"«{c}»" for c in col.choices) + ".")
     if check == "max_length":
-        return f"Nội dung dài quá {col.max_length} ký tự.", f"Hãy rút gọn còn tối đa {col.max_length} ký tự."
+        limit = vn.number(col.max_length)
+        return f"Nội dung dài quá {limit} ký tự.", f"Hãy rút gọn còn tối đa {limit} ký tự."
     return f"Giá trị không hợp lệ ({check}).", f"Hãy nhập {rule_text.lower()}."
 
 
@@ -494,12 +495,22 @@ NO_RESULT = ("Ô có công thức nhưng tệp chưa lưu kết quả tính củ
              "lại; hoặc gõ thẳng con số vào ô.")
 
 
+FORMULA_IN_TEXT = ("Ô nội dung chứa công thức; phần đánh giá, kiến nghị phải là chữ gõ trực tiếp.",
+                   "Hãy xoá công thức và gõ (hoặc dán dạng chữ: Dán đặc biệt › Chỉ giá trị) nội dung vào ô, "
+                   "lưu lại rồi gửi lại.")
+
+
 def _formula_problems(sheet: Sheet, parts: list[_Part], raw: pd.DataFrame, bad_cells: set) -> None:
     """Formula cells without a saved result, or whose result is an error (#DIV/0!), read as blank:
-    say so instead of "blank"."""
+    say so instead of "blank". A long text field (Field.multiline) takes no formula at all."""
+    texts = {c.key for c in sheet.fields if c.multiline}
     for part in parts:
         found = [(a1, None) for a1 in part.data.formulas_without_value]
         found += list(part.data.formula_errors.items())
+        if texts:
+            letters = {part.data.letters[k] for k in texts if k in part.data.letters}
+            found += [(a1, "") for a1 in part.data.formulas - part.data.formulas_without_value
+                      if a1 not in part.data.formula_errors and a1.rstrip("0123456789") in letters]
         if not found:
             continue
         by_letter = {letter: key for key, letter in part.data.letters.items()}
@@ -510,11 +521,11 @@ def _formula_problems(sheet: Sheet, parts: list[_Part], raw: pd.DataFrame, bad_c
             if letter in by_letter and row >= part.data.first_row and (row in rows or sheet.rows is None):
                 key = by_letter[letter]
                 bad_cells.add((part.file_no, row, key))
-                rule, fix = NO_RESULT if error is None else (
+                rule, fix = NO_RESULT if error is None else FORMULA_IN_TEXT if error == "" else (
                     f"Ô có công thức bị lỗi ({error}), hệ thống không đọc được giá trị.",
                     "Hãy sửa công thức (thường do chia cho ô bằng 0 hoặc trống, hay tham chiếu đến ô đã xoá) "
                     "hoặc gõ thẳng con số vào ô, lưu lại rồi gửi lại.")
-                part.book.error(rule, fix, part.data.name, a1, sheet.column(key).label, error,
+                part.book.error(rule, fix, part.data.name, a1, sheet.column(key).label, error or None,
                                 group="Ô có công thức bị lỗi." if error else None)
 
 
@@ -526,7 +537,7 @@ def _blank_rows(part: _Part, cut: np.ndarray) -> frozenset[int]:
         return frozenset()
     values = data.cells[cut][:, len(sheet.keys):]
     rows = [int(data.first_row + i) for i in cut[~(~pd.isna(values)).any(axis=1)]]
-    if rows:
+    if rows and (not sheet.blank_rows_expected or len(rows) == len(cut)):
         shown = ", ".join(map(str, rows[:12])) + (f" … ({len(rows)} dòng)" if len(rows) > 12 else "")
         first = sheet.fields[0]
         part.book.warning(f"Các dòng {shown} để trống toàn bộ: được ghi nhận là chưa có số liệu (không phải 0).",
