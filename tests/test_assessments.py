@@ -68,7 +68,7 @@ def test_demo_assessments_fill_ii9_and_iii_without_a_marker(config, demo_build):
         for p in data["kien_nghi"]:
             assert ("bullet", p["kien_nghi"]) in out["III"], (unit.code, p)
     levels = [text for kind, text in out["III"] if kind == "heading"]
-    assert levels == ["Đối với Trung ương", "Đối với thành phố", f"Đối với {config.kind}"]
+    assert levels == ["Đối với Trung ương", f"Đối với {config.province}", f"Đối với Ủy ban nhân dân {config.kind}"]
     starts = [out["III"].index(("heading", h)) for h in levels]
     for p in (p for u in config.units for p in demo.data_for(TEMPLATE.id, config, u.code)["kien_nghi"]):
         at = out["III"].index(("bullet", p["kien_nghi"]))

@@ -3,7 +3,7 @@
 -- section: III
 -- order: 1
 -- word: no
--- note: Nguyên văn các kiến nghị, đề xuất từng đơn vị gửi, theo cấp kiến nghị (Trung ương, Thành phố, Xã), lưu làm hồ sơ.
+-- note: Nguyên văn các kiến nghị, đề xuất từng đơn vị gửi, theo cấp kiến nghị (Trung ương, tỉnh, thành phố, cấp xã), lưu làm hồ sơ.
 -- column ma_don_vi: Mã đơn vị
 with
 
@@ -19,7 +19,7 @@ final as (
         linh_vuc,
         kien_nghi
     from proposals
-    order by list_position(['Trung ương', 'Thành phố', 'Xã'], cap), unit_code, stt
+    order by list_position(['Trung ương', 'Tỉnh, thành phố', 'Cấp xã'], cap), unit_code, stt
 )
 
 select * from final

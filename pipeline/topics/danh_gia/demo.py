@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 
 from pipeline.core.config import Config
+from pipeline.core.model import fill
 from pipeline.topics.danh_gia.template import LEVELS, OTHER_FIELD, SECTIONS
 
 # The template ids whose section a unit leads: known here by the plan's section of each numeric
@@ -21,7 +22,7 @@ _RESULTS = (
     "- Hoàn thành {pct}% nhiệm vụ được giao trong kỳ.\n- Không để phát sinh việc tồn đọng kéo dài.\n"
     "- Phối hợp chặt chẽ với các cơ quan, đơn vị liên quan.",
     "Công tác kiểm tra, đôn đốc được duy trì thường xuyên; các khó khăn phát sinh được tổng hợp, báo cáo "
-    "kịp thời để lãnh đạo UBND xã chỉ đạo tháo gỡ.",
+    "kịp thời để lãnh đạo UBND {don_vi} chỉ đạo tháo gỡ.",
 )
 _LIMITS = (
     "Khối lượng công việc về {what} tăng nhiều so với trước khi sắp xếp, trong khi số công chức còn thiếu "
@@ -30,23 +31,28 @@ _LIMITS = (
 )
 _CAUSES_OWN = "Một bộ phận công chức chưa chủ động nghiên cứu văn bản mới; việc phối hợp có lúc chưa kịp thời."
 _CAUSES_OUT = "Quy định pháp luật trong giai đoạn chuyển tiếp thay đổi nhiều; nguồn lực được phân bổ còn hạn chế."
-_LESSONS = ("- Bám sát sự lãnh đạo của Đảng ủy, sự chỉ đạo của UBND xã.\n"
+_LESSONS = ("- Bám sát sự lãnh đạo của Đảng ủy, sự chỉ đạo của UBND {don_vi}.\n"
             "- Phân công rõ trách nhiệm, kiểm tra, đôn đốc thường xuyên.")
 _TASKS = (
     "Tiếp tục nâng cao chất lượng {what}, tập trung vào các nhiệm vụ trọng tâm sau:",
     "- Rà soát, kiện toàn quy trình nội bộ trong quý III.\n- Bồi dưỡng kỹ năng cho công chức phụ trách.\n"
     "- Tăng cường ứng dụng công nghệ thông tin trong theo dõi, báo cáo.",
 )
-_PROPOSALS = {
-    "Trung ương": "Đề nghị các bộ, ngành Trung ương sớm ban hành hướng dẫn thống nhất về {what} ở cấp xã.",
-    "Thành phố": "Đề nghị UBND thành phố bổ sung biên chế và kinh phí bảo đảm thực hiện nhiệm vụ {what}.",
-    "Xã": "Đề nghị UBND xã bố trí thêm trang thiết bị phục vụ {what} tại {unit}.",
-}
+_PROPOSALS = dict(zip(LEVELS, (
+    "Đề nghị các bộ, ngành Trung ương sớm ban hành hướng dẫn thống nhất về {what} ở cấp xã.",
+    "Đề nghị UBND {province} bổ sung biên chế và kinh phí bảo đảm thực hiện nhiệm vụ {what}.",
+    "Đề nghị UBND {don_vi} bố trí thêm trang thiết bị phục vụ {what} tại {unit}.",
+), strict=True))
 
 
 def _paragraphs(parts: tuple[str, ...], rng: random.Random, **words: str) -> str:
     chosen = list(parts[: rng.randint(max(1, len(parts) - 1), len(parts))])
     return "\n".join(p.format(pct=rng.randint(92, 100), **words) for p in chosen)
+
+
+def _filled(rows: list[dict], config: Config) -> list[dict]:
+    """Rows with the unit's kind written into every text («UBND {don_vi}» → «UBND phường»)."""
+    return [{k: fill(v, config) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
 def figures(config: Config, rng: random.Random, unit_code: str,
@@ -59,7 +65,8 @@ def figures(config: Config, rng: random.Random, unit_code: str,
         if code not in leads:
             rows.append({})
             continue
-        words = {"what": title[0].lower() + title[1:], "unit": unit.name}
+        words = {"what": title[0].lower() + title[1:], "unit": unit.name, "province": config.province,
+                 "don_vi": "{don_vi}"}  # the kind is written in by fill()
         rows.append({
             "ket_qua": _paragraphs(_RESULTS, rng, **words),
             "han_che": _paragraphs(_LIMITS, rng, **words),
@@ -72,6 +79,6 @@ def figures(config: Config, rng: random.Random, unit_code: str,
             proposals.append({"stt": len(proposals) + 1, "cap": level, "linh_vuc": title,
                               "kien_nghi": _PROPOSALS[level].format(**words)})
     if not proposals:
-        proposals.append({"stt": 1, "cap": "Xã", "linh_vuc": OTHER_FIELD,
-                          "kien_nghi": f"Đề nghị UBND xã quan tâm bố trí kinh phí hoạt động cho {unit.name}."})
-    return {"danh_gia": rows, "kien_nghi": proposals}
+        proposals.append({"stt": 1, "cap": LEVELS[-1], "linh_vuc": OTHER_FIELD,
+                          "kien_nghi": f"Đề nghị UBND {{don_vi}} quan tâm bố trí kinh phí hoạt động cho {unit.name}."})
+    return {"danh_gia": _filled(rows, config), "kien_nghi": _filled(proposals, config)}

@@ -27,7 +27,8 @@ HEADINGS = (
     ("Bài học kinh nghiệm", ("bai_hoc",)),
 )
 _CAUSE = {"nguyen_nhan_chu_quan": "Nguyên nhân chủ quan: ", "nguyen_nhan_khach_quan": "Nguyên nhân khách quan: "}
-LEVEL_HEADINGS = {"Trung ương": "Đối với Trung ương", "Thành phố": "Đối với thành phố", "Xã": "Đối với {don_vi}"}
+LEVEL_HEADINGS = dict(zip(LEVELS, ("Đối với Trung ương", "Đối với {province}", "Đối với Ủy ban nhân dân {don_vi}"),
+                          strict=True))
 SECTION_TITLES = dict(SECTIONS)
 
 
@@ -111,7 +112,7 @@ def _proposals(results) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for level in LEVELS:
         if by_level[level]:
-            out.append(("heading", fill(LEVEL_HEADINGS[level], results.config)))
+            out.append(("heading", fill(LEVEL_HEADINGS[level], results.config).replace("{province}", results.config.province)))
             out += [("bullet", " ".join(line.strip().removeprefix(BULLET) for line in text.split("\n") if line.strip()))
                     for text in by_level[level]]
     return out

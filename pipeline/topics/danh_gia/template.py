@@ -21,7 +21,7 @@ SECTIONS = (
     ("II.7", "Hạ tầng công nghệ, chuyển đổi số"),
     ("II.8", "Số hoá, chỉnh lý tài liệu lưu trữ"),
 )
-LEVELS = ("Trung ương", "Thành phố", "Xã")  # the level a proposal is addressed to, report order
+LEVELS = ("Trung ương", "Tỉnh, thành phố", "Cấp xã")  # the level a proposal is addressed to, report order
 OTHER_FIELD = "Khác"
 
 
@@ -89,6 +89,6 @@ TEMPLATE = Template(
            "«Kết quả nổi bật», «Hạn chế, khó khăn» và «Nhiệm vụ và giải pháp thời gian tới».",
            f"Mỗi ô đánh giá tối đa {vn.number(MAX_TEXT)} ký tự" + "; được xuống dòng trong ô (Alt+Enter), mỗi ý "
            "một dòng bắt đầu bằng «- »; không dùng công thức.",
-           "Trang «Kiến nghị»: mỗi dòng một kiến nghị, chọn cấp kiến nghị (Trung ương, Thành phố, Xã); không có "
+           f"Trang «Kiến nghị»: mỗi dòng một kiến nghị, chọn cấp kiến nghị ({', '.join(LEVELS)}); không có "
            "kiến nghị thì để trống."),
 )
