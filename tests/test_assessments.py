@@ -25,6 +25,7 @@ from pipeline.topics.danh_gia import section
 from pipeline.topics.danh_gia.template import LEVELS, MAX_TEXT, SECTIONS, TEMPLATE
 from pipeline.web import board
 from tests.receive_util import where
+from tests.web_util import demo_bytes, received, sign_in, text_of, upload
 
 ROW = {code: layout.FIRST_DATA_ROW + i for i, (code, _) in enumerate(SECTIONS)}  # Excel row of each section
 LETTER = {c.key: chr(ord("A") + i) for i, c in enumerate(TEMPLATE.sheet("danh_gia").columns)}
@@ -233,3 +234,19 @@ def test_the_annex_records_every_demo_text_as_received_with_its_line_breaks(conf
     assert max(d.height or 0 for d in ws.row_dimensions.values()) <= layout.MAX_ROW_HEIGHT
     parts = {str(t.value(i, "truong")) for i in range(len(t.frame))}
     assert "Kết quả nổi bật" in parts and not any("_" in p for p in parts)  # labels, never field keys
+
+
+def test_the_portal_takes_an_assessment_like_any_template_and_refuses_a_formula_at_its_cell(site, tmp_path):
+    client, token = sign_in(site, "KT")
+    assert client.get(f"/templates/{TEMPLATE.id}").status_code == 200  # every unit may fetch it
+    page = text_of(upload(client, token, ("danh gia KT.xlsx", demo_bytes(site.config, "KT", TEMPLATE.id))).text)
+    assert "Hợp lệ — đã nhận" in page, page
+    [path] = received(site)
+    bad = tmp_path / "co_cong_thuc.xlsx"  # the unit's copy, edited: never a file under inputs/
+    wb = load_workbook(path)
+    cell = f"C{ROW['II.5']}"
+    wb["Đánh giá"][cell] = '="Kết quả"&" tốt"'
+    wb.save(bad)
+    _with_saved_result(bad, cell, "Kết quả tốt")
+    page = text_of(upload(client, token, ("co_cong_thuc.xlsx", bad.read_bytes())).text)
+    assert "Bị trả lại" in page and cell in page and "công thức" in page, page
