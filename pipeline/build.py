@@ -154,8 +154,8 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
 
         todo = report.unfinished(results)
         if todo:
-            lines.append(f"- TRƯỚC KHI TRÌNH KÝ: báo cáo còn {len(todo)} mục đánh dấu vàng "
-                         f"«{report.gap_text(results)}» cần viết: {'; '.join(todo)}.")
+            lines.append(f"- TRƯỚC KHI TRÌNH KÝ: báo cáo còn {len(todo)} mục có đoạn đánh dấu vàng «[Nội dung do "
+                         f"… bổ sung]» cần viết hoặc chờ đơn vị gửi: {'; '.join(todo)}.")
     if held or stuck:
         lines.append("- TỆP ĐANG MỞ, CHƯA THAY ĐƯỢC (bản cũ giữ nguyên):")
         lines += [f"  • {h.text()} (thư mục: {h.target.parent})" for h in held]

@@ -20,6 +20,11 @@ def demo(tmp_path_factory) -> notebook_data.DemoWarehouse:
     return notebook_data.build(tmp_path_factory.mktemp("analysis"))
 
 
+def _files(config) -> int:
+    """The demo set's files: one per unit and template it fills."""
+    return sum(len(u.templates) for u in config.units)
+
+
 @pytest.fixture
 def wh(demo):
     with analysis.open(demo.outputs, config=demo.config) as handle:
@@ -44,7 +49,7 @@ def test_the_warehouse_is_found_from_the_argument_the_environment_or_outputs(dem
     with analysis.open() as wh:
         assert wh.path == demo.db
         assert wh.config.commune == demo.config.commune
-        assert len(wh.submissions()) == 8
+        assert len(wh.submissions()) == _files(demo.config)
 
 
 def test_read_only(wh):
@@ -55,7 +60,7 @@ def test_read_only(wh):
 
 
 def test_no_connection_is_held_between_calls(wh, demo):
-    assert len(wh.submissions()) == 8
+    assert len(wh.submissions()) == _files(demo.config)
     writer = duckdb.connect(str(demo.db))  # would fail while a read-only instance holds the file
     writer.close()
     with wh.connect() as con:
@@ -83,7 +88,7 @@ def test_submissions_carry_unit_names_titles_and_vietnamese_states(wh, demo):
     assert {"Tên tệp", "Đơn vị", "Biểu mẫu", "Kết quả", "Số cảnh báo"} <= set(labelled.columns)
     assert "status" not in labelled.columns
     current = wh.submissions(current=True)
-    assert len(current) == 7 and "rejected" not in set(current["status"])
+    assert len(current) == _files(demo.config) - 1 and "rejected" not in set(current["status"])
 
 
 def test_problems_filtered_by_severity_and_state(wh):
@@ -162,7 +167,7 @@ def test_tables_lists_every_catalog_table_and_view(wh):
     for template in CATALOG.values():
         for sheet in template.sheets:
             assert {f"{template.id}_{sheet.key}", f"cur_{template.id}_{sheet.key}"} <= names
-    assert int(tables.loc[tables["table"] == "submissions", "rows"].iloc[0]) == 8
+    assert int(tables.loc[tables["table"] == "submissions", "rows"].iloc[0]) == _files(wh.config)
 
 
 def test_outliers_find_the_injected_month(wh):

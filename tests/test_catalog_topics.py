@@ -70,6 +70,8 @@ def problems(template: Template, data: dict[str, list[dict]], config) -> list[st
                 found.append(f"{sheet.key}: empty list vs flag {flags.get(sheet.empty_flag)!r}")
         for n, row in enumerate(rows, start=1):
             where = f"{sheet.key} row {n}"
+            if sheet.rows and sheet.blank_rows and all(row.get(c.key) is None for c in sheet.fields):
+                continue  # a fixed row left blank on purpose is accepted (Sheet.blank_rows)
             for col in sheet.columns:
                 value = row.get(col.key)
                 if value is None:

@@ -41,7 +41,7 @@ def test_defaults_are_an_thanh_from_the_plan(config):
         ('deadline = 2026-05-06T15:00:00', 'deadline = 2026-05-06', "period.deadline", "YYYY-MM-DDTHH:MM"),
         ('name = "An Thành"', 'name = ""', "commune.name", "chuỗi chữ"),
         ('code = "KT"', 'code = 5', "units[3].code", "chuỗi chữ"),
-        ('templates = ["tthc"]', 'templates = ["tthc", "khong_co"]', "units[4].templates", "khong_co"),
+        ('templates = ["tthc", "danh_gia"]', 'templates = ["tthc", "khong_co"]', "units[4].templates", "khong_co"),
         ('code = "VHXH"\ncontact', 'code = "XYZ"\ncontact', "standing_unit.code", "XYZ"),
     ],
 )

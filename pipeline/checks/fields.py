@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.checks.messages import NO_RESULT, formula_error
+from pipeline.checks.messages import FORMULA_IN_TEXT, NO_RESULT, formula_error
 from pipeline.core import layout
 from pipeline.core.config import Config
 from pipeline.core.model import Field, Sheet
@@ -127,10 +127,15 @@ def cell_tests(sheet: Sheet) -> dict[str, tuple[list[str], object]]:
 
 def formula_problems(sheet: Sheet, parts: list[Part], raw: pd.DataFrame, bad_cells: set) -> None:
     """Formula cells without a saved result, or whose result is an error (#DIV/0!), read as blank:
-    say so instead of "blank"."""
+    say so instead of "blank". A long text field (Field.multiline) takes no formula at all."""
+    texts = {c.key for c in sheet.fields if c.multiline}
     for part in parts:
         found = [(a1, None) for a1 in part.data.formulas_without_value]
         found += list(part.data.formula_errors.items())
+        if texts:
+            letters = {part.data.letters[k] for k in texts if k in part.data.letters}
+            found += [(a1, "") for a1 in part.data.formulas - part.data.formulas_without_value
+                      if a1 not in part.data.formula_errors and a1.rstrip("0123456789") in letters]
         if not found:
             continue
         by_letter = {letter: key for key, letter in part.data.letters.items()}
@@ -141,8 +146,8 @@ def formula_problems(sheet: Sheet, parts: list[Part], raw: pd.DataFrame, bad_cel
             if letter in by_letter and row >= part.data.first_row and (row in rows or sheet.rows is None):
                 key = by_letter[letter]
                 bad_cells.add((part.file_no, row, key))
-                rule, fix = NO_RESULT if error is None else formula_error(error)
-                part.book.error(rule, fix, part.data.name, a1, sheet.column(key).label, error,
+                rule, fix = NO_RESULT if error is None else FORMULA_IN_TEXT if error == "" else formula_error(error)
+                part.book.error(rule, fix, part.data.name, a1, sheet.column(key).label, error or None,
                                 group="Ô có công thức bị lỗi." if error else None)
 
 
@@ -154,7 +159,7 @@ def blank_rows(part: Part, cut: np.ndarray) -> frozenset[int]:
         return frozenset()
     values = data.cells[cut][:, len(sheet.keys):]
     rows = [int(data.first_row + i) for i in cut[~(~pd.isna(values)).any(axis=1)]]
-    if rows:
+    if rows and (not sheet.blank_rows_expected or len(rows) == len(cut)):
         shown = ", ".join(map(str, rows[:12])) + (f" … ({len(rows)} dòng)" if len(rows) > 12 else "")
         first = sheet.fields[0]
         part.book.warning(f"Các dòng {shown} để trống toàn bộ: được ghi nhận là chưa có số liệu (không phải 0).",

@@ -45,7 +45,8 @@ def column_problem(check: str, col: Field) -> tuple[str, str]:
         return ("Giá trị không có trong danh sách cho phép.",
                 "Hãy chọn một trong các giá trị: " + "; ".join(f"«{c}»" for c in col.choices) + ".")
     if check == "max_length":
-        return f"Nội dung dài quá {col.max_length} ký tự.", f"Hãy rút gọn còn tối đa {col.max_length} ký tự."
+        limit = vn.number(col.max_length)
+        return f"Nội dung dài quá {limit} ký tự.", f"Hãy rút gọn còn tối đa {limit} ký tự."
     return f"Giá trị không hợp lệ ({check}).", f"Hãy nhập {rule_text.lower()}."
 
 
@@ -66,3 +67,8 @@ def type_problem(col: Field, value: object) -> tuple[str, str]:
             f"{'số, ' + layout.type_hint(col) if col.numeric else 'ngày dạng dd/mm/yyyy'}, không gõ "
             "chữ, đơn vị tính hay ghi chú vào ô.")
 
+
+
+FORMULA_IN_TEXT = ("Ô nội dung chứa công thức; phần đánh giá, kiến nghị phải là chữ gõ trực tiếp.",
+                   "Hãy xoá công thức và gõ (hoặc dán dạng chữ: Dán đặc biệt › Chỉ giá trị) nội dung vào ô, "
+                   "lưu lại rồi gửi lại.")

@@ -14,6 +14,7 @@ DEMO_MARK = "SỐ LIỆU MINH HỌA"
 UNIT_PREFIX = "Đơn vị báo cáo: "
 META_KEYS = ("template_id", "version", "fingerprint", "unit_code", "unit_name", "commune",
              "period_start", "period_cutoff", "generated_at", "demo")
+MAX_ROW_HEIGHT = 409  # points: the tallest row Excel keeps (long texts scroll within it)
 LIST_COLUMN = 4  # first column of the drop-down lists in the meta sheet
 
 TYPE_TEXT = {"int": "Số nguyên", "number": "Số (có thể có phần thập phân)", "text": "Chữ",

@@ -40,6 +40,9 @@ class Field:
     help: str = ""
     max_length: int | None = None
     width: int = 13
+    # Long free text (an assessment): line breaks are kept (paragraphs, "- " bullet lines) and a
+    # formula is refused at its cell; other text fields are joined into one line.
+    multiline: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -193,6 +196,9 @@ class Sheet:
     # sheet) instead of a row of blank required cells, e.g. a field of work the unit has no
     # breakdown for.
     blank_rows: bool = False
+    # With blank_rows: blank rows are expected (e.g. the plan sections another unit leads), so
+    # they are accepted without a warning unless every row is blank.
+    blank_rows_expected: bool = False
     # A note printed on the data sheet and in the guide (e.g. the reporting months' boundaries).
     note: Callable[[Config], str] | None = None
 

@@ -61,6 +61,7 @@ class SheetData:
     header_row: int
     formulas_without_value: set[str] = field(default_factory=set)  # A1 cells
     formula_errors: dict[str, str] = field(default_factory=dict)  # A1 → the error shown ("#DIV/0!")
+    formulas: set[str] = field(default_factory=set)  # A1 cells holding any formula (with a result or not)
 
 
 @dataclass

@@ -1,13 +1,14 @@
 """Cell values as they enter the system, and typed per column (vectorised).
 
 Text is trimmed and composed (NFC) when read (`clean`); text fields lose invisible control
-characters (`to_text`); a number cell holding infinity or NaN becomes `NonFinite`, so that it is
+characters (`to_text`), multiline fields (Field.multiline) keep their line breaks; a number cell holding infinity or NaN becomes `NonFinite`, so that it is
 neither blank nor a figure. `read.py` re-exports these names.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
@@ -100,15 +101,30 @@ def to_numbers(raw: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     return values, bad
 
 
-def to_text(raw: pd.Series) -> pd.Series:
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")  # every line break written as "\n"
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _lines(text: str) -> str:
+    """Multiline text as stored: each line's spaces collapsed, at most one blank line between
+    paragraphs, no blank line at either end."""
+    text = _LINE_BREAKS.sub("\n", text)
+    kept = "\n".join(" ".join(vn.without_control(line).split()) for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", kept).strip("\n")
+
+
+def to_text(raw: pd.Series, multiline: bool = False) -> pd.Series:
     """Text as stored: composed Unicode (NFC, done when read), spaces collapsed and invisible
-    control characters removed (a vertical tab or form feed pasted from Word becomes a space)."""
+    control characters removed (a vertical tab or form feed pasted from Word becomes a space);
+    with multiline, line breaks are kept and the rest of each line cleaned the same way."""
     def one(v: object) -> object:
         if v is None or (isinstance(v, float) and np.isnan(v)):
             return None
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         text = v if isinstance(v, str) else str(v)
+        if multiline:
+            return _lines(unicodedata.normalize("NFC", text)) or None
         if not text.isascii() or not text.isprintable():
             text = vn.without_control(unicodedata.normalize("NFC", text))
         text = " ".join(text.split())
@@ -143,7 +159,7 @@ def typed(raw: pd.Series, col: Field) -> tuple[pd.Series, pd.Series]:
         return to_numbers(raw, col.type == "int")
     if col.type == "date":
         return to_dates(raw)
-    text = to_text(raw)
+    text = to_text(raw, col.multiline)
     if col.type == "choice":
         canon = {norm(c): c for c in col.choices}
         text = text.map(lambda v: canon.get(norm(v), v) if isinstance(v, str) else v)

@@ -79,30 +79,32 @@ _ERROR_TYPE = re.compile(rb'\bt="e"')
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>\s*([^<]{1,40})<")
 
 
-def formula_cells(zf: zipfile.ZipFile, part: str, xml: bytes | None = None) -> tuple[set[str], dict[str, str]]:
+def formula_cells(zf: zipfile.ZipFile, part: str, xml: bytes | None = None) -> tuple[set[str], dict[str, str], set[str]]:
     """(A1 addresses of formula cells that carry no saved result, A1 → error value of cells whose
-    formula evaluates to an error such as #DIV/0!): calamine reads both as blank. xml: the part's
-    bytes when the gate kept them."""
+    formula evaluates to an error such as #DIV/0!, A1 of every formula cell): calamine reads the
+    first two as blank, the others as their saved result. xml: the part's bytes when the gate kept them."""
     if xml is None:
         try:
             with zf.open(part) as handle:
                 xml = handle.read(MAX_UNCOMPRESSED + 1)
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
-            return set(), {}
+            return set(), {}, set()
     formulas = bool(_FORMULA_HINT.search(xml)) and bool(_FORMULA.search(xml))
     errors = bool(_ERROR_TYPE.search(xml))
     if not formulas and not errors:
-        return set(), {}
-    found, failed = set(), {}
+        return set(), {}, set()
+    found, failed, every = set(), {}, set()
     for attrs, body in _CELL.findall(xml):
         if not body or not (ref := _REF.search(attrs)):
             continue
+        if formulas and _FORMULA.search(body):
+            every.add(ref.group(1).decode())
         if errors and _ERROR_TYPE.search(attrs):
             value = _ERROR_VALUE.search(body)
             failed[ref.group(1).decode()] = value.group(1).decode("utf-8", "replace").strip() if value else "#?"
         elif formulas and _FORMULA.search(body) and not _VALUE.search(body):
             found.add(ref.group(1).decode())
-    return found, failed
+    return found, failed, every
 
 
 
@@ -178,7 +180,7 @@ def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, 
             wb.error(f"Vùng số liệu có ô bị gộp ({ref}).",
                      f"Hãy bỏ gộp ô vùng {ref} (Trang đầu › Gộp và căn giữa › Bỏ gộp ô) và điền mỗi số vào một ô.",
                      name, f"{get_column_letter(c1 + 1)}{r1 + 1}", value=ref)
-    data.formulas_without_value, data.formula_errors = formula_cells(zf, parts.get(name, ""), wb.xml.get(parts.get(name, "")))
+    data.formulas_without_value, data.formula_errors, data.formulas = formula_cells(zf, parts.get(name, ""), wb.xml.get(parts.get(name, "")))
     return data
 
 

@@ -19,7 +19,7 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core import atomic, paths, vn
-from pipeline.core.layout import DEMO_MARK
+from pipeline.core.layout import DEMO_MARK, MAX_ROW_HEIGHT
 from pipeline.outputs.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
 from pipeline.topics import CATALOG
 
@@ -66,7 +66,7 @@ def _height(texts: list[tuple[str, int]]) -> float | None:
     """Row height for wrapped texts given (text, column width); None when one line is enough."""
     lines = max((sum(max(1, math.ceil(len(part) / max(1, width - 2))) for part in text.split("\n"))
                  for text, width in texts), default=1)
-    return LINE_HEIGHT * lines + 2 if lines > 1 else None
+    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2) if lines > 1 else None
 
 
 def source_text(t: Table, results: Results) -> str:

@@ -9,6 +9,8 @@ Each .sql file is one output table. Its header comments say what the table is:
                                             like a catalog field takes the catalog's label and unit)
     -- decimals: <decimals of the percent columns, 1 unless given>
     -- depends: <column>=<column>, …   (a blank cell is "[z]" when the other column is blank too, else "[x]")
+    -- word: no                        (the table stays out of the report's Word annex, e.g. long texts
+                                        kept for the record: the annex workbook still holds it)
 
 The TTHC tables are not files: pipeline/rates.py writes their SQL from the declarations
 (rates_766.toml), with the same header. The templates a table reads (its lineage) are the
@@ -72,6 +74,7 @@ class Query:
     sql: str
     percent_decimals: int = 1
     depends: dict[str, str] = field(default_factory=dict)  # column → the column whose blank makes it "[z]"
+    in_word: bool = True  # printed in the report's Word annex ("-- word: no" keeps it to the workbook)
 
     @property
     def template(self) -> Template:
@@ -177,6 +180,7 @@ def _parse_text(name: str, text: str) -> Query:
         sql=text, percent_decimals=int(meta.get("decimals", 1)),
         depends=dict(tuple(p.strip() for p in pair.split("=")) for pair in meta.get("depends", "").split(",")
                      if pair.strip()),
+        in_word=meta.get("word", "yes").strip().lower() != "no",
     )
 
 

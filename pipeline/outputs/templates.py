@@ -27,6 +27,7 @@ from pipeline.core.layout import (
     INFO_ROW,
     LIST_COLUMN,
     MARK_ROW,
+    MAX_ROW_HEIGHT,
     META_KEYS,
     META_SHEET,
     NUMBER_ROW,
@@ -347,10 +348,11 @@ def _fit_heights(ws: Worksheet, columns: tuple[Field, ...], count: int) -> None:
         lines = 1
         for i, col in enumerate(columns, start=1):
             value = ws.cell(r, i).value
-            if isinstance(value, str) and value:
-                lines = max(lines, math.ceil(len(value) / max(1.0, col.width * CHARS_PER_WIDTH)))
+            if isinstance(value, str) and value:  # each line break starts a line
+                lines = max(lines, sum(max(1, math.ceil(len(part) / max(1.0, col.width * CHARS_PER_WIDTH)))
+                                       for part in value.split("\n")))
         if lines > 1:
-            ws.row_dimensions[r].height = LINE_HEIGHT * lines
+            ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
 
 
 def workbook(template: Template, unit: Unit, config: Config,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.core.model import CrossCheck, Template
 
-ORDER = (  # the plan's sections II.1 … II.8
+ORDER = (  # the plan's sections II.1 … II.8, then the units' own assessments (II.1–II.9, III)
     "lanh_dao",
     "phan_cap",
     "nhan_su",
@@ -25,6 +25,7 @@ ORDER = (  # the plan's sections II.1 … II.8
     "tai_san",
     "ha_tang_so",
     "so_hoa",
+    "danh_gia",
 )
 
 FOLDER = Path(__file__).resolve().parent

@@ -47,9 +47,12 @@ class Content:
     charts: list[tuple[str, str]] = field(default_factory=list)  # (chart name, caption)
     values: dict[str, str] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)  # marked text the writer must replace before signing
-    # Paragraphs printed after the section's figures (tables and charts): the place where other
-    # content about the section (e.g. the units' own assessments) is added. Empty today.
-    after: list[str] = field(default_factory=list)
+    # Blocks (kind, text) printed after the section's figures (tables and charts): what other topics
+    # contribute to the section (e.g. the units' own assessments); kind is one of BLOCK_KINDS.
+    after: list[tuple[str, str]] = field(default_factory=list)
+
+
+BLOCK_KINDS = ("heading", "paragraph", "bullet", "gap")
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,32 @@ def annex_ref(results: Results, name: str) -> str:
     return f"Phụ lục số {annex_number(list(results.tables).index(name) + 1)}"
 
 
+def _provides(topic: Topic, name: str) -> bool:
+    module = topic.module("section")
+    return module is not None and hasattr(module, name)
+
+
 def _sections() -> tuple[Section, ...]:
-    out = [Section(t.template.section, t.module("section").HEADING, t) for t in TOPICS if t.module("section")]
+    out = [Section(t.template.section, t.module("section").HEADING, t) for t in TOPICS if _provides(t, "values")]
     return (*out, Section("II.9", "9. Nhiệm vụ, giải pháp trong thời gian tới"),
             Section("III", "III. ĐỀ XUẤT, KIẾN NGHỊ"))
 
 
 SECTIONS: tuple[Section, ...] = _sections()
+# Topics that write into other topics' sections (and II.9, III): their section.py has
+# `contributions(results) -> {section key: [(kind, text), …]}` instead of a text of its own.
+CONTRIBUTORS: tuple[Topic, ...] = tuple(t for t in TOPICS if _provides(t, "contributions"))
+
+
+def contributed(results: Results) -> dict[str, list[tuple[str, str]]]:
+    """Section key → the blocks every contributing topic adds to it, in registry order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for topic in CONTRIBUTORS:
+        if not results.config.owners(topic.id):  # no unit asked for it: nothing to compile
+            continue
+        for key, found in topic.module("section").contributions(results).items():
+            out.setdefault(key, []).extend(found)
+    return out
 
 
 def paragraphs(text: str) -> list[str]:
@@ -151,20 +173,26 @@ def gap_text(results: Results) -> str:
     return f"[Nội dung do {results.config.unit(results.config.standing_unit).name} bổ sung]"
 
 
-def unfinished(results: Results) -> list[str]:
-    """The sections the report leaves to the writer (a marked gap each), as «II.9. Nhiệm vụ …»."""
-    return [f"{s.key}. {s.heading.split('. ', 1)[-1]}" for s in SECTIONS if s.topic is None]
+def unfinished(results: Results, extra: dict[str, list[tuple[str, str]]] | None = None) -> list[str]:
+    """The sections where the report leaves a marked gap for the writer, as «II.9. Nhiệm vụ …»: a
+    section with no figures and nothing contributed, or a contribution still to be sent."""
+    extra = contributed(results) if extra is None else extra
+    return [f"{s.key}. {s.heading.split('. ', 1)[-1]}" for s in SECTIONS
+            if (s.topic is None and not extra.get(s.key)) or any(k == "gap" for k, _ in extra.get(s.key, ()))]
 
 
-def content(section: Section, results: Results, general: dict[str, str], texts_dir: Path | None = None) -> Content:
-    """A section's paragraphs, tables, charts and inline values (general: the report's general values)."""
+def content(section: Section, results: Results, general: dict[str, str], texts_dir: Path | None = None,
+            extra: dict[str, list[tuple[str, str]]] | None = None) -> Content:
+    """A section's paragraphs, tables, charts and inline values (general: the report's general values),
+    then what other topics contribute to it (extra: `contributed(results)`, computed when not given)."""
+    after = (contributed(results) if extra is None else extra).get(section.key, [])
     if section.topic is None:
         lead = results.config.leader(section.key)
         text = [f"Lãnh đạo chỉ đạo: Đ/c {lead.name} – {lead.title}."] if lead else []
-        return Content(text, gaps=[gap_text(results)])
+        return Content(text, gaps=[] if after else [gap_text(results)], after=list(after))
     figures = section.module.values(results, _env(section.topic, results))
     cfg = results.config
     context = general | {"don_vi": cfg.kind, "Don_vi": cfg.kind_title, "gap": vn.GAP} | figures.values
     text = render_text(text_path(section.topic, texts_dir), context, section.key)
     inline = {k: v for k, v in figures.values.items() if k in section.placeholders}
-    return Content(text, figures.tables, figures.charts, inline)
+    return Content(text, figures.tables, figures.charts, inline, after=list(after))

@@ -24,7 +24,7 @@ from pipeline.outputs.report import fill
 from pipeline.outputs.report.default import DEFAULT_TEMPLATE
 from pipeline.outputs.report.fill import TemplateError
 from pipeline.outputs.report.names import ANNEX_BLOCK, blocks, general_values, placeholders
-from pipeline.outputs.report.sections import SECTIONS, annex_ref, content
+from pipeline.outputs.report.sections import SECTIONS, annex_ref, content, contributed
 
 COMMUNE_TEMPLATE = paths.COMMUNE_TEMPLATE
 
@@ -52,11 +52,25 @@ def attached(built: date) -> str:
     return f"(Kèm theo Báo cáo số        /BC-UBND ngày      /{built.month:02d}/{built.year})"
 
 
+def _block(w: lay.Writer, kind: str, text: str) -> None:
+    """A contributed block: a sub-heading (bold italic, kept with what follows), a paragraph, a list
+    item («- »), or a marked gap for the writer."""
+    if kind == "heading":
+        w.paragraph(text, bold=True, italic=True).paragraph_format.keep_with_next = True
+    elif kind == "bullet":
+        w.paragraph(f"- {text}")
+    elif kind == "gap":
+        lay.gap(w.paragraph(), text)
+    else:
+        w.paragraph(text)
+
+
 def _annex(writer: lay.Writer, results: Results, built: date) -> None:
-    for name, t in results.tables.items():
+    shown = {name: t for name, t in results.tables.items() if t.query.in_word}  # the rest: workbook only
+    for name, t in shown.items():
         p = writer.paragraph(annex_ref(results, name), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                              indent=False, style=lay.HEADINGS[1])
-        if name != next(iter(results.tables)):  # tables flow on (no near-empty pages); headings keep with them
+        if name != next(iter(shown)):  # tables flow on (no near-empty pages); headings keep with them
             p.paragraph_format.space_before = Pt(24)
         title = writer.paragraph(vn.upper(t.query.title), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                                  indent=False)
@@ -101,7 +115,8 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
         raise TemplateError("\n".join(errors))
 
     values = general_values(results, built)
-    contents = {s.block: content(s, results, values, texts_dir) for s in SECTIONS}
+    extra = contributed(results)
+    contents = {s.block: content(s, results, values, texts_dir, extra) for s in SECTIONS}
     for c in contents.values():
         values |= c.values
     values |= {name: vn.GAP for s in SECTIONS for name in s.placeholders if name not in values}
@@ -132,8 +147,8 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
                     figure += 1
                     w.picture(chart)
                     w.caption(f"Biểu đồ {figure}. {caption}", before=False)
-                for text in c.after:
-                    w.paragraph(text)
+                for kind, text in c.after:
+                    _block(w, kind, text)
             fill.remove(p)
         elif found:
             fill.replace_runs(p, values)
