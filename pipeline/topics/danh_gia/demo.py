@@ -39,7 +39,7 @@ _TASKS = (
     "- Tăng cường ứng dụng công nghệ thông tin trong theo dõi, báo cáo.",
 )
 _PROPOSALS = dict(zip(LEVELS, (
-    "Đề nghị các bộ, ngành Trung ương sớm ban hành hướng dẫn thống nhất về {what} ở cấp xã.",
+    "Đề nghị các bộ, ngành Trung ương sớm ban hành hướng dẫn thống nhất, cụ thể về {what}.",
     "Đề nghị UBND {province} bổ sung biên chế và kinh phí bảo đảm thực hiện nhiệm vụ {what}.",
     "Đề nghị UBND {don_vi} bố trí thêm trang thiết bị phục vụ {what} tại {unit}.",
 ), strict=True))
@@ -73,7 +73,7 @@ def figures(config: Config, rng: random.Random, unit_code: str,
             "nguyen_nhan_chu_quan": _CAUSES_OWN,
             "nguyen_nhan_khach_quan": _CAUSES_OUT,
             "bai_hoc": _LESSONS,
-            "nhiem_vu": _paragraphs(_TASKS, rng, **words),
+            "nhiem_vu": "\n".join(_TASKS).format(**words),  # the lead sentence with its list
         })
         for level in LEVELS:
             proposals.append({"stt": len(proposals) + 1, "cap": level, "linh_vuc": title,
