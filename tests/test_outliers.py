@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from openpyxl.utils import get_column_letter
 
+from pipeline import demo
 from pipeline.checks import outliers, validate
 from pipeline.core import layout, vn
 from pipeline.core.model import Outliers
@@ -119,12 +120,18 @@ def test_small_figures_never_alarm(config, tmp_path):
 def test_the_rule_itself():
     rule = Outliers(by="thang", fields=("x",))
     nan = np.nan
-    assert outliers.judge(np.array([100, 120, 1200, 110, 90.0]), rule) == [(2, 105.0, 90.0, 120.0)]
-    assert outliers.judge(np.array([100, nan, 1200, nan, 90.0]), rule) == []  # 2 others known
-    assert outliers.judge(np.array([nan, 0, 0, 40, 0, nan]), rule) == []  # floor: 40 ≤ 5 × 10
-    assert outliers.judge(np.array([nan, 0, 0, 60, 0, nan]), rule) == [(3, 0.0, 0.0, 0.0)]
+
+    def judged(*values):
+        return [hit[1:] for hit in outliers.judge(np.array([values], dtype=float), rule)]
+    assert judged(100, 120, 1200, 110, 90) == [(2, 105.0, 90.0, 120.0)]
+    assert judged(100, nan, 1200, nan, 90) == []  # 2 others known
+    assert judged(nan, 0, 0, 40, 0, nan) == []  # floor: 40 ≤ 5 × 10
+    assert judged(nan, 0, 0, 60, 0, nan) == [(3, 0.0, 0.0, 0.0)]
     # two high months: each sees the other, yet the median of the others keeps both found
-    assert [i for i, *_ in outliers.judge(np.array([100, 1000, 1000, 110, 90, 95.0]), rule)] == [1, 2]
+    assert [i for i, *_ in judged(100, 1000, 1000, 110, 90, 95)] == [1, 2]
+    # rows are judged apart: a row's figures never count for another row
+    assert [hit[:2] for hit in outliers.judge(np.array([[100, 100, 100, 900], [900, 900, 900, 900.0]]), rule)] \
+        == [(0, 3)]
 
 
 def test_a_budget_estimate_typed_in_thousands_is_warned(config, tmp_path):
@@ -155,3 +162,20 @@ def test_real_published_sets_raise_no_outlier_warning(figures, tmp_path):
     config = config_for(figures, tmp_path / "inputs")
     report = validate.check_file(workbook_for(figures, config, tmp_path / "inputs"), config)
     assert found(report) == [], report.text()
+
+
+def test_a_portal_upload_shows_the_outlier_warning_at_once(site):
+    from tests.web_util import demo_bytes, sign_in, text_of, upload
+
+    config, key, month = site.config, "nhan_tong", 2
+    data = demo.data_for("tthc", config, "TTPVHCC")
+    rows = data["ho_so"]
+    others = [rows[m * PER_MONTH][key] for m in range(months(config)) if m != month]
+    rows[month * PER_MONTH][key] *= 10
+    client, token = sign_in(site, "TTPVHCC")
+    response = upload(client, token, ("tthc.xlsx", demo_bytes(config, "TTPVHCC", "tthc", data)))
+    page = text_of(response.text)
+    assert "Đã nhận, có cảnh báo" in page
+    assert f">{col(key)}{row(month)}<" in response.text
+    assert (f"khác xa các tháng khác của đơn vị (thường từ {vn.number(min(others))} đến "
+            f"{vn.number(max(others))} hồ sơ)") in page

@@ -12,6 +12,8 @@ Only the file itself is the reference: the unit's earlier accepted file in the w
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -30,24 +32,28 @@ def periods(sheet: Sheet, rule: Outliers, config: Config, present: pd.Series) ->
     return sorted(present.dropna().unique().tolist())
 
 
-def judge(values: np.ndarray, rule: Outliers) -> list[tuple[int, float, float, float]]:
-    """The outliers of one row's figures over the periods (NaN = unknown), as (position, reference
-    median, lowest and highest of the other known figures); the first and last period are never
-    judged low (they may be partial periods)."""
-    found = []
+def judge(values: np.ndarray, rule: Outliers) -> list[tuple[int, int, float, float, float]]:
+    """The outliers in a matrix of figures (one row per repeating row, one column per period, NaN =
+    unknown), as (row, period, reference median, lowest and highest of the other known figures);
+    the first and last period are never judged low (they may be partial periods)."""
+    values = np.asarray(values, dtype=float)
     known = ~np.isnan(values)
-    last = len(values) - 1
-    for i in np.flatnonzero(known):
-        others = values[known & (np.arange(len(values)) != i)]
-        if len(others) < rule.others:
-            continue
-        median = float(np.median(others))
-        reference = max(median, rule.floor)
-        high = values[i] > rule.factor * reference
-        low = 0 < i < last and median >= rule.floor and values[i] < median / rule.factor
-        if high or low:
-            found.append((int(i), median, float(others.min()), float(others.max())))
-    return found
+    count = known.sum(axis=1)
+    found = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows with no other known figure: NaN, skipped
+        for i in range(values.shape[1]):
+            others = np.delete(values, i, axis=1)
+            median = np.nanmedian(others, axis=1)
+            enough = known[:, i] & (count - known[:, i] >= max(rule.others, 1))
+            high = values[:, i] > rule.factor * np.maximum(median, rule.floor)
+            low = (0 < i < values.shape[1] - 1) & (median >= rule.floor) & (values[:, i] < median / rule.factor)
+            hits = np.flatnonzero(enough & (high | low))
+            if len(hits):
+                lows, highs = np.nanmin(others[hits], axis=1), np.nanmax(others[hits], axis=1)
+                found += [(int(g), i, float(median[g]), float(lo), float(hi))
+                          for g, lo, hi in zip(hits, lows, highs, strict=True)]
+    return sorted(found)
 
 
 def check(sheet: Sheet, typed: pd.DataFrame, parts: list[Part], config: Config) -> None:
@@ -65,24 +71,24 @@ def check(sheet: Sheet, typed: pd.DataFrame, parts: list[Part], config: Config) 
     group = [k.key for k in sheet.keys if k.key != rule.by]
     files = frame.index.get_level_values(0).to_numpy()
     rows = frame.index.get_level_values(1).to_numpy()
+    keys = pd.DataFrame({"file": files, **{k: frame[k].astype(str).to_numpy() for k in group}})
+    codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    slots = np.full((codes.max() + 1, len(order)), -1)
+    slots[codes, rank] = np.arange(len(frame))  # a repeated period keeps its last row (duplicates have their own error)
     books = {p.file_no: p for p in parts}
     by_label = sheet.column(rule.by).label.lower()
-    keys = pd.DataFrame({"file": files, **{k: frame[k].astype(str).to_numpy() for k in group}})
-    for positions in keys.groupby(list(keys.columns), sort=False).indices.values():
-        part = books[int(files[positions[0]])]
-        if part.book.late():
-            return
-        slots = np.full(len(order), -1)
-        slots[rank[positions]] = positions  # a repeated period keeps its last row (duplicates have their own error)
-        where = ", ".join(f"{sheet.column(k).label.lower()} {frame[k].iloc[positions[0]]}" for k in group)
-        for key in rule.fields:
-            column = column_values(frame, key)
-            values = np.where(slots >= 0, column[np.maximum(slots, 0)], np.nan)
-            for i, median, low, high in judge(values, rule):
-                at = int(slots[i])
-                field = sheet.column(key)
-                cell = f"{part.data.letters[key]}{int(rows[at])}"
-                text, fix, group_text = outlier(field, by_label, order[i], values[i], low, high, where, cell)
-                value = values[i]
-                part.book.warning(text, fix, part.data.name, cell, field.label,
-                                  int(value) if float(value).is_integer() else float(value), group=group_text)
+    for key in rule.fields:
+        column = column_values(frame, key)
+        values = np.where(slots >= 0, column[np.maximum(slots, 0)], np.nan)
+        field = sheet.column(key)
+        for g, i, _median, low, high in judge(values, rule):
+            at = int(slots[g, i])
+            part = books[int(files[at])]
+            if part.book.late():
+                continue
+            where = ", ".join(f"{sheet.column(k).label.lower()} {frame[k].iloc[at]}" for k in group)
+            cell = f"{part.data.letters[key]}{int(rows[at])}"
+            text, fix, group_text = outlier(field, by_label, order[i], values[g, i], low, high, where, cell)
+            value = values[g, i]
+            part.book.warning(text, fix, part.data.name, cell, field.label,
+                              int(value) if float(value).is_integer() else float(value), group=group_text)

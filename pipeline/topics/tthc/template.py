@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.core import vn
-from pipeline.core.model import Change, Field, Outliers, PreviousRowRule, Revision, Rule, Sheet, Template
+from pipeline.core.model import (
+    Change,
+    Field,
+    Outliers,
+    PreviousRowRule,
+    Revision,
+    Rule,
+    Sheet,
+    Template,
+)
 
 if TYPE_CHECKING:
     from pipeline.core.config import Config
