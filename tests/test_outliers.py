@@ -4,6 +4,10 @@ periods, small figures, the demo set and the real published sets raise none. Rea
 
 from __future__ import annotations
 
+import dataclasses
+import random
+from datetime import date, timedelta
+
 import numpy as np
 import pytest
 from openpyxl.utils import get_column_letter
@@ -13,7 +17,9 @@ from pipeline.checks import outliers, validate
 from pipeline.core import layout, vn
 from pipeline.core.model import Outliers
 from pipeline.topics import CATALOG
+from pipeline.topics.ngan_sach import demo as ngan_sach_demo
 from pipeline.topics.ngan_sach import template as ngan_sach
+from pipeline.topics.tthc import demo as tthc_demo
 from pipeline.topics.tthc import template as tthc
 from tests.real_figures import SETS, config_for, workbook_for
 from tests.receive_util import filled
@@ -179,3 +185,18 @@ def test_a_portal_upload_shows_the_outlier_warning_at_once(site):
     assert f">{col(key)}{row(month)}<" in response.text
     assert (f"khác xa các tháng khác của đơn vị (thường từ {vn.number(min(others))} đến "
             f"{vn.number(max(others))} hồ sơ)") in page
+
+
+@pytest.mark.parametrize("start", [date(2025, 7, 1), date(2025, 11, 1), date(2025, 12, 1)])
+def test_demo_figures_of_many_units_and_periods_raise_none(config, start):
+    # The demo's random spread between months and years (and a first budget year of one month)
+    # stays inside the rule: 100 seeded units per period, every declared figure.
+    cfg = dataclasses.replace(config, start=start, cutoff=date(start.year + 1, start.month, 1) - timedelta(days=1))
+    for seed in range(100):
+        for template, demo_figures, key in ((tthc, tthc_demo, "ho_so"), (ngan_sach, ngan_sach_demo, "thu_chi")):
+            sheet = template.TEMPLATE.sheet(key)
+            rows = demo_figures.figures(cfg, random.Random(seed), "X", lambda _: None)[key]
+            per_period = len(sheet.rows(cfg)) // len({r[0] for r in sheet.rows(cfg)})
+            for field in sheet.outliers.fields:
+                matrix = np.array([r[field] for r in rows], dtype=float).reshape(-1, per_period).T
+                assert outliers.judge(matrix, sheet.outliers) == [], (start, seed, field)

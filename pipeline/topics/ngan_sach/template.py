@@ -63,10 +63,11 @@ lines = Sheet(
              "Thực hiện vượt quá 150% dự toán: kiểm tra lại số liệu hoặc ghi rõ lý do trong báo cáo.",
              "warning"),
     ),
-    # A line's estimate over twenty times its estimate of the other year: most often a figure typed
-    # in đồng or nghìn đồng instead of triệu đồng (the first year's estimate covers only the months
-    # from the period's start, so a smaller factor would alarm on a period starting in the autumn).
-    outliers=Outliers(by="nam", fields=("du_toan",), others=1, factor=20, floor=100),
+    # A line's estimate over fifty times its estimate of the other year: a figure typed in đồng or
+    # nghìn đồng instead of triệu đồng (× 1.000). The first year's estimate covers only the months
+    # from the period's start (one month for a period starting in December: about 12 times less,
+    # and estimates move between years), so a smaller factor would alarm on sound figures.
+    outliers=Outliers(by="nam", fields=("du_toan",), others=1, factor=50, floor=100),
     rows=lambda cfg: [(year, code, fill(label, cfg)) for year in cfg.years for code, label in LINES],
     tree="ma",
 )
