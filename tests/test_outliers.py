@@ -200,3 +200,13 @@ def test_demo_figures_of_many_units_and_periods_raise_none(config, start):
             for field in sheet.outliers.fields:
                 matrix = np.array([r[field] for r in rows], dtype=float).reshape(-1, per_period).T
                 assert outliers.judge(matrix, sheet.outliers) == [], (start, seed, field)
+
+
+def test_every_declaration_names_a_key_and_figures_of_its_sheet():
+    declared = [(t.id, s) for t in CATALOG.values() for s in t.sheets if s.outliers]
+    assert {(t, s.key) for t, s in declared} >= {("tthc", "ho_so"), ("ngan_sach", "thu_chi")}
+    for _, sheet in declared:
+        assert sheet.outliers.by in [k.key for k in sheet.keys] and sheet.rows is not None
+        assert sheet.outliers.fields and all(sheet.column(k) in sheet.fields and sheet.column(k).numeric
+                                             for k in sheet.outliers.fields)
+        assert sheet.outliers.others >= 1 and sheet.outliers.factor > 1

@@ -29,7 +29,7 @@ def periods(sheet: Sheet, rule: Outliers, config: Config, present: pd.Series) ->
     if sheet.rows is not None:
         at = [k.key for k in sheet.keys].index(rule.by)
         return list(dict.fromkeys(row[at] for row in sheet.rows(config)))
-    return sorted(present.dropna().unique().tolist())
+    return sorted(present.dropna().unique().tolist(), key=str)
 
 
 def judge(values: np.ndarray, rule: Outliers) -> list[tuple[int, int, float, float, float]]:
@@ -86,7 +86,8 @@ def check(sheet: Sheet, typed: pd.DataFrame, parts: list[Part], config: Config) 
             part = books[int(files[at])]
             if part.book.late():
                 continue
-            where = ", ".join(f"{sheet.column(k).label.lower()} {frame[k].iloc[at]}" for k in group)
+            where = ", ".join(f"{sheet.column(k).label.lower()} {frame[k].iloc[at]}" for k in group
+                              if pd.notna(frame[k].iloc[at]))
             cell = f"{part.data.letters[key]}{int(rows[at])}"
             text, fix, group_text = outlier(field, by_label, order[i], values[g, i], low, high, where, cell)
             value = values[g, i]
