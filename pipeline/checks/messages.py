@@ -72,3 +72,19 @@ def type_problem(col: Field, value: object) -> tuple[str, str]:
 FORMULA_IN_TEXT = ("Ô nội dung chứa công thức; phần đánh giá, kiến nghị phải là chữ gõ trực tiếp.",
                    "Hãy xoá công thức và gõ (hoặc dán dạng chữ: Dán đặc biệt › Chỉ giá trị) nội dung vào ô, "
                    "lưu lại rồi gửi lại.")
+
+
+def outlier(col: Field, period_word: str, period: object, value: float, low: float, high: float,
+            where: str, cell: str) -> tuple[str, str, str]:
+    """(rule, fix, group) of a figure far from the same row's figures in the unit's other periods
+    (checks/outliers.py): «Số liệu tháng 03/2026 (1.250 hồ sơ) khác xa các tháng khác …»."""
+    unit = f" {col.unit}" if col.unit else ""
+    usual = (f"thường là {vn.number(low)}" if low == high
+             else f"thường từ {vn.number(low)} đến {vn.number(high)}")
+    of = f" ({where})" if where else ""
+    rule = (f"Số liệu «{col.label}»{of} {period_word} {period} ({vn.number(value)}{unit}) khác xa các "
+            f"{period_word} khác của đơn vị ({usual}{unit}): kiểm tra lại; nếu đúng, ghi rõ lý do.")
+    fix = (f"Kiểm tra lại ô {cell} (có thể gõ thừa hoặc thiếu chữ số, nhầm đơn vị tính hay nhầm dòng): nếu sai "
+           "hãy sửa rồi gửi lại; nếu đúng thì không cần sửa (biểu vẫn được nhận), hãy ghi rõ lý do trong báo cáo "
+           "của đơn vị.")
+    return rule, fix, f"Số liệu «{col.label}» khác xa các {period_word} khác của đơn vị: kiểm tra lại."

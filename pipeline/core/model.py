@@ -154,6 +154,28 @@ class PreviousRowRule:
 
 
 @dataclass(frozen=True)
+class Outliers:
+    """Min–max outlier warnings in the style of DHIS2: a figure far outside the same row's figures
+    in the unit's other periods (the other months, years) is reported at its cell with the usual
+    range; a warning, never an error.
+
+    `by` is the key column that orders the periods; the other key columns name the row that
+    repeats (e.g. the field of work). For each figure of `fields`, the reference is the median
+    of the same row's known figures in the other periods (blank is unknown: it never counts);
+    it is judged only when at least `others` of them are known. A figure above `factor` × the
+    reference is warned about, or below the reference / `factor` (not in the first and last
+    period, which may be partial: the review period's start and cut-off). The reference counts
+    as at least `floor` (in the field's unit), so small figures (0, 1, 3 dossiers) never alarm.
+    """
+
+    by: str
+    fields: tuple[str, ...]
+    others: int = 3
+    factor: float = 5.0
+    floor: float = 10.0
+
+
+@dataclass(frozen=True)
 class Requirement:
     """A row-level condition between fields (choices, texts, dates).
 
@@ -192,6 +214,7 @@ class Sheet:
     empty_flag: str | None = None
     requires: tuple[Requirement, ...] = ()  # row-level conditions between fields
     previous: tuple[PreviousRowRule, ...] = ()  # rules between a row and the previous period's row
+    outliers: Outliers | None = None  # figures far from the unit's other periods (warnings)
     # Fixed rows: a row whose figures are all blank is unknown (accepted with one warning per
     # sheet) instead of a row of blank required cells, e.g. a field of work the unit has no
     # breakdown for.

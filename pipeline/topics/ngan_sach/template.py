@@ -1,7 +1,7 @@
 """Ngân sách: commune budget estimate and actual (plan II.5), items of Thông tư 344/2016/TT-BTC."""
 
 from pipeline.core.chart_model import Short
-from pipeline.core.model import Field, Rule, Sheet, Template, fill
+from pipeline.core.model import Field, Outliers, Rule, Sheet, Template, fill
 
 # (code, name); Short(name, short): the short name the budget chart prints for the line (the
 # chart draws the lines that have one).
@@ -63,6 +63,11 @@ lines = Sheet(
              "Thực hiện vượt quá 150% dự toán: kiểm tra lại số liệu hoặc ghi rõ lý do trong báo cáo.",
              "warning"),
     ),
+    # A line's estimate over fifty times its estimate of the other year: a figure typed in đồng or
+    # nghìn đồng instead of triệu đồng (× 1.000). The first year's estimate covers only the months
+    # from the period's start (one month for a period starting in December: about 12 times less,
+    # and estimates move between years), so a smaller factor would alarm on sound figures.
+    outliers=Outliers(by="nam", fields=("du_toan",), others=1, factor=50, floor=100),
     rows=lambda cfg: [(year, code, fill(label, cfg)) for year in cfg.years for code, label in LINES],
     tree="ma",
 )

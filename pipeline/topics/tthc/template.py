@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.core import vn
-from pipeline.core.model import Change, Field, PreviousRowRule, Revision, Rule, Sheet, Template
+from pipeline.core.model import (
+    Change,
+    Field,
+    Outliers,
+    PreviousRowRule,
+    Revision,
+    Rule,
+    Sheet,
+    Template,
+)
 
 if TYPE_CHECKING:
     from pipeline.core.config import Config
@@ -162,6 +171,9 @@ dossiers = Sheet(
                         message="Số hồ sơ kỳ trước chuyển sang tháng {this} phải bằng số hồ sơ đang giải quyết "
                                 "cuối tháng {previous} của cùng lĩnh vực."),
     ),
+    # A month's received or resolved dossiers far from the same field's other months (e.g. ten times
+    # them): a warning at the cell with the usual range, judged once 3 other months are known.
+    outliers=Outliers(by="thang", fields=("nhan_tong", "nhan_truc_tuyen", "nhan_truc_tiep", "giai_quyet_tong")),
     rows=lambda cfg: [(vn.month(m), f) for m, _, _ in cfg.reporting_months for f in FIELDS_OF_WORK],
     note=month_note,
     blank_rows=True,
