@@ -1,0 +1,133 @@
+"""Provenance: a printed figure traced to the cells it is computed from (issue 16, item 1).
+
+On the demo build (real .xlsx through the ingest into a real DuckDB): for an inline rate of the
+report, an annex cell and a chart point, `explain` lists exactly the cells a hand computation
+reads from the workbooks themselves (openpyxl), and their values reproduce the printed figure.
+"""
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.__main__ import main
+from pipeline.core import paths, vn
+from pipeline.core.config import load
+from pipeline.outputs import annex, indicators, provenance, rates
+from pipeline.outputs.report import section_content
+from pipeline.store import warehouse
+from pipeline.topics.tthc.charts import CHARTS
+
+
+@pytest.fixture(scope="module")
+def built(demo_build):
+    inputs, outputs = demo_build
+    config = load(inputs / paths.CONFIG_NAME)
+    con = warehouse.connect(outputs, read_only=True)
+    yield con, config, outputs
+    con.close()
+
+
+def _column_cells(outputs: Path, file_name: str, sheet: str, label: str, rows: set[int] | None = None) -> dict:
+    """A1 → value of the filled cells under the header «label» of a received workbook (by hand)."""
+    path = next((outputs / "demo_inputs").rglob(file_name))
+    ws = load_workbook(path, data_only=True)[sheet]
+    header = next(r for r in ws.iter_rows() if any(c.value == label for c in r))
+    col = next(c for c in header if c.value == label)
+    out = {}
+    for row in ws.iter_rows(min_row=col.row + 1, min_col=col.column, max_col=col.column):
+        cell = row[0]
+        if isinstance(cell.value, int | float) and (rows is None or cell.row in rows):
+            out[cell.coordinate] = cell.value
+    return out
+
+
+def _by_field(found: provenance.Explanation) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for c in found.cells:
+        out.setdefault(c.field, {})[f"{c.file_name}›{c.sheet}!{c.a1}"] = c.value
+    return out
+
+
+def _hand(outputs: Path, found: provenance.Explanation, field: str, template_id: str, sheet_key: str,
+          rows: set[int] | None = None) -> dict[str, float]:
+    sheet = next(s for s in indicators.CATALOG[template_id].sheets if s.key == sheet_key)
+    label = next(c.header for c in sheet.columns if c.key == field)
+    files = {c.file_name for c in found.cells}
+    return {f"{f}›{sheet.name}!{a1}": v for f in files for a1, v in _column_cells(outputs, f, sheet.name, label, rows).items()}
+
+
+def test_inline_rate_lists_the_cells_that_reproduce_it(built):
+    con, config, outputs = built
+    rate = rates.get("ty_le_truc_tuyen")
+    results = indicators.compute(con, config)
+    printed = section_content("tthc", results).values["tthc_ty_le_truc_tuyen"]
+    found = provenance.explain(con, config, "tthc_ty_le_truc_tuyen", {"tthc_ty_le_truc_tuyen": (printed, "tthc")})
+    cells = _by_field(found)
+    assert set(cells) == {"nhan_truc_tuyen", "nhan_truc_tiep"}  # the equivalents' first ways, both known
+    for field, listed in cells.items():
+        assert listed == _hand(outputs, found, field, "tthc", "ho_so"), field
+    online, direct = sum(cells["nhan_truc_tuyen"].values()), sum(cells["nhan_truc_tiep"].values())
+    assert printed == vn.percent(rates._round(100 * online / (online + direct)), 2)
+    assert found.value == vn.number(rates._round(100 * online / (online + direct)), 2)
+    assert rate.label in found.text() and "tthc_TTPVHCC.xlsx › TTHC!E" in found.text()
+
+
+def test_annex_cell_staff_total(built):
+    con, config, outputs = built
+    found = provenance.explain(con, config, "nhan_su_theo_co_quan:hien_co:Cộng")
+    listed = _by_field(found)
+    assert set(listed) == {"hien_co"}
+    assert listed["hien_co"] == _hand(outputs, found, "hien_co", "nhan_su", "can_bo")
+    wb = load_workbook(outputs / paths.ANNEX, data_only=True)
+    t = indicators.table(con, "nhan_su_theo_co_quan", config)
+    ws = wb[annex.sheet_name(list(indicators.names()).index("nhan_su_theo_co_quan") + 1)]
+    column = [c.header for c in t.columns].index(next(c.header for c in t.columns if c.key == "hien_co")) + 1
+    total_row = next(r for r in ws.iter_rows() if r[0].value == "Cộng")
+    assert total_row[column - 1].value == sum(listed["hien_co"].values())
+    assert found.value == vn.number(sum(listed["hien_co"].values()))
+
+
+def test_chart_point_one_month_online(built):
+    con, config, outputs = built
+    chart = next(c for c in CHARTS if c.name == "tthc_ho_so_theo_thang")
+    t = indicators.table(con, chart.table, config)
+    month = str(t.value(2, chart.category))
+    point = t.value(2, chart.series[0].key)  # the bar the chart draws for that month
+    found = provenance.explain(con, config, f"{chart.table}:{chart.series[0].key}:{month}")
+    listed = _by_field(found)[chart.series[0].key]
+    month_rows = {int(c.a1.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for c in
+                  provenance.explain(con, config, f"{chart.table}:thang:{month}").cells}
+    assert listed == _hand(outputs, found, chart.series[0].key, "tthc", "ho_so", month_rows)
+    assert len(listed) == len(month_rows) and sum(listed.values()) == point
+
+
+def test_unknown_name_and_cli(built, capsys):
+    con, config, outputs = built
+    with pytest.raises(provenance.Unknown, match="Không có bảng"):
+        provenance.explain(con, config, "khong_co")
+    config_file = str(outputs.parent / "inputs" / paths.CONFIG_NAME)
+    assert main(["--config", config_file, "explain", "ns_hien_co", "--outputs", str(outputs)]) == 0
+    text = capsys.readouterr().out
+    assert "Số hiện có" in text and "Nhân sự!C" in text and "gửi lúc" in text
+    assert main(["--config", config_file, "explain", "khong_co", "--outputs", str(outputs)]) == 2
+    assert "Không có bảng, chỉ số hay trường báo cáo tên «khong_co»" in capsys.readouterr().err
+
+
+def test_annex_sources_sheet(built):
+    con, config, outputs = built
+    ws = load_workbook(outputs / paths.ANNEX)[annex.SOURCES]
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=4)}
+    staff = rows[indicators.query("nhan_su_theo_co_quan").title]
+    files = con.execute("SELECT file_name FROM current_submissions WHERE template_id = 'nhan_su'").fetchall()
+    assert staff[2].value == indicators.CATALOG["nhan_su"].title
+    assert {line.split(" (")[0] for line in staff[4].value.split("\n")} == {f for (f,) in files}
+    assert len(rows) == len(indicators.names())
+
+
+def test_sheet_columns_are_stored_with_the_facts(built):
+    con, _, _ = built
+    # every loaded sheet of every accepted file has one column letter per field
+    missing = con.execute("""SELECT count(*) FROM current_submissions s WHERE NOT EXISTS
+                             (SELECT 1 FROM sheet_columns c WHERE c.submission_id = s.submission_id)""").fetchall()
+    assert missing == [(0,)]
