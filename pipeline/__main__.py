@@ -83,6 +83,8 @@ def _build(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     """Where a printed figure comes from: formula in words, value, each contributing cell."""
+    import duckdb
+
     from pipeline.outputs import indicators, provenance
     from pipeline.outputs.report import names, section_content
     from pipeline.outputs.report.sections import SECTIONS
@@ -107,6 +109,10 @@ def _explain(args: argparse.Namespace) -> int:
     except provenance.Unknown as exc:
         print(f"Lỗi: {exc.args[0]}", file=sys.stderr)
         return 2
+    except duckdb.Error:  # a warehouse of an earlier version, not yet rebuilt
+        print(f"Lỗi: kho dữ liệu trong {args.outputs} chưa có vị trí ô của số liệu (lập bằng phiên bản cũ). "
+              "Hãy chạy «soket build» (hoặc «soket ingest») rồi hỏi lại.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -131,3 +131,59 @@ def test_sheet_columns_are_stored_with_the_facts(built):
     missing = con.execute("""SELECT count(*) FROM current_submissions s WHERE NOT EXISTS
                              (SELECT 1 FROM sheet_columns c WHERE c.submission_id = s.submission_id)""").fetchall()
     assert missing == [(0,)]
+
+
+def test_a_moved_column_is_traced_to_where_it_was_read(built, workdir, tmp_path):
+    """A unit swapped two columns: the reader reads by header, and the cells named are the ones
+    the figures were read from (column B), not the template's (column C)."""
+    from pipeline.store import ingest
+
+    _, config, outputs = built
+    inputs, fresh = workdir
+    source = next((outputs / "demo_inputs").rglob("nhan_su_VHXH.xlsx"))
+    wb = load_workbook(source)
+    ws = wb["Nhân sự"]
+    for row in ws.iter_rows(min_col=2, max_col=3):
+        row[0].value, row[1].value = row[1].value, row[0].value
+    wb.save(inputs / source.name)
+    summary = ingest.run(inputs, fresh, config, demo_set=True)
+    assert [r.status for r in summary.received[0:1] for r in [r.report]] == ["warnings"]
+    con = warehouse.connect(fresh, read_only=True)
+    try:
+        found = provenance.explain(con, config, "nhan_su_theo_co_quan:hien_co:Cộng")
+    finally:
+        con.close()
+    assert found.cells and {c.a1[0] for c in found.cells} == {"B"}
+    back = load_workbook(inputs / source.name, data_only=True)["Nhân sự"]
+    assert all(back[c.a1].value == c.value for c in found.cells)
+    assert found.value == vn.number(sum(c.value for c in found.cells))
+
+
+def test_a_rate_with_stocks_takes_them_at_the_last_month(built):
+    """ty_le_dung_han: flows add up over the months, the dossiers still open only at the last one."""
+    con, config, _ = built
+    found = provenance.explain(con, config, "ty_le_dung_han")
+    cells = {f: sum(v.values()) for f, v in _by_field(found).items()}
+    t = indicators.table(con, "tthc_theo_thang", config)
+    months = [str(t.value(i, "thang")) for i in range(len(t.frame)) if t.value(i, "thang") != "Cộng"]
+    last_rows = {c.a1 for c in provenance.explain(con, config, f"tthc_theo_thang:thang:{months[-1]}").cells}
+    stock_cells = {c.a1.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for c in found.cells if c.field in rates.STOCKS}
+    assert stock_cells and stock_cells <= {a1.lstrip("A") for a1 in last_rows}
+    done = cells["giai_quyet_truoc_han"] + cells["giai_quyet_dung_han"]
+    expected = rates._round(100 * (done + cells["dang_trong_han"]) / (cells["giai_quyet_tong"] + cells["dang_tong"]))
+    assert found.value == vn.number(expected, 2)
+
+
+def test_explain_on_a_warehouse_without_cell_positions(workdir, capsys):
+    """A warehouse of schema 1 (no sheet_columns) read before its rebuild: a Vietnamese message."""
+    import duckdb
+
+    inputs, outputs = workdir
+    con = duckdb.connect(str(outputs / paths.WAREHOUSE))
+    for statement in warehouse.ddl():
+        if "sheet_columns" not in statement:
+            con.execute(statement)
+    con.close()
+    assert main(["--config", str(inputs / paths.CONFIG_NAME), "explain", "ty_le_truc_tuyen",
+                 "--outputs", str(outputs)]) == 1
+    assert "chưa có vị trí ô của số liệu" in capsys.readouterr().err

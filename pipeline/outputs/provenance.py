@@ -173,14 +173,13 @@ def _rate(con, config: Config, results: dict, rate: rates.Rate, name: str) -> Ex
     view = next(f"cur_{t}" for t in warehouse.fact_tables() if t == warehouse.table_name(
         rates.TEMPLATE.id, rates.SHEET_OF[rate.fields[0]].key))
     frame = rows(con, view)
-    found = []
-    for f, part in _rate_fields(rate, frame):  # noqa: B007 - listed in the formula below
-        found += [c for c in cells(con, config, view, [f], part) if c.value is not None]
+    used = _rate_fields(rate, frame)
+    found = [c for f, part in used for c in cells(con, config, view, [f], part) if c.value is not None]
     t = _table(con, config, results, RATE_TABLE)
     i = t.row_index(rate.key)
-    used = _rate_fields(rate, frame)
-    formula = (f"{rate.words} (× 100); mỗi số liệu cộng qua các tháng và các đơn vị, số đang giải quyết lấy tại "
-               "tháng cuối kỳ; các số liệu đã dùng: " + ", ".join(f"«{rates.LABEL[f]}»" for f, _ in used))
+    how = ("mỗi số liệu cộng qua các tháng và các đơn vị, số đang giải quyết lấy tại tháng cuối kỳ"
+           if "thang" in frame.columns else "mỗi số liệu cộng qua các đơn vị")
+    formula = f"{rate.words} (× 100); {how}; các số liệu đã dùng: " + ", ".join(f"«{rates.LABEL[f]}»" for f, _ in used)
     return Explanation(name, rate.label, formula, None if i is None else t.table.text(i, RATE_VALUE_COLUMN),
                        found, (rates.TEMPLATE.id,))
 
