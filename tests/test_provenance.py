@@ -187,3 +187,21 @@ def test_explain_on_a_warehouse_without_cell_positions(workdir, capsys):
     assert main(["--config", str(inputs / paths.CONFIG_NAME), "explain", "ty_le_truc_tuyen",
                  "--outputs", str(outputs)]) == 1
     assert "chưa có vị trí ô của số liệu" in capsys.readouterr().err
+
+
+def test_a_monthly_rate_point_and_a_count_placeholder(built):
+    """The line chart's online rate for one month, and «tthc_tiep_nhan» (an equivalent figure's
+    total): their cells reproduce them."""
+    con, config, _ = built
+    t = indicators.table(con, "tthc_theo_thang", config)
+    month = str(t.value(1, "thang"))
+    found = provenance.explain(con, config, f"tthc_theo_thang:ty_le_truc_tuyen:{month}")
+    sums = {f: sum(v.values()) for f, v in _by_field(found).items()}
+    assert set(sums) == {"nhan_truc_tuyen", "nhan_truc_tiep"}
+    rate = rates._round(100 * sums["nhan_truc_tuyen"] / (sums["nhan_truc_tuyen"] + sums["nhan_truc_tiep"]))
+    assert rate == t.value(1, "ty_le_truc_tuyen") and found.value == vn.number(rate, 2)
+    results = indicators.compute(con, config)
+    printed = section_content("tthc", results).values["tthc_tiep_nhan"]
+    found = provenance.explain(con, config, "tthc_tiep_nhan", {"tthc_tiep_nhan": (printed, "tthc")})
+    assert {c.field for c in found.cells} == {"nhan_truc_tuyen", "nhan_truc_tiep"}
+    assert printed == vn.number(sum(c.value for c in found.cells))

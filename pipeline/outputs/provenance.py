@@ -142,9 +142,10 @@ def _row_filter(frame: pd.DataFrame, q: indicators.Query, first: str, label: str
     return frame[frame[first].astype(str) == label]
 
 
-def _rate_fields(rate: rates.Rate, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """(field, rows) the rate's figures add up, as rates.figure chooses them: an equivalent by its
-    first way whose every part is known; a stock field at the last month only."""
+def _rate_fields(keys: list[str], frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """(field, rows) the figures `keys` (fields or equivalents) add up over frame, as rates.figure
+    chooses them: an equivalent by its first way whose every part is known; a stock field at the
+    last month only."""
     if "thang" in frame.columns and len(frame):
         months = pd.to_datetime(frame["thang"], format="%m/%Y", errors="coerce")
         last = frame[months == months.max()]
@@ -160,7 +161,7 @@ def _rate_fields(rate: rates.Rate, frame: pd.DataFrame) -> list[tuple[str, pd.Da
         return key in part.columns and not part[key][active.reindex(part.index, fill_value=True)].isna().any()
 
     out = []
-    for key in rates.names(rate.numerator, rate.denominator):
+    for key in keys:
         way = [key]
         if key in rates.EQUIVALENTS:
             ways = [[k for _, k in rates.terms(w)] for w in rates.EQUIVALENTS[key].ways]
@@ -170,10 +171,10 @@ def _rate_fields(rate: rates.Rate, frame: pd.DataFrame) -> list[tuple[str, pd.Da
 
 
 def _rate(con, config: Config, results: dict, rate: rates.Rate, name: str) -> Explanation:
-    view = next(f"cur_{t}" for t in warehouse.fact_tables() if t == warehouse.table_name(
-        rates.TEMPLATE.id, rates.SHEET_OF[rate.fields[0]].key))
+    """A TTHC rate over the period, as printed in the rate table."""
+    view = _rate_view(rate)
     frame = rows(con, view)
-    used = _rate_fields(rate, frame)
+    used = _rate_fields(rates.names(rate.numerator, rate.denominator), frame)
     found = [c for f, part in used for c in cells(con, config, view, [f], part) if c.value is not None]
     t = _table(con, config, results, RATE_TABLE)
     i = t.row_index(rate.key)
@@ -184,13 +185,47 @@ def _rate(con, config: Config, results: dict, rate: rates.Rate, name: str) -> Ex
                        found, (rates.TEMPLATE.id,))
 
 
+def _rate_view(rate: rates.Rate) -> str:
+    return f"cur_{warehouse.table_name(rates.TEMPLATE.id, rates.SHEET_OF[rate.fields[0]].key)}"
+
+
+def _rates_cell(con, config: Config, q: indicators.Query, column: str, label: str | None) -> list[Cell] | None:
+    """The cells of a cell of a rate table (rates_sql): a rate's row or column, or a figure's
+    column (a field or an equivalent) on a row of the table's grouping (month, …); None otherwise."""
+    if q.name not in {spec.key for spec in rates.TABLES}:
+        return None
+    keyed = {r.key: r for r in rates.RATES}
+    rate = keyed.get(label or "") or keyed.get(column)
+    if rate is not None:
+        keys, view = rates.names(rate.numerator, rate.denominator), _rate_view(rate)
+    elif column in rates.EQUIVALENTS or column in rates.SHEET_OF:
+        keys = [column]
+        key = rates.EQUIVALENTS[column].fields[0] if column in rates.EQUIVALENTS else column
+        view = f"cur_{warehouse.table_name(rates.TEMPLATE.id, rates.SHEET_OF[key].key)}"
+    else:
+        return None
+    frame = rows(con, view)
+    spec = next(spec for spec in rates.TABLES if spec.key == q.name)
+    if spec.by and label not in (None, TOTAL_ROW) and spec.by in frame.columns:
+        frame = frame[frame[spec.by].astype(str) == label]
+    return [c for f, part in _rate_fields(keys, frame) for c in cells(con, config, view, [f], part)
+            if c.value is not None]
+
+
 @dataclass
 class _Printed:
     table: indicators.Table
 
+    @property
+    def key(self) -> str:
+        """The column naming a row: a rate's key, else the first column."""
+        return RATE_KEY_COLUMN if RATE_KEY_COLUMN in self.table.frame.columns else self.table.columns[0].key
+
+    def label(self, i: int) -> str:
+        return str(self.table.value(i, self.key))
+
     def row_index(self, label: str) -> int | None:
-        first = RATE_KEY_COLUMN if RATE_KEY_COLUMN in self.table.frame.columns else self.table.columns[0].key
-        return next((i for i in range(len(self.table.frame)) if str(self.table.value(i, first)) == label), None)
+        return next((i for i in range(len(self.table.frame)) if self.label(i) == label), None)
 
 
 def _table(con, config: Config, results: dict, name: str) -> _Printed:
@@ -211,8 +246,8 @@ def _cell(con, config: Config, results: dict, name: str, column: str | None, lab
         i = _Printed(t).row_index(label)
         if i is None:
             raise Unknown(f"Bảng «{q.title}» không có dòng «{label}».")
-    found: list[Cell] = []
-    for view in views(q):
+    found: list[Cell] | None = _rates_cell(con, config, q, column, label) if column is not None else None
+    for view in views(q) if found is None else ():
         _, _, fields = _view_fields(view)
         if column is None:
             wanted = _named(q.sql, fields)
@@ -221,7 +256,8 @@ def _cell(con, config: Config, results: dict, name: str, column: str | None, lab
         else:
             wanted = _named(_expression(q, column) or q.sql, fields)
         frame = _row_filter(rows(con, view), q, first, label)
-        found += [c for c in cells(con, config, view, wanted, frame) if c.value is not None or column is not None]
+        found = (found or []) + [c for c in cells(con, config, view, wanted, frame)
+                                 if c.value is not None or column is not None]
     label_col = next((c for c in t.columns if c.key == column), None)
     title = q.title if label_col is None else f"{q.title} — {label_col.header}" + (f", dòng «{label}»" if label else "")
     value = t.text(i, column) if column is not None and i is not None else None
@@ -239,17 +275,18 @@ def _placeholder(con, config: Config, results: dict, name: str, printed: str, to
     first (the sections print totals)."""
     if name.startswith("tthc_") and any(r.key == name.removeprefix("tthc_") for r in rates.RATES):
         return _rate(con, config, results, rates.get(name.removeprefix("tthc_")), name)
-    for q in indicators.queries():
-        if q.source != topic or not views(q):
-            continue
-        t = _table(con, config, results, q.name).table
-        order = sorted(range(len(t.frame)), key=lambda i: str(t.value(i, t.columns[0].key)) != TOTAL_ROW)
-        for i in order:
-            for c in t.columns[1:]:
-                if c.kind != "text" and t.text(i, c.key) in (printed, printed.removesuffix("%")):
-                    out = _cell(con, config, results, q.name, c.key, str(t.value(i, t.columns[0].key)))
-                    out.name, out.value = name, printed
-                    return out
+    tables = [_table(con, config, results, q.name) for q in indicators.queries() if q.source == topic and views(q)]
+    for total in (True, False):  # the total rows of every table first: the sections print totals
+        for printed_table in tables:
+            t = printed_table.table
+            for i in range(len(t.frame)):
+                if (printed_table.label(i) == TOTAL_ROW) != total:
+                    continue
+                for c in t.columns[1:]:
+                    if c.kind != "text" and t.text(i, c.key) in (printed, printed.removesuffix("%")):
+                        out = _cell(con, config, results, t.query.name, c.key, printed_table.label(i))
+                        out.name, out.value = name, printed
+                        return out
     return None
 
 
