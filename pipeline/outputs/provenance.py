@@ -6,7 +6,8 @@ key (`ty_le_truc_tuyen`) or a report placeholder (`tthc_ty_le_truc_tuyen`, `ns_h
 
 Which cells contribute is derived, never restated: a table's lineage is the `cur_*` views its SQL
 reads (`Query.sources`); its fields are the sheet fields the SQL names (for a computed column, the
-fields named in the expression that defines it); a rate's are its numerator's and denominator's
+fields named in the expression that defines it); a rate's, and those of a rate table's cell (a
+rate's row or column, an equivalent figure's column, on a row of the table's grouping), are the
 terms as `rates` evaluates them (an equivalent figure by its first way with every part known, a
 stock field at the last month). A table row is the rows of the current submissions whose first
 column (a sheet field) has the row's label; the total row («Cộng») is all of them. The cells are
