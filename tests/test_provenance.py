@@ -205,3 +205,11 @@ def test_a_monthly_rate_point_and_a_count_placeholder(built):
     found = provenance.explain(con, config, "tthc_tiep_nhan", {"tthc_tiep_nhan": (printed, "tthc")})
     assert {c.field for c in found.cells} == {"nhan_truc_tuyen", "nhan_truc_tiep"}
     assert printed == vn.number(sum(c.value for c in found.cells))
+
+
+def test_a_cell_is_shown_as_the_unit_typed_it():
+    from datetime import date
+
+    assert provenance.shown(1234.5) == "1.234,5" and provenance.shown(0.125) == "0,125"
+    assert provenance.shown(12) == "12" and provenance.shown(3.0) == "3"
+    assert provenance.shown(date(2025, 7, 1)) == "01/07/2025" and provenance.shown(None) == "trống (chưa biết)"

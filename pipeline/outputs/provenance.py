@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
@@ -35,6 +35,20 @@ RATE_TABLE = "tthc_chi_so"  # the table printing each rate on the row of its key
 RATE_KEY_COLUMN, RATE_VALUE_COLUMN = "chi_so", "gia_tri"
 
 
+def shown(value: object) -> str:
+    """A cell's value as the unit typed it: 1.234,5 with every decimal it has, dates dd/mm/yyyy."""
+    if value is None:
+        return "trống (chưa biết)"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int | float):
+        decimals = 0 if float(value).is_integer() else min(6, len(f"{value:.6f}".rstrip("0").split(".")[1]))
+        return vn.number(value, decimals)
+    if isinstance(value, date):
+        return vn.day(value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Cell:
     """One contributing cell: «tệp › trang!ô = giá trị», the unit that sent it and when."""
@@ -48,10 +62,8 @@ class Cell:
     received_at: datetime | None
 
     def text(self) -> str:
-        value = "trống (chưa biết)" if self.value is None else \
-            vn.number(self.value) if isinstance(self.value, int | float) else str(self.value)
         when = f", gửi lúc {self.received_at:%d/%m/%Y %H:%M}" if self.received_at else ""
-        return f"{self.file_name} › {self.sheet}!{self.a1} = {value} ({self.unit}{when})"
+        return f"{self.file_name} › {self.sheet}!{self.a1} = {shown(self.value)} ({self.unit}{when})"
 
 
 @dataclass
