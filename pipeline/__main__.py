@@ -1,4 +1,4 @@
-"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, serve, user, test).
+"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, explain, serve, user, test).
 
 Installed (`pip install -e .`), the same commands are `soket <command>` (Windows: no make needed).
 """
@@ -79,6 +79,41 @@ def _build(args: argparse.Namespace) -> int:
     from pipeline import build
 
     return build.run(args.inputs, args.outputs, args.config)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """Where a printed figure comes from: formula in words, value, each contributing cell."""
+    import duckdb
+
+    from pipeline.outputs import indicators, provenance
+    from pipeline.outputs.report import names, section_content
+    from pipeline.outputs.report.sections import SECTIONS
+    from pipeline.store import warehouse
+
+    config = load(args.config)
+    try:
+        con = warehouse.connect(args.outputs, read_only=True)
+        try:
+            printed = {}
+            if args.name in names.placeholders():  # the report engine's text of the placeholder
+                results = indicators.compute(con, config)
+                for s in SECTIONS:
+                    if s.topic is not None and args.name in s.placeholders:
+                        printed = {args.name: (section_content(s.topic.id, results).values.get(args.name, ""), s.topic.id)}
+            print(provenance.explain(con, config, args.name, printed).text())
+        finally:
+            con.close()
+    except warehouse.WarehouseBusy as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except provenance.Unknown as exc:
+        print(f"Lỗi: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except duckdb.Error:  # a warehouse of an earlier version, not yet rebuilt
+        print(f"Lỗi: kho dữ liệu trong {args.outputs} chưa có vị trí ô của số liệu (lập bằng phiên bản cũ). "
+              "Hãy chạy «soket build» (hoặc «soket ingest») rồi hỏi lại.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -162,6 +197,15 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--outputs", type=Path, default=paths.OUTPUTS, metavar="THƯ_MỤC", help=OUTPUTS_HELP)
         s.set_defaults(func=func)
 
+    s = sub.add_parser("explain", help=(t := "cho biết một số liệu trong báo cáo, phụ lục được tính từ những ô nào"),
+                       description=t + " (chạy sau lệnh build hoặc ingest)")
+    s.add_argument("name", metavar="TÊN", help="tên bảng số liệu (nhan_su_theo_co_quan), một ô của bảng "
+                   "(bảng:cột:dòng, ví dụ nhan_su_theo_co_quan:hien_co:Cộng), chỉ số (ty_le_truc_tuyen) "
+                   "hoặc trường của mẫu báo cáo (tthc_ty_le_truc_tuyen)")
+    s.add_argument("--outputs", type=Path, default=paths.OUTPUTS, metavar="THƯ_MỤC",
+                   help="thư mục kết quả có kho dữ liệu (mặc định: outputs)")
+    s.set_defaults(func=_explain)
+
     s = sub.add_parser("serve", help=(t := "chạy trang nộp biểu mẫu cho các đơn vị"), description=t)
     s.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ",
                    help="địa chỉ mở trang (mặc định 127.0.0.1: chỉ máy này; 0.0.0.0: cả mạng nội bộ)")
@@ -193,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         args.pytest_args = [*extra, *args.pytest_args]  # pytest's own options, e.g. -q -m "not slow"
     elif extra:
         p.error(f"không hiểu các tham số: {' '.join(extra)}")
-    refused = paths.outputs_inside_inputs(args.inputs, args.outputs) if hasattr(args, "outputs") else None
+    refused = paths.outputs_inside_inputs(args.inputs, args.outputs) if hasattr(args, "inputs") else None
     if refused:
         print(f"Lỗi: {refused}", file=sys.stderr)
         return 2

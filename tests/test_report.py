@@ -96,7 +96,8 @@ def test_annex_follows_the_statistical_table_guidance(demo_build, config):
     wb = load_workbook(outputs / "phu_luc_so_lieu.xlsx")
     names = wb.sheetnames
     assert names[:3] == ["Bìa", "Mục lục", "Ghi chú"]
-    tables = names[3:]
+    tables = names[3:-1]
+    assert names[-1] == "Nguồn số liệu"  # provenance of every table, last (tests/test_provenance.py)
     assert tables == [f"Phụ lục {i:02d}" for i in range(1, len(indicators.names()) + 1)]
     cover = "\n".join(str(c.value) for c in wb["Bìa"]["A"] if c.value)
     assert re.search(r"Ngày lập: \d{2}/\d{2}/\d{4}", cover) and config.commune in cover

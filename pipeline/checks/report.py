@@ -47,6 +47,8 @@ class FileReport:
     problems: list[Problem] = field(default_factory=list)  # the first PROBLEM_CAP, in sheet/cell order
     data: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # sheet key → typed rows
     omitted: list[Omitted] = field(default_factory=list)  # per rule, the problems past the cap
+    # sheet key → (sheet name in the file, field key → column letter): where each loaded value was read
+    columns: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

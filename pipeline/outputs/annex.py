@@ -33,6 +33,7 @@ LINK = Font(name=FONT, size=10, color="0563C1", underline="single")
 DEMO_FONT = Font(name=FONT, size=12, bold=True, color="C00000")
 FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
 COVER, CONTENTS, NOTES = "Bìa", "Mục lục", "Ghi chú"
+SOURCES = "Nguồn số liệu"
 
 
 def number(index: int) -> str:
@@ -189,6 +190,27 @@ def _contents(ws: Worksheet, results: Results) -> None:
     _print_setup(ws, CONTENTS, results.config.full_name, 3)
 
 
+def _sources(ws: Worksheet, results: Results) -> None:
+    """«Nguồn số liệu»: each table's source templates (the views its SQL reads), and the units and
+    files (received when) of their current submissions it was computed from."""
+    names = {u.code: u.name for u in results.config.units}
+    ws.cell(1, 1, SOURCES).font = TITLE_FONT
+    ws.cell(2, 1, "Mỗi phụ lục được tính từ các biểu, đơn vị và tệp dưới đây (tệp đang dùng của mỗi đơn vị). "
+                  "Lệnh «soket explain <tên bảng>» liệt kê từng ô số liệu đã dùng.").font = NORMAL
+    _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"], [12, 60, 40, 40, 60])
+    for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
+        used = [s for s in results.sources if s["template_id"] in t.query.sources]
+        texts = [number(index), t.query.title, "\n".join(CATALOG[k].title for k in t.query.sources),
+                 "\n".join(dict.fromkeys(names.get(s["unit_code"], s["unit_code"]) for s in used)) or "Chưa có",
+                 "\n".join(f"{s['file_name']} ({s['received_at']:%d/%m/%Y %H:%M})" for s in used) or "Chưa có"]
+        for c, text in enumerate(texts, start=1):
+            cell = ws.cell(r, c, text)
+            cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = max(15, 13 * max(text.count("\n") + 1 for text in texts))
+    _as_table(ws, "Nguon_so_lieu", 3, 3 + len(results.tables), 5)
+    _print_setup(ws, SOURCES, results.config.full_name, 3)
+
+
 def _notes(ws: Worksheet, results: Results) -> list[list[str]]:
     """Notes sheet; returns, for each table, the note numbers that concern it."""
     ws.cell(1, 1, "Ghi chú").font = TITLE_FONT
@@ -304,6 +326,7 @@ def write(results: Results, path: Path, built: date | None = None) -> Path:
     refs = _notes(wb.create_sheet(NOTES), results)
     for index, t in enumerate(results.tables.values(), start=1):
         _table_sheet(wb.create_sheet(sheet_name(index)), index, t, results, refs[index - 1])
+    _sources(wb.create_sheet(SOURCES), results)
     wb.properties.title = f"{TITLE} — {results.config.full_name}"
     wb.properties.creator = results.config.unit(results.config.standing_unit).name
     wb.properties.language = "vi-VN"

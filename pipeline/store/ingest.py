@@ -116,6 +116,14 @@ def _facts(items: list[Received], batch: dict) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _columns(items: list[Received]) -> list[dict]:
+    """Where each loaded sheet's fields were read (sheet_columns rows) of the accepted files."""
+    return [{"submission_id": item.submission_id, "sheet_table": warehouse.table_name(item.report.template_id, key),
+             "sheet_name": name, "field": f, "col": col}
+            for item in items if item.report.status != "rejected"
+            for key, (name, letters) in item.report.columns.items() for f, col in letters.items()]
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
     view = f"_incoming_{table}"
     con.register(view, frame)
@@ -129,7 +137,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, typ
 
 
 def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, done_before: int) -> None:
-    """One transaction: submissions, problems and facts of a batch of files."""
+    """One transaction: submissions, problems, facts and their columns (sheet_columns) of a batch of files."""
     now = datetime.now().replace(microsecond=0)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -154,6 +162,8 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
         if problems:
             _insert(con, "problems", pd.DataFrame(problems),
                     {c: "BIGINT" if c == "submission_id" else "VARCHAR" for c in warehouse.PROBLEM_COLUMNS})
+        if columns := _columns(items):
+            _insert(con, "sheet_columns", pd.DataFrame(columns), warehouse.COLUMN_COLUMNS)
         tables = warehouse.fact_tables()
         for table, frame in _facts(items, batch).items():
             _insert(con, table, frame, warehouse.sheet_types(*tables[table]))

@@ -2,7 +2,9 @@
 
 Tables and views are derived from the catalog: `submissions` (every received file), `problems`,
 one fact table per template sheet, `current_submissions` (the latest accepted file of each
-unit × template) and one `cur_<table>` view per fact table (the history stays in the tables).
+unit × template) and one `cur_<table>` view per fact table (the history stays in the tables);
+`sheet_columns` keeps each loaded sheet's column letter per field, so every fact's Excel cell
+(col || row_number, on sheet_name) is known (see pipeline.outputs.provenance).
 One writer at a time (a threading lock plus a filelock lock file in the outputs directory, with a
 timeout and a Vietnamese "busy" message). The schema is rebuilt (tables dropped, recreated
 empty) whenever the catalog, the configuration or SCHEMA_VERSION changes, or the file is
@@ -29,7 +31,7 @@ from pipeline.core.config import Config
 from pipeline.topics import CATALOG
 
 LOCK_NAME = paths.WAREHOUSE_LOCK
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: sheet_columns (where each loaded value was read)
 SQL_TYPES = {"int": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "choice": "VARCHAR", "date": "DATE"}
 DB_NAME = paths.WAREHOUSE
 
@@ -41,6 +43,11 @@ SUBMISSION_COLUMNS = {
     "ingested_at": "TIMESTAMP",
 }
 PROBLEM_COLUMNS = ("submission_id", "severity", "sheet", "cell", "field", "value", "rule", "fix")
+# Provenance: the column letter of each field in each loaded sheet of a file (one row per submission ×
+# sheet × field, so bounded by the catalog, not by the data). A fact's Excel cell is col || row_number
+# (row_number is the Excel row), on the sheet named sheet_name in the file.
+COLUMN_COLUMNS = {"submission_id": "BIGINT", "sheet_table": "VARCHAR", "sheet_name": "VARCHAR",
+                  "field": "VARCHAR", "col": "VARCHAR"}
 
 _WRITER = threading.RLock()
 _LOCKS: dict[Path, filelock.BaseFileLock] = {}
@@ -59,6 +66,7 @@ def ddl() -> list[str]:
         f"CREATE TABLE IF NOT EXISTS submissions ({cols})",
         "CREATE TABLE IF NOT EXISTS problems (submission_id BIGINT, severity VARCHAR, sheet VARCHAR, "
         "cell VARCHAR, field VARCHAR, value VARCHAR, rule VARCHAR, fix VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS sheet_columns (" + ", ".join(f"{c} {t}" for c, t in COLUMN_COLUMNS.items()) + ")",
         """CREATE OR REPLACE VIEW current_submissions AS
            SELECT * FROM submissions WHERE status IN ('accepted', 'warnings')
            QUALIFY row_number() OVER (PARTITION BY unit_code, template_id
