@@ -263,6 +263,10 @@ class Template:
     # How the earlier versions differed, newest revision first (see Revision); files received on
     # an earlier version are recognised by the fingerprints derived from it (intake/versions.py).
     history: tuple[Revision, ...] = field(default=())
+    # The start of its blank files' names, e.g. "Bieu_TTHC" (+ "_<unit name>.xlsx"): plain ASCII
+    # words a clerk reads, short enough for Windows paths. Not part of the fingerprint: a file is
+    # recognised by its structure, never by its name.
+    file_name: str = ""
 
     @property
     def fingerprint(self) -> str:

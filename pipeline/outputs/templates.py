@@ -6,6 +6,8 @@ The same writer fills the demo workbooks, so a demo file is exactly what a unit 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.checks.sheet_rules import FLAG_TEXT, flag_rules, rule_formula
 from pipeline.core import atomic, vn
-from pipeline.core.config import Config, Unit
+from pipeline.core.config import KINDS, Config, Unit
 from pipeline.core.layout import (
     DEMO_MARK,
     FIRST_DATA_ROW,
@@ -58,8 +60,24 @@ LEGIBLE_WIDTH = 190
 KEY_SPAN = 30  # key columns at least this wide hold the wrapped title and identity lines
 EXCEL_TITLE, EXCEL_MESSAGE = 32, 255  # Excel's limits of a data validation's title and message
 
+def _ascii_words(text: str) -> str:
+    """Vietnamese words as plain ASCII joined by «_»: «Phòng Kinh tế» → «Phong_Kinh_te»."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if ch.isascii())
+    return "_".join(re.findall(r"[A-Za-z0-9]+", plain))
+
+
 def filename(template: Template, unit: Unit) -> str:
-    return f"{template.id}_{unit.code}.xlsx"
+    """The one name of a blank template (and its demo copy): the template's declared file_name and
+    the unit's name in plain ASCII words, the commune's kind word at its end dropped, e.g.
+    «Bieu_TTHC_Trung_tam_Phuc_vu_hanh_chinh_cong.xlsx». ASCII with «_» so it survives every
+    e-mail client, zip tool, shell and Windows code page unchanged; names never identify a file
+    (the fingerprint in its «_meta» sheet does)."""
+    name = unit.name
+    for kind in KINDS:
+        if name.lower().endswith(" " + kind):
+            name = name[:-len(kind) - 1]
+    return f"{template.file_name or template.id}_{_ascii_words(name)}.xlsx"
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -78,6 +78,7 @@ proposals = Sheet(
 
 TEMPLATE = Template(
     id="danh_gia",
+    file_name="Bieu_danh_gia_tham_muu",
     version=1,
     title="Biểu đánh giá, tham mưu báo cáo của đơn vị",
     section="II.1–II.9, III",

@@ -71,6 +71,7 @@ indicators = Sheet(
 
 TEMPLATE = Template(
     id="ha_tang_so",
+    file_name="Bieu_ha_tang_so",
     version=1,
     title="Biểu số liệu hạ tầng công nghệ thông tin và chuyển đổi số",
     section="II.7",

@@ -69,6 +69,7 @@ lines = Sheet(
 
 TEMPLATE = Template(
     id="ngan_sach",
+    file_name="Bieu_thu_chi_ngan_sach",
     version=1,
     title="Biểu số liệu thu, chi ngân sách",
     section="II.5",

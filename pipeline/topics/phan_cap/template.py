@@ -86,6 +86,7 @@ summary = Sheet(
 
 TEMPLATE = Template(
     id="phan_cap",
+    file_name="Bieu_phan_cap_phan_quyen",
     version=1,
     title="Biểu danh sách nhiệm vụ được phân cấp, phân quyền, ủy quyền",
     section="II.2",

@@ -31,6 +31,7 @@ fonds = Sheet(
 
 TEMPLATE = Template(
     id="so_hoa",
+    file_name="Bieu_so_hoa_luu_tru",
     version=1,
     title="Biểu số liệu chỉnh lý, số hoá tài liệu lưu trữ",
     section="II.8",

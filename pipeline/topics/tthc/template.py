@@ -213,6 +213,7 @@ procedures = Sheet(
 
 TEMPLATE = Template(
     id="tthc",
+    file_name="Bieu_TTHC",
     version=2,
     title="Biểu số liệu thủ tục hành chính",
     section="II.4",
