@@ -24,6 +24,7 @@ from pipeline.topics import CATALOG
 # 51bf07d^ for lanh_dao and bd59fa2 for tthc, before each template became version 2).
 LANH_DAO_V1 = "89254b539e550b6e"
 TTHC_V1 = "794db0008b0160bd"
+PHAN_CAP_V1 = "f0d04500427fe18c"  # before «Không có nhiệm vụ nào …» became «Có nhiệm vụ … trong kỳ»
 
 # A realistic next version of the TTHC template: one more optional figure on the procedures sheet.
 NEW_FIELD = Field("tthc_cong_khai", "Số TTHC đã công khai trên Cổng Dịch vụ công quốc gia", unit="thủ tục",
@@ -100,6 +101,26 @@ def test_every_declared_change_rebuilds_and_reads_in_plain_words():
             for change in revision.changes:
                 text = versions.wording(template, revision, change)
                 assert "«" in text and not any(k in text for k in keys if "_" in k), text
+
+
+def test_the_inverted_task_question_rejects_a_version_1_file_as_old_with_the_reason(config, workdir):
+    """phan_cap v1 asked «Không có nhiệm vụ nào …» (Có = nothing received); v2 asks «Có nhiệm vụ …
+    trong kỳ» (Có = tasks received). A v1 answer would flip meaning, so the file is «Mẫu cũ»."""
+    assert versions.shape(CATALOG["phan_cap"], 1).fingerprint == PHAN_CAP_V1
+    inputs, _ = workdir
+    old = versions.shape(CATALOG["phan_cap"], 1)
+    unit = config.owners("phan_cap")[0]
+    data = demo.data_for("phan_cap", config, unit.code)
+    data["tong_hop"] = [{"khong_phat_sinh": "Không", **{k: v for k, v in data["tong_hop"][0].items() if k != "co_nhiem_vu"}}]
+    path = inputs / templates.filename(old, unit)
+    templates.workbook(old, unit, config, data).save(path)
+    report = validate.check_file(path, config)
+    assert report.status == "rejected", report.text()
+    (problem,) = report.problems
+    assert problem.rule.startswith("Mẫu cũ:") and "phiên bản 1" in problem.rule
+    assert "«Không có nhiệm vụ nào được phân cấp, phân quyền, ủy quyền»" in problem.rule
+    assert "«Có» nghĩa là không nhận nhiệm vụ nào; nay «Có» nghĩa là có nhiệm vụ" in problem.rule
+    assert "co_nhiem_vu" not in problem.rule and "khong_phat_sinh" not in problem.rule
 
 
 def test_a_relabelled_version_is_carried_over_with_a_note_and_stored(config, workdir):
@@ -209,9 +230,10 @@ def test_an_added_field_that_a_condition_requires_is_not_carried_over(config, wo
     inputs, _ = workdir
     tasks = CATALOG["phan_cap"].sheet("nhiem_vu")
     older = dataclasses.replace(tasks, fields=tuple(f for f in tasks.fields if f.key != "kho_khan"))
+    current = CATALOG["phan_cap"].version
     newer = install(revised("phan_cap", (Change("added", "nhiem_vu", "kho_khan"),)))
-    assert versions.shape(newer, 1).sheet("nhiem_vu") == older
-    report = validate.check_file(write_version(config, "phan_cap", 1, inputs, current=newer), config)
+    assert versions.shape(newer, current).sheet("nhiem_vu") == older
+    report = validate.check_file(write_version(config, "phan_cap", current, inputs, current=newer), config)
     assert report.status == "rejected"
     (problem,) = report.problems
     assert "thêm cột «Khó khăn, vướng mắc» (bắt buộc)" in problem.rule

@@ -190,6 +190,9 @@ class Sheet:
     # an empty list is a valid answer only when that field says "Có" (nothing to report), and a
     # list with rows contradicts a "Có".
     empty_flag: str | None = None
+    # The empty_flag answer that says "nothing to report" (the other of "Có"/"Không" says the list
+    # has rows), e.g. "Không" for «Có nhiệm vụ … trong kỳ».
+    empty_when: str = "Có"
     requires: tuple[Requirement, ...] = ()  # row-level conditions between fields
     previous: tuple[PreviousRowRule, ...] = ()  # rules between a row and the previous period's row
     # Fixed rows: a row whose figures are all blank is unknown (accepted with one warning per

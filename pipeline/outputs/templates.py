@@ -223,8 +223,9 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
             checks.append(f"Lỗi: {names} không được trùng nhau giữa các dòng.")
         if sheet.empty_flag:
             where = next(s for s in template.sheets if any(c.key == sheet.empty_flag for c in s.columns))
-            checks.append(f"Lỗi: để trống danh sách chỉ hợp lệ khi trang «{where.name}» chọn «Có» ở cột "
-                          f"«{where.column(sheet.empty_flag).label}»; có dòng thì phải chọn «Không».")
+            some = "Không" if sheet.empty_when == "Có" else "Có"
+            checks.append(f"Lỗi: để trống danh sách chỉ hợp lệ khi trang «{where.name}» chọn «{sheet.empty_when}» ở "
+                          f"cột «{where.column(sheet.empty_flag).label}»; có dòng thì phải chọn «{some}».")
         if checks:
             ws.cell(row, 1, "Kiểm tra tự động (Lỗi: biểu bị trả lại; Cảnh báo: biểu vẫn được nhận):").font = BOLD
             for text in checks:

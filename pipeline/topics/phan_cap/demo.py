@@ -89,5 +89,5 @@ def figures(config: Config, rng: random.Random, unit_code: str,
                      "tinh_trang": dc.STATES[state], "kho_khan": difficulty or None,
                      "de_xuat": fill(proposal, config) or None})
     sent = sum(1 for r in rows if r["de_xuat"]) + rng.randint(0, 2)
-    return {"nhiem_vu": rows, "tong_hop": [{"khong_phat_sinh": "Không", "van_ban_kien_nghi": sent,
+    return {"nhiem_vu": rows, "tong_hop": [{"co_nhiem_vu": "Có", "van_ban_kien_nghi": sent,
                                            "van_ban_da_tra_loi": sent - rng.randint(1, 3)}]}
