@@ -42,3 +42,28 @@ def test_surplus_prose_says_what_the_surplus_total_counts(demo_build):
             assert f"{n} {kind[0].lower() + kind[1:]}" in sentence, (kind, sentence)
     premises = sum(surplus[k] for k in PREMISES)
     assert f"{premises} cơ sở nhà, đất" in sentence
+
+
+# an open «oa», «oe», «uy» marked on its second vowel («hoá», «tuỳ»): the style Nghị định 30 does not use
+NEW_STYLE = re.compile(r"(?<![qQ])(?:[oO][áàảãạéèẻẽẹÁÀẢÃẠÉÈẺẼẸ]|[uU][ýỳỷỹỵÝỲỶỸỴ])(?!\w)")
+
+
+def test_one_tone_style_in_the_report_and_the_annex(demo_build):
+    """«CỘNG HÒA» is fixed by Nghị định 30, whose text marks an open «oa», «uy» on the first vowel
+    («văn hóa», «ủy quyền»): every word of the demo report and annex is written the same way."""
+    outputs = demo_build[1]
+    report = _report(outputs)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in report and "hóa" in report
+    assert not NEW_STYLE.findall(report), sorted(set(NEW_STYLE.findall(report)))
+    book = load_workbook(outputs / paths.ANNEX, read_only=True)
+    annex = "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert not NEW_STYLE.findall(annex), sorted(set(NEW_STYLE.findall(annex)))
+
+
+def test_a_cell_typed_in_the_other_tone_style_is_read_in_the_one_style():
+    from pipeline.core import vn
+    from pipeline.intake import cells
+
+    assert vn.tones("Văn hoá, thể thao; tuỳ; thuỷ lợi; hoàn thành; quý") == "Văn hóa, thể thao; tùy; thủy lợi; hoàn thành; quý"
+    assert cells.norm("Văn hoá – Thể thao") == cells.norm("Văn hóa - Thể thao")
+    assert vn.as_fingerprinted("Hồ sơ số hóa; ủy quyền") == "Hồ sơ số hoá; ủy quyền"

@@ -121,7 +121,7 @@ def test_guide_sheet_tells_who_when_and_what(written, config):
     ws = load_workbook(written[templates.filename(template, unit)])["Hướng dẫn"]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert unit.name in text and "06/05/2026" in text and "15 giờ 00" in text
-    assert "30/04/2026" in text and "Phòng Văn hoá – Xã hội xã" in text
+    assert "30/04/2026" in text and "Phòng Văn hóa – Xã hội xã" in text
     for col in template.sheets[0].fields:
         assert col.label in text
     for rule in template.sheets[0].rules:

@@ -180,7 +180,7 @@ def test_a_redefined_column_is_rejected_as_old_template_naming_it(config, workdi
     (problem,) = report.problems
     assert problem.rule.startswith("Mẫu cũ: tệp dùng biểu «Biểu số liệu thủ tục hành chính» phiên bản 1, phiên "
                                    "bản hiện hành là 2; số liệu không chuyển sang mẫu mới được vì:")
-    assert "cột «Hồ sơ được số hoá (hồ sơ)» (nay là «Hồ sơ số hoá khi tiếp nhận và có kết quả điện tử (hồ sơ)») " \
+    assert "cột «Hồ sơ được số hóa (hồ sơ)» (nay là «Hồ sơ số hóa khi tiếp nhận và có kết quả điện tử (hồ sơ)») " \
            "đã đổi cách tính" in problem.rule
     assert "cột «Đã giải quyết – Tổng số (hồ sơ)» đã đổi cách tính (trước đây: kể cả hồ sơ rút, trả lại)" \
            in problem.rule
@@ -208,13 +208,13 @@ def test_a_renamed_key_and_sheet_carry_the_figures_into_the_new_column(config, w
                    for f in archives.fields)
     newer = install(revised("so_hoa", (Change("renamed", "phong", "trang_phai_so_hoa", "trang_ke_hoach"),
                                        Change("sheet_renamed", "phong", old=archives.name)),
-                            phong=dataclasses.replace(archives, name="Lưu trữ, số hoá", fields=fields)))
+                            phong=dataclasses.replace(archives, name="Lưu trữ, số hóa", fields=fields)))
     path = write_version(config, "so_hoa", 1, inputs, current=newer)
     assert openpyxl.load_workbook(path, read_only=True).sheetnames[1] == "Lưu trữ"  # the old shape
     report = validate.check_file(path, config)
     assert report.status == "warnings", report.text()
     (note,) = report.problems
-    assert "trang tính «Lưu trữ» nay là «Lưu trữ, số hoá»" in note.rule
+    assert "trang tính «Lưu trữ» nay là «Lưu trữ, số hóa»" in note.rule
     unit = config.owners("so_hoa")[0]
     planned = [r["trang_ke_hoach"] for r in demo.data_for("so_hoa", config, unit.code)["phong"]]
     assert list(report.data["phong"]["trang_phai_so_hoa"]) == planned

@@ -275,7 +275,7 @@ class Template:
     def fingerprint(self) -> str:
         """A hash of the structure: id, version, sheets and their columns."""
         shape = [self.id, self.version] + [
-            [s.name, [[c.key, c.header, c.type] for c in s.columns]] for s in self.sheets
+            [s.name, [[c.key, vn.as_fingerprinted(c.header), c.type] for c in s.columns]] for s in self.sheets
         ]
         return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()[:16]
 

@@ -166,14 +166,14 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (tải lên trang nộp biểu mẫu hoặc gửi tệp trực tiếp).", BOLD),
         ("", NORMAL),
         ("CÁCH ĐIỀN", BOLD),
-        ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khoá.", NORMAL),
+        ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khóa.", NORMAL),
         ("- Ô số chỉ gõ số, không gõ đơn vị tính hay chữ: ô số nguyên gõ số nguyên (ví dụ 1234); ô số có "
          "phần thập phân gõ dấu phẩy trước phần thập phân (ví dụ 12,5).", NORMAL),
         ("- Ô để trống nghĩa là chưa có số liệu, không phải bằng 0. Cột ghi «Có thể để trống nếu chưa có số "
          "liệu» thì để trống khi đơn vị chưa có số liệu đó; cột ghi «Bắt buộc điền» thì phải có số.", NORMAL),
         ("- Số 0 chỉ ghi khi thật sự không phát sinh (ví dụ tháng không có hồ sơ nào), không ghi 0 thay cho "
          "số liệu chưa có.", NORMAL),
-        ("- Không đổi tên trang tính, không thêm, xoá hay đổi thứ tự cột; không gộp ô.", NORMAL),
+        ("- Không đổi tên trang tính, không thêm, xóa hay đổi thứ tự cột; không gộp ô.", NORMAL),
         ("- Có thể đổi tên tệp; hệ thống nhận biết biểu qua dấu nhận dạng trong tệp.", NORMAL),
         (f"- Thắc mắc xin liên hệ {contact(config)}.", NORMAL),
     ]
@@ -209,7 +209,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         row += 2
         if sheet.rows is None:
             ws.cell(row, 1, f"Trang «{sheet.name}» là danh sách: mỗi dòng một mục, điền từ dòng {FIRST_DATA_ROW}, "
-                            f"tối đa {sheet.max_rows} dòng. Dòng để trống xen giữa được bỏ qua, không cần xoá; "
+                            f"tối đa {sheet.max_rows} dòng. Dòng để trống xen giữa được bỏ qua, không cần xóa; "
                             "mọi dòng có số liệu đều được đọc và kiểm tra, kể cả dòng bên dưới vùng kẻ sẵn.").font = NORMAL
             row += 2
         checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.wording(config)}" for r in sheet.rules]

@@ -16,7 +16,7 @@ FIELDS_OF_WORK = (
     "Nông nghiệp và môi trường",
     "Xây dựng",
     "Công Thương",
-    "Văn hoá, thể thao và du lịch",
+    "Văn hóa, thể thao và du lịch",
     "Giáo dục và đào tạo",
     "Y tế",
     "Khoa học, công nghệ và chuyển đổi số",
