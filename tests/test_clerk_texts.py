@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 
@@ -67,3 +70,30 @@ def test_a_cell_typed_in_the_other_tone_style_is_read_in_the_one_style():
     assert vn.tones("Văn hoá, thể thao; tuỳ; thuỷ lợi; hoàn thành; quý") == "Văn hóa, thể thao; tùy; thủy lợi; hoàn thành; quý"
     assert cells.norm("Văn hoá – Thể thao") == cells.norm("Văn hóa - Thể thao")
     assert vn.as_fingerprinted("Hồ sơ số hóa; ủy quyền") == "Hồ sơ số hoá; ủy quyền"
+
+
+def _words(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+@pytest.mark.slow
+def test_every_cover_and_title_line_of_the_annex_prints_in_full(demo_build, tmp_path):
+    """LibreOffice → PDF → text: each cover line and each line above a table (title, source, notes)
+    appears whole, never cut at the page edge."""
+    if not shutil.which("soffice") or not shutil.which("pdftotext"):
+        pytest.skip("LibreOffice or poppler not installed")
+    src = demo_build[1] / paths.ANNEX
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo_profile'}"
+    subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=300)
+    printed = _words(subprocess.run(["pdftotext", str(tmp_path / (src.stem + ".pdf")), "-"],
+                                    capture_output=True, text=True, check=True).stdout)
+    book = load_workbook(src)
+    cut = []
+    for ws in book.worksheets:
+        last = int(ws.print_title_rows.split(":")[0].lstrip("$")) - 1 if ws.print_title_rows else ws.max_row
+        for r in range(1, last + 1):
+            line = ws.cell(r, 1).value
+            if isinstance(line, str) and _words(line) not in printed:
+                cut.append((ws.title, r, line[:60]))
+    assert not cut, (len(cut), sorted({c[0] for c in cut}), cut[:6])
