@@ -34,7 +34,7 @@ def test_file_names_are_plain_words_without_codes_and_fit_windows_paths(written,
     under Windows' 260 characters below a 100-character root folder."""
     stems = [name.removesuffix(".xlsx") for name in written]
     assert len(set(n.lower() for n in written)) == len(written), "names differ even on Windows"
-    for (template, unit), stem in zip(sorted(owned(config), key=lambda o: templates.filename(*o)), sorted(stems)):
+    for template, unit in owned(config):
         name = templates.filename(template, unit)
         assert name.isascii() and " " not in name, name
         assert re.fullmatch(r"[A-Za-z0-9_]+\.xlsx", name), name
