@@ -56,5 +56,5 @@ notebooks: $(STAMP) ## Mở sổ phân tích số liệu trong JupyterLab
 docs: $(STAMP) ## Làm mới các phần sinh tự động của README (biểu mẫu, chỗ điền, bảng)
 	$(PY) -m pipeline.docs
 
-clean: ## Xoá outputs/ (make all tạo lại từ inputs/)
+clean: ## Xóa outputs/ (make all tạo lại từ inputs/)
 	find outputs -mindepth 1 ! -name .gitkeep -delete

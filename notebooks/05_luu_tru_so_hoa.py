@@ -14,9 +14,9 @@
 # ---
 
 # %% [markdown]
-# # Lưu trữ và số hoá tài liệu
+# # Lưu trữ và số hóa tài liệu
 #
-# Số liệu hiện hành của biểu `so_hoa`: tài liệu giấy theo phông (mét giá), chỉnh lý, số hoá và
+# Số liệu hiện hành của biểu `so_hoa`: tài liệu giấy theo phông (mét giá), chỉnh lý, số hóa và
 # khai thác tài liệu lưu trữ.
 
 # %%
@@ -35,7 +35,7 @@ label = {f.key: f.label for f in sheet.columns}
 fonds = wh.data("so_hoa", "phong")
 
 # %% [markdown]
-# ## Chỉnh lý và số hoá theo phông
+# ## Chỉnh lý và số hóa theo phông
 
 # %%
 by_fonds = wh.indicator("so_hoa_theo_phong")
@@ -59,7 +59,7 @@ ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=3)
 ax2.barh(rows["phong"], rows["trang_ke_hoach"], color="0.9", edgecolor="0.3", linewidth=0.4,
          label=label["trang_ke_hoach"])
 ax2.barh(rows["phong"], rows["trang_so_hoa"], height=0.45, color="0.3", label=label["trang_so_hoa"])
-ax2.set_title("Số hoá: số trang đã số hoá so với kế hoạch")
+ax2.set_title("Số hóa: số trang đã số hóa so với kế hoạch")
 ax2.set_xlabel("Trang")
 ax2.xaxis.set_major_formatter(analysis.comma())
 ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2)

@@ -157,7 +157,7 @@ class VnParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", VnFormatter)
         super().__init__(*args, add_help=False, **kwargs)
-        self._positionals.title, self._optionals.title = "tham số", "tuỳ chọn"
+        self._positionals.title, self._optionals.title = "tham số", "tùy chọn"
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                           help="in hướng dẫn này rồi thoát")
 
@@ -224,7 +224,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_user)
 
     s = sub.add_parser("test", help=(t := "chạy bộ kiểm thử của chương trình (như make test)"), description=t)
-    s.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="TUỲ_CHỌN", help="tuỳ chọn chuyển cho pytest, ví dụ -m \"not slow\"")
+    s.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="TUỲ_CHỌN", help="tùy chọn chuyển cho pytest, ví dụ -m \"not slow\"")
     s.set_defaults(func=_test)
     return p
 

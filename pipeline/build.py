@@ -159,7 +159,7 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
     if held or stuck:
         lines.append("- TỆP ĐANG MỞ, CHƯA THAY ĐƯỢC (bản cũ giữ nguyên):")
         lines += [f"  • {h.text()} (thư mục: {h.target.parent})" for h in held]
-        lines += [f"  • Tệp cũ {p} không xoá được (đang mở?): hãy đóng rồi xoá tệp đó." for p in stuck]
+        lines += [f"  • Tệp cũ {p} không xóa được (đang mở?): hãy đóng rồi xóa tệp đó." for p in stuck]
     lines.append(f"- Kết quả trong {outputs_dir}: {REPORT_NAME} (báo cáo), {ANNEX_NAME} (phụ lục), "
                  f"{CHARTS_DIR}/ (biểu đồ), {TEMPLATES_DIR}/ (biểu mẫu trống), {VALIDATION_DIR}/ (kết quả kiểm tra).")
     lines.append(f"- Lập ngày {vn.day(date.today())}.")

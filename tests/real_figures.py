@@ -67,7 +67,7 @@ SETS: tuple[FigureSet, ...] = (
         figures={"nhan_tong": 2265, "nhan_truc_tuyen": 2007, "nhan_truc_tiep": 258, "giai_quyet_tong": 2051,
                  "giai_quyet_truoc_han": 2041, "dang_tong": 214, "dang_trong_han": 214},
         rates={
-            "so_hoa": Rate(100.0, "hồ sơ số hoá đầu vào và đầu ra", "hồ sơ tiếp nhận",
+            "so_hoa": Rate(100.0, "hồ sơ số hóa đầu vào và đầu ra", "hồ sơ tiếp nhận",
                            "Tỉ lệ số hóa hồ sơ đầu vào và số hóa đầu ra (kết quả giải quyết) đạt 100%"),
             "thanh_toan_truc_tuyen": Rate(96.8, "hồ sơ thanh toán trực tuyến", "hồ sơ có phí, lệ phí",
                                           "tỉ lệ thanh toán trực tuyến đạt 96,8%"),

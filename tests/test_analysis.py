@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import analysis
 from pipeline.core import paths, words
-from pipeline.outputs import indicators
+from pipeline.outputs import indicators, templates
 from pipeline.store import warehouse
 from pipeline.topics import CATALOG
 from tests import notebook_data
@@ -91,14 +91,14 @@ def test_submissions_carry_unit_names_titles_and_vietnamese_states(wh, demo):
     assert len(current) == _files(demo.config) - 1 and "rejected" not in set(current["status"])
 
 
-def test_problems_filtered_by_severity_and_state(wh):
+def test_problems_filtered_by_severity_and_state(wh, demo):
     rejected = wh.problems(status="rejected")
     assert len(rejected) == 1
     row = rejected.iloc[0]
     assert row["severity"] == "Lỗi" and row["value"] == notebook_data.REJECTED[3]
     assert row["field"] == CATALOG["ngan_sach"].sheets[0].column("du_toan").label
     warnings = wh.problems(severity="warning", status=analysis.ACCEPTED)
-    assert set(warnings["file_name"]) == {"tthc_TTPVHCC.xlsx"}
+    assert set(warnings["file_name"]) == {templates.filename(CATALOG["tthc"], demo.config.unit("TTPVHCC"))}
     # the planted warning, and the planted outlier (OUTLIER) flagged at intake in the total and its part
     assert len(warnings) == 3 and sum("khác xa các tháng khác" in r for r in warnings["rule"]) == 2
     assert len(wh.problems()) == 4

@@ -66,7 +66,7 @@ def problems(template: Template, data: dict[str, list[dict]], config) -> list[st
             keys = [tuple(r[k.key] for k in sheet.keys) for r in rows]
             if len(set(keys)) != len(keys):
                 found.append(f"{sheet.key}: duplicate keys")
-            if sheet.empty_flag and (not rows) != (flags.get(sheet.empty_flag) == "Có"):
+            if sheet.empty_flag and (not rows) != (flags.get(sheet.empty_flag) == sheet.empty_when):
                 found.append(f"{sheet.key}: empty list vs flag {flags.get(sheet.empty_flag)!r}")
         for n, row in enumerate(rows, start=1):
             where = f"{sheet.key} row {n}"
@@ -129,7 +129,7 @@ def test_topics_are_registered_owned_and_versioned(config):
     owners = {"lanh_dao": "VP", "ha_tang_so": "VP", "phan_cap": "VHXH", "tai_san": "KT"}
     for template_id, unit in owners.items():
         template = CATALOG[template_id]
-        assert template.version == (2 if template_id == "lanh_dao" else 1) and template.owner == unit
+        assert template.version == (2 if template_id in ("lanh_dao", "phan_cap") else 1) and template.owner == unit
         assert [u.code for u in config.owners(template_id)] == [unit]
         assert demo.module(template_id) is not None  # the topic has its demo figures
         for sheet in template.sheets:

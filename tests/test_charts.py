@@ -157,7 +157,7 @@ def test_grouped_stack_beside_a_bar_and_short_equipment_names(results, drawn):
 def test_overlaid_and_varied_bars(results, drawn):
     t = results.tables["so_hoa_theo_phong"]
     ax = drawn("so_hoa_theo_phong").axes[0]
-    plan, done = bars(ax)["Kế hoạch số hoá"], bars(ax)["Đã số hoá"]
+    plan, done = bars(ax)["Kế hoạch số hóa"], bars(ax)["Đã số hóa"]
     assert [b.get_width() for b in plan] == [num(t, i, "trang_ke_hoach") for i in rows(t)]
     assert [b.get_width() for b in done] == [num(t, i, "trang_so_hoa") for i in rows(t)]
     assert all(d.get_height() < p.get_height() for p, d in zip(plan, done, strict=True))  # in front, narrower

@@ -20,6 +20,7 @@ from pipeline.checks import feedback, validate
 from pipeline.core import atomic, logs
 from pipeline.intake import read
 from pipeline.store import inbox, ingest, warehouse
+from pipeline.topics import CATALOG
 from tests.receive_util import filled
 
 
@@ -62,7 +63,7 @@ def test_validation_raising_for_a_batch_rejects_only_the_file_at_fault(config, w
     real = validate.check_batch
 
     def fragile(items, config, contents=None):
-        if any(Path(p).name.startswith("so_hoa") for p, _ in items):
+        if any(Path(p).name.startswith(CATALOG["so_hoa"].file_name + "_") for p, _ in items):
             raise RuntimeError("a bug in one stage")
         return real(items, config, contents)
 
@@ -70,7 +71,7 @@ def test_validation_raising_for_a_batch_rejects_only_the_file_at_fault(config, w
     ingest.run(inputs, outputs, config)
     found = statuses(outputs)
     assert sorted(found.values()) == ["accepted", "rejected"]
-    assert found[next(n for n in found if n.startswith("so_hoa"))] == "rejected"
+    assert found[next(n for n in found if n.startswith(CATALOG["so_hoa"].file_name + "_"))] == "rejected"
 
 
 def test_a_file_above_the_limit_is_rejected_without_being_read(config, workdir, monkeypatch):

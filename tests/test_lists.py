@@ -174,30 +174,30 @@ def _clear_tasks(wb) -> None:
 def _flag(value: str):
     def edit(wb):
         _clear_tasks(wb)
-        wb[TASK_SUMMARY.name].cell(FIRST_DATA_ROW, _col(TASK_SUMMARY, "khong_phat_sinh"), value)
+        wb[TASK_SUMMARY.name].cell(FIRST_DATA_ROW, _col(TASK_SUMMARY, "co_nhiem_vu"), value)
     return edit
 
 
-FLAG_CELL = f"{_letter(TASK_SUMMARY, 'khong_phat_sinh')}{FIRST_DATA_ROW}"
+FLAG_CELL = f"{_letter(TASK_SUMMARY, 'co_nhiem_vu')}{FIRST_DATA_ROW}"
 
 
 def test_list_left_empty_on_purpose_is_accepted(tmp_path, config):
-    report = _write(tmp_path, config, "phan_cap", "VHXH", _flag("Có"))
+    report = _write(tmp_path, config, "phan_cap", "VHXH", _flag("Không"))
     assert report.status == "accepted", [p.text() for p in report.problems]
     assert report.data["nhiem_vu"].empty
 
 
 def test_empty_list_without_the_flag_is_rejected_at_the_flag_cell(tmp_path, config):
-    report = _write(tmp_path, config, "phan_cap", "VHXH", _flag("Không"))
+    report = _write(tmp_path, config, "phan_cap", "VHXH", _flag("Có"))
     assert report.status == "rejected"
     assert _where(report) == {("error", TASK_SUMMARY.name, FLAG_CELL)}
     problem = report.errors[0]
-    assert TASK_SUMMARY.column("khong_phat_sinh").label in problem.rule and "«Có»" in problem.rule
+    assert TASK_SUMMARY.column("co_nhiem_vu").label in problem.rule and "«Không»" in problem.rule
 
 
 def test_flag_saying_nothing_while_rows_are_listed_is_rejected(tmp_path, config):
     def edit(wb):
-        wb[TASK_SUMMARY.name].cell(FIRST_DATA_ROW, _col(TASK_SUMMARY, "khong_phat_sinh"), "Có")
+        wb[TASK_SUMMARY.name].cell(FIRST_DATA_ROW, _col(TASK_SUMMARY, "co_nhiem_vu"), "Không")
 
     report = _write(tmp_path, config, "phan_cap", "VHXH", edit)
     assert _where(report) == {("error", TASK_SUMMARY.name, FLAG_CELL)}

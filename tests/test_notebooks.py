@@ -20,6 +20,7 @@ from nbclient import NotebookClient
 
 from pipeline import analysis
 from pipeline.core import paths
+from pipeline.topics import CATALOG
 from tests import notebook_data
 
 NOTEBOOKS = sorted((paths.ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
@@ -119,7 +120,7 @@ def test_overview_shows_why_the_file_was_rejected(run):
     nb, _, _ = run("01_tong_quan")
     html = "".join(o["data"].get("text/html", "") for c in nb.cells if c.cell_type == "code"
                    for o in c.outputs if "data" in o)
-    assert "ngan_sach_KT_ban_loi.xlsx" in html
+    assert f"{CATALOG['ngan_sach'].file_name}_Phong_Kinh_te_ban_loi.xlsx" in html
     assert notebook_data.REJECTED[3] in html  # the value found in the cell
     assert "Bị trả lại — cần sửa và gửi lại" in html
 

@@ -113,8 +113,8 @@ def test_too_few_known_months_give_no_warning_and_enough_do(config, tmp_path):
 
 
 def test_small_figures_never_alarm(config, tmp_path):
-    # «Văn hoá – Thể thao»: a few dossiers a month; 9 in one month is not an outlier.
-    field = tthc.FIELDS_OF_WORK.index("Văn hoá – Thể thao")
+    # «Văn hóa – Thể thao»: a few dossiers a month; 9 in one month is not an outlier.
+    field = tthc.FIELDS_OF_WORK.index("Văn hóa – Thể thao")
 
     def edit(wb):
         ws = wb[DOSSIERS.name]

@@ -235,7 +235,7 @@ def test_a_month_left_blank_makes_the_period_unknown_not_smaller(tmp_path, confi
     t = res.tables["tthc_chi_so"]
     i = _rows(t)["ty_le_so_hoa"]
     assert t.value(i, "gia_tri") is None and t.value(i, "danh_gia") not in ("Đạt", "Chưa đạt")
-    assert '"Hồ sơ số hoá khi tiếp nhận và có kết quả điện tử"' in t.value(i, "ghi_chu")
+    assert '"Hồ sơ số hóa khi tiếp nhận và có kết quả điện tử"' in t.value(i, "ghi_chu")
     m = res.tables["tthc_theo_thang"]
     months = {m.value(j, "thang"): j for j in range(len(m.frame))}
     assert m.value(months["07/2025"], "ty_le_dung_han") == round(100 * (131 + 13) / (135 + 15), 2)  # per month
@@ -244,7 +244,7 @@ def test_a_month_left_blank_makes_the_period_unknown_not_smaller(tmp_path, confi
     assert f.value(fields["Chứng thực"], "so_hoa") is None and f.value(fields["Hộ tịch"], "so_hoa") == 88
     assert f.value(fields["Cộng"], "so_hoa") is None  # never the sum of the known part
     assert f.value(fields["Đất đai"], "nhan_trong_ky") == 0  # idle rows: blanks are zero
-    assert any('"Hồ sơ số hoá khi tiếp nhận và có kết quả điện tử"' in n and config.owners("tthc")[0].name in n
+    assert any('"Hồ sơ số hóa khi tiếp nhận và có kết quả điện tử"' in n and config.owners("tthc")[0].name in n
                for n in f.notes)
 
 

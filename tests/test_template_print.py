@@ -179,7 +179,7 @@ def test_contact_keys_are_optional_and_checked(tmp_path):
                     .replace('# contact_phone = "0225 3 123 456"', 'contact_phone = "0225 3 123 456"'), encoding="utf-8")
     loaded = load(path)
     assert (loaded.contact_person, loaded.contact_phone) == ("Trần Thị Lan", "0225 3 123 456")
-    assert templates.contact(loaded) == "Phòng Văn hoá – Xã hội xã (Trần Thị Lan, điện thoại 0225 3 123 456)"
+    assert templates.contact(loaded) == "Phòng Văn hóa – Xã hội xã (Trần Thị Lan, điện thoại 0225 3 123 456)"
     path.write_text(text.replace('# contact_phone = "0225 3 123 456"', "contact_phone = 2253123456"), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"'standing_unit.contact_phone'.*chuỗi chữ"):
         load(path)

@@ -1,5 +1,7 @@
 """Blank templates: every catalog field with its validation, protection, print setup, identity."""
 
+import re
+
 import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
@@ -24,6 +26,30 @@ def test_one_workbook_per_template_per_owning_unit(written, config):
     expected = {templates.filename(t, u) for t, u in owned(config)}
     assert set(written) == expected
     assert {t.id for t, _ in owned(config)} == set(CATALOG), "every catalog template has an owner"
+
+
+def test_file_names_are_plain_words_without_codes_and_fit_windows_paths(written, config):
+    """A clerk sees «Bieu_TTHC_Trung_tam_Phuc_vu_hanh_chinh_cong.xlsx», never «tthc_TTPVHCC.xlsx»;
+    the stem appears twice in outputs/validation/<stem>/<stem>_danh_dau.xlsx, which must stay
+    under Windows' 260 characters below a 100-character root folder."""
+    stems = [name.removesuffix(".xlsx") for name in written]
+    assert len(set(n.lower() for n in written)) == len(written), "names differ even on Windows"
+    for template, unit in owned(config):
+        name = templates.filename(template, unit)
+        assert name.isascii() and " " not in name, name
+        assert re.fullmatch(r"[A-Za-z0-9_]+\.xlsx", name), name
+        assert not name.startswith(template.id + "_") and f"_{unit.code}." not in name, name
+        assert name.startswith(template.file_name + "_"), name
+    longest = max(len(s) for s in stems)
+    assert 100 + len("/outputs/validation/received/") + 2 * longest + len("_danh_dau.xlsx") < 260
+    assert templates.filename(CATALOG["tthc"], config.unit("TTPVHCC")) == "Bieu_TTHC_Trung_tam_Phuc_vu_hanh_chinh_cong.xlsx"
+
+
+def test_file_name_is_not_part_of_the_fingerprint():
+    import dataclasses
+
+    tthc = CATALOG["tthc"]
+    assert dataclasses.replace(tthc, file_name="Khac").fingerprint == tthc.fingerprint
 
 
 def validations_by_column(ws):
@@ -95,7 +121,7 @@ def test_guide_sheet_tells_who_when_and_what(written, config):
     ws = load_workbook(written[templates.filename(template, unit)])["Hướng dẫn"]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert unit.name in text and "06/05/2026" in text and "15 giờ 00" in text
-    assert "30/04/2026" in text and "Phòng Văn hoá – Xã hội xã" in text
+    assert "30/04/2026" in text and "Phòng Văn hóa – Xã hội xã" in text
     for col in template.sheets[0].fields:
         assert col.label in text
     for rule in template.sheets[0].rules:

@@ -95,7 +95,7 @@ def _data(phan_cap: dict | None = None) -> dict:
     return {
         "lanh_dao": {"VP": {"van_ban": _documents(), "hoat_dong": [ACTIVITIES]}},
         "phan_cap": {"VHXH": phan_cap or {"nhiem_vu": TASKS, "tong_hop": [
-            {"khong_phat_sinh": "Không", "van_ban_kien_nghi": 3, "van_ban_da_tra_loi": 1}]}},
+            {"co_nhiem_vu": "Có", "van_ban_kien_nghi": 3, "van_ban_da_tra_loi": 1}]}},
         "tai_san": {"KT": {"danh_sach": ASSETS, "tong_hop": [ASSET_SUMMARY]}},
         "ha_tang_so": {"VP": {"thiet_bi": [dict(zip(("dang_su_dung", "dap_ung", "trang_bi_moi", "can_bo_sung"), e,
                                                     strict=True)) for e in EQUIPMENT], "chi_so": [DIGITAL]}},
@@ -179,7 +179,7 @@ def test_decentralisation_by_form_field_and_difficulties(golden):
     assert [d.value(i, "stt") for i in range(len(d.frame))] == [2, 4]
     assert d.text(1, "de_xuat") == Z  # no proposal given: not applicable, not a gap
     s = golden.tables["phan_cap_kien_nghi"]
-    assert s.value(0, "khong_phat_sinh") == "Không" and s.value(0, "ty_le_da_tra_loi") == pytest.approx(100 / 3)
+    assert s.value(0, "co_nhiem_vu") == "Có" and s.value(0, "ty_le_da_tra_loi") == pytest.approx(100 / 3)
 
 
 def test_assets_surplus_kinds_support_and_list(golden):
@@ -303,7 +303,7 @@ def test_annex_has_the_new_tables_and_cross_check_notes(rendered, golden):
 
 
 def test_list_left_empty_on_purpose_reads_as_nothing_received(tmp_path, config):
-    empty = {"nhiem_vu": [], "tong_hop": [{"khong_phat_sinh": "Có", "van_ban_kien_nghi": 0, "van_ban_da_tra_loi": 0}]}
+    empty = {"nhiem_vu": [], "tong_hop": [{"co_nhiem_vu": "Không", "van_ban_kien_nghi": 0, "van_ban_da_tra_loi": 0}]}
     path = contract_db.create(tmp_path / "w.duckdb", config, _data(empty))
     con = duckdb.connect(str(path), read_only=True)
     results = indicators.compute(con, config)

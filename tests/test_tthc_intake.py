@@ -148,7 +148,7 @@ def test_outcomes_below_received_is_a_warning_stating_the_gap(config, inputs):
     (dict(nhan_tong=100, giai_quyet_tong=90, dang_tong=8, rut_tra_lai=5), "nhan_tong", "vượt 3 hồ sơ"),
     (dict(nhan_tong=100, giai_quyet_tong=90, nhan_truc_tuyen=40, nhan_toan_trinh=41), "nhan_toan_trinh", "toàn trình"),
     (dict(nhan_tong=100, nhan_ky_truoc=30, giai_quyet_tong=90, so_hoa_tiep_nhan=71), "so_hoa_tiep_nhan", "mới"),
-    (dict(nhan_tong=100, giai_quyet_tong=90, so_hoa_tiep_nhan=50, so_hoa=51), "so_hoa", "số hoá khi tiếp nhận"),
+    (dict(nhan_tong=100, giai_quyet_tong=90, so_hoa_tiep_nhan=50, so_hoa=51), "so_hoa", "số hóa khi tiếp nhận"),
     (dict(nhan_tong=100, giai_quyet_tong=90, ket_qua_dien_tu=91), "ket_qua_dien_tu", "điện tử"),
     (dict(nhan_tong=100, giai_quyet_tong=90, co_phi=10, thanh_toan_truc_tuyen=11), "thanh_toan_truc_tuyen", "phí"),
     (dict(nhan_tong=100, giai_quyet_tong=90, luot_danh_gia=10, khong_hai_long=11), "khong_hai_long", "hài lòng"),
@@ -248,7 +248,7 @@ def test_guide_says_which_cells_may_stay_blank(config):
     rows = [[c.value for c in row] for row in wb[layout.GUIDE_SHEET].iter_rows()]
     by_label = {r[1]: r[4] for r in rows if r[1]}
     assert by_label["Tiếp nhận – Tổng số"] == layout.BLANK_NO
-    assert by_label["Hồ sơ số hoá khi tiếp nhận"] == "Có thể để trống nếu chưa có số liệu"
+    assert by_label["Hồ sơ số hóa khi tiếp nhận"] == "Có thể để trống nếu chưa có số liệu"
     assert by_label["Tháng"] == layout.PRINTED
     text = "\n".join(str(v) for r in rows for v in r if v)
     assert "nếu không phát sinh, hãy gõ 0" not in text
@@ -268,7 +268,7 @@ def test_guide_lists_the_carry_over_check(config):
     ("ha_tang_so", "Chỉ số", ("bang_thong", "chu_ky_so", "ho_so_truc_tuyen"), "can_bo_tong"),
     ("lanh_dao", "Kiểm tra, hội nghị", ("luot_tham_du", "tin_bai"), "hoi_nghi"),
     ("tai_san", "Tổng hợp", ("phong_hop_truc_tuyen", "kinh_phi_nha_o"), "con_phai_xu_ly"),
-    ("phan_cap", "Tổng hợp", ("van_ban_kien_nghi", "van_ban_da_tra_loi"), "khong_phat_sinh"),
+    ("phan_cap", "Tổng hợp", ("van_ban_kien_nghi", "van_ban_da_tra_loi"), "co_nhiem_vu"),
 ])
 def test_other_templates_accept_blank_optional_figures(config, inputs, template_id, sheet_name, optional, required):
     sheet = next(s for s in CATALOG[template_id].sheets if s.name == sheet_name)

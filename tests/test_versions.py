@@ -24,6 +24,7 @@ from pipeline.topics import CATALOG
 # 51bf07d^ for lanh_dao and bd59fa2 for tthc, before each template became version 2).
 LANH_DAO_V1 = "89254b539e550b6e"
 TTHC_V1 = "794db0008b0160bd"
+PHAN_CAP_V1 = "f0d04500427fe18c"  # before «Không có nhiệm vụ nào …» became «Có nhiệm vụ … trong kỳ»
 
 # A realistic next version of the TTHC template: one more optional figure on the procedures sheet.
 NEW_FIELD = Field("tthc_cong_khai", "Số TTHC đã công khai trên Cổng Dịch vụ công quốc gia", unit="thủ tục",
@@ -102,6 +103,26 @@ def test_every_declared_change_rebuilds_and_reads_in_plain_words():
                 assert "«" in text and not any(k in text for k in keys if "_" in k), text
 
 
+def test_the_inverted_task_question_rejects_a_version_1_file_as_old_with_the_reason(config, workdir):
+    """phan_cap v1 asked «Không có nhiệm vụ nào …» (Có = nothing received); v2 asks «Có nhiệm vụ …
+    trong kỳ» (Có = tasks received). A v1 answer would flip meaning, so the file is «Mẫu cũ»."""
+    assert versions.shape(CATALOG["phan_cap"], 1).fingerprint == PHAN_CAP_V1
+    inputs, _ = workdir
+    old = versions.shape(CATALOG["phan_cap"], 1)
+    unit = config.owners("phan_cap")[0]
+    data = demo.data_for("phan_cap", config, unit.code)
+    data["tong_hop"] = [{"khong_phat_sinh": "Không", **{k: v for k, v in data["tong_hop"][0].items() if k != "co_nhiem_vu"}}]
+    path = inputs / templates.filename(old, unit)
+    templates.workbook(old, unit, config, data).save(path)
+    report = validate.check_file(path, config)
+    assert report.status == "rejected", report.text()
+    (problem,) = report.problems
+    assert problem.rule.startswith("Mẫu cũ:") and "phiên bản 1" in problem.rule
+    assert "«Không có nhiệm vụ nào được phân cấp, phân quyền, ủy quyền»" in problem.rule
+    assert "«Có» nghĩa là không nhận nhiệm vụ nào; nay «Có» nghĩa là có nhiệm vụ" in problem.rule
+    assert "co_nhiem_vu" not in problem.rule and "khong_phat_sinh" not in problem.rule
+
+
 def test_a_relabelled_version_is_carried_over_with_a_note_and_stored(config, workdir):
     """lanh_dao v1 (activity headers naming «xã») is read by its old headers and lands in the
     current columns; the unit is told which version it used and what was carried over."""
@@ -159,7 +180,7 @@ def test_a_redefined_column_is_rejected_as_old_template_naming_it(config, workdi
     (problem,) = report.problems
     assert problem.rule.startswith("Mẫu cũ: tệp dùng biểu «Biểu số liệu thủ tục hành chính» phiên bản 1, phiên "
                                    "bản hiện hành là 2; số liệu không chuyển sang mẫu mới được vì:")
-    assert "cột «Hồ sơ được số hoá (hồ sơ)» (nay là «Hồ sơ số hoá khi tiếp nhận và có kết quả điện tử (hồ sơ)») " \
+    assert "cột «Hồ sơ được số hóa (hồ sơ)» (nay là «Hồ sơ số hóa khi tiếp nhận và có kết quả điện tử (hồ sơ)») " \
            "đã đổi cách tính" in problem.rule
     assert "cột «Đã giải quyết – Tổng số (hồ sơ)» đã đổi cách tính (trước đây: kể cả hồ sơ rút, trả lại)" \
            in problem.rule
@@ -187,13 +208,13 @@ def test_a_renamed_key_and_sheet_carry_the_figures_into_the_new_column(config, w
                    for f in archives.fields)
     newer = install(revised("so_hoa", (Change("renamed", "phong", "trang_phai_so_hoa", "trang_ke_hoach"),
                                        Change("sheet_renamed", "phong", old=archives.name)),
-                            phong=dataclasses.replace(archives, name="Lưu trữ, số hoá", fields=fields)))
+                            phong=dataclasses.replace(archives, name="Lưu trữ, số hóa", fields=fields)))
     path = write_version(config, "so_hoa", 1, inputs, current=newer)
     assert openpyxl.load_workbook(path, read_only=True).sheetnames[1] == "Lưu trữ"  # the old shape
     report = validate.check_file(path, config)
     assert report.status == "warnings", report.text()
     (note,) = report.problems
-    assert "trang tính «Lưu trữ» nay là «Lưu trữ, số hoá»" in note.rule
+    assert "trang tính «Lưu trữ» nay là «Lưu trữ, số hóa»" in note.rule
     unit = config.owners("so_hoa")[0]
     planned = [r["trang_ke_hoach"] for r in demo.data_for("so_hoa", config, unit.code)["phong"]]
     assert list(report.data["phong"]["trang_phai_so_hoa"]) == planned
@@ -209,9 +230,10 @@ def test_an_added_field_that_a_condition_requires_is_not_carried_over(config, wo
     inputs, _ = workdir
     tasks = CATALOG["phan_cap"].sheet("nhiem_vu")
     older = dataclasses.replace(tasks, fields=tuple(f for f in tasks.fields if f.key != "kho_khan"))
+    current = CATALOG["phan_cap"].version
     newer = install(revised("phan_cap", (Change("added", "nhiem_vu", "kho_khan"),)))
-    assert versions.shape(newer, 1).sheet("nhiem_vu") == older
-    report = validate.check_file(write_version(config, "phan_cap", 1, inputs, current=newer), config)
+    assert versions.shape(newer, current).sheet("nhiem_vu") == older
+    report = validate.check_file(write_version(config, "phan_cap", current, inputs, current=newer), config)
     assert report.status == "rejected"
     (problem,) = report.problems
     assert "thêm cột «Khó khăn, vướng mắc» (bắt buộc)" in problem.rule

@@ -87,7 +87,7 @@ def test_later_file_supersedes_and_history_is_kept(config, workdir, tmp_path):
     with warehouse.connect(outputs) as con:
         assert con.execute("SELECT count(*) FROM submissions").fetchall()[0][0] == 2
         current = con.execute("SELECT file_name, sender, original_name FROM current_submissions").fetchall()
-        assert current == [("20260505T100000_VP.xlsx", "user_VP", "so_hoa_VP.xlsx")]
+        assert current == [("20260505T100000_VP.xlsx", "user_VP", first.name)]
         assert con.execute("SELECT khai_thac_truc_tiep FROM cur_so_hoa_phong WHERE row_number = 6").fetchall() == [(999,)]
         assert con.execute("SELECT count(DISTINCT submission_id) FROM so_hoa_phong").fetchall()[0][0] == 2
 
@@ -121,12 +121,12 @@ def test_scan_skips_what_is_not_a_submission(config, workdir):
     good = filled(config, "so_hoa", inputs)
     upload(inputs, good, "VP", "2026-05-01T08:00:00")
     for name in ("accounts.json", "README.md", ".gitkeep", ".portal_secret", "mau_bao_cao.docx", "x.tmp",
-                 "~$so_hoa_VP.xlsx"):
+                 "~$" + good.name):
         (inputs / name).write_text("x")
     (inputs / "received" / ".upload.xlsx.tmp").write_text("x")
     (inputs / "stray.json").write_text("{}")
     names = sorted(p.relative_to(inputs).as_posix() for p in inbox.received_files(inputs))
-    assert names == ["received/20260501T080000_VP.xlsx", "so_hoa_VP.xlsx", "stray.json"]
+    assert names == sorted(["received/20260501T080000_VP.xlsx", good.name, "stray.json"])
 
 
 def test_rebuilt_from_inputs_alone(config, workdir):

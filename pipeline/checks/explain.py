@@ -139,7 +139,7 @@ def failure(part: Part, sheet: Sheet, check: str, column: object, row: int, type
         keys = [k.key for k in sheet.keys]
         first = keys[0]
         add(f"Trùng {', '.join('«' + sheet.column(k).label + '»' for k in keys)} với một dòng phía trên.",
-            "Mỗi dòng phải có mã, số thứ tự riêng; hãy sửa cho không trùng hoặc xoá dòng lặp.",
+            "Mỗi dòng phải có mã, số thứ tự riêng; hãy sửa cho không trùng hoặc xóa dòng lặp.",
             data.name, f"{data.letters[first]}{row}", sheet.column(first).label, raw.at[idx, first])
     elif isinstance(column, str) and column in data.letters:
         if (part.file_no, row, column) in bad_cells or (check == "not_nullable" and (
@@ -168,12 +168,13 @@ def empty_flags(template: Template, books: dict[int, read.Workbook], tables: dic
             where = book.sheets[holder.key]
             cell = f"{where.letters[sheet.empty_flag]}{int(flag_frame['row'].iloc[0]) if len(flag_frame) else layout.FIRST_DATA_ROW}"
             rows = len(frames[sheet.key])
-            if rows == 0 and flag != "Có":
-                book.error(f"Trang «{sheet.name}» để trống nhưng ô «{flag_col.label}» chưa chọn «Có».",
-                           f"Hãy kê khai danh sách ở trang «{sheet.name}»; nếu thật sự không có thì chọn «Có» ở ô này.",
+            none, some = sheet.empty_when, "Không" if sheet.empty_when == "Có" else "Có"
+            if rows == 0 and flag != none:
+                book.error(f"Trang «{sheet.name}» để trống nhưng ô «{flag_col.label}» chưa chọn «{none}».",
+                           f"Hãy kê khai danh sách ở trang «{sheet.name}»; nếu thật sự không có thì chọn «{none}» ở ô này.",
                            where.name, cell, flag_col.label, flag)
-            elif rows > 0 and flag == "Có":
-                book.error(f"Ô «{flag_col.label}» chọn «Có» nhưng trang «{sheet.name}» lại có {rows} dòng.",
-                           f"Hãy chọn «Không» ở ô này, hoặc xoá các dòng ở trang «{sheet.name}» nếu thật sự không có.",
+            elif rows > 0 and flag == none:
+                book.error(f"Ô «{flag_col.label}» chọn «{none}» nhưng trang «{sheet.name}» lại có {rows} dòng.",
+                           f"Hãy chọn «{some}» ở ô này, hoặc xóa các dòng ở trang «{sheet.name}» nếu thật sự không có.",
                            where.name, cell, flag_col.label, flag)
 

@@ -68,12 +68,12 @@ def prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.nd
             row, key = first_row + n + int(i), sheet.columns[j].key
             book.error(f"Có số liệu ở dòng {row}, ngoài các dòng của biểu (biểu có {n} dòng, từ dòng "
                        f"{first_row} đến {first_row + n - 1}).",
-                       "Không thêm dòng vào biểu có dòng in sẵn; hãy xoá số liệu thừa hoặc chuyển vào đúng dòng.",
+                       "Không thêm dòng vào biểu có dòng in sẵn; hãy xóa số liệu thừa hoặc chuyển vào đúng dòng.",
                        part.name, f"{part.letters[key]}{row}", sheet.column(key).label, cells[n + i, j])
         cut = np.arange(min(n, len(cells)))
         if len(cut) < n:
             book.error(f"Trang tính thiếu dòng: cần {n} dòng in sẵn, chỉ có {len(cut)} dòng.",
-                       "Không xoá dòng của biểu mẫu; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
+                       "Không xóa dòng của biểu mẫu; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
                        part.name, f"A{first_row + len(cut)}")
         empty = len(cut) > 0 and not filled[:n, len(sheet.keys):].any()
         if empty and any(f.required for f in sheet.fields):
@@ -190,7 +190,7 @@ def fixed_keys(sheet: Sheet, typed: pd.DataFrame, raw: pd.DataFrame, parts: list
             file_no, row = typed.index[i]
             part = books[file_no]
             part.book.error(f"Ô in sẵn của dòng bị thay đổi: phải là «{read.shown(want[i])}».",
-                            "Không sửa, xoá, chèn hay sắp xếp lại các dòng in sẵn; hãy trả lại đúng nội dung "
+                            "Không sửa, xóa, chèn hay sắp xếp lại các dòng in sẵn; hãy trả lại đúng nội dung "
                             "(hoặc dùng lại biểu mẫu gốc).", part.data.name,
                             f"{part.data.letters[col.key]}{row}", col.label, raw.at[(file_no, row), col.key])
 

@@ -17,7 +17,7 @@ NO_RESULT = ("Ô có công thức nhưng tệp chưa lưu kết quả tính củ
              "lại; hoặc gõ thẳng con số vào ô.")
 
 
-FORMULA_ERROR_FIX = ("Hãy sửa công thức (thường do chia cho ô bằng 0 hoặc trống, hay tham chiếu đến ô đã xoá) "
+FORMULA_ERROR_FIX = ("Hãy sửa công thức (thường do chia cho ô bằng 0 hoặc trống, hay tham chiếu đến ô đã xóa) "
                      "hoặc gõ thẳng con số vào ô, lưu lại rồi gửi lại.")
 ORIGINAL_FIX = "Hãy dùng lại biểu mẫu gốc."
 
@@ -70,7 +70,7 @@ def type_problem(col: Field, value: object) -> tuple[str, str]:
 
 
 FORMULA_IN_TEXT = ("Ô nội dung chứa công thức; phần đánh giá, kiến nghị phải là chữ gõ trực tiếp.",
-                   "Hãy xoá công thức và gõ (hoặc dán dạng chữ: Dán đặc biệt › Chỉ giá trị) nội dung vào ô, "
+                   "Hãy xóa công thức và gõ (hoặc dán dạng chữ: Dán đặc biệt › Chỉ giá trị) nội dung vào ô, "
                    "lưu lại rồi gửi lại.")
 
 

@@ -212,6 +212,9 @@ class Sheet:
     # an empty list is a valid answer only when that field says "Có" (nothing to report), and a
     # list with rows contradicts a "Có".
     empty_flag: str | None = None
+    # The empty_flag answer that says "nothing to report" (the other of "Có"/"Không" says the list
+    # has rows), e.g. "Không" for «Có nhiệm vụ … trong kỳ».
+    empty_when: str = "Có"
     requires: tuple[Requirement, ...] = ()  # row-level conditions between fields
     previous: tuple[PreviousRowRule, ...] = ()  # rules between a row and the previous period's row
     outliers: Outliers | None = None  # figures far from the unit's other periods (warnings)
@@ -286,12 +289,16 @@ class Template:
     # How the earlier versions differed, newest revision first (see Revision); files received on
     # an earlier version are recognised by the fingerprints derived from it (intake/versions.py).
     history: tuple[Revision, ...] = field(default=())
+    # The start of its blank files' names, e.g. "Bieu_TTHC" (+ "_<unit name>.xlsx"): plain ASCII
+    # words a clerk reads, short enough for Windows paths. Not part of the fingerprint: a file is
+    # recognised by its structure, never by its name.
+    file_name: str = ""
 
     @property
     def fingerprint(self) -> str:
         """A hash of the structure: id, version, sheets and their columns."""
         shape = [self.id, self.version] + [
-            [s.name, [[c.key, c.header, c.type] for c in s.columns]] for s in self.sheets
+            [s.name, [[c.key, vn.as_fingerprinted(c.header), c.type] for c in s.columns]] for s in self.sheets
         ]
         return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()[:16]
 

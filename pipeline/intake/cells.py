@@ -1,6 +1,6 @@
 """Cell values as they enter the system, and typed per column (vectorised).
 
-Text is trimmed and composed (NFC) when read (`clean`); text fields lose invisible control
+Text is trimmed, composed (NFC) and given one tone style (vn.tones: the mark on the first vowel of an open «oa», «uy») when read (`clean`); text fields lose invisible control
 characters (`to_text`), multiline fields (Field.multiline) keep their line breaks; a number cell holding infinity or NaN becomes `NonFinite`, so that it is
 neither blank nor a figure. `read.py` re-exports these names.
 """
@@ -26,7 +26,7 @@ def norm(text: object) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
-    value = unicodedata.normalize("NFC", text).casefold()
+    value = vn.tones(unicodedata.normalize("NFC", text)).casefold()
     value = value.replace("–", "-").replace("—", "-").replace("\u00a0", " ")
     return " ".join(value.split())
 
@@ -50,8 +50,8 @@ def _clean(value: object) -> object:
     as None, a non-finite number as NonFinite."""
     if isinstance(value, str):
         value = value.strip()
-        if not value.isascii():
-            value = unicodedata.normalize("NFC", value)
+        if not value.isascii():  # one tone style: a choice typed in either style matches
+            value = vn.tones(unicodedata.normalize("NFC", value))
         return value or None
     if isinstance(value, float) and not np.isfinite(value):
         return NonFinite(repr(value))

@@ -63,7 +63,7 @@ def too_large(size: int | None, limit: int) -> Refused:
     """The refusal of a file over limit bytes; size = its real size when known (else "hơn …")."""
     found = megabytes(size) if size is not None and size > limit else f"hơn {megabytes(limit)}"
     return Refused(f"Tệp quá lớn ({found}; tối đa {megabytes(limit)}). Biểu mẫu đã điền thường chỉ vài trăm KB.",
-                   "Hãy xoá hình ảnh, trang tính thừa hoặc dùng biểu mẫu gốc, rồi gửi lại.")
+                   "Hãy xóa hình ảnh, trang tính thừa hoặc dùng biểu mẫu gốc, rồi gửi lại.")
 
 
 def check_zip(zf: zipfile.ZipFile, keep: dict[str, bytes] | None = None) -> None:
@@ -112,8 +112,8 @@ def sniff(data: bytes, wb: Workbook) -> zipfile.ZipFile | None:
     if head == OLE_SIGNATURE:
         if "EncryptedPackage".encode("utf-16-le") in data:
             wb.error(PASSWORD,
-                     "Hãy mở tệp, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hoá bằng mật khẩu: "
-                     "xoá trống), lưu lại rồi gửi lại.")
+                     "Hãy mở tệp, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu: "
+                     "xóa trống), lưu lại rồi gửi lại.")
         elif "WordDocument".encode("utf-16-le") in data:
             wb.error("Tệp là văn bản Word (.doc) bị đổi đuôi thành .xlsx, không phải biểu mẫu Excel.",
                      "Hãy gửi đúng tệp biểu mẫu Excel đã điền.")
@@ -244,13 +244,13 @@ def check_extents(zf: zipfile.ZipFile, wb: Workbook, config: Config) -> bool:
             else:
                 wb.error(f"Trang tính «{name}» có {vn.number(rows)} dòng, quá lớn so với mọi biểu mẫu (tối đa "
                          f"{vn.number(MAX_ROWS)} dòng); hệ thống không đọc tệp này.",
-                         "Hãy xoá trang tính này hoặc các dòng thừa, rồi gửi lại.", name, f"A{MAX_ROWS + 1}",
+                         "Hãy xóa trang tính này hoặc các dòng thừa, rồi gửi lại.", name, f"A{MAX_ROWS + 1}",
                          value=rows)
             refused = True
         if cols > MAX_COLUMNS:
             wb.error(f"Trang tính «{name}» có dữ liệu ở cột thứ {vn.number(cols)}, quá xa phạm vi của biểu mẫu "
                      f"(tối đa {vn.number(MAX_COLUMNS)} cột); hệ thống không đọc tệp này.",
-                     f"Hãy xoá nội dung ở các cột từ cột {get_column_letter(MAX_COLUMNS + 1)} trở đi của trang "
+                     f"Hãy xóa nội dung ở các cột từ cột {get_column_letter(MAX_COLUMNS + 1)} trở đi của trang "
                      "tính này, rồi gửi lại.", name)
             refused = True
     return refused
@@ -264,8 +264,8 @@ def _too_long(height: int, wb: Workbook, sheet: Sheet, name: str, config: Config
                else f"danh sách tối đa {sheet.max_rows} dòng")
     wb.error(f"Trang tính «{name}» có {vn.number(height)} dòng, vượt xa giới hạn của biểu ({allowed}; hệ "
              f"thống chỉ đọc trang tính đến dòng {vn.number(limit)}); hệ thống không đọc trang tính này.",
-             f"Hãy xoá các dòng thừa từ dòng {vn.number(limit + 1)} trở xuống (chọn các dòng › chuột phải › "
-             "Xoá) hoặc chép số liệu sang biểu mẫu gốc, rồi gửi lại; nếu số dòng thật sự nhiều hơn giới hạn, "
+             f"Hãy xóa các dòng thừa từ dòng {vn.number(limit + 1)} trở xuống (chọn các dòng › chuột phải › "
+             "Xóa) hoặc chép số liệu sang biểu mẫu gốc, rồi gửi lại; nếu số dòng thật sự nhiều hơn giới hạn, "
              "hãy liên hệ cơ quan thường trực.", name, f"A{limit + 1}", value=height)
     return True
 
@@ -282,7 +282,7 @@ def too_big(handle: pc.CalamineSheet, wb: Workbook, sheet: Sheet, name: str, con
         last = f"{get_column_letter(min(width, 16384))}{height}"
         wb.error(f"Trang tính «{name}» có vùng dữ liệu quá rộng ({vn.number(height)} dòng × {vn.number(width)} cột, "
                  f"đến ô {last}; tối đa {vn.number(MAX_CELLS)} ô); hệ thống không đọc trang tính này.",
-                 f"Hãy xoá nội dung ở các cột và dòng ngoài phạm vi của biểu (đến ô {last}), rồi gửi lại.",
+                 f"Hãy xóa nội dung ở các cột và dòng ngoài phạm vi của biểu (đến ô {last}), rồi gửi lại.",
                  name, last)
         return True
     return False

@@ -136,8 +136,8 @@ def _columns(header: list, sheet: Sheet, wb: Workbook, name: str, row: int) -> d
         if value not in (None, "") and i not in claimed:
             rule = f"Tiêu đề cột bị đổi: phải là «{col.header}»."
         else:
-            rule = f"Không tìm thấy cột «{col.header}» (cột bị xoá hoặc đổi tên)."
-        wb.error(rule, "Không đổi tên, xoá hay chèn cột; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
+            rule = f"Không tìm thấy cột «{col.header}» (cột bị xóa hoặc đổi tên)."
+        wb.error(rule, "Không đổi tên, xóa hay chèn cột; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
                  name, cell, col.label, value)
         if i not in claimed and i < len(header):
             found[col.key] = i

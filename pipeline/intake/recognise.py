@@ -123,7 +123,7 @@ def recognise(book: pc.CalamineWorkbook, wb: Workbook, config: Config,
     for sheet in template.sheets:
         if sheet.key not in sheet_names:
             wb.error(f"Thiếu trang tính «{sheet.name}» ({sheet.title}).",
-                     "Không xoá hay đổi tên trang tính của biểu mẫu; hãy dùng lại biểu mẫu gốc.", sheet.name)
+                     "Không xóa hay đổi tên trang tính của biểu mẫu; hãy dùng lại biểu mẫu gốc.", sheet.name)
     used = set(sheet_names.values())
     for name in names:
         if name not in used:

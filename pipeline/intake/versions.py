@@ -60,6 +60,9 @@ def _older(template: Template, revision: Revision) -> Template:
             at = 0 if not c.after else next(i for i, f in enumerate(fields) if f.key == c.after) + 1
             fields.insert(at, placed)
         sheets.append(dataclasses.replace(sheet, name=name, fields=tuple(fields)))
+    renamed = {c.key: c.old for c in revision.changes if c.kind == "renamed"}  # a free list's empty_flag too
+    sheets = [dataclasses.replace(s, empty_flag=renamed.get(s.empty_flag, s.empty_flag)) if s.empty_flag else s
+              for s in sheets]
     return dataclasses.replace(template, version=revision.version - 1, sheets=tuple(sheets),
                                history=tuple(r for r in template.history if r.version < revision.version))
 

@@ -44,6 +44,9 @@ HIDDEN_COLUMNS = ("chi_so",)  # internal keys of a row (rate codes): never print
 LANDSCAPE_WIDTH = 150  # column width units that fit A4 landscape at 10 pt; wider sheets print over pages
 DATE_TEXT = re.compile(r"(?:(\d{2})/)?(\d{2})/(\d{4})")  # dd/mm/yyyy or mm/yyyy as the queries print them
 LINE_HEIGHT = 13  # points per wrapped line at 10 pt
+# The cover's one column: narrower than the landscape page, so a centred page never crops its
+# wrapped lines at both edges (LibreOffice crops a column wider than the page, fit or not).
+COVER_WIDTH = 110
 
 
 def sheet_name(index: int) -> str:
@@ -160,10 +163,10 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
         (f"Danh sách các biểu: xem trang tính «{CONTENTS}»; cách tính và ghi chú: trang tính «{NOTES}».", NORMAL),
     ]
     _lines(ws, lines)
-    ws.column_dimensions["A"].width = LANDSCAPE_WIDTH - 10
+    ws.column_dimensions["A"].width = COVER_WIDTH
     for row in ws.iter_rows():
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
-        height = _height([(str(row[0].value or ""), LANDSCAPE_WIDTH - 10)])
+        height = _height([(str(row[0].value or ""), COVER_WIDTH)])
         if height:
             ws.row_dimensions[row[0].row].height = height
     _print_setup(ws, TITLE, cfg.full_name)

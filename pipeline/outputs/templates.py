@@ -6,6 +6,8 @@ The same writer fills the demo workbooks, so a demo file is exactly what a unit 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.checks.sheet_rules import FLAG_TEXT, flag_rules, rule_formula
 from pipeline.core import atomic, vn
-from pipeline.core.config import Config, Unit
+from pipeline.core.config import KINDS, Config, Unit
 from pipeline.core.layout import (
     DEMO_MARK,
     FIRST_DATA_ROW,
@@ -58,8 +60,24 @@ LEGIBLE_WIDTH = 190
 KEY_SPAN = 30  # key columns at least this wide hold the wrapped title and identity lines
 EXCEL_TITLE, EXCEL_MESSAGE = 32, 255  # Excel's limits of a data validation's title and message
 
+def _ascii_words(text: str) -> str:
+    """Vietnamese words as plain ASCII joined by «_»: «Phòng Kinh tế» → «Phong_Kinh_te»."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if ch.isascii())
+    return "_".join(re.findall(r"[A-Za-z0-9]+", plain))
+
+
 def filename(template: Template, unit: Unit) -> str:
-    return f"{template.id}_{unit.code}.xlsx"
+    """The one name of a blank template (and its demo copy): the template's declared file_name and
+    the unit's name in plain ASCII words, the commune's kind word at its end dropped, e.g.
+    «Bieu_TTHC_Trung_tam_Phuc_vu_hanh_chinh_cong.xlsx». ASCII with «_» so it survives every
+    e-mail client, zip tool, shell and Windows code page unchanged; names never identify a file
+    (the fingerprint in its «_meta» sheet does)."""
+    name = unit.name
+    for kind in KINDS:
+        if name.lower().endswith(" " + kind):
+            name = name[:-len(kind) - 1]
+    return f"{template.file_name or template.id}_{_ascii_words(name)}.xlsx"
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -148,14 +166,14 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         (f"Hạn gửi: chậm nhất {deadline}, gửi {standing} (tải lên trang nộp biểu mẫu hoặc gửi tệp trực tiếp).", BOLD),
         ("", NORMAL),
         ("CÁCH ĐIỀN", BOLD),
-        ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khoá.", NORMAL),
+        ("- Chỉ điền vào các ô nền trắng; các ô nền xám đã in sẵn và được khóa.", NORMAL),
         ("- Ô số chỉ gõ số, không gõ đơn vị tính hay chữ: ô số nguyên gõ số nguyên (ví dụ 1234); ô số có "
          "phần thập phân gõ dấu phẩy trước phần thập phân (ví dụ 12,5).", NORMAL),
         ("- Ô để trống nghĩa là chưa có số liệu, không phải bằng 0. Cột ghi «Có thể để trống nếu chưa có số "
          "liệu» thì để trống khi đơn vị chưa có số liệu đó; cột ghi «Bắt buộc điền» thì phải có số.", NORMAL),
         ("- Số 0 chỉ ghi khi thật sự không phát sinh (ví dụ tháng không có hồ sơ nào), không ghi 0 thay cho "
          "số liệu chưa có.", NORMAL),
-        ("- Không đổi tên trang tính, không thêm, xoá hay đổi thứ tự cột; không gộp ô.", NORMAL),
+        ("- Không đổi tên trang tính, không thêm, xóa hay đổi thứ tự cột; không gộp ô.", NORMAL),
         ("- Có thể đổi tên tệp; hệ thống nhận biết biểu qua dấu nhận dạng trong tệp.", NORMAL),
         (f"- Thắc mắc xin liên hệ {contact(config)}.", NORMAL),
     ]
@@ -191,7 +209,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         row += 2
         if sheet.rows is None:
             ws.cell(row, 1, f"Trang «{sheet.name}» là danh sách: mỗi dòng một mục, điền từ dòng {FIRST_DATA_ROW}, "
-                            f"tối đa {sheet.max_rows} dòng. Dòng để trống xen giữa được bỏ qua, không cần xoá; "
+                            f"tối đa {sheet.max_rows} dòng. Dòng để trống xen giữa được bỏ qua, không cần xóa; "
                             "mọi dòng có số liệu đều được đọc và kiểm tra, kể cả dòng bên dưới vùng kẻ sẵn.").font = NORMAL
             row += 2
         checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.wording(config)}" for r in sheet.rules]
@@ -205,8 +223,9 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
             checks.append(f"Lỗi: {names} không được trùng nhau giữa các dòng.")
         if sheet.empty_flag:
             where = next(s for s in template.sheets if any(c.key == sheet.empty_flag for c in s.columns))
-            checks.append(f"Lỗi: để trống danh sách chỉ hợp lệ khi trang «{where.name}» chọn «Có» ở cột "
-                          f"«{where.column(sheet.empty_flag).label}»; có dòng thì phải chọn «Không».")
+            some = "Không" if sheet.empty_when == "Có" else "Có"
+            checks.append(f"Lỗi: để trống danh sách chỉ hợp lệ khi trang «{where.name}» chọn «{sheet.empty_when}» ở "
+                          f"cột «{where.column(sheet.empty_flag).label}»; có dòng thì phải chọn «{some}».")
         if checks:
             ws.cell(row, 1, "Kiểm tra tự động (Lỗi: biểu bị trả lại; Cảnh báo: biểu vẫn được nhận):").font = BOLD
             for text in checks:

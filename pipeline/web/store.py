@@ -57,7 +57,7 @@ def check_workbook(data: bytes, size: int | None = None) -> None:
     if len(data) > MAX_FILE or (size or 0) > MAX_FILE:
         refused = read.too_large(size if size is not None else len(data) if len(data) > MAX_FILE + 1 else None,
                                  MAX_FILE)
-        raise Refused(refused.rule, "Chỉ gửi tệp biểu mẫu .xlsx đã tải từ trang này; xoá ảnh hay trang tính "
+        raise Refused(refused.rule, "Chỉ gửi tệp biểu mẫu .xlsx đã tải từ trang này; xóa ảnh hay trang tính "
                       "thừa nếu có.")
     if data[:8] == read.OLE_SIGNATURE:
         raise Refused("Tệp là định dạng Excel 97–2003 (.xls) hoặc đã đặt mật khẩu mở tệp.",

@@ -19,7 +19,7 @@ SECTIONS = (
     ("II.5", "Bảo đảm nguồn lực tài chính hoạt động của chính quyền cấp xã"),
     ("II.6", "Cơ sở vật chất, hỗ trợ nhà ở, trang thiết bị, tài sản công"),
     ("II.7", "Hạ tầng công nghệ, chuyển đổi số"),
-    ("II.8", "Số hoá, chỉnh lý tài liệu lưu trữ"),
+    ("II.8", "Số hóa, chỉnh lý tài liệu lưu trữ"),
 )
 LEVELS = ("Trung ương", "Tỉnh, thành phố", "Cấp xã")  # the level a proposal is addressed to, report order
 OTHER_FIELD = "Khác"
@@ -78,6 +78,7 @@ proposals = Sheet(
 
 TEMPLATE = Template(
     id="danh_gia",
+    file_name="Bieu_danh_gia_tham_muu",
     version=1,
     title="Biểu đánh giá, tham mưu báo cáo của đơn vị",
     section="II.1–II.9, III",

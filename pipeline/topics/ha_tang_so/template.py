@@ -71,6 +71,7 @@ indicators = Sheet(
 
 TEMPLATE = Template(
     id="ha_tang_so",
+    file_name="Bieu_ha_tang_so",
     version=1,
     title="Biểu số liệu hạ tầng công nghệ thông tin và chuyển đổi số",
     section="II.7",
@@ -78,7 +79,7 @@ TEMPLATE = Template(
     purpose="Trang thiết bị công nghệ thông tin theo loại, băng thông, chữ ký số, kỹ năng số của cán bộ, "
             "dữ liệu dùng chung và hồ sơ thủ tục hành chính xử lý trực tuyến.",
     sheets=(equipment, indicators),
-    notes=("Văn phòng HĐND và UBND {don_vi} chủ trì, Phòng Văn hoá – Xã hội {don_vi} phối hợp cung cấp số liệu.",),
+    notes=("Văn phòng HĐND và UBND {don_vi} chủ trì, Phòng Văn hóa – Xã hội {don_vi} phối hợp cung cấp số liệu.",),
 )
 
 CROSS_CHECKS = (

@@ -94,6 +94,7 @@ activities = Sheet(
 
 TEMPLATE = Template(
     id="lanh_dao",
+    file_name="Bieu_lanh_dao_chi_dao",
     version=2,  # 2: the activity headers no longer name the kind of unit (xã / phường / đặc khu)
     title="Biểu số liệu lãnh đạo, chỉ đạo, điều hành",
     section="II.1",

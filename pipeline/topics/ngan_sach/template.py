@@ -29,7 +29,7 @@ LINES = (
     ("B.2.3", "Chi giáo dục, đào tạo và dạy nghề"),
     ("B.2.4", "Chi khoa học và công nghệ"),
     ("B.2.5", "Chi y tế, dân số và gia đình"),
-    ("B.2.6", "Chi văn hoá, thông tin"),
+    ("B.2.6", "Chi văn hóa, thông tin"),
     ("B.2.7", "Chi phát thanh, truyền thanh"),
     ("B.2.8", "Chi thể dục thể thao"),
     ("B.2.9", "Chi bảo vệ môi trường"),
@@ -74,6 +74,7 @@ lines = Sheet(
 
 TEMPLATE = Template(
     id="ngan_sach",
+    file_name="Bieu_thu_chi_ngan_sach",
     version=1,
     title="Biểu số liệu thu, chi ngân sách",
     section="II.5",

@@ -62,6 +62,7 @@ staff = Sheet(
 
 TEMPLATE = Template(
     id="nhan_su",
+    file_name="Bieu_to_chuc_nhan_su",
     version=1,
     title="Biểu số liệu tổ chức bộ máy và nhân sự",
     section="II.3",

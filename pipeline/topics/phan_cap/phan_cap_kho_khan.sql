@@ -24,7 +24,7 @@ nothing as (
     -- said explicitly instead of an empty table: nothing received, or nothing difficult
     select
         1, null::bigint,
-        if(bool_or(khong_phat_sinh = 'Có'), 'Không phát sinh: không nhận nhiệm vụ nào được phân cấp, '
+        if(bool_and(co_nhiem_vu = 'Không'), 'Không phát sinh: không nhận nhiệm vụ nào được phân cấp, '
             || 'phân quyền, ủy quyền', 'Không có nhiệm vụ gặp khó khăn, vướng mắc'),
         null, null, null, null, null
     from tong_hop

@@ -16,7 +16,7 @@ nhiem_vu as (
 
 fields_of_work (sort_key, linh_vuc) as (
     values (1, 'Nội vụ'), (2, 'Tư pháp'), (3, 'Tài chính'), (4, 'Nông nghiệp và môi trường'), (5, 'Xây dựng'),
-        (6, 'Công Thương'), (7, 'Văn hoá, thể thao và du lịch'), (8, 'Giáo dục và đào tạo'), (9, 'Y tế'),
+        (6, 'Công Thương'), (7, 'Văn hóa, thể thao và du lịch'), (8, 'Giáo dục và đào tạo'), (9, 'Y tế'),
         (10, 'Khoa học, công nghệ và chuyển đổi số'), (11, 'Dân tộc và tôn giáo'), (12, 'Quốc phòng, an ninh'),
         (13, 'Khác')
 ),

@@ -42,7 +42,7 @@ def values(results, env) -> kit.Figures:
         "tthc_phan_cap": kit.num(t, total, "so_tthc"),
         "van_ban_kien_nghi": kit.num(s, 0, "van_ban_kien_nghi"),
         "van_ban_da_tra_loi": kit.num(s, 0, "van_ban_da_tra_loi"),
-        "khong_phat_sinh": s.value(0, "khong_phat_sinh") == "Có",
+        "khong_nhan_nhiem_vu": s.value(0, "co_nhiem_vu") == "Không",
         "thieu_so_lieu": kit.missing_sentence(t),
     }
     listed = [i for i in range(len(d.frame)) if d.value(i, "tinh_trang") is not None]

@@ -1,6 +1,6 @@
 """Phân cấp, phân quyền, ủy quyền: one row per task the commune received (plan II.2)."""
 
-from pipeline.core.model import Field, Requirement, Rule, Sheet, Template
+from pipeline.core.model import Change, Field, Requirement, Revision, Rule, Sheet, Template
 
 SOURCES = (
     "Quốc hội (luật, nghị quyết)",
@@ -16,7 +16,7 @@ FIELDS_OF_WORK = (
     "Nông nghiệp và môi trường",
     "Xây dựng",
     "Công Thương",
-    "Văn hoá, thể thao và du lịch",
+    "Văn hóa, thể thao và du lịch",
     "Giáo dục và đào tạo",
     "Y tế",
     "Khoa học, công nghệ và chuyển đổi số",
@@ -27,6 +27,8 @@ FIELDS_OF_WORK = (
 FORMS = ("Phân cấp", "Phân quyền", "Ủy quyền")
 STATES = ("Thực hiện thuận lợi", "Có khó khăn, vướng mắc", "Chưa triển khai")
 YES_NO = ("Có", "Không")
+HAS_TASKS = "Có nhiệm vụ được phân cấp, phân quyền, ủy quyền trong kỳ"
+OLD_NO_TASKS = "Không có nhiệm vụ nào được phân cấp, phân quyền, ủy quyền"  # version 1's label
 
 tasks = Sheet(
     key="nhiem_vu",
@@ -56,7 +58,8 @@ tasks = Sheet(
     ),
     rows=None,
     max_rows=150,
-    empty_flag="khong_phat_sinh",
+    empty_flag="co_nhiem_vu",
+    empty_when="Không",
     requires=(
         Requirement("tinh_trang", ("Có khó khăn, vướng mắc", "Chưa triển khai"), "kho_khan",
                     "Nhiệm vụ có khó khăn, vướng mắc hoặc chưa triển khai: hãy ghi rõ khó khăn, "
@@ -70,10 +73,9 @@ summary = Sheet(
     title="Xác nhận danh sách và kiến nghị tháo gỡ",
     keys=(),
     fields=(
-        Field("khong_phat_sinh", "Không có nhiệm vụ nào được phân cấp, phân quyền, ủy quyền", "choice",
-              choices=YES_NO, width=24,
-              help="Chọn «Có» chỉ khi {don_vi} không nhận nhiệm vụ nào (để trống trang Nhiệm vụ); "
-                   "có nhiệm vụ thì chọn «Không»."),
+        Field("co_nhiem_vu", HAS_TASKS, "choice", choices=YES_NO, width=24,
+              help="Chọn «Có» khi {don_vi} có nhiệm vụ được phân cấp, phân quyền, ủy quyền (kê ở trang "
+                   "Nhiệm vụ); chọn «Không» chỉ khi không nhận nhiệm vụ nào (để trống trang Nhiệm vụ)."),
         Field("van_ban_kien_nghi", "Văn bản kiến nghị cấp trên tháo gỡ đã gửi", required=False, unit="văn bản", width=16),
         Field("van_ban_da_tra_loi", "Trong đó: đã được trả lời, hướng dẫn", required=False, unit="văn bản", width=16),
     ),
@@ -86,7 +88,8 @@ summary = Sheet(
 
 TEMPLATE = Template(
     id="phan_cap",
-    version=1,
+    file_name="Bieu_phan_cap_phan_quyen",
+    version=2,
     title="Biểu danh sách nhiệm vụ được phân cấp, phân quyền, ủy quyền",
     section="II.2",
     owner="VHXH",
@@ -94,5 +97,14 @@ TEMPLATE = Template(
             "thẩm quyền: nguồn, lĩnh vực, hình thức, căn cứ, tình hình thực hiện, khó khăn và đề xuất.",
     sheets=(tasks, summary),
     notes=("Trang «Nhiệm vụ»: mỗi dòng một nhiệm vụ được phân cấp, phân quyền hoặc ủy quyền cho {don_vi}.",
-           "Danh sách để trống chỉ hợp lệ khi trang «Tổng hợp» chọn «Có» ở cột «Không có nhiệm vụ nào …».",),
+           f"Danh sách để trống chỉ hợp lệ khi trang «Tổng hợp» chọn «Không» ở cột «{HAS_TASKS}».",),
+    history=(
+        # v2: the double negative «Không có nhiệm vụ nào …: Không» now reads positively; the answer
+        # is inverted, so a v1 file's «Có» would mean the opposite: it is not carried over.
+        Revision(2, (
+            Change("redefined", "tong_hop", "co_nhiem_vu", OLD_NO_TASKS,
+                   why="«Có» nghĩa là không nhận nhiệm vụ nào; nay «Có» nghĩa là có nhiệm vụ"),
+            Change("renamed", "tong_hop", "co_nhiem_vu", "khong_phat_sinh"),
+        )),
+    ),
 )

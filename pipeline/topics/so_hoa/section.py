@@ -2,12 +2,12 @@
 
 from pipeline.core import kit
 
-HEADING = "8. Số hoá, chỉnh lý tài liệu lưu trữ"
+HEADING = "8. Số hóa, chỉnh lý tài liệu lưu trữ"
 PLACEHOLDERS = {
     "lt_tong_met_gia": "Tổng tài liệu giấy của các phông (mét giá)",
     "lt_ty_le_chinh_ly": "Tỷ lệ tài liệu đã chỉnh lý hoàn chỉnh (%)",
-    "lt_trang_so_hoa": "Số trang tài liệu đã số hoá",
-    "lt_ty_le_so_hoa": "Số trang đã số hoá so với kế hoạch (%)",
+    "lt_trang_so_hoa": "Số trang tài liệu đã số hóa",
+    "lt_ty_le_so_hoa": "Số trang đã số hóa so với kế hoạch (%)",
 }
 
 
@@ -23,4 +23,4 @@ def values(results, env) -> kit.Figures:
     }
     cols = ["phong", "tong_met_gia", "ty_le_chinh_ly", "trang_so_hoa", "trang_ke_hoach", "ty_le_so_hoa"]
     return kit.Figures(v, [kit.TableBlock(t, cols, caption=t.query.title)],
-                       [("so_hoa_theo_phong", "Tiến độ số hoá tài liệu lưu trữ theo phông")])
+                       [("so_hoa_theo_phong", "Tiến độ số hóa tài liệu lưu trữ theo phông")])

@@ -1,10 +1,10 @@
--- title: Chỉnh lý và số hoá tài liệu lưu trữ theo phông
+-- title: Chỉnh lý và số hóa tài liệu lưu trữ theo phông
 -- source: so_hoa
 -- section: II.8
 -- order: 1
--- note: Tỷ lệ đã chỉnh lý = đã chỉnh lý hoàn chỉnh / tổng tài liệu × 100. Tỷ lệ số hoá = số trang đã số hoá / số trang theo kế hoạch × 100.
+-- note: Tỷ lệ đã chỉnh lý = đã chỉnh lý hoàn chỉnh / tổng tài liệu × 100. Tỷ lệ số hóa = số trang đã số hóa / số trang theo kế hoạch × 100.
 -- column ty_le_chinh_ly: Tỷ lệ đã chỉnh lý hoàn chỉnh | %
--- column ty_le_so_hoa: Số trang đã số hoá so với kế hoạch | %
+-- column ty_le_so_hoa: Số trang đã số hóa so với kế hoạch | %
 with
 
 phong as (

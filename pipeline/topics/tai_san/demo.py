@@ -55,7 +55,7 @@ def figures(config: Config, rng: random.Random, unit_code: str,
         else:
             plan = [(forms[2], assets.DONE), (forms[0], assets.ONGOING), (forms[4], assets.NOT_YET)][i % 3]
             add(f"Trụ sở UBND {commune} (cũ)", kinds[0], body, 1, land, floor, value, True, *plan, days=-2)
-        add(f"Nhà văn hoá trung tâm {commune}", kinds[1], body, 1, round(rng.uniform(600, 1500), 1),
+        add(f"Nhà văn hóa trung tâm {commune}", kinds[1], body, 1, round(rng.uniform(600, 1500), 1),
             round(rng.uniform(250, 600), 1), round(rng.uniform(1200, 3500), 1))
         add(f"Khu đất công an {commune} (cũ) bàn giao", kinds[2], body, 1, round(rng.uniform(300, 900), 1),
             None, round(rng.uniform(300, 900), 1), True, forms[0] if i % 2 else forms[1],

@@ -1,7 +1,8 @@
 """II.6: surplus premises and their handling, declared assets, support to staff
 (text: section.vi.j2)."""
 
-from pipeline.core import kit
+from pipeline.core import kit, vn
+from pipeline.topics.tai_san.template import KINDS, PREMISES
 
 HEADING = "6. Về cơ sở vật chất, hỗ trợ nhà ở, trang thiết bị, tài sản công"
 PLACEHOLDERS = {
@@ -16,6 +17,7 @@ PLACEHOLDERS = {
     "xl_khac": "Đã xử lý: hình thức khác (cơ sở)",
     "co_so_con_lai": "Cơ sở nhà, đất còn phải xử lý cuối kỳ",
     "tai_san_tong": "Số tài sản đã kê khai (dòng của danh sách tài sản)",
+    "doi_du_gom": "Tài sản dôi dư trong danh sách theo loại (câu: số tài sản dôi dư, gồm … cơ sở nhà, đất …)",
     "nguyen_gia_tong": "Tổng nguyên giá tài sản đã kê khai (triệu đồng)",
     "phong_hop_truc_tuyen": "Phòng họp trực tuyến",
     "ho_tro_di_lai": "Người được hỗ trợ đi lại",
@@ -31,6 +33,7 @@ def values(results, env) -> kit.Figures:
     h = results.tables["tai_san_ho_tro"]
     total = k.row("Cộng")
     v = {
+        "doi_du_gom": _surplus_kinds(k),
         "co_so_doi_du": kit.num(t, 0, "tong_doi_du"),
         "doi_du_dau_ky": kit.num(t, 0, "doi_du_dau_ky"),
         "doi_du_phat_sinh": kit.num(t, 0, "doi_du_phat_sinh"),
@@ -51,6 +54,24 @@ def values(results, env) -> kit.Figures:
         "doi_chieu": kit.check_sentences(results, "tai_san"),  # a sentence per failed cross-check
         "thieu_so_lieu": kit.missing_sentence(t),
     }
+    return _figures(v, k)
+
+
+def _surplus_kinds(k) -> str:
+    """«, trong đó 7 tài sản dôi dư: 6 cơ sở nhà, đất và 1 xe ô tô, phương tiện»: what the
+    table's surplus total counts, so prose about premises never leaves a vehicle unsaid; "" unknown."""
+    counts = {kind: k.value(i, "doi_du") for kind in KINDS if (i := k.row(kind)) is not None}
+    if not counts or any(n is None for n in counts.values()) or not sum(counts.values()):
+        return ""
+    named = {kind: int(n) for kind, n in counts.items() if n}
+    premises = sum(n for kind, n in named.items() if kind in PREMISES)
+    parts = [f"{vn.number(premises)} cơ sở nhà, đất"] if premises else []
+    parts += [f"{vn.number(n)} {kit.lower(kind)}" for kind, n in named.items() if kind not in PREMISES]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " và " + parts[-1]
+    return f", trong đó {vn.number(sum(named.values()))} tài sản dôi dư: {listed}"
+
+
+def _figures(v, k) -> kit.Figures:
     cols = ["loai", "so_dong", "so_luong", "dien_tich_dat", "dien_tich_san", "nguyen_gia", "doi_du"]
     return kit.Figures(v, [kit.TableBlock(k, cols, caption=k.query.title)],
                        [("tai_san_doi_du", "Cơ sở nhà, đất dôi dư: đã xử lý theo hình thức và còn phải xử lý")])

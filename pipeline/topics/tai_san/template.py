@@ -157,6 +157,7 @@ summary = Sheet(
 
 TEMPLATE = Template(
     id="tai_san",
+    file_name="Bieu_tai_san_cong",
     version=1,
     title="Biểu danh sách cơ sở vật chất, tài sản công sau sắp xếp",
     section="II.6",

@@ -27,7 +27,7 @@ FIELDS_OF_WORK = (
     "Đăng ký kinh doanh, hộ kinh doanh",
     "Lao động – Người có công – Xã hội",
     "Tư pháp khác",
-    "Văn hoá – Thể thao",
+    "Văn hóa – Thể thao",
     "Y tế",
     "Khác",
 )
@@ -96,10 +96,10 @@ dossiers = Sheet(
               required=False, help="Mẫu số của tỷ lệ trả kết quả điện tử (chỉ số 4.1, Quyết định 766/QĐ-TTg)."),
         Field("ket_qua_dien_tu", "Hồ sơ có kết quả giải quyết điện tử", unit=HS, required=False,
               help="Hồ sơ đã giải quyết có tệp kết quả điện tử đính kèm."),
-        Field("so_hoa_tiep_nhan", "Hồ sơ số hoá khi tiếp nhận", unit=HS, required=False,
-              help="Hồ sơ tiếp nhận mới trong tháng đã được số hoá thành phần hồ sơ."),
-        Field("so_hoa", "Hồ sơ số hoá khi tiếp nhận và có kết quả điện tử", unit=HS, required=False,
-              help="Hồ sơ tiếp nhận mới được số hoá thành phần hồ sơ và trả kết quả điện tử "
+        Field("so_hoa_tiep_nhan", "Hồ sơ số hóa khi tiếp nhận", unit=HS, required=False,
+              help="Hồ sơ tiếp nhận mới trong tháng đã được số hóa thành phần hồ sơ."),
+        Field("so_hoa", "Hồ sơ số hóa khi tiếp nhận và có kết quả điện tử", unit=HS, required=False,
+              help="Hồ sơ tiếp nhận mới được số hóa thành phần hồ sơ và trả kết quả điện tử "
                    "(chỉ số 4.2, Quyết định 766/QĐ-TTg)."),
         Field("co_phi", "Hồ sơ có phí, lệ phí", unit=HS, required=False),
         Field("thanh_toan_truc_tuyen", "Trong đó: thanh toán trực tuyến", unit=HS, required=False),
@@ -141,12 +141,12 @@ dossiers = Sheet(
         Rule("nhan_toan_trinh", "<=", "nhan_truc_tuyen",
              "Số hồ sơ dịch vụ công trực tuyến toàn trình không thể lớn hơn số hồ sơ nộp trực tuyến."),
         Rule("so_hoa_tiep_nhan", "<=", "nhan_tong - nhan_ky_truoc",
-             "Số hồ sơ số hoá khi tiếp nhận không thể lớn hơn số hồ sơ tiếp nhận mới trong tháng "
+             "Số hồ sơ số hóa khi tiếp nhận không thể lớn hơn số hồ sơ tiếp nhận mới trong tháng "
              "(tổng số tiếp nhận trừ kỳ trước chuyển sang).", partial=("nhan_ky_truoc",)),
         Rule("so_hoa", "<=", "so_hoa_tiep_nhan",
-             "Số hồ sơ số hoá khi tiếp nhận và có kết quả điện tử không thể lớn hơn số hồ sơ số hoá khi tiếp nhận."),
+             "Số hồ sơ số hóa khi tiếp nhận và có kết quả điện tử không thể lớn hơn số hồ sơ số hóa khi tiếp nhận."),
         Rule("so_hoa", "<=", "nhan_tong - nhan_ky_truoc",
-             "Số hồ sơ số hoá không thể lớn hơn số hồ sơ tiếp nhận mới trong tháng "
+             "Số hồ sơ số hóa không thể lớn hơn số hồ sơ tiếp nhận mới trong tháng "
              "(tổng số tiếp nhận trừ kỳ trước chuyển sang).", partial=("nhan_ky_truoc",)),
         Rule("yeu_cau_ket_qua", "<=", "giai_quyet_tong",
              "Số hồ sơ đã giải quyết của TTHC có yêu cầu trả kết quả bằng văn bản không thể lớn hơn tổng số "
@@ -225,6 +225,7 @@ procedures = Sheet(
 
 TEMPLATE = Template(
     id="tthc",
+    file_name="Bieu_TTHC",
     version=2,
     title="Biểu số liệu thủ tục hành chính",
     section="II.4",
@@ -245,8 +246,8 @@ TEMPLATE = Template(
             Change("moved", "ho_so", "nhan_ky_truoc", after="nhan_truc_tiep"),
             Change("redefined", "ho_so", "giai_quyet_tong", why="kể cả hồ sơ rút, trả lại"),
             Change("redefined", "ho_so", "giai_quyet_dung_han", why="kể cả hồ sơ rút, trả lại"),
-            Change("redefined", "ho_so", "so_hoa", "Hồ sơ được số hoá",
-                   why="mọi hồ sơ tiếp nhận đã được số hoá thành phần hồ sơ hoặc kết quả"),
+            Change("redefined", "ho_so", "so_hoa", "Hồ sơ được số hóa",
+                   why="mọi hồ sơ tiếp nhận đã được số hóa thành phần hồ sơ hoặc kết quả"),
             *(Change("added", "danh_muc", key) for key in ("tthc_du_dk_toan_trinh", "dvc_phat_sinh", "tthc_co_phi")),
             Change("relabelled", "danh_muc", "tthc_thanh_toan", "Số TTHC có thanh toán trực tuyến"),
         )),
