@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 from pipeline.__main__ import main
 from pipeline.core import paths, vn
 from pipeline.core.config import load
-from pipeline.outputs import annex, indicators, provenance, rates
+from pipeline.outputs import annex, indicators, provenance, rates, templates
 from pipeline.outputs.report import section_content
 from pipeline.store import warehouse
+from pipeline.topics import CATALOG
 from pipeline.topics.tthc.charts import CHARTS
 
 
@@ -70,7 +71,7 @@ def test_inline_rate_lists_the_cells_that_reproduce_it(built):
     online, direct = sum(cells["nhan_truc_tuyen"].values()), sum(cells["nhan_truc_tiep"].values())
     assert printed == vn.percent(rates._round(100 * online / (online + direct)), 2)
     assert found.value == vn.number(rates._round(100 * online / (online + direct)), 2)
-    assert rate.label in found.text() and "tthc_TTPVHCC.xlsx › TTHC!E" in found.text()
+    assert rate.label in found.text() and f"{templates.filename(CATALOG['tthc'], config.unit('TTPVHCC'))} › TTHC!E" in found.text()
 
 
 def test_annex_cell_staff_total(built):
@@ -140,7 +141,7 @@ def test_a_moved_column_is_traced_to_where_it_was_read(built, workdir, tmp_path)
 
     _, config, outputs = built
     inputs, fresh = workdir
-    source = next((outputs / "demo_inputs").rglob("nhan_su_VHXH.xlsx"))
+    source = next((outputs / "demo_inputs").rglob(templates.filename(CATALOG["nhan_su"], config.unit("VHXH"))))
     wb = load_workbook(source)
     ws = wb["Nhân sự"]
     for row in ws.iter_rows(min_col=2, max_col=3):
