@@ -198,9 +198,10 @@ def _sources(ws: Worksheet, results: Results) -> None:
     files (received when) of their current submissions it was computed from."""
     names = {u.code: u.name for u in results.config.units}
     ws.cell(1, 1, SOURCES).font = TITLE_FONT
-    ws.cell(2, 1, "Mỗi phụ lục được tính từ các biểu, đơn vị và tệp dưới đây (tệp đang dùng của mỗi đơn vị). "
-                  "Lệnh «soket explain <tên bảng>» liệt kê từng ô số liệu đã dùng.").font = NORMAL
-    _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"], [12, 60, 40, 40, 60])
+    widths = [12, 60, 40, 40, 60]
+    lead = ws.cell(2, 1, "Biểu, đơn vị và tệp đang dùng của từng phụ lục; từng ô số liệu: lệnh «soket explain <tên bảng>».")
+    lead.font = NORMAL  # one short line, shown across the empty cells beside it (no merged cells)
+    _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"], widths)
     for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
         used = [s for s in results.sources if s["template_id"] in t.query.sources]
         texts = [number(index), t.query.title, "\n".join(CATALOG[k].title for k in t.query.sources),
