@@ -1,4 +1,6 @@
-"""The report's sections II.1 … II.8 from the topics, then II.9 and III (a marked gap each).
+"""The report's sections II.1 … II.8 from the topics, then II.9 and III; what contributing topics
+add to any of them (the units' assessments) follows its figures, and a section left with nothing is
+a marked gap for the writer.
 
 A topic with a report section has, in `pipeline/topics/<id>/`:
 - `section.py`: HEADING (as printed), PLACEHOLDERS (name → meaning, for the README and the commune's
