@@ -140,3 +140,10 @@ def unit_decimals(value: float | int, unit: str, percent_decimals: int = 1) -> i
     if "/" in unit:
         return RATIO_DECIMALS
     return 0 if float(value).is_integer() else MEASURE_DECIMALS
+
+
+def ascii_words(text: str) -> str:
+    """Vietnamese words as plain ASCII joined by «_»: «Phòng Kinh tế» → «Phong_Kinh_te»."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if ch.isascii())
+    return "_".join(re.findall(r"[A-Za-z0-9]+", plain))

@@ -6,8 +6,6 @@ The same writer fills the demo workbooks, so a demo file is exactly what a unit 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -60,13 +58,6 @@ LEGIBLE_WIDTH = 190
 KEY_SPAN = 30  # key columns at least this wide hold the wrapped title and identity lines
 EXCEL_TITLE, EXCEL_MESSAGE = 32, 255  # Excel's limits of a data validation's title and message
 
-def _ascii_words(text: str) -> str:
-    """Vietnamese words as plain ASCII joined by «_»: «Phòng Kinh tế» → «Phong_Kinh_te»."""
-    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if ch.isascii())
-    return "_".join(re.findall(r"[A-Za-z0-9]+", plain))
-
-
 def filename(template: Template, unit: Unit) -> str:
     """The one name of a blank template (and its demo copy): the template's declared file_name and
     the unit's name in plain ASCII words, the commune's kind word at its end dropped, e.g.
@@ -77,7 +68,7 @@ def filename(template: Template, unit: Unit) -> str:
     for kind in KINDS:
         if name.lower().endswith(" " + kind):
             name = name[:-len(kind) - 1]
-    return f"{template.file_name or template.id}_{_ascii_words(name)}.xlsx"
+    return f"{template.file_name or template.id}_{vn.ascii_words(name)}.xlsx"
 
 
 def _shorten(text: str, limit: int) -> str:

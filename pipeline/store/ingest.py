@@ -26,13 +26,13 @@ import pandas as pd
 
 from pipeline.checks import feedback, validate
 from pipeline.checks.validate import FileReport, Problem
-from pipeline.core import atomic, logs, paths, words
+from pipeline.core import atomic, logs, paths
 from pipeline.core.config import Config
 from pipeline.core.layout import DEMO_MARK
 from pipeline.intake import read
 from pipeline.store import inbox, warehouse
+from pipeline.store.overview import write_overview
 from pipeline.store.warehouse import DB_NAME, open_db, writer_lock
-from pipeline.topics import CATALOG
 
 BATCH = 250  # files per transaction (and per pandera pass)
 BATCH_BYTES = 64 * 1024 * 1024  # a batch also ends once its files reach this size together
@@ -375,32 +375,3 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
             finally:
                 con.close()
     return summary
-
-
-def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
-    """outputs/validation/tong_hop_kiem_tra.xlsx: every received file, its status and counts."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    rows = con.execute("""
-        SELECT s.file_name, s.path, s.received_at, s.sender, s.unit_code, s.template_id, s.status,
-               s.n_errors, s.n_warnings, c.submission_id IS NOT NULL AS current
-        FROM submissions s LEFT JOIN current_submissions c USING (submission_id)
-        ORDER BY s.received_at, s.submission_id""").fetchall()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Tổng hợp kiểm tra"
-    heads = ("Tệp", "Đường dẫn trong inputs/", "Thời điểm nhận", "Người gửi", "Đơn vị", "Biểu", "Kết quả",
-             "Số lỗi", "Số cảnh báo", "Đang dùng cho báo cáo")
-    ws.append(heads)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for name, rel, when, sender, unit, template, status, n_err, n_warn, current in rows:
-        ws.append([name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender, unit,
-                   CATALOG[template].title if template in CATALOG else None, words.STATUS[status], n_err, n_warn,
-                   "Có" if current else "Không"])
-    for letter, width in zip("ABCDEFGHIJ", (36, 44, 20, 16, 10, 40, 30, 8, 10, 12), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    return atomic.save(wb, path)
-
