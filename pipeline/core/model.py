@@ -19,8 +19,6 @@ from pipeline.core import vn
 if TYPE_CHECKING:
     from pipeline.core.config import Config
 
-FIELD_TYPES = ("int", "number", "text", "choice", "date")
-OPERATORS = ("==", "<=", ">=", "<", ">")
 OPERATOR_TEXT = {"==": "bằng", "<=": "không lớn hơn", ">=": "không nhỏ hơn", "<": "nhỏ hơn", ">": "lớn hơn"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.checks.crosscheck import Outcome, describe
 from pipeline.core import atomic, paths, vn, words
 from pipeline.core.config import Config
+from pipeline.core.model import OPERATOR_TEXT
 from pipeline.outputs.templates import BOLD, NORMAL
 from pipeline.topics import CATALOG
 
@@ -28,7 +29,6 @@ CHECK_FILL = {"ok": "D4EDDA", "failed": "FFF3CD", "missing": "EEEEEE"}
 CHECKS_SHEET = "Đối chiếu số liệu"
 CHECK_HEADERS = ["STT", "Nội dung đối chiếu", "Số liệu thứ nhất", "Giá trị", "Số liệu thứ hai", "Giá trị",
                  "Chênh lệch", "Sai số cho phép", "Kết quả", "Ghi chú"]
-_OP_TEXT = {"<=": "không lớn hơn", ">=": "không nhỏ hơn", "<": "nhỏ hơn", ">": "lớn hơn"}
 
 
 @dataclass
@@ -88,7 +88,7 @@ def check_rows(outcomes: list[Outcome], config: Config) -> list[CheckRow]:
             note, missing = "" if f.ok else f.fix, ""
         tolerance = ("phải bằng nhau" if c.op == "==" and not c.tolerance else
                      f"±{vn.percent(100 * c.tolerance)}" if c.op == "==" else
-                     f"số liệu thứ nhất {_OP_TEXT.get(c.op, c.op)} số liệu thứ hai")
+                     f"số liệu thứ nhất {OPERATOR_TEXT.get(c.op, c.op)} số liệu thứ hai")
         out.append(CheckRow(c.message, describe(c.left), values[0], describe(c.right), values[1],
                             difference, tolerance, o.state, o.label, note, figures, missing))
     return out
