@@ -85,22 +85,14 @@ def _explain(args: argparse.Namespace) -> int:
     """Where a printed figure comes from: formula in words, value, each contributing cell."""
     import duckdb
 
-    from pipeline.outputs import indicators, provenance
-    from pipeline.outputs.report import names, section_content
-    from pipeline.outputs.report.sections import SECTIONS
+    from pipeline.outputs import provenance, report
     from pipeline.store import warehouse
 
     config = load(args.config)
     try:
         con = warehouse.connect(args.outputs, read_only=True)
         try:
-            printed = {}
-            if args.name in names.placeholders():  # the report engine's text of the placeholder
-                results = indicators.compute(con, config)
-                for s in SECTIONS:
-                    if s.topic is not None and args.name in s.placeholders:
-                        printed = {args.name: (section_content(s.topic.id, results).values.get(args.name, ""), s.topic.id)}
-            print(provenance.explain(con, config, args.name, printed).text())
+            print(report.explain(con, config, args.name).text())
         finally:
             con.close()
     except warehouse.WarehouseBusy as exc:
@@ -219,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
                    help="add: tạo tài khoản; passwd: đổi mật khẩu; list: liệt kê tài khoản")
     s.add_argument("username", nargs="?", metavar="TÊN", help="tên đăng nhập của tài khoản")
     s.add_argument("--unit", metavar="MÃ", help="mã đơn vị của tài khoản")
+    s.add_argument("--role", choices=("member", "head"), default="member", metavar="VAI_TRÒ",
+                   help="member: cán bộ nhập số liệu (mặc định); head: thủ trưởng đơn vị, xác nhận số liệu")
+    s.add_argument("--name", metavar="HỌ_TÊN", help="họ và tên (bắt buộc với --role head)")
     s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC",
                    help="thư mục nhận tệp; tài khoản lưu ở inputs/accounts.json")
     s.set_defaults(func=_user)

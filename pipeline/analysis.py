@@ -54,6 +54,9 @@ COLUMN_TEXT = {
     "rule": "Lỗi / quy tắc", "fix": "Cách sửa", "row_number": "Dòng trong tệp Excel",
     "unit_name": "Đơn vị", "template_title": "Biểu mẫu", "status_text": "Kết quả",
     "group": "Nhóm", "median": "Trung vị", "robust_z": "Điểm z bền vững",
+    "kind": "Loại: `outlier` = số liệu khác xa các kỳ khác, cần xem lại (trang tình hình nộp)",
+    "record": "Tên tệp bản ghi trong inputs/", "username": "Tài khoản", "full_name": "Họ và tên",
+    "signed_at": "Thời điểm xác nhận", "comment": "Lý do đơn vị ghi", "confirmed_at": "Thời điểm xác nhận",
 }
 
 
@@ -343,6 +346,12 @@ def schema_markdown() -> str:
                    + "; ".join(f"`{k}` = {v}" for k, v in SEVERITY_TEXT.items()), "problems", {})
     lines += ["View `current_submissions`: cùng các cột như `submissions`, chỉ gồm lần nộp đang dùng "
               "của mỗi đơn vị × biểu (tệp hợp lệ gửi sau cùng).", ""]
+    lines += block("mỗi lần thủ trưởng đơn vị xác nhận số liệu của một tệp (theo mã băm `sha256` của tệp; "
+                   "inputs/signoffs/)", "signoffs", {})
+    lines += block("mỗi lần đơn vị xác nhận một số liệu bị cảnh báo là đúng, kèm lý do (inputs/confirmations/)",
+                   "confirmations", {})
+    lines += ["View `current_signoffs`: mỗi lần nộp đang dùng với lần xác nhận mới nhất của đúng tệp đó "
+              "(`signed_at` trống: chưa xác nhận).", ""]
     for template in CATALOG.values():
         lines += [f"### Biểu `{template.id}` — {template.title} (mục {template.section})", ""]
         for sheet in template.sheets:

@@ -120,7 +120,7 @@ def _files(con) -> list[tuple[str, str, str | None]]:
 def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: str | None,
              held: list[atomic.Held], stuck: list[Path]) -> str:
     from pipeline.checks import crosscheck
-    from pipeline.core import vn
+    from pipeline.core import vn, words
 
     counts = {s: sum(1 for r in files if r[1] == s) for s in ("accepted", "warnings", "rejected")}
     lines = ["", f"TÓM TẮT — {results.config.full_name}"]
@@ -140,6 +140,11 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
         lines += [f"  • {u.name} ({u.code}): {t.title}" for u, t in missing]
     else:
         lines.append("- Tất cả các đơn vị đã gửi đủ biểu số liệu.")
+    if results.unconfirmed:
+        lines.append(f"- Số liệu {words.SIGNOFF['unsigned']} của thủ trưởng đơn vị (xác nhận trên trang nộp biểu mẫu):")
+        lines += [f"  • {u.name} ({u.code}): {t.title}" for u, t in results.unconfirmed]
+    elif results.sources:
+        lines.append(f"- Số liệu đang dùng đều {words.SIGNOFF['signed']} của thủ trưởng đơn vị.")
     checks = crosscheck.summary_lines(results.checks)
     lines += [f"- {line}" for line in checks[:1]] + [f"  • {line}" for line in checks[1:]]
     gaps = [t for t in results.tables.values() if t.has_gap and not t.missing]

@@ -22,6 +22,7 @@ from pipeline.checks.messages import outlier
 from pipeline.checks.rules import column_values
 from pipeline.core.config import Config
 from pipeline.core.model import Outliers, Sheet
+from pipeline.intake.book import OUTLIER
 
 
 def periods(sheet: Sheet, rule: Outliers, config: Config, present: pd.Series) -> list:
@@ -92,4 +93,5 @@ def check(sheet: Sheet, typed: pd.DataFrame, parts: list[Part], config: Config) 
             text, fix, group_text = outlier(field, by_label, order[i], values[g, i], low, high, where, cell)
             value = values[g, i]
             part.book.warning(text, fix, part.data.name, cell, field.label,
-                              int(value) if float(value).is_integer() else float(value), group=group_text)
+                              int(value) if float(value).is_integer() else float(value), group=group_text,
+                              kind=OUTLIER)

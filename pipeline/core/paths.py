@@ -29,6 +29,9 @@ ACCOUNTS = "accounts.json"
 PORTAL_SECRET = ".portal_secret"
 PORTAL_SESSIONS = ".portal_sessions.json"
 RECEIVED = "received"  # inputs/received/: files uploaded on the portal
+SIGNOFFS = "signoffs"  # inputs/signoffs/<time>_<unit>_<template>.json: a unit head confirmed a file (append-only)
+CONFIRMATIONS = "confirmations"  # inputs/confirmations/<time>_<unit>_<sha8>.json: a unit confirmed a flagged figure
+RECORDS = (SIGNOFFS, CONFIRMATIONS)  # folders of inputs/ holding the portal's records, never submissions
 
 
 def outputs_inside_inputs(inputs: Path, outputs: Path) -> str | None:

@@ -9,3 +9,9 @@ STATUS = {"accepted": "Hợp lệ — đã nhận", "warnings": "Đã nhận, c�
 # A unit × template on the board (pipeline.web.board).
 STATES = {"missing": "chưa nộp", "rejected": "bị trả lại", "accepted": "hợp lệ",
           "warnings": "có cảnh báo", "late": "nộp muộn"}
+# A unit head's sign-off of a unit × template's current file (pipeline.web.review, annex, build).
+SIGNOFF = {"signed": "đã xác nhận", "unsigned": "chưa xác nhận"}
+# A figure warned about at upload (an outlier), followed up on the board.
+FOLLOW_UP = {"open": "cần xem lại", "confirmed": "đơn vị đã xác nhận số liệu đúng"}
+# Portal roles (accounts.json): every account enters its unit's files; a head also signs them off.
+ROLES = {"member": "cán bộ nhập số liệu", "head": "thủ trưởng đơn vị"}

@@ -14,6 +14,7 @@ from pipeline.core import vn
 from pipeline.core.model import Sheet, Template
 from pipeline.intake.gate import FILE_SECONDS
 
+OUTLIER = "outlier"  # Problem.kind of a figure far from the unit's other periods (checks/outliers.py)
 
 @dataclass
 class Problem:
@@ -28,6 +29,7 @@ class Problem:
     rule: str
     fix: str
     group: str | None = None  # the rule without this cell's figures: problems omitted past the cap are counted by it
+    kind: str | None = None  # OUTLIER: a figure to follow up on the board (the unit may confirm it)
 
     def where(self) -> str:
         if self.sheet and self.cell:
@@ -81,20 +83,21 @@ class Workbook:
     xml: dict[str, bytes] = field(default_factory=dict, repr=False)  # worksheet XML kept by the gate while reading
 
     def _add(self, severity: str, rule: str, fix: str, sheet: str | None, cell: str | None,
-             field: str | None, value: object, group: str | None) -> None:
+             field: str | None, value: object, group: str | None, kind: str | None = None) -> None:
         # every text is made printable here: a problem is written into workbooks and the warehouse
         self.problems.append(Problem(
             severity, vn.printable(self.path.name, SHOWN), sheet and vn.printable(sheet, SHOWN), cell,
             field and vn.printable(field, SHOWN), shown(value), vn.printable(rule), vn.printable(fix),
-            group and vn.printable(group)))
+            group and vn.printable(group), kind))
 
     def error(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
               field: str | None = None, value: object = None, group: str | None = None) -> None:
         self._add("error", rule, fix, sheet, cell, field, value, group)
 
     def warning(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
-                field: str | None = None, value: object = None, group: str | None = None) -> None:
-        self._add("warning", rule, fix, sheet, cell, field, value, group)
+                field: str | None = None, value: object = None, group: str | None = None,
+                kind: str | None = None) -> None:
+        self._add("warning", rule, fix, sheet, cell, field, value, group, kind)
 
     def late(self) -> bool:
         """True once the file's time budget is spent (the first time, its rejection is recorded)."""

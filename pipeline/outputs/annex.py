@@ -18,7 +18,7 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core import atomic, paths, vn
+from pipeline.core import atomic, paths, vn, words
 from pipeline.core.layout import DEMO_MARK, MAX_ROW_HEIGHT
 from pipeline.outputs.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
 from pipeline.topics import CATALOG
@@ -155,6 +155,11 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
         lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in missing]
     else:
         lines.append(("- Không có: tất cả các đơn vị đã gửi đủ biểu số liệu.", NORMAL))
+    lines.append((f"Số liệu {words.SIGNOFF['unsigned']} của thủ trưởng đơn vị", BOLD))
+    if results.unconfirmed:
+        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in results.unconfirmed]
+    else:
+        lines.append((f"- Không có: số liệu đang dùng đều {words.SIGNOFF['signed']}.", NORMAL))
     lines += [
         ("Ký hiệu", BOLD),
         (f"{vn.GAP}: không có số liệu (đơn vị chưa gửi) hoặc không tính được (mẫu số bằng 0).", NORMAL),

@@ -317,7 +317,7 @@ class Results:
     tables: dict[str, Table]
     missing: dict[str, list[Unit]]
     demo: bool
-    sources: list[dict]  # current submissions: unit, template, file, received_at
+    sources: list[dict]  # current submissions: unit, template, file, received_at, signed_by, signed_at
     checks: list = field(default_factory=list)  # crosscheck.Finding of every evaluated cross-check
 
     @property
@@ -328,13 +328,21 @@ class Results:
     def missing_all(self) -> list[tuple[Unit, Template]]:
         return [(u, CATALOG[tid]) for tid, units in self.missing.items() for u in units]
 
+    @property
+    def unconfirmed(self) -> list[tuple[Unit, Template]]:
+        """The unit × template figures in use whose current file no unit head has signed off."""
+        units = {u.code: u for u in self.config.units}
+        return [(units[s["unit_code"]], CATALOG[s["template_id"]]) for s in self.sources
+                if s["signed_at"] is None and s["unit_code"] in units and s["template_id"] in CATALOG]
+
 
 def compute(con: duckdb.DuckDBPyConnection, config: Config) -> Results:
     missing = missing_units(con, config)
     tables = {name: table(con, name, config, missing) for name in names()}
-    rows = con.execute("select unit_code, template_id, file_name, received_at from current_submissions "
-                       "order by template_id, unit_code").fetchall()
-    sources = [{"unit_code": u, "template_id": t, "file_name": f, "received_at": r} for u, t, f, r in rows]
+    rows = con.execute("select unit_code, template_id, file_name, received_at, signed_name, signed_at "
+                       "from current_signoffs order by template_id, unit_code").fetchall()
+    sources = [{"unit_code": u, "template_id": t, "file_name": f, "received_at": r, "signed_by": n, "signed_at": a}
+               for u, t, f, r, n, a in rows]
     from pipeline.checks import crosscheck
 
     checks = crosscheck.evaluate(con)

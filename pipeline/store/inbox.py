@@ -26,7 +26,8 @@ def received_files(inputs_dir: Path) -> list[Path]:
     found = []
     for path in sorted(inputs_dir.rglob("*")):
         rel = path.relative_to(inputs_dir)
-        if not path.is_file() or any(part.startswith((".", "~$")) for part in rel.parts):
+        if not path.is_file() or any(part.startswith((".", "~$")) for part in rel.parts) or \
+                (len(rel.parts) > 1 and rel.parts[0] in paths.RECORDS):  # sign-offs, confirmations
             continue
         name = path.name
         if (name in NOT_RECEIVED or name.endswith((".tmp", ".docx"))

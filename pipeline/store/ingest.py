@@ -30,7 +30,7 @@ from pipeline.core import atomic, logs, paths
 from pipeline.core.config import Config
 from pipeline.core.layout import DEMO_MARK
 from pipeline.intake import read
-from pipeline.store import inbox, warehouse
+from pipeline.store import inbox, records, warehouse
 from pipeline.store.overview import write_overview
 from pipeline.store.warehouse import DB_NAME, open_db, writer_lock
 
@@ -136,6 +136,21 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, typ
         con.unregister(view)
 
 
+def _problem(submission_id: int, p: Problem) -> dict:
+    """A problems row; kind marks a figure the board follows up (an outlier)."""
+    return {"submission_id": submission_id, "severity": p.severity, "sheet": p.sheet, "cell": p.cell,
+            "field": p.field, "value": p.value, "rule": p.rule, "fix": p.fix, "kind": p.kind}
+
+
+def _records(db: Path, inputs_dir: Path) -> None:
+    """The portal's sign-offs and confirmations in inputs/ not yet loaded (store.records)."""
+    con = open_db(db)
+    try:
+        records.load(con, inputs_dir)
+    finally:
+        con.close()
+
+
 def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, done_before: int) -> None:
     """One transaction: submissions, problems, facts and their columns (sheet_columns) of a batch of files."""
     now = datetime.now().replace(microsecond=0)
@@ -154,10 +169,9 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
                          "n_errors": r.error_count, "n_warnings": r.warning_count,
                          "recognised_by": r.recognised_by, "demo": r.demo,
                          "original_name": item.original_name, "size_bytes": size, "ingested_at": now})
-            problems += [{"submission_id": next_id, "severity": p.severity, "sheet": p.sheet, "cell": p.cell,
-                          "field": p.field, "value": p.value, "rule": p.rule, "fix": p.fix} for p in r.problems]
+            problems += [_problem(next_id, p) for p in r.problems]
             problems += [{"submission_id": next_id, "severity": o.severity, "sheet": o.sheet, "cell": None,  # past the cap
-                          "field": o.field, "value": None, "rule": o.text(), "fix": o.fix} for o in r.omitted]
+                          "field": o.field, "value": None, "rule": o.text(), "fix": o.fix, "kind": None} for o in r.omitted]
         _insert(con, "submissions", pd.DataFrame(rows), {c: t.split()[0] for c, t in warehouse.SUBMISSION_COLUMNS.items()})
         if problems:
             _insert(con, "problems", pd.DataFrame(problems),
@@ -357,6 +371,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                     con.close()
                 done += len(items)
                 summary.received += items
+        _records(db, inputs_dir)
         for item in summary.received:
             {"accepted": summary.accepted, "warnings": summary.warnings,
              "rejected": summary.rejected}[item.report.status].append(item.report)

@@ -31,7 +31,7 @@ from pipeline.core.config import Config
 from pipeline.topics import CATALOG
 
 LOCK_NAME = paths.WAREHOUSE_LOCK
-SCHEMA_VERSION = 2  # 2: sheet_columns (where each loaded value was read)
+SCHEMA_VERSION = 3  # 2: sheet_columns (where each loaded value was read); 3: problems.kind, sign-offs, confirmations
 SQL_TYPES = {"int": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "choice": "VARCHAR", "date": "DATE"}
 DB_NAME = paths.WAREHOUSE
 
@@ -42,12 +42,19 @@ SUBMISSION_COLUMNS = {
     "recognised_by": "VARCHAR", "demo": "BOOLEAN", "original_name": "VARCHAR", "size_bytes": "BIGINT",
     "ingested_at": "TIMESTAMP",
 }
-PROBLEM_COLUMNS = ("submission_id", "severity", "sheet", "cell", "field", "value", "rule", "fix")
+PROBLEM_COLUMNS = ("submission_id", "severity", "sheet", "cell", "field", "value", "rule", "fix", "kind")
 # Provenance: the column letter of each field in each loaded sheet of a file (one row per submission ×
 # sheet × field, so bounded by the catalog, not by the data). A fact's Excel cell is col || row_number
 # (row_number is the Excel row), on the sheet named sheet_name in the file.
 COLUMN_COLUMNS = {"submission_id": "BIGINT", "sheet_table": "VARCHAR", "sheet_name": "VARCHAR",
                   "field": "VARCHAR", "col": "VARCHAR"}
+# The portal's records, loaded from inputs/ (store.records; every one kept: the history): a unit head's
+# sign-off of the file whose sha256 it names, and a unit's confirmation (with a comment) of a flagged figure.
+SIGNOFF_COLUMNS = {"record": "VARCHAR", "unit_code": "VARCHAR", "template_id": "VARCHAR", "sha256": "VARCHAR",
+                   "file_name": "VARCHAR", "username": "VARCHAR", "full_name": "VARCHAR", "signed_at": "TIMESTAMP"}
+CONFIRMATION_COLUMNS = {"record": "VARCHAR", "unit_code": "VARCHAR", "template_id": "VARCHAR", "sha256": "VARCHAR",
+                        "sheet": "VARCHAR", "cell": "VARCHAR", "comment": "VARCHAR", "username": "VARCHAR",
+                        "full_name": "VARCHAR", "confirmed_at": "TIMESTAMP"}
 
 _WRITER = threading.RLock()
 _LOCKS: dict[Path, filelock.BaseFileLock] = {}
@@ -65,12 +72,23 @@ def ddl() -> list[str]:
         "CREATE TABLE IF NOT EXISTS warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
         f"CREATE TABLE IF NOT EXISTS submissions ({cols})",
         "CREATE TABLE IF NOT EXISTS problems (submission_id BIGINT, severity VARCHAR, sheet VARCHAR, "
-        "cell VARCHAR, field VARCHAR, value VARCHAR, rule VARCHAR, fix VARCHAR)",
+        "cell VARCHAR, field VARCHAR, value VARCHAR, rule VARCHAR, fix VARCHAR, kind VARCHAR)",
         "CREATE TABLE IF NOT EXISTS sheet_columns (" + ", ".join(f"{c} {t}" for c, t in COLUMN_COLUMNS.items()) + ")",
+        "CREATE TABLE IF NOT EXISTS signoffs (" + ", ".join(f"{c} {t}" for c, t in SIGNOFF_COLUMNS.items()) + ")",
+        "CREATE TABLE IF NOT EXISTS confirmations (" + ", ".join(f"{c} {t}" for c, t in CONFIRMATION_COLUMNS.items()) + ")",
         """CREATE OR REPLACE VIEW current_submissions AS
            SELECT * FROM submissions WHERE status IN ('accepted', 'warnings')
            QUALIFY row_number() OVER (PARTITION BY unit_code, template_id
                                       ORDER BY received_at DESC, submission_id DESC) = 1""",
+        # Each current file with its latest sign-off, if one names its sha256 (else signed_at is NULL:
+        # «chưa xác nhận»); a sign-off of an earlier file of the same unit × template does not count.
+        """CREATE OR REPLACE VIEW current_signoffs AS
+           SELECT s.submission_id, s.unit_code, s.template_id, s.sha256, s.file_name, s.received_at,
+                  g.username AS signed_by, g.full_name AS signed_name, g.signed_at
+           FROM current_submissions s LEFT JOIN (
+               SELECT * FROM signoffs QUALIFY row_number() OVER (
+                   PARTITION BY unit_code, template_id, sha256 ORDER BY signed_at DESC, record DESC) = 1) g
+           USING (unit_code, template_id, sha256)""",
     ]
     for template in CATALOG.values():
         for sheet in template.sheets:

@@ -1,6 +1,7 @@
 """Portal accounts: one JSON file in inputs/ (it must survive `make clean`), argon2 hashes.
 
-`python -m pipeline user add|passwd|list USERNAME --unit CODE`. The password is asked twice
+`python -m pipeline user add|passwd|list USERNAME --unit CODE [--role head --name "Họ tên"]`: a
+head («thủ trưởng đơn vị») also signs off the unit's files; the full name goes into each sign-off. The password is asked twice
 on a terminal; a script may pipe it on stdin (one line) instead. Setting a password changes the
 account's `changed_at`, which ends every session signed in under the old one.
 On POSIX the file is readable by its owner only (0o600); on Windows that mode means nothing,
@@ -23,12 +24,13 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pipeline.core import paths
+from pipeline.core import paths, words
 from pipeline.core.config import Config, load
 
 FILE_NAME = paths.ACCOUNTS
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
+MEMBER, HEAD = "member", "head"  # keys of words.ROLES
 _hasher = PasswordHasher()
 _lock = threading.Lock()
 # A hash verified when the user does not exist, so a wrong name costs as long as a wrong password.
@@ -45,6 +47,12 @@ class Account:
     unit_code: str
     hash: str
     changed_at: str
+    role: str = MEMBER
+    full_name: str = ""
+
+    @property
+    def head(self) -> bool:
+        return self.role == HEAD
 
 
 def _path(inputs: Path) -> Path:
@@ -57,7 +65,8 @@ def load_all(inputs: Path) -> dict[str, Account]:
         return {}
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""))
+        return {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""),
+                              v.get("role", MEMBER), v.get("full_name", ""))
                 for name, v in raw.get("users", {}).items()}
     except (ValueError, KeyError, AttributeError, TypeError) as exc:
         raise AccountError(f"Tệp tài khoản {path} bị hỏng ({exc}). Hãy khôi phục tệp từ bản sao lưu.") from exc
@@ -65,7 +74,8 @@ def load_all(inputs: Path) -> dict[str, Account]:
 
 def _save(inputs: Path, accounts: dict[str, Account]) -> None:
     path = _path(inputs)
-    data = {"users": {a.username: {"unit_code": a.unit_code, "hash": a.hash, "changed_at": a.changed_at}
+    data = {"users": {a.username: {"unit_code": a.unit_code, "hash": a.hash, "changed_at": a.changed_at,
+                                   "role": a.role, "full_name": a.full_name}
                       for a in sorted(accounts.values(), key=lambda a: a.username)}}
     fd, tmp = tempfile.mkstemp(prefix=".accounts.", suffix=".tmp", dir=path.parent)
     try:
@@ -87,12 +97,19 @@ def _check_password(password: str) -> None:
 
 
 def set_account(inputs: Path, username: str, password: str, unit_code: str | None = None,
-                config: Config | None = None, new: bool = True) -> Account:
-    """Create (new=True) or change the password of (new=False) an account."""
+                config: Config | None = None, new: bool = True, role: str = MEMBER,
+                full_name: str = "") -> Account:
+    """Create (new=True) or change the password of (new=False) an account (role and full name kept)."""
     if not USERNAME.match(username):
         raise AccountError(f"Tên đăng nhập '{username}' không hợp lệ: dùng 2–32 ký tự thường a-z, "
                            "chữ số, dấu chấm, gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số.")
     _check_password(password)
+    if role not in words.ROLES:
+        raise AccountError(f"Vai trò '{role}' không hợp lệ: dùng {' hoặc '.join(words.ROLES)} "
+                           f"({'; '.join(f'{k}: {v}' for k, v in words.ROLES.items())}).")
+    if role == HEAD and not full_name.strip():
+        raise AccountError("Tài khoản thủ trưởng đơn vị cần họ tên (--name \"Họ và tên\"): họ tên được ghi "
+                           "vào mỗi lần xác nhận số liệu.")
     with _lock:
         accounts = load_all(inputs)
         if new:
@@ -104,9 +121,10 @@ def set_account(inputs: Path, username: str, password: str, unit_code: str | Non
         else:
             if username not in accounts:
                 raise AccountError(f"Không có tài khoản '{username}'. Tạo mới bằng: user add {username} --unit MÃ.")
-            unit_code = accounts[username].unit_code
+            unit_code, role, full_name = (accounts[username].unit_code, accounts[username].role,
+                                          accounts[username].full_name)
         account = Account(username, unit_code, _hasher.hash(password),
-                          datetime.now().isoformat())
+                          datetime.now().isoformat(), role, full_name.strip())
         accounts[username] = account
         _save(inputs, accounts)
     return account
@@ -145,16 +163,20 @@ def main(args) -> int:
                     unit = config.unit(a.unit_code).name
                 except KeyError:
                     unit = "(mã đơn vị không còn trong cấu hình)"
-                role = " — đơn vị thường trực" if a.unit_code == config.standing_unit else ""
-                print(f"{a.username}\t{a.unit_code}\t{unit}{role}")
+                standing = " — đơn vị thường trực" if a.unit_code == config.standing_unit else ""
+                role = words.ROLES.get(a.role, a.role) + (f" ({a.full_name})" if a.full_name else "")
+                print(f"{a.username}\t{a.unit_code}\t{unit}{standing}\t{role}")
             return 0
         if not args.username:
             raise AccountError(f"Cần tên đăng nhập: python -m pipeline user {args.action} TÊN"
                                + (" --unit MÃ" if args.action == "add" else "") + ".")
         if args.action == "add":
             config = load(args.config or inputs / paths.CONFIG_NAME)
-            account = set_account(inputs, args.username, _ask_password(), args.unit, config, new=True)
-            print(f"Đã tạo tài khoản '{account.username}' cho đơn vị {config.unit(account.unit_code).name}.")
+            account = set_account(inputs, args.username, _ask_password(), args.unit, config, new=True,
+                                  role=getattr(args, "role", None) or MEMBER,
+                                  full_name=getattr(args, "name", None) or "")
+            print(f"Đã tạo tài khoản '{account.username}' ({words.ROLES[account.role]}) cho đơn vị "
+                  f"{config.unit(account.unit_code).name}.")
         else:
             account = set_account(inputs, args.username, _ask_password(), new=False)
             print(f"Đã đổi mật khẩu của tài khoản '{account.username}'.")

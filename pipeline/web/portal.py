@@ -50,6 +50,8 @@ class User:
     username: str
     unit: Unit
     standing: bool
+    head: bool = False  # the unit's head («thủ trưởng đơn vị»): signs off its files
+    full_name: str = ""
 
 
 class Portal:
@@ -93,7 +95,7 @@ class Portal:
             unit = self.config.unit(account.unit_code)
         except KeyError:
             return None
-        return User(account.username, unit, unit.code == self.config.standing_unit)
+        return User(account.username, unit, unit.code == self.config.standing_unit, account.head, account.full_name)
 
     # --- receiving -----------------------------------------------------------------------
     def receive(self, data: bytes, original_name: str | None, user: User, size: int | None = None) -> dict:

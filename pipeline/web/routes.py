@@ -16,6 +16,7 @@ import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -31,7 +32,7 @@ from pipeline.checks.feedback import ANNOTATED_SUFFIX
 from pipeline.core import logs, paths, words
 from pipeline.outputs import templates
 from pipeline.topics import CATALOG
-from pipeline.web import accounts, board, guard, jobs, store
+from pipeline.web import accounts, board, guard, jobs, review, store
 from pipeline.web.portal import SESSION_SECONDS, Portal, User
 
 log = logging.getLogger("pipeline.web")
@@ -130,6 +131,9 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             ERROR_TEXT.get(exc.status_code, "Có lỗi xảy ra.")
         return render(request, "error.html", exc.status_code, code=exc.status_code, message=message)
 
+    review.register(app, portal, pages, SimpleNamespace(render=render, require=require, check_csrf=check_csrf,
+                                                        read_form=read_form))  # sign-off, follow-up, explain
+
     # --- sign in / out -------------------------------------------------------------------
     @app.get("/login")
     def login_page(request: Request):
@@ -227,7 +231,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             meta = store.sidecar(path) if path else None
             if meta is None:
                 continue
-            result = portal.result(path, meta)
+            result = review.annotate(portal, user, portal.result(path, meta), path)
             result["checks"] = portal.file_checks(result, just_stored=pending)
             results.append(result)
         return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp",
@@ -251,7 +255,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     @app.get("/submissions/{name}")
     def submission_page(request: Request, name: str):
         user, path, meta = submission(request, name)
-        result = portal.result(path, meta)
+        result = review.annotate(portal, user, portal.result(path, meta), path)
         result["checks"] = portal.file_checks(result)
         return render(request, "results.html", user=user, results=[result], title="Kết quả kiểm tra tệp")
 
@@ -288,7 +292,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         counts = {key: sum(r.state == key for r in rows) for key in board.STATES}
         return render(request, "board.html", user=user, rows=rows, at=at, stale=stale, checks=checks,
                       counts=counts, builder=portal.builder, products=portal.products(),
-                      found=portal.last_found)
+                      found=portal.last_found, **review.board_context(portal))
 
     @app.post("/board/build")
     async def board_build(request: Request):

@@ -50,7 +50,22 @@ def section_content(topic_id: str, results, built=None, texts_dir=None) -> Conte
     section = next(s for s in SECTIONS if s.topic and s.topic.id == topic_id)
     return content(section, results, general_values(results, built or date.today()), texts_dir)
 
+
+def explain(con, config, name: str):
+    """provenance.explain for any name, a report placeholder answered with its text as this engine
+    prints it (the command `explain` and the portal's page alike)."""
+    from pipeline.outputs import indicators, provenance
+
+    printed = {}
+    if name in placeholders():
+        results = indicators.compute(con, config)
+        for s in SECTIONS:
+            if s.topic is not None and name in s.placeholders:
+                printed = {name: (section_content(s.topic.id, results).values.get(name, ""), s.topic.id)}
+    return provenance.explain(con, config, name, printed)
+
+
 __all__ = ["ANNEX_BLOCK", "COMMUNE_TEMPLATE", "Content", "DEFAULT_TEMPLATE", "FILE_NAME", "GENERAL", "SECTIONS",
-           "Section", "TemplateError", "annex_ref", "attached", "blocks", "check", "content", "gap_text",
+           "Section", "TemplateError", "annex_ref", "attached", "blocks", "check", "content", "explain", "gap_text",
            "general_values", "paragraphs", "placeholders", "readme_table", "render", "section_content", "template_path", "text_path",
            "unfinished", "write_default_template"]
