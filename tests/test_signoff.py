@@ -59,6 +59,13 @@ def outlier_tthc(config, month: int = 2, factor: int = 10) -> tuple[bytes, str]:
     return demo_bytes(config, "TTPVHCC", "tthc", data), f"{letter}{layout.FIRST_DATA_ROW + month * PER_MONTH}"
 
 
+def usual_range(config, month: int = 2) -> tuple[int, int]:
+    """The lowest and highest of the other months' received dossiers (Hộ tịch) in outlier_tthc."""
+    rows = demo.data_for("tthc", config, "TTPVHCC")["ho_so"]
+    others = [rows[m * PER_MONTH]["nhan_tong"] for m in range(len(config.reporting_months)) if m != month]
+    return min(others), max(others)
+
+
 def sent(site, data: bytes, name: str = "tthc.xlsx") -> str:
     """The stored name of a file TTPVHCC's member uploads."""
     client, token = sign_in(site, "TTPVHCC")

@@ -2,11 +2,13 @@
 
 A unit signs in, downloads a template, uploads a valid (demo) and an invalid file and reads the
 messages; another unit cannot see them; the standing unit's board shows both states and rebuilds
-the report. Screenshots of the main pages go to outputs/screenshots/ (desktop and phone width).
+the report. An implausible month is warned about at its cell, confirmed by the unit, the file
+signed off by the unit's head, and a new upload needs a new sign-off. Screenshots of the main pages go to outputs/screenshots/ (desktop and phone width).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import socket
 import threading
@@ -20,10 +22,11 @@ import uvicorn
 from openpyxl import load_workbook
 from test_web import online_mismatch
 
-from pipeline.core import layout, paths
+from pipeline.core import layout, paths, vn, words
 from pipeline.topics import CATALOG
-from pipeline.web import store
+from pipeline.web import accounts, store
 from pipeline.web.app import create_app
+from tests.test_signoff import HEAD, HEAD_NAME, outlier_tthc, usual_range
 from tests.web_util import broken_bytes, demo_bytes, make_inputs, password, write_accounts
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -47,6 +50,7 @@ def free_port() -> int:
 @pytest.fixture
 def server(tmp_path, config):
     accounts_file = write_accounts(tmp_path, config)
+    accounts.set_account(tmp_path, HEAD, password(HEAD), "TTPVHCC", config, role="head", full_name=HEAD_NAME)
     inputs, outputs = make_inputs(tmp_path / "site", accounts_file, datetime.now() + timedelta(days=3))
     app = create_app(inputs, outputs)
     port = free_port()
@@ -242,4 +246,74 @@ def test_cross_checks_on_the_board_and_the_units_page(server, browser):
     context, page = sign_in(browser, url, config.standing_unit, viewport=PHONE)
     page.goto(url + "/board")
     page.locator("#cross-checks").screenshot(path=SHOTS / "14_dien_thoai_doi_chieu.png")
+    context.close()
+
+
+def test_outlier_follow_up_and_head_signoff_in_a_browser(server, browser):
+    """A TTHC file with one implausible month: the result page warns at the cell with the usual
+    range; the unit confirms the figure with a comment; the head signs the file off and the board
+    shows «đã xác nhận» with who; a new upload brings back «chưa xác nhận»."""
+    url, portal, tmp_path = server
+    config = portal.config
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    data, cell = outlier_tthc(config)
+    low, high = usual_range(config)
+    odd = tmp_path / "tthc_thang_la.xlsx"
+    odd.write_bytes(data)
+
+    context, page = sign_in(browser, url, "TTPVHCC")
+    page.set_input_files("input[type=file]", [str(odd)])
+    page.click("button:has-text('Gửi và kiểm tra')")
+    page.wait_for_selector("h1:has-text('Kết quả gửi tệp')")
+    card = page.locator("article.result")
+    assert "Đã nhận, có cảnh báo" in card.inner_text()
+    warned = card.locator("table.problems tr", has_text="khác xa").filter(
+        has=page.locator("td[data-label='Ô']", has_text=cell))
+    assert f"thường từ {vn.number(low)} đến {vn.number(high)} hồ sơ" in warned.inner_text()
+    page.screenshot(path=SHOTS / "15_canh_bao_so_lieu_la.png", full_page=True)
+    detail = card.locator("a", has_text="Tải tệp đã gửi").get_attribute("href").removesuffix("/file")
+    page.goto(url + detail)  # the file's own page (no refresh while the comment is typed)
+    reason = "Tháng này có đợt cấp đổi giấy tờ hàng loạt"
+    page.fill("#xem-lai textarea[name=comment]", reason)
+    page.click("#xem-lai button:has-text('Xác nhận số liệu đúng')")
+    page.wait_for_selector("#xem-lai .alert.good")
+    assert reason in page.inner_text("#xem-lai")
+    context.close()
+
+    context, page = sign_in(browser, url, HEAD)
+    page.click("nav a:has-text('Xác nhận số liệu')")
+    row = page.locator("table.signoffs tbody tr", has_text=CATALOG["tthc"].title)
+    assert "tthc_thang_la.xlsx" in row.inner_text() and hashlib.sha256(data).hexdigest() in row.inner_text()
+    assert words.SIGNOFF["unsigned"] in row.inner_text()
+    page.screenshot(path=SHOTS / "16_thu_truong_xac_nhan.png", full_page=True)
+    row.locator("button:has-text('Xác nhận số liệu')").click()
+    page.wait_for_selector("#signoff-done")
+    assert words.SIGNOFF["signed"] in page.locator("table.signoffs tbody tr", has_text=CATALOG["tthc"].title).inner_text()
+    context.close()
+
+    def board_state() -> str:
+        page.goto(url + "/board")
+        row = page.locator("table.board tbody tr", has_text="(TTPVHCC)").filter(
+            has=page.locator("td[data-label='Biểu']", has_text=CATALOG["tthc"].title))
+        return row.locator("td[data-label='Xác nhận số liệu']").inner_text()
+
+    context, page = sign_in(browser, url, config.standing_unit)
+    signed = board_state()
+    assert signed.startswith(words.SIGNOFF["signed"]) and HEAD_NAME in signed
+    follow_up = page.locator("#follow-up tr.follow-up", has_text=cell)
+    assert reason in follow_up.inner_text() and words.FOLLOW_UP["confirmed"] in follow_up.inner_text()
+    page.locator("#follow-up").screenshot(path=SHOTS / "17_so_lieu_can_xem_lai.png")
+    context.close()
+
+    fixed = tmp_path / "tthc_da_sua.xlsx"
+    fixed.write_bytes(demo_bytes(config, "TTPVHCC", "tthc"))
+    context, page = sign_in(browser, url, "TTPVHCC")
+    page.set_input_files("input[type=file]", [str(fixed)])
+    page.click("button:has-text('Gửi và kiểm tra')")
+    page.wait_for_selector("h1:has-text('Kết quả gửi tệp')")
+    context.close()
+    context, page = sign_in(browser, url, config.standing_unit)
+    assert board_state().strip() == words.SIGNOFF["unsigned"]  # the new file needs a new sign-off
+    assert page.locator("#follow-up tr.follow-up").count() == 0  # the month is right in the new file
+    page.screenshot(path=SHOTS / "18_bang_tinh_hinh_chua_xac_nhan.png", full_page=True)
     context.close()
