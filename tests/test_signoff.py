@@ -24,7 +24,7 @@ from pipeline.outputs import annex, indicators
 from pipeline.store import ingest, records, warehouse
 from pipeline.topics import CATALOG
 from pipeline.topics.tthc import template as tthc
-from pipeline.web import accounts
+from pipeline.web import accounts, board
 from tests.web_util import CSRF, demo_bytes, new_site, password, sign_in, text_of, upload, write_accounts
 
 HEAD, HEAD_NAME = "tt-ttpvhcc", "Nguyễn Thị Hạnh"
@@ -120,6 +120,12 @@ def test_the_head_signs_off_the_current_file_and_the_board_shows_who(site):
     cell = board_cell(site)
     assert cell.startswith(words.SIGNOFF["signed"]) and HEAD_NAME in cell
     assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", cell)
+    ws = load_workbook(site.outputs / board.WORKBOOK_NAME).active  # the board's workbook says the same
+    at = [c.value for c in ws[4]].index("Xác nhận số liệu")
+    by_row = {(r[1], r[3]): r[at] for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert re.fullmatch(rf"{words.SIGNOFF['signed']} — {HEAD_NAME}, \d{{2}}/\d{{2}}/\d{{4}} \d{{2}}:\d{{2}}",
+                        by_row[("TTPVHCC", "tthc")])
+    assert by_row[("TTPVHCC", "danh_gia")] is None  # no file yet: nothing to confirm
 
 
 def test_only_the_head_of_that_unit_signs_off(site):

@@ -46,10 +46,25 @@ class Row:
     n_files: int
     demo: bool
     time_left: str
+    signoff: dict | None = None  # the current file's row of current_signoffs (web.review); None: no current file
 
     @property
     def label(self) -> str:
         return STATES[self.state]
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signoff and self.signoff.get("signed_at"))
+
+    @property
+    def signoff_text(self) -> str:
+        """«đã xác nhận — <họ tên>, dd/mm/yyyy hh:mm», «chưa xác nhận», or "" without a current file."""
+        if self.signoff is None:
+            return ""
+        if not self.signed:
+            return words.SIGNOFF["unsigned"]
+        who = self.signoff.get("signed_name") or self.signoff.get("signed_by")
+        return f"{words.SIGNOFF['signed']} — {who}, {when(self.signoff['signed_at'])}"
 
 
 @dataclass
@@ -168,8 +183,8 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
     ws["A2"].font = normal
     headers = ["STT", "Mã đơn vị", "Đơn vị", "Mã biểu", "Tên biểu", "Tình trạng",
                "Thời điểm nhận (dd/mm/yyyy hh:mm)", "Số lỗi", "Số cảnh báo", "Số lần gửi",
-               "Thời gian còn lại / quá hạn", "Ghi chú"]
-    widths = [6, 12, 36, 12, 44, 14, 22, 9, 11, 10, 24, 22]
+               "Thời gian còn lại / quá hạn", "Xác nhận số liệu", "Ghi chú"]
+    widths = [6, 12, 36, 12, 44, 14, 22, 9, 11, 10, 24, 30, 22]
     for col, (head, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(4, col, head)
         cell.font = bold
@@ -181,7 +196,7 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
                   row.received_at.replace(microsecond=0) if row.received_at else None,
                   row.n_errors if row.received_at else None,
                   row.n_warnings if row.received_at else None, row.n_files,
-                  row.time_left or None, "Số liệu minh họa" if row.demo else None]
+                  row.time_left or None, row.signoff_text or None, "Số liệu minh họa" if row.demo else None]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(4 + i, col, value)
             cell.font = normal

@@ -29,7 +29,7 @@ from pipeline.core import paths
 from pipeline.core.config import Config, Unit, load
 from pipeline.store import ingest, warehouse
 from pipeline.topics import CATALOG, CROSS_CHECKS
-from pipeline.web import accounts, board, guard, sessions, store
+from pipeline.web import accounts, board, guard, review, sessions, store
 from pipeline.web.jobs import Builder, Ingester
 
 log = logging.getLogger("pipeline.web")
@@ -309,6 +309,7 @@ class Portal:
             found, outcomes, demo, stale = [], [], False, True
         self.last_found = sorted(found, key=lambda f: f["received_at"], reverse=True)
         rows = board.rows(self.config, found, now)
+        review.attach_signoffs(self, rows)
         checks = board.check_rows(outcomes, self.config)
         board.write_workbook(self.outputs / board.WORKBOOK_NAME, self.config, rows, now, checks)
         self.last_board = (rows, now, board.Checks(checks, demo))
