@@ -155,6 +155,13 @@ def test_a_signoff_needs_the_csrf_token(site):
         response = client.post("/signoff", data=sent_form)
         assert response.status_code == 403 and "CSRF" in response.text
     assert signoff_files(site) == []
+    data, cell = outlier_tthc(site.config)
+    name = sent(site, data, "thang_la.xlsx")
+    member, _ = sign_in(site, "TTPVHCC")
+    response = member.post(f"/submissions/{name}/confirm", data={"sheet": tthc.dossiers.name, "cell": cell,
+                                                                "comment": "đúng"})
+    assert response.status_code == 403 and "CSRF" in response.text
+    assert not (site.inputs / paths.CONFIRMATIONS).exists()
 
 
 def test_a_signoff_of_a_superseded_file_does_not_count(site):

@@ -258,6 +258,7 @@ def test_outlier_follow_up_and_head_signoff_in_a_browser(server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     data, cell = outlier_tthc(config)
     low, high = usual_range(config)
+    tthc_sheet = CATALOG["tthc"].sheets[0].name
     odd = tmp_path / "tthc_thang_la.xlsx"
     odd.write_bytes(data)
 
@@ -303,6 +304,15 @@ def test_outlier_follow_up_and_head_signoff_in_a_browser(server, browser):
     follow_up = page.locator("#follow-up tr.follow-up", has_text=cell)
     assert reason in follow_up.inner_text() and words.FOLLOW_UP["confirmed"] in follow_up.inner_text()
     page.locator("#follow-up").screenshot(path=SHOTS / "17_so_lieu_can_xem_lai.png")
+    # Where a figure comes from: the explain page lists the cells of the TTHC file
+    page.click("nav a:has-text('Nguồn gốc số liệu')")
+    page.click("a:has-text('Tiếp nhận và giải quyết hồ sơ thủ tục hành chính theo tháng')")
+    page.wait_for_selector("#explanation")
+    cells = page.locator("#explanation table.cells tbody tr")
+    assert cells.count() > 0 and "Cách tính" in page.inner_text("#explanation")
+    assert re.search(rf"_TTPVHCC_\w{{8}}\.xlsx › {re.escape(tthc_sheet)}![A-Z]+\d+ = ", cells.first.inner_text())
+    assert no_template_id(page)
+    page.screenshot(path=SHOTS / "19_nguon_goc_so_lieu.png")
     context.close()
 
     fixed = tmp_path / "tthc_da_sua.xlsx"

@@ -144,6 +144,8 @@ def _problem(submission_id: int, p: Problem) -> dict:
 
 def _records(db: Path, inputs_dir: Path) -> None:
     """The portal's sign-offs and confirmations in inputs/ not yet loaded (store.records)."""
+    if not any((inputs_dir / folder).is_dir() for folder in paths.RECORDS):
+        return
     con = open_db(db)
     try:
         records.load(con, inputs_dir)
