@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         args.pytest_args = [*extra, *args.pytest_args]  # pytest's own options, e.g. -q -m "not slow"
     elif extra:
         p.error(f"không hiểu các tham số: {' '.join(extra)}")
-    refused = paths.outputs_inside_inputs(args.inputs, args.outputs) if hasattr(args, "inputs") else None
+    refused = paths.outputs_inside_inputs(args.inputs, args.outputs) \
+        if hasattr(args, "inputs") and hasattr(args, "outputs") else None  # `user` has no outputs
     if refused:
         print(f"Lỗi: {refused}", file=sys.stderr)
         return 2

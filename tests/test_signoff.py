@@ -329,3 +329,22 @@ def test_record_names_are_unique_and_never_overwritten(tmp_path):
     made = [records.sign_off(tmp_path, "KT", "ngan_sach", "a" * 64, "f.xlsx", "u", "Tên") for _ in range(20)]
     assert len({m["record"] for m in made}) == 20
     assert len(records.read(tmp_path, records.SIGNOFFS)) == 20
+
+
+def test_the_user_command_creates_a_head_account(workdir, monkeypatch, capsys):
+    import io
+
+    from pipeline.__main__ import main
+
+    inputs, _ = workdir
+    config_file = str(inputs / paths.CONFIG_NAME)
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-dai\n"))
+    assert main(["--config", config_file, "user", "add", "thutruong", "--unit", "KT", "--role", "head",
+                 "--name", "Trần Văn Công", "--inputs", str(inputs)]) == 0
+    assert "thủ trưởng đơn vị" in capsys.readouterr().out
+    account = accounts.load_all(inputs)["thutruong"]
+    assert (account.role, account.full_name, account.unit_code) == ("head", "Trần Văn Công", "KT")
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-dai\n"))
+    assert main(["--config", config_file, "user", "add", "ai-do", "--unit", "KT", "--role", "head",
+                 "--inputs", str(inputs)]) == 2
+    assert "họ tên" in capsys.readouterr().err and "ai-do" not in accounts.load_all(inputs)
