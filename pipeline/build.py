@@ -255,7 +255,8 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         progress.step("Lập báo cáo …")
         template = report.template_path(inputs_dir)
         try:
-            report.render(results, chart_files, outputs_dir / REPORT_NAME, template)
+            report.render(results, chart_files, outputs_dir / REPORT_NAME, template,
+                          texts_dir=inputs_dir / paths.SECTION_TEXTS)
         except report.TemplateError as exc:
             error = str(exc)
             try:

@@ -25,6 +25,7 @@ PORTAL_DIR = "portal"  # outputs/portal/: build.log, gui/ (an upload's feedback:
 PORTAL_BATCH_DIR = "gui"  # outputs/portal/gui/<token>.json: one upload's files, read by GET /result/<token>
 # In inputs/:
 COMMUNE_TEMPLATE = "mau_bao_cao.docx"  # a commune's own report template
+SECTION_TEXTS = "loi_van"  # inputs/loi_van/<topic id>/section.vi.j2: the commune's edited section texts
 ACCOUNTS = "accounts.json"
 PORTAL_SECRET = ".portal_secret"
 PORTAL_SESSIONS = ".portal_sessions.json"
