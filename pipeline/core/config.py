@@ -67,6 +67,8 @@ class Config:
     # Whom the units call with questions about the templates (optional, in [standing_unit]).
     contact_person: str | None = None
     contact_phone: str | None = None
+    # How the report shows its charts ([report] charts): "native" Word charts or "picture" (PNG).
+    charts: str = "native"
 
     @property
     def kind_title(self) -> str:
@@ -184,6 +186,19 @@ def _strings(table: dict, key: str, where: str, path: Path, example: str) -> tup
     return tuple(values)
 
 
+CHART_STYLES = ("native", "picture")  # [report] charts: editable Word charts, or PNG pictures
+
+
+def _chart_style(data: dict, path: Path) -> str:
+    report = data.get("report", {})
+    value = report.get("charts", CHART_STYLES[0]) if isinstance(report, dict) else None
+    if value not in CHART_STYLES:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'report.charts' có giá trị {value!r} không hợp lệ. Cần "
+                          "\"native\" (biểu đồ Word, sửa được số liệu và kiểu dáng) hoặc \"picture\" (ảnh), "
+                          "ví dụ: charts = \"picture\" trong mục [report].")
+    return value
+
+
 def load(path: Path | None = None) -> Config:
     """Read and check the commune's settings. Raises ConfigError with a Vietnamese message."""
     catalog = paths.topic_ids()
@@ -250,6 +265,7 @@ def load(path: Path | None = None) -> Config:
     config = Config(
         path=path,
         **contact,
+        charts=_chart_style(data, path),
         kind=kind,
         month_starts_on=month_starts_on,
         commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
