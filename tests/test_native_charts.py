@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from docx import Document
 from lxml import etree
 from openpyxl import load_workbook
 
+from pipeline.core import vn
 from pipeline.core.chart_model import LINES, PARTS, short_labels
 from pipeline.core.config import ConfigError, load
 from pipeline.outputs import charts, indicators, report
@@ -201,8 +203,10 @@ def test_libreoffice_draws_each_chart_with_its_caption_axis_and_categories(demo_
     if not shutil.which("soffice") or not shutil.which("pdftotext"):
         pytest.skip("LibreOffice or poppler not installed")
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo_profile'}"
+    vietnamese = {**os.environ, "LC_ALL": "vi_VN.UTF-8", "LANG": "vi_VN.UTF-8"}  # a Vietnamese system's separators
     subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(demo_build[1] / "bao_cao_so_ket.docx")], check=True, capture_output=True, timeout=240)
+                    str(demo_build[1] / "bao_cao_so_ket.docx")], check=True, capture_output=True, timeout=240,
+                   env=vietnamese)
     text = subprocess.run(["pdftotext", str(tmp_path / "bao_cao_so_ket.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     flat = re.sub(r"\s+", " ", text)
@@ -217,8 +221,12 @@ def test_libreoffice_draws_each_chart_with_its_caption_axis_and_categories(demo_
         end = flat.index(caption, start)  # the caption under the chart, as printed
         drawn = flat[start:end]  # what LibreOffice drew between the previous caption and this one
         assert chart.axis in drawn, (chart.name, chart.axis)
-        for name in _categories(chart, results.tables[chart.table]):
-            assert name in drawn, (chart.name, name)
+        t = results.tables[chart.table]
+        for name in _categories(chart, t):
+            assert re.sub(r"\s+", " ", name) in drawn, (chart.name, name)
+        for s in (s for s in chart.series if s.values is not None and chart.kind == LINES):
+            first = vn.number(t.value(0, s.key), s.values) + "%"  # a printed value, decimal comma
+            assert "," in first and first in drawn, (chart.name, first)
         start = end + len(caption)
 
 
