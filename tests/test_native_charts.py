@@ -244,3 +244,19 @@ def _categories(chart, t) -> list[str]:
         text = labels.get(name) or name.removeprefix(chart.drop_prefix)
         out.append(text[:1].upper() + text[1:])
     return out
+
+
+def test_label_positions_are_those_word_allows_for_the_chart(demo_build):
+    """Word refuses a file whose stacked bars carry labels «outside end»: every position is one the
+    chart's kind allows (ECMA-376 §21.2.2.48), and a chart with notes has them as custom texts."""
+    allowed = {"stacked": {"ctr", "inEnd", "inBase"}, "clustered": {"ctr", "inEnd", "inBase", "outEnd"},
+               "line": {"ctr", "l", "r", "t", "b"}}
+    for chart in charts.CHARTS:
+        root = chart_parts(demo_build[1] / "bao_cao_so_ket.docx")[chart.title][0]
+        grouping = root.find(".//c:grouping", NS).get("val")
+        kind = "line" if chart.kind == LINES else "stacked" if grouping == "stacked" else "clustered"
+        positions = {p.get("val") for p in root.iter(f"{{{C}}}dLblPos")}
+        assert positions <= allowed[kind], (chart.name, positions)
+        notes = [s for s in chart.series if s.note and kind == "clustered"]
+        texts = ["".join(t.text for t in dlbl.iter(f"{{{A}}}t")) for dlbl in root.iter(f"{{{C}}}dLbl")]
+        assert bool(notes) == any(texts), chart.name

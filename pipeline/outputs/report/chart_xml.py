@@ -42,6 +42,7 @@ from pipeline.outputs.indicators import Results, Table
 FONT = "Times New Roman"
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_REL, PACKAGE_REL = f"{R}/chart", f"{R}/package"
@@ -161,7 +162,7 @@ def _series(drawing: Drawing, chart: Chart, t: Table, rows: list[int]) -> None:
                     point = ser.points[j].format
                     _fill(point.fill, *charts.VARIED[j % len(charts.VARIED)])
                     point.line.color.rgb, point.line.width = BLACK, Pt(0.5)
-        alone = sum((x.stack or x.key) == (s.stack or s.key) for x in chart.series) == 1
+        alone = _alone(chart, s)
         notes = {j: charts.note_text(s.note, t, i, _value(t, i, s.key) or 0) for j, i in enumerate(rows)
                  if s.note and alone and not t.missing and _value(t, i, s.key) is not None}
         if s.values is not None or notes:
@@ -171,9 +172,18 @@ def _series(drawing: Drawing, chart: Chart, t: Table, rows: list[int]) -> None:
             labels.show_value = s.values is not None
             labels.number_format = number_format(s.values or 0, chart.percent and chart.kind == LINES)
             labels.number_format_is_linked = False
+            if where == AT.CENTER and not notes:  # a value on its bar: on white, read on any grey (as the PNG)
+                labels._element.find(f"{{{C}}}txPr").addprevious(etree.fromstring(
+                    f'<c:spPr xmlns:c="{C}" xmlns:a="{A}"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill>'
+                    '</c:spPr>'))
             for j, i in enumerate(rows):  # no «0» printed on a bar of nothing (as the PNG)
                 if s.values is not None and j not in notes and _value(t, i, s.key) == 0:
                     _no_label(ser, j)
+
+
+def _alone(chart: Chart, s) -> bool:
+    """The series is a bar standing alone (no other series in its stack): its note is written."""
+    return chart.kind != PARTS and sum((x.stack or x.key) == (s.stack or s.key) for x in chart.series) == 1
 
 
 def _no_label(ser, k: int) -> None:
@@ -196,10 +206,11 @@ def _axes(drawing: Drawing, chart: Chart, t: Table, rows: list[int]) -> None:
     top = max([1.0, *(_value(t, i, s.key) or 0 for i in rows for s in chart.series)])
     if _stacked(chart):
         top = max([1.0, *(sum(_value(t, i, s.key) or 0 for s in chart.series) for i in rows)])
+    room = chart.room if any(s.note and _alone(chart, s) for s in chart.series) else 1.0  # room for the notes
     if chart.percent:
-        value.maximum_scale, value.major_unit = round(100 * max(chart.room, 1.0), 6), 20
-    elif chart.room > 1:
-        value.maximum_scale = top * chart.room
+        value.maximum_scale, value.major_unit = round(100 * room, 6), 20
+    elif room > 1:
+        value.maximum_scale = top * room
     for axis, text in ((value, chart.axis), (category, chart.category_axis)):
         if text:
             axis.has_title = True
