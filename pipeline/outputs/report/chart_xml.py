@@ -18,7 +18,7 @@ written beside a bar standing alone (not yet at the end of a stack).
 
 from __future__ import annotations
 
-from docx.opc.part import Part
+from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml as docx_xml
 from docx.oxml.ns import nsdecls
 from lxml import etree
@@ -43,6 +43,7 @@ FONT = "Times New Roman"
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_REL, PACKAGE_REL = f"{R}/chart", f"{R}/package"
@@ -273,7 +274,7 @@ def parts(chart: Chart, results: Results, template=None) -> tuple[bytes, bytes]:
 
 INLINE = """<w:drawing {ns}><wp:inline distT="0" distB="0" distL="0" distR="0">
 <wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>
-<wp:docPr id="{id}" name="Biểu đồ {id}" descr="{descr}"/><wp:cNvGraphicFramePr/>
+<wp:docPr id="{id}" name="Biểu đồ {id}"/><wp:cNvGraphicFramePr/>
 <a:graphic><a:graphicData uri="{C}"><c:chart r:id="{rid}"/></a:graphicData></a:graphic>
 </wp:inline></w:drawing>"""
 
@@ -286,14 +287,12 @@ def insert(run, chart: Chart, results: Results, width_emu: int, height_emu: int)
     doc_part = run.part
     package = doc_part.package
     book_part = Part(package.next_partname(BOOK_NAME), XLSX_TYPE, book, package)
-    chart_part = Part(package.next_partname(CHART_NAME), CHART_TYPE, b"", package)
-    book_rid = chart_part.relate_to(book_part, PACKAGE_REL)
-    space = etree.fromstring(xml)
-    external = etree.SubElement(space, f"{{{C}}}externalData")  # after c:txPr, the schema's order
-    external.set(f"{{{R}}}id", book_rid)
+    chart_part = XmlPart(package.next_partname(CHART_NAME), CHART_TYPE, docx_xml(xml), package)
+    external = etree.SubElement(chart_part.element, f"{{{C}}}externalData")  # after c:txPr, the schema's order
+    external.set(f"{{{R}}}id", chart_part.relate_to(book_part, PACKAGE_REL))
     etree.SubElement(external, f"{{{C}}}autoUpdate").set("val", "0")
-    chart_part._blob = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
-    rid = doc_part.relate_to(chart_part, CHART_REL)
-    descr = chart.title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    run._r.append(docx_xml(INLINE.format(ns=nsdecls("w", "wp", "a", "r") + f' xmlns:c="{C}"', cx=width_emu,
-                                         cy=height_emu, id=doc_part.next_id, descr=descr, C=C, rid=rid)))
+    drawing = docx_xml(INLINE.format(ns=nsdecls("w", "wp", "a", "r") + f' xmlns:c="{C}"', cx=width_emu,
+                                     cy=height_emu, id=doc_part.next_id, C=C,
+                                     rid=doc_part.relate_to(chart_part, CHART_REL)))
+    drawing.find(f".//{{{WP}}}docPr").set("descr", chart.title)
+    run._r.append(drawing)
