@@ -173,13 +173,18 @@ def _series(drawing: Drawing, chart: Chart, t: Table, rows: list[int]) -> None:
             labels.show_value = s.values is not None
             labels.number_format = number_format(s.values or 0, chart.percent and chart.kind == LINES)
             labels.number_format_is_linked = False
-            if where == AT.CENTER and not notes:  # a value on its bar: on white, read on any grey (as the PNG)
-                labels._element.find(f"{{{C}}}txPr").addprevious(etree.fromstring(
-                    f'<c:spPr xmlns:c="{C}" xmlns:a="{A}"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill>'
-                    '</c:spPr>'))
+            for label in [labels._element, *labels._element.findall(f"{{{C}}}dLbl")]:
+                _on_white(label)
             for j, i in enumerate(rows):  # no «0» printed on a bar of nothing (as the PNG)
                 if s.values is not None and j not in notes and _value(t, i, s.key) == 0:
                     _no_label(ser, j)
+
+
+def _on_white(label) -> None:
+    """A label (c:dLbls or c:dLbl) on white: read on any grey or hatch it crosses (as the PNG's)."""
+    anchor = next(c for c in label if c.tag in (f"{{{C}}}txPr", f"{{{C}}}dLblPos", f"{{{C}}}showLegendKey"))
+    anchor.addprevious(etree.fromstring(f'<c:spPr xmlns:c="{C}" xmlns:a="{A}"><a:solidFill><a:srgbClr '
+                                        'val="FFFFFF"/></a:solidFill></c:spPr>'))
 
 
 def _alone(chart: Chart, s) -> bool:
@@ -209,7 +214,7 @@ def _axes(drawing: Drawing, chart: Chart, t: Table, rows: list[int]) -> None:
         top = max([1.0, *(sum(_value(t, i, s.key) or 0 for s in chart.series) for i in rows)])
     room = chart.room if any(s.note and _alone(chart, s) for s in chart.series) else 1.0  # room for the notes
     if chart.percent:
-        value.maximum_scale, value.major_unit = round(100 * room, 6), 20
+        value.maximum_scale, value.major_unit = round(100 * max(room, 1.09), 6), 20  # labels over 100% fit
     elif room > 1:
         value.maximum_scale = top * room
     for axis, text in ((value, chart.axis), (category, chart.category_axis)):
