@@ -64,11 +64,11 @@ class Config:
     # 15/07 to 14/08/2025 (Nghị định 09/2019/NĐ-CP, Điều 12: monthly reports count from the 15th of
     # the previous month to the 14th of the month reported).
     month_starts_on: int = 1
+    # How the report shows its charts ([report] charts): "native" Word charts or "picture" (PNG).
+    charts: str = "native"
     # Whom the units call with questions about the templates (optional, in [standing_unit]).
     contact_person: str | None = None
     contact_phone: str | None = None
-    # How the report shows its charts ([report] charts): "native" Word charts or "picture" (PNG).
-    charts: str = "native"
 
     @property
     def kind_title(self) -> str:
@@ -170,6 +170,19 @@ def _table(data: dict, key: str, path: Path) -> dict:
     return value
 
 
+CHART_STYLES = ("native", "picture")  # [report] charts: editable Word charts, or PNG pictures
+
+
+def _chart_style(data: dict, path: Path) -> str:
+    report = data.get("report", {})
+    value = report.get("charts", CHART_STYLES[0]) if isinstance(report, dict) else None
+    if value not in CHART_STYLES:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'report.charts' có giá trị {value!r} không hợp lệ. Cần "
+                          "\"native\" (biểu đồ Word, sửa được số liệu và kiểu dáng) hoặc \"picture\" (ảnh), "
+                          "ví dụ: charts = \"picture\" trong mục [report].")
+    return value
+
+
 def _array(data: dict, key: str, path: Path) -> list[dict]:
     value = data.get(key)
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
@@ -184,19 +197,6 @@ def _strings(table: dict, key: str, where: str, path: Path, example: str) -> tup
             f"Tệp cấu hình {path}: khóa '{where}.{key}' cần một danh sách chuỗi chữ không rỗng, ví dụ: {key} = {example}."
         )
     return tuple(values)
-
-
-CHART_STYLES = ("native", "picture")  # [report] charts: editable Word charts, or PNG pictures
-
-
-def _chart_style(data: dict, path: Path) -> str:
-    report = data.get("report", {})
-    value = report.get("charts", CHART_STYLES[0]) if isinstance(report, dict) else None
-    if value not in CHART_STYLES:
-        raise ConfigError(f"Tệp cấu hình {path}: khóa 'report.charts' có giá trị {value!r} không hợp lệ. Cần "
-                          "\"native\" (biểu đồ Word, sửa được số liệu và kiểu dáng) hoặc \"picture\" (ảnh), "
-                          "ví dụ: charts = \"picture\" trong mục [report].")
-    return value
 
 
 def load(path: Path | None = None) -> Config:
