@@ -114,6 +114,12 @@ def test_every_chart_is_a_chart_part_whose_workbook_holds_the_indicator_table(de
     t = results.tables["tthc_theo_thang"]
     cats = [p.find("c:v", NS).text for p in months[0].find(".//c:ser/c:cat", NS).iter(f"{{{C}}}pt")]
     assert cats == [t.value(i, "thang") for i in range(len(t.frame)) if t.value(i, "thang") != "Cộng"]
+    budget = next(c for c in charts.CHARTS if c.panels)  # panels: a two-level axis, «Năm 2025» › its lines
+    levels = found[budget.title][0].find(".//c:ser/c:cat/c:multiLvlStrRef//c:multiLvlStrCache", NS).findall("c:lvl", NS)
+    t = results.tables[budget.table]
+    years = sorted({t.value(i, budget.panels) for i in range(len(t.frame))} - {None})
+    assert [p.find("c:v", NS).text for p in levels[-1].findall("c:pt", NS)] == [budget.panel_title.format(y)
+                                                                              for y in years]
 
 
 def test_charts_print_in_black_and_white_with_patterns_and_dashes(demo_build):
