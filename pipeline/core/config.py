@@ -64,6 +64,8 @@ class Config:
     # 15/07 to 14/08/2025 (Nghị định 09/2019/NĐ-CP, Điều 12: monthly reports count from the 15th of
     # the previous month to the 14th of the month reported).
     month_starts_on: int = 1
+    # How the report shows its charts ([report] charts): "native" Word charts or "picture" (PNG).
+    charts: str = "native"
     # Whom the units call with questions about the templates (optional, in [standing_unit]).
     contact_person: str | None = None
     contact_phone: str | None = None
@@ -168,6 +170,19 @@ def _table(data: dict, key: str, path: Path) -> dict:
     return value
 
 
+CHART_STYLES = ("native", "picture")  # [report] charts: editable Word charts, or PNG pictures
+
+
+def _chart_style(data: dict, path: Path) -> str:
+    report = data.get("report", {})
+    value = report.get("charts", CHART_STYLES[0]) if isinstance(report, dict) else None
+    if value not in CHART_STYLES:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'report.charts' có giá trị {value!r} không hợp lệ. Cần "
+                          "\"native\" (biểu đồ Word, sửa được số liệu và kiểu dáng) hoặc \"picture\" (ảnh), "
+                          "ví dụ: charts = \"picture\" trong mục [report].")
+    return value
+
+
 def _array(data: dict, key: str, path: Path) -> list[dict]:
     value = data.get(key)
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
@@ -250,6 +265,7 @@ def load(path: Path | None = None) -> Config:
     config = Config(
         path=path,
         **contact,
+        charts=_chart_style(data, path),
         kind=kind,
         month_starts_on=month_starts_on,
         commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
