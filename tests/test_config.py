@@ -77,7 +77,7 @@ def test_cli_reports_config_error_in_vietnamese(tmp_path, capsys):
 
 
 # Levels (issue 17): a commune's code for its city, and a city whose units are its communes.
-CITY = (paths.ROOT / "examples" / "city.toml").read_text(encoding="utf-8")
+CITY = paths.CITY_EXAMPLE.read_text(encoding="utf-8")
 
 
 def test_commune_level_is_the_default_and_its_code_is_optional(config, tmp_path):
@@ -88,7 +88,7 @@ def test_commune_level_is_the_default_and_its_code_is_optional(config, tmp_path)
 
 
 def test_city_example_loads_its_communes_with_code_kind_and_name():
-    city = load(paths.ROOT / "examples" / "city.toml")
+    city = load(paths.CITY_EXAMPLE)
     assert (city.level, city.is_city, city.kind, city.full_name) == ("city", True, "thành phố", "thành phố Hải Phòng")
     assert city.code is None
     communes = [u for u in city.units if u.kind]
@@ -135,7 +135,7 @@ def test_a_city_counts_its_communes_kinds_in_staffing_bodies(tmp_path):
 
 def test_city_templates_are_written_and_validated_like_any_unit(tmp_path, capsys):
     """A city gives its communes the same templates; a commune's filled file validates at the city."""
-    city = str(paths.ROOT / "examples" / "city.toml")
+    city = str(paths.CITY_EXAMPLE)
     assert main(["--config", city, "templates", "--unit", "10507", "--out", str(tmp_path / "t")]) == 0
     blank = sorted(p.name for p in (tmp_path / "t").glob("*.xlsx"))
     assert len(blank) == len(paths.topic_ids()) and all(name.endswith("_xa_An_Thanh.xlsx") for name in blank)
