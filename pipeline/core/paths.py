@@ -8,6 +8,9 @@ INPUTS = ROOT / "inputs"
 OUTPUTS = ROOT / "outputs"
 TOPICS = PACKAGE / "topics"
 CONFIG_NAME = "commune.toml"
+# In a commune's inputs/: a copy of its city's configuration (the city sends it with its templates);
+# the commune's package is written in the city's templates, so with the city's rows.
+CITY_CONFIG_NAME = "cap_tren.toml"
 EXAMPLES = ROOT / "examples"
 CITY_EXAMPLE = EXAMPLES / "city.toml"  # a city's configuration: its communes as units
 
