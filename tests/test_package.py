@@ -290,3 +290,18 @@ def test_a_deleted_package_is_written_again_by_the_next_build(an_thanh, tmp_path
     victim.unlink()
     assert build.run(an_thanh.inputs, outputs) == 0
     assert "Không có thay đổi nào" not in capsys.readouterr().out and victim.is_file()
+
+
+def test_a_broken_copy_of_the_citys_configuration_is_told_and_the_build_goes_on(an_thanh, tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / paths.CITY_CONFIG_NAME).write_text(paths.CITY_EXAMPLE.read_text(encoding="utf-8").replace(
+        'level = "city"', 'level = "huyen"'), encoding="utf-8")
+    con = warehouse.connect(an_thanh.outputs, read_only=True)
+    try:
+        lines = build._package(con, an_thanh.config, inputs, tmp_path, False, build._Progress(1))
+    finally:
+        con.close()
+    assert len(lines) == 1 and "CHƯA LẬP ĐƯỢC GÓI SỐ LIỆU" in lines[0] and "'level'" in lines[0]
+    assert paths.CITY_CONFIG_NAME in lines[0]
+    assert not (tmp_path / paths.PACKAGE_DIR).exists()
