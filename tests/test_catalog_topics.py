@@ -129,7 +129,7 @@ def test_topics_are_registered_owned_and_versioned(config):
     owners = {"lanh_dao": "VP", "ha_tang_so": "VP", "phan_cap": "VHXH", "tai_san": "KT"}
     for template_id, unit in owners.items():
         template = CATALOG[template_id]
-        assert template.version == (2 if template_id in ("lanh_dao", "phan_cap") else 1) and template.owner == unit
+        assert template.version == (2 if template_id in ("lanh_dao", "phan_cap", "tai_san") else 1) and template.owner == unit
         assert [u.code for u in config.owners(template_id)] == [unit]
         assert demo.module(template_id) is not None  # the topic has its demo figures
         for sheet in template.sheets:
@@ -212,7 +212,7 @@ def test_the_declarations_catch_bad_lists(demo_data, config):
     assert problems(template, data, config) == []
     empty = dict(data, danh_sach=[])
     assert any("empty list" in p for p in problems(template, empty, config))
-    flagged = dict(empty, tong_hop=[dict(data["tong_hop"][0], khong_phat_sinh="Có")])
+    flagged = dict(empty, tong_hop=[dict(data["tong_hop"][0], co_tai_san="Không")])
     assert not any("empty list" in p for p in problems(template, flagged, config))
     data["danh_sach"][1]["ma_tai_san"] = data["danh_sach"][0]["ma_tai_san"]
     data["danh_sach"][2]["ten_tai_san"] = "x" * 201

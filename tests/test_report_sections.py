@@ -117,6 +117,23 @@ def test_the_online_cross_check_is_found_by_its_key_not_its_expression(results):
     assert not any(online.check.message in p for p in text)  # worded once, not again as a generic note
 
 
+def test_a_text_edited_in_inputs_is_used_by_the_build_and_is_not_a_submission(workdir):
+    """inputs/loi_van/<biểu>/section.vi.j2 (the record, kept across updates of the system) replaces
+    the shipped text in `make all`; the inbox does not take it for a unit's file."""
+    from pipeline import build
+    from pipeline.core import paths
+    from pipeline.store import inbox
+
+    inputs, outputs = workdir
+    texts = _texts(inputs / "tmp", "nhan_su", "người đã nghỉ hưu trước\ntuổi, nghỉ chế độ",
+                   "người đã nghỉ hưu sớm, nghỉ chế độ")
+    shutil.move(texts, inputs / paths.SECTION_TEXTS)
+    shutil.rmtree(inputs / "tmp")
+    assert inbox.received_files(inputs) == []
+    assert build.run(inputs, outputs) == 0
+    assert any("người đã nghỉ hưu sớm, nghỉ chế độ" in p for p in _paragraphs(outputs / report.FILE_NAME))
+
+
 def test_a_broken_text_stops_only_the_report_and_the_build_says_why(tmp_path, workdir, monkeypatch, capsys):
     from pipeline import build
     from pipeline.outputs.report import sections

@@ -80,7 +80,7 @@ ASSETS = [
            date(2025, 8, 1), date(2025, 8, 20)),
     _asset("TS6", K[4], ts.IN_USE, 20, None, None, 300.0),
 ]
-ASSET_SUMMARY = {"khong_phat_sinh": "Không", "doi_du_dau_ky": 2, "doi_du_phat_sinh": 1, "xl_noi_bo": 1,
+ASSET_SUMMARY = {"co_tai_san": "Có", "doi_du_dau_ky": 2, "doi_du_phat_sinh": 1, "xl_noi_bo": 1,
                  "xl_dia_phuong_khac": 0, "xl_giao_dia_phuong": 0, "xl_khac": 0, "con_phai_xu_ly": 2,
                  "phong_hop_truc_tuyen": 2, "ho_tro_di_lai": 10, "kinh_phi_di_lai": 50.0, "ho_tro_nha_o": 4,
                  "kinh_phi_nha_o": 80.0}

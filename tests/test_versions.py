@@ -25,6 +25,7 @@ from pipeline.topics import CATALOG
 LANH_DAO_V1 = "89254b539e550b6e"
 TTHC_V1 = "794db0008b0160bd"
 PHAN_CAP_V1 = "f0d04500427fe18c"  # before «Không có nhiệm vụ nào …» became «Có nhiệm vụ … trong kỳ»
+TAI_SAN_V1 = "0fe20bb8d9b391b2"  # before «Không có tài sản nào phải kê khai» became «Có tài sản phải kê khai»
 
 # A realistic next version of the TTHC template: one more optional figure on the procedures sheet.
 NEW_FIELD = Field("tthc_cong_khai", "Số TTHC đã công khai trên Cổng Dịch vụ công quốc gia", unit="thủ tục",
@@ -121,6 +122,45 @@ def test_the_inverted_task_question_rejects_a_version_1_file_as_old_with_the_rea
     assert "«Không có nhiệm vụ nào được phân cấp, phân quyền, ủy quyền»" in problem.rule
     assert "«Có» nghĩa là không nhận nhiệm vụ nào; nay «Có» nghĩa là có nhiệm vụ" in problem.rule
     assert "co_nhiem_vu" not in problem.rule and "khong_phat_sinh" not in problem.rule
+
+
+def test_the_inverted_asset_question_rejects_a_version_1_file_as_old_with_the_reason(config, workdir):
+    """tai_san v1 asked «Không có tài sản nào phải kê khai» (Có = nothing to declare); v2 asks «Có tài
+    sản phải kê khai» (Có = assets listed). A v1 answer would flip meaning, so the file is «Mẫu cũ»."""
+    old = versions.shape(CATALOG["tai_san"], 1)
+    assert old.fingerprint == TAI_SAN_V1
+    inputs, _ = workdir
+    unit = config.owners("tai_san")[0]
+    data = demo.data_for("tai_san", config, unit.code)
+    data["tong_hop"] = [{"khong_phat_sinh": "Không", **{k: v for k, v in data["tong_hop"][0].items() if k != "co_tai_san"}}]
+    path = inputs / templates.filename(old, unit)
+    templates.workbook(old, unit, config, data).save(path)
+    report = validate.check_file(path, config)
+    assert report.status == "rejected", report.text()
+    (problem,) = report.problems
+    assert problem.rule.startswith("Mẫu cũ:") and "phiên bản 1" in problem.rule
+    assert "«Không có tài sản nào phải kê khai»" in problem.rule
+    assert "nay «Có» nghĩa là có tài sản kê khai" in problem.rule
+    assert "co_tai_san" not in problem.rule and "khong_phat_sinh" not in problem.rule
+
+
+def test_a_listed_asset_needs_the_positive_answer_and_an_empty_list_the_negative(config, workdir):
+    """v2: a list left empty is valid only with «Không» (no asset to declare); «Có» with no row is refused."""
+    inputs, _ = workdir
+    unit = config.owners("tai_san")[0]
+    data = demo.data_for("tai_san", config, unit.code)
+    empty = {"danh_sach": [], "tong_hop": [dict(data["tong_hop"][0], **dict.fromkeys(
+        ("doi_du_dau_ky", "doi_du_phat_sinh", "xl_noi_bo", "xl_dia_phuong_khac", "xl_giao_dia_phuong",
+         "xl_khac", "con_phai_xu_ly"), 0))]}
+    statuses = {}
+    for answer in ("Có", "Không"):
+        empty["tong_hop"][0]["co_tai_san"] = answer
+        path = inputs / f"tai_san_{answer == 'Có'}.xlsx"
+        templates.workbook(CATALOG["tai_san"], unit, config, empty).save(path)
+        statuses[answer] = validate.check_file(path, config)
+    assert statuses["Không"].status != "rejected", statuses["Không"].text()
+    assert statuses["Có"].status == "rejected"
+    assert any("«Không»" in p.fix or "«Không»" in p.rule for p in statuses["Có"].problems), statuses["Có"].text()
 
 
 def test_a_relabelled_version_is_carried_over_with_a_note_and_stored(config, workdir):

@@ -88,7 +88,7 @@ def _comma(decimals: int = 0, suffix: str = "") -> FuncFormatter:
     return FuncFormatter(lambda v, _pos: vn.number(v, decimals) + suffix)
 
 
-def _data_rows(t: Table) -> list[int]:
+def data_rows(t: Table) -> list[int]:
     """Row indices without the total row ("Cộng")."""
     first = t.columns[0].key
     return [i for i in range(len(t.frame)) if t.value(i, first) not in (None, "Cộng")]
@@ -99,7 +99,7 @@ def _num(t: Table, i: int, key: str) -> float:
     return float(v) if v is not None else 0.0
 
 
-def _fill(text: str, t: Table, i: int, total: float = 0.0) -> str:
+def note_text(text: str, t: Table, i: int, total: float = 0.0) -> str:
     """A note with its {column} (as printed), {column:%} and {_total} written in."""
     def one(m: re.Match) -> str:
         if m.group(1) == "_total":
@@ -108,20 +108,20 @@ def _fill(text: str, t: Table, i: int, total: float = 0.0) -> str:
     return FIELD.sub(one, text)
 
 
-def _label(t: Table, s: Series) -> str:
+def legend(t: Table, s: Series) -> str:
     return s.label or next((c.label for c in t.columns if c.key == s.key), s.key)
 
 
-def _look(chart: Chart, s: Series) -> tuple[str, str]:
+def look(chart: Chart, s: Series) -> tuple[str, str]:
     fill, hatch = FILLS[chart.series.index(s) % len(FILLS)]
     return (fill if s.fill is None else s.fill), (hatch if s.hatch is None else s.hatch)
 
 
-def _labels(chart: Chart, template) -> dict[str, str]:
+def labels_of(chart: Chart, template) -> dict[str, str]:
     return short_labels(getattr(template, chart.labels)) if chart.labels else {}
 
 
-def _categories(t: Table, chart: Chart, rows: list[int], labels: dict[str, str]) -> tuple[list[int], list[str]]:
+def categories(t: Table, chart: Chart, rows: list[int], labels: dict[str, str]) -> tuple[list[int], list[str]]:
     """The rows drawn and their category labels (short label, else the text without the prefix)."""
     if chart.only_labelled:
         order = list(labels)
@@ -175,10 +175,10 @@ def _bars(ax: plt.Axes, chart: Chart, t: Table, rows: list[int]) -> None:
         size = 0.8 - 0.3 * g if chart.overlay else width
         base = [0.0] * len(rows)
         for s in (s for s in chart.series if (s.stack or s.key) == group):
-            fill, hatch = _look(chart, s)
+            fill, hatch = look(chart, s)
             values = [_num(t, i, s.key) for i in rows]
             at = [p + offset for p in range(len(rows))]
-            style = {"color": fill, "edgecolor": "black", "hatch": hatch, "linewidth": 0.6, "label": _label(t, s)}
+            style = {"color": fill, "edgecolor": "black", "hatch": hatch, "linewidth": 0.6, "label": legend(t, s)}
             bars = (ax.barh(at, values, size, left=base, **style) if horizontal
                     else ax.bar(at, values, size, bottom=base, **style))
             if chart.vary:
@@ -196,7 +196,7 @@ def _bars(ax: plt.Axes, chart: Chart, t: Table, rows: list[int]) -> None:
                 key = (k, 0.0 if chart.overlay else offset)
                 ends[key] = max(ends.get(key, 0.0), total)
                 if s.note:
-                    notes.append((key, p, _fill(s.note, t, rows[k], total)))
+                    notes.append((key, p, note_text(s.note, t, rows[k], total)))
     top = max([*ends.values(), 1.0])
     for key, p, text in notes:
         if horizontal:
@@ -212,7 +212,7 @@ def _lines(ax: plt.Axes, chart: Chart, t: Table, rows: list[int]) -> None:
         values = [t.value(i, s.key) for i in rows]
         ys = [math.nan if v is None else float(v) for v in values]
         ax.plot(range(len(rows)), ys, color=colour, marker=marker, linestyle=style, linewidth=1.6 - 0.2 * (k > 0),
-                label=_label(t, s))
+                label=legend(t, s))
         if s.values is not None:
             for x, y in enumerate(values):
                 if y is not None:
@@ -225,16 +225,16 @@ def _parts(ax: plt.Axes, chart: Chart, t: Table) -> None:
     """One bar of parts (the table's first row), each labelled with its value in the legend."""
     left = 0.0
     for s in chart.series:
-        fill, hatch = _look(chart, s)
+        fill, hatch = look(chart, s)
         v = _num(t, 0, s.key)
         ax.barh([0], [v], left=left, height=0.5, color=fill, edgecolor="black", hatch=hatch, linewidth=0.6,
-                label=f"{_label(t, s)}: {vn.number(v)}")
+                label=f"{legend(t, s)}: {vn.number(v)}")
         if v and s.values is not None:
             ax.text(left + v / 2, 0, vn.number(v, s.values), ha="center", va="center", fontsize=9, weight="bold",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         left += v
     if chart.header:
-        ax.text(0, 0.42, _fill(chart.header, t, 0), fontsize=8.5)
+        ax.text(0, 0.42, note_text(chart.header, t, 0), fontsize=8.5)
     ax.set_ylim(-0.5, 0.75)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
@@ -246,7 +246,7 @@ def _draw(fig: plt.Figure, ax: plt.Axes, chart: Chart, t: Table, labels: dict[st
         _parts(ax, chart, t)
         axes = [ax]
     else:
-        rows = _data_rows(t)
+        rows = data_rows(t)
         panels = [None]
         if chart.panels:
             panels = sorted({t.value(i, chart.panels) for i in rows} - {None})
@@ -255,7 +255,7 @@ def _draw(fig: plt.Figure, ax: plt.Axes, chart: Chart, t: Table, labels: dict[st
         else:
             axes = [ax]
         for panel, value in zip(axes, panels, strict=True):
-            mine, names = _categories(t, chart, [i for i in rows if value is None or t.value(i, chart.panels) == value],
+            mine, names = categories(t, chart, [i for i in rows if value is None or t.value(i, chart.panels) == value],
                                       labels)
             (_lines if chart.kind == LINES else _bars)(panel, chart, t, mine)
             _category_ticks(panel, chart, names)
@@ -268,7 +268,7 @@ def _draw(fig: plt.Figure, ax: plt.Axes, chart: Chart, t: Table, labels: dict[st
         fig.legend(handles, names, loc="outside lower center", ncol=chart.legend_columns)
 
 
-def _topic_template(chart: Chart):
+def topic_template(chart: Chart):
     topic = next((tp for c, tp in DECLARED if c is chart), None)
     return topic.module("template") if topic is not None else None
 
@@ -285,7 +285,7 @@ def figure(chart: Chart, results: Results, template=None) -> plt.Figure:
             ax.text(0.5, 0.5, f"{vn.GAP} Chưa có số liệu của:\n{who}", ha="center", va="center",
                     fontsize=10, transform=ax.transAxes)
         else:
-            _draw(fig, ax, chart, t, _labels(chart, template if template is not None else _topic_template(chart)))
+            _draw(fig, ax, chart, t, labels_of(chart, template if template is not None else topic_template(chart)))
         if results.demo:
             fig.text(0.5, 0.5, DEMO_MARK, fontsize=30, color="0.6", alpha=0.35, rotation=20,
                      ha="center", va="center", weight="bold")

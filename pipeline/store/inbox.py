@@ -15,19 +15,21 @@ from pathlib import Path
 
 from pipeline.core import paths
 
-NOT_RECEIVED = {paths.CONFIG_NAME, paths.ACCOUNTS, "README.md", ".gitkeep"}
+NOT_RECEIVED = {paths.CONFIG_NAME, paths.CITY_CONFIG_NAME, paths.ACCOUNTS, "README.md", ".gitkeep"}
 LOG = logging.getLogger("pipeline.store.inbox")
 
 
 def received_files(inputs_dir: Path) -> list[Path]:
     """Every file under inputs/ that a unit sent (the configuration, accounts, report templates,
-    hidden files, temporary uploads and the web portal's sidecars are not submissions)."""
+    edited section texts, hidden files, temporary uploads and the web portal's sidecars are not submissions)."""
     inputs_dir = Path(inputs_dir)
     found = []
     for path in sorted(inputs_dir.rglob("*")):
         rel = path.relative_to(inputs_dir)
         if not path.is_file() or any(part.startswith((".", "~$")) for part in rel.parts) or \
                 (len(rel.parts) > 1 and rel.parts[0] in paths.RECORDS):  # sign-offs, confirmations
+            continue
+        if rel.parts[0] == paths.SECTION_TEXTS:  # the commune's edited report texts, not a submission
             continue
         name = path.name
         if (name in NOT_RECEIVED or name.endswith((".tmp", ".docx"))

@@ -31,7 +31,8 @@ from pipeline.core.config import Config
 from pipeline.topics import CATALOG
 
 LOCK_NAME = paths.WAREHOUSE_LOCK
-SCHEMA_VERSION = 3  # 2: sheet_columns (where each loaded value was read); 3: problems.kind, sign-offs, confirmations
+SCHEMA_VERSION = 4  # 2: sheet_columns (where each loaded value was read); 3: origins (packages' sources);
+# 4: problems.kind, sign-offs, confirmations
 SQL_TYPES = {"int": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "choice": "VARCHAR", "date": "DATE"}
 DB_NAME = paths.WAREHOUSE
 
@@ -55,6 +56,12 @@ SIGNOFF_COLUMNS = {"record": "VARCHAR", "unit_code": "VARCHAR", "template_id": "
 CONFIRMATION_COLUMNS = {"record": "VARCHAR", "unit_code": "VARCHAR", "template_id": "VARCHAR", "sha256": "VARCHAR",
                         "sheet": "VARCHAR", "cell": "VARCHAR", "comment": "VARCHAR", "username": "VARCHAR",
                         "full_name": "VARCHAR", "confirmed_at": "TIMESTAMP"}
+# Provenance across levels: at a city, a commune's package says for each of its figure cells where the
+# commune got it (its «Nguồn số liệu» sheet, layout.ORIGIN_COLUMNS in this order); one row per source
+# cell, so a city figure is traced to commune › unit › file › cell (pipeline.outputs.provenance).
+ORIGIN_COLUMNS = {"submission_id": "BIGINT", "sheet_name": "VARCHAR", "cell": "VARCHAR", "value": "VARCHAR",
+                  "unit_code": "VARCHAR", "unit_name": "VARCHAR", "file_name": "VARCHAR",
+                  "source_cell": "VARCHAR", "received": "VARCHAR"}
 
 _WRITER = threading.RLock()
 _LOCKS: dict[Path, filelock.BaseFileLock] = {}
@@ -76,6 +83,7 @@ def ddl() -> list[str]:
         "CREATE TABLE IF NOT EXISTS sheet_columns (" + ", ".join(f"{c} {t}" for c, t in COLUMN_COLUMNS.items()) + ")",
         "CREATE TABLE IF NOT EXISTS signoffs (" + ", ".join(f"{c} {t}" for c, t in SIGNOFF_COLUMNS.items()) + ")",
         "CREATE TABLE IF NOT EXISTS confirmations (" + ", ".join(f"{c} {t}" for c, t in CONFIRMATION_COLUMNS.items()) + ")",
+        "CREATE TABLE IF NOT EXISTS origins (" + ", ".join(f"{c} {t}" for c, t in ORIGIN_COLUMNS.items()) + ")",
         """CREATE OR REPLACE VIEW current_submissions AS
            SELECT * FROM submissions WHERE status IN ('accepted', 'warnings')
            QUALIFY row_number() OVER (PARTITION BY unit_code, template_id

@@ -12,15 +12,16 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from pipeline.core import atomic, paths, vn
 from pipeline.core.layout import DEMO_MARK
 from pipeline.outputs.annex import visible_columns
+from pipeline.outputs.charts import CHARTS, SIZE
 from pipeline.outputs.indicators import Results
+from pipeline.outputs.report import chart_xml, fill
 from pipeline.outputs.report import docx_layout as lay
-from pipeline.outputs.report import fill
 from pipeline.outputs.report.default import DEFAULT_TEMPLATE
 from pipeline.outputs.report.fill import TemplateError
 from pipeline.outputs.report.names import ANNEX_BLOCK, blocks, general_values, placeholders
@@ -97,6 +98,18 @@ def _heading_styles(doc: DocxDocument) -> None:
             p.style = doc.styles[lay.HEADINGS[level]]
 
 
+def _chart(w: lay.Writer, name: str, results: Results) -> None:
+    """A chart as the configuration says ([report] charts): a native Word chart (default), or its PNG."""
+    if results.config.charts == "picture":
+        w.picture(name)
+        return
+    p = w.paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    p.paragraph_format.keep_with_next = True  # the caption below stays with its chart
+    width = Cm(min(w.width, 16))
+    chart_xml.insert(p.add_run(), next(c for c in CHARTS if c.name == name), results, width,
+                     int(width * SIZE[1] / SIZE[0]))
+
+
 def template_path(inputs_dir: Path | None) -> Path:
     """The commune's own template when inputs/ holds one, else the default."""
     own = Path(inputs_dir) / COMMUNE_TEMPLATE if inputs_dir else None
@@ -145,7 +158,7 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
                     w.table(block.table, block.columns, block.rows)
                 for chart, caption in c.charts:
                     figure += 1
-                    w.picture(chart)
+                    _chart(w, chart, results)
                     w.caption(f"Biểu đồ {figure}. {caption}", before=False)
                 for kind, text in c.after:
                     _block(w, kind, text)

@@ -84,7 +84,7 @@ def figures(config: Config, rng: random.Random, unit_code: str,
     staff_travel = rng.randint(25, 45)
     staff_housing = rng.randint(4, 10)
     summary = {
-        "khong_phat_sinh": "Không", "doi_du_dau_ky": at_start, "doi_du_phat_sinh": len(premises) - at_start,
+        "co_tai_san": "Có", "doi_du_dau_ky": at_start, "doi_du_phat_sinh": len(premises) - at_start,
         "xl_noi_bo": by_form[forms[0]], "xl_dia_phuong_khac": by_form[forms[1]],
         "xl_giao_dia_phuong": by_form[forms[2]], "xl_khac": by_form[forms[3]],
         "con_phai_xu_ly": len(premises) - len(done), "phong_hop_truc_tuyen": rng.randint(2, 4),

@@ -2,7 +2,7 @@
 premises after the merger in the Ministry of Finance's categories, meeting rooms and staff
 support (plan II.6)."""
 
-from pipeline.core.model import CrossCheck, Field, Measure, Requirement, Rule, Sheet, Template
+from pipeline.core.model import Change, CrossCheck, Field, Measure, Requirement, Revision, Rule, Sheet, Template
 
 KINDS = (
     "Trụ sở làm việc (nhà và đất)",
@@ -26,6 +26,8 @@ FORMS = (
 DONE, ONGOING = "Đã xử lý xong", "Đang xử lý"
 STATES = (NOT_YET, ONGOING, DONE)
 YES_NO = ("Có", "Không")
+HAS_ASSETS = "Có tài sản phải kê khai"
+OLD_NO_ASSETS = "Không có tài sản nào phải kê khai"  # version 1's label
 M2, MONEY = "m²", "triệu đồng"
 
 ASSET_KEYS = (
@@ -97,7 +99,8 @@ assets = Sheet(
     ),
     rows=None,
     max_rows=150,
-    empty_flag="khong_phat_sinh",
+    empty_flag="co_tai_san",
+    empty_when="Không",
     requires=(
         Requirement("hien_trang", (SURPLUS,), "ngay_doi_du",
                     "Tài sản dôi dư: hãy ghi ngày xác định dôi dư."),
@@ -124,8 +127,9 @@ summary = Sheet(
     title="Xử lý cơ sở nhà, đất dôi dư; phòng họp trực tuyến; hỗ trợ đi lại, nhà ở",
     keys=(),
     fields=(
-        Field("khong_phat_sinh", "Không có tài sản nào phải kê khai", "choice", choices=YES_NO, width=16,
-              help="Chọn «Có» chỉ khi để trống trang «Tài sản»; có kê khai tài sản thì chọn «Không»."),
+        Field("co_tai_san", HAS_ASSETS, "choice", choices=YES_NO, width=16,
+              help="Chọn «Có» khi kê khai tài sản ở trang «Tài sản»; chọn «Không» chỉ khi không có tài sản "
+                   "nào phải kê khai (để trống trang «Tài sản»)."),
         Field("doi_du_dau_ky", "Cơ sở nhà, đất dôi dư đầu kỳ", unit="cơ sở", width=12,
               help="Số cơ sở nhà, đất xác định dôi dư tại ngày bắt đầu kỳ báo cáo."),
         Field("doi_du_phat_sinh", "Dôi dư phát sinh trong kỳ", unit="cơ sở", width=12),
@@ -158,7 +162,7 @@ summary = Sheet(
 TEMPLATE = Template(
     id="tai_san",
     file_name="Bieu_tai_san_cong",
-    version=1,
+    version=2,
     title="Biểu danh sách cơ sở vật chất, tài sản công sau sắp xếp",
     section="II.6",
     owner="KT",
@@ -167,7 +171,16 @@ TEMPLATE = Template(
     sheets=(assets, summary),
     notes=("Trang «Tài sản»: mỗi dòng một tài sản; máy móc, thiết bị cùng loại kê một dòng theo nhóm.",
            "Các cột cơ sở nhà, đất ở trang «Tổng hợp» phải khớp với các dòng nhà, đất dôi dư ở trang «Tài sản».",
-           "Danh sách để trống chỉ hợp lệ khi trang «Tổng hợp» chọn «Có» ở cột «Không có tài sản nào phải kê khai».",),
+           f"Danh sách để trống chỉ hợp lệ khi trang «Tổng hợp» chọn «Không» ở cột «{HAS_ASSETS}».",),
+    history=(
+        # v2: the double negative «Không có tài sản nào phải kê khai: Không» now reads positively; the
+        # answer is inverted, so a v1 file's «Có» would mean the opposite: it is not carried over.
+        Revision(2, (
+            Change("redefined", "tong_hop", "co_tai_san", OLD_NO_ASSETS,
+                   why="«Có» nghĩa là không có tài sản nào phải kê khai; nay «Có» nghĩa là có tài sản kê khai"),
+            Change("renamed", "tong_hop", "co_tai_san", "khong_phat_sinh"),
+        )),
+    ),
 )
 
 _SURPLUS_PREMISES = (("loai", PREMISES), ("hien_trang", (SURPLUS,)))

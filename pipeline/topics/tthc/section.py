@@ -48,7 +48,9 @@ def values(results, env) -> kit.Figures:
         v[f"tthc_{rate.key}"] = r["gia_tri"]
         v["chi_so_766" if rate.code else "chi_so_rieng"].append(r)
     diem = next(c for c in g.columns if c.key == "diem")
-    for group, i in zip(rates.GROUPS, range(len(g.frame)), strict=True):
+    by_name = {g.value(i, "nhom"): i for i in range(len(g.frame))}
+    for group in rates.GROUPS:
+        i = by_name[group.name]  # the points table names each declared group once
         got = g.value(i, "diem")
         v[f"tthc_diem_{group.key}"] = g.text(i, "diem")
         if got is None and g.mark(i, diem) == env.not_applicable:
