@@ -85,6 +85,6 @@ def outlier(col: Field, period_word: str, period: object, value: float, low: flo
     rule = (f"Số liệu «{col.label}»{of} {period_word} {period} ({vn.number(value)}{unit}) khác xa các "
             f"{period_word} khác của đơn vị ({usual}{unit}): kiểm tra lại; nếu đúng, ghi rõ lý do.")
     fix = (f"Kiểm tra lại ô {cell} (có thể gõ thừa hoặc thiếu chữ số, nhầm đơn vị tính hay nhầm dòng): nếu sai "
-           "hãy sửa rồi gửi lại; nếu đúng thì không cần sửa (biểu vẫn được nhận), hãy ghi rõ lý do trong báo cáo "
-           "của đơn vị.")
+           "hãy sửa rồi gửi lại; nếu đúng thì không cần sửa (biểu vẫn được nhận): ghi lý do và bấm «Xác nhận số "
+           "liệu đúng» ở trang kết quả trên trang nộp biểu mẫu, hoặc ghi rõ lý do trong báo cáo của đơn vị.")
     return rule, fix, f"Số liệu «{col.label}» khác xa các {period_word} khác của đơn vị: kiểm tra lại."

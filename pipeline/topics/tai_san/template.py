@@ -2,7 +2,17 @@
 premises after the merger in the Ministry of Finance's categories, meeting rooms and staff
 support (plan II.6)."""
 
-from pipeline.core.model import Change, CrossCheck, Field, Measure, Requirement, Revision, Rule, Sheet, Template
+from pipeline.core.model import (
+    Change,
+    CrossCheck,
+    Field,
+    Measure,
+    Requirement,
+    Revision,
+    Rule,
+    Sheet,
+    Template,
+)
 
 KINDS = (
     "Trụ sở làm việc (nhà và đất)",
