@@ -140,6 +140,8 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
         lines += [f"  • {u.name} ({u.code}): {t.title}" for u, t in missing]
     else:
         lines.append("- Tất cả các đơn vị đã gửi đủ biểu số liệu.")
+    if results.city is not None and results.city.by("late"):
+        lines.append("- Gửi muộn (sau hạn): " + "; ".join(dict.fromkeys(s.unit.name for s in results.city.by("late"))) + ".")
     checks = crosscheck.summary_lines(results.checks)
     lines += [f"- {line}" for line in checks[:1]] + [f"  • {line}" for line in checks[1:]]
     gaps = [t for t in results.tables.values() if t.has_gap and not t.missing]
@@ -192,7 +194,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     from pipeline import demo
     from pipeline.core import logs
     from pipeline.core.config import load
-    from pipeline.outputs import annex, charts, indicators, report
+    from pipeline.outputs import annex, charts, city, indicators, report
     from pipeline.store import inbox, ingest, warehouse
 
     config = load(config_path)
@@ -242,7 +244,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     progress.step("Tính các chỉ số …")
     con = warehouse.connect(outputs_dir, read_only=True)  # closed before any file is written
     try:
-        results = indicators.compute(con, config)
+        results = city.extend(con, indicators.compute(con, config))  # at city level: the per-commune tables
         files = _files(con)
     finally:
         con.close()
@@ -250,6 +252,8 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     try:
         progress.step("Vẽ biểu đồ …")
         chart_files = charts.draw_all(results, outputs_dir / CHARTS_DIR)
+        if results.city is not None:
+            chart_files[city.CHART.name] = charts.draw(city.CHART, results, outputs_dir / CHARTS_DIR)
         progress.step("Lập phụ lục số liệu …")
         annex.write(results, outputs_dir / ANNEX_NAME)
         progress.step("Lập báo cáo …")

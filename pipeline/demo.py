@@ -9,6 +9,7 @@ demo figures is left out of the demo set, with the reason in the log (`missing` 
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +17,7 @@ from pipeline import topics
 from pipeline.core.config import Config
 from pipeline.core.logs import LOGGER
 from pipeline.outputs import templates
+from pipeline.store import inbox
 from pipeline.topics import CATALOG
 
 SEED = 20260506
@@ -74,6 +76,7 @@ def write_all(out_dir: Path, config: Config, marked: bool = True) -> list[Path]:
         LOGGER.warning(text)
     written = []
     for unit in config.units:
+        received = _received(config, unit)
         for template_id in unit.templates:
             if module(template_id) is None:
                 continue
@@ -81,5 +84,17 @@ def write_all(out_dir: Path, config: Config, marked: bool = True) -> list[Path]:
             wb = templates.workbook(template, unit, config, data_for(template_id, config, unit.code), demo=marked)
             path = out_dir / templates.filename(template, unit)
             wb.save(path)
+            if received:
+                inbox.remember(path, received)
             written.append(path)
     return written
+
+
+def _received(config: Config, unit) -> datetime | None:
+    """At city level, when the demo's files of a commune were received: a day apart before the
+    deadline, the last commune a day after it (late), so the demo shows the board's states."""
+    if not config.is_city or not unit.templates:
+        return None
+    sending = [u for u in config.units if u.templates]
+    k = sending.index(unit)
+    return config.deadline + timedelta(days=1 if k == len(sending) - 1 else k - len(sending))

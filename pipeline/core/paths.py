@@ -7,6 +7,7 @@ ROOT = PACKAGE.parent
 INPUTS = ROOT / "inputs"
 OUTPUTS = ROOT / "outputs"
 TOPICS = PACKAGE / "topics"
+CITY_SQL = "city"  # pipeline/topics/<id>/city/*.sql: a topic's per-commune tables at city level
 CONFIG_NAME = "commune.toml"
 EXAMPLES = ROOT / "examples"
 CITY_EXAMPLE = EXAMPLES / "city.toml"  # a city's configuration: its communes as units

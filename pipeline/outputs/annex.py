@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core import atomic, paths, vn
 from pipeline.core.layout import DEMO_MARK, MAX_ROW_HEIGHT
+from pipeline.outputs import city
 from pipeline.outputs.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
 from pipeline.topics import CATALOG
 
@@ -75,8 +76,26 @@ def _height(texts: list[tuple[str, int]]) -> float | None:
 
 def source_text(t: Table, results: Results) -> str:
     owners = results.config.owners(t.query.source)
+    if results.city is not None:  # a city: its communes, counted rather than listed
+        if t.query.section == "I":
+            return f"Nguồn: các biểu số liệu {city.kinds(results.config)} gửi; phần I của báo cáo."
+        sent = {s["unit_code"] for s in results.sources if s["template_id"] == t.query.source}
+        return (f"Nguồn: {t.query.template.title} do {len(sent & {u.code for u in owners})}/{len(owners)} "
+                f"{city.kinds(results.config, '')} gửi; mục {t.query.section} của báo cáo.")
     who = ", ".join(u.name for u in owners) or "(chưa phân công đơn vị)"
     return f"Nguồn: {t.query.template.title} do {who} gửi; mục {t.query.section} của báo cáo."
+
+
+def _city_sources(results: Results) -> list[tuple[str, Font]]:
+    """The cover's sources at city level: per template, how many communes sent it and who is missing."""
+    lines = []
+    for tid, template in CATALOG.items():
+        mine = [s for s in results.city.sent if s.template_id == tid]
+        if mine:
+            absent = [s.unit.name for s in mine if s.state in ("missing", "rejected")]
+            lines.append((f"- {template.title}: {len(mine) - len(absent)}/{len(mine)} đơn vị đã gửi"
+                          + (f"; chưa có số liệu của {'; '.join(absent)}" if absent else ""), NORMAL))
+    return lines
 
 
 def _print_setup(ws: Worksheet, title: str, commune: str, header_row: int | None = None) -> None:
@@ -141,7 +160,10 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
         (f"Đơn vị tổng hợp: {cfg.unit(cfg.standing_unit).name}", NORMAL),
         ("Nguồn số liệu", BOLD),
     ]
-    if results.sources:
+    if results.city is not None:
+        lines += _city_sources(results)
+        lines.append((f"Chi tiết: {sheet_name(1)} (tình hình gửi biểu của từng đơn vị).", NORMAL))
+    elif results.sources:
         for s in results.sources:
             unit = cfg.unit(s["unit_code"]).name if s["unit_code"] in {u.code for u in cfg.units} else s["unit_code"]
             received = vn.day(s["received_at"]) if s["received_at"] else ""
@@ -149,12 +171,11 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
                           NORMAL))
     else:
         lines.append(("- Chưa nhận được biểu số liệu nào.", NORMAL))
-    lines.append(("Đơn vị chưa gửi số liệu", BOLD))
     missing = results.missing_all
-    if missing:
-        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in missing]
-    else:
-        lines.append(("- Không có: tất cả các đơn vị đã gửi đủ biểu số liệu.", NORMAL))
+    if results.city is None:  # a city names its missing communes per template, above
+        lines.append(("Đơn vị chưa gửi số liệu", BOLD))
+        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in missing] or [
+            ("- Không có: tất cả các đơn vị đã gửi đủ biểu số liệu.", NORMAL)]
     lines += [
         ("Ký hiệu", BOLD),
         (f"{vn.GAP}: không có số liệu (đơn vị chưa gửi) hoặc không tính được (mẫu số bằng 0).", NORMAL),

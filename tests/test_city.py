@@ -1,0 +1,196 @@
+"""The city's outputs (issue 17, item 3): a city built from real .xlsx files of three communes —
+one late (received after the deadline), one resubmitted with changed figures, one missing — checked
+against the figures written into those files: the city totals, the per-commune tables, the 766
+rates and the ranking computed by hand, and the late and missing communes named in the report, the
+annex and the board.
+
+`city_inputs` places the three communes' files; `make` writes one commune's files (default: its
+templates filled with demo figures; the end-to-end variant passes the commune build's package)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from pipeline import build, demo
+from pipeline.core import paths
+from pipeline.core.config import Config, Unit, load
+from pipeline.outputs import city, indicators, rates, templates
+from pipeline.store import inbox, warehouse
+from pipeline.topics import CATALOG
+from pipeline.web import board
+
+TEMPLATES = ("tthc", "nhan_su", "tai_san")  # enough for totals, per-commune tables and the 766 rates
+Make = Callable[[Config, Unit, Path, int], list[Path]]
+
+
+def demo_files(config: Config, unit: Unit, folder: Path, version: int) -> list[Path]:
+    """The commune's TEMPLATES filled with demo figures (version 2: other figures, as consistent)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for tid in TEMPLATES:
+        data = figures(config, unit, tid, version)
+        path = folder / templates.filename(CATALOG[tid], unit)
+        templates.workbook(CATALOG[tid], unit, config, data).save(path)
+        out.append(path)
+    return out
+
+
+def figures(config: Config, unit: Unit, template_id: str, version: int) -> dict[str, list[dict]]:
+    """The figures demo_files writes for a commune (the test's hand computations read them)."""
+    return demo.data_for(template_id, config, unit.code if version == 1 else f"{unit.code}/v{version}")
+
+
+def city_inputs(inputs: Path, config: Config, make: Make = demo_files) -> dict[str, Unit]:
+    """The three communes' files in inputs/ with the times they were received (sidecars):
+    «late» two days after the deadline; «resubmitted» on time, then again after the deadline with
+    changed figures (still on time: its first valid file was); «missing» nothing."""
+    late, resubmitted, missing = city.communes(config)[:3]
+    for path in make(config, late, inputs / late.code, 1):
+        inbox.remember(path, config.deadline + timedelta(days=2))
+    for version, when in ((1, -3), (2, 1)):
+        for path in make(config, resubmitted, inputs / f"{resubmitted.code}_lan_{version}", version):
+            inbox.remember(path, config.deadline + timedelta(days=when))
+    return {"late": late, "resubmitted": resubmitted, "missing": missing}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One real city build (inputs → warehouse → annex, report) and its results."""
+    root = tmp_path_factory.mktemp("city")
+    inputs, outputs = root / "inputs", root / "outputs"
+    inputs.mkdir()
+    shutil.copy(paths.CITY_EXAMPLE, inputs / paths.CONFIG_NAME)
+    config = load(inputs / paths.CONFIG_NAME)
+    who = city_inputs(inputs, config)
+    assert build.run(inputs, outputs) == 0
+    con = warehouse.connect(outputs, read_only=True)
+    try:
+        results = city.extend(con, indicators.compute(con, config))
+        submissions = con.execute("select * from submissions").df().to_dict("records")
+    finally:
+        con.close()
+    return config, who, results, submissions, outputs
+
+
+def _sum(rows: list[dict], key: str) -> float:
+    return float(sum(r[key] for r in rows if r.get(key) is not None))
+
+
+def test_city_totals_are_the_sum_of_the_communes_current_figures(built):
+    config, who, results, _, _ = built
+    late = figures(config, who["late"], "nhan_su", 1)["can_bo"]
+    first, second = (figures(config, who["resubmitted"], "nhan_su", v)["can_bo"] for v in (1, 2))
+    assert _sum(first, "hien_co") != _sum(second, "hien_co")  # the resubmission changed the figures
+    t = results.tables["nhan_su_theo_co_quan"]
+    assert t.value(t.row("Cộng"), "hien_co") == _sum(late, "hien_co") + _sum(second, "hien_co")
+    per = results.tables["nhan_su_theo_xa"]
+    assert per.value(per.row(who["resubmitted"].code), "hien_co") == _sum(second, "hien_co")
+    assert per.value(per.row(city.TOTAL), "hien_co") == t.value(t.row("Cộng"), "hien_co")
+    month = results.tables["tthc_theo_thang"]
+    received = sum(_sum(figures(config, who[k], "tthc", v)["ho_so"], "nhan_truc_tuyen")
+                   for k, v in (("late", 1), ("resubmitted", 2)))
+    assert month.value(month.row("Cộng"), "nhan_truc_tuyen") == received
+
+
+def test_per_commune_table_has_every_commune_and_x_with_the_reason(built):
+    config, who, results, _, _ = built
+    for name in ("nhan_su_theo_xa", "tai_san_doi_du_theo_xa", city.RATES_766):
+        t = results.tables[name]
+        codes = [t.value(i, "ma") for i in range(len(t.frame))]
+        assert codes == [u.code for u in city.communes(config)] + [city.TOTAL], name  # every commune, code order
+        i = t.row(who["missing"].code)
+        assert t.value(i, "ten") == city.short_name(who["missing"]) and t.value(i, "loai") == who["missing"].kind
+        numbers = [c for c in t.columns if c.kind in ("number", "percent") and c.key != "hang"]
+        assert numbers and all(t.text(i, c.key) == "[x]" for c in numbers), name  # unknown, never 0
+        assert t.text(i, "ghi_chu").startswith("[x]: chưa nộp") and CATALOG[t.query.source].title.lower() in \
+            t.text(i, "ghi_chu")
+        assert "nộp muộn" in t.text(t.row(who["late"].code), "ghi_chu")
+        assert t.text(t.row(who["resubmitted"].code), "ghi_chu") == ""  # its first valid file was on time
+
+
+def _rate_2_1(rows: list[dict]) -> tuple[float, float]:
+    """Chỉ số 2.1 by hand: (resolved early or on time + pending in time at the last month) /
+    (resolved + pending at the last month), over the commune's rows."""
+    last = max(rows, key=lambda r: datetime.strptime(r["thang"], "%m/%Y"))["thang"]
+    pending = [r for r in rows if r["thang"] == last]
+    num = _sum(rows, "giai_quyet_truoc_han") + _sum(rows, "giai_quyet_dung_han") + _sum(pending, "dang_trong_han")
+    return num, _sum(rows, "giai_quyet_tong") + _sum(pending, "dang_tong")
+
+
+def _ho_so(config: Config, unit: Unit, version: int) -> list[dict]:
+    rows = figures(config, unit, "tthc", version)["ho_so"]
+    sheet = next(s for s in CATALOG["tthc"].sheets if s.key == "ho_so")
+    keys = sheet.rows(config)  # the fixed rows (month, field of work) the demo figures fill in order
+    return [dict(r, thang=k[0]) for r, k in zip(rows, keys, strict=True)]
+
+
+def test_766_rates_and_ranking_computed_by_hand(built):
+    config, who, results, _, _ = built
+    parts = {k: _rate_2_1(_ho_so(config, who[k], v)) for k, v in (("late", 1), ("resubmitted", 2))}
+    by_hand = {who[k].code: round(100 * n / d, 2) for k, (n, d) in parts.items()}
+    t = results.tables[city.RATES_766]
+    for code, value in by_hand.items():
+        assert t.value(t.row(code), "ty_le_dung_han") == pytest.approx(value, abs=0.005)
+    num, den = (sum(p[i] for p in parts.values()) for i in (0, 1))
+    city_rate = t.value(t.row(city.TOTAL), "ty_le_dung_han")
+    assert city_rate == pytest.approx(round(100 * num / den, 2), abs=0.005)  # from the sums, the national way
+    assert city_rate == results.tables["tthc_chi_so"].value(0, "gia_tri")  # = the city's 766 table
+    ranking = results.tables[city.RANKING]
+    mine = [i for i in range(len(ranking.frame)) if ranking.value(i, "chi_so_766") == "2.1"]
+    order = sorted(by_hand, key=lambda c: -by_hand[c])
+    assert [ranking.value(i, "ma") for i in mine] == [*order, who["missing"].code]
+    assert [ranking.value(i, "hang") for i in mine[:2]] == [1, 2] and ranking.text(mine[2], "hang") == "[x]"
+    points = {c: t.value(t.row(c), "diem") for c in by_hand}
+    expected = {c: round(sum(rates.score(r, t.value(t.row(c), r.key)) for r in city.RATED if r.points), 2)
+                for c in by_hand}
+    assert points == pytest.approx(expected)
+    assert t.text(t.row(who["missing"].code), "hang") == "[x]"
+
+
+def test_late_and_missing_communes_named_in_report_annex_and_board(built):
+    config, who, results, submissions, outputs = built
+    late, missing = who["late"].name, who["missing"].name
+    text = "\n".join(p.text for p in Document(str(outputs / paths.REPORT)).paragraphs)
+    assert f"Gửi muộn (sau hạn {config.deadline:%d/%m/%Y}): {late}" in text
+    assert "Chưa có số liệu của: " in text and f"{missing} (tất cả các biểu)" in text
+    assert f"(gửi muộn: {late}); chưa có số liệu của {missing}" in text  # each section's first sentence
+    assert "Ủy ban nhân dân xã" not in text and "thành phố Hải Phòng" in text
+    wb = load_workbook(outputs / paths.ANNEX, read_only=True)
+    sheet = next(ws for ws in wb.worksheets if str(ws["A1"].value).endswith(
+        results.tables[city.BY_TEMPLATE].query.title))
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in {CATALOG[t].title for t in TEMPLATES}}
+    assert rows[CATALOG["tthc"].title][1:] == (3, 1, 1, 1, late, missing)
+    shown = board.rows(config, submissions, datetime.now())
+    blocks = {b.template_title: b for b in board.completeness(config, shown)}
+    tthc = blocks[CATALOG["tthc"].title]
+    assert (tthc.total, tthc.on_time, tthc.late, tthc.missing) == (3, [who["resubmitted"].name], [late], [missing])
+    assert CATALOG["lanh_dao"].title in blocks and len(blocks[CATALOG["lanh_dao"].title].missing) == 3
+
+
+def test_state_rule_late_rejected_missing():
+    deadline = datetime(2026, 5, 12, 17)
+    before, after = deadline - timedelta(hours=1), deadline + timedelta(hours=1)
+    assert city.state_of([], deadline) == ("missing", None)
+    rejected = {"status": "rejected", "received_at": before}
+    assert city.state_of([rejected], deadline)[0] == "rejected"
+    late = {"status": "accepted", "received_at": after}
+    assert city.state_of([rejected, late], deadline) == ("late", late)
+    resent = {"status": "warnings", "received_at": after}
+    on_time = {"status": "accepted", "received_at": before}
+    assert city.state_of([resent, on_time], deadline) == ("warnings", resent)  # first valid on time; latest current
+
+
+def test_far_from_the_other_communes_median_based():
+    assert city.far(500, [10, 12, 11], percent=False)  # above 5 × max(median 11, floor 10)
+    assert not city.far(40, [10, 12, 11], percent=False)
+    assert city.far(1, [100, 120, 110], percent=False)  # below the median / 5
+    assert not city.far(500, [10, 12], percent=False)  # too few other communes to judge
+    assert city.far(60.0, [95.0, 97.5, 99.0], percent=True)  # 37,5 points below the median
+    assert not city.far(90.0, [95.0, 97.5, 99.0], percent=True)
