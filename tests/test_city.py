@@ -194,3 +194,60 @@ def test_far_from_the_other_communes_median_based():
     assert not city.far(500, [10, 12], percent=False)  # too few other communes to judge
     assert city.far(60.0, [95.0, 97.5, 99.0], percent=True)  # 37,5 points below the median
     assert not city.far(90.0, [95.0, 97.5, 99.0], percent=True)
+
+
+def test_board_page_and_workbook_show_completeness_by_commune(built, tmp_path):
+    """The standing unit's board at city level: per template, how many communes sent it on time,
+    late, or not yet, named; the same on the board workbook's «Theo biểu» sheet."""
+    import re
+    from io import BytesIO
+
+    from pipeline.web.app import create_app
+    from tests.web_util import sign_in, text_of, write_accounts
+
+    config, who, results, _, outputs = built
+    inputs = config.path.parent
+    site_inputs = tmp_path / "inputs"
+    shutil.copytree(inputs, site_inputs)
+    write_accounts(site_inputs, config)
+    app = create_app(site_inputs, tmp_path / "outputs")
+    site = type("Site", (), {"app": app})
+    client, _ = sign_in(site, config.standing_unit)
+    page = client.get("/board")
+    assert page.status_code == 200
+    block = re.search(r'id="completeness">(.*?)</section>', page.text, re.S).group(1)
+    line = next(r for r in re.findall(r"<tr>(.*?)</tr>", block, re.S) if CATALOG["tthc"].title in r)
+    cells = [text_of(c).strip().replace(" :", ":") for c in re.findall(r"<td[^>]*>(.*?)</td>", line, re.S)]
+    assert cells == [CATALOG["tthc"].title, "1/3", f"1: {who['late'].name}", f"1: {who['missing'].name}"]
+    sheet = load_workbook(BytesIO(client.get("/outputs/tinh-hinh").content))[board.COMPLETENESS_SHEET]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows[CATALOG["tthc"].title] == (CATALOG["tthc"].title, 3, 1, 1, 1, who["late"].name, who["missing"].name)
+
+
+def test_many_communes_keep_the_word_report_short(built, monkeypatch, tmp_path):
+    """Past WORD_ROWS communes the per-commune tables stay in the annex workbook; the report prints
+    the first and last of the ranking and says where the whole list is."""
+    from pipeline.core import vn
+    from pipeline.outputs import report
+    from pipeline.outputs.report import city as city_text
+
+    config, _, results, _, outputs = built
+    title = vn.upper(results.tables["nhan_su_theo_xa"].query.title)
+    charts = {p.stem: p for p in (outputs / build.CHARTS_DIR).glob("*.png")}
+    normal = "\n".join(p.text for p in Document(str(outputs / paths.REPORT)).paragraphs)
+    assert title in normal
+    monkeypatch.setattr(city, "WORD_ROWS", 2)
+    monkeypatch.setattr(city_text, "TOP", 1)
+    con = warehouse.connect(outputs, read_only=True)
+    try:
+        many = city.extend(con, indicators.compute(con, config))
+    finally:
+        con.close()
+    assert not any(many.tables[k].query.in_word for k in many.city.per_commune)
+    doc = Document(str(report.render(many, charts, tmp_path / "bao_cao.docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert title not in text
+    ref = report.annex_ref(many, city.RATES_766)
+    assert f"theo điểm ước tính Bộ chỉ số 766 (1 đơn vị đầu và 1 đơn vị cuối; đầy đủ: {ref})" in text
+    ranking = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Xếp hạng"))
+    assert len(ranking.rows) == 1 + 2

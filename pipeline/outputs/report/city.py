@@ -15,6 +15,8 @@ from pipeline.outputs import city
 from pipeline.outputs.indicators import Results
 from pipeline.topics import CATALOG
 
+TOP = 10  # a long ranking prints its first and last TOP communes
+
 
 def subject(results: Results) -> str:
     """Whom the section texts speak of (`don_vi`): the commune itself, or the city's communes («các xã,
@@ -73,9 +75,10 @@ def lead(results: Results, template_id: str) -> str:
     return text + "."
 
 
-def additions(results: Results, topic_id: str, key: str) -> tuple[list[str], list[str], list[kit.TableBlock],
+def additions(results: Results, topic_id: str, key: str, ref) -> tuple[list[str], list[str], list[kit.TableBlock],
                                                                  list[tuple[str, str]]]:
-    """(paragraphs before the section's text, after it, per-commune tables, charts) of one section."""
+    """(paragraphs before the section's text, after it, per-commune tables, charts) of one section;
+    ref(table name) is the table's «Phụ lục số …»."""
     facts = results.city
     tables = [t for name, t in results.tables.items() if name in facts.per_commune and t.query.section == key]
     blocks = []
@@ -83,10 +86,13 @@ def additions(results: Results, topic_id: str, key: str) -> tuple[list[str], lis
         columns = [c.key for c in t.columns if c.key not in ("ma", "hang", "diem")]
         if t.query.name == city.RATES_766:
             columns, rows = ["hang", "ten", "loai", "ty_le_dung_han", "diem", "ghi_chu"], _by_rank(t)
-            blocks.append(kit.TableBlock(t, columns, rows, f"Xếp hạng {city.kinds(results.config)} theo điểm ước "
-                                                           "tính Bộ chỉ số 766"))
-            continue
-        blocks.append(kit.TableBlock(t, columns, caption=t.query.title))
+            caption = f"Xếp hạng {city.kinds(results.config)} theo điểm ước tính Bộ chỉ số 766"
+            if not t.query.in_word:  # too many to print: the first and the last ten
+                rows = rows[:TOP] + rows[-TOP:] if len(rows) > 2 * TOP else rows
+                caption += f" ({TOP} đơn vị đầu và {TOP} đơn vị cuối; đầy đủ: {ref(t.query.name)})"
+            blocks.append(kit.TableBlock(t, columns, rows, caption))
+        elif t.query.in_word:
+            blocks.append(kit.TableBlock(t, columns, caption=t.query.title))
     after = [f"Số liệu cần rà soát lại: {text}." for section, text in facts.flagged if section == key]
     charts = []
     if any(t.query.name == city.RATES_766 for t in tables):

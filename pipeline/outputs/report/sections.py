@@ -200,6 +200,7 @@ def content(section: Section, results: Results, general: dict[str, str], texts_d
     inline = {k: v for k, v in figures.values.items() if k in section.placeholders}
     if getattr(results, "city", None) is None:
         return Content(text, figures.tables, figures.charts, inline, after=list(after))
-    first, last, tables, charts = city_text.additions(results, section.topic.id, section.key)
+    first, last, tables, charts = city_text.additions(results, section.topic.id, section.key,
+                                                         lambda name: annex_ref(results, name))
     return Content([*first, *text, *last], [*figures.tables, *tables], [*figures.charts, *charts], inline,
                    after=list(after))
