@@ -1,11 +1,17 @@
-"""The city's outputs (issue 17, item 3): a city built from real .xlsx files of three communes —
+"""The city (issue 17): its outputs (item 3) on a city built from real .xlsx files of three communes —
 one late (received after the deadline), one resubmitted with changed figures, one missing — checked
 against the figures written into those files: the city totals, the per-commune tables, the 766
 rates and the ranking computed by hand, and the late and missing communes named in the report, the
 annex and the board.
 
 `city_inputs` places the three communes' files; `make` writes one commune's files (default: its
-templates filled with demo figures; the end-to-end variant passes the commune build's package)."""
+templates filled with demo figures). Then «Done when» 1 end to end: the three communes built from the
+demo set, each with figures of its own, by the commune build itself, which writes its package; the
+city receives two of them: phường Hồng Bàng on time and again later with other TTHC figures
+(resubmitted: the later package is current, both stay in the history), đặc khu Cát Hải after the
+deadline (late); xã An Thành sends nothing (missing). The city's ingest validates them like any
+unit's files; its current figures are each commune's current figures, its totals their sum, each
+commune's 766 rates those of the commune's own report, and the late and missing communes are named."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from docx import Document
@@ -22,9 +29,10 @@ from pipeline import build, demo
 from pipeline.core import paths
 from pipeline.core.config import Config, Unit, load
 from pipeline.outputs import city, indicators, rates, templates
-from pipeline.store import inbox, warehouse
+from pipeline.store import inbox, ingest, warehouse
 from pipeline.topics import CATALOG
 from pipeline.web import board
+from tests import city_util
 
 TEMPLATES = ("tthc", "nhan_su", "tai_san")  # enough for totals, per-commune tables and the 766 rates
 Make = Callable[[Config, Unit, Path, int], list[Path]]
@@ -251,3 +259,124 @@ def test_many_communes_keep_the_word_report_short(built, monkeypatch, tmp_path):
     assert f"theo điểm ước tính Bộ chỉ số 766 (1 đơn vị đầu và 1 đơn vị cuối; đầy đủ: {ref})" in text
     ranking = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Xếp hạng"))
     assert len(ranking.rows) == 1 + 2
+
+
+# --- «Done when» 1: the packages made by the commune build itself -----------------------------------
+ON_TIME, LATE, MISSING = "10501", "10504", "10507"
+
+
+def _sums(outputs: Path, by_unit: bool = False) -> dict:
+    """(table, field[, unit]) → the sum of a numeric field over the current submissions (fields
+    with an unknown figure left out: a package keeps them unknown)."""
+    con = warehouse.connect(outputs, read_only=True)
+    out = {}
+    try:
+        for template in CATALOG.values():
+            for sheet in template.sheets:
+                table = warehouse.table_name(template.id, sheet.key)
+                for col in (c for c in sheet.fields if c.numeric):
+                    group = "unit_code" if by_unit else "'*'"
+                    for unit, total, blanks in con.execute(
+                            f"SELECT {group}, sum({col.key}), count(*) - count({col.key}) FROM cur_{table} GROUP BY 1"
+                    ).fetchall():
+                        if not blanks:
+                            out[(table, col.key, unit) if by_unit else (table, col.key)] = total
+    finally:
+        con.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def city_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("city")
+    city = city_util.city()
+    communes = {}
+    for code in (ON_TIME, LATE, MISSING):
+        inputs, config = city_util.commune(root, code)
+        outputs = root / code / "outputs"
+        assert build.run(inputs, outputs) == 0
+        communes[code] = SimpleNamespace(inputs=inputs, outputs=outputs, config=config,
+                                         package=outputs / paths.PACKAGE_DIR)
+    inputs, outputs = root / "city" / "inputs", root / "city" / "outputs"
+    inputs.mkdir(parents=True)
+    (inputs / paths.CONFIG_NAME).write_text(paths.CITY_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+
+    first = _sums(communes[ON_TIME].outputs)
+    city_util.receive(communes[ON_TIME].package, inputs, f"{ON_TIME}/lan_1", city.deadline - timedelta(days=4))
+    resent = city_util.resend(communes[ON_TIME].inputs, communes[ON_TIME].config, "tthc", "lan-2")
+    assert len(resent) == 1
+    assert build.run(communes[ON_TIME].inputs, communes[ON_TIME].outputs) == 0  # the commune's build: a new package
+    city_util.receive(communes[ON_TIME].package, inputs, f"{ON_TIME}/lan_2", city.deadline - timedelta(days=1))
+    city_util.receive(communes[LATE].package, inputs, LATE, city.deadline + timedelta(days=2))
+    summary = ingest.run(inputs, outputs, city)
+    return SimpleNamespace(city=city, communes=communes, inputs=inputs, outputs=outputs, summary=summary,
+                           first=first)
+
+
+def test_every_package_is_accepted_and_the_resubmission_supersedes_the_first(city_site):
+    s = city_site.summary
+    assert s.new == 3 * len(CATALOG) and not s.rejected, s.text()
+    assert len(s.superseded) == len(CATALOG)  # phường Hồng Bàng's second package replaces each of its first
+    con = warehouse.connect(city_site.outputs, read_only=True)
+    try:
+        history = dict(con.execute("SELECT unit_code, count(*) FROM submissions GROUP BY 1").fetchall())
+        current = dict(con.execute("SELECT unit_code, count(*) FROM current_submissions GROUP BY 1").fetchall())
+        late = con.execute("SELECT min(received_at) FROM submissions WHERE unit_code = ?", [LATE]).fetchone()[0]
+        on_time = con.execute("SELECT max(received_at) FROM current_submissions WHERE unit_code = ?", [ON_TIME]).fetchone()[0]
+    finally:
+        con.close()
+    assert history == {ON_TIME: 2 * len(CATALOG), LATE: len(CATALOG)}  # both packages kept in the history
+    assert current == {ON_TIME: len(CATALOG), LATE: len(CATALOG)}  # xã An Thành: nothing
+    assert late > city_site.city.deadline >= on_time
+
+
+def test_the_citys_figures_are_each_communes_current_figures_and_its_totals_their_sum(city_site):
+    by_commune = _sums(city_site.outputs, by_unit=True)
+    totals = _sums(city_site.outputs)
+    received = {code: _sums(city_site.communes[code].outputs) for code in (ON_TIME, LATE)}
+    checked = 0
+    for (table, key), total in totals.items():
+        parts = [received[code].get((table, key)) for code in received]
+        if any(p is None for p in parts):
+            continue
+        for code in received:
+            assert by_commune[(table, key, code)] == pytest.approx(received[code][(table, key)]), (table, key, code)
+        assert total == pytest.approx(sum(parts)), (table, key)
+        checked += 1
+    assert checked > 100
+    tthc = [k for k in totals if k[0].startswith("tthc_")]
+    assert any(city_site.first[k] != received[ON_TIME][k] for k in tthc)  # the resubmission changed TTHC figures …
+    assert all(by_commune[(*k, ON_TIME)] == pytest.approx(received[ON_TIME][k]) for k in tthc if k in received[ON_TIME])
+
+
+def test_city_outputs_from_the_communes_packages(city_site):
+    """The city build over the packages: each commune's 766 rates in the city's table are those of the
+    commune's own report, the ranking follows them, the missing commune is «[x]» with the reason, and
+    the late and the missing communes are named in the report."""
+    assert build.run(city_site.inputs, city_site.outputs) == 0
+    con = warehouse.connect(city_site.outputs, read_only=True)
+    try:
+        results = city.extend(con, indicators.compute(con, city_site.city))
+    finally:
+        con.close()
+    t = results.tables[city.RATES_766]
+    own = {}
+    for code in (ON_TIME, LATE):
+        commune = city_site.communes[code]
+        con = warehouse.connect(commune.outputs, read_only=True)
+        try:
+            table = indicators.table(con, "tthc_chi_so", commune.config)
+        finally:
+            con.close()
+        own[code] = {table.value(i, "chi_so"): table.value(i, "gia_tri") for i in range(len(table.frame))}
+        for rate in city.RATED:
+            assert t.value(t.row(code), rate.key) == own[code][rate.key], (code, rate.key)
+    missing = t.row(MISSING)
+    assert t.text(missing, "ty_le_dung_han") == "[x]" and t.text(missing, "ghi_chu").startswith("[x]: chưa nộp")
+    ranking = results.tables[city.RANKING]
+    mine = [ranking.value(i, "ma") for i in range(len(ranking.frame)) if ranking.value(i, "chi_so_766") == "2.1"]
+    assert mine == [*sorted((ON_TIME, LATE), key=lambda c: -own[c]["ty_le_dung_han"]), MISSING]
+    text = "\n".join(p.text for p in Document(str(city_site.outputs / paths.REPORT)).paragraphs)
+    late, absent = (city_site.city.unit(c).name for c in (LATE, MISSING))
+    assert f"(gửi muộn: {late}); chưa có số liệu của {absent}" in text
+    assert f"{absent} (tất cả các biểu)" in text

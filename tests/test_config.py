@@ -128,9 +128,9 @@ def test_malformed_city_setting_names_the_key(tmp_path, old, new, key, expected)
 
 def test_a_city_counts_its_communes_kinds_in_staffing_bodies(tmp_path):
     """«các xã, phường, đặc khu» is what a city's staffing body is; «tỉnh» in a city is not."""
-    assert "các xã, phường, đặc khu" in load(write(tmp_path, CITY)).staffing_bodies[0]
+    assert "của xã, phường, đặc khu" in load(write(tmp_path, CITY)).staffing_bodies[0]
     with pytest.raises(ConfigError, match=r"staffing\.bodies\[1\]"):
-        load(write(tmp_path, CITY.replace("Cán bộ, công chức các xã", "Cán bộ, công chức tỉnh", 1)))
+        load(write(tmp_path, CITY.replace("Các cơ quan, đơn vị của xã", "Các cơ quan, đơn vị của tỉnh", 1)))
 
 
 def test_city_templates_are_written_and_validated_like_any_unit(tmp_path, capsys):
