@@ -50,15 +50,17 @@ def data_for(template_id: str, config: Config, unit_code: str) -> dict[str, list
     if demo is None:
         raise NoDemoFigures(reason(template_id))
     rng = random.Random(f"{SEED}:{template_id}:{unit_code}")
-    return demo.figures(config, rng, unit_code, lambda other: _owner_data(other, config))
+    return demo.figures(config, rng, unit_code, lambda other: _owner_data(other, config, unit_code))
 
 
-def _owner_data(template_id: str, config: Config) -> dict[str, list[dict]] | None:
-    """Another template's demo figures for its first owning unit, or None (no owner, no figures)."""
+def _owner_data(template_id: str, config: Config, asking: str) -> dict[str, list[dict]] | None:
+    """Another template's demo figures for its first owning unit (at city level the asking commune's
+    own, so each commune's templates agree), or None (no owner, no figures)."""
     owners = config.owners(template_id)
     if not owners or module(template_id) is None:
         return None
-    return data_for(template_id, config, owners[0].code)
+    own = config.is_city and any(u.code == asking for u in owners)
+    return data_for(template_id, config, asking if own else owners[0].code)
 
 
 def missing(config: Config) -> list[str]:

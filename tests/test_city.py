@@ -380,3 +380,25 @@ def test_city_outputs_from_the_communes_packages(city_site):
     late, absent = (city_site.city.unit(c).name for c in (LATE, MISSING))
     assert f"(gửi muộn: {late}); chưa có số liệu của {absent}" in text
     assert f"{absent} (tất cả các biểu)" in text
+
+
+def test_city_demo_fills_every_communes_templates_consistently_one_late(tmp_path):
+    """The demo set at city level: every commune's templates, its templates agreeing with each other
+    (the cross-checks hold over the city's sums), received before the deadline but the last commune's."""
+    from pipeline.checks import crosscheck
+
+    config = load(paths.CITY_EXAMPLE)
+    files = demo.write_all(tmp_path / "demo", config)
+    sending = city.communes(config)
+    assert len(files) == sum(len(u.templates) for u in sending)
+    ingest.run(tmp_path / "demo", tmp_path / "out", config, demo_set=True)
+    con = warehouse.connect(tmp_path / "out", read_only=True)
+    try:
+        findings = crosscheck.evaluate(con)
+        sent = city.reporting(con, config)
+    finally:
+        con.close()
+    assert findings and all(f.ok for f in findings), [f.text() for f in findings if not f.ok]
+    last = max((u for u in config.units if u.templates), key=lambda u: [v.code for v in config.units].index(u.code))
+    assert {s.unit.code for s in sent if s.state == "late"} == {last.code}
+    assert all(s.on_time for s in sent if s.unit != last)
