@@ -402,3 +402,16 @@ def test_city_demo_fills_every_communes_templates_consistently_one_late(tmp_path
     last = max((u for u in config.units if u.templates), key=lambda u: [v.code for v in config.units].index(u.code))
     assert {s.unit.code for s in sent if s.state == "late"} == {last.code}
     assert all(s.on_time for s in sent if s.unit != last)
+
+
+def test_flagged_lists_the_commune_far_from_the_others_with_the_median():
+    config = load(paths.CITY_EXAMPLE)
+    units = [Unit(f"1060{k}", f"xã Số {k}", ("tthc",), "xã") for k in range(5)]
+    config = type(config)(**{**config.__dict__, "units": (*config.units[:1], *units)})
+    rows = [{"ma": u.code, "loai": u.kind, "ten": city.short_name(u), "nhan": n, "ty_le": r, "ghi_chu": ""}
+            for u, n, r in zip(units, (10.0, 11.0, 12.0, 13.0, 200.0), (95.0, 96.0, 97.0, 98.0, 40.0), strict=True)]
+    q = city._query("thu", "Bảng thử", "tthc", "II.4", 1, "", {"nhan": ("Hồ sơ", "hồ sơ", 0), "ty_le": ("Tỷ lệ", "%", 1)})
+    t = city.flagged({"thu": city._table(q, rows, [])}, config)
+    found = [(t.value(i, "ma"), t.value(i, "noi_dung"), t.value(i, "gia_tri"), t.value(i, "trung_vi"))
+             for i in range(len(t.frame))]
+    assert found == [("10604", "Hồ sơ (hồ sơ)", "200", "11,5"), ("10604", "Tỷ lệ (%)", "40,0", "96,5")]

@@ -73,11 +73,6 @@ def kinds(config: Config, prefix: str = "các ") -> str:
     return prefix + (", ".join(k for k in KINDS if k in found) if found - {None} else "đơn vị")
 
 
-def area(config: Config) -> str:
-    """«các xã, phường trên địa bàn thành phố Hải Phòng»: whom the city's figures add up."""
-    return f"{kinds(config)} trên địa bàn {config.full_name}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Reporting: on time, late, rejected, missing
 def state_of(mine: list[dict], deadline: datetime) -> tuple[str, dict | None]:
@@ -173,7 +168,7 @@ def _table(q: Query, rows: list[dict], notes: list[str]) -> Table:
 def _commune_rows(config: Config, by_code: dict, keys: list[str], notes: dict[str, str], total_note: str) -> list[dict]:
     rows = [{"ma": u.code, "loai": u.kind or "", "ten": short_name(u), **{k: by_code.get(u.code, {}).get(k) for k in keys},
              "ghi_chu": notes[u.code]} for u in communes(config)]
-    return rows + [{"ma": TOTAL, "loai": None, "ten": vn.upper(area(config)[:1]) + area(config)[1:],
+    return rows + [{"ma": TOTAL, "loai": None, "ten": f"Toàn {config.full_name}",
                     **{k: by_code.get(None, {}).get(k) for k in keys}, "ghi_chu": total_note}]
 
 
@@ -183,7 +178,7 @@ def _sent_note(city: City, config: Config, template_ids: tuple[str, ...]) -> str
     index = city_index(city)
     sent = [u for u in owners if all(index[(u.code, t)].state not in ("missing", "rejected")
                                      for t in template_ids if t in u.templates)]
-    return f"{len(sent)}/{len(owners)} {kinds(config, '')} đã gửi"
+    return f"{len(sent)}/{len(owners)} đơn vị đã gửi"
 
 
 def city_index(city: City) -> dict[tuple[str, str], Sent]:
@@ -361,7 +356,7 @@ def flagged(tables: dict[str, Table], config: Config) -> Table:
                 if _far(v, median, c.unit == "%"):
                     rows.append({"ma": t.value(i, "ma"), "loai": t.value(i, "loai"), "ten": t.value(i, "ten"),
                                  "muc": t.query.section, "bang": t.query.title, "noi_dung": c.header,
-                                 "gia_tri": t.text(i, c.key), "trung_vi": vn.number(median, c.decimals),
+                                 "gia_tri": t.text(i, c.key), "trung_vi": vn.number(median, max(c.decimals, 0 if median == int(median) else 1)),
                                  "khoang": f"{vn.number(low, c.decimals)} – {vn.number(high, c.decimals)}",
                                  "ghi_chu": f"Đề nghị {t.value(i, 'loai')} rà soát, xác nhận lại số liệu."})
     if not rows:
