@@ -233,8 +233,8 @@ def test_board_page_and_workbook_show_completeness_by_commune(built, tmp_path):
 
 
 def test_many_communes_keep_the_word_report_short(built, monkeypatch, tmp_path):
-    """Past WORD_ROWS communes the per-commune tables stay in the annex workbook; the report prints
-    the first and last of the ranking and says where the whole list is."""
+    """Past WORD_ROWS communes the per-commune tables and the communes' own assessments stay in the
+    annex workbook; the report prints the first and last of the ranking and says where the rest is."""
     from pipeline.core import vn
     from pipeline.outputs import report
     from pipeline.outputs.report import city as city_text
@@ -259,6 +259,8 @@ def test_many_communes_keep_the_word_report_short(built, monkeypatch, tmp_path):
     assert f"theo điểm ước tính Bộ chỉ số 766 (1 đơn vị đầu và 1 đơn vị cuối; đầy đủ: {ref})" in text
     ranking = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Xếp hạng"))
     assert len(ranking.rows) == 1 + 2
+    pointer = "Ý kiến đánh giá, đề xuất của từng xã, phường, đặc khu: xem Phụ lục số"
+    assert pointer in text and pointer not in normal  # the communes' own texts: in the annex workbook
 
 
 # --- «Done when» 1: the packages made by the commune build itself -----------------------------------

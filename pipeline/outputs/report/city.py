@@ -119,3 +119,16 @@ def _ranking_sentence(t) -> str:
     if unranked:
         text += f"; chưa xếp hạng được {unranked} (chưa đủ số liệu)"
     return text + "."
+
+
+def too_many(results: Results) -> bool:
+    """A city with more communes than its Word report lists one by one (city.WORD_ROWS)."""
+    return getattr(results, "city", None) is not None and len(city.communes(results.config)) > city.WORD_ROWS
+
+
+def referred(results: Results, topic_id: str, found: dict[str, list[tuple[str, str]]], ref) -> dict:
+    """A contributing topic's blocks (the communes' own assessments) replaced, in each section, by one
+    line pointing to the annex tables that hold them; the marks of what is still to send are kept."""
+    where = ", ".join(ref(name) for name, t in results.tables.items() if t.query.source == topic_id)
+    line = f"Ý kiến đánh giá, đề xuất của từng {city.kinds(results.config, '')}: xem {where} (tệp phụ lục số liệu)."
+    return {key: [("paragraph", line), *(b for b in blocks if b[0] == "gap")] for key, blocks in found.items()}

@@ -116,8 +116,11 @@ def contributed(results: Results) -> dict[str, list[tuple[str, str]]]:
     for topic in CONTRIBUTORS:
         if not results.config.owners(topic.id):  # no unit asked for it: nothing to compile
             continue
-        for key, found in topic.module("section").contributions(results).items():
-            out.setdefault(key, []).extend(found)
+        found = topic.module("section").contributions(results)
+        if city_text.too_many(results):  # a province's hundreds of communes: their texts in the annex workbook
+            found = city_text.referred(results, topic.id, found, lambda name: annex_ref(results, name))
+        for key, blocks in found.items():
+            out.setdefault(key, []).extend(blocks)
     return out
 
 
