@@ -174,6 +174,9 @@ def _fresh(outputs_dir: Path, stamp: str, state_path: Path) -> dict | None:
     if not all(atomic.readable(p) for p in [state_path, *_outputs(outputs_dir)]):
         return None
     state = json.loads(state_path.read_text(encoding="utf-8"))
+    package = [outputs_dir / paths.PACKAGE_DIR / name for name in state.get("package", [])]
+    if not all(atomic.readable(p) for p in package):
+        return None  # the package for the city was deleted or damaged: write it again
     return state if state.get("fingerprint") == stamp else None
 
 
@@ -280,8 +283,14 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         return 1
     # With a file held open the build is not complete: the next run tries again.
     atomic.write_text(state_path, json.dumps({"fingerprint": None if held or stuck else stamp, "setup": setup,
-                                              "demo_set": demo_set, "summary": summary}, ensure_ascii=False))
+                                              "demo_set": demo_set, "summary": summary,
+                                              "package": package_files(outputs_dir)}, ensure_ascii=False))
     return 0
+
+
+def package_files(outputs_dir: Path) -> list[str]:
+    """The names of the package's workbooks now in outputs/package/ (none without a package)."""
+    return sorted(p.name for p in (outputs_dir / paths.PACKAGE_DIR).glob("*.xlsx"))
 
 
 def _package(con, config, inputs_dir: Path, outputs_dir: Path, demo_set: bool, progress: _Progress) -> list[str]:

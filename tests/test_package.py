@@ -247,3 +247,61 @@ def test_the_communes_build_writes_the_package_and_a_commune_without_code_none(a
     assert "Gói số liệu gửi thành phố Hải Phòng: 9 biểu" in out
     assert len(list((tmp_path / "outputs" / paths.PACKAGE_DIR).glob("*.xlsx"))) == len(CATALOG)
     assert not (demo_build[1] / paths.PACKAGE_DIR).exists()  # the shipped configuration has no code
+
+
+def test_a_commune_uploads_its_package_on_the_citys_portal(an_thanh, tmp_path):
+    """The city's portal takes the package like a unit's upload: the commune's account, the same
+    check, the ingest storing its figures and their origins."""
+    from pipeline.web.app import create_app
+    from tests.web_util import sign_in, text_of, upload, write_accounts
+
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    inputs.mkdir()
+    (inputs / paths.CONFIG_NAME).write_text(paths.CITY_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    write_accounts(inputs, an_thanh.city)
+    app = create_app(inputs, outputs)
+    site = SimpleNamespace(app=app, portal=app.state.portal)
+    try:
+        client, token = sign_in(site, CODE)
+        sent = _file(an_thanh, "ngan_sach")
+        page = text_of(upload(client, token, (sent.name, sent.read_bytes())).text)
+        assert "Hợp lệ" in page and "xã An Thành" in page, page
+        assert site.portal.ingester.wait(site.portal.ingester.request(), timeout=120)
+        con = warehouse.connect(outputs, read_only=True)
+        try:
+            status = con.execute("SELECT unit_code, template_id, status FROM submissions").fetchall()
+            origins = con.execute("SELECT count(*) FROM origins").fetchone()[0]
+        finally:
+            con.close()
+    finally:
+        site.portal.ingester.stop()
+    assert status == [(CODE, "ngan_sach", "accepted")]
+    cells = load_workbook(sent, read_only=True)[layout.ORIGIN_SHEET].max_row - 1
+    assert origins == cells > 0
+
+
+def test_a_deleted_package_is_written_again_by_the_next_build(an_thanh, tmp_path, capsys):
+    outputs = tmp_path / "outputs"
+    assert build.run(an_thanh.inputs, outputs) == 0
+    capsys.readouterr()
+    assert build.run(an_thanh.inputs, outputs) == 0
+    assert "Không có thay đổi nào" in capsys.readouterr().out  # nothing changed: nothing done
+    victim = next((outputs / paths.PACKAGE_DIR).glob("Bieu_TTHC_*.xlsx"))
+    victim.unlink()
+    assert build.run(an_thanh.inputs, outputs) == 0
+    assert "Không có thay đổi nào" not in capsys.readouterr().out and victim.is_file()
+
+
+def test_a_broken_copy_of_the_citys_configuration_is_told_and_the_build_goes_on(an_thanh, tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / paths.CITY_CONFIG_NAME).write_text(paths.CITY_EXAMPLE.read_text(encoding="utf-8").replace(
+        'level = "city"', 'level = "huyen"'), encoding="utf-8")
+    con = warehouse.connect(an_thanh.outputs, read_only=True)
+    try:
+        lines = build._package(con, an_thanh.config, inputs, tmp_path, False, build._Progress(1))
+    finally:
+        con.close()
+    assert len(lines) == 1 and "CHƯA LẬP ĐƯỢC GÓI SỐ LIỆU" in lines[0] and "'level'" in lines[0]
+    assert paths.CITY_CONFIG_NAME in lines[0]
+    assert not (tmp_path / paths.PACKAGE_DIR).exists()

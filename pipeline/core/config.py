@@ -348,7 +348,7 @@ def _check_kind(config: Config) -> None:
         for other in candidates:
             found = KIND_WORD[other].search(text)
             if other != kind and found:
-                fixed = KIND_WORD[other].sub(lambda m: kind.upper() if m[0].isupper() else kind, text)
+                fixed = KIND_WORD[other].sub(lambda m, k=kind: k.upper() if m[0].isupper() else k, text)
                 raise ConfigError(
                     f"Tệp cấu hình {config.path}: khóa '{key}' = \"{text}\" gọi đơn vị là «{found[0]}», nhưng "
                     f"'{kind_key}' = \"{kind}\". Hãy sửa thành \"{fixed}\" (hoặc sửa '{kind_key}')."
