@@ -126,12 +126,12 @@ def time_left(deadline: datetime, now: datetime) -> str:
 
 def rows(config: Config, submissions: list[dict], now: datetime) -> list[Row]:
     """One row per unit × assigned template; submissions are dicts of the warehouse's columns."""
-    out = []
+    out, files = [], {}
+    for s in submissions:  # grouped once: a city's thousands of communes × files stay linear
+        files.setdefault((s.get("unit_code"), s.get("template_id")), []).append(s)
     for unit in config.units:
         for template_id in unit.templates:
-            mine = sorted((s for s in submissions
-                           if s.get("unit_code") == unit.code and s.get("template_id") == template_id),
-                          key=lambda s: s["received_at"])
+            mine = sorted(files.get((unit.code, template_id), []), key=lambda s: s["received_at"])
             state, current = city.state_of(mine, config.deadline)  # the one rule, also the city report's
             left = "" if state not in ("rejected", "missing") else time_left(config.deadline, now)
             out.append(Row(
