@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 from pipeline import build, demo
 from pipeline.core import paths
 from pipeline.core.config import Config, Unit, load
-from pipeline.outputs import city, indicators, rates, templates
+from pipeline.outputs import annex, city, indicators, rates, templates
 from pipeline.store import inbox, ingest, warehouse
 from pipeline.topics import CATALOG
 from pipeline.web import board
@@ -175,6 +175,8 @@ def test_late_and_missing_communes_named_in_report_annex_and_board(built):
         results.tables[city.BY_TEMPLATE].query.title))
     rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in {CATALOG[t].title for t in TEMPLATES}}
     assert rows[CATALOG["tthc"].title][1:] == (3, 1, 1, 1, late, missing)
+    sources = {r[1]: r for r in wb[annex.SOURCES].iter_rows(min_row=4, values_only=True)}
+    assert sources[results.tables["tthc_chi_so"].query.title][3].startswith("2 xã, phường, đặc khu")  # counted
     shown = board.rows(config, submissions, datetime.now())
     blocks = {b.template_title: b for b in board.completeness(config, shown)}
     tthc = blocks[CATALOG["tthc"].title]

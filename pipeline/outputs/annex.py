@@ -224,10 +224,16 @@ def _sources(ws: Worksheet, results: Results) -> None:
     lead.font = NORMAL  # one short line, shown across the empty cells beside it (no merged cells)
     _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"], widths)
     for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
-        used = [s for s in results.sources if s["template_id"] in t.query.sources]
-        texts = [number(index), t.query.title, "\n".join(CATALOG[k].title for k in t.query.sources),
+        read = t.query.sources  # parsed from the SQL: once per table, not once per file
+        used = [s for s in results.sources if s["template_id"] in read]
+        texts = [number(index), t.query.title, "\n".join(CATALOG[k].title for k in read),
                  "\n".join(dict.fromkeys(names.get(s["unit_code"], s["unit_code"]) for s in used)) or "Chưa có",
                  "\n".join(f"{s['file_name']} ({s['received_at']:%d/%m/%Y %H:%M})" for s in used) or "Chưa có"]
+        if results.city is not None and used:  # a city's thousands of files: counted (a cell holds 32.767 characters)
+            got = {s["unit_code"] for s in used}
+            texts[3] = f"{vn.number(len(got))} {city.kinds(results.config, '')} (danh sách: {sheet_name(1)})"
+            texts[4] = (f"{vn.number(len(used))} tệp, nhận từ {min(s['received_at'] for s in used):%d/%m/%Y} đến "
+                        f"{max(s['received_at'] for s in used):%d/%m/%Y}")
         for c, text in enumerate(texts, start=1):
             cell = ws.cell(r, c, text)
             cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")
