@@ -254,6 +254,8 @@ def test_many_communes_keep_the_word_report_short(built, monkeypatch, tmp_path):
     finally:
         con.close()
     assert not any(many.tables[k].query.in_word for k in many.city.per_commune)
+    assert not many.tables["tthc_theo_thang"].query.in_word  # longer than WORD_ROWS: workbook only
+    assert results.tables["tthc_theo_thang"].query.in_word  # a city of few communes prints it
     doc = Document(str(report.render(many, charts, tmp_path / "bao_cao.docx")))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert title not in text

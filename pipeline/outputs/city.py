@@ -49,7 +49,7 @@ BANDS = ((95.0, "tu_95", "Từ 95% trở lên"), (80.0, "tu_80", "Từ 80% đế
 # (at least floor) or below reference ÷ factor; a percentage POINTS or more away from it.
 RULE = Outliers(by="unit_code", fields=(), others=3, factor=5.0, floor=10.0)
 POINTS = 20.0
-WORD_ROWS = 150  # more communes than this: the per-commune tables stay out of the Word report (workbook only)
+WORD_ROWS = 150  # more communes than this: per-commune tables, and any longer table, in the annex workbook only
 CHART = Chart(SPREAD, "Phân bố các xã, phường, đặc khu theo mức đạt các chỉ số 766", SPREAD, HBARS, "chi_so_766",
               tuple(Series(key, label, stack="xa") for _, key, label in BANDS)
               + (Series("chua_co", "Chưa có số liệu", "white", "xx", stack="xa"),),
@@ -382,14 +382,15 @@ def extend(con: duckdb.DuckDBPyConnection, results: Results) -> Results:
     mine = reporting_tables(config, city) | topic_tables(con, config, city) | rate_tables(con, config, city)
     city.per_commune = [k for k in mine if k not in (REPORTING, BY_TEMPLATE, RANKING, SPREAD)]
     mine[FLAGGED] = flagged({k: mine[k] for k in city.per_commune}, config)
-    if len(communes(config)) > WORD_ROWS:  # a province's hundreds of rows: in the annex workbook only
-        for k in (REPORTING, FLAGGED, *city.per_commune):
-            mine[k].query = replace(mine[k].query, in_word=False)
     t = mine[FLAGGED]
     city.flagged = [(t.value(i, "muc"), f"{t.value(i, 'loai')} {t.value(i, 'ten')}: {lower(t.value(i, 'noi_dung'))} "
                      f"là {t.value(i, 'gia_tri')} (trung vị các xã còn lại {t.value(i, 'trung_vi')})")
                     for i in range(len(t.frame)) if t.value(i, "ma")]
     every = results.tables | mine
+    if len(communes(config)) > WORD_ROWS:  # a province's hundreds of rows: in the annex workbook only
+        for t in every.values():
+            if len(t.frame) > WORD_ROWS or t.query.name in (REPORTING, *city.per_commune):
+                t.query = replace(t.query, in_word=False)
     results.tables = dict(sorted(every.items(), key=lambda kv: (indicators._section_key(kv[1].query.section),
                                                                kv[1].query.order)))
     results.city = city
