@@ -121,6 +121,12 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
              held: list[atomic.Held], stuck: list[Path], package_lines: list[str] = ()) -> str:
     from pipeline.checks import crosscheck
     from pipeline.core import vn, words
+    from pipeline.core.layout import LISTED
+
+    def listed(pairs) -> list[str]:  # unit × template lines, the first LISTED of them
+        out = [f"  • {u.name} ({u.code}): {t.title}" for u, t in pairs[:LISTED]]
+        more = len(pairs) - LISTED
+        return out + ([f"  • … và {vn.number(more)} biểu khác (xem bảng tình hình nộp biểu mẫu)."] if more > 0 else [])
 
     counts = {s: sum(1 for r in files if r[1] == s) for s in ("accepted", "warnings", "rejected")}
     lines = ["", f"TÓM TẮT — {results.config.full_name}"]
@@ -137,14 +143,16 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
     missing = results.missing_all
     if missing:
         lines.append("- Đơn vị chưa gửi số liệu (các ô tương ứng ghi [x]):")
-        lines += [f"  • {u.name} ({u.code}): {t.title}" for u, t in missing]
+        lines += listed(missing)
     else:
         lines.append("- Tất cả các đơn vị đã gửi đủ biểu số liệu.")
     if results.unconfirmed:
         lines.append(f"- Số liệu {words.SIGNOFF['unsigned']} của thủ trưởng đơn vị (xác nhận trên trang nộp biểu mẫu):")
-        lines += [f"  • {u.name} ({u.code}): {t.title}" for u, t in results.unconfirmed]
+        lines += listed(results.unconfirmed)
     elif results.sources:
         lines.append(f"- Số liệu đang dùng đều {words.SIGNOFF['signed']} của thủ trưởng đơn vị.")
+    if results.city is not None and results.city.by("late"):
+        lines.append("- Gửi muộn (sau hạn): " + "; ".join(dict.fromkeys(s.unit.name for s in results.city.by("late"))) + ".")
     checks = crosscheck.summary_lines(results.checks)
     lines += [f"- {line}" for line in checks[:1]] + [f"  • {line}" for line in checks[1:]]
     gaps = [t for t in results.tables.values() if t.has_gap and not t.missing]
@@ -201,7 +209,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     from pipeline import demo
     from pipeline.core import logs
     from pipeline.core.config import load
-    from pipeline.outputs import annex, charts, indicators, report
+    from pipeline.outputs import annex, charts, city, indicators, report
     from pipeline.store import inbox, ingest, warehouse
 
     config = load(config_path)
@@ -251,7 +259,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     progress.step("Tính các chỉ số …")
     con = warehouse.connect(outputs_dir, read_only=True)  # closed before any file is written
     try:
-        results = indicators.compute(con, config)
+        results = city.extend(con, indicators.compute(con, config))  # at city level: the per-commune tables
         files = _files(con)
         package_lines = _package(con, config, inputs_dir, outputs_dir, demo_set, progress)
     finally:
@@ -260,6 +268,8 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     try:
         progress.step("Vẽ biểu đồ …")
         chart_files = charts.draw_all(results, outputs_dir / CHARTS_DIR)
+        if results.city is not None:
+            chart_files[city.CHART.name] = charts.draw(city.CHART, results, outputs_dir / CHARTS_DIR)
         progress.step("Lập phụ lục số liệu …")
         annex.write(results, outputs_dir / ANNEX_NAME)
         progress.step("Lập báo cáo …")

@@ -9,6 +9,7 @@ demo figures is left out of the demo set, with the reason in the log (`missing` 
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +17,7 @@ from pipeline import topics
 from pipeline.core.config import Config
 from pipeline.core.logs import LOGGER
 from pipeline.outputs import templates
+from pipeline.store import inbox
 from pipeline.topics import CATALOG
 
 SEED = 20260506
@@ -48,15 +50,17 @@ def data_for(template_id: str, config: Config, unit_code: str) -> dict[str, list
     if demo is None:
         raise NoDemoFigures(reason(template_id))
     rng = random.Random(f"{SEED}:{template_id}:{unit_code}")
-    return demo.figures(config, rng, unit_code, lambda other: _owner_data(other, config))
+    return demo.figures(config, rng, unit_code, lambda other: _owner_data(other, config, unit_code))
 
 
-def _owner_data(template_id: str, config: Config) -> dict[str, list[dict]] | None:
-    """Another template's demo figures for its first owning unit, or None (no owner, no figures)."""
+def _owner_data(template_id: str, config: Config, asking: str) -> dict[str, list[dict]] | None:
+    """Another template's demo figures for its first owning unit (at city level the asking commune's
+    own, so each commune's templates agree), or None (no owner, no figures)."""
     owners = config.owners(template_id)
     if not owners or module(template_id) is None:
         return None
-    return data_for(template_id, config, owners[0].code)
+    own = config.is_city and any(u.code == asking for u in owners)
+    return data_for(template_id, config, asking if own else owners[0].code)
 
 
 def missing(config: Config) -> list[str]:
@@ -74,6 +78,7 @@ def write_all(out_dir: Path, config: Config, marked: bool = True) -> list[Path]:
         LOGGER.warning(text)
     written = []
     for unit in config.units:
+        received = _received(config, unit)
         for template_id in unit.templates:
             if module(template_id) is None:
                 continue
@@ -81,5 +86,17 @@ def write_all(out_dir: Path, config: Config, marked: bool = True) -> list[Path]:
             wb = templates.workbook(template, unit, config, data_for(template_id, config, unit.code), demo=marked)
             path = out_dir / templates.filename(template, unit)
             wb.save(path)
+            if received:
+                inbox.remember(path, received)
             written.append(path)
     return written
+
+
+def _received(config: Config, unit) -> datetime | None:
+    """At city level, when the demo's files of a commune were received: a day apart before the
+    deadline, the last commune a day after it (late), so the demo shows the board's states."""
+    if not config.is_city or not unit.templates:
+        return None
+    sending = [u for u in config.units if u.templates]
+    k = sending.index(unit)
+    return config.deadline + timedelta(days=1 if k == len(sending) - 1 else k - len(sending))

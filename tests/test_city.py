@@ -1,28 +1,287 @@
-"""A city compiled from its communes' packages (issue 17, «Done when» 1).
+"""The city (issue 17): its outputs (item 3) on a city built from real .xlsx files of three communes —
+one late (received after the deadline), one resubmitted with changed figures, one missing — checked
+against the figures written into those files: the city totals, the per-commune tables, the 766
+rates and the ranking computed by hand, and the late and missing communes named in the report, the
+annex and the board.
 
-Three communes of examples/city.toml are built from the demo set, each with figures of its own, by
-the commune build itself, which writes its package; the city receives two of them: phường Hồng Bàng
-on time and again later with other TTHC figures (resubmitted: the later package is current, both
-stay in the history), đặc khu Cát Hải after the deadline (late); xã An Thành sends nothing (missing).
-The city's ingest validates them like any unit's files; its current figures are then each
-commune's current figures, and its totals their sum. (The city's report, annex and board are
-checked by the city outputs' tests, on this same set.)
-"""
+`city_inputs` places the three communes' files; `make` writes one commune's files (default: its
+templates filled with demo figures). Then «Done when» 1 end to end: the three communes built from the
+demo set, each with figures of its own, by the commune build itself, which writes its package; the
+city receives two of them: phường Hồng Bàng on time and again later with other TTHC figures
+(resubmitted: the later package is current, both stay in the history), đặc khu Cát Hải after the
+deadline (late); xã An Thành sends nothing (missing). The city's ingest validates them like any
+unit's files; its current figures are each commune's current figures, its totals their sum, each
+commune's 766 rates those of the commune's own report, and the late and missing communes are named."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import shutil
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
-from pipeline import build
+from pipeline import build, demo
 from pipeline.core import paths
-from pipeline.store import ingest, warehouse
+from pipeline.core.config import Config, Unit, load
+from pipeline.outputs import annex, city, indicators, rates, templates
+from pipeline.store import inbox, ingest, warehouse
 from pipeline.topics import CATALOG
+from pipeline.web import board
 from tests import city_util
 
+TEMPLATES = ("tthc", "nhan_su", "tai_san")  # enough for totals, per-commune tables and the 766 rates
+Make = Callable[[Config, Unit, Path, int], list[Path]]
+
+
+def demo_files(config: Config, unit: Unit, folder: Path, version: int) -> list[Path]:
+    """The commune's TEMPLATES filled with demo figures (version 2: other figures, as consistent)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for tid in TEMPLATES:
+        data = figures(config, unit, tid, version)
+        path = folder / templates.filename(CATALOG[tid], unit)
+        templates.workbook(CATALOG[tid], unit, config, data).save(path)
+        out.append(path)
+    return out
+
+
+def figures(config: Config, unit: Unit, template_id: str, version: int) -> dict[str, list[dict]]:
+    """The figures demo_files writes for a commune (the test's hand computations read them)."""
+    return demo.data_for(template_id, config, unit.code if version == 1 else f"{unit.code}/v{version}")
+
+
+def city_inputs(inputs: Path, config: Config, make: Make = demo_files) -> dict[str, Unit]:
+    """The three communes' files in inputs/ with the times they were received (sidecars):
+    «late» two days after the deadline; «resubmitted» on time, then again after the deadline with
+    changed figures (still on time: its first valid file was); «missing» nothing."""
+    late, resubmitted, missing = city.communes(config)[:3]
+    for path in make(config, late, inputs / late.code, 1):
+        inbox.remember(path, config.deadline + timedelta(days=2))
+    for version, when in ((1, -3), (2, 1)):
+        for path in make(config, resubmitted, inputs / f"{resubmitted.code}_lan_{version}", version):
+            inbox.remember(path, config.deadline + timedelta(days=when))
+    return {"late": late, "resubmitted": resubmitted, "missing": missing}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One real city build (inputs → warehouse → annex, report) and its results."""
+    root = tmp_path_factory.mktemp("city")
+    inputs, outputs = root / "inputs", root / "outputs"
+    inputs.mkdir()
+    shutil.copy(paths.CITY_EXAMPLE, inputs / paths.CONFIG_NAME)
+    config = load(inputs / paths.CONFIG_NAME)
+    who = city_inputs(inputs, config)
+    assert build.run(inputs, outputs) == 0
+    con = warehouse.connect(outputs, read_only=True)
+    try:
+        results = city.extend(con, indicators.compute(con, config))
+        submissions = con.execute("select * from submissions").df().to_dict("records")
+    finally:
+        con.close()
+    return config, who, results, submissions, outputs
+
+
+def _sum(rows: list[dict], key: str) -> float:
+    return float(sum(r[key] for r in rows if r.get(key) is not None))
+
+
+def test_city_totals_are_the_sum_of_the_communes_current_figures(built):
+    config, who, results, _, _ = built
+    late = figures(config, who["late"], "nhan_su", 1)["can_bo"]
+    first, second = (figures(config, who["resubmitted"], "nhan_su", v)["can_bo"] for v in (1, 2))
+    assert _sum(first, "hien_co") != _sum(second, "hien_co")  # the resubmission changed the figures
+    t = results.tables["nhan_su_theo_co_quan"]
+    assert t.value(t.row("Cộng"), "hien_co") == _sum(late, "hien_co") + _sum(second, "hien_co")
+    per = results.tables["nhan_su_theo_xa"]
+    assert per.value(per.row(who["resubmitted"].code), "hien_co") == _sum(second, "hien_co")
+    assert per.value(per.row(city.TOTAL), "hien_co") == t.value(t.row("Cộng"), "hien_co")
+    month = results.tables["tthc_theo_thang"]
+    received = sum(_sum(figures(config, who[k], "tthc", v)["ho_so"], "nhan_truc_tuyen")
+                   for k, v in (("late", 1), ("resubmitted", 2)))
+    assert month.value(month.row("Cộng"), "nhan_truc_tuyen") == received
+
+
+def test_per_commune_table_has_every_commune_and_x_with_the_reason(built):
+    config, who, results, _, _ = built
+    for name in ("nhan_su_theo_xa", "tai_san_doi_du_theo_xa", city.RATES_766):
+        t = results.tables[name]
+        codes = [t.value(i, "ma") for i in range(len(t.frame))]
+        assert codes == [u.code for u in city.communes(config)] + [city.TOTAL], name  # every commune, code order
+        i = t.row(who["missing"].code)
+        assert t.value(i, "ten") == city.short_name(who["missing"]) and t.value(i, "loai") == who["missing"].kind
+        numbers = [c for c in t.columns if c.kind in ("number", "percent") and c.key != "hang"]
+        assert numbers and all(t.text(i, c.key) == "[x]" for c in numbers), name  # unknown, never 0
+        assert t.text(i, "ghi_chu").startswith("[x]: chưa nộp") and CATALOG[t.query.source].title.lower() in \
+            t.text(i, "ghi_chu")
+        assert "nộp muộn" in t.text(t.row(who["late"].code), "ghi_chu")
+        assert t.text(t.row(who["resubmitted"].code), "ghi_chu") == ""  # its first valid file was on time
+
+
+def _rate_2_1(rows: list[dict]) -> tuple[float, float]:
+    """Chỉ số 2.1 by hand: (resolved early or on time + pending in time at the last month) /
+    (resolved + pending at the last month), over the commune's rows."""
+    last = max(rows, key=lambda r: datetime.strptime(r["thang"], "%m/%Y"))["thang"]
+    pending = [r for r in rows if r["thang"] == last]
+    num = _sum(rows, "giai_quyet_truoc_han") + _sum(rows, "giai_quyet_dung_han") + _sum(pending, "dang_trong_han")
+    return num, _sum(rows, "giai_quyet_tong") + _sum(pending, "dang_tong")
+
+
+def _ho_so(config: Config, unit: Unit, version: int) -> list[dict]:
+    rows = figures(config, unit, "tthc", version)["ho_so"]
+    sheet = next(s for s in CATALOG["tthc"].sheets if s.key == "ho_so")
+    keys = sheet.rows(config)  # the fixed rows (month, field of work) the demo figures fill in order
+    return [dict(r, thang=k[0]) for r, k in zip(rows, keys, strict=True)]
+
+
+def test_766_rates_and_ranking_computed_by_hand(built):
+    config, who, results, _, _ = built
+    parts = {k: _rate_2_1(_ho_so(config, who[k], v)) for k, v in (("late", 1), ("resubmitted", 2))}
+    by_hand = {who[k].code: round(100 * n / d, 2) for k, (n, d) in parts.items()}
+    t = results.tables[city.RATES_766]
+    for code, value in by_hand.items():
+        assert t.value(t.row(code), "ty_le_dung_han") == pytest.approx(value, abs=0.005)
+    num, den = (sum(p[i] for p in parts.values()) for i in (0, 1))
+    city_rate = t.value(t.row(city.TOTAL), "ty_le_dung_han")
+    assert city_rate == pytest.approx(round(100 * num / den, 2), abs=0.005)  # from the sums, the national way
+    assert city_rate == results.tables["tthc_chi_so"].value(0, "gia_tri")  # = the city's 766 table
+    ranking = results.tables[city.RANKING]
+    mine = [i for i in range(len(ranking.frame)) if ranking.value(i, "chi_so_766") == "2.1"]
+    order = sorted(by_hand, key=lambda c: -by_hand[c])
+    assert [ranking.value(i, "ma") for i in mine] == [*order, who["missing"].code]
+    assert [ranking.value(i, "hang") for i in mine[:2]] == [1, 2] and ranking.text(mine[2], "hang") == "[x]"
+    points = {c: t.value(t.row(c), "diem") for c in by_hand}
+    expected = {c: round(sum(rates.score(r, t.value(t.row(c), r.key)) for r in city.RATED if r.points), 2)
+                for c in by_hand}
+    assert points == pytest.approx(expected)
+    assert t.text(t.row(who["missing"].code), "hang") == "[x]"
+
+
+def test_late_and_missing_communes_named_in_report_annex_and_board(built):
+    config, who, results, submissions, outputs = built
+    late, missing = who["late"].name, who["missing"].name
+    text = "\n".join(p.text for p in Document(str(outputs / paths.REPORT)).paragraphs)
+    assert f"Gửi muộn (sau hạn {config.deadline:%d/%m/%Y}): {late}" in text
+    assert "Chưa có số liệu của: " in text and f"{missing} (tất cả các biểu)" in text
+    assert f"(gửi muộn: {late}); chưa có số liệu của {missing}" in text  # each section's first sentence
+    assert "Ủy ban nhân dân xã" not in text and "thành phố Hải Phòng" in text
+    wb = load_workbook(outputs / paths.ANNEX, read_only=True)
+    sheet = next(ws for ws in wb.worksheets if str(ws["A1"].value).endswith(
+        results.tables[city.BY_TEMPLATE].query.title))
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in {CATALOG[t].title for t in TEMPLATES}}
+    assert rows[CATALOG["tthc"].title][1:] == (3, 1, 1, 1, late, missing)
+    sources = {r[1]: r for r in wb[annex.SOURCES].iter_rows(min_row=4, values_only=True)}
+    assert sources[results.tables["tthc_chi_so"].query.title][3].startswith("2 xã, phường, đặc khu")  # counted
+    shown = board.rows(config, submissions, datetime.now())
+    blocks = {b.template_title: b for b in board.completeness(config, shown)}
+    tthc = blocks[CATALOG["tthc"].title]
+    assert (tthc.total, tthc.on_time, tthc.late, tthc.missing) == (3, [who["resubmitted"].name], [late], [missing])
+    assert CATALOG["lanh_dao"].title in blocks and len(blocks[CATALOG["lanh_dao"].title].missing) == 3
+
+
+def test_the_distribution_chart_is_a_native_chart_holding_its_table(built):
+    """The city's chart, declared outside the topics, is placed like theirs: a Word chart part whose
+    embedded workbook holds the distribution table's counts."""
+    from tests.test_native_charts import chart_parts, columns, expected, same
+
+    _, _, results, _, outputs = built
+    found = chart_parts(outputs / paths.REPORT)
+    assert city.CHART.title in found
+    count, want = expected(city.CHART, results.tables[city.CHART.table])
+    got = columns(found[city.CHART.title][1])
+    for legend, values in want.items():
+        assert same(got[legend][:count], values), (legend, got[legend], values)
+
+
+def test_state_rule_late_rejected_missing():
+    deadline = datetime(2026, 5, 12, 17)
+    before, after = deadline - timedelta(hours=1), deadline + timedelta(hours=1)
+    assert city.state_of([], deadline) == ("missing", None)
+    rejected = {"status": "rejected", "received_at": before}
+    assert city.state_of([rejected], deadline)[0] == "rejected"
+    late = {"status": "accepted", "received_at": after}
+    assert city.state_of([rejected, late], deadline) == ("late", late)
+    resent = {"status": "warnings", "received_at": after}
+    on_time = {"status": "accepted", "received_at": before}
+    assert city.state_of([resent, on_time], deadline) == ("warnings", resent)  # first valid on time; latest current
+
+
+def test_far_from_the_other_communes_median_based():
+    assert city.far(500, [10, 12, 11], percent=False)  # above 5 × max(median 11, floor 10)
+    assert not city.far(40, [10, 12, 11], percent=False)
+    assert city.far(1, [100, 120, 110], percent=False)  # below the median / 5
+    assert not city.far(500, [10, 12], percent=False)  # too few other communes to judge
+    assert city.far(60.0, [95.0, 97.5, 99.0], percent=True)  # 37,5 points below the median
+    assert not city.far(90.0, [95.0, 97.5, 99.0], percent=True)
+
+
+def test_board_page_and_workbook_show_completeness_by_commune(built, tmp_path):
+    """The standing unit's board at city level: per template, how many communes sent it on time,
+    late, or not yet, named; the same on the board workbook's «Theo biểu» sheet."""
+    import re
+    from io import BytesIO
+
+    from pipeline.web.app import create_app
+    from tests.web_util import sign_in, text_of, write_accounts
+
+    config, who, results, _, outputs = built
+    inputs = config.path.parent
+    site_inputs = tmp_path / "inputs"
+    shutil.copytree(inputs, site_inputs)
+    write_accounts(site_inputs, config)
+    app = create_app(site_inputs, tmp_path / "outputs")
+    site = type("Site", (), {"app": app})
+    client, _ = sign_in(site, config.standing_unit)
+    page = client.get("/board")
+    assert page.status_code == 200
+    block = re.search(r'id="completeness">(.*?)</section>', page.text, re.S).group(1)
+    line = next(r for r in re.findall(r"<tr>(.*?)</tr>", block, re.S) if CATALOG["tthc"].title in r)
+    cells = [text_of(c).strip().replace(" :", ":") for c in re.findall(r"<td[^>]*>(.*?)</td>", line, re.S)]
+    assert cells == [CATALOG["tthc"].title, "1/3", f"1: {who['late'].name}", f"1: {who['missing'].name}"]
+    sheet = load_workbook(BytesIO(client.get("/outputs/tinh-hinh").content))[board.COMPLETENESS_SHEET]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows[CATALOG["tthc"].title] == (CATALOG["tthc"].title, 3, 1, 1, 1, who["late"].name, who["missing"].name)
+
+
+def test_many_communes_keep_the_word_report_short(built, monkeypatch, tmp_path):
+    """Past WORD_ROWS communes the per-commune tables and the communes' own assessments stay in the
+    annex workbook; the report prints the first and last of the ranking and says where the rest is."""
+    from pipeline.core import vn
+    from pipeline.outputs import report
+    from pipeline.outputs.report import city as city_text
+
+    config, _, results, _, outputs = built
+    title = vn.upper(results.tables["nhan_su_theo_xa"].query.title)
+    charts = {p.stem: p for p in (outputs / build.CHARTS_DIR).glob("*.png")}
+    normal = "\n".join(p.text for p in Document(str(outputs / paths.REPORT)).paragraphs)
+    assert title in normal
+    monkeypatch.setattr(city, "WORD_ROWS", 2)
+    monkeypatch.setattr(city_text, "TOP", 1)
+    con = warehouse.connect(outputs, read_only=True)
+    try:
+        many = city.extend(con, indicators.compute(con, config))
+    finally:
+        con.close()
+    assert not any(many.tables[k].query.in_word for k in many.city.per_commune)
+    assert not many.tables["tthc_theo_thang"].query.in_word  # longer than WORD_ROWS: workbook only
+    assert results.tables["tthc_theo_thang"].query.in_word  # a city of few communes prints it
+    doc = Document(str(report.render(many, charts, tmp_path / "bao_cao.docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert title not in text
+    ref = report.annex_ref(many, city.RATES_766)
+    assert f"theo điểm ước tính Bộ chỉ số 766 (1 đơn vị đầu và 1 đơn vị cuối; đầy đủ: {ref})" in text
+    ranking = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Xếp hạng"))
+    assert len(ranking.rows) == 1 + 2
+    pointer = "Ý kiến đánh giá, đề xuất của từng xã, phường, đặc khu: xem Phụ lục số"
+    assert pointer in text and pointer not in normal  # the communes' own texts: in the annex workbook
+
+
+# --- «Done when» 1: the packages made by the commune build itself -----------------------------------
 ON_TIME, LATE, MISSING = "10501", "10504", "10507"
 
 
@@ -108,3 +367,71 @@ def test_the_citys_figures_are_each_communes_current_figures_and_its_totals_thei
     tthc = [k for k in totals if k[0].startswith("tthc_")]
     assert any(city_site.first[k] != received[ON_TIME][k] for k in tthc)  # the resubmission changed TTHC figures …
     assert all(by_commune[(*k, ON_TIME)] == pytest.approx(received[ON_TIME][k]) for k in tthc if k in received[ON_TIME])
+
+
+def test_city_outputs_from_the_communes_packages(city_site):
+    """The city build over the packages: each commune's 766 rates in the city's table are those of the
+    commune's own report, the ranking follows them, the missing commune is «[x]» with the reason, and
+    the late and the missing communes are named in the report."""
+    assert build.run(city_site.inputs, city_site.outputs) == 0
+    con = warehouse.connect(city_site.outputs, read_only=True)
+    try:
+        results = city.extend(con, indicators.compute(con, city_site.city))
+    finally:
+        con.close()
+    t = results.tables[city.RATES_766]
+    own = {}
+    for code in (ON_TIME, LATE):
+        commune = city_site.communes[code]
+        con = warehouse.connect(commune.outputs, read_only=True)
+        try:
+            table = indicators.table(con, "tthc_chi_so", commune.config)
+        finally:
+            con.close()
+        own[code] = {table.value(i, "chi_so"): table.value(i, "gia_tri") for i in range(len(table.frame))}
+        for rate in city.RATED:
+            assert t.value(t.row(code), rate.key) == own[code][rate.key], (code, rate.key)
+    missing = t.row(MISSING)
+    assert t.text(missing, "ty_le_dung_han") == "[x]" and t.text(missing, "ghi_chu").startswith("[x]: chưa nộp")
+    ranking = results.tables[city.RANKING]
+    mine = [ranking.value(i, "ma") for i in range(len(ranking.frame)) if ranking.value(i, "chi_so_766") == "2.1"]
+    assert mine == [*sorted((ON_TIME, LATE), key=lambda c: -own[c]["ty_le_dung_han"]), MISSING]
+    text = "\n".join(p.text for p in Document(str(city_site.outputs / paths.REPORT)).paragraphs)
+    late, absent = (city_site.city.unit(c).name for c in (LATE, MISSING))
+    assert f"(gửi muộn: {late}); chưa có số liệu của {absent}" in text
+    assert f"{absent} (tất cả các biểu)" in text
+
+
+def test_city_demo_fills_every_communes_templates_consistently_one_late(tmp_path):
+    """The demo set at city level: every commune's templates, its templates agreeing with each other
+    (the cross-checks hold over the city's sums), received before the deadline but the last commune's."""
+    from pipeline.checks import crosscheck
+
+    config = load(paths.CITY_EXAMPLE)
+    files = demo.write_all(tmp_path / "demo", config)
+    sending = city.communes(config)
+    assert len(files) == sum(len(u.templates) for u in sending)
+    ingest.run(tmp_path / "demo", tmp_path / "out", config, demo_set=True)
+    con = warehouse.connect(tmp_path / "out", read_only=True)
+    try:
+        findings = crosscheck.evaluate(con)
+        sent = city.reporting(con, config)
+    finally:
+        con.close()
+    assert findings and all(f.ok for f in findings), [f.text() for f in findings if not f.ok]
+    last = max((u for u in config.units if u.templates), key=lambda u: [v.code for v in config.units].index(u.code))
+    assert {s.unit.code for s in sent if s.state == "late"} == {last.code}
+    assert all(s.on_time for s in sent if s.unit != last)
+
+
+def test_flagged_lists_the_commune_far_from_the_others_with_the_median():
+    config = load(paths.CITY_EXAMPLE)
+    units = [Unit(f"1060{k}", f"xã Số {k}", ("tthc",), "xã") for k in range(5)]
+    config = type(config)(**{**config.__dict__, "units": (*config.units[:1], *units)})
+    rows = [{"ma": u.code, "loai": u.kind, "ten": city.short_name(u), "nhan": n, "ty_le": r, "ghi_chu": ""}
+            for u, n, r in zip(units, (10.0, 11.0, 12.0, 13.0, 200.0), (95.0, 96.0, 97.0, 98.0, 40.0), strict=True)]
+    q = city._query("thu", "Bảng thử", "tthc", "II.4", 1, "", {"nhan": ("Hồ sơ", "hồ sơ", 0), "ty_le": ("Tỷ lệ", "%", 1)})
+    t = city.flagged({"thu": city._table(q, rows, [])}, config)
+    found = [(t.value(i, "ma"), t.value(i, "noi_dung"), t.value(i, "gia_tri"), t.value(i, "trung_vi"))
+             for i in range(len(t.frame))]
+    assert found == [("10604", "Hồ sơ (hồ sơ)", "200", "11,5"), ("10604", "Tỷ lệ (%)", "40,0", "96,5")]

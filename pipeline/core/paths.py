@@ -7,6 +7,7 @@ ROOT = PACKAGE.parent
 INPUTS = ROOT / "inputs"
 OUTPUTS = ROOT / "outputs"
 TOPICS = PACKAGE / "topics"
+CITY_SQL = "city"  # pipeline/topics/<id>/city/*.sql: a topic's per-commune tables at city level
 CONFIG_NAME = "commune.toml"
 # In a commune's inputs/: a copy of its city's configuration (the city sends it with its templates);
 # the commune's package is written in the city's templates, so with the city's rows.

@@ -19,7 +19,8 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core import atomic, paths, vn, words
-from pipeline.core.layout import DEMO_MARK, MAX_ROW_HEIGHT
+from pipeline.core.layout import DEMO_MARK, LISTED, MAX_ROW_HEIGHT
+from pipeline.outputs import city
 from pipeline.outputs.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
 from pipeline.topics import CATALOG
 
@@ -75,8 +76,26 @@ def _height(texts: list[tuple[str, int]]) -> float | None:
 
 def source_text(t: Table, results: Results) -> str:
     owners = results.config.owners(t.query.source)
+    if results.city is not None:  # a city: its communes, counted rather than listed
+        if t.query.section == "I":
+            return f"Nguồn: các biểu số liệu {city.kinds(results.config)} gửi; phần I của báo cáo."
+        sent = {s["unit_code"] for s in results.sources if s["template_id"] == t.query.source}
+        return (f"Nguồn: {t.query.template.title} do {len(sent & {u.code for u in owners})}/{len(owners)} "
+                f"{city.kinds(results.config, '')} gửi; mục {t.query.section} của báo cáo.")
     who = ", ".join(u.name for u in owners) or "(chưa phân công đơn vị)"
     return f"Nguồn: {t.query.template.title} do {who} gửi; mục {t.query.section} của báo cáo."
+
+
+def _city_sources(results: Results) -> list[tuple[str, Font]]:
+    """The cover's sources at city level: per template, how many communes sent it and who is missing."""
+    lines = []
+    for tid, template in CATALOG.items():
+        mine = [s for s in results.city.sent if s.template_id == tid]
+        if mine:
+            absent = [s.unit.name for s in mine if s.state in ("missing", "rejected")]
+            lines.append((f"- {template.title}: {len(mine) - len(absent)}/{len(mine)} đơn vị đã gửi"
+                          + (f"; chưa có số liệu của {'; '.join(absent)}" if absent else ""), NORMAL))
+    return lines
 
 
 def _print_setup(ws: Worksheet, title: str, commune: str, header_row: int | None = None) -> None:
@@ -141,7 +160,10 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
         (f"Đơn vị tổng hợp: {cfg.unit(cfg.standing_unit).name}", NORMAL),
         ("Nguồn số liệu", BOLD),
     ]
-    if results.sources:
+    if results.city is not None:
+        lines += _city_sources(results)
+        lines.append((f"Chi tiết: {sheet_name(1)} (tình hình gửi biểu của từng đơn vị).", NORMAL))
+    elif results.sources:
         for s in results.sources:
             unit = cfg.unit(s["unit_code"]).name if s["unit_code"] in {u.code for u in cfg.units} else s["unit_code"]
             received = vn.day(s["received_at"]) if s["received_at"] else ""
@@ -149,15 +171,17 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
                           NORMAL))
     else:
         lines.append(("- Chưa nhận được biểu số liệu nào.", NORMAL))
-    lines.append(("Đơn vị chưa gửi số liệu", BOLD))
     missing = results.missing_all
-    if missing:
-        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in missing]
-    else:
-        lines.append(("- Không có: tất cả các đơn vị đã gửi đủ biểu số liệu.", NORMAL))
+    if results.city is None:  # a city names its missing communes per template, above
+        lines.append(("Đơn vị chưa gửi số liệu", BOLD))
+        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in missing] or [
+            ("- Không có: tất cả các đơn vị đã gửi đủ biểu số liệu.", NORMAL)]
     lines.append((f"Số liệu {words.SIGNOFF['unsigned']} của thủ trưởng đơn vị", BOLD))
     if results.unconfirmed:
-        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in results.unconfirmed]
+        lines += [(f"- {u.name} ({u.code}): {t.title}", NORMAL) for u, t in results.unconfirmed[:LISTED]]
+        if len(results.unconfirmed) > LISTED:
+            lines.append((f"- … và {vn.number(len(results.unconfirmed) - LISTED)} biểu khác (xem bảng tình hình "
+                          "nộp biểu mẫu).", NORMAL))
     else:
         lines.append((f"- Không có: số liệu đang dùng đều {words.SIGNOFF['signed']}.", NORMAL))
     lines += [
@@ -208,10 +232,16 @@ def _sources(ws: Worksheet, results: Results) -> None:
     lead.font = NORMAL  # one short line, shown across the empty cells beside it (no merged cells)
     _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"], widths)
     for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
-        used = [s for s in results.sources if s["template_id"] in t.query.sources]
-        texts = [number(index), t.query.title, "\n".join(CATALOG[k].title for k in t.query.sources),
+        read = t.query.sources  # parsed from the SQL: once per table, not once per file
+        used = [s for s in results.sources if s["template_id"] in read]
+        texts = [number(index), t.query.title, "\n".join(CATALOG[k].title for k in read),
                  "\n".join(dict.fromkeys(names.get(s["unit_code"], s["unit_code"]) for s in used)) or "Chưa có",
                  "\n".join(f"{s['file_name']} ({s['received_at']:%d/%m/%Y %H:%M})" for s in used) or "Chưa có"]
+        if results.city is not None and used:  # a city's thousands of files: counted (a cell holds 32.767 characters)
+            got = {s["unit_code"] for s in used}
+            texts[3] = f"{vn.number(len(got))} {city.kinds(results.config, '')} (danh sách: {sheet_name(1)})"
+            texts[4] = (f"{vn.number(len(used))} tệp, nhận từ {min(s['received_at'] for s in used):%d/%m/%Y} đến "
+                        f"{max(s['received_at'] for s in used):%d/%m/%Y}")
         for c, text in enumerate(texts, start=1):
             cell = ws.cell(r, c, text)
             cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")

@@ -279,7 +279,9 @@ def figure(chart: Chart, results: Results, template=None) -> plt.Figure:
     t = results.tables[chart.table]
     with plt.rc_context(STYLE | {"font.family": serif()}):
         fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
-        if t.missing:
+        # A city draws the communes that sent (the report names the others); a commune, nothing partial.
+        owners = results.config.owners(t.query.source)
+        if t.missing and not (results.city is not None and len(t.missing) < len(owners)):
             ax.set_axis_off()
             who = "\n".join(u.name for u in t.missing)
             ax.text(0.5, 0.5, f"{vn.GAP} Chưa có số liệu của:\n{who}", ha="center", va="center",

@@ -319,6 +319,7 @@ class Results:
     demo: bool
     sources: list[dict]  # current submissions: unit, template, file, received_at, signed_by, signed_at
     checks: list = field(default_factory=list)  # crosscheck.Finding of every evaluated cross-check
+    city: object | None = None  # at city level: outputs.city.City (reporting, flagged figures)
 
     @property
     def failed_checks(self) -> list:

@@ -18,6 +18,7 @@ from pipeline.checks.crosscheck import Outcome, describe
 from pipeline.core import atomic, paths, vn, words
 from pipeline.core.config import Config
 from pipeline.core.model import OPERATOR_TEXT
+from pipeline.outputs import city
 from pipeline.outputs.templates import BOLD, NORMAL
 from pipeline.topics import CATALOG
 
@@ -27,6 +28,7 @@ STATE_FILL = {"missing": "EEEEEE", "rejected": "F8D7DA", "accepted": "D4EDDA", "
               "late": "FFE0B2"}
 CHECK_FILL = {"ok": "D4EDDA", "failed": "FFF3CD", "missing": "EEEEEE"}
 CHECKS_SHEET = "Đối chiếu số liệu"
+COMPLETENESS_SHEET = "Theo biểu"  # at city level: per template, the communes on time, late, missing
 CHECK_HEADERS = ["STT", "Nội dung đối chiếu", "Số liệu thứ nhất", "Giá trị", "Số liệu thứ hai", "Giá trị",
                  "Chênh lệch", "Sai số cho phép", "Kết quả", "Ghi chú"]
 
@@ -139,24 +141,14 @@ def time_left(deadline: datetime, now: datetime) -> str:
 
 def rows(config: Config, submissions: list[dict], now: datetime) -> list[Row]:
     """One row per unit × assigned template; submissions are dicts of the warehouse's columns."""
-    out = []
+    out, files = [], {}
+    for s in submissions:  # grouped once: a city's thousands of communes × files stay linear
+        files.setdefault((s.get("unit_code"), s.get("template_id")), []).append(s)
     for unit in config.units:
         for template_id in unit.templates:
-            mine = sorted((s for s in submissions
-                           if s.get("unit_code") == unit.code and s.get("template_id") == template_id),
-                          key=lambda s: s["received_at"])
-            valid = [s for s in mine if s.get("status") in ("accepted", "warnings")]
-            if valid:
-                current = valid[-1]
-                late = valid[0]["received_at"] > config.deadline
-                state = "late" if late else current["status"]
-                left = ""
-            elif mine:
-                current, state = mine[-1], "rejected"
-                left = time_left(config.deadline, now)
-            else:
-                current, state = None, "missing"
-                left = time_left(config.deadline, now)
+            mine = sorted(files.get((unit.code, template_id), []), key=lambda s: s["received_at"])
+            state, current = city.state_of(mine, config.deadline)  # the one rule, also the city report's
+            left = "" if state not in ("rejected", "missing") else time_left(config.deadline, now)
             out.append(Row(
                 unit.code, unit.name, template_id, CATALOG[template_id].title, state,
                 current["received_at"] if current else None,
@@ -165,6 +157,31 @@ def rows(config: Config, submissions: list[dict], now: datetime) -> list[Row]:
                 int(current.get("n_errors") or 0) if current else 0,
                 int(current.get("n_warnings") or 0) if current else 0,
                 len(mine), bool(current.get("demo")) if current else False, left))
+    return out
+
+
+@dataclass
+class Completeness:
+    """At city level, one template: how many communes sent it on time, late, or not yet, named."""
+
+    template_title: str
+    total: int
+    on_time: list[str]
+    late: list[str]
+    missing: list[str]  # no valid file yet (none sent, or every file sent rejected)
+
+
+def completeness(config: Config, board: list[Row]) -> list[Completeness]:
+    """The board's rows summed per template (at city level; empty for a commune)."""
+    if not config.is_city:
+        return []
+    out = []
+    for template_id, template in CATALOG.items():
+        mine = [r for r in board if r.template_id == template_id]
+        if mine:
+            out.append(Completeness(template.title, len(mine), [r.unit_name for r in mine if r.state in ("accepted", "warnings")],
+                                    [r.unit_name for r in mine if r.state == "late"],
+                                    [r.unit_name for r in mine if r.state in ("missing", "rejected")]))
     return out
 
 
@@ -210,6 +227,8 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     _write_checks(wb.create_sheet(CHECKS_SHEET), config, checks, now)
+    if config.is_city:
+        _write_completeness(wb.create_sheet(COMPLETENESS_SHEET), config, completeness(config, board))
     path.parent.mkdir(parents=True, exist_ok=True)
     return atomic.save(wb, path)
 
@@ -246,3 +265,19 @@ def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_completeness(ws, config: Config, blocks: list[Completeness]) -> None:
+    ws["A1"] = f"SỐ XÃ, PHƯỜNG, ĐẶC KHU ĐÃ GỬI TỪNG BIỂU — {config.full_name.upper()}"
+    ws["A1"].font = BOLD
+    headers = ["Biểu", "Số đơn vị phải gửi", "Đúng hạn", "Gửi muộn", "Chưa gửi", "Đơn vị gửi muộn", "Đơn vị chưa gửi"]
+    for col, (head, width) in enumerate(zip(headers, [44, 12, 10, 10, 10, 40, 40], strict=True), start=1):
+        ws.cell(3, col, head).font = BOLD
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for i, b in enumerate(blocks, start=4):
+        values = [b.template_title, b.total, len(b.on_time), len(b.late), len(b.missing), "; ".join(b.late) or None,
+                  "; ".join(b.missing) or None]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(i, col, value)
+            cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A4"

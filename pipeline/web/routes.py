@@ -291,7 +291,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         rows, at, checks, stale = portal.board_rows()
         counts = {key: sum(r.state == key for r in rows) for key in board.STATES}
         return render(request, "board.html", user=user, rows=rows, at=at, stale=stale, checks=checks,
-                      counts=counts, builder=portal.builder, products=portal.products(),
+                      counts=counts, completeness=board.completeness(portal.config, rows),
+                      builder=portal.builder, products=portal.products(),
                       found=portal.last_found, **review.board_context(portal))
 
     @app.post("/board/build")

@@ -8,6 +8,7 @@ from datetime import date
 from pipeline.core import vn
 from pipeline.core.layout import DEMO_MARK
 from pipeline.outputs.indicators import Results
+from pipeline.outputs.report import city as city_text
 from pipeline.outputs.report.sections import SECTIONS
 
 GENERAL: dict[str, str] = {
@@ -69,6 +70,8 @@ def general_values(results: Results, built: date) -> dict[str, str]:
                    f"; các ô tương ứng được đánh dấu {vn.GAP}."
     else:
         summary += " Tất cả các cơ quan, đơn vị đã gửi đủ biểu số liệu."
+    if getattr(results, "city", None) is not None:
+        summary = city_text.summary(results)
     if results.demo:
         summary += f" Lưu ý: báo cáo đang dùng {DEMO_MARK}, không dùng để ban hành."
     return {

@@ -31,6 +31,7 @@ from pipeline.core import kit, vn
 from pipeline.outputs import rates
 from pipeline.outputs.annex import number as annex_number
 from pipeline.outputs.indicators import NOT_APPLICABLE, Results
+from pipeline.outputs.report import city as city_text
 from pipeline.outputs.report.fill import TemplateError
 from pipeline.topics import TOPICS, Topic
 
@@ -115,8 +116,11 @@ def contributed(results: Results) -> dict[str, list[tuple[str, str]]]:
     for topic in CONTRIBUTORS:
         if not results.config.owners(topic.id):  # no unit asked for it: nothing to compile
             continue
-        for key, found in topic.module("section").contributions(results).items():
-            out.setdefault(key, []).extend(found)
+        found = topic.module("section").contributions(results)
+        if city_text.too_many(results):  # a province's hundreds of communes: their texts in the annex workbook
+            found = city_text.referred(results, topic.id, found, lambda name: annex_ref(results, name))
+        for key, blocks in found.items():
+            out.setdefault(key, []).extend(blocks)
     return out
 
 
@@ -193,8 +197,13 @@ def content(section: Section, results: Results, general: dict[str, str], texts_d
         text = [f"Lãnh đạo chỉ đạo: Đ/c {lead.name} – {lead.title}."] if lead else []
         return Content(text, gaps=[] if after else [gap_text(results)], after=list(after))
     figures = section.module.values(results, _env(section.topic, results))
-    cfg = results.config
-    context = general | {"don_vi": cfg.kind, "Don_vi": cfg.kind_title, "gap": vn.GAP} | figures.values
+    who = city_text.subject(results)  # the commune's kind, or at city level the city's communes
+    context = general | {"don_vi": who, "Don_vi": who[:1].upper() + who[1:], "gap": vn.GAP} | figures.values
     text = render_text(text_path(section.topic, texts_dir), context, section.key)
     inline = {k: v for k, v in figures.values.items() if k in section.placeholders}
-    return Content(text, figures.tables, figures.charts, inline, after=list(after))
+    if getattr(results, "city", None) is None:
+        return Content(text, figures.tables, figures.charts, inline, after=list(after))
+    first, last, tables, charts = city_text.additions(results, section.topic.id, section.key,
+                                                         lambda name: annex_ref(results, name))
+    return Content([*first, *text, *last], [*figures.tables, *tables], [*figures.charts, *charts], inline,
+                   after=list(after))

@@ -17,6 +17,7 @@ from docx.text.paragraph import Paragraph
 
 from pipeline.core import atomic, paths, vn
 from pipeline.core.layout import DEMO_MARK
+from pipeline.outputs import city
 from pipeline.outputs.annex import visible_columns
 from pipeline.outputs.charts import CHARTS, SIZE
 from pipeline.outputs.indicators import Results
@@ -106,7 +107,8 @@ def _chart(w: lay.Writer, name: str, results: Results) -> None:
     p = w.paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     p.paragraph_format.keep_with_next = True  # the caption below stays with its chart
     width = Cm(min(w.width, 16))
-    chart_xml.insert(p.add_run(), next(c for c in CHARTS if c.name == name), results, width,
+    declared = {c.name: c for c in (*CHARTS, city.CHART)}  # the topics' charts and the city's distribution
+    chart_xml.insert(p.add_run(), declared[name], results, width,
                      int(width * SIZE[1] / SIZE[0]))
 
 

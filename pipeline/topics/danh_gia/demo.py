@@ -17,7 +17,7 @@ _LEADS = {"lanh_dao": "II.1", "phan_cap": "II.2", "nhan_su": "II.3", "tthc": "II
 
 _RESULTS = (
     "Sau 01 năm vận hành chính quyền địa phương 02 cấp, {what} cơ bản đi vào nền nếp, đáp ứng yêu cầu "
-    "phục vụ người dân và doanh nghiệp. {unit} đã chủ động tham mưu ban hành kế hoạch, phân công rõ người, "
+    "phục vụ người dân và doanh nghiệp. {Unit} đã chủ động tham mưu ban hành kế hoạch, phân công rõ người, "
     "rõ việc, rõ thời hạn.",
     "- Hoàn thành {pct}% nhiệm vụ được giao trong kỳ.\n- Không để phát sinh việc tồn đọng kéo dài.\n"
     "- Phối hợp chặt chẽ với các cơ quan, đơn vị liên quan.",
@@ -65,7 +65,8 @@ def figures(config: Config, rng: random.Random, unit_code: str,
         if code not in leads:
             rows.append({})
             continue
-        words = {"what": title[0].lower() + title[1:], "unit": unit.name, "province": config.province,
+        words = {"what": title[0].lower() + title[1:], "unit": unit.name, "Unit": unit.name[:1].upper() + unit.name[1:],
+                 "province": config.province,
                  "don_vi": "{don_vi}"}  # the kind is written in by fill()
         rows.append({
             "ket_qua": _paragraphs(_RESULTS, rng, **words),
