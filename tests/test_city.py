@@ -170,6 +170,12 @@ def test_late_and_missing_communes_named_in_report_annex_and_board(built):
     assert "Chưa có số liệu của: " in text and f"{missing} (tất cả các biểu)" in text
     assert f"(gửi muộn: {late}); chưa có số liệu của {missing}" in text  # each section's first sentence
     assert "Ủy ban nhân dân xã" not in text and "thành phố Hải Phòng" in text
+    assert "Ủy ban nhân dân thành phố Hải Phòng đã tổ chức sơ kết" in text  # not «…Hải Phòng, thành phố Hải Phòng»
+    sent_to = "\n".join(c.text for t in Document(str(outputs / paths.REPORT)).tables for c in t._cells)
+    for line in ("- Bộ Nội vụ;", "- UBND các xã, phường, đặc khu;", "- TT: Thành ủy, HĐND thành phố;",
+                 "- Các sở, ban, ngành thuộc UBND thành phố;", f"- Lưu: VT, {config.standing_unit}."):
+        assert line in sent_to, line
+    assert "Sở Nội vụ;" not in sent_to  # the city's standing unit does not send the report to itself
     wb = load_workbook(outputs / paths.ANNEX, read_only=True)
     sheet = next(ws for ws in wb.worksheets if str(ws["A1"].value).endswith(
         results.tables[city.BY_TEMPLATE].query.title))

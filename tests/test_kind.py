@@ -194,7 +194,8 @@ def test_special_zone_report(tmp_path, capsys):
     assert not unit_xa(capsys.readouterr().out)
     report = report_text(tmp_path / "outputs" / build.REPORT_NAME)
     for phrase in ("ĐẶC KHU CÔ TÔ", "TM. ỦY BAN NHÂN DÂN ĐẶC KHU", "Ủy ban nhân dân đặc khu Cô Tô",
-                   "trên địa bàn đặc khu Cô Tô"):
+                   "trên địa bàn đặc khu Cô Tô", "Ủy ban nhân dân đặc khu Cô Tô, thành phố Hải Phòng đã",
+                   "- UBND thành phố Hải Phòng;", "- Sở Nội vụ;", "- TT: ĐU, HĐND đặc khu;", "- Lưu: VT, VHXH."):
         assert phrase in report, phrase
     assert not unit_xa(report), unit_xa(report)
 

@@ -70,7 +70,7 @@ def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     para("Thực hiện {{ ke_hoach }}; Ủy ban nhân dân {{ loai_don_vi }} {{ ten_xa }} báo cáo kết quả sơ kết 01 năm hoạt động "
          "của chính quyền cấp xã (từ ngày {{ ngay_bat_dau }} đến ngày {{ ngay_chot }}) như sau:", before=12)
     heading("I. KHÁI QUÁT CHUNG")
-    para("Sau 01 năm thực hiện chính quyền địa phương 02 cấp, Ủy ban nhân dân {{ loai_don_vi }} {{ ten_xa }}, {{ tinh }} đã "
+    para("Sau 01 năm thực hiện chính quyền địa phương 02 cấp, Ủy ban nhân dân {{ loai_don_vi }} {{ ten_xa }}{{ thuoc_tinh }} đã "
          "tổ chức sơ kết theo Kế hoạch; {{ co_quan_thuong_truc }} là cơ quan thường trực tổng hợp báo cáo. "
          "{{ tinh_hinh_so_lieu }}")
     heading("II. KẾT QUẢ THỰC HIỆN")
@@ -85,11 +85,12 @@ def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     lay.widths(sign, [Cm(7.5), Cm(9.0)])
     lay.keep_row(sign.rows[0])
     left, right = sign.rows[0].cells
-    lay.cell_lines(left, [("Nơi nhận:", 12, True, True), ("- UBND thành phố;", 11, False, False),
-                          ("- Sở Nội vụ;", 11, False, False), ("- TT: ĐU, HĐND {{ loai_don_vi }};", 11, False, False),
+    lay.cell_lines(left, [("Nơi nhận:", 12, True, True), ("- {{ noi_nhan_cap_tren }};", 11, False, False),
+                          ("- {{ noi_nhan_noi_vu }};", 11, False, False),
+                          ("- TT: {{ cap_uy }}, HĐND {{ loai_don_vi }};", 11, False, False),
                           ("- Lãnh đạo UBND {{ loai_don_vi }};", 11, False, False),
-                          ("- Các cơ quan, đơn vị thuộc UBND {{ loai_don_vi }};", 11, False, False),
-                          ("- Lưu: VT, VHXH.", 11, False, False)], align=WD_ALIGN_PARAGRAPH.LEFT)
+                          ("- {{ co_quan_thuoc }} thuộc UBND {{ loai_don_vi }};", 11, False, False),
+                          ("- Lưu: VT, {{ ma_thuong_truc }}.", 11, False, False)], align=WD_ALIGN_PARAGRAPH.LEFT)
     lay.cell_lines(right, [("{{ nguoi_ky_tm }}", 13, True, False), ("{{ nguoi_ky_kt }}", 13, True, False),
                            ("{{ nguoi_ky_chuc_vu }}", 13, True, False), ("", 13, False, False), ("", 13, False, False),
                            ("", 13, False, False), ("{{ nguoi_ky_ten }}", 14, True, False)])

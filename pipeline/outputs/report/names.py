@@ -17,6 +17,12 @@ GENERAL: dict[str, str] = {
     "loai_don_vi": "Loại đơn vị theo cấu hình: xã, phường hoặc đặc khu",
     "loai_don_vi_hoa": "Loại đơn vị viết hoa (XÃ, PHƯỜNG, ĐẶC KHU)",
     "tinh": "Tỉnh, thành phố trực thuộc Trung ương",
+    "thuoc_tinh": "«, thành phố Hải Phòng» sau tên xã, phường, đặc khu; để trống trong báo cáo của thành phố, tỉnh",
+    "noi_nhan_cap_tren": "Nơi nhận cấp trên: UBND tỉnh, thành phố (báo cáo cấp xã) hoặc Bộ Nội vụ (báo cáo của thành phố, tỉnh)",
+    "noi_nhan_noi_vu": "Nơi nhận thứ hai: Sở Nội vụ (cấp xã) hoặc UBND các xã, phường, đặc khu (thành phố, tỉnh)",
+    "cap_uy": "Cấp ủy cùng cấp viết tắt ở dòng nơi nhận: ĐU (Đảng ủy), Thành ủy hoặc Tỉnh ủy",
+    "co_quan_thuoc": "Các cơ quan, đơn vị (cấp xã) hoặc Các sở, ban, ngành (thành phố, tỉnh) ở dòng nơi nhận",
+    "ma_thuong_truc": "Mã cơ quan thường trực ở dòng «Lưu: VT, …» (VHXH)",
     "dia_danh": "Địa danh ở dòng ngày tháng",
     "ngay_lap": "Ngày lập báo cáo (dd/mm/yyyy)",
     "thang_lap": "Tháng lập báo cáo",
@@ -59,6 +65,13 @@ def readme_table() -> str:
     return "\n".join(lines)
 
 
+def _party(cfg) -> str:
+    """The party committee of the same level, as the «Nơi nhận» line abbreviates it."""
+    if not cfg.is_city:
+        return "ĐU"
+    return "Tỉnh ủy" if cfg.kind == "tỉnh" else "Thành ủy"
+
+
 def general_values(results: Results, built: date) -> dict[str, str]:
     cfg = results.config
     sent = len(results.sources)
@@ -80,6 +93,12 @@ def general_values(results: Results, built: date) -> dict[str, str]:
         "loai_don_vi": cfg.kind,
         "loai_don_vi_hoa": cfg.kind.upper(),
         "tinh": cfg.province,
+        "thuoc_tinh": "" if cfg.is_city else f", {cfg.province}",
+        "noi_nhan_cap_tren": "Bộ Nội vụ" if cfg.is_city else f"UBND {cfg.province}",
+        "noi_nhan_noi_vu": "UBND các xã, phường, đặc khu" if cfg.is_city else "Sở Nội vụ",
+        "cap_uy": _party(cfg),
+        "co_quan_thuoc": "Các sở, ban, ngành" if cfg.is_city else "Các cơ quan, đơn vị",
+        "ma_thuong_truc": cfg.standing_unit,
         "dia_danh": cfg.place,
         "ngay_lap": vn.day(built),
         "thang_lap": str(built.month),
