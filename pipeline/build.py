@@ -118,7 +118,7 @@ def _files(con) -> list[tuple[str, str, str | None]]:
 
 
 def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: str | None,
-             held: list[atomic.Held], stuck: list[Path]) -> str:
+             held: list[atomic.Held], stuck: list[Path], package_lines: list[str] = ()) -> str:
     from pipeline.checks import crosscheck
     from pipeline.core import vn
 
@@ -156,6 +156,7 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
         if todo:
             lines.append(f"- TRƯỚC KHI TRÌNH KÝ: báo cáo còn {len(todo)} mục có đoạn đánh dấu vàng «[Nội dung do "
                          f"… bổ sung]» cần viết hoặc chờ đơn vị gửi: {'; '.join(todo)}.")
+    lines += package_lines
     if held or stuck:
         lines.append("- TỆP ĐANG MỞ, CHƯA THAY ĐƯỢC (bản cũ giữ nguyên):")
         lines += [f"  • {h.text()} (thư mục: {h.target.parent})" for h in held]
@@ -196,7 +197,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     from pipeline.store import inbox, ingest, warehouse
 
     config = load(config_path)
-    progress = _Progress(7)
+    progress = _Progress(8 if config.code else 7)
     outputs_dir.mkdir(parents=True, exist_ok=True)
     logs.configure(outputs_dir)
     atomic.HELD.clear()
@@ -244,6 +245,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     try:
         results = indicators.compute(con, config)
         files = _files(con)
+        package_lines = _package(con, config, inputs_dir, outputs_dir, demo_set, progress)
     finally:
         con.close()
     error = None
@@ -267,7 +269,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
             error = _templates_done(writer, folder, stuck) or error
             pool.shutdown()
     held = list(atomic.HELD)
-    summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck)
+    summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck, package_lines)
     print(summary)
     print(f"Hoàn thành sau {progress.elapsed()} giây.")
     if error:
@@ -276,6 +278,21 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     atomic.write_text(state_path, json.dumps({"fingerprint": None if held or stuck else stamp, "setup": setup,
                                               "demo_set": demo_set, "summary": summary}, ensure_ascii=False))
     return 0
+
+
+def _package(con, config, inputs_dir: Path, outputs_dir: Path, demo_set: bool, progress: _Progress) -> list[str]:
+    """A commune with a code ([commune] code) writes its package for the city (outputs/package/):
+    the summary's lines about it; none for a commune without a code or a city."""
+    if not config.code or config.is_city:
+        return []
+    from pipeline.core.config import ConfigError
+    from pipeline.outputs import package
+
+    progress.step("Lập gói số liệu gửi cấp trên …")
+    try:
+        return package.write(con, config, inputs_dir, outputs_dir, demo_set).lines(f"{outputs_dir.name}/{paths.PACKAGE_DIR}")
+    except ConfigError as exc:
+        return [f"- CHƯA LẬP ĐƯỢC GÓI SỐ LIỆU gửi cấp trên: {exc}"]
 
 
 def _templates_done(writer, folder: Path, stuck: list[Path]) -> str | None:

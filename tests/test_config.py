@@ -74,3 +74,74 @@ def test_cli_reports_config_error_in_vietnamese(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Lỗi cấu hình" in err and "commune.province" in err
     assert not (tmp_path / "t").exists()
+
+
+# Levels (issue 17): a commune's code for its city, and a city whose units are its communes.
+CITY = paths.CITY_EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_commune_level_is_the_default_and_its_code_is_optional(config, tmp_path):
+    assert (config.level, config.code, config.is_city) == ("commune", None, False)
+    assert all(u.kind is None for u in config.units)
+    coded = load(write(tmp_path, DEFAULT.replace('kind = "xã"', 'kind = "xã"\ncode = "10507"', 1)))
+    assert (coded.level, coded.code) == ("commune", "10507")
+
+
+def test_city_example_loads_its_communes_with_code_kind_and_name():
+    city = load(paths.CITY_EXAMPLE)
+    assert (city.level, city.is_city, city.kind, city.full_name) == ("city", True, "thành phố", "thành phố Hải Phòng")
+    assert city.code is None
+    communes = [u for u in city.units if u.kind]
+    assert [(u.code, u.kind, u.name) for u in communes] == [
+        ("10501", "phường", "phường Hồng Bàng"), ("10504", "đặc khu", "đặc khu Cát Hải"), ("10507", "xã", "xã An Thành")]
+    assert all(set(u.templates) == set(paths.topic_ids()) for u in communes)  # templates omitted = every template
+    standing = city.unit(city.standing_unit)
+    assert (standing.code, standing.templates, standing.kind) == ("SNV", (), None)
+    assert [u.code for u in city.owners("tthc")] == ["10501", "10504", "10507"]
+
+
+@pytest.mark.parametrize(
+    "old, new, key, expected",
+    [
+        ('level = "city"', 'level = "huyen"', "'level'", '"city"'),
+        ('kind = "thành phố"', 'kind = "xã"', "commune.kind", "'tỉnh'"),
+        ('kind = "thành phố"', '', "commune.kind", "thiếu khóa"),
+        ('kind = "đặc khu"', 'kind = "thôn"', "units[3].kind", "'phường'"),
+        ('kind = "đặc khu"', '', "units[3].kind", "thiếu khóa"),
+        ('name = "Hải Phòng"', 'name = "Hải Phòng"\ncode = "31"', "commune.code", "chỉ dùng ở cấu hình của xã"),
+        ('name = "Cát Hải"', 'name = "phường Cát Hải"', "units[3].name", "«phường»"),
+        ('title = "Chủ tịch UBND thành phố"', 'title = "Chủ tịch UBND xã"', "leaders[1].title", "«xã»"),
+        ('on_behalf = "TM. ỦY BAN NHÂN DÂN THÀNH PHỐ"', 'on_behalf = "TM. ỦY BAN NHÂN DÂN TỈNH"',
+         "signatory.on_behalf", "THÀNH PHỐ"),
+        ('code = "10504"', 'code = "10501"', "[[units]]", "10501"),
+    ],
+)
+def test_malformed_city_setting_names_the_key(tmp_path, old, new, key, expected):
+    assert old in CITY
+    path = write(tmp_path, CITY.replace(old, new, 1))
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    message = str(info.value)
+    assert key in message and expected in message, message
+    assert str(path) in message
+
+
+def test_a_city_counts_its_communes_kinds_in_staffing_bodies(tmp_path):
+    """«các xã, phường, đặc khu» is what a city's staffing body is; «tỉnh» in a city is not."""
+    assert "của xã, phường, đặc khu" in load(write(tmp_path, CITY)).staffing_bodies[0]
+    with pytest.raises(ConfigError, match=r"staffing\.bodies\[1\]"):
+        load(write(tmp_path, CITY.replace("Các cơ quan, đơn vị của xã", "Các cơ quan, đơn vị của tỉnh", 1)))
+
+
+def test_city_templates_are_written_and_validated_like_any_unit(tmp_path, capsys):
+    """A city gives its communes the same templates; a commune's filled file validates at the city."""
+    city = str(paths.CITY_EXAMPLE)
+    assert main(["--config", city, "templates", "--unit", "10507", "--out", str(tmp_path / "t")]) == 0
+    blank = sorted(p.name for p in (tmp_path / "t").glob("*.xlsx"))
+    assert len(blank) == len(paths.topic_ids()) and all(name.endswith("_xa_An_Thanh.xlsx") for name in blank)
+    assert main(["--config", city, "demo", "--out", str(tmp_path / "d")]) == 0
+    filled = sorted((tmp_path / "d").glob("*Cat_Hai.xlsx"))
+    capsys.readouterr()
+    assert main(["--config", city, "validate", *map(str, filled)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("đơn vị 10504") == len(paths.topic_ids()) and "0 bị trả lại" in out

@@ -49,6 +49,7 @@ class FileReport:
     omitted: list[Omitted] = field(default_factory=list)  # per rule, the problems past the cap
     # sheet key → (sheet name in the file, field key → column letter): where each loaded value was read
     columns: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    origins: list[tuple] = field(default_factory=list)  # a commune's package: where each figure came from
 
     @property
     def errors(self) -> list[Problem]:

@@ -232,7 +232,7 @@ def _finish(book: read.Workbook, data: Mapping[str, pd.DataFrame]) -> FileReport
     omitted.sort(key=lambda o: (o.severity != "error", -o.count))
     return FileReport(book.path, book.sha256, status, template.id if template else None, book.version,
                       book.unit_code, book.demo, book.recognised_by, problems[:PROBLEM_CAP], data, omitted,
-                      {key: (d.name, dict(d.letters)) for key, d in book.sheets.items()})
+                      {key: (d.name, dict(d.letters)) for key, d in book.sheets.items()}, book.origins)
 
 
 def check_file(path: Path, config: Config, unit_code: str | None = None) -> FileReport:

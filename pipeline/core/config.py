@@ -20,6 +20,7 @@ class Unit:
     code: str
     name: str
     templates: tuple[str, ...]
+    kind: str | None = None  # at city level: the commune's kind (one of KINDS); None for a commune's own units
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,14 @@ class Signatory:
 
 
 KINDS = ("xã", "phường", "đặc khu")  # the kinds of commune-level unit (Luật Tổ chức chính quyền địa phương 2025)
+CITY_KINDS = ("thành phố", "tỉnh")  # the kinds of province-level unit
+# What an instance is: a commune (its units are its own offices) or a city/province (its units are
+# its communes, wards and special zones, each sending the package its commune's build writes).
+COMMUNE, CITY = "commune", "city"
+LEVELS = (COMMUNE, CITY)
 # A kind written as the name of the unit: not «cấp xã» (the national name of the level, which
 # includes wards and special zones) and not «xã hội» (society).
-KIND_WORD = {k: re.compile(rf"(?<!cấp )\b{k}\b(?! hội)", re.IGNORECASE) for k in KINDS}
+KIND_WORD = {k: re.compile(rf"(?<!cấp )\b{k}\b(?! hội)", re.IGNORECASE) for k in KINDS + CITY_KINDS}
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,14 @@ class Config:
     # Whom the units call with questions about the templates (optional, in [standing_unit]).
     contact_person: str | None = None
     contact_phone: str | None = None
+    level: str = COMMUNE  # one of LEVELS
+    # At commune level: the commune's code as its city knows it ([commune] code); the build writes
+    # the package for the city only when it is set.
+    code: str | None = None
+
+    @property
+    def is_city(self) -> bool:
+        return self.level == CITY
 
     @property
     def kind_title(self) -> str:
@@ -184,6 +198,46 @@ def _strings(table: dict, key: str, where: str, path: Path, example: str) -> tup
     return tuple(values)
 
 
+def _kind(table: dict, where: str, kinds: tuple[str, ...], path: Path, default: str | None) -> str:
+    """table's kind, one of kinds (default when absent; required when default is None)."""
+    example = f'kind = "{kinds[1]}"'
+    if "kind" not in table and default is None:
+        raise ConfigError(f"Tệp cấu hình {path}: thiếu khóa '{where}.kind'. Cần một trong: "
+                          f"{', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
+    kind = table.get("kind", default)
+    if kind not in kinds:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa '{where}.kind' có giá trị {kind!r} không hợp lệ. "
+                          f"Cần một trong: {', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
+    return kind
+
+
+def _unit(raw: dict, where: str, city: bool, kind: str, catalog: list[str], path: Path) -> Unit:
+    """One [[units]] entry. At city level a unit is a commune: its kind (xã, phường, đặc khu) is
+    required, its name is written without the kind («An Thành») and held with it («xã An Thành»,
+    the name its package carries), and its templates default to every template of the catalog; a
+    unit owning no template (templates = [], e.g. the standing Sở Nội vụ) needs no kind."""
+    code = _get(raw, "code", str, where, path, '"10507"' if city else '"VP"')
+    if city and "templates" not in raw:
+        templates = list(catalog)
+    else:
+        templates = _get(raw, "templates", list, where, path, '["tthc"]')
+    for template_id in templates:
+        if template_id not in catalog:
+            raise ConfigError(
+                f"Tệp cấu hình {path}: khóa '{where}.templates' có biểu '{template_id}' không có trong danh mục. "
+                f"Các biểu hợp lệ: {', '.join(catalog)}."
+            )
+    if not city:
+        return Unit(code, _get(raw, "name", str, where, path, f'"Văn phòng HĐND và UBND {kind}"'), tuple(templates))
+    name = _get(raw, "name", str, where, path, '"An Thành"').strip()
+    if not templates and "kind" not in raw:
+        return Unit(code, name, ())
+    unit_kind = _kind(raw, where, KINDS, path, None)
+    if not name.lower().startswith(unit_kind + " "):
+        name = f"{unit_kind} {name}"
+    return Unit(code, name, tuple(templates), unit_kind)
+
+
 def load(path: Path | None = None) -> Config:
     """Read and check the commune's settings. Raises ConfigError with a Vietnamese message."""
     catalog = paths.topic_ids()
@@ -200,25 +254,22 @@ def load(path: Path | None = None) -> Config:
     period = _table(data, "period", path)
     standing = _table(data, "standing_unit", path)
     sign = _table(data, "signatory", path)
-    kind = commune.get("kind", "xã")
-    if kind not in KINDS:
-        raise ConfigError(f"Tệp cấu hình {path}: khóa 'commune.kind' có giá trị {kind!r} không hợp lệ. "
-                          f"Cần một trong: {', '.join(repr(k) for k in KINDS)}, ví dụ: kind = \"phường\".")
+    level = data.get("level", COMMUNE)
+    if level not in LEVELS:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'level' có giá trị {level!r} không hợp lệ. Cần \"commune\" "
+                          "(cấu hình của một xã, phường, đặc khu) hoặc \"city\" (cấu hình của thành phố, tỉnh "
+                          "tổng hợp từ các xã), ví dụ: level = \"city\".")
+    city = level == CITY
+    kinds = CITY_KINDS if city else KINDS
+    kind = _kind(commune, "commune", kinds, path, None if city else "xã")
+    code = _get(commune, "code", str, "commune", path, '"10507"') if "code" in commune else None
+    if city and code is not None:
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'commune.code' chỉ dùng ở cấu hình của xã (mã của xã "
+                          "trong danh sách của thành phố); cấu hình cấp thành phố, tỉnh không có khóa này. "
+                          "Hãy xóa dòng code trong mục [commune].")
 
-    units = []
-    for i, raw in enumerate(_array(data, "units", path), start=1):
-        where = f"units[{i}]"
-        code = _get(raw, "code", str, where, path, '"VP"')
-        templates = _get(raw, "templates", list, where, path, '["tthc"]')
-        for template_id in templates:
-            if template_id not in catalog:
-                known = ", ".join(catalog)
-                raise ConfigError(
-                    f"Tệp cấu hình {path}: khóa '{where}.templates' có biểu '{template_id}' không có trong danh mục. "
-                    f"Các biểu hợp lệ: {known}."
-                )
-        units.append(Unit(code, _get(raw, "name", str, where, path, f'"Văn phòng HĐND và UBND {kind}"'),
-                          tuple(templates)))
+    units = [_unit(raw, f"units[{i}]", city, kind, catalog, path)
+             for i, raw in enumerate(_array(data, "units", path), start=1)]
     codes = [u.code for u in units]
     if len(set(codes)) != len(codes):
         raise ConfigError(f"Tệp cấu hình {path}: mã đơn vị bị trùng trong các mục [[units]]: {codes}.")
@@ -251,6 +302,8 @@ def load(path: Path | None = None) -> Config:
         path=path,
         **contact,
         kind=kind,
+        level=level,
+        code=code,
         month_starts_on=month_starts_on,
         commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
         province=_get(commune, "province", str, "commune", path, '"thành phố Hải Phòng"'),
@@ -280,17 +333,23 @@ def load(path: Path | None = None) -> Config:
 def _check_kind(config: Config) -> None:
     """The names the commune writes follow its kind: a ward that kept «UBND xã» is told where.
     Not checked: the archival fonds (they may name former units of another kind) and the plan's
-    title (a city's plan may name «các xã, phường»)."""
-    named = [("signatory.on_behalf", config.signatory.on_behalf)]
-    named += [(f"units[{i}].name", u.name) for i, u in enumerate(config.units, start=1)]
-    named += [(f"leaders[{i}].title", lead.title) for i, lead in enumerate(config.leaders, start=1)]
-    named += [(f"staffing.bodies[{i}]", body) for i, body in enumerate(config.staffing_bodies, start=1)]
-    for key, text in named:
-        for other in KINDS:
+    title (a city's plan may name «các xã, phường»). At city level the signatory and the leaders
+    follow the city's kind (neither the other province kind nor a commune kind), the staffing
+    bodies the city's kind only (a city may count «các xã, phường»), each commune its own kind."""
+    own = (config.kind, "commune.kind")
+    others = CITY_KINDS + KINDS if config.is_city else KINDS
+    named = [("signatory.on_behalf", config.signatory.on_behalf, own, others)]
+    named += [(f"leaders[{i}].title", lead.title, own, others) for i, lead in enumerate(config.leaders, start=1)]
+    named += [(f"staffing.bodies[{i}]", body, own, CITY_KINDS if config.is_city else KINDS)
+              for i, body in enumerate(config.staffing_bodies, start=1)]
+    named += [(f"units[{i}].name", u.name, (u.kind, f"units[{i}].kind") if config.is_city else own, KINDS)
+              for i, u in enumerate(config.units, start=1) if u.kind or not config.is_city]
+    for key, text, (kind, kind_key), candidates in named:
+        for other in candidates:
             found = KIND_WORD[other].search(text)
-            if other != config.kind and found:
-                fixed = KIND_WORD[other].sub(lambda m: config.kind.upper() if m[0].isupper() else config.kind, text)
+            if other != kind and found:
+                fixed = KIND_WORD[other].sub(lambda m: kind.upper() if m[0].isupper() else kind, text)
                 raise ConfigError(
                     f"Tệp cấu hình {config.path}: khóa '{key}' = \"{text}\" gọi đơn vị là «{found[0]}», nhưng "
-                    f"'commune.kind' = \"{config.kind}\". Hãy sửa thành \"{fixed}\" (hoặc sửa 'commune.kind')."
+                    f"'{kind_key}' = \"{kind}\". Hãy sửa thành \"{fixed}\" (hoặc sửa '{kind_key}')."
                 )

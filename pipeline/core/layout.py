@@ -14,6 +14,13 @@ DEMO_MARK = "SỐ LIỆU MINH HỌA"
 UNIT_PREFIX = "Đơn vị báo cáo: "
 META_KEYS = ("template_id", "version", "fingerprint", "unit_code", "unit_name", "commune",
              "period_start", "period_cutoff", "generated_at", "demo")
+# A commune's package for its city (outputs/package.py) adds these to «_meta» after META_KEYS: the
+# commune's code, its full name, the catalog version and the sha256 digest of the submissions the
+# figures come from, and when it was written; and a sheet listing, per figure cell, its origin.
+PACKAGE_KEYS = ("package_commune_code", "package_of", "catalog_version", "submissions_sha256", "package_built_at")
+ORIGIN_SHEET = "Nguồn số liệu"
+ORIGIN_COLUMNS = ("Trang", "Ô", "Giá trị", "Mã đơn vị của xã", "Đơn vị của xã", "Tệp", "Ô trong tệp", "Thời điểm nhận")
+MAX_ORIGIN_ROWS = 100_000  # rows of the origin sheet a city reads (bounded like any sheet)
 MAX_ROW_HEIGHT = 409  # points: the tallest row Excel keeps (long texts scroll within it)
 LIST_COLUMN = 4  # first column of the drop-down lists in the meta sheet
 

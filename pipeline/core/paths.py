@@ -8,6 +8,11 @@ INPUTS = ROOT / "inputs"
 OUTPUTS = ROOT / "outputs"
 TOPICS = PACKAGE / "topics"
 CONFIG_NAME = "commune.toml"
+# In a commune's inputs/: a copy of its city's configuration (the city sends it with its templates);
+# the commune's package is written in the city's templates, so with the city's rows.
+CITY_CONFIG_NAME = "cap_tren.toml"
+EXAMPLES = ROOT / "examples"
+CITY_EXAMPLE = EXAMPLES / "city.toml"  # a city's configuration: its communes as units
 
 # Every file and folder name the pipeline writes or looks for, declared here once.
 # In outputs/:
@@ -22,6 +27,7 @@ REPORT = "bao_cao_so_ket.docx"
 ANNEX = "phu_luc_so_lieu.xlsx"
 BOARD_WORKBOOK = "tinh_hinh_nop_bieu_mau.xlsx"
 PORTAL_DIR = "portal"  # outputs/portal/: build.log, gui/ (an upload's feedback: validation/received/<stem>/)
+PACKAGE_DIR = "package"  # outputs/package/: the commune's package for its city («gói số liệu»), one workbook per template
 PORTAL_BATCH_DIR = "gui"  # outputs/portal/gui/<token>.json: one upload's files, read by GET /result/<token>
 # In inputs/:
 COMMUNE_TEMPLATE = "mau_bao_cao.docx"  # a commune's own report template

@@ -79,6 +79,7 @@ class Workbook:
     deadline: float | None = None  # time.monotonic() beyond which the file is rejected (FILE_SECONDS)
     timed_out: bool = False
     xml: dict[str, bytes] = field(default_factory=dict, repr=False)  # worksheet XML kept by the gate while reading
+    origins: list[tuple] = field(default_factory=list)  # a commune's package: its origin sheet's rows (layout.ORIGIN_COLUMNS)
 
     def _add(self, severity: str, rule: str, fix: str, sheet: str | None, cell: str | None,
              field: str | None, value: object, group: str | None) -> None:

@@ -237,7 +237,7 @@ def check_extents(zf: zipfile.ZipFile, wb: Workbook, config: Config) -> bool:
     refused = False
     for name, part in sheet_parts(zf).items():
         rows, cols = sheet_extent(zf, part, wb.xml.get(part))
-        if rows > MAX_ROWS:
+        if rows > (layout.MAX_ORIGIN_ROWS + 1 if name == layout.ORIGIN_SHEET else MAX_ROWS):
             sheet = by_name.get(name)
             if sheet is not None:
                 _too_long(rows, wb, sheet, name, config)

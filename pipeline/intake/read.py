@@ -185,6 +185,16 @@ def read_sheet(book: pc.CalamineWorkbook, zf: zipfile.ZipFile, parts: dict[str, 
 
 
 
+def origins(book: pc.CalamineWorkbook) -> list[tuple]:
+    """The rows of a package's origin sheet (below its header), each as many values as
+    ORIGIN_COLUMNS (as text, blank as None); at most MAX_ORIGIN_ROWS."""
+    width = len(layout.ORIGIN_COLUMNS)
+    sheet = book.get_sheet_by_name(layout.ORIGIN_SHEET)
+    rows = sheet.to_python(skip_empty_area=False, nrows=layout.MAX_ORIGIN_ROWS + 1)[1:]
+    return [tuple(None if v in ("", None) else str(v) for v in (list(row[:width]) + [None] * width)[:width])
+            for row in rows if any(v not in ("", None) for v in row[:width])]
+
+
 def load(path: Path, config: Config, sender: str | None = None, data: bytes | None = None) -> Workbook:
     """Read and recognise one file. Never raises on bad input: problems are recorded."""
     wb = _load(path, config, sender, data)
@@ -228,6 +238,8 @@ def _load(path: Path, config: Config, sender: str | None, data: bytes | None) ->
                 if found is not None:
                     wb.sheets[sheet.key] = found
         versions.carry_over(wb)  # an earlier version's file: mapped into the current shape, or «Mẫu cũ»
+        if wb.meta.get("package_of") and layout.ORIGIN_SHEET in book.sheet_names:
+            wb.origins = origins(book)
         wb.late()
     except pc.PasswordError:
         wb.error(PASSWORD, PASSWORD_FIX)

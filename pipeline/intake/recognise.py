@@ -31,7 +31,7 @@ def _meta(book: pc.CalamineWorkbook) -> dict[str, object]:
         return {}
     out = {}
     for row in _rows(book, layout.META_SHEET, 100):
-        if len(row) >= 2 and isinstance(row[0], str) and row[0] in layout.META_KEYS:
+        if len(row) >= 2 and isinstance(row[0], str) and row[0] in layout.META_KEYS + layout.PACKAGE_KEYS:
             value = row[1]
             out[row[0]] = int(value) if isinstance(value, float) and value.is_integer() else value
     return out
@@ -82,11 +82,18 @@ def _unit_from_text(rows: list[list], config: Config) -> str | None:
     return None
 
 
+def _day(iso: str) -> str:
+    """An ISO date of the meta sheet as dd/mm/yyyy (as written when it is not a date)."""
+    parts = iso.split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else iso
+
+
 def recognise(book: pc.CalamineWorkbook, wb: Workbook, config: Config,
               sender: str | None) -> dict[str, str]:
     """Find the template (fingerprint first, header labels second) and the unit; sheet key → name."""
     names = [m.name for m in book.sheets_metadata
-             if m.typ == pc.SheetTypeEnum.WorkSheet and m.name not in (layout.META_SHEET, layout.GUIDE_SHEET)]
+             if m.typ == pc.SheetTypeEnum.WorkSheet
+             and m.name not in (layout.META_SHEET, layout.GUIDE_SHEET, layout.ORIGIN_SHEET)]
     meta = _meta(book)
     wb.meta = meta
     template = fingerprints().get(str(meta.get("fingerprint", "")))
@@ -141,13 +148,28 @@ def _check_unit(book: pc.CalamineWorkbook, wb: Workbook, config: Config, sender:
     codes = {u.code: u for u in config.units}
     if meta:
         code = str(meta.get("unit_code") or "")
-        if code not in codes:
+        package = meta.get("package_of")  # a commune's package (outputs/package.py): its own wording
+        if code not in codes and package:
+            wb.error(f"Gói số liệu của {package} (mã «{code}») không thuộc danh sách các xã, phường, đặc khu "
+                     f"của {config.full_name}.",
+                     f"Nếu mã sai: {package} sửa khóa code trong mục [commune] của tệp cấu hình cho đúng mã "
+                     f"{config.full_name} giao, chạy lại để lập gói mới và gửi lại; nếu thiếu xã: "
+                     "cơ quan thường trực bổ sung xã vào các mục [[units]] của cấu hình.",
+                     layout.META_SHEET, "B4", value=code)
+            code = None
+        elif code not in codes:
             wb.error(f"Mã đơn vị «{code}» ghi trong tệp không có trong danh sách đơn vị của {config.full_name}.",
                      "Hãy tải biểu mẫu của đúng đơn vị mình và gửi lại.", layout.META_SHEET, "B4",
                      value=code)
             code = None
         start, cutoff = str(meta.get("period_start", "")), str(meta.get("period_cutoff", ""))
-        if (start, cutoff) != (config.start.isoformat(), config.cutoff.isoformat()):
+        if (start, cutoff) != (config.start.isoformat(), config.cutoff.isoformat()) and package:
+            wb.error(f"Gói số liệu của {package} thuộc kỳ báo cáo khác ({_day(start)} – {_day(cutoff)}); kỳ báo "
+                     f"cáo của {config.full_name}: {config.period_text}.",
+                     f"{package} sửa mục [period] trong tệp cấu hình cho trùng kỳ của {config.full_name} "
+                     "(start, cutoff), chạy lại để lập gói mới và gửi lại.",
+                     layout.META_SHEET, "B7", value=f"{start} – {cutoff}")
+        elif (start, cutoff) != (config.start.isoformat(), config.cutoff.isoformat()):
             wb.error(f"Biểu mẫu thuộc kỳ báo cáo khác ({start} – {cutoff}); kỳ hiện hành: {config.period_text}.",
                      NEW_TEMPLATE, layout.META_SHEET, "B7", value=f"{start} – {cutoff}")
         if str(meta.get("commune", config.commune)) != config.commune:

@@ -60,10 +60,34 @@ class Cell:
     value: object
     unit: str
     received_at: datetime | None
+    # At a city, a cell of a commune's package: where the commune got it (Origin.text, one per source cell)
+    origins: tuple[str, ...] = ()
 
     def text(self) -> str:
         when = f", gửi lúc {self.received_at:%d/%m/%Y %H:%M}" if self.received_at else ""
-        return f"{self.file_name} › {self.sheet}!{self.a1} = {shown(self.value)} ({self.unit}{when})"
+        head = f"{self.file_name} › {self.sheet}!{self.a1} = {shown(self.value)} ({self.unit}{when})"
+        return "\n".join([head] + [f"      ← {origin}" for origin in self.origins])
+
+
+def origin_text(commune: str, unit: str, file_name: str, source: str, value: str, received: str | None) -> str:
+    """One commune cell behind a package cell: «xã An Thành › đơn vị › tệp › trang!ô = giá trị (nhận lúc …)»."""
+    when = f" (xã nhận lúc {received})" if received else ""
+    return f"{commune} › {unit} › {file_name} › {source} = {value}{when}"
+
+
+def _origins(con: duckdb.DuckDBPyConnection, config: Config, ids: list[int]) -> dict[tuple, tuple[str, ...]]:
+    """(submission, sheet, cell) → the commune cells behind that cell of a package (city level only)."""
+    if not config.is_city or not ids:
+        return {}
+    names = {u.code: u.name for u in config.units}
+    out: dict[tuple, list[str]] = {}
+    for sid, sheet, cell, value, unit, file_name, source, received, commune in con.execute(
+            "SELECT o.submission_id, o.sheet_name, o.cell, o.value, o.unit_name, o.file_name, o.source_cell, "
+            "o.received, s.unit_code FROM origins o JOIN submissions s USING (submission_id) "
+            "WHERE o.submission_id IN (SELECT unnest(?)) ORDER BY o.submission_id, o.cell", [ids]).fetchall():
+        out.setdefault((sid, sheet, cell), []).append(
+            origin_text(names.get(commune, commune), unit, file_name, source, value, received))
+    return {key: tuple(texts) for key, texts in out.items()}
 
 
 @dataclass
@@ -120,6 +144,7 @@ def cells(con: duckdb.DuckDBPyConnection, config: Config, view: str, fields: lis
     letters = {(s, f): (name, col) for s, name, f, col in con.execute(
         "SELECT submission_id, sheet_name, field, col FROM sheet_columns WHERE sheet_table = ?", [table]).fetchall()}
     names = {u.code: u.name for u in config.units}
+    origins = _origins(con, config, sorted({int(i) for i in frame["submission_id"]}) if len(frame) else [])
     out = []
     for record in frame.to_dict("records"):
         for f in fields:
@@ -128,9 +153,10 @@ def cells(con: duckdb.DuckDBPyConnection, config: Config, view: str, fields: lis
             value = None if value is None or (isinstance(value, float) and value != value) or value is pd.NaT else value
             value = value.item() if hasattr(value, "item") else value
             received = record["_received"]
-            out.append(Cell(record["_file"], sheet, f"{col}{record['row_number']}", f, value,
-                            names.get(record["unit_code"], record["unit_code"]),
-                            None if pd.isna(received) else pd.Timestamp(received).to_pydatetime()))
+            a1 = f"{col}{record['row_number']}"
+            out.append(Cell(record["_file"], sheet, a1, f, value, names.get(record["unit_code"], record["unit_code"]),
+                            None if pd.isna(received) else pd.Timestamp(received).to_pydatetime(),
+                            origins.get((record["submission_id"], sheet, a1), ())))
     return out
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.core import paths
 
-NOT_RECEIVED = {paths.CONFIG_NAME, paths.ACCOUNTS, "README.md", ".gitkeep"}
+NOT_RECEIVED = {paths.CONFIG_NAME, paths.CITY_CONFIG_NAME, paths.ACCOUNTS, "README.md", ".gitkeep"}
 LOG = logging.getLogger("pipeline.store.inbox")
 
 

@@ -83,6 +83,13 @@ def _columns(items: list[Received]) -> list[dict]:
             for key, (name, letters) in item.report.columns.items() for f, col in letters.items()]
 
 
+def _origins(items: list[Received]) -> list[dict]:
+    """Where a commune's package got each figure (origins rows) of the accepted packages."""
+    names = list(warehouse.ORIGIN_COLUMNS)[1:]
+    return [{"submission_id": item.submission_id, **dict(zip(names, row, strict=True))}
+            for item in items if item.report.status != "rejected" for row in item.report.origins]
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
     view = f"_incoming_{table}"
     con.register(view, frame)
@@ -123,6 +130,8 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
                     {c: "BIGINT" if c == "submission_id" else "VARCHAR" for c in warehouse.PROBLEM_COLUMNS})
         if columns := _columns(items):
             _insert(con, "sheet_columns", pd.DataFrame(columns), warehouse.COLUMN_COLUMNS)
+        if origins := _origins(items):
+            _insert(con, "origins", pd.DataFrame(origins), warehouse.ORIGIN_COLUMNS)
         tables = warehouse.fact_tables()
         for table, frame in _facts(items, batch).items():
             _insert(con, table, frame, warehouse.sheet_types(*tables[table]))

@@ -31,7 +31,7 @@ from pipeline.core.config import Config
 from pipeline.topics import CATALOG
 
 LOCK_NAME = paths.WAREHOUSE_LOCK
-SCHEMA_VERSION = 2  # 2: sheet_columns (where each loaded value was read)
+SCHEMA_VERSION = 3  # 2: sheet_columns (where each loaded value was read); 3: origins (packages' sources)
 SQL_TYPES = {"int": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "choice": "VARCHAR", "date": "DATE"}
 DB_NAME = paths.WAREHOUSE
 
@@ -48,6 +48,12 @@ PROBLEM_COLUMNS = ("submission_id", "severity", "sheet", "cell", "field", "value
 # (row_number is the Excel row), on the sheet named sheet_name in the file.
 COLUMN_COLUMNS = {"submission_id": "BIGINT", "sheet_table": "VARCHAR", "sheet_name": "VARCHAR",
                   "field": "VARCHAR", "col": "VARCHAR"}
+# Provenance across levels: at a city, a commune's package says for each of its figure cells where the
+# commune got it (its «Nguồn số liệu» sheet, layout.ORIGIN_COLUMNS in this order); one row per source
+# cell, so a city figure is traced to commune › unit › file › cell (pipeline.outputs.provenance).
+ORIGIN_COLUMNS = {"submission_id": "BIGINT", "sheet_name": "VARCHAR", "cell": "VARCHAR", "value": "VARCHAR",
+                  "unit_code": "VARCHAR", "unit_name": "VARCHAR", "file_name": "VARCHAR",
+                  "source_cell": "VARCHAR", "received": "VARCHAR"}
 
 _WRITER = threading.RLock()
 _LOCKS: dict[Path, filelock.BaseFileLock] = {}
@@ -67,6 +73,7 @@ def ddl() -> list[str]:
         "CREATE TABLE IF NOT EXISTS problems (submission_id BIGINT, severity VARCHAR, sheet VARCHAR, "
         "cell VARCHAR, field VARCHAR, value VARCHAR, rule VARCHAR, fix VARCHAR)",
         "CREATE TABLE IF NOT EXISTS sheet_columns (" + ", ".join(f"{c} {t}" for c, t in COLUMN_COLUMNS.items()) + ")",
+        "CREATE TABLE IF NOT EXISTS origins (" + ", ".join(f"{c} {t}" for c, t in ORIGIN_COLUMNS.items()) + ")",
         """CREATE OR REPLACE VIEW current_submissions AS
            SELECT * FROM submissions WHERE status IN ('accepted', 'warnings')
            QUALIFY row_number() OVER (PARTITION BY unit_code, template_id
