@@ -51,7 +51,7 @@ class IngestSummary:
             self.counts[status] += 1
             listed = {"accepted": self.accepted, "warnings": self.warnings, "rejected": self.rejected}[status]
             if len(listed) < LISTED:
-                item.report = replace(item.report, data={}, columns={})
+                item.report = replace(item.report, data={}, columns={}, origins=[])
                 listed.append(item.report)
             if len(self.received) < LISTED:
                 self.received.append(item)
