@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 UNITS, PART = 3321, 5000  # communes in the country; the smaller set memory is compared at
+BUILD_SECONDS = 900  # the build is stopped past this (its stages so far are printed)
 FACTORS = (1, 2, 3, 5)
 STAND_IN = ("QZ9Q9", "Mẫu QZ9Q9")  # code and name of the commune the source workbooks are made for
 
@@ -166,27 +168,45 @@ def _tree_rss(pid: int) -> tuple[float, float]:
     return sum(sizes), max(sizes, default=0.0)
 
 
-def measure(args: list[str], env: dict | None = None) -> dict:
-    """Wall time and peak memory (sampled sum and largest process of the tree) of one child process."""
+def measure(args: list[str], timeout: float | None = None) -> dict:
+    """Wall time, peak memory (sampled sum and largest process of the tree) and the stdout lines of
+    one child process, each line with the second it came at; past timeout the child's process group
+    is stopped (and the step marked so)."""
     child = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})})
-    peak, largest, done = [0.0], [0.0], threading.Event()
+                             encoding="utf-8", start_new_session=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"})
+    peak, largest, done, lines = [0.0], [0.0], threading.Event(), []
+    start = time.perf_counter()
 
     def sample() -> None:
         while not done.is_set():
             total, big = _tree_rss(child.pid)
             peak[0], largest[0] = max(peak[0], total), max(largest[0], big)
             done.wait(0.2)
-    start = time.perf_counter()
-    watcher = threading.Thread(target=sample, daemon=True)
-    watcher.start()
-    out, err = child.communicate()
+
+    def collect() -> None:
+        for line in child.stdout:
+            lines.append((time.perf_counter() - start, line.rstrip("\n")))
+    threads = [threading.Thread(target=sample, daemon=True), threading.Thread(target=collect, daemon=True)]
+    for thread in threads:
+        thread.start()
+    stopped = False
+    try:
+        child.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGTERM)  # this child and the workers it started, nothing else
+        child.wait()
+        stopped = True
     seconds = time.perf_counter() - start
     done.set()
-    watcher.join()
-    if child.returncode != 0:
-        raise SystemExit(f"{' '.join(args[:4])} failed ({child.returncode}):\n{out[-2000:]}\n{err[-3000:]}")
-    return {"seconds": seconds, "peak_mb": peak[0], "largest_mb": largest[0], "out": out}
+    for thread in threads:
+        thread.join(5)
+    err = child.stderr.read()
+    if child.returncode != 0 and not stopped:
+        text = "\n".join(line for _, line in lines)
+        raise SystemExit(f"{' '.join(args[:4])} failed ({child.returncode}):\n{text[-2000:]}\n{err[-3000:]}")
+    return {"seconds": seconds, "peak_mb": peak[0], "largest_mb": largest[0], "lines": lines, "stopped": stopped,
+            "out": "\n".join(line for _, line in lines)}
 
 
 CALAMINE = """
@@ -227,7 +247,7 @@ def main(units: int = UNITS, part: int = PART) -> None:
             "ingest_part": measure([py, "-c", INGEST, str(small / "inputs"), str(small / "outputs")]),
             "ingest": measure([py, "-c", INGEST, str(full / "inputs"), str(full / "outputs")]),
             "build": measure([py, "-m", "pipeline", "build", "--inputs", str(full / "inputs"),
-                              "--outputs", str(full / "outputs")]),
+                              "--outputs", str(full / "outputs")], timeout=BUILD_SECONDS),
         }
         floor = steps["floor"]["seconds"]
         print(f"ingest of the full set, files by outcome: {steps['ingest']['out'].strip()}")
@@ -241,6 +261,12 @@ def main(units: int = UNITS, part: int = PART) -> None:
             ratio = s["seconds"] / (floor * n / len(files))
             print(f"{label:<44}{s['seconds']:>9.1f}{n / s['seconds']:>9.0f}{ratio:>9.2f}{s['peak_mb']:>10.0f}"
                   f"{s['largest_mb']:>9.0f}")
+        build = steps["build"]
+        print("build stages (second reached):" + ("" if not build["stopped"] else
+              f" STOPPED after {build['seconds']:.0f} s, still running:"))
+        for at, line in build["lines"]:
+            if line.startswith("[") or line.startswith("Hoàn thành"):
+                print(f"  {at:7.1f} s  {line}")
         db = full / "outputs" / paths.WAREHOUSE
         print(f"ingest / one-core floor: {steps['ingest']['seconds'] / floor:.2f}× on {os.cpu_count()} cores "
               f"(aim ≤ 1.5×); ingest + build: {steps['ingest']['seconds'] + steps['build']['seconds']:.0f} s "
