@@ -140,7 +140,10 @@ def ordered(work: Callable[[Sequence[Item]], list[Result]], chunks: Iterable[Seq
                 result = _alone(work, chunk, alone, failed, whole=not hung, retry=not hung or len(chunk) > 1)
             yield result
     finally:
-        pool.stop() if any(entry[1] is not None and not entry[1].done() for entry in ahead) else pool.close()
+        if any(entry[1] is not None and not entry[1].done() for entry in ahead):
+            pool.stop()  # the writer stopped early (an error while storing): no batch is waited for
+        else:
+            pool.close()
         alone.close()
 
 
