@@ -45,7 +45,7 @@ test-windows: $(STAMP) ## Chạy bộ kiểm thử (trừ phần LibreOffice và
 lint: $(STAMP) ## Soát cách viết mã bằng ruff
 	$(PY) -m ruff check pipeline tests
 
-bench: $(STAMP) ## Đo tốc độ và bộ nhớ (kiểm tra + nhận tệp, make all, gửi tệp)
+bench: $(STAMP) ## Đo tốc độ và bộ nhớ (kiểm tra + nhận tệp, make all, gửi tệp, bộ số liệu cả nước)
 	$(PY) tests/bench.py
 
 notebooks: $(STAMP) ## Mở sổ phân tích số liệu trong JupyterLab

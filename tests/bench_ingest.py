@@ -111,7 +111,7 @@ from pipeline.core import paths
 from pipeline.core.config import load
 config = load(paths.INPUTS / paths.CONFIG_NAME)
 summary = ingest.run(inputs, outputs, config)
-assert len(summary.accepted) == len(files), summary.text()
+assert summary.counts["accepted"] == len(files), summary.text()
 """,
     "ingest_again": """
 from pipeline.store import ingest

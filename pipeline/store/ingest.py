@@ -15,9 +15,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -30,8 +32,9 @@ from pipeline.core import atomic, logs, paths
 from pipeline.core.config import Config
 from pipeline.core.layout import DEMO_MARK
 from pipeline.intake import read
-from pipeline.store import inbox, records, warehouse
+from pipeline.store import inbox, parallel, records, warehouse
 from pipeline.store.overview import write_overview
+from pipeline.store.summary import IngestSummary, Received
 from pipeline.store.warehouse import DB_NAME, open_db, writer_lock
 
 BATCH = 250  # files per transaction (and per pandera pass)
@@ -45,50 +48,6 @@ LOG = logging.getLogger("pipeline.store.ingest")
 
 # ---------------------------------------------------------------------------------------------
 # Ingest
-
-
-@dataclass
-class Received:
-    report: FileReport
-    path: str  # relative to inputs
-    received_at: datetime
-    sender: str | None
-    original_name: str | None = None
-    size: int | None = None
-    submission_id: int = 0
-
-
-@dataclass
-class IngestSummary:
-    accepted: list[FileReport] = field(default_factory=list)
-    warnings: list[FileReport] = field(default_factory=list)
-    rejected: list[FileReport] = field(default_factory=list)
-    new: int = 0
-    seen: int = 0
-    rebuilt: bool = False
-    superseded: list[tuple[str, str]] = field(default_factory=list)  # (earlier file, later file)
-    received: list[Received] = field(default_factory=list)
-
-    def text(self) -> str:
-        lines = [f"Nhận biểu mẫu: {self.new + self.seen} tệp trong thư mục nhận, {self.new} tệp mới, "
-                 f"{self.seen} tệp đã xử lý từ trước (bỏ qua)."]
-        if self.rebuilt:
-            lines.append("Danh mục biểu mẫu hoặc cấu hình đã thay đổi: kho dữ liệu được dựng lại từ inputs/.")
-        if self.new:
-            lines.append(f"Tệp mới: {len(self.accepted)} được chấp nhận, {len(self.warnings)} được chấp nhận có "
-                         f"cảnh báo, {len(self.rejected)} bị trả lại.")
-        for report in self.rejected:
-            lines.append(f"  - Bị trả lại: {report.path.name} ({report.error_count} lỗi). Lỗi đầu tiên: "
-                         f"{report.errors[0].text() if report.errors else ''}")
-        for report in self.warnings:
-            lines.append(f"  - Có cảnh báo: {report.path.name} ({report.warning_count} cảnh báo).")
-        for earlier, later in self.superseded:
-            lines.append(f"  - Tệp {later} gửi sau thay thế tệp {earlier} (cùng đơn vị, cùng biểu); "
-                         "số liệu lấy theo tệp gửi sau, tệp trước vẫn được lưu trong lịch sử.")
-        if self.new:
-            lines.append("Tổng hợp kết quả: outputs/validation/tong_hop_kiem_tra.xlsx; tệp có lỗi hoặc cảnh báo: "
-                         "outputs/validation/<thư mục trong inputs>/<tên tệp>/ (báo cáo lỗi và bản đánh dấu ô lỗi).")
-        return "\n".join(lines)
 
 
 def _kill_hook(done: int) -> None:
@@ -292,29 +251,45 @@ def _bare(p: Pending) -> FileReport:
     return FileReport(p.path, p.sha256, "rejected", None, None, None, False, None)
 
 
-def _check(chunk: list[Pending], config: Config, checked: Lookup | None = None) -> list[tuple[Checked, bool]]:
-    """Validate a batch: [((reports, batch tables), already checked)], one group, or one group per
-    file when validating the batch together raised (then only the file at fault is rejected).
-    A file checked(rel, sha256) answers for (the portal's upload) is taken as it is."""
-    ready = {}
+def _ready(chunk: list[Pending], checked: Lookup | None) -> tuple[list[Checked], list[Pending]]:
+    """The files of a batch that checked(rel, sha256) answers for (the portal's uploads, taken as
+    they are, their feedback written already), and the others."""
+    ready, rest = [], []
     for p in chunk:
-        if checked is not None and (found := checked(p.rel, p.sha256)) is not None:
-            ready[p.rel] = ([replace(found[0][0], path=p.path)], found[1])
-    groups: list[tuple[Checked, bool]] = [(ready[p.rel], True) for p in chunk if p.rel in ready]
-    rest = [p for p in chunk if p.rel not in ready]
-    small = [p for p in rest if p.size <= read.MAX_FILE_BYTES]
-    groups += [(([_too_large(p)], {}), False) for p in rest if p.size > read.MAX_FILE_BYTES]
+        found = checked(p.rel, p.sha256) if checked is not None else None
+        if found is None:
+            rest.append(p)
+        else:
+            ready.append(([replace(found[0][0], path=p.path)], found[1]))
+    return ready, rest
+
+
+def _validated(chunk: list[Pending], config: Config, outputs_dir: Path, demo_set: bool) -> list[Checked]:
+    """Validate a batch and write each file's feedback, in this process or a worker's
+    (store.parallel): [(reports, batch tables)], one group, or one group per file when validating
+    the batch together raised (then only the file at fault is rejected). The reports come without
+    their typed rows: the batch tables hold them."""
+    parallel.test_hooks(p.path.name for p in chunk)
+    small = [p for p in chunk if p.size <= read.MAX_FILE_BYTES]
+    groups = [([_too_large(p)], {}) for p in chunk if p.size > read.MAX_FILE_BYTES]
     try:
-        return [(validate.check_batch([(p.path, p.note.get("unit_code")) for p in small], config), False)] + groups
+        groups.insert(0, validate.check_batch([(p.path, p.note.get("unit_code")) for p in small], config))
     except Exception:  # noqa: BLE001 - the boundary: one file never stops the others
         LOG.exception("Kiểm tra một lô %d tệp gặp lỗi hệ thống; kiểm tra lại từng tệp", len(small))
-    for p in small:
-        try:
-            groups.append((validate.check_batch([(p.path, p.note.get("unit_code"))], config), False))
-        except Exception:  # noqa: BLE001
-            LOG.exception("Lỗi hệ thống khi kiểm tra tệp %s", p.path)
-            groups.append((([_failed(_bare(p))], {}), False))
-    return groups
+        for p in small:
+            try:
+                groups.append(validate.check_batch([(p.path, p.note.get("unit_code"))], config))
+            except Exception:  # noqa: BLE001
+                LOG.exception("Lỗi hệ thống khi kiểm tra tệp %s", p.path)
+                groups.append(([_failed(_bare(p))], {}))
+    rel = {p.path: p.rel for p in chunk}
+    return [([replace(write_feedback(finish(r, demo_set), outputs_dir, rel[r.path])[0], data={}) for r in reports],
+             tables) for reports, tables in groups]
+
+
+def _lost(p: Pending, outputs_dir: Path) -> Checked:
+    """A file whose worker died or hung even when it was checked alone: the system error."""
+    return [write_feedback(_failed(_bare(p)), outputs_dir, p.rel)[0]], {}
 
 
 def finish(report: FileReport, demo_set: bool = False) -> FileReport:
@@ -360,44 +335,45 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
         try:
             known = {(sha, rel): when for sha, rel, when in
                      con.execute("SELECT sha256, path, received_at FROM submissions").fetchall()}
+            before = con.execute("SELECT coalesce(max(submission_id), 0) FROM submissions").fetchall()[0][0]
         finally:
             con.close()
         pending = _scan(inputs_dir, known, summary)
-        summary.new = len(pending)
+        summary.new, known = len(pending), {}
+        readies: deque[tuple[list[Pending], list[Checked]]] = deque()
+
+        def rests() -> Iterator[list[Pending]]:
+            for chunk in _batches(pending, count):
+                ready, rest = _ready(chunk, checked)
+                readies.append((chunk, ready))
+                yield rest
+        work = partial(_validated, config=config, outputs_dir=outputs_dir, demo_set=demo_set)
+        workers = parallel.workers(len(pending))
         done = 0
-        for chunk in _batches(pending, count):
+        for groups in (parallel.ordered(work, rests(), workers, outputs_dir, partial(_lost, outputs_dir=outputs_dir))
+                       if workers > 1 else map(work, rests())):
+            chunk, ready = readies.popleft()
             by_path = {p.path: p for p in chunk}
-            for (reports, tables), done_already in _check(chunk, config, checked):
+            for reports, tables in groups + ready:
                 if not reports:
                     continue
                 items = [Received(r, by_path[r.path].rel, by_path[r.path].received_at,
                                   by_path[r.path].note.get("sender"), by_path[r.path].note.get("original_name"),
                                   by_path[r.path].size) for r in reports]
-                for item in items if not done_already else ():
-                    item.report, _ = write_feedback(finish(item.report, demo_set), outputs_dir, item.path)
                 con = open_db(db)  # held only while this batch is written
                 try:
                     _store(con, items, tables, done)
                 finally:
                     con.close()
                 done += len(items)
-                summary.received += items
+                summary.add(items)
         _records(db, inputs_dir)
-        for item in summary.received:
-            {"accepted": summary.accepted, "warnings": summary.warnings,
-             "rejected": summary.rejected}[item.report.status].append(item.report)
-        latest: dict[tuple[str, str], Received] = {}
-        for item in summary.received:
-            if item.report.status == "rejected":
-                continue
-            key = (item.report.unit_code, item.report.template_id)
-            if key in latest:
-                summary.superseded.append((latest[key].report.path.name, item.report.path.name))
-            latest[key] = item
         if summary.new or summary.rebuilt or not atomic.readable(outputs_dir / OVERVIEW):
             con = open_db(db, read_only=True)
             try:
+                summary.find_superseded(con, before)
                 write_overview(con, outputs_dir / OVERVIEW)
             finally:
                 con.close()
     return summary
+

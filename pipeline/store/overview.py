@@ -10,31 +10,36 @@ import duckdb
 from pipeline.core import atomic, words
 from pipeline.topics import CATALOG
 
+ROWS_AT_ONCE = 5000  # rows fetched from the warehouse at a time
+
 
 def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
-    """outputs/validation/tong_hop_kiem_tra.xlsx: every received file, its status and counts."""
+    """outputs/validation/tong_hop_kiem_tra.xlsx: every received file, its status and counts.
+    Written streaming (a write-only workbook fed ROWS_AT_ONCE rows at a time), so its memory does
+    not grow with the number of files."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    rows = con.execute("""
+    result = con.execute("""
         SELECT s.file_name, s.path, s.received_at, s.sender, s.unit_code, s.template_id, s.status,
                s.n_errors, s.n_warnings, c.submission_id IS NOT NULL AS current
         FROM submissions s LEFT JOIN current_submissions c USING (submission_id)
-        ORDER BY s.received_at, s.submission_id""").fetchall()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Tổng hợp kiểm tra"
-    heads = ("Tệp", "Đường dẫn trong inputs/", "Thời điểm nhận", "Người gửi", "Đơn vị", "Biểu", "Kết quả",
-             "Số lỗi", "Số cảnh báo", "Đang dùng cho báo cáo")
-    ws.append(heads)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for name, rel, when, sender, unit, template, status, n_err, n_warn, current in rows:
-        ws.append([name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender, unit,
-                   CATALOG[template].title if template in CATALOG else None, words.STATUS[status], n_err, n_warn,
-                   "Có" if current else "Không"])
+        ORDER BY s.received_at, s.submission_id""")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Tổng hợp kiểm tra")
     for letter, width in zip("ABCDEFGHIJ", (36, 44, 20, 16, 10, 40, 30, 8, 10, 12), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    heads = ("Tệp", "Đường dẫn trong inputs/", "Thời điểm nhận", "Người gửi", "Đơn vị", "Biểu", "Kết quả",
+             "Số lỗi", "Số cảnh báo", "Đang dùng cho báo cáo")
+    cells = [WriteOnlyCell(ws, head) for head in heads]
+    for cell in cells:
+        cell.font = Font(bold=True)
+    ws.append(cells)
+    while rows := result.fetchmany(ROWS_AT_ONCE):
+        for name, rel, when, sender, unit, template, status, n_err, n_warn, current in rows:
+            ws.append([name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender, unit,
+                       CATALOG[template].title if template in CATALOG else None, words.STATUS[status], n_err,
+                       n_warn, "Có" if current else "Không"])
     return atomic.save(wb, path)
-
