@@ -224,7 +224,10 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     same_setup = previous.get("setup") == setup
     writer = pool = None
     folder = outputs_dir / TEMPLATES_DIR
-    if same_setup and folder.is_dir() and all(atomic.readable(p) for p in folder.glob("*.xlsx")):
+    if config.is_city:  # one blank per commune × template would be hours at national size
+        progress.step("Cấp thành phố, tỉnh: không tạo sẵn biểu mẫu trống; mỗi xã, phường, đặc khu tải biểu của "
+                      "mình trên trang nộp biểu mẫu (hoặc chạy: python -m pipeline templates).")
+    elif same_setup and folder.is_dir() and all(atomic.readable(p) for p in folder.glob("*.xlsx")):
         progress.step("Biểu mẫu trống không đổi (bỏ qua).")
     else:
         progress.step("Tạo biểu mẫu trống cho các đơn vị (chạy song song) …")

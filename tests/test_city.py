@@ -406,6 +406,8 @@ def test_city_outputs_from_the_communes_packages(city_site):
     late, absent = (city_site.city.unit(c).name for c in (LATE, MISSING))
     assert f"(gửi muộn: {late}); chưa có số liệu của {absent}" in text
     assert f"{absent} (tất cả các biểu)" in text
+    # the city's build writes no blank per commune × template (the portal makes each on download)
+    assert not any((city_site.outputs / build.TEMPLATES_DIR).glob("*.xlsx"))
 
 
 def test_city_demo_fills_every_communes_templates_consistently_one_late(tmp_path):
