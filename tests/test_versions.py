@@ -104,44 +104,30 @@ def test_every_declared_change_rebuilds_and_reads_in_plain_words():
                 assert "«" in text and not any(k in text for k in keys if "_" in k), text
 
 
-def test_the_inverted_task_question_rejects_a_version_1_file_as_old_with_the_reason(config, workdir):
-    """phan_cap v1 asked «Không có nhiệm vụ nào …» (Có = nothing received); v2 asks «Có nhiệm vụ …
-    trong kỳ» (Có = tasks received). A v1 answer would flip meaning, so the file is «Mẫu cũ»."""
-    assert versions.shape(CATALOG["phan_cap"], 1).fingerprint == PHAN_CAP_V1
+@pytest.mark.parametrize("template_id, fingerprint, flag, old_label, why", [
+    ("phan_cap", PHAN_CAP_V1, "co_nhiem_vu", "«Không có nhiệm vụ nào được phân cấp, phân quyền, ủy quyền»",
+     "«Có» nghĩa là không nhận nhiệm vụ nào; nay «Có» nghĩa là có nhiệm vụ"),
+    ("tai_san", TAI_SAN_V1, "co_tai_san", "«Không có tài sản nào phải kê khai»",
+     "nay «Có» nghĩa là có tài sản kê khai"),
+])
+def test_an_inverted_question_rejects_a_version_1_file_as_old_with_the_reason(config, workdir, template_id,
+                                                                              fingerprint, flag, old_label, why):
+    """phan_cap and tai_san v1 asked «Không có … nào …» (Có = nothing to list); v2 asks positively
+    (Có = rows listed). A v1 answer would flip meaning, so the file is «Mẫu cũ», with the reason."""
+    old = versions.shape(CATALOG[template_id], 1)
+    assert old.fingerprint == fingerprint
     inputs, _ = workdir
-    old = versions.shape(CATALOG["phan_cap"], 1)
-    unit = config.owners("phan_cap")[0]
-    data = demo.data_for("phan_cap", config, unit.code)
-    data["tong_hop"] = [{"khong_phat_sinh": "Không", **{k: v for k, v in data["tong_hop"][0].items() if k != "co_nhiem_vu"}}]
+    unit = config.owners(template_id)[0]
+    data = demo.data_for(template_id, config, unit.code)
+    data["tong_hop"] = [{"khong_phat_sinh": "Không", **{k: v for k, v in data["tong_hop"][0].items() if k != flag}}]
     path = inputs / templates.filename(old, unit)
     templates.workbook(old, unit, config, data).save(path)
     report = validate.check_file(path, config)
     assert report.status == "rejected", report.text()
     (problem,) = report.problems
     assert problem.rule.startswith("Mẫu cũ:") and "phiên bản 1" in problem.rule
-    assert "«Không có nhiệm vụ nào được phân cấp, phân quyền, ủy quyền»" in problem.rule
-    assert "«Có» nghĩa là không nhận nhiệm vụ nào; nay «Có» nghĩa là có nhiệm vụ" in problem.rule
-    assert "co_nhiem_vu" not in problem.rule and "khong_phat_sinh" not in problem.rule
-
-
-def test_the_inverted_asset_question_rejects_a_version_1_file_as_old_with_the_reason(config, workdir):
-    """tai_san v1 asked «Không có tài sản nào phải kê khai» (Có = nothing to declare); v2 asks «Có tài
-    sản phải kê khai» (Có = assets listed). A v1 answer would flip meaning, so the file is «Mẫu cũ»."""
-    old = versions.shape(CATALOG["tai_san"], 1)
-    assert old.fingerprint == TAI_SAN_V1
-    inputs, _ = workdir
-    unit = config.owners("tai_san")[0]
-    data = demo.data_for("tai_san", config, unit.code)
-    data["tong_hop"] = [{"khong_phat_sinh": "Không", **{k: v for k, v in data["tong_hop"][0].items() if k != "co_tai_san"}}]
-    path = inputs / templates.filename(old, unit)
-    templates.workbook(old, unit, config, data).save(path)
-    report = validate.check_file(path, config)
-    assert report.status == "rejected", report.text()
-    (problem,) = report.problems
-    assert problem.rule.startswith("Mẫu cũ:") and "phiên bản 1" in problem.rule
-    assert "«Không có tài sản nào phải kê khai»" in problem.rule
-    assert "nay «Có» nghĩa là có tài sản kê khai" in problem.rule
-    assert "co_tai_san" not in problem.rule and "khong_phat_sinh" not in problem.rule
+    assert old_label in problem.rule and why in problem.rule
+    assert flag not in problem.rule and "khong_phat_sinh" not in problem.rule
 
 
 def test_a_listed_asset_needs_the_positive_answer_and_an_empty_list_the_negative(config, workdir):
