@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 import time
 from datetime import datetime
@@ -28,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.core import paths
+from pipeline.core import atomic, paths
 from pipeline.store import warehouse
 
 SIGNOFFS, CONFIRMATIONS = paths.SIGNOFFS, paths.CONFIRMATIONS
@@ -41,7 +39,7 @@ LOG = logging.getLogger("pipeline.store.records")
 
 
 def _write(inputs: Path, folder: str, unit_code: str, tail: str, record: dict) -> dict:
-    """Write record once under a new name in inputs/<folder>/ (fsynced, then renamed into place)."""
+    """Write record once under a new name in inputs/<folder>/ (core.atomic: fsynced, then renamed into place)."""
     if not re.fullmatch(r"[A-Za-z0-9-]+", unit_code) or not re.fullmatch(r"[A-Za-z0-9_]+", tail):
         raise ValueError(f"not usable in a file name: {unit_code!r}, {tail!r}")
     directory = Path(inputs) / folder
@@ -54,16 +52,7 @@ def _write(inputs: Path, folder: str, unit_code: str, tail: str, record: dict) -
                 break
             time.sleep(0.000_01)
         record = {**record, TABLES[folder][2]: now.isoformat(timespec="microseconds")}
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(record, f, ensure_ascii=False, indent=2)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, directory / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic.write_text(directory / name, json.dumps(record, ensure_ascii=False, indent=2))
     return {"record": name, **record, TABLES[folder][2]: now}
 
 
