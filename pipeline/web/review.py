@@ -17,7 +17,6 @@ read the records in inputs/ directly (they are there the moment they are written
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from pathlib import Path
@@ -31,7 +30,7 @@ from starlette.exceptions import HTTPException
 from pipeline.core import words
 from pipeline.intake.book import OUTLIER
 from pipeline.outputs import indicators, provenance, rates, report
-from pipeline.store import records, warehouse
+from pipeline.store import inbox, records, warehouse
 from pipeline.topics import CATALOG
 from pipeline.web import store
 
@@ -103,17 +102,13 @@ def board_context(portal) -> dict:
     return {"follow_ups": items, "open_follow_ups": sum(1 for f in items if f["confirmed_at"] is None)}
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def annotate(portal, user, result: dict, path: Path) -> dict:
     """A file's result page with its follow-up items: each outlier warning and its confirmation
     (from inputs/confirmations/), and whether this user may confirm (an account of the file's unit)."""
     flagged = [p for p in result.get("problems") or [] if p.get("kind") == OUTLIER]
     if not flagged:
         return result
-    sha = sha256_of(path)
+    sha = inbox.sha256_of(path)
     found = {}
     for c in records.read(portal.inputs, records.CONFIRMATIONS):
         if c["sha256"] == sha and c["unit_code"] == result.get("unit_code"):
@@ -209,7 +204,7 @@ def register(app: FastAPI, portal, pages, h) -> None:
         if not comment:
             raise HTTPException(400, "Hãy ghi lý do số liệu đúng (ví dụ: tháng đó có đợt cấp đổi giấy tờ hàng loạt) "
                                      "rồi bấm xác nhận lại.")
-        sha = await run_in_threadpool(sha256_of, path)
+        sha = await run_in_threadpool(inbox.sha256_of, path)
         await run_in_threadpool(records.confirm, portal.inputs, user.unit.code, result.get("template_id") or "",
                                 sha, sheet, cell, comment, user.username, user.full_name)
         log.info("confirmed %s!%s of %s by %s", sheet, cell, name, user.username)
