@@ -21,7 +21,7 @@ PACKAGE_KEYS = ("package_commune_code", "package_of", "catalog_version", "submis
 ORIGIN_SHEET = "Nguồn số liệu"
 ORIGIN_COLUMNS = ("Trang", "Ô", "Giá trị", "Mã đơn vị của xã", "Đơn vị của xã", "Tệp", "Ô trong tệp", "Thời điểm nhận")
 MAX_ORIGIN_ROWS = 100_000  # rows of the origin sheet a city reads (bounded like any sheet)
-LISTED = 30  # unit × template lines a cover or summary lists before «… và N biểu khác»
+LISTED = 20  # files, or unit × template lines, a cover or summary names before «… và N … khác»
 MAX_ROW_HEIGHT = 409  # points: the tallest row Excel keeps (long texts scroll within it)
 LIST_COLUMN = 4  # first column of the drop-down lists in the meta sheet
 

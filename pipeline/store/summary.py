@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from pipeline.checks.report import FileReport
 from pipeline.core import vn
+from pipeline.core.layout import LISTED
 
 if TYPE_CHECKING:
     import duckdb
 
-LISTED = 20  # files of each kind the summary names (the others are counted)
 
 
 @dataclass
