@@ -1,4 +1,5 @@
-"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, explain, serve, user, test).
+"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, explain, config, serve,
+user, bundle, test).
 
 Installed (`pip install -e .`), the same commands are `soket <command>` (Windows: no make needed).
 """
@@ -108,6 +109,16 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config(args: argparse.Namespace) -> int:
+    """`config check`: every mistake of the configuration at once (load raises them all), or a
+    short summary of what it configures."""
+    config = load(args.config)
+    print(f"Cấu hình {config.path} hợp lệ: {config.full_name}, kỳ báo cáo {config.period_text}, "
+          f"hạn nộp {config.deadline:%H:%M %d/%m/%Y}, {len(config.units)} đơn vị "
+          f"({', '.join(u.code for u in config.units)}), đơn vị thường trực {config.standing_unit}.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from pipeline.web import app
 
@@ -197,6 +208,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--outputs", type=Path, default=paths.OUTPUTS, metavar="THƯ_MỤC",
                    help="thư mục kết quả có kho dữ liệu (mặc định: outputs)")
     s.set_defaults(func=_explain)
+
+    s = sub.add_parser("config", help=(t := "kiểm tra tệp cấu hình, liệt kê mọi lỗi một lần"), description=t)
+    s.add_argument("action", choices=("check",), metavar="VIỆC", help="check: kiểm tra tệp cấu hình "
+                   "(mặc định inputs/commune.toml, hoặc tệp ghi sau --config)")
+    s.set_defaults(func=_config)
 
     s = sub.add_parser("serve", help=(t := "chạy trang nộp biểu mẫu cho các đơn vị"), description=t)
     s.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ",

@@ -17,3 +17,6 @@ SIGNOFF = {"signed": "đã xác nhận", "unsigned": "chưa xác nhận"}
 FOLLOW_UP = {"open": "cần xem lại", "confirmed": "đơn vị đã xác nhận số liệu đúng"}
 # Portal roles (accounts.json): every account enters its unit's files; a head also signs them off.
 ROLES = {"member": "cán bộ nhập số liệu", "head": "thủ trưởng đơn vị"}
+# The report's sections that no topic writes (a marked gap for the writer, and the leader who directs
+# it, [[leaders]] in the configuration): key → heading as printed in the default template.
+SECTIONS_WITHOUT_FIGURES = {"II.9": "9. Nhiệm vụ, giải pháp trong thời gian tới", "III": "III. ĐỀ XUẤT, KIẾN NGHỊ"}
