@@ -164,7 +164,7 @@ def build(out: Path, target: str = WINDOWS, pythons: tuple[str, ...] | None = No
     second bundle downloads nothing new; default out/wheels_<target>)."""
     pins = read_lock(root / "requirements.lock")
     wheels = Path(wheels) if wheels else Path(out) / f"wheels_{target}"
-    for python in pythons or pythons_for(target):
+    for python in pythons_for(target) if pythons is None else pythons:
         download(pins, target, python, wheels)
 
     def write(tmp: Path) -> None:
