@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -45,6 +46,12 @@ def install(env: Path, offline: bool) -> None:
     step(3, "cài chương trình (lệnh soket)…")
     subprocess.run([python, "-m", "pip", "install", *quiet, "--no-deps", "--no-build-isolation", *source,
                     "-e", str(ROOT)], check=True)
+
+
+def pythons_served(wheels: Path) -> list[str]:
+    """The Python versions the wheelhouse has compiled wheels for («3.12»), from the wheels' names."""
+    found = {int(m[1]) for w in wheels.glob("*.whl") for m in re.finditer(r"-cp3(\d+)-cp3\1-", w.name)}
+    return [f"3.{minor}" for minor in sorted(found)]
 
 
 def desktop() -> Path:
@@ -104,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         print("Cần Python 3.11 trở lên (tải từ python.org, bản 64-bit).", file=sys.stderr)
         return 1
     offline = (ROOT / "wheelhouse").is_dir()
+    served, running = pythons_served(ROOT / "wheelhouse") if offline else [], f"3.{sys.version_info.minor}"
+    if served and running not in served:
+        print(f"Gói cài đặt này có thư viện cho Python {', '.join(served)}; máy đang chạy Python {running}. "
+              f"Hãy cài Python {served[-1]} bản 64-bit từ python.org rồi chạy: py -{served[-1]} cai_dat.py",
+              file=sys.stderr)
+        return 1
     try:
         step(1, f"tạo môi trường Python trong {args.venv}…")
         venv.EnvBuilder(with_pip=True).create(args.venv)

@@ -135,3 +135,13 @@ def test_the_windows_bundle_has_a_64_bit_wheel_of_every_locked_library(tmp_path)
             if not shipped.get((pin.name, pin.version), set()) & wanted:
                 missing.append(f"Python {python}: {pin.name}=={pin.version}")
     assert not missing, "no Windows 64-bit wheel in the bundle for:\n" + "\n".join(missing)
+
+
+def test_the_installer_knows_which_pythons_its_wheelhouse_serves(tmp_path):
+    from pipeline import cai_dat
+
+    for name in ("numpy-2.5.5-cp312-cp312-win_amd64.whl", "numpy-2.5.5-cp313-cp313-win_amd64.whl",
+                 "numpy-2.5.5-cp313-cp313t-win_amd64.whl", "argon2_cffi_bindings-25.1.0-cp39-abi3-win_amd64.whl",
+                 "pandas-3.1.1-cp311-cp311-win_amd64.whl", "six-1.17.0-py2.py3-none-any.whl"):
+        (tmp_path / name).write_bytes(b"PK")
+    assert cai_dat.pythons_served(tmp_path) == ["3.11", "3.12", "3.13"]

@@ -288,10 +288,10 @@ def load(path: Path | None = None) -> Config:
     units = [_unit(raw, f"units[{i}]", city, word, catalog, errs)
              for i, raw in enumerate(_array(data, "units", errs), start=1)]
     codes = [u.code for u in units if u]
-    twice = sorted({c for c in codes if codes.count(c) > 1})
-    if twice:
-        errs.add("units", f"mã đơn vị bị trùng trong các mục [[units]]: {', '.join(twice)} ({codes}). "
-                          "Mỗi đơn vị một mã riêng.")
+    for i, unit in enumerate(units, start=1):
+        if unit and unit.code in [u.code for u in units[:i - 1] if u]:
+            errs.add(f"units[{i}].code", f"mã đơn vị '{unit.code}' bị trùng trong các mục [[units]] ({codes}). "
+                                         "Mỗi đơn vị một mã riêng.")
     leaders = _leaders(data, word, errs)
     start = _get(period, "start", date, "period", errs, "2025-07-01")
     cutoff = _get(period, "cutoff", date, "period", errs, "2026-04-30")
