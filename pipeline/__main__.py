@@ -276,7 +276,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("bundle", help=(t := "đóng gói cài đặt không cần mạng (mặc định cho Windows 64-bit)"),
                        description=t + ": chương trình, thư viện đúng phiên bản đã khóa, tệp cài đặt cai_dat.py")
     s.add_argument("--platform", choices=("windows", "linux"), default="windows", metavar="HỆ_ĐIỀU_HÀNH",
-                   help="windows (mặc định; Python 3.11, 3.12, 3.13 bản 64-bit) hoặc linux (máy này)")
+                   help="windows (mặc định; Windows 64-bit, mọi bản Python 3 python.org đang cung cấp) hoặc linux (máy này)")
     s.add_argument("--python", action="append", metavar="PHIÊN_BẢN", help="chỉ phiên bản Python này, ví dụ 3.12 "
                    "(ghi nhiều lần được)")
     s.add_argument("--out", type=Path, default=paths.OUTPUTS / "bundle", metavar="THƯ_MỤC",

@@ -33,8 +33,9 @@ INSTALLER = Path(__file__).with_name("cai_dat.py")  # shipped as cai_dat.py at t
 FOLDER = "so_ket"  # the one folder the zip unpacks to
 WHEELHOUSE = "wheelhouse"
 WINDOWS, LINUX = "windows", "linux"
-# The Python versions of python.org's Windows installers a Windows bundle serves (64-bit).
-WINDOWS_PYTHONS = ("3.11", "3.12", "3.13")
+# The Python versions python.org offers Windows installers of (64-bit) that a Windows bundle serves:
+# a clerk who downloads the newest Python finds its wheels.
+WINDOWS_PYTHONS = ("3.11", "3.12", "3.13", "3.14", "3.15")
 # The project's files a bundle carries (folders walked, files as they are); inputs/ only its configuration.
 PROJECT = ("pipeline", "examples", "notebooks", "tests", "pyproject.toml", "README.md", "Makefile",
            "requirements.lock", f"inputs/{paths.CONFIG_NAME}", "outputs/README.md", "outputs/.gitkeep")

@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         install(args.venv, offline)
     except subprocess.CalledProcessError as exc:
         print(f"Lỗi: cài đặt chưa xong (lệnh trả về mã {exc.returncode}). Xem thông báo ở trên; nếu thiếu "
-              "thư viện cho phiên bản Python này, hãy dùng Python 3.11, 3.12 hoặc 3.13 bản 64-bit.", file=sys.stderr)
+              "thư viện cho máy này, hãy dùng Python bản 64-bit"
+              + (f" {', '.join(served)}" if served else "") + ".", file=sys.stderr)
         return 1
     step(4, "tạo lối tắt «Sơ kết»…")
     script = start_script(args.venv)
