@@ -49,13 +49,16 @@ def borders(table: DocxTable, visible: bool = True) -> None:
             el.set(qn("w:space"), "0")
             el.set(qn("w:color"), "000000")
         el_borders.append(el)
-    tbl_pr.append(el_borders)
+    tbl_pr.insert_element_before(el_borders, *TBL_PR_AFTER_BORDERS)  # schema order: before tblLook
+
+
+TBL_PR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                        "w:tblPrChange")
 
 
 def repeat_header(row) -> None:
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(el)
+    """The row repeats at the top of each page the table runs on (written as Word writes it)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def keep_row(row) -> None:
@@ -69,6 +72,48 @@ def widths(table: DocxTable, values: list) -> None:
         column.width = width
         for cell in column.cells:
             cell.width = width
+
+
+WORD_MODE = "15"  # Word 2013 and later: the document does not open in Compatibility Mode
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def current_format(doc: DocxDocument) -> None:
+    """Saved as a current Word document: compatibility mode 15 (python-docx's blank document says
+    14, Word 2010), without Word 2010's stylesWithEffects copy of the styles, which no longer
+    matches them (later Word versions neither need nor write it), and every table's properties in
+    the schema's order (a commune's own template may have been written by an older version)."""
+    for tbl_pr in doc.element.body.iter(qn("w:tblPr")):
+        found = tbl_pr.find(qn("w:tblBorders"))
+        if found is not None:
+            tbl_pr.remove(found)
+            tbl_pr.insert_element_before(found, *TBL_PR_AFTER_BORDERS)
+    for header in doc.element.body.iter(qn("w:tblHeader")):
+        if header.get(qn("w:val")) in ("true", "1", "on"):
+            header.attrib.pop(qn("w:val"))
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.insert_element_before(compat, *SETTINGS_AFTER_COMPAT)
+    mode = next((c for c in compat.findall(qn("w:compatSetting"))
+                 if c.get(qn("w:name")) == "compatibilityMode"), None)
+    if mode is None:
+        mode = OxmlElement("w:compatSetting")
+        for k, v in (("w:name", "compatibilityMode"), ("w:uri", "http://schemas.microsoft.com/office/word")):
+            mode.set(qn(k), v)
+        compat.append(mode)
+    mode.set(qn("w:val"), WORD_MODE)
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            doc.part.drop_rel(r_id)
+
+
+SETTINGS_AFTER_COMPAT = ("w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+                         "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+                         "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+                         "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+                         "w:listSeparator")
 
 
 def rule(cell, length_cm: float, cell_cm: float) -> Paragraph:

@@ -174,5 +174,6 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
     if left:
         raise TemplateError(f"Mẫu báo cáo {template.name}: còn trường chưa điền: {', '.join(left)}.")
     doc.core_properties.title = f"Báo cáo sơ kết 01 năm – {results.config.full_name}"
+    lay.current_format(doc)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     return atomic.save(doc, out_path)
