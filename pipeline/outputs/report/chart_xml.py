@@ -76,6 +76,16 @@ def _value(t: Table, i: int, key: str) -> float | None:
     return None if v is None else float(v)
 
 
+def drawable(chart: Chart, results: Results) -> bool:
+    """Whether the chart has a figure to draw: a table with a unit still to send, or no figure of
+    its series at all, would be an empty chart (the report prints one line instead)."""
+    t = results.tables.get(chart.table)
+    if t is None or t.missing or not len(t.frame):
+        return False
+    rows = [0] if chart.kind == PARTS else charts.data_rows(t)
+    return any(_value(t, i, s.key) is not None for s in chart.series for i in rows)
+
+
 def _stacked(chart: Chart) -> bool:
     """Every series in one stack: the bars are stacked (else grouped side by side)."""
     return chart.kind == PARTS or (len(chart.series) > 1 and len({s.stack for s in chart.series}) == 1

@@ -16,9 +16,12 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
+from pipeline.outputs.report import fit
+
 FONT = "Times New Roman"
 HEADINGS = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}  # I, II, III / 1., 2. … / sub-items
 CAPTION = "Caption"
+MIN_TABLE_SIZE = 8  # a wide annex table is set smaller rather than break its words, down to this
 TABLE_SIZE = 11  # body tables: legible beside a 14 pt body (Nghị định 30 allows 12–14 pt; tables smaller)
 
 
@@ -228,15 +231,6 @@ def gap(p: Paragraph, text: str, size: float = 14) -> None:
     r.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _weight(t, c, rows: list[int]) -> float:
-    """A column's share of the width: text by its longest value, a number by its header's longest
-    word (so that «Nguyên giá» or «(triệu đồng)» is never broken inside a word)."""
-    word = max((len(w) for w in c.header.split()), default=4) / 8
-    if c.kind != "text" or not rows:
-        return max(1.0, word, max((len(t.text(i, c.key)) for i in rows), default=0) / 8)
-    return max(1.0, word, min(4.0, max(len(t.text(i, c.key)) for i in rows) / 9))
-
-
 class Writer:
     """Inserts generated content before an anchor paragraph."""
 
@@ -259,18 +253,36 @@ class Writer:
         self._place(p._p)
         return p
 
-    def table(self, t, keys: list[str], rows: list[int] | None, size: float = TABLE_SIZE) -> None:
-        """t: an indicators.Table; columns whose every printed cell is «[z]» are left out (the note
-        under the table explains the mark once); rows never split; the header row repeats."""
+    def _plan(self, t, keys: list[str], rows: list[int] | None, size: float):
+        """(columns, rows, total rows, the columns' (narrowest, widest) widths in cm); columns whose
+        every printed cell is «[z]» are left out (the note under the table explains the mark once)."""
         rows = rows if rows is not None else list(range(len(t.frame)))
         cols = [next(c for c in t.columns if c.key == k) for k in keys]
         cols = [c for c in cols if not rows or any(t.text(i, c.key) != "[z]" for i in rows)]
+        totals = {n for n, i in enumerate(rows) if str(t.value(i, cols[0].key)) == "Cộng" or (
+            cols[0].key == "nam" and str(t.value(i, "ma") or "").count(".") == 0)}
+        needs = [fit.needs(c.header, [t.text(i, c.key) for i in rows], c.kind != "text", size, totals)
+                 for c in cols]
+        return cols, rows, totals, needs
+
+    def fits(self, t, keys: list[str], rows: list[int] | None, size: float = TABLE_SIZE) -> bool:
+        """Whether the table fits the text width without breaking a word or a number."""
+        return fit.fits(self._plan(t, keys, rows, size)[3], self.width)
+
+    def table(self, t, keys: list[str], rows: list[int] | None, size: float = TABLE_SIZE) -> None:
+        """t: an indicators.Table. Column widths from the cells' printed lengths (`fit`): a header
+        wraps only at spaces, a number or a mark never; rows never split; the header row repeats on
+        every page and keeps with the first row. A table too wide even so (landscape) is set smaller,
+        down to MIN_TABLE_SIZE."""
+        cols, rows, totals, needs = self._plan(t, keys, rows, size)
+        while not fit.fits(needs, self.width) and size > MIN_TABLE_SIZE:
+            size -= 0.5
+            cols, rows, totals, needs = self._plan(t, keys, rows, size)
         table = self.doc.add_table(rows=1 + len(rows), cols=len(cols))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         borders(table)
-        weights = [_weight(t, c, rows) for c in cols]
-        sizes = [Cm(self.width * w / sum(weights)) for w in weights]
+        sizes = [Cm(w) for w in fit.widths(needs, self.width)]
         for column, width in zip(table.columns, sizes, strict=True):
             column.width = width
         all_rows = table.rows
@@ -278,19 +290,18 @@ class Writer:
             cell.width = sizes[j]
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.keep_with_next = True  # never alone at the foot of a page
             run(p, cols[j].header, size, bold=True)
         repeat_header(all_rows[0])
-        for i, row in zip(rows, all_rows[1:], strict=True):
+        for n, (i, row) in enumerate(zip(rows, all_rows[1:], strict=True)):
             keep_row(row)
-            total = str(t.value(i, cols[0].key)) == "Cộng" or (cols[0].key == "nam" and
-                                                                str(t.value(i, "ma") or "").count(".") == 0)
             for j, cell in enumerate(row.cells):
                 c = cols[j]
                 cell.width = sizes[j]
                 p = cell.paragraphs[0]
                 p.alignment = (WD_ALIGN_PARAGRAPH.LEFT if c.kind == "text" and not t.mark(i, c)
                                else WD_ALIGN_PARAGRAPH.RIGHT)
-                run(p, t.text(i, c.key), size, bold=total)
+                run(p, t.text(i, c.key), size, bold=n in totals)
         keep_row(all_rows[0])
         self._place(table._tbl)
         source = f"Nguồn: {t.query.template.title}."
