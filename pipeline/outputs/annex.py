@@ -18,7 +18,7 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core import atomic, fonts, paths, printing, vn, words
+from pipeline.core import atomic, paths, printing, vn, words
 from pipeline.core.layout import DEMO_MARK, LISTED, MAX_ROW_HEIGHT
 from pipeline.outputs import city
 from pipeline.outputs.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
@@ -45,7 +45,6 @@ HIDDEN_COLUMNS = ("chi_so",)  # internal keys of a row (rate codes): never print
 LANDSCAPE_WIDTH = 150  # column width units that fit A4 landscape at 10 pt; wider sheets print over pages
 DATE_TEXT = re.compile(r"(?:(\d{2})/)?(\d{2})/(\d{4})")  # dd/mm/yyyy or mm/yyyy as the queries print them
 LINE_HEIGHT = 13  # points per wrapped line at 10 pt
-PAGE_WIDTH = 105  # column width units printed across A4 landscape at 100 % (LibreOffice: 110, Excel: 146)
 # The cover's one column: narrower than the landscape page, so a centred page never crops its
 # wrapped lines at both edges (LibreOffice crops a column wider than the page, fit or not).
 COVER_WIDTH = 110
@@ -231,7 +230,7 @@ def _sources(ws: Worksheet, results: Results) -> None:
     widths = [10, 40, 34, 30, 50]  # fitted across A4 landscape
     lead = ws.cell(2, 1, "Biểu, đơn vị và tệp đang dùng của từng phụ lục. Mỗi số liệu lấy từ ô nào trong tệp của "
                          "đơn vị nào: xem mục «Nguồn gốc số liệu» trên trang nhận biểu mẫu.")
-    lead.font = NORMAL
+    lead.font = NORMAL  # one line, shown across the empty cells beside it (no merged cells)
     _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"], widths)
     for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
         read = t.query.sources  # parsed from the SQL: once per table, not once per file
@@ -251,7 +250,6 @@ def _sources(ws: Worksheet, results: Results) -> None:
     _as_table(ws, "Nguon_so_lieu", 3, 3 + len(results.tables), 5)
     printing.borders(ws, 3, 3 + len(results.tables), 5)
     _print_setup(ws, SOURCES, results.config.full_name, 3)
-    _wrap_lines(ws, 3, widths)
 
 
 def _notes(ws: Worksheet, results: Results) -> list[list[str]]:
@@ -295,6 +293,8 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
     if notes:
         lines.append((f"Xem ghi chú: {', '.join(notes)} (trang tính «{NOTES}»).", NORMAL))
     header_row = _lines(ws, lines)
+    for r in range(1, header_row):  # long title and note lines run over the sheet's width (no merged cells)
+        ws.cell(r, 1).alignment = Alignment(wrap_text=False, vertical="top")
     columns = visible_columns(t)
     widths = [_width(t, c) for c in columns]
     _header(ws, header_row, [c.header for c in columns], widths)
@@ -334,29 +334,6 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
     printing.borders(ws, header_row, last, len(columns))
     ws.freeze_panes = ws.cell(header_row + 1, 2)
     _print_setup(ws, table_title(index, t), results.config.full_name, header_row)
-    _wrap_lines(ws, header_row, widths)
-
-
-def _wrap_lines(ws: Worksheet, header_row: int, widths: list[int]) -> None:
-    """The title and note lines above a table wrap within the columns printed on its first page
-    (merged there, above the table), so that none runs off the page or under a repeated column."""
-    fitted = ws.sheet_properties.pageSetUpPr.fitToPage
-    span, width = 0, 0
-    for w in widths:
-        if span and not fitted and width + w > PAGE_WIDTH:
-            break
-        span, width = span + 1, width + w
-    for r in range(1, header_row):
-        cell = ws.cell(r, 1)
-        if cell.value is None:
-            continue
-        if span > 1:
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=span)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        size = cell.font.sz or 10
-        lines = fonts.lines(str(cell.value), printing.width_cm(width), size, bool(cell.font.b),
-                           fonts.family(cell.font.name))
-        ws.row_dimensions[r].height = LINE_HEIGHT * size / 10 * lines + 2
 
 
 def _as_date(text: str) -> tuple[date, str] | None:

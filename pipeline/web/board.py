@@ -237,7 +237,7 @@ def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> 
     ws["A2"] = (f"Số liệu lập lúc {when(now)}, theo các tệp đang dùng cho báo cáo. "
                 "Kết quả «lệch — cảnh báo» không chặn việc tổng hợp: các đơn vị liên quan đối chiếu lại.")
     ws["A2"].font = normal
-    widths = [5, 36, 26, 11, 26, 11, 11, 10, 13, 24]  # A4 landscape, fitted at about 9 pt
+    widths = [5, 36, 26, 11, 26, 11, 11, 10, 13, 22]  # A4 landscape, fitted at about 9 pt
     for col, (head, width) in enumerate(zip(CHECK_HEADERS, widths, strict=True), start=1):
         cell = ws.cell(4, col, head)
         cell.font = bold
@@ -264,7 +264,7 @@ def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> 
 def _print(ws, widths: list[int], last_row: int, unit: str, header_row: int = 4) -> None:
     """A4, fitted across; the header row repeated on every page, borders on the table."""
     printing.setup(ws, sum(widths), (header_row, header_row), header=f"{unit} – {ws.title}")
-    printing.borders(ws, header_row, last_row, len(widths))
+    printing.borders(ws, header_row, max(last_row, header_row + 1), len(widths))  # an empty table: its one line
 
 
 def _write_completeness(ws, config: Config, blocks: list[Completeness]) -> None:
