@@ -242,3 +242,38 @@ def test_blank_templates_print_their_whole_title(tmp_path, config):
             lines = fonts.lines(cell.value, printing.width_cm(width), cell.font.sz, True)
             assert (ws.row_dimensions[1].height or 15) >= lines * cell.font.sz * 1.15, (template.id, sheet.name)
             assert int(ws.page_setup.paperSize) == 9 and ws.print_title_rows
+
+
+def test_a_table_too_wide_for_portrait_gets_landscape_pages_of_its_own(built, config, tmp_path):
+    """All of the staffing table's columns do not fit the portrait text width unbroken: the table and
+    its caption go to a landscape section, the text after it returns to portrait."""
+    from pipeline.core.kit import TableBlock
+    from pipeline.outputs import indicators
+    from pipeline.outputs.annex import visible_columns
+    from pipeline.outputs.report import docx_layout as lay
+    from pipeline.outputs.report import word
+
+    con = warehouse.connect(built, read_only=True)
+    try:
+        results = indicators.compute(con, config)
+    finally:
+        con.close()
+    t = results.tables["nhan_su_theo_co_quan"]
+    doc = Document(str(report.DEFAULT_TEMPLATE))
+    anchor = next(p for p in doc.paragraphs if "muc_II_3" in p.text)
+    body = doc.sections[-1]
+    w = lay.Writer(doc, anchor, {}, (body.page_width - body.left_margin - body.right_margin) / 360000)
+    keys = [c.key for c in visible_columns(t)]
+    narrow = [keys[0], keys[1]]
+    assert w.fits(t, narrow, None) and not w.fits(t, keys, None)
+    assert word._tables(doc, w, [TableBlock(t, narrow, None, "hẹp"), TableBlock(t, keys, None, "rộng")], 0) == 2
+    path = tmp_path / "rong.docx"
+    doc.save(str(path))
+    doc = Document(str(path))
+    orientation = [s.orientation for s in doc.sections]
+    assert [o.name for o in orientation] == ["PORTRAIT", "LANDSCAPE", "PORTRAIT"]
+    body = doc.element.body
+    order = list(body.iterchildren())
+    breaks = [p for p in order if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None]
+    wide_table = next(t._tbl for t in doc.tables if len(t.columns) == len(keys))
+    assert order.index(breaks[0]) < order.index(wide_table) < order.index(breaks[1])  # inside the landscape section
