@@ -97,6 +97,7 @@ def write_outputs(report: FileReport, out_dir: Path, rel: str | None = None) -> 
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(head_row + 1, 1)
     printing.setup(ws, sum(WIDTHS), (head_row, head_row), header="Kết quả kiểm tra biểu mẫu")
+    printing.fit_rows(ws, head_row, head_row + len(lines), WIDTHS)
     written = [atomic.save(wb, target / REPORT_NAME)]
     copy = _annotated(report, target / (Path(report.path).stem + ANNOTATED_SUFFIX))
     return written + ([copy] if copy else [])

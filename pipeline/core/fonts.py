@@ -42,8 +42,9 @@ def length_cm(text: str, size: float, bold: bool = False, families: tuple[str, .
 
 
 def family(name: str | None) -> tuple[str, ...]:
-    """The families measured for a font named in a workbook (Arial → the sans ones)."""
-    return SANS if name in SANS else SERIF
+    """The families measured for a font named in a workbook: Times → the serif ones, any other
+    (Arial, Calibri) → the sans ones (Arial is the wider: a measure that errs on the safe side)."""
+    return SERIF if name in SERIF else SANS
 
 
 def lines(text: str, width_cm: float, size: float, bold: bool = False, families: tuple[str, ...] = SERIF) -> int:

@@ -6,9 +6,11 @@ character of the 10–11 pt body font each)."""
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Border, Side
+from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.core import fonts
 
 PORTRAIT_WIDTH = 100  # column width units printed legibly across A4 portrait (fitted: ≥ 9 pt)
 LANDSCAPE_WIDTH = 150  # the same across A4 landscape; a wider sheet prints over several pages
@@ -23,11 +25,6 @@ def width_cm(width: float) -> float:
     """The printed width of columns of `width` units (about 7 pixels of 96 per inch each, and 5 of
     padding), less the cell's own margins."""
     return (7 * width + 5) / 96 * 2.54 - 0.2
-
-
-def sheet_width(ws) -> float:
-    """The sum of the sheet's column widths (9 for a column without one, Excel's default)."""
-    return sum(ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, ws.max_column + 1))
 
 
 def landscape(width: float) -> bool:
@@ -68,14 +65,16 @@ def borders(ws, first_row: int, last_row: int, columns: int) -> None:
             cell.border = BORDER
 
 
-def wrap_title(ws, row: int, columns: int, width: float, chars_per_width: float = 1.1) -> None:
-    """The title in A{row} wrapped over the first `columns` columns (merged, above the table, which
-    stays unmerged), the row as tall as its lines: a title never runs off the printed page."""
-    cell = ws.cell(row, 1)
-    text = str(cell.value or "")
-    if columns > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    lines = max(1, -(-len(text) // max(1, int(width * chars_per_width))))
-    size = (cell.font.sz or 11) if cell.font else 11
-    ws.row_dimensions[row].height = LINE_HEIGHT * size / 11 * lines + 2
+def fit_rows(ws, first_row: int, last_row: int, widths: list[float]) -> None:
+    """Each row as tall as its longest wrapped text (measured with its font): neither Excel nor
+    LibreOffice grows a row written by openpyxl, so wrapped lines would overlap the next row."""
+    for r in range(first_row, last_row + 1):
+        lines, size = 1, 11.0
+        for c, width in enumerate(widths, start=1):
+            cell = ws.cell(r, c)
+            if isinstance(cell.value, str) and cell.value:
+                sz = cell.font.sz or 11
+                found = fonts.lines(cell.value, width_cm(width), sz, bool(cell.font.b), fonts.family(cell.font.name))
+                lines, size = max(lines, found), max(size, sz)
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * size / 11 * lines + 2

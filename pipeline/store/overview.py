@@ -12,7 +12,7 @@ from pipeline.core import atomic, printing, words
 from pipeline.topics import CATALOG
 
 ROWS_AT_ONCE = 5000  # rows fetched from the warehouse at a time
-WIDTHS = (28, 30, 17, 14, 9, 30, 20, 7, 9, 10)  # A4 landscape, fitted at about 9 pt
+WIDTHS = (26, 28, 17, 14, 9, 30, 20, 7, 9, 10)  # A4 landscape, fitted at about 9 pt
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -40,6 +40,7 @@ def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     cells = [WriteOnlyCell(ws, head) for head in heads]
     for cell in cells:
         cell.font, cell.border, cell.alignment = Font(bold=True), printing.BORDER, WRAP
+    ws.row_dimensions[1].height = 3 * printing.LINE_HEIGHT  # «Đang dùng cho báo cáo» takes three lines
     ws.append(cells)
     row = 1
     while rows := result.fetchmany(ROWS_AT_ONCE):

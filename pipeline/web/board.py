@@ -265,6 +265,7 @@ def _print(ws, widths: list[int], last_row: int, unit: str, header_row: int = 4)
     """A4, fitted across; the header row repeated on every page, borders on the table."""
     printing.setup(ws, sum(widths), (header_row, header_row), header=f"{unit} – {ws.title}")
     printing.borders(ws, header_row, max(last_row, header_row + 1), len(widths))  # an empty table: its one line
+    printing.fit_rows(ws, header_row, last_row, widths)
 
 
 def _write_completeness(ws, config: Config, blocks: list[Completeness]) -> None:
