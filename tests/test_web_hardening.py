@@ -236,9 +236,9 @@ def test_a_poisoned_file_does_not_stop_another_units_valid_file(site):
     centre_row = next(r for r in rows if r.unit_code == "TTPVHCC" and r.template_id == "tthc")
     assert centre_row.state == "rejected"
     sheet = load_workbook(site.outputs / board.WORKBOOK_NAME).active  # the board's workbook
-    states = {(r[1], r[3]): r[5] for r in sheet.iter_rows(min_row=5, values_only=True)}
-    assert states[("VP", template_id)] == board.STATES[row.state]
-    assert states[("TTPVHCC", "tthc")] == board.STATES["rejected"]
+    states = {(r[1], r[3]): r[4] for r in sheet.iter_rows(min_row=5, values_only=True)}
+    assert states[("VP", CATALOG[template_id].title)] == board.STATES[row.state]
+    assert states[("TTPVHCC", CATALOG["tthc"].title)] == board.STATES["rejected"]
     # and in the report: the build (as the rebuild button runs it) completes with VP's figures
     from pipeline import build
 
