@@ -237,9 +237,10 @@ class Sheet:
         raise KeyError(key)
 
 
-# Kinds of Change between two versions of a template. The first five carry a file's figures over
-# into the newer shape (an added optional column is blank: unknown); the others do not.
-CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed")
+# Kinds of Change between two versions of a template. The first six carry a file's figures over
+# into the newer shape (an added optional column or an added fixed row is blank: unknown); the
+# others do not.
+CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed", "row_added")
 BLOCKING_CHANGES = ("removed", "retyped", "redefined")
 
 
@@ -250,7 +251,9 @@ class Change:
     kind: "added" (key: the new field; carried over only when it is optional), "renamed" (old:
     the older key), "relabelled" (old: the older label, unit: the older unit if it changed),
     "moved" (after: the field it followed in the older version, "" = first), "sheet_renamed"
-    (old: the older sheet name), "removed" (removed: the older field, after: as for moved),
+    (old: the older sheet name), "row_added" (a fixed row added after the older fixed rows; key:
+    the text of its first key cell as declared, e.g. "Toàn {don_vi}"; its cells are blank in an
+    older file), "removed" (removed: the older field, after: as for moved),
     "retyped" (old: the older type), "redefined" (the same column counts something else; old:
     the older label if it changed, why: what it counted before, in Vietnamese). Keys name the
     newer version's fields; `after` names an older one.

@@ -41,4 +41,8 @@ def figures(config: Config, rng: random.Random, unit_code: str,
                 "nghi_huu_truoc_tuoi": rng.randint(0, 3), "thoi_viec": rng.randint(0, 1),
                 "chuyen_cong_tac": rng.randint(0, 2)}
         rows.append(row)
-    return {"can_bo": rows}
+    # the whole commune's row: its quota and staff (the bodies' sums), surplus and shortfall; its
+    # breakdowns stay blank, so the report takes them from the bodies
+    whole = {k: sum(r[k] for r in rows) for k in ("bien_che", "hien_co")}
+    whole |= {"doi_du": rng.randint(0, 3), "thieu_nguoi": rng.randint(1, 6), "thieu_vi_tri": rng.randint(1, 4)}
+    return {"can_bo": [*rows, whole]}
