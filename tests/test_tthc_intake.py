@@ -247,7 +247,7 @@ def test_guide_says_which_cells_may_stay_blank(config):
     wb = templates.workbook(CATALOG["tthc"], config.unit("TTPVHCC"), config)
     rows = [[c.value for c in row] for row in wb[layout.GUIDE_SHEET].iter_rows()]
     by_label = {r[1]: r[4] for r in rows if r[1]}
-    assert by_label["Tiếp nhận – Tổng số"] == layout.BLANK_NO
+    assert by_label["Tiếp nhận – Tổng số"].startswith(layout.BLANK_NO)  # and why it may not stay blank
     assert by_label["Hồ sơ số hóa khi tiếp nhận"] == "Có thể để trống nếu chưa có số liệu"
     assert by_label["Tháng"] == layout.PRINTED
     text = "\n".join(str(v) for r in rows for v in r if v)

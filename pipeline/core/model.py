@@ -41,6 +41,9 @@ class Field:
     # Long free text (an assessment): line breaks are kept (paragraphs, "- " bullet lines) and a
     # formula is refused at its cell; other text fields are joined into one line.
     multiline: bool = False
+    # Why a required field cannot stay blank, in Vietnamese: what its section cannot say without it
+    # (shown in the guide sheet and the README's template reference); "" gives the general reason.
+    need: str = ""
 
     @property
     def numeric(self) -> bool:

@@ -187,7 +187,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
             cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BORDER
         for i, col in enumerate(sheet.columns, start=1):
             row += 1
-            values = (get_column_letter(i), col.label, col.unit, field_rule_text(col), blank_text(col, sheet),
+            values = (get_column_letter(i), col.label, col.unit, field_rule_text(col), blank_text(col, sheet, template.section),
                       fill(col.help, config))
             for c, value in enumerate(values, start=1):
                 cell = ws.cell(row, c, value)

@@ -68,9 +68,10 @@ proposals = Sheet(
                 help="Số thứ tự do đơn vị đánh (1, 2, 3 …), không trùng nhau. Mỗi dòng một kiến nghị."),),
     fields=(
         Field("cap", "Cấp kiến nghị", "choice", choices=LEVELS, width=14,
+              need="mục III của báo cáo xếp kiến nghị theo cấp",
               help="Cấp có thẩm quyền giải quyết kiến nghị."),
         Field("linh_vuc", "Nội dung của Kế hoạch", "choice", choices=tuple(t for _, t in SECTIONS) + (OTHER_FIELD,),
-              width=28, help="Kiến nghị thuộc nội dung nào của Kế hoạch."),
+              width=28, need="phụ lục ghi kiến nghị theo nội dung của Kế hoạch; không thuộc nội dung nào thì chọn «Khác»", help="Kiến nghị thuộc nội dung nào của Kế hoạch."),
         _text("kien_nghi", "Nội dung kiến nghị, đề xuất", "Ghi rõ vấn đề, văn bản cần sửa đổi và đề xuất cụ thể.",
               required=True, width=60, limit=1500),
     ),

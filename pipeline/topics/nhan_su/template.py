@@ -41,6 +41,8 @@ staff = Sheet(
     fields=(
         _f("bien_che", "Biên chế được giao", "Số biên chế (số lượng người làm việc) được giao."),
         Field("hien_co", "Số hiện có", unit=P, width=11,
+              need="câu đầu của mục II.3 nêu tổng số người hiện có và so với biên chế; các số chi tiết của dòng "
+                   "đều so với số này",
               help="Số người có mặt tại ngày chốt số liệu (kể cả hợp đồng lao động và người hoạt động không "
                    "chuyên trách). Bắt buộc ở mỗi dòng có số liệu; có số của cả {don_vi} mà chưa có số từng cơ "
                    "quan thì điền dòng «Toàn {don_vi}» và để trống các dòng khác."),
