@@ -228,6 +228,9 @@ class Sheet:
     blank_rows_expected: bool = False
     # A note printed on the data sheet and in the guide (e.g. the reporting months' boundaries).
     note: Callable[[Config], str] | None = None
+    # Fixed rows: a sheet left entirely blank is refused even when no field is required (every field
+    # may stay blank, but not all of them: a blank template sent by mistake).
+    refuse_empty: bool = False
 
     @property
     def columns(self) -> tuple[Field, ...]:

@@ -39,10 +39,7 @@ def figures(config: Config, rng: random.Random, unit_code: str,
         row |= {"bien_che": present + rng.randint(0, 4), "hien_co": present, "nu": round(present * rng.uniform(0.35, 0.6)),
                 "dan_toc": rng.randint(0, 1), "dung_vtvl": present - rng.randint(0, 2),
                 "nghi_huu_truoc_tuoi": rng.randint(0, 3), "thoi_viec": rng.randint(0, 1),
-                "chuyen_cong_tac": rng.randint(0, 2)}
+                "chuyen_cong_tac": rng.randint(0, 2), "doi_du": rng.randint(0, 1),
+                "thieu_nguoi": rng.randint(0, 2), "thieu_vi_tri": rng.randint(0, 1)}
         rows.append(row)
-    # the whole commune's row: its quota and staff (the bodies' sums), surplus and shortfall; its
-    # breakdowns stay blank, so the report takes them from the bodies
-    whole = {k: sum(r[k] for r in rows) for k in ("bien_che", "hien_co")}
-    whole |= {"doi_du": rng.randint(0, 3), "thieu_nguoi": rng.randint(1, 6), "thieu_vi_tri": rng.randint(1, 4)}
-    return {"can_bo": [*rows, whole]}
+    return {"can_bo": rows}  # the whole commune's row («Toàn …») stays blank: the bodies' sums are the whole
