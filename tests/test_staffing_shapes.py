@@ -168,3 +168,12 @@ def test_a_version_1_file_is_carried_over_with_the_whole_row_blank(config, workd
     assert whole == [(None, None)]
     assert t.value(t.row("Cộng"), "hien_co") == sum(r["hien_co"] for r in data)
     assert t.text(t.row("Cộng"), "doi_du") == "[x]"
+
+
+def test_only_the_shortfall_of_the_whole_commune_and_an_empty_sheet(config, tmp_path):
+    """«Chính quyền xã còn thiếu 10 người» and nothing else is a staffing file (no figure is
+    required); an entirely blank sheet is refused (a blank template sent by mistake)."""
+    report = validate.check_file(_write(config, tmp_path, {_whole(config): {"thieu_nguoi": 10}}), config)
+    assert report.status == "accepted", report.text()
+    report = validate.check_file(_write(config, tmp_path, {}), config)
+    assert report.status == "rejected" and "chưa có số liệu" in report.errors[0].rule, report.text()

@@ -263,7 +263,7 @@ def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -
     if UNKNOWN_COLUMN not in frame.columns:
         return []
     owners = [u.name for u in config.owners(q.source)]
-    labels = {c.key: c.label for s in q.template.sheets for c in s.columns}
+    labels = {c.key: c.label for tid in reversed(q.sources) for s in CATALOG[tid].sheets for c in s.columns}
     notes, lines = [], frame.pop(UNKNOWN_COLUMN).tolist()
     if NOTE_COLUMN in frame.columns:
         texts = frame[NOTE_COLUMN].astype(object).where(frame[NOTE_COLUMN].notna(), None).tolist()

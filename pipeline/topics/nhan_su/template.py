@@ -1,9 +1,9 @@
 """Nhân sự: staff of the commune's bodies (plan II.3), breakdowns of Biểu 8B-BTCTW.
 
 Figures are taken as the commune holds them (issue 22): the row «Toàn {don_vi}» holds the whole
-commune's figures when it publishes only those («biên chế 37, hiện có 31»); the bodies' rows hold
-a breakdown where there is one. Only «Số hiện có» is required in a row that has any figure; a part
-left blank is unknown, never 0. Parts given above their total are an error; all parts given and
+commune's figures when it publishes only those («biên chế 37, hiện có 31», or only «còn thiếu 10
+người»); the bodies' rows hold a breakdown where there is one. No figure is required (an entirely
+blank sheet is refused); a figure left blank is unknown, never 0. Parts given above their total are an error; all parts given and
 falling short of it, a warning stating the gap.
 """
 
@@ -40,12 +40,9 @@ staff = Sheet(
                 "«Toàn {don_vi}» là số của cả {don_vi}.", width=36),),
     fields=(
         _f("bien_che", "Biên chế được giao", "Số biên chế (số lượng người làm việc) được giao."),
-        Field("hien_co", "Số hiện có", unit=P, width=11,
-              need="câu đầu của mục II.3 nêu tổng số người hiện có và so với biên chế; các số chi tiết của dòng "
-                   "đều so với số này",
-              help="Số người có mặt tại ngày chốt số liệu (kể cả hợp đồng lao động và người hoạt động không "
-                   "chuyên trách). Bắt buộc ở mỗi dòng có số liệu; có số của cả {don_vi} mà chưa có số từng cơ "
-                   "quan thì điền dòng «Toàn {don_vi}» và để trống các dòng khác."),
+        _f("hien_co", "Số hiện có", "Số người có mặt tại ngày chốt số liệu (kể cả hợp đồng lao động và người "
+           "hoạt động không chuyên trách). Có số của cả {don_vi} mà chưa có số từng cơ quan thì điền dòng «Toàn "
+           "{don_vi}» và để trống các dòng khác."),
         _f("can_bo", "Cán bộ"),
         _f("cong_chuc", "Công chức"),
         _f("vien_chuc", "Viên chức"),
@@ -92,6 +89,7 @@ staff = Sheet(
     rows=lambda cfg: [(body,) for body in cfg.staffing_bodies] + [(fill(WHOLE, cfg),)],
     blank_rows=True,
     blank_rows_expected=True,
+    refuse_empty=True,
     note=lambda cfg: (f"Có số của cả {cfg.kind} mà chưa có số từng cơ quan thì điền dòng cuối "
                       f"«{fill(WHOLE, cfg)}», để trống các dòng khác; ô chưa có số liệu để trống (không ghi 0)"),
 )
