@@ -6,6 +6,7 @@
 -- column khong_dap_ung: Không đáp ứng yêu cầu | cái, bộ
 -- column ty_le_dap_ung: Tỷ lệ đáp ứng yêu cầu | %
 -- column ghi_chu: Ghi chú
+-- not_applicable: ghi_chu
 with
 
 thiet_bi as (

@@ -5,6 +5,7 @@
 -- note: Số cuộc, số hội nghị và tin, bài từ ngày bắt đầu kỳ báo cáo đến ngày chốt số liệu. Tỷ lệ kiến nghị đã xử lý = kiến nghị đã xử lý xong / tổng số kiến nghị × 100.
 -- column ty_le_kien_nghi_xu_ly: Tỷ lệ kiến nghị đã xử lý xong | %
 -- column ghi_chu: Ghi chú
+-- not_applicable: ghi_chu
 with
 
 hoat_dong as (

@@ -3,7 +3,7 @@
 -- section: II.1
 -- order: 1
 -- note: Văn bản ban hành từ ngày bắt đầu kỳ báo cáo đến ngày chốt số liệu. Dòng «Cộng» chỉ tính được khi mọi dòng cộng vào đều có số (dòng để trống là chưa có số liệu, không tính là 0). Dòng «Cộng» của từng cơ quan cộng các loại văn bản của cơ quan đó. Văn bản quy phạm pháp luật chỉ có ở Nghị quyết của HĐND và Quyết định của UBND. Tỷ lệ có chữ ký số = văn bản ban hành điện tử có chữ ký số / tổng số × 100.
--- not_applicable: qppl
+-- not_applicable: qppl, ghi_chu
 -- column ty_le_ky_so: Tỷ lệ ban hành điện tử có chữ ký số | %
 -- column ghi_chu: Ghi chú
 with

@@ -7,6 +7,7 @@
 -- column ty_le_dung_vtvl: Tỷ lệ bố trí đúng vị trí việc làm | %
 -- column so_nghi: Tổng số đã nghỉ, chuyển công tác | người
 -- column ghi_chu: Ghi chú
+-- not_applicable: ghi_chu
 with
 
 can_bo as (

@@ -7,6 +7,7 @@
 -- column so_nguoi: Số người | người
 -- column ty_le: Tỷ lệ | %
 -- column ghi_chu: Ghi chú
+-- not_applicable: ghi_chu
 with
 
 can_bo as (

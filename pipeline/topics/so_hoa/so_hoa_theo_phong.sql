@@ -6,6 +6,7 @@
 -- column ty_le_chinh_ly: Tỷ lệ đã chỉnh lý hoàn chỉnh | %
 -- column ty_le_so_hoa: Số trang đã số hóa so với kế hoạch | %
 -- column ghi_chu: Ghi chú
+-- not_applicable: ghi_chu
 with
 
 phong as (
