@@ -8,6 +8,8 @@ or only its proposals; a leading unit that gives no assessment part of its secti
 the report as still to send it (section.py).
 """
 
+import dataclasses
+
 from pipeline.core import vn
 from pipeline.core.model import Field, Sheet, Template
 
@@ -72,8 +74,10 @@ proposals = Sheet(
               help="Cấp có thẩm quyền giải quyết kiến nghị."),
         Field("linh_vuc", "Nội dung của Kế hoạch", "choice", choices=tuple(t for _, t in SECTIONS) + (OTHER_FIELD,),
               width=28, need="phụ lục ghi kiến nghị theo nội dung của Kế hoạch; không thuộc nội dung nào thì chọn «Khác»", help="Kiến nghị thuộc nội dung nào của Kế hoạch."),
-        _text("kien_nghi", "Nội dung kiến nghị, đề xuất", "Ghi rõ vấn đề, văn bản cần sửa đổi và đề xuất cụ thể.",
-              required=True, width=60, limit=1500),
+        dataclasses.replace(
+            _text("kien_nghi", "Nội dung kiến nghị, đề xuất", "Ghi rõ vấn đề, văn bản cần sửa đổi và đề xuất cụ thể.",
+                  required=True, width=60, limit=1500),
+            need="mỗi dòng của danh sách là một kiến nghị; không có kiến nghị thì để trống cả trang"),
     ),
     rows=None,
     max_rows=50,
