@@ -74,3 +74,19 @@ def test_it_figures_left_blank_are_named_and_never_judged(config, workdir):
         assert f'"{named}"' in c.value(row[key], "ghi_chu"), key
     e = results.tables["ha_tang_so_thiet_bi"]
     assert e.text(e.row("Cộng"), "dap_ung") == "[x]" and e.value(e.row("Cộng"), "dang_su_dung") is not None
+
+
+def test_a_task_without_its_number_of_procedures(config, workdir):
+    """«Số TTHC gắn với nhiệm vụ» left blank for one task: the file is accepted; the procedures of
+    its form and of all tasks are [x] naming the figure (the task counts are unaffected)."""
+    inputs, outputs = workdir
+
+    def blank(wb):
+        wb["Nhiệm vụ"][f"{_letter('phan_cap', 'nhiem_vu', 'so_tthc')}{FIRST}"] = None
+        wb["Nhiệm vụ"][f"{_letter('phan_cap', 'nhiem_vu', 'can_cu')}{FIRST}"] = None
+    path = filled(config, "phan_cap", inputs, edit=blank)
+    assert validate.check_file(path, config).status == "accepted"
+    t = _results(config, inputs, outputs).tables["phan_cap_theo_hinh_thuc"]
+    total = t.row("Cộng")
+    assert t.text(total, "so_tthc") == "[x]" and t.value(total, "so_nhiem_vu") is not None
+    assert '"Số TTHC gắn với nhiệm vụ"' in t.value(total, "ghi_chu")
