@@ -8,6 +8,7 @@ The rules are evaluated here by a small evaluator on the workbooks read back fro
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -104,7 +105,11 @@ def problems(template: Template, data: dict[str, list[dict]], config) -> list[st
 def measure(m, datasets) -> float:
     rows = datasets[m.template][m.sheet]
     rows = [r for r in rows if all(r.get(k) in values for k, values in m.where)]
-    return len(rows) if m.aggregate == "count" else sum(evaluate(m.expr, r) for r in rows)
+    # as the cross-check's SQL sum: a row whose expression is blank (e.g. a «Toàn …» row left blank) adds nothing
+    if m.aggregate == "count":
+        return len(rows)
+    names = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", m.expr)
+    return sum(evaluate(m.expr, r) for r in rows if all(r.get(k) is not None for k in names))
 
 
 @pytest.fixture(scope="module")

@@ -300,10 +300,14 @@ def _sums(outputs: Path, by_unit: bool = False) -> dict:
         for template in CATALOG.values():
             for sheet in template.sheets:
                 table = warehouse.table_name(template.id, sheet.key)
+                numeric = [c.key for c in sheet.fields if c.numeric]
+                # a row left entirely blank (e.g. the «Toàn …» row when the bodies make the whole) is no blank figure
+                filled = f"coalesce({', '.join(f'{k}::double' for k in numeric)}) is not null" if numeric else "true"
                 for col in (c for c in sheet.fields if c.numeric):
                     group = "unit_code" if by_unit else "'*'"
                     for unit, total, blanks in con.execute(
-                            f"SELECT {group}, sum({col.key}), count(*) - count({col.key}) FROM cur_{table} GROUP BY 1"
+                            f"SELECT {group}, sum({col.key}), count(*) filter (where {col.key} is null and {filled}) "
+                            f"FROM cur_{table} GROUP BY 1"
                     ).fetchall():
                         if not blanks:
                             out[(table, col.key, unit) if by_unit else (table, col.key)] = total

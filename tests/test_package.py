@@ -105,13 +105,18 @@ def test_every_figure_of_the_commune_reaches_the_package(an_thanh):
 
 def test_city_rows_from_the_citys_lists_sum_the_communes_rows(an_thanh):
     """nhan_su: the commune's seven bodies into the city's one row «Các cơ quan, đơn vị …»."""
-    mine = _commune_facts(an_thanh, "nhan_su", "can_bo")
-    assert len(mine) == len(an_thanh.config.staffing_bodies) == 7
+    from pipeline.core.model import fill
+    from pipeline.topics.nhan_su.template import WHOLE
+
+    facts = _commune_facts(an_thanh, "nhan_su", "can_bo")
+    mine = facts[facts["co_quan"] != fill(WHOLE, an_thanh.config)]  # the bodies; «Toàn xã» goes to «Toàn …»
+    assert len(mine) == len(an_thanh.config.staffing_bodies) == 7 and len(facts) == 8
     ws = load_workbook(_file(an_thanh, "nhan_su"), data_only=True)["Nhân sự"]
     sheet = CATALOG["nhan_su"].sheets[0]
     first = layout.FIRST_DATA_ROW
     assert ws.cell(first, 1).value == an_thanh.city.staffing_bodies[0]
-    assert ws.cell(first + 1, 1).value is None  # one row only
+    assert ws.cell(first + 1, 1).value == fill(WHOLE, an_thanh.city)  # the whole's row, row by row
+    assert ws.cell(first + 2, 1).value is None  # one body row only
     for i, col in enumerate(sheet.columns, start=1):
         if col.numeric and mine[col.key].notna().all():
             assert ws.cell(first, i).value == mine[col.key].sum(), col.key

@@ -247,7 +247,7 @@ def test_guide_says_which_cells_may_stay_blank(config):
     wb = templates.workbook(CATALOG["tthc"], config.unit("TTPVHCC"), config)
     rows = [[c.value for c in row] for row in wb[layout.GUIDE_SHEET].iter_rows()]
     by_label = {r[1]: r[4] for r in rows if r[1]}
-    assert by_label["Tiếp nhận – Tổng số"] == layout.BLANK_NO
+    assert by_label["Tiếp nhận – Tổng số"].startswith(layout.BLANK_NO)  # and why it may not stay blank
     assert by_label["Hồ sơ số hóa khi tiếp nhận"] == "Có thể để trống nếu chưa có số liệu"
     assert by_label["Tháng"] == layout.PRINTED
     text = "\n".join(str(v) for r in rows for v in r if v)
@@ -265,8 +265,10 @@ def test_guide_lists_the_carry_over_check(config):
 
 
 @pytest.mark.parametrize(("template_id", "sheet_name", "optional", "required"), [
-    ("ha_tang_so", "Chỉ số", ("bang_thong", "chu_ky_so", "ho_so_truc_tuyen"), "can_bo_tong"),
-    ("lanh_dao", "Kiểm tra, hội nghị", ("luot_tham_du", "tin_bai"), "hoi_nghi"),
+    ("ha_tang_so", "Chỉ số", ("bang_thong", "chu_ky_so", "ho_so_truc_tuyen", "can_bo_tong"), None),
+    ("ha_tang_so", "Thiết bị", ("dap_ung", "trang_bi_moi", "can_bo_sung"), "dang_su_dung"),
+    ("lanh_dao", "Kiểm tra, hội nghị", ("luot_tham_du", "tin_bai", "hoi_nghi", "giam_sat_hdnd"), None),
+    ("lanh_dao", "Văn bản", ("chi_dao_02_cap", "ky_so"), "tong_so"),
     ("tai_san", "Tổng hợp", ("phong_hop_truc_tuyen", "kinh_phi_nha_o"), "con_phai_xu_ly"),
     ("phan_cap", "Tổng hợp", ("van_ban_kien_nghi", "van_ban_da_tra_loi"), "co_nhiem_vu"),
 ])
@@ -280,6 +282,8 @@ def test_other_templates_accept_blank_optional_figures(config, inputs, template_
         return edit
     report = validate.check_file(filled(config, template_id, inputs, edit=blank(optional)), config)
     assert report.status == "accepted", report.text()
+    if required is None:  # issue 22: nothing on the sheet is required
+        return
     report = validate.check_file(filled(config, template_id, inputs, "b.xlsx", edit=blank((required,))), config)
     assert [p.cell for p in report.errors] == [cell(required, FIRST, sheet)]
 

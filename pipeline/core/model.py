@@ -41,6 +41,9 @@ class Field:
     # Long free text (an assessment): line breaks are kept (paragraphs, "- " bullet lines) and a
     # formula is refused at its cell; other text fields are joined into one line.
     multiline: bool = False
+    # Why a required field cannot stay blank, in Vietnamese: what its section cannot say without it
+    # (shown in the guide sheet and the README's template reference); "" gives the general reason.
+    need: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -225,6 +228,9 @@ class Sheet:
     blank_rows_expected: bool = False
     # A note printed on the data sheet and in the guide (e.g. the reporting months' boundaries).
     note: Callable[[Config], str] | None = None
+    # Fixed rows: a sheet left entirely blank is refused even when no field is required (every field
+    # may stay blank, but not all of them: a blank template sent by mistake).
+    refuse_empty: bool = False
 
     @property
     def columns(self) -> tuple[Field, ...]:
@@ -237,9 +243,10 @@ class Sheet:
         raise KeyError(key)
 
 
-# Kinds of Change between two versions of a template. The first five carry a file's figures over
-# into the newer shape (an added optional column is blank: unknown); the others do not.
-CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed")
+# Kinds of Change between two versions of a template. The first six carry a file's figures over
+# into the newer shape (an added optional column or an added fixed row is blank: unknown); the
+# others do not.
+CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed", "row_added")
 BLOCKING_CHANGES = ("removed", "retyped", "redefined")
 
 
@@ -250,7 +257,9 @@ class Change:
     kind: "added" (key: the new field; carried over only when it is optional), "renamed" (old:
     the older key), "relabelled" (old: the older label, unit: the older unit if it changed),
     "moved" (after: the field it followed in the older version, "" = first), "sheet_renamed"
-    (old: the older sheet name), "removed" (removed: the older field, after: as for moved),
+    (old: the older sheet name), "row_added" (a fixed row added after the older fixed rows; key:
+    the text of its first key cell as declared, e.g. "Toàn {don_vi}"; its cells are blank in an
+    older file), "removed" (removed: the older field, after: as for moved),
     "retyped" (old: the older type), "redefined" (the same column counts something else; old:
     the older label if it changed, why: what it counted before, in Vietnamese). Keys name the
     newer version's fields; `after` names an older one.

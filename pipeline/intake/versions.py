@@ -18,10 +18,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 from openpyxl.utils import get_column_letter
 
-from pipeline.core.model import BLOCKING_CHANGES, CARRIED_CHANGES, Change, Revision, Sheet, Template
+from pipeline.core.model import (
+    BLOCKING_CHANGES,
+    CARRIED_CHANGES,
+    Change,
+    Revision,
+    Sheet,
+    Template,
+    fill,
+)
 from pipeline.topics import CATALOG
 
 if TYPE_CHECKING:
+    from pipeline.core.config import Config
     from pipeline.intake.book import SheetData, Workbook
 
 NEXT_TIME = ("Lần sau hãy dùng biểu mẫu mới tải về từ trang nộp biểu mẫu (hoặc do cơ quan thường trực gửi); "
@@ -59,12 +68,21 @@ def _older(template: Template, revision: Revision) -> Template:
                 placed = c.removed
             at = 0 if not c.after else next(i for i, f in enumerate(fields) if f.key == c.after) + 1
             fields.insert(at, placed)
-        sheets.append(dataclasses.replace(sheet, name=name, fields=tuple(fields)))
+        added_rows = sum(c.kind == "row_added" for c in changes)
+        rows = sheet.rows
+        if added_rows and rows is not None:  # rows are added after the older fixed rows
+            rows = functools.partial(_fewer_rows, rows, added_rows)
+        sheets.append(dataclasses.replace(sheet, name=name, fields=tuple(fields), rows=rows))
     renamed = {c.key: c.old for c in revision.changes if c.kind == "renamed"}  # a free list's empty_flag too
     sheets = [dataclasses.replace(s, empty_flag=renamed.get(s.empty_flag, s.empty_flag)) if s.empty_flag else s
               for s in sheets]
     return dataclasses.replace(template, version=revision.version - 1, sheets=tuple(sheets),
                                history=tuple(r for r in template.history if r.version < revision.version))
+
+
+def _fewer_rows(rows, dropped: int, config: Config) -> list[tuple]:
+    """The fixed rows of an older version: the newer ones without the rows added at their end."""
+    return rows(config)[:-dropped]
 
 
 def old_key(revision: Revision, sheet: str, key: str) -> str | None:
@@ -112,9 +130,12 @@ def _label(template: Template, version: int, sheet: str, key: str) -> str:
     return shape(template, version).sheet(sheet).column(key).header
 
 
-def wording(template: Template, revision: Revision, change: Change) -> str:
-    """One change in plain Vietnamese (column headers, never keys)."""
+def wording(template: Template, revision: Revision, change: Change, config: Config | None = None) -> str:
+    """One change in plain Vietnamese (column headers, never keys; the unit's kind filled in)."""
     before, after = revision.version - 1, revision.version
+    if change.kind == "row_added":
+        row = fill(change.key, config) if config is not None else change.key
+        return f"thêm dòng «{row}» ở trang «{template.sheet(change.sheet).name}» (để trống là chưa có số liệu)"
     if change.kind == "sheet_renamed":
         return f"trang tính «{change.old}» nay là «{template.sheet(change.sheet).name}»"
     if change.kind == "removed":
@@ -143,6 +164,9 @@ def blocks(template: Template, change: Change, version: int) -> bool:
     if change.kind == "added":  # blank must be a valid answer: optional, and no condition requires it
         sheet = shape(template, version).sheet(change.sheet)
         return sheet.column(change.key).required or any(r.then == change.key and not r.blank for r in sheet.requires)
+    if change.kind == "row_added":  # a blank row must be a valid answer
+        sheet = shape(template, version).sheet(change.sheet)
+        return not sheet.blank_rows and any(f.required for f in sheet.fields)
     assert change.kind in CARRIED_CHANGES, change.kind
     return False
 
@@ -151,8 +175,9 @@ def _revisions(template: Template, version: int) -> list[Revision]:
     return [r for r in sorted(template.history, key=lambda r: r.version) if r.version > version]
 
 
-def _carry_sheet(data: SheetData, sheet: Sheet, revisions: list[Revision]) -> SheetData:
-    """A sheet read in its older shape, as the current sheet: columns by key, added ones blank."""
+def _carry_sheet(data: SheetData, sheet: Sheet, revisions: list[Revision], config: Config | None) -> SheetData:
+    """A sheet read in its older shape, as the current sheet: columns by key, added ones blank;
+    fixed rows added since then follow the older rows, their key cells as printed, figures blank."""
     older = {c.key: i for i, c in enumerate(data.sheet.columns)}
     cells = np.empty((data.cells.shape[0], len(sheet.columns)), dtype=object)
     letters, spare = {}, len(data.sheet.columns)
@@ -166,12 +191,23 @@ def _carry_sheet(data: SheetData, sheet: Sheet, revisions: list[Revision]) -> Sh
         else:  # not in the file: blank, i.e. unknown
             spare += 1
             letters[col.key] = get_column_letter(spare)
+    added = sum(c.kind == "row_added" and c.sheet == sheet.key for r in revisions for c in r.changes)
+    if added and config is not None and sheet.rows is not None:
+        rows = sheet.rows(config)
+        kept = len(rows) - added
+        extra = np.full((added, len(sheet.columns)), None, dtype=object)
+        extra[:, :len(sheet.keys)] = np.array(rows[kept:], dtype=object).reshape(added, len(sheet.keys))
+        head = cells[:kept]
+        if len(head) < kept:  # a short sheet stays short: the reader reports the missing rows
+            extra = extra[:0]
+        cells = np.concatenate([head, extra, cells[kept:]])
     return dataclasses.replace(data, sheet=sheet, cells=cells, letters=letters)
 
 
-def carry_over(wb: Workbook) -> None:
+def carry_over(wb: Workbook, config: Config | None = None) -> None:
     """Hook after reading: a file read in an earlier version's shape is mapped into the current
-    one with a note, or rejected as «Mẫu cũ» naming the change that prevents it."""
+    one with a note, or rejected as «Mẫu cũ» naming the change that prevents it. The configuration
+    gives the fixed rows added since (and the unit's kind in the note)."""
     old = wb.template
     if old is None or old.id not in CATALOG or old.version >= CATALOG[old.id].version or wb.recognised_by != "fingerprint":
         return
@@ -186,8 +222,8 @@ def carry_over(wb: Workbook) -> None:
                  OLD_FIX)
         return
     for key, data in list(wb.sheets.items()):
-        wb.sheets[key] = _carry_sheet(data, current.sheet(key), revisions)
-    done = "; ".join(wording(current, r, c) for r in revisions for c in r.changes)
+        wb.sheets[key] = _carry_sheet(data, current.sheet(key), revisions, config)
+    done = "; ".join(wording(current, r, c, config) for r in revisions for c in r.changes)
     wb.warning(f"Tệp dùng mẫu phiên bản {old.version}; đã chuyển sang phiên bản {current.version}: {done}.",
                NEXT_TIME)
 

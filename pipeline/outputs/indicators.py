@@ -263,13 +263,14 @@ def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -
     if UNKNOWN_COLUMN not in frame.columns:
         return []
     owners = [u.name for u in config.owners(q.source)]
+    labels = {c.key: c.label for tid in reversed(q.sources) for s in CATALOG[tid].sheets for c in s.columns}
     notes, lines = [], frame.pop(UNKNOWN_COLUMN).tolist()
     if NOTE_COLUMN in frame.columns:
         texts = frame[NOTE_COLUMN].astype(object).where(frame[NOTE_COLUMN].notna(), None).tolist()
         for i, keys in enumerate(lines):
             if keys:
                 why = (f"chưa có số liệu của {'; '.join(u.name for u in units)}: đơn vị chưa gửi biểu" if units
-                       else rates.gap_note(keys, owners))
+                       else rates.gap_note(keys, owners, labels))
                 texts[i] = f"{vn.GAP}: {why}."
         frame[NOTE_COLUMN] = pd.Series(texts, index=frame.index, dtype=object)
         return []
@@ -281,7 +282,7 @@ def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -
         if keys:
             by_gap.setdefault(keys, []).append(str(row))
     for keys, rows in by_gap.items():
-        notes.append(f"{vn.GAP}: {rates.gap_note(keys, owners)} (dòng {', '.join(rows)}); các tỷ lệ cần số liệu "
+        notes.append(f"{vn.GAP}: {rates.gap_note(keys, owners, labels)} (dòng {', '.join(rows)}); các tỷ lệ cần số liệu "
                      "này không tính được.")
     return notes
 
