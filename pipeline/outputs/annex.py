@@ -2,21 +2,27 @@
 spreadsheet accessibility guidance: a cover sheet, a contents sheet linking every table, a
 notes sheet, then one table per sheet with its title in A1, units in the column headers, no
 merged cells, no blank cells inside a table ("[x]" marks a gap), A4 print setup.
+
+Written streamed (openpyxl's write-only mode, issue 26): each row goes to disk as it is made, so a
+city's annex of thousands of rows takes constant memory; each cell's style (font, alignment, border,
+number format) is one of a few declared once per workbook (`_Sheet.cell`).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import warnings
+from copy import copy
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core import atomic, paths, printing, vn, words
 from pipeline.core.layout import DEMO_MARK, LISTED, MAX_ROW_HEIGHT
@@ -33,6 +39,11 @@ NORMAL = Font(name=FONT, size=10)
 LINK = Font(name=FONT, size=10, color="0563C1", underline="single")
 DEMO_FONT = Font(name=FONT, size=12, bold=True, color="C00000")
 FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
+TOP = Alignment(vertical="top")
+WRAP = Alignment(wrap_text=True, vertical="top")
+NO_WRAP = Alignment(wrap_text=False, vertical="top")
+RIGHT = Alignment(horizontal="right", vertical="top")
+LEFT = Alignment(horizontal="left", vertical="top")
 COVER, CONTENTS, NOTES = "Bìa", "Mục lục", "Ghi chú"
 SOURCES = "Nguồn số liệu"
 
@@ -98,53 +109,89 @@ def _city_sources(results: Results) -> list[tuple[str, Font]]:
     return lines
 
 
-def _print_setup(ws: Worksheet, title: str, commune: str, header_row: int | None = None) -> None:
-    """A4 landscape; a sheet that fits the width is fitted, a wider one prints over several pages with
-    its first column and header row repeated (never shrunk to 4 pt); page header with the commune and
-    title, footer with page numbers."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    width = sum(ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, ws.max_column + 1))
-    fits = width <= LANDSCAPE_WIDTH * 1.15
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = fits
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.print_options.horizontalCentered = True
-    if header_row:
-        ws.print_title_rows = f"{header_row}:{header_row}"
-        if not fits:
-            ws.print_title_cols = "A:A"
-    ws.oddHeader.center.text = f"{commune} – {title}"
-    ws.oddHeader.center.size = 9
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.size = 9
+class _Sheet:
+    """One streamed sheet: its columns' widths, freeze and print setup are declared before its first
+    row (write-only mode writes them first); then rows are appended, each with its height."""
+
+    def __init__(self, wb: Workbook, title: str, styles: dict):
+        self.ws = wb.create_sheet(title)
+        self.styles, self.row, self.width = styles, 0, 9
+
+    def columns(self, widths: list[int]) -> None:
+        for c, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(c)].width = width
+        self.width = sum(widths) or 9
+
+    def cell(self, value, font: Font, align: Alignment | None = None, border: bool = False,
+             fmt: str | None = None) -> WriteOnlyCell:
+        """A cell with one of the workbook's styles (each combination built once, then copied)."""
+        cell = WriteOnlyCell(self.ws, value)
+        key = (id(font), id(align), border, fmt)
+        style = self.styles.get(key)
+        if style is None:
+            cell.font = font
+            if align is not None:
+                cell.alignment = align
+            if border:
+                cell.border = printing.BORDER
+            if fmt is not None:
+                cell.number_format = fmt
+            self.styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+        return cell
+
+    def append(self, cells: list, height: float | None = None) -> int:
+        self.row += 1
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        self.ws.append(cells)
+        return self.row
+
+    def lines(self, lines: list[tuple[str, Font]], align: Alignment | None = None, width: int | None = None) -> int:
+        """One text per row in column A; returns the next row."""
+        for text, font in lines:
+            self.append([self.cell(text, font, align)], _height([(text, width)]) if width else None)
+        return self.row + 1
+
+    def header(self, labels: list[str], border: bool = False, height: float | None = None) -> int:
+        return self.append([self.cell(label, BOLD, WRAP, border) for label in labels], height)
+
+    def table(self, name: str, first_row: int, last_row: int, labels: list[str]) -> None:
+        ref = f"A{first_row}:{get_column_letter(len(labels))}{max(last_row, first_row + 1)}"
+        table = ExcelTable(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
+        table._initialise_columns()  # named from the header row here: a streamed sheet cannot be read back
+        for column, label in zip(table.tableColumns, labels, strict=False):
+            column.name = str(label)
+        with warnings.catch_warnings():  # «add table columns manually»: done above
+            warnings.simplefilter("ignore")
+            self.ws.add_table(table)
+
+    def print_setup(self, title: str, commune: str, header_row: int | None = None) -> None:
+        """A4 landscape; a sheet that fits the width is fitted, a wider one prints over several pages
+        with its first column and header row repeated (never shrunk to 4 pt); page header with the
+        commune and title, footer with page numbers."""
+        ws = self.ws
+        ws.page_setup.paperSize = printing.A4
+        ws.page_setup.orientation = "landscape"
+        fits = self.width <= LANDSCAPE_WIDTH * 1.15
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = fits
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.print_options.horizontalCentered = True
+        if header_row:
+            ws.print_title_rows = f"{header_row}:{header_row}"
+            if not fits:
+                ws.print_title_cols = "A:A"
+        ws.oddHeader.center.text = f"{commune} – {title}"
+        ws.oddHeader.center.size = 9
+        ws.oddFooter.center.text = "Trang &P/&N"
+        ws.oddFooter.center.size = 9
 
 
-def _lines(ws: Worksheet, lines: list[tuple[str, Font]], start: int = 1) -> int:
-    row = start
-    for text, font in lines:
-        ws.cell(row, 1, text).font = font
-        row += 1
-    return row
-
-
-def _header(ws: Worksheet, row: int, labels: list[str], widths: list[int]) -> None:
-    for c, (label, width) in enumerate(zip(labels, widths, strict=True), start=1):
-        cell = ws.cell(row, c, label)
-        cell.font = BOLD
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[get_column_letter(c)].width = width
-
-
-def _as_table(ws: Worksheet, name: str, first_row: int, last_row: int, columns: int) -> None:
-    ref = f"A{first_row}:{get_column_letter(columns)}{max(last_row, first_row + 1)}"
-    table = ExcelTable(displayName=name, ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-    ws.add_table(table)
-
-
-def _cover(ws: Worksheet, results: Results, built: date) -> None:
+def _cover(sheet: _Sheet, results: Results, built: date) -> None:
     cfg = results.config
     lines = [(TITLE, TITLE_FONT)]
     if results.demo:
@@ -191,48 +238,38 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
         ("Số viết theo quy ước Việt Nam khi máy tính đặt vùng Việt Nam (1.234,5); tỷ lệ tính theo %.", NORMAL),
         (f"Danh sách các biểu: xem trang tính «{CONTENTS}»; cách tính và ghi chú: trang tính «{NOTES}».", NORMAL),
     ]
-    _lines(ws, lines)
-    ws.column_dimensions["A"].width = COVER_WIDTH
-    for row in ws.iter_rows():
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
-        height = _height([(str(row[0].value or ""), COVER_WIDTH)])
-        if height:
-            ws.row_dimensions[row[0].row].height = height
-    _print_setup(ws, TITLE, cfg.full_name)
+    sheet.columns([COVER_WIDTH])
+    sheet.print_setup(TITLE, cfg.full_name)
+    sheet.lines(lines, WRAP, COVER_WIDTH)
 
 
-def _contents(ws: Worksheet, results: Results) -> None:
-    ws.cell(1, 1, "Mục lục").font = TITLE_FONT
-    ws.cell(2, 1, "Bấm vào số biểu để mở trang tính của biểu.").font = NORMAL
-    _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Mục báo cáo", "Tình trạng số liệu"], [12, 85, 10, 40])
-    for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
-        link = ws.cell(r, 1, sheet_name(index))
+def _contents(sheet: _Sheet, results: Results) -> None:
+    labels = ["Phụ lục số", "Tên phụ lục", "Mục báo cáo", "Tình trạng số liệu"]
+    sheet.columns([12, 85, 10, 40])
+    sheet.print_setup(CONTENTS, results.config.full_name, 3)
+    sheet.lines([("Mục lục", TITLE_FONT), ("Bấm vào số biểu để mở trang tính của biểu.", NORMAL)])
+    sheet.header(labels)
+    for index, t in enumerate(results.tables.values(), start=1):
+        link = sheet.cell(sheet_name(index), LINK)
         link.hyperlink = f"#'{sheet_name(index)}'!A1"
-        link.font = LINK
-        ws.cell(r, 2, t.query.title).font = NORMAL
-        ws.cell(r, 3, t.query.section).font = NORMAL
         state = ("Thiếu số liệu: " + ", ".join(u.name for u in t.missing)) if t.missing else "Đủ số liệu"
-        ws.cell(r, 4, state).font = NORMAL
-        for c in (2, 4):
-            ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
-        height = _height([(t.query.title, 85), (state, 40)])
-        if height:
-            ws.row_dimensions[r].height = height
-    _as_table(ws, "Muc_luc", 3, 3 + len(results.tables), 4)
-    _print_setup(ws, CONTENTS, results.config.full_name, 3)
+        sheet.append([link, sheet.cell(t.query.title, NORMAL, WRAP), sheet.cell(t.query.section, NORMAL),
+                      sheet.cell(state, NORMAL, WRAP)], _height([(t.query.title, 85), (state, 40)]))
+    sheet.table("Muc_luc", 3, 3 + len(results.tables), labels)
 
 
-def _sources(ws: Worksheet, results: Results) -> None:
+def _sources(sheet: _Sheet, results: Results) -> None:
     """«Nguồn số liệu»: each table's source templates (the views its SQL reads), and the units and
     files (received when) of their current submissions it was computed from."""
     names = {u.code: u.name for u in results.config.units}
-    ws.cell(1, 1, SOURCES).font = TITLE_FONT
-    widths = [10, 40, 34, 30, 50]  # fitted across A4 landscape
-    lead = ws.cell(2, 1, "Biểu, đơn vị và tệp đang dùng của từng phụ lục. Mỗi số liệu lấy từ ô nào trong tệp của "
-                         "đơn vị nào: xem mục «Nguồn gốc số liệu» trên trang nhận biểu mẫu.")
-    lead.font = NORMAL  # one line, shown across the empty cells beside it (no merged cells)
-    _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"], widths)
-    for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
+    labels = ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"]
+    sheet.columns([10, 40, 34, 30, 50])  # fitted across A4 landscape
+    sheet.print_setup(SOURCES, results.config.full_name, 3)
+    sheet.lines([(SOURCES, TITLE_FONT),  # the lead: one line, shown across the empty cells beside it (no merged cells)
+                 ("Biểu, đơn vị và tệp đang dùng của từng phụ lục. Mỗi số liệu lấy từ ô nào trong tệp của "
+                  "đơn vị nào: xem mục «Nguồn gốc số liệu» trên trang nhận biểu mẫu.", NORMAL)])
+    sheet.header(labels, border=True)
+    for index, t in enumerate(results.tables.values(), start=1):
         read = t.query.sources  # parsed from the SQL: once per table, not once per file
         used = [s for s in results.sources if s["template_id"] in read]
         texts = [number(index), t.query.title, "\n".join(CATALOG[k].title for k in read),
@@ -243,44 +280,37 @@ def _sources(ws: Worksheet, results: Results) -> None:
             texts[3] = f"{vn.number(len(got))} {city.kinds(results.config, '')} (danh sách: {sheet_name(1)})"
             texts[4] = (f"{vn.number(len(used))} tệp, nhận từ {min(s['received_at'] for s in used):%d/%m/%Y} đến "
                         f"{max(s['received_at'] for s in used):%d/%m/%Y}")
-        for c, text in enumerate(texts, start=1):
-            cell = ws.cell(r, c, text)
-            cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[r].height = max(15, 13 * max(text.count("\n") + 1 for text in texts))
-    _as_table(ws, "Nguon_so_lieu", 3, 3 + len(results.tables), 5)
-    printing.borders(ws, 3, 3 + len(results.tables), 5)
-    _print_setup(ws, SOURCES, results.config.full_name, 3)
+        sheet.append([sheet.cell(text, NORMAL, WRAP, True) for text in texts],
+                     max(15, 13 * max(text.count("\n") + 1 for text in texts)))
+    sheet.table("Nguon_so_lieu", 3, 3 + len(results.tables), labels)
 
 
-def _notes(ws: Worksheet, results: Results) -> list[list[str]]:
-    """Notes sheet; returns, for each table, the note numbers that concern it."""
-    ws.cell(1, 1, "Ghi chú").font = TITLE_FONT
-    ws.cell(2, 1, "Cách tính từng biểu và các ô đánh dấu [x] (thiếu số liệu).").font = NORMAL
-    _header(ws, 3, ["Ghi chú số", "Phụ lục", "Nội dung"], [11, 12, 110])
-    row, refs = 4, []
+def _note_rows(results: Results) -> tuple[list[tuple[str, str, str]], list[list[str]]]:
+    """The notes sheet's rows (label, sheet, text) and, for each table, the labels that concern it."""
+    rows, refs = [], []
     for index, t in enumerate(results.tables.values(), start=1):
         mine = []
         for text in [t.query.note, *t.notes, *t.checks]:
-            if not text:
-                continue
-            label = f"[ghi chú {row - 3}]"
-            ws.cell(row, 1, label).font = NORMAL
-            ws.cell(row, 2, sheet_name(index)).font = NORMAL
-            cell = ws.cell(row, 3, text)
-            cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")
-            height = _height([(text, 110)])
-            if height:
-                ws.row_dimensions[row].height = height
-            mine.append(label)
-            row += 1
+            if text:
+                mine.append(f"[ghi chú {len(rows) + 1}]")
+                rows.append((mine[-1], sheet_name(index), text))
         refs.append(mine)
-    _as_table(ws, "Ghi_chu", 3, row - 1, 3)
-    printing.borders(ws, 3, row - 1, 3)
-    _print_setup(ws, NOTES, results.config.full_name, 3)
-    return refs
+    return rows, refs
 
 
-def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: list[str]) -> None:
+def _notes(sheet: _Sheet, results: Results, rows: list[tuple[str, str, str]]) -> None:
+    labels = ["Ghi chú số", "Phụ lục", "Nội dung"]
+    sheet.columns([11, 12, 110])
+    sheet.print_setup(NOTES, results.config.full_name, 3)
+    sheet.lines([("Ghi chú", TITLE_FONT), ("Cách tính từng biểu và các ô đánh dấu [x] (thiếu số liệu).", NORMAL)])
+    sheet.header(labels, border=True)
+    for label, name, text in rows:
+        sheet.append([sheet.cell(label, NORMAL, border=True), sheet.cell(name, NORMAL, border=True),
+                      sheet.cell(text, NORMAL, WRAP, True)], _height([(text, 110)]))
+    sheet.table("Ghi_chu", 3, 3 + len(rows), labels)
+
+
+def _table_sheet(sheet: _Sheet, index: int, t: Table, results: Results, notes: list[str]) -> None:
     lines = [(table_title(index, t), TITLE_FONT)]
     if results.demo:
         lines.append((DEMO_MARK, DEMO_FONT))
@@ -292,48 +322,45 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
         lines.append((text, NORMAL if text.startswith("Đối chiếu khớp") else BOLD))
     if notes:
         lines.append((f"Xem ghi chú: {', '.join(notes)} (trang tính «{NOTES}»).", NORMAL))
-    header_row = _lines(ws, lines)
-    for r in range(1, header_row):  # long title and note lines run over the sheet's width (no merged cells)
-        ws.cell(r, 1).alignment = Alignment(wrap_text=False, vertical="top")
+    header_row = len(lines) + 1
     columns = visible_columns(t)
     widths = [_width(t, c) for c in columns]
-    _header(ws, header_row, [c.header for c in columns], widths)
-    ws.row_dimensions[header_row].height = _height([(c.header, w) for c, w in zip(columns, widths, strict=True)]) \
-        or 2 * LINE_HEIGHT + 2
+    sheet.columns(widths)
+    sheet.ws.freeze_panes = f"B{header_row + 1}"
+    sheet.print_setup(table_title(index, t), results.config.full_name, header_row)
+    # long title and note lines run over the sheet's width (no merged cells)
+    sheet.lines(lines, NO_WRAP)
+    labels = [c.header for c in columns]
+    sheet.header(labels, border=True, height=_height([(c.header, w) for c, w in zip(columns, widths, strict=True)])
+                 or 2 * LINE_HEIGHT + 2)
     keys = {k.key for s in t.query.template.sheets for k in s.keys}
     for i in range(len(t.frame)):
-        r = header_row + 1 + i
         total = str(t.value(i, columns[0].key)) == "Cộng"
-        for c, column in enumerate(columns, start=1):
+        font = BOLD if total else NORMAL
+        cells = []
+        for column in columns:
             mark = t.mark(i, column)
             value = mark if mark else t.value(i, column.key)
-            cell = ws.cell(r, c, vn.printable(value) if isinstance(value, str) else value)  # never a control char
-            cell.font = BOLD if total else NORMAL
+            if isinstance(value, str):
+                value = vn.printable(value)  # never a control char
             if mark:
-                cell.alignment = Alignment(horizontal="right", vertical="top")
+                cells.append(sheet.cell(value, font, RIGHT, True))
             elif isinstance(value, str) and (day := _as_date(value)):  # a real date, shown dd/mm/yyyy
-                cell.value, cell.number_format = day
-                cell.alignment = Alignment(horizontal="left", vertical="top")
+                cells.append(sheet.cell(day[0], font, LEFT, True, day[1]))
             elif column.key in keys:
-                cell.number_format = "0"  # a year or code, not a quantity
-                cell.alignment = Alignment(vertical="top")
+                cells.append(sheet.cell(value, font, TOP, True, "0"))  # a year or code, not a quantity
             elif column.key == VALUE_COLUMN and UNIT_COLUMN in t.frame.columns:  # by each row's unit
                 unit = str(t.value(i, UNIT_COLUMN) or "")
-                cell.number_format = FORMATS[vn.unit_decimals(value, unit, t.query.percent_decimals)]
+                cells.append(sheet.cell(value, font, None, True,
+                                        FORMATS[vn.unit_decimals(value, unit, t.query.percent_decimals)]))
             elif column.kind in ("number", "percent"):
-                cell.number_format = FORMATS[column.decimals]
-                cell.alignment = Alignment(vertical="top")
+                cells.append(sheet.cell(value, font, TOP, True, FORMATS[column.decimals]))
             else:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cells.append(sheet.cell(value, font, WRAP, True))
         # wrapped text (long list entries): a row tall enough for its lines, as Excel does not re-fit
-        height = _height([(t.text(i, c.key), w) for c, w in zip(columns, widths, strict=True) if c.kind == "text"])
-        if height:
-            ws.row_dimensions[r].height = height
-    last = header_row + len(t.frame)
-    _as_table(ws, f"Phu_luc_{number(index)}", header_row, last, len(columns))
-    printing.borders(ws, header_row, last, len(columns))
-    ws.freeze_panes = ws.cell(header_row + 1, 2)
-    _print_setup(ws, table_title(index, t), results.config.full_name, header_row)
+        sheet.append(cells, _height([(t.text(i, c.key), w) for c, w in zip(columns, widths, strict=True)
+                                     if c.kind == "text"]))
+    sheet.table(f"Phu_luc_{number(index)}", header_row, header_row + len(t.frame), labels)
 
 
 def _as_date(text: str) -> tuple[date, str] | None:
@@ -359,17 +386,17 @@ def _width(t: Table, c) -> int:
 
 
 def write(results: Results, path: Path, built: date | None = None) -> Path:
-    """Write the annex workbook; returns its path."""
+    """Write the annex workbook, streamed; returns its path."""
     built = built or date.today()
-    wb = Workbook()
-    cover = wb.active
-    cover.title = COVER
-    _cover(cover, results, built)
-    _contents(wb.create_sheet(CONTENTS), results)
-    refs = _notes(wb.create_sheet(NOTES), results)
+    wb = Workbook(write_only=True)
+    styles: dict = {}
+    _cover(_Sheet(wb, COVER, styles), results, built)
+    _contents(_Sheet(wb, CONTENTS, styles), results)
+    rows, refs = _note_rows(results)
+    _notes(_Sheet(wb, NOTES, styles), results, rows)
     for index, t in enumerate(results.tables.values(), start=1):
-        _table_sheet(wb.create_sheet(sheet_name(index)), index, t, results, refs[index - 1])
-    _sources(wb.create_sheet(SOURCES), results)
+        _table_sheet(_Sheet(wb, sheet_name(index), styles), index, t, results, refs[index - 1])
+    _sources(_Sheet(wb, SOURCES, styles), results)
     wb.properties.title = f"{TITLE} — {results.config.full_name}"
     wb.properties.creator = results.config.unit(results.config.standing_unit).name
     wb.properties.language = "vi-VN"
