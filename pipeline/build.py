@@ -266,14 +266,18 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         package_lines = _package(con, config, inputs_dir, outputs_dir, demo_set, progress)
     finally:
         con.close()
-    error = None
+    error = annex_pool = annex_job = None
     try:
+        if results.city is not None:  # a city's thousands of rows: the annex on the second core, beside the report
+            annex_pool = ProcessPoolExecutor(max_workers=1)
+            annex_job = annex_pool.submit(annex.write_apart, results, outputs_dir / ANNEX_NAME)
         progress.step("Vẽ biểu đồ …")
         chart_files = charts.draw_all(results, outputs_dir / CHARTS_DIR)
         if results.city is not None:
             chart_files[city.CHART.name] = charts.draw(city.CHART, results, outputs_dir / CHARTS_DIR)
         progress.step("Lập phụ lục số liệu …")
-        annex.write(results, outputs_dir / ANNEX_NAME)
+        if annex_job is None:
+            annex.write(results, outputs_dir / ANNEX_NAME)
         progress.step("Lập báo cáo …")
         template = report.template_path(inputs_dir)
         try:
@@ -285,7 +289,11 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
                 (outputs_dir / REPORT_NAME).unlink(missing_ok=True)
             except OSError:  # open in Word: it stays, the summary says the report was not made
                 pass
+        if annex_job is not None:
+            atomic.HELD.extend(annex_job.result())
     finally:
+        if annex_pool is not None:
+            annex_pool.shutdown(cancel_futures=True)
         if pool is not None:
             error = _templates_done(writer, folder, stuck) or error
             pool.shutdown()

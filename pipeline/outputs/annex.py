@@ -324,7 +324,10 @@ def _table_sheet(sheet: _Sheet, index: int, t: Table, results: Results, notes: l
         lines.append((f"Xem ghi chú: {', '.join(notes)} (trang tính «{NOTES}»).", NORMAL))
     header_row = len(lines) + 1
     columns = visible_columns(t)
-    widths = [_width(t, c) for c in columns]
+    rows = range(len(t.frame))
+    texts = [[t.text(i, c.key) for i in rows] for c in columns]  # each cell as printed, once
+    widths = [_width(c, mine) for c, mine in zip(columns, texts, strict=True)]
+    wrapped = [(n, w) for n, (c, w) in enumerate(zip(columns, widths, strict=True)) if c.kind == "text"]
     sheet.columns(widths)
     sheet.ws.freeze_panes = f"B{header_row + 1}"
     sheet.print_setup(table_title(index, t), results.config.full_name, header_row)
@@ -334,13 +337,14 @@ def _table_sheet(sheet: _Sheet, index: int, t: Table, results: Results, notes: l
     sheet.header(labels, border=True, height=_height([(c.header, w) for c, w in zip(columns, widths, strict=True)])
                  or 2 * LINE_HEIGHT + 2)
     keys = {k.key for s in t.query.template.sheets for k in s.keys}
-    for i in range(len(t.frame)):
+    for i in rows:
         total = str(t.value(i, columns[0].key)) == "Cộng"
         font = BOLD if total else NORMAL
         cells = []
         for column in columns:
-            mark = t.mark(i, column)
-            value = mark if mark else t.value(i, column.key)
+            value = t.value(i, column.key)
+            mark = None if value is not None else t.mark(i, column)
+            value = mark or value
             if isinstance(value, str):
                 value = vn.printable(value)  # never a control char
             if mark:
@@ -358,8 +362,7 @@ def _table_sheet(sheet: _Sheet, index: int, t: Table, results: Results, notes: l
             else:
                 cells.append(sheet.cell(value, font, WRAP, True))
         # wrapped text (long list entries): a row tall enough for its lines, as Excel does not re-fit
-        sheet.append(cells, _height([(t.text(i, c.key), w) for c, w in zip(columns, widths, strict=True)
-                                     if c.kind == "text"]))
+        sheet.append(cells, _height([(texts[n][i], w) for n, w in wrapped]))
     sheet.table(f"Phu_luc_{number(index)}", header_row, header_row + len(t.frame), labels)
 
 
@@ -375,10 +378,11 @@ def _as_date(text: str) -> tuple[date, str] | None:
         return None
 
 
-def _width(t: Table, c) -> int:
-    """A column's width from its content: the longest value (text up to 48), and the header's
-    longest word so that no word of the header is broken («Nguyên giá», never «Nguy ên giá»)."""
-    longest = max((len(t.text(i, c.key)) for i in range(len(t.frame))), default=4)
+def _width(c, texts: list[str]) -> int:
+    """A column's width from its content (texts: its cells as printed): the longest value (text up
+    to 48), and the header's longest word so that no word of the header is broken («Nguyên giá»,
+    never «Nguy ên giá»)."""
+    longest = max(map(len, texts), default=4)
     word = max((len(w) for w in c.header.split()), default=4)
     if c.kind == "text":
         return max(10, word + 2, min(48, max(len(c.header) // 2 + 2, longest + 2)))
@@ -403,3 +407,11 @@ def write(results: Results, path: Path, built: date | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path = atomic.save(wb, path)
     return path
+
+
+def write_apart(results: Results, path: Path) -> list[atomic.Held]:
+    """write() in a child process of the build (a city's annex, beside the report): the outputs it
+    found held open, for the parent's summary."""
+    atomic.HELD.clear()
+    write(results, path)
+    return list(atomic.HELD)

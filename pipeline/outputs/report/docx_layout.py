@@ -242,7 +242,7 @@ class Writer:
 
     def paragraph(self, text: str = "", size: float | None = None, bold: bool = False, italic: bool = False,
                   align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, style: str | None = None) -> Paragraph:
-        p = self.doc.add_paragraph(style=style)
+        p = self.anchor.insert_paragraph_before(style=style)  # in place: adding at the body's end searches it
         p.alignment = align
         fmt = p.paragraph_format
         fmt.space_after = Pt(6)
@@ -250,7 +250,6 @@ class Writer:
             fmt.first_line_indent = Cm(1.0)
         if text:
             run(p, text, size, bold, italic)
-        self._place(p._p)
         return p
 
     def _plan(self, t, keys: list[str], rows: list[int] | None, size: float):

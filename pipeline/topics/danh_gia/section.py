@@ -56,12 +56,12 @@ def _leads(results) -> dict[str, list]:
     """Plan section → the units leading it (owners of the numeric templates feeding it), in the
     configuration's order."""
     sections = {t.query.source: t.query.template.section for t in results.tables.values()}
-    out: dict[str, list] = {code: [] for code, _ in SECTIONS}
+    out: dict[str, dict] = {code: {} for code, _ in SECTIONS}  # by unit code: linear in a city's thousands of units
     for unit in results.config.units:
         for tid in unit.templates:
-            if sections.get(tid) in out and unit not in out[sections[tid]]:
-                out[sections[tid]].append(unit)
-    return out
+            if sections.get(tid) in out:
+                out[sections[tid]].setdefault(unit.code, unit)
+    return {code: list(units.values()) for code, units in out.items()}
 
 
 def _received(results) -> dict[tuple[str, str], dict[str, str]]:
@@ -86,7 +86,8 @@ def _section(code: str, units: list, received: dict) -> list[tuple[str, str]]:
         if body:
             out += [("heading", heading), *body]
     title = SECTION_TITLES[code]
-    out += [("gap", gap(u.name, f"đánh giá mục {code}. {title}")) for u in units if u not in sent]
+    done = {u.code for u in sent}
+    out += [("gap", gap(u.name, f"đánh giá mục {code}. {title}")) for u in units if u.code not in done]
     return out
 
 
