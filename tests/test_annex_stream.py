@@ -1,11 +1,13 @@
 """The streamed annex (issue 26: openpyxl write-only, styles declared once) is the annex the
 cell-by-cell writer made: every sheet, cell value, number format, font, alignment, border, row
 height, column width, table, freeze pane and print setting, on the demo set and on a small city.
-The writer as it was is kept as tests/annex_reference.py."""
+The writer as it was is kept as tests/annex_reference.py. The report, whose paragraphs are now
+inserted in place, is the same document, part by part, as with the former add-then-move."""
 
 from __future__ import annotations
 
 import shutil
+import zipfile
 from datetime import date
 
 import pytest
@@ -14,7 +16,8 @@ from openpyxl import load_workbook
 from pipeline import build
 from pipeline.core import paths
 from pipeline.core.config import load
-from pipeline.outputs import annex, city, indicators
+from pipeline.outputs import annex, city, indicators, report
+from pipeline.outputs.report import docx_layout
 from pipeline.store import warehouse
 from tests import annex_reference
 from tests.test_city import city_inputs
@@ -90,3 +93,32 @@ def small_city(tmp_path_factory):
 def test_the_streamed_annex_is_the_annex_on_a_city(small_city, tmp_path):
     assert small_city.city is not None
     assert _same(small_city, tmp_path) > 1000
+
+
+def _former_paragraph(self, text="", size=None, bold=False, italic=False, align=docx_layout.WD_ALIGN_PARAGRAPH.JUSTIFY,
+                      indent=True, style=None):
+    """Writer.paragraph as it was: added at the body's end, then moved before the anchor."""
+    p = self.doc.add_paragraph(style=style)
+    p.alignment = align
+    p.paragraph_format.space_after = docx_layout.Pt(6)
+    if indent and align == docx_layout.WD_ALIGN_PARAGRAPH.JUSTIFY:
+        p.paragraph_format.first_line_indent = docx_layout.Cm(1.0)
+    if text:
+        docx_layout.run(p, text, size, bold, italic)
+    self._place(p._p)
+    return p
+
+
+def _parts(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist() if name.startswith("word/") and name.endswith(".xml")}
+
+
+def test_the_report_is_the_same_document(small_city, tmp_path, monkeypatch):
+    new = report.render(small_city, {}, tmp_path / "new.docx", built=BUILT)
+    monkeypatch.setattr(docx_layout.Writer, "paragraph", _former_paragraph)
+    old = report.render(small_city, {}, tmp_path / "old.docx", built=BUILT)
+    a, b = _parts(new), _parts(old)
+    assert a.keys() == b.keys()
+    for name in b:
+        assert a[name] == b[name], name
