@@ -19,6 +19,7 @@ from pipeline.core.config import Config
 from pipeline.core.expr import compare, terms, words
 from pipeline.core.model import GAP_MARK, PERIOD_DATES, Rule, Sheet, Template
 from pipeline.intake import read
+from pipeline.intake.book import TOTAL
 
 
 def cells(expr: str, letters: dict[str, str], row: int) -> str:
@@ -132,7 +133,8 @@ def failure(part: Part, sheet: Sheet, check: str, column: object, row: int, type
         add(f"Dòng tổng «{code}» phải bằng tổng các dòng con ngay dưới nó ({code}.1, {code}.2 …): tổng các dòng "
             f"con là {vn.number(total, 1)}.",
             "Hãy sửa số của dòng tổng hoặc của các dòng con cho khớp.", data.name, f"{data.letters[key]}{row}",
-            sheet.column(key).label, raw.at[idx, key], group="Dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
+            sheet.column(key).label, raw.at[idx, key], group="Dòng tổng phải bằng tổng các dòng con ngay dưới nó.",
+            kind=TOTAL)
     elif check == "unique":
         keys = [k.key for k in sheet.keys]
         first = keys[0]
