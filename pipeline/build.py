@@ -145,7 +145,7 @@ def _files(con) -> list[tuple[str, str, str | None]]:
 
 
 def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: str | None,
-             held: list[atomic.Held], stuck: list[Path], package_lines: list[str] = ()) -> str:
+             held: list[atomic.Held], stuck: list[Path], package_lines: list[str] = (), todo: list[str] = ()) -> str:
     from pipeline.checks import crosscheck
     from pipeline.core import vn, words
     from pipeline.core.layout import LISTED
@@ -190,13 +190,8 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
                   for t in gaps]
     if report_error:
         lines.append(f"- LỖI MẪU BÁO CÁO, chưa tạo được báo cáo:\n{report_error}")
-    else:
-        from pipeline.outputs import report
-
-        todo = report.unfinished(results)
-        if todo:
-            lines.append(f"- TRƯỚC KHI TRÌNH KÝ: báo cáo còn {len(todo)} mục có đoạn đánh dấu vàng «[Nội dung do "
-                         f"… bổ sung]» cần viết hoặc chờ đơn vị gửi: {'; '.join(todo)}.")
+    elif todo:
+        lines.append(f"- {words.BEFORE_SIGNING}: {words.UNFINISHED.format(n=len(todo))}: {'; '.join(todo)}.")
     lines += package_lines
     if held or stuck:
         lines.append("- TỆP ĐANG MỞ, CHƯA THAY ĐƯỢC (bản cũ giữ nguyên):")
@@ -321,7 +316,8 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
             error = _templates_done(writer, folder, stuck) or error
             pool.shutdown()
     held = list(atomic.HELD)
-    summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck, package_lines)
+    todo = [] if error else report.unfinished(results)  # sections to write before signing
+    summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck, package_lines, todo)
     print(summary)
     print(f"Hoàn thành sau {progress.elapsed()} giây.")
     if error:
@@ -329,6 +325,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     # With a file held open the build is not complete: the next run tries again.
     atomic.write_text(state_path, json.dumps({"fingerprint": None if held or stuck else stamp, "setup": setup,
                                               "demo_set": demo_set, "summary": summary,
+                                              "before_signing": todo,  # the portal's rebuild page lists them
                                               "package": package_files(outputs_dir)}, ensure_ascii=False))
     return 0
 

@@ -22,3 +22,9 @@ ROLES = {"member": "cán bộ nhập số liệu", "head": "thủ trưởng đơ
 # The report's sections that no topic writes (a marked gap for the writer, and the leader who directs
 # it, [[leaders]] in the configuration): key → heading as printed in the default template.
 SECTIONS_WITHOUT_FIGURES = {"II.9": "9. Nhiệm vụ, giải pháp trong thời gian tới", "III": "III. ĐỀ XUẤT, KIẾN NGHỊ"}
+# The build's checklist before the chairman signs: the terminal's summary and the portal's rebuild page.
+BEFORE_SIGNING = "TRƯỚC KHI TRÌNH KÝ"
+UNFINISHED = ("báo cáo còn {n} mục có đoạn đánh dấu vàng «[Nội dung do … bổ sung]» cần viết hoặc chờ đơn vị "
+              "gửi")
+# How a file reached the standing unit (the unit's portal pages).
+VIA = {"portal": "gửi trên trang này", "inputs": "đơn vị thường trực nhận trực tiếp (thư điện tử, USB…)"}

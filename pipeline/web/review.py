@@ -53,7 +53,7 @@ SUPERSEDED = ("Tệp bạn xác nhận không còn là tệp đang dùng cho bá
               "(hoặc tệp chưa được nhận vào kho số liệu). Hãy tải lại trang, xem tệp đang dùng rồi xác nhận tệp đó.")
 
 
-def _query(portal, sql: str, params: list | None = None, wait: float = 5) -> list[dict]:
+def query(portal, sql: str, params: list | None = None, wait: float = 5) -> list[dict]:
     """Rows of a read-only query on the warehouse (none before the first ingest)."""
     if not (portal.outputs / warehouse.DB_NAME).exists():
         return []
@@ -73,18 +73,18 @@ def _query(portal, sql: str, params: list | None = None, wait: float = 5) -> lis
 
 def follow_ups(portal, unit_code: str | None = None) -> list[dict]:
     """The outlier warnings of the current files (of one unit), each with its latest confirmation."""
-    return _query(portal, FOLLOW_UPS, [unit_code, unit_code])
+    return query(portal, FOLLOW_UPS, [unit_code, unit_code])
 
 
 def current_files(portal, unit_code: str) -> dict[str, dict]:
     """template id → the unit's current file (current_signoffs: with its sign-off, if any)."""
-    return {r["template_id"]: r for r in _query(portal, CURRENT, [unit_code])}
+    return {r["template_id"]: r for r in query(portal, CURRENT, [unit_code])}
 
 
 def attach_signoffs(portal, rows: list) -> None:
     """Each board row (web.board.Row) with its current file's sign-off (current_signoffs)."""
     try:
-        signed = {(r["unit_code"], r["template_id"]): r for r in _query(portal, "SELECT * FROM current_signoffs")}
+        signed = {(r["unit_code"], r["template_id"]): r for r in query(portal, "SELECT * FROM current_signoffs")}
     except Exception:  # busy or unreadable: the board says what it can
         log.exception("cannot read sign-offs")
         return
