@@ -150,7 +150,8 @@ class Portal:
                   "demo": False, "outputs": [], "problems": [], "n_errors": 0, "n_warnings": 0}
         try:
             reports, tables = validate.check_batch([(path, meta["unit_code"])], self.config)
-            report, written = ingest.write_feedback(ingest.finish(reports[0]), self.outputs, rel, clean_too=True)
+            report, written = ingest.write_feedback(ingest.finish(reports[0]), self.outputs, rel, clean_too=True,
+                                                    config=self.config, original_name=meta["original_name"])
             out_dir.mkdir(parents=True, exist_ok=True)
         except Exception:
             log.exception("validation failed for %s", path.name)
