@@ -65,7 +65,7 @@ class IngestSummary:
         if self.rebuilt:
             lines.append("Danh mục biểu mẫu hoặc cấu hình đã thay đổi: kho dữ liệu được dựng lại từ inputs/.")
         if self.new:
-            shown = n | {"rejected": n["rejected"] - n["resent"]}  # a reject its unit replaced is «đã gửi lại»
+            shown = {s: n[s] for s in words.RESULT} | {"rejected": n["rejected"] - n["resent"]}  # a reject replaced: resent
             lines.append("Tệp mới: " + ", ".join(f"{vn.number(shown[s])} {w}" for s, w in words.RESULT.items()) + ".")
         for report in self.rejected:
             later = self.resent.get((report.path.name, report.sha256))
