@@ -198,7 +198,10 @@ class Portal:
                 FROM submissions WHERE NOT starts_with(path, ?) AND (? IS NULL OR unit_code = ?)
                 QUALIFY row_number() OVER (PARTITION BY path ORDER BY submission_id DESC) = 1""",
                                 [f"{store.RECEIVED}/", unit_code, unit_code], wait=1)
-        except Exception:  # busy ingesting or building: the uploads are listed all the same
+        except (TimeoutError, warehouse.WarehouseBusy):  # busy ingesting or building: the uploads are listed all the same
+            log.info("warehouse busy: the files received through inputs/ are not listed this time")
+            return []
+        except Exception:  # unreadable: the same, with the reason in the log
             log.exception("cannot read the files received through inputs/")
             return []
         return [{**r, "name": None, "via": "inputs", "received_at": r["received_at"].isoformat(),
