@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core import vn, words
-from pipeline.intake.book import Problem
+from pipeline.intake.book import TOTAL, Problem
 from pipeline.topics import CATALOG
 
 __all__ = ["Problem", "FileReport", "Omitted"]
@@ -55,6 +55,13 @@ class FileReport:
     def errors(self) -> list[Problem]:
         """The errors listed in full (see error_count for the true total)."""
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def first_error(self) -> Problem | None:
+        """The most specific error, the one a summary names: the first that is not a total row
+        differing from its children (that follows from a child the unit mistyped), else the first."""
+        errors = self.errors
+        return next((p for p in errors if p.kind != TOTAL), errors[0] if errors else None)
 
     @property
     def warnings(self) -> list[Problem]:

@@ -15,6 +15,9 @@ from pipeline.core.model import Sheet, Template
 from pipeline.intake.gate import FILE_SECONDS
 
 OUTLIER = "outlier"  # Problem.kind of a figure far from the unit's other periods (checks/outliers.py)
+# Problem.kind of a total row that differs from the sum of its children: a consequence of the figure
+# mistyped, so the first error shown is another one when the file has it (FileReport.first_error).
+TOTAL = "total"
 
 @dataclass
 class Problem:
@@ -29,7 +32,7 @@ class Problem:
     rule: str
     fix: str
     group: str | None = None  # the rule without this cell's figures: problems omitted past the cap are counted by it
-    kind: str | None = None  # OUTLIER: a figure to follow up on the board (the unit may confirm it)
+    kind: str | None = None  # OUTLIER: a figure to follow up on the board (the unit may confirm it); TOTAL
 
     def where(self) -> str:
         if self.sheet and self.cell:
@@ -92,8 +95,9 @@ class Workbook:
             group and vn.printable(group), kind))
 
     def error(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
-              field: str | None = None, value: object = None, group: str | None = None) -> None:
-        self._add("error", rule, fix, sheet, cell, field, value, group)
+              field: str | None = None, value: object = None, group: str | None = None,
+              kind: str | None = None) -> None:
+        self._add("error", rule, fix, sheet, cell, field, value, group, kind)
 
     def warning(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
                 field: str | None = None, value: object = None, group: str | None = None,

@@ -306,7 +306,7 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
         total = str(t.value(i, columns[0].key)) == "Cộng"
         for c, column in enumerate(columns, start=1):
             mark = t.mark(i, column)
-            value = mark if mark else t.value(i, column.key)
+            value = mark if mark else t.text(i, column.key) if column.key in t.labels else t.value(i, column.key)
             cell = ws.cell(r, c, vn.printable(value) if isinstance(value, str) else value)  # never a control char
             cell.font = BOLD if total else NORMAL
             if mark:

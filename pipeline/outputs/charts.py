@@ -130,7 +130,7 @@ def categories(t: Table, chart: Chart, rows: list[int], labels: dict[str, str]) 
     names = []
     for i in rows:
         text = str(t.value(i, chart.category))
-        text = labels.get(text) or text.removeprefix(chart.drop_prefix)
+        text = labels.get(text) or t.labels.get(chart.category, {}).get(text, text).removeprefix(chart.drop_prefix)
         names.append(text[:1].upper() + text[1:])
     return rows, names
 

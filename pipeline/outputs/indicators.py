@@ -45,6 +45,7 @@ LABEL_COLUMN = "truong"  # a column whose values are catalog field keys, shown a
 UNKNOWN_COLUMN = "thieu"  # keys of the unknown figures of a row (see rates.py), turned into words
 VALUE_COLUMN, UNIT_COLUMN = "gia_tri", "don_vi"  # an indicator table: each row's value printed by its unit
 NOTE_COLUMN = "ghi_chu"  # a row's own note: its blank cells are gaps it explains
+MONTH_COLUMN = "thang"  # a reporting month «MM/YYYY»: printed as Config.month_labels says (a cut month by its dates)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Table:
     missing: list[Unit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)  # outcomes of cross-checks (annex notes)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # column → value → as printed (text only)
     _records: list[dict] | None = field(default=None, repr=False)
 
     @property
@@ -136,7 +138,7 @@ class Table:
             return vn.number(v, column.decimals)
         if column.kind == "number":
             return vn.number(v, column.decimals)
-        return str(v)
+        return self.labels.get(key, {}).get(str(v), str(v))
 
     def row(self, first_col_value: str) -> int | None:
         """Index of the row whose first column equals the given text."""
@@ -307,6 +309,10 @@ def table(con: duckdb.DuckDBPyConnection, name: str, config: Config,
         t.notes.append(f"{vn.GAP}: không tính được vì mẫu số bằng 0 (không phát sinh).")
     if any(t.mark(i, c) == NOT_APPLICABLE for i in range(len(frame)) for c in t.columns):
         t.notes.append(f"{NOT_APPLICABLE}: không áp dụng (chỉ số không có chỉ tiêu hoặc không có mẫu số).")
+    if MONTH_COLUMN in frame.columns:
+        t.labels[MONTH_COLUMN] = config.month_labels
+        if config.month_starts_on != 1 or any(k != v for k, v in config.month_labels.items()):
+            t.notes.append(config.months_note)
     return t
 
 

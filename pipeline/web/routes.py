@@ -72,7 +72,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     app.state.portal = portal
     pages = Jinja2Templates(directory=HERE / "templates")
     pages.env.filters["when"] = when
-    pages.env.globals.update(STATUS_TEXT=words.STATUS, STATES=board.STATES, config=portal.config,
+    pages.env.globals.update(STATUS_TEXT=words.STATUS, STATES=board.STATES, WORDS=words, config=portal.config,
                              title_of=title_of, unit_name=portal.unit_name)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
