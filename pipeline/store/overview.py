@@ -50,9 +50,8 @@ def write_overview(con: duckdb.DuckDBPyConnection, path: Path, config: Config | 
         for name, rel, when, sender, unit, template, status, n_err, n_warn, current in rows:
             row += 1
             _append(ws, row, [name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender,
-                              names.get(unit, unit),
-                       CATALOG[template].title if template in CATALOG else None, words.STATUS[status], n_err,
-                       n_warn, "Có" if current else "Không"])
+                              names.get(unit, unit), CATALOG[template].title if template in CATALOG else None,
+                              words.STATUS[status], n_err, n_warn, "Có" if current else "Không"])
     return atomic.save(wb, path)
 
 
