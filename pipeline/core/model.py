@@ -237,9 +237,9 @@ class Sheet:
         raise KeyError(key)
 
 
-# Kinds of Change between two versions of a template. The first five carry a file's figures over
-# into the newer shape (an added optional column is blank: unknown); the others do not.
-CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed")
+# Kinds of Change between two versions of a template. These carry a file's figures over into the
+# newer shape (an added optional column or sheet is blank: unknown); the others do not.
+CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed", "sheet_added")
 BLOCKING_CHANGES = ("removed", "retyped", "redefined")
 
 
@@ -250,7 +250,8 @@ class Change:
     kind: "added" (key: the new field; carried over only when it is optional), "renamed" (old:
     the older key), "relabelled" (old: the older label, unit: the older unit if it changed),
     "moved" (after: the field it followed in the older version, "" = first), "sheet_renamed"
-    (old: the older sheet name), "removed" (removed: the older field, after: as for moved),
+    (old: the older sheet name), "sheet_added" (the sheet is new: carried over when none of its
+    fields is required, the sheet then being blank, i.e. unknown), "removed" (removed: the older field, after: as for moved),
     "retyped" (old: the older type), "redefined" (the same column counts something else; old:
     the older label if it changed, why: what it counted before, in Vietnamese). Keys name the
     newer version's fields; `after` names an older one.
@@ -315,6 +316,9 @@ class Measure:
     expr: str = ""
     aggregate: str = "sum"  # "sum" | "count"
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A count over a list a unit may leave out (sending its totals instead): with no row at all the
+    # count is unknown, so the check is not evaluated.
+    optional_list: bool = False
 
 
 @dataclass(frozen=True)

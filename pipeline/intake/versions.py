@@ -32,7 +32,8 @@ OLD_FIX = "Mẫu cũ: hãy tải mẫu mới, chép số liệu sang và gửi l
 def _older(template: Template, revision: Revision) -> Template:
     """The template as it was just before `revision`."""
     sheets = []
-    for sheet in template.sheets:
+    added = {c.sheet for c in revision.changes if c.kind == "sheet_added"}
+    for sheet in (s for s in template.sheets if s.key not in added):
         changes = [c for c in revision.changes if c.sheet == sheet.key]
         name, fields = sheet.name, list(sheet.fields)
         for c in changes:
@@ -117,6 +118,9 @@ def wording(template: Template, revision: Revision, change: Change) -> str:
     before, after = revision.version - 1, revision.version
     if change.kind == "sheet_renamed":
         return f"trang tính «{change.old}» nay là «{template.sheet(change.sheet).name}»"
+    if change.kind == "sheet_added":
+        kind = "có cột bắt buộc" if blocks(template, change, after) else "để trống là chưa có số liệu"
+        return f"thêm trang tính «{template.sheet(change.sheet).name}» ({kind})"
     if change.kind == "removed":
         assert change.removed is not None
         return f"cột «{change.removed.header}» đã bỏ"
@@ -143,6 +147,8 @@ def blocks(template: Template, change: Change, version: int) -> bool:
     if change.kind == "added":  # blank must be a valid answer: optional, and no condition requires it
         sheet = shape(template, version).sheet(change.sheet)
         return sheet.column(change.key).required or any(r.then == change.key and not r.blank for r in sheet.requires)
+    if change.kind == "sheet_added":  # a file without the sheet: blank, valid only when nothing there is required
+        return any(f.required for f in shape(template, version).sheet(change.sheet).fields)
     assert change.kind in CARRIED_CHANGES, change.kind
     return False
 

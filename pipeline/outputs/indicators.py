@@ -257,6 +257,12 @@ def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:
     return out
 
 
+def gap_labels(template: Template) -> dict[str, str]:
+    """What a `thieu` key names: a field's label, or a free list's sheet («danh sách ở trang "Tài sản"»)."""
+    labels = {s.key: f"danh sách ở trang «{s.name}»" for s in template.sheets if s.rows is None}
+    return labels | {c.key: c.label for s in template.sheets for c in s.columns}
+
+
 def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -> list[str]:
     """Turn the `thieu` column (keys of unknown figures) into words naming them and the unit:
     into each row's `ghi_chu` when the table has one, else into notes; drops the column."""
@@ -264,12 +270,13 @@ def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -
         return []
     owners = [u.name for u in config.owners(q.source)]
     notes, lines = [], frame.pop(UNKNOWN_COLUMN).tolist()
+    labels = gap_labels(q.template)
     if NOTE_COLUMN in frame.columns:
         texts = frame[NOTE_COLUMN].astype(object).where(frame[NOTE_COLUMN].notna(), None).tolist()
         for i, keys in enumerate(lines):
             if keys:
                 why = (f"chưa có số liệu của {'; '.join(u.name for u in units)}: đơn vị chưa gửi biểu" if units
-                       else rates.gap_note(keys, owners))
+                       else rates.gap_note(keys, owners, labels))
                 texts[i] = f"{vn.GAP}: {why}."
         frame[NOTE_COLUMN] = pd.Series(texts, index=frame.index, dtype=object)
         return []
@@ -281,7 +288,7 @@ def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -
         if keys:
             by_gap.setdefault(keys, []).append(str(row))
     for keys, rows in by_gap.items():
-        notes.append(f"{vn.GAP}: {rates.gap_note(keys, owners)} (dòng {', '.join(rows)}); các tỷ lệ cần số liệu "
+        notes.append(f"{vn.GAP}: {rates.gap_note(keys, owners, labels)} (dòng {', '.join(rows)}); các tỷ lệ cần số liệu "
                      "này không tính được.")
     return notes
 

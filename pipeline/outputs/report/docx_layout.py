@@ -237,8 +237,8 @@ class Writer:
         repeat_header(all_rows[0])
         for i, row in zip(rows, all_rows[1:], strict=True):
             keep_row(row)
-            total = str(t.value(i, cols[0].key)) == "Cộng" or (cols[0].key == "nam" and
-                                                                str(t.value(i, "ma") or "").count(".") == 0)
+            total = str(t.value(i, cols[0].key)) == "Cộng" or (cols[0].key == "nam" and "ma" in t.frame.columns
+                                                                and str(t.value(i, "ma") or "").count(".") == 0)
             for j, cell in enumerate(row.cells):
                 c = cols[j]
                 cell.width = sizes[j]
