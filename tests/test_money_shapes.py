@@ -206,3 +206,24 @@ def kit_find(t, **match):
     i = next((i for i in range(len(t.frame)) if all(t.value(i, k) == v for k, v in match.items())), None)
     assert i is not None, match
     return i
+
+
+def test_a_total_with_part_of_its_lines_is_checked_on_what_is_filled(tmp_path, config):
+    """The lines given under a total (not all of them) may not add up to more than it; equal only
+    once every line is given."""
+    def budget(a1: float, every_line: bool = False) -> validate.FileReport:
+        lines = {(2025, "A"): {"du_toan": 1000.0}, (2025, "A.1"): {"du_toan": a1}}
+        if every_line:
+            lines |= {(2025, "A.2"): {"du_toan": 0.0}, (2025, "A.3"): {"du_toan": 0.0}}
+        data = {"nam": _years(config, {2025: {"tinh_den": date(2025, 12, 31)}}), "thu_chi": _lines(config, lines)}
+        folder = tmp_path / f"{a1}_{every_line}"
+        folder.mkdir()
+        return validate.check_file(_write(BUDGET, config, data, folder), config)
+
+    assert not budget(600.0).errors
+    (error,) = budget(1500.0).errors
+    assert error.rule.startswith("Các dòng con đã điền của dòng tổng «A» (A.1, A.2 …) cộng lại là 1.500,0, lớn "
+                                 "hơn dòng tổng.") and error.sheet == "Ngân sách"
+    (error,) = budget(600.0, every_line=True).errors
+    assert error.rule.startswith("Dòng tổng «A» phải bằng tổng các dòng con")
+    assert not budget(1000.0, every_line=True).errors
