@@ -197,6 +197,7 @@ def test_one_budget_year_is_a_budget_file_its_rates_dated(one_year):
             "tổng thu ngân sách xã thực hiện 31.500,0 triệu đồng, bằng 105,0% dự toán giao (30.000,0 triệu đồng); "
             "kết dư ngân sách 1.250,0 triệu đồng.") in text
     assert "«tổng chi ngân sách: thực hiện»" in text and f"Năm 2026: chưa có số liệu ngân sách ({vn.GAP})." in text
+    assert "Dự toán và thực hiện thu, chi ngân sách (năm 2025 tính đến 31/12/2025)" in text  # the chart's caption
     assert "đã công bố là" not in text  # the printed rate equals the computed one
     sheet = _sheet_of(one_year, "ngan_sach_nam")
     assert "2025-12-31" in sheet and "115.5" in sheet

@@ -44,9 +44,11 @@ def values(results, env) -> kit.Figures:
     cols = ["nam", "ma", "noi_dung", "tinh_den", "du_toan", "thuc_hien", "ty_le_thuc_hien"]
     year_cols = ["nam", "tinh_den", "thu_dia_ban_du_toan", "thu_dia_ban_thuc_hien", "ty_le_thu_dia_ban",
                  "thu_dia_ban_ty_le", "chi_tieu_thu_dat", "chi_tieu_thu", "ket_du"]
+    dated = "; ".join(f"năm {n['nam']} tính đến {n['tinh_den'] or vn.GAP}" for n in given)
+    chart = "Dự toán và thực hiện thu, chi ngân sách" + (f" ({dated})" if dated else "")
     return kit.Figures(v, [kit.TableBlock(y, year_cols, rows or None, y.query.title),
                            kit.TableBlock(t, cols, main, "Dự toán và thực hiện thu, chi ngân sách (các khoản chính)")],
-                       [("ngan_sach_du_toan_thuc_hien", "Dự toán và thực hiện thu, chi ngân sách")])
+                       [("ngan_sach_du_toan_thuc_hien", chart)])
 
 
 def _blank(year: int) -> dict:
