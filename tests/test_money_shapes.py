@@ -18,7 +18,8 @@ from docx import Document
 from pipeline import build
 from pipeline.checks import validate
 from pipeline.core import paths, vn
-from pipeline.outputs import annex, indicators, templates
+from pipeline.outputs import annex, indicators, report, templates
+from pipeline.store import ingest
 from pipeline.topics import CATALOG
 from tests.real_figures import config_for
 
@@ -228,3 +229,21 @@ def test_a_total_with_part_of_its_lines_is_checked_on_what_is_filled(tmp_path, c
     (error,) = budget(600.0, every_line=True).errors
     assert error.rule.startswith("Dòng tổng «A» phải bằng tổng các dòng con")
     assert not budget(1000.0, every_line=True).errors
+
+
+def test_a_printed_rate_that_differs_from_the_figures_is_shown_beside_the_computed_one(tmp_path):
+    """«bằng 31,9% dự toán» typed as printed beside figures giving 32,4%: the report keeps the
+    computed rate, with its date, and says what the unit printed."""
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    config = config_for(COMMUNE, inputs)
+    year = {"tinh_den": date(2026, 4, 30), "thu_dia_ban_du_toan": 10000.0, "thu_dia_ban_thuc_hien": 3240.0,
+            "thu_dia_ban_ty_le": 31.9}
+    path = _write(BUDGET, config, {"nam": _years(config, {2026: year}), "thu_chi": _lines(config, {})}, inputs)
+    assert not validate.check_file(path, config).errors
+    ingest.run(inputs, outputs, config)
+    with duckdb.connect(str(outputs / paths.WAREHOUSE), read_only=True) as con:
+        results = indicators.compute(con, config)
+    text = " ".join(report.section_content("ngan_sach", results).paragraphs)
+    assert ("Năm 2026 (số liệu tính đến 30/04/2026): tổng thu ngân sách nhà nước trên địa bàn thực hiện 3.240,0 "
+            "triệu đồng, bằng 32,4% dự toán tỉnh giao (10.000,0 triệu đồng).") in text
+    assert "Tỷ lệ thu ngân sách nhà nước trên địa bàn đơn vị đã công bố là 31,9%, tính từ số liệu là 32,4%." in text
