@@ -4,22 +4,35 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
 
-.PHONY: help all install templates demo validate ingest build serve test test-windows lint bench notebooks docs clean
+.PHONY: help all install lock bundle templates demo validate ingest build serve test test-windows lint bench notebooks docs clean
 
 help: ## Liệt kê các lệnh make
 	@echo "Các lệnh (gõ: make <lệnh>):"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# The exact versions and hashes of requirements.lock, then the project itself (no dependency resolved
+# at install time: the same libraries on every machine).
+$(STAMP): pyproject.toml $(LOCK)
 	@echo "Đang cài đặt lần đầu, có thể mất vài phút (chỉ lần này và khi cập nhật chương trình)…"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes -r $(LOCK)
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) ## Tạo môi trường .venv và cài chương trình (các lệnh khác tự làm việc này)
+
+lock: $(STAMP) ## Cập nhật requirements.lock theo pyproject.toml (make lock UPGRADE=--upgrade: lên bản mới nhất)
+	$(PY) -m pip install -q uv
+	$(PY) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+	  | $(VENV)/bin/uv pip compile pyproject.toml - --extra dev --universal --python-version 3.11 \
+	    --generate-hashes $(UPGRADE) --custom-compile-command "make lock" -o $(LOCK)
+	$(MAKE) install
+
+bundle: $(STAMP) ## Đóng gói cài đặt không cần mạng cho Windows 64-bit vào outputs/bundle/ (py cai_dat.py)
+	$(PY) -m pipeline bundle
 
 all: $(STAMP) ## Chạy toàn bộ: biểu mẫu, kiểm tra, kho số liệu, chỉ số, biểu đồ, phụ lục, báo cáo
 	$(PY) -m pipeline build

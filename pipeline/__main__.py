@@ -1,4 +1,5 @@
-"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, explain, serve, user, test).
+"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, explain, config, serve,
+user, bundle, test).
 
 Installed (`pip install -e .`), the same commands are `soket <command>` (Windows: no make needed).
 """
@@ -108,9 +109,40 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config(args: argparse.Namespace) -> int:
+    """`config check`: every mistake of the configuration at once (load raises them all), or a
+    short summary of what it configures."""
+    config = load(args.config)
+    print(f"Cấu hình {config.path} hợp lệ: {config.full_name}, kỳ báo cáo {config.period_text}, "
+          f"hạn nộp {config.deadline:%H:%M %d/%m/%Y}, {len(config.units)} đơn vị "
+          f"({', '.join(u.code for u in config.units)}), đơn vị thường trực {config.standing_unit}.")
+    return 0
+
+
+def _open_when_up(host: str, port: int, tries: int = 120) -> None:
+    """Open the portal in the browser once it answers (the «Sơ kết» shortcut starts it so)."""
+    import socket
+    import time
+    import webbrowser
+
+    address = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    for _ in range(tries):
+        try:
+            socket.create_connection((address, port), timeout=1).close()
+        except OSError:
+            time.sleep(0.5)
+            continue
+        webbrowser.open(f"http://{address}:{port}/")
+        return
+
+
 def _serve(args: argparse.Namespace) -> int:
+    import threading
+
     from pipeline.web import app
 
+    if args.open:
+        threading.Thread(target=_open_when_up, args=(args.host, args.port), daemon=True).start()
     app.serve(args.host, args.port, args.inputs, args.outputs, args.config)
     return 0
 
@@ -119,6 +151,23 @@ def _user(args: argparse.Namespace) -> int:
     from pipeline.web import accounts
 
     return accounts.main(args)
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    """One zip to install with no network: the project, the locked wheels, the installer."""
+    from pipeline import bundle
+
+    pythons = tuple(args.python) if args.python else bundle.pythons_for(args.platform)
+    print(f"Đang tải thư viện cho {args.platform} (Python {', '.join(pythons)}) và đóng gói…", flush=True)
+    try:
+        path = bundle.build(args.out, args.platform, pythons, args.wheels)
+    except subprocess.CalledProcessError:
+        print("Lỗi: không tải được thư viện (cần mạng lần đầu; xem thông báo của pip ở trên).", file=sys.stderr)
+        return 1
+    print(f"Đã tạo gói cài đặt: {path} ({bundle.size_text(path)}). Chép vào máy cần cài, giải nén, "
+          f"mở thư mục {bundle.FOLDER} rồi chạy: " + ("py cai_dat.py" if args.platform == bundle.WINDOWS
+                                                      else "python3 cai_dat.py"))
+    return 0
 
 
 def _test(args: argparse.Namespace) -> int:
@@ -198,12 +247,18 @@ def parser() -> argparse.ArgumentParser:
                    help="thư mục kết quả có kho dữ liệu (mặc định: outputs)")
     s.set_defaults(func=_explain)
 
+    s = sub.add_parser("config", help=(t := "kiểm tra tệp cấu hình, liệt kê mọi lỗi một lần"), description=t)
+    s.add_argument("action", choices=("check",), metavar="VIỆC", help="check: kiểm tra tệp cấu hình "
+                   "(mặc định inputs/commune.toml, hoặc tệp ghi sau --config)")
+    s.set_defaults(func=_config)
+
     s = sub.add_parser("serve", help=(t := "chạy trang nộp biểu mẫu cho các đơn vị"), description=t)
     s.add_argument("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ",
                    help="địa chỉ mở trang (mặc định 127.0.0.1: chỉ máy này; 0.0.0.0: cả mạng nội bộ)")
     s.add_argument("--port", type=int, default=8000, metavar="CỔNG", help="cổng mở trang (mặc định 8000)")
     s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC", help=INPUTS_HELP)
     s.add_argument("--outputs", type=Path, default=paths.OUTPUTS, metavar="THƯ_MỤC", help=OUTPUTS_HELP)
+    s.add_argument("--open", action="store_true", help="mở trình duyệt khi trang đã sẵn sàng")
     s.set_defaults(func=_serve)
 
     s = sub.add_parser("user", help=(t := "quản lý tài khoản trang nộp biểu mẫu (add, passwd, list)"), description=t)
@@ -217,6 +272,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC",
                    help="thư mục nhận tệp; tài khoản lưu ở inputs/accounts.json")
     s.set_defaults(func=_user)
+
+    s = sub.add_parser("bundle", help=(t := "đóng gói cài đặt không cần mạng (mặc định cho Windows 64-bit)"),
+                       description=t + ": chương trình, thư viện đúng phiên bản đã khóa, tệp cài đặt cai_dat.py")
+    s.add_argument("--platform", choices=("windows", "linux"), default="windows", metavar="HỆ_ĐIỀU_HÀNH",
+                   help="windows (mặc định; Windows 64-bit, mọi bản Python 3 python.org đang cung cấp) hoặc linux (máy này)")
+    s.add_argument("--python", action="append", metavar="PHIÊN_BẢN", help="chỉ phiên bản Python này, ví dụ 3.12 "
+                   "(ghi nhiều lần được)")
+    s.add_argument("--out", type=Path, default=paths.OUTPUTS / "bundle", metavar="THƯ_MỤC",
+                   help="thư mục ghi gói (mặc định: outputs/bundle)")
+    s.add_argument("--wheels", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục giữ thư viện đã tải, để lần sau không tải lại (mặc định: trong --out)")
+    s.set_defaults(func=_bundle)
 
     s = sub.add_parser("test", help=(t := "chạy bộ kiểm thử của chương trình (như make test)"), description=t)
     s.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="TUỲ_CHỌN", help="tùy chọn chuyển cho pytest, ví dụ -m \"not slow\"")

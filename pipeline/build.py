@@ -133,13 +133,12 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
     if demo_set:
         lines.append(f"- Thư mục nhận chưa có biểu mẫu nào: đã dùng bộ SỐ LIỆU MINH HỌA ({DEMO_DIR}/); "
                      "mọi kết quả đều đánh dấu «SỐ LIỆU MINH HỌA».")
-    lines.append(f"- Tệp đã nhận: {len(files)}; chấp nhận: {counts['accepted']}; chấp nhận có cảnh báo: "
-                 f"{counts['warnings']}; bị trả lại: {counts['rejected']}.")
+    lines.append(f"- Tệp đã nhận: {len(files)}; " + "; ".join(f"{words.RESULT[s]}: {n}" for s, n in counts.items())
+                 + ".")
     for file_name, status, reason in files:
-        if status == "rejected":
-            lines.append(f"  • Bị trả lại: {file_name} — {reason}. Chi tiết: {VALIDATION_DIR}/.")
-        elif status == "warnings":
-            lines.append(f"  • Có cảnh báo: {file_name}. Chi tiết: {VALIDATION_DIR}/.")
+        if status in ("rejected", "warnings"):
+            why = f" — {reason}" if status == "rejected" else ""
+            lines.append(f"  • {vn.first_upper(words.RESULT[status])}: {file_name}{why}. Chi tiết: {VALIDATION_DIR}/.")
     missing = results.missing_all
     if missing:
         lines.append("- Đơn vị chưa gửi số liệu (các ô tương ứng ghi [x]):")

@@ -54,3 +54,24 @@ def demo_build(tmp_path_factory) -> tuple[Path, Path]:
     shutil.copy(paths.INPUTS / paths.CONFIG_NAME, inputs)
     assert build.run(inputs, outputs) == 0
     return inputs, outputs
+
+
+# The system programs the slow tests drive, and the Debian package that installs each (.ci/run, README).
+PROGRAMS = {"soffice": "libreoffice-writer libreoffice-calc", "pdftotext": "poppler-utils",
+            "pdfinfo": "poppler-utils", "pdftoppm": "poppler-utils", "chromium": "chromium"}
+CHROMIUM = Path("/usr/bin/chromium")  # Playwright drives Debian's build (it cannot download its own here)
+
+
+def found(program: str) -> bool:
+    if program == "chromium":
+        return CHROMIUM.exists()
+    return shutil.which(program) is not None
+
+
+def needs(*programs: str) -> pytest.MarkDecorator:
+    """Skip the test, naming each program it needs that this machine lacks and its Debian package:
+    `@needs("soffice", "pdftotext")`."""
+    missing = [p for p in programs if not found(p)]
+    packages = sorted({PROGRAMS[p] for p in missing})
+    return pytest.mark.skipif(bool(missing), reason=f"thiếu chương trình {', '.join(missing)} "
+                              f"(Debian: apt-get install {' '.join(packages)})")

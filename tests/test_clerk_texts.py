@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -12,6 +11,7 @@ from openpyxl import load_workbook
 
 from pipeline.core import paths
 from pipeline.topics.tai_san.template import KINDS, PREMISES
+from tests.conftest import needs
 
 
 def _report(outputs) -> str:
@@ -77,11 +77,10 @@ def _words(text: str) -> str:
 
 
 @pytest.mark.slow
+@needs("soffice", "pdftotext")
 def test_every_cover_and_title_line_of_the_annex_prints_in_full(demo_build, tmp_path):
     """LibreOffice → PDF → text: each cover line and each line above a table (title, source, notes)
     appears whole, never cut at the page edge."""
-    if not shutil.which("soffice") or not shutil.which("pdftotext"):
-        pytest.skip("LibreOffice or poppler not installed")
     src = demo_build[1] / paths.ANNEX
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo_profile'}"
     subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],

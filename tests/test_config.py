@@ -26,8 +26,8 @@ def test_defaults_are_an_thanh_from_the_plan(config):
     assert [u.code for u in config.units] == ["VP", "VHXH", "KT", "TTPVHCC"]
     assert config.unit("TTPVHCC").name == "Trung tâm Phục vụ hành chính công xã"
     assert config.owners("tthc")[0].code == "TTPVHCC"
-    assert config.leader("II.1").name == "Ngô Thị Thu"
-    assert config.leader("II.5").name == "Nguyễn Quý Phong"
+    assert config.leader("II.1") is None  # II.1–II.8 are written from figures: no leader line
+    assert [(lead.section, lead.name) for lead in config.leaders] == [("II.9", "Nguyễn Đức Thắng")]
     assert (config.signatory.authority, config.signatory.name) == ("KT. CHỦ TỊCH", "Nguyễn Đức Thắng")
     assert config.standing_unit == "VHXH"
     assert len(config.months) == 10 and config.years == [2025, 2026]
@@ -42,7 +42,7 @@ def test_defaults_are_an_thanh_from_the_plan(config):
         ('name = "An Thành"', 'name = ""', "commune.name", "chuỗi chữ"),
         ('code = "KT"', 'code = 5', "units[3].code", "chuỗi chữ"),
         ('templates = ["tthc", "danh_gia"]', 'templates = ["tthc", "khong_co"]', "units[4].templates", "khong_co"),
-        ('code = "VHXH"\ncontact', 'code = "XYZ"\ncontact', "standing_unit.code", "XYZ"),
+        ('code = "VHXH"\n#', 'code = "XYZ"\n#', "standing_unit.code", "XYZ"),
     ],
 )
 def test_malformed_setting_names_the_key(tmp_path, old, new, key, expected):
@@ -110,7 +110,7 @@ def test_city_example_loads_its_communes_with_code_kind_and_name():
         ('kind = "đặc khu"', '', "units[3].kind", "thiếu khóa"),
         ('name = "Hải Phòng"', 'name = "Hải Phòng"\ncode = "31"', "commune.code", "chỉ dùng ở cấu hình của xã"),
         ('name = "Cát Hải"', 'name = "phường Cát Hải"', "units[3].name", "«phường»"),
-        ('title = "Chủ tịch UBND thành phố"', 'title = "Chủ tịch UBND xã"', "leaders[1].title", "«xã»"),
+        ('title = "Phó Chủ tịch UBND thành phố"', 'title = "Phó Chủ tịch UBND xã"', "leaders[1].title", "«xã»"),
         ('on_behalf = "TM. ỦY BAN NHÂN DÂN THÀNH PHỐ"', 'on_behalf = "TM. ỦY BAN NHÂN DÂN TỈNH"',
          "signatory.on_behalf", "THÀNH PHỐ"),
         ('code = "10504"', 'code = "10501"', "[[units]]", "10501"),
@@ -145,3 +145,72 @@ def test_city_templates_are_written_and_validated_like_any_unit(tmp_path, capsys
     assert main(["--config", city, "validate", *map(str, filled)]) == 0
     out = capsys.readouterr().out
     assert out.count("đơn vị 10504") == len(paths.topic_ids()) and "0 bị trả lại" in out
+
+
+# Issue 25: every mistake at once, each at its line; keys nothing reads refused.
+MISTAKES = (  # (text replaced, by, what the message must name)
+    ('province = "thành phố Hải Phòng"', "", "thiếu khóa 'commune.province'"),
+    ("cutoff = 2026-04-30", 'cutoff = "30/04/2026"', "'period.cutoff'"),
+    ('code = "KT"', "code = 5", "'units[3].code'"),
+    ('templates = ["tthc", "danh_gia"]', 'templates = ["tthc", "khong_co"]', "'khong_co'"),
+    ('code = "VHXH"\n#', 'code = "VHXH"\ncontact = "Phòng Văn hóa – Xã hội xã"\n#', "'standing_unit.contact'"),
+    ('section = "II.9"', 'section = "II.1"', "'leaders[1].section'"),
+    ('authority = "KT. CHỦ TỊCH"', 'authority = "KT. CHỦ TỊCH"\nchuc_vu = "x"', "'signatory.chuc_vu'"),
+    ('on_behalf = "TM. ỦY BAN NHÂN DÂN XÃ"', 'on_behalf = "TM. ỦY BAN NHÂN DÂN PHƯỜNG"', "«PHƯỜNG»"),
+)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[:text.index(needle)].count("\n") + 1
+
+
+def test_every_mistake_is_listed_at_once_with_its_line(tmp_path, capsys):
+    text = DEFAULT
+    for old, new, _ in MISTAKES:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    message = str(info.value)
+    assert f"có {len(MISTAKES)} lỗi" in message and str(path) in message
+    for _, _, named in MISTAKES:
+        assert named in message, (named, message)
+    assert f"dòng {_line_of(text, 'contact = ')}: khóa 'standing_unit.contact' không được chương trình đọc" in message
+    assert f"dòng {_line_of(text, 'code = 5')}: " in message
+    assert "II.9, III" in message  # the sections a leader is printed for
+    # `soket config check` and any other command print the same list, then stop.
+    assert main(["--config", str(path), "config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert all(named in err for _, _, named in MISTAKES)
+
+
+def test_unknown_key_suggests_the_key_meant(tmp_path):
+    path = write(tmp_path, DEFAULT.replace('# contact_person = "Trần Thị Lan"', 'contact_persn = "Trần Thị Lan"'))
+    with pytest.raises(ConfigError, match=r"'standing_unit.contact_persn'.*'contact_person'.*Hãy xóa"):
+        load(path)
+
+
+def test_leaders_are_optional(tmp_path):
+    text = re.sub(r"\[\[leaders\]\].*?(?=\n# Người ký)", "", DEFAULT, flags=re.S)
+    assert load(write(tmp_path, text)).leaders == ()
+
+
+def test_config_check_says_the_configuration_is_good(capsys):
+    assert main(["config", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "hợp lệ" in out and "xã An Thành" in out
+
+
+def test_user_add_checks_the_unit_code_before_asking_the_password(workdir, monkeypatch, capsys):
+    """`soket user add` with a unit code not in the configuration stops before the password is typed."""
+    from pipeline.web import accounts
+
+    inputs, _ = workdir
+    asked = []
+    monkeypatch.setattr(accounts, "_ask_password", lambda: asked.append(1) or "mat-khau-dai")
+    assert main(["user", "add", "kinhte", "--unit", "XYZ", "--inputs", str(inputs)]) == 2
+    assert "mã đơn vị" in capsys.readouterr().err and not asked
+    assert main(["user", "passwd", "khongco", "--inputs", str(inputs)]) == 2
+    assert "Không có tài khoản" in capsys.readouterr().err and not asked
+    assert main(["user", "add", "kinhte", "--unit", "KT", "--inputs", str(inputs)]) == 0 and asked == [1]

@@ -11,7 +11,6 @@ import dataclasses
 import io
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from pipeline.core.chart_model import LINES, PARTS, short_labels
 from pipeline.core.config import ConfigError, load
 from pipeline.outputs import charts, indicators, report
 from pipeline.store import warehouse
+from tests.conftest import needs
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -205,9 +205,8 @@ def test_a_bad_chart_setting_is_a_vietnamese_error_naming_the_key(tmp_path, conf
 
 
 @pytest.mark.slow
+@needs("soffice", "pdftotext")
 def test_libreoffice_draws_each_chart_with_its_caption_axis_and_categories(demo_build, results, tmp_path):
-    if not shutil.which("soffice") or not shutil.which("pdftotext"):
-        pytest.skip("LibreOffice or poppler not installed")
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo_profile'}"
     vietnamese = {**os.environ, "LC_ALL": "vi_VN.UTF-8", "LANG": "vi_VN.UTF-8"}  # a Vietnamese system's separators
     subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),

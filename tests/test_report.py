@@ -18,6 +18,7 @@ from pipeline.core import paths, vn
 from pipeline.core.layout import DEMO_MARK
 from pipeline.outputs import indicators, report
 from pipeline.store import warehouse
+from tests.conftest import needs
 
 
 def _docx_text(path: Path) -> str:
@@ -204,9 +205,8 @@ def test_default_template_is_reproducible_and_uses_only_known_placeholders(tmp_p
 
 
 @pytest.mark.slow
+@needs("soffice", "pdftotext", "pdfinfo")
 def test_libreoffice_opens_report_and_annex(demo_build, tmp_path):
-    if not shutil.which("soffice") or not shutil.which("pdftotext"):
-        pytest.skip("LibreOffice or poppler not installed")
     _, outputs = demo_build
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo_profile'}"
     for name in ("bao_cao_so_ket.docx", "phu_luc_so_lieu.xlsx"):

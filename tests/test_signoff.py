@@ -133,8 +133,8 @@ def test_the_head_signs_off_the_current_file_and_the_board_shows_who(site):
     at = [c.value for c in ws[4]].index("Xác nhận số liệu")
     by_row = {(r[1], r[3]): r[at] for r in ws.iter_rows(min_row=5, values_only=True)}
     assert re.fullmatch(rf"{words.SIGNOFF['signed']} — {HEAD_NAME}, \d{{2}}/\d{{2}}/\d{{4}} \d{{2}}:\d{{2}}",
-                        by_row[("TTPVHCC", "tthc")])
-    assert by_row[("TTPVHCC", "danh_gia")] is None  # no file yet: nothing to confirm
+                        by_row[("TTPVHCC", CATALOG["tthc"].title)])
+    assert by_row[("TTPVHCC", CATALOG["danh_gia"].title)] is None  # no file yet: nothing to confirm
 
 
 def test_only_the_head_of_that_unit_signs_off(site):

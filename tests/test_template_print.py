@@ -3,7 +3,6 @@ offered row legibly, a guide in plain words, and totals that turn red in the she
 
 import dataclasses
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -14,6 +13,7 @@ from pipeline.core import layout
 from pipeline.core.layout import FIRST_DATA_ROW, GUIDE_SHEET, HEADER_ROW, NUMBER_ROW
 from pipeline.outputs import templates
 from pipeline.topics import CATALOG
+from tests.conftest import needs
 
 EXCEL_TITLE, EXCEL_MESSAGE = 32, 255
 
@@ -125,11 +125,10 @@ def test_every_sum_rule_of_the_catalog_is_a_conditional_format_on_its_total(writ
 
 
 @pytest.mark.slow
+@needs("soffice", "pdftotext")
 def test_libreoffice_computes_the_red_total_formula(tmp_path, config):
     """A filled TTHC sheet opened in LibreOffice: the conditional formats survive and each rule's
     formula, put in a cell beside its row, computes true exactly where the validator fails it."""
-    if not shutil.which("soffice"):
-        pytest.skip("LibreOffice not installed")
     template = CATALOG["tthc"]
     sheet = template.sheets[0]
     unit = config.owners("tthc")[0]
@@ -186,12 +185,11 @@ def test_contact_keys_are_optional_and_checked(tmp_path):
 
 
 @pytest.mark.slow
+@needs("soffice", "pdftotext")
 def test_libreoffice_prints_wide_templates_legibly(tmp_path, config):
     """The widest templates rendered to PDF: every page numbered «Trang n/N», text on every page
     at least 8 pt tall (a word box of 11 pt Times at 100 % is about 12 pt; fitted to one page the
     27-column sheet printed at about 4), every offered row of a free list printed."""
-    if not shutil.which("soffice") or not shutil.which("pdftotext"):
-        pytest.skip("LibreOffice or poppler not installed")
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
     for template_id in ("tthc", "phan_cap"):
         template = CATALOG[template_id]
@@ -217,6 +215,7 @@ def test_libreoffice_prints_wide_templates_legibly(tmp_path, config):
 
 
 @pytest.mark.slow
+@needs("soffice")
 def test_libreoffice_flags_exactly_the_rows_the_validator_fails(tmp_path, config):
     """Every number rule of the catalog shown in the sheet, on random rows with blanks: the formula
     LibreOffice computes is true exactly where the validator's check fails (blank is not zero,
@@ -228,8 +227,6 @@ def test_libreoffice_flags_exactly_the_rows_the_validator_fails(tmp_path, config
 
     from pipeline.checks import validate
 
-    if not shutil.which("soffice"):
-        pytest.skip("LibreOffice not installed")
     rng = random.Random(13)
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
     outcomes = set()

@@ -10,6 +10,7 @@ from pipeline.__main__ import main
 from pipeline.core.layout import FIRST_DATA_ROW, HEADER_ROW, META_KEYS, META_SHEET
 from pipeline.outputs import templates
 from pipeline.topics import CATALOG
+from tests.conftest import needs
 
 
 @pytest.fixture(scope="module")
@@ -136,13 +137,11 @@ def test_cli_writes_one_units_templates(tmp_path, config):
 
 
 @pytest.mark.slow
+@needs("soffice", "pdfinfo")
 def test_libreoffice_keeps_validations_and_prints_on_a4(written, config, tmp_path):
     """Opened by LibreOffice Calc: drop-downs and number checks survive, pages are A4."""
-    import shutil
     import subprocess
 
-    if not shutil.which("soffice"):
-        pytest.skip("LibreOffice not installed")
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
     for template_id, unit_code, kind in (("tthc", "TTPVHCC", "whole"), ("phan_cap", "VHXH", "list")):
         template = CATALOG[template_id]

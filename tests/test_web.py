@@ -436,11 +436,11 @@ def test_board_shows_states_and_writes_the_workbook(site):
     ws = load_workbook(path).active
     assert ws["A1"].value.startswith("TÌNH HÌNH NỘP BIỂU MẪU")
     headers = [c.value for c in ws[4]]
-    assert headers[:6] == ["STT", "Mã đơn vị", "Đơn vị", "Mã biểu", "Tên biểu", "Tình trạng"]
-    states = {(r[1], r[3]): r[5] for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert headers[:5] == ["STT", "Mã đơn vị", "Đơn vị", "Tên biểu", "Tình trạng"]  # no template id
+    states = {(r[1], r[3]): r[4] for r in ws.iter_rows(min_row=5, values_only=True)}
     assert len(states) == sum(len(u.templates) for u in site.config.units)
-    assert states[("KT", first_template(site, "KT"))] == "bị trả lại"
-    assert states[("TTPVHCC", first_template(site, "TTPVHCC"))] == "chưa nộp"
+    assert states[("KT", CATALOG[first_template(site, "KT")].title)] == "bị trả lại"
+    assert states[("TTPVHCC", CATALOG[first_template(site, "TTPVHCC")].title)] == "chưa nộp"
     download = standing.get("/outputs/tinh-hinh")
     assert download.status_code == 200 and load_workbook(io.BytesIO(download.content))
 

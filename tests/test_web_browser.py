@@ -15,7 +15,6 @@ import threading
 import time
 import zipfile
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -26,19 +25,18 @@ from pipeline.core import layout, paths, vn, words
 from pipeline.topics import CATALOG
 from pipeline.web import accounts, store
 from pipeline.web.app import create_app
+from tests.conftest import CHROMIUM, needs
 from tests.test_signoff import HEAD, HEAD_NAME, outlier_tthc, usual_range
 from tests.web_util import broken_bytes, demo_bytes, make_inputs, password, write_accounts
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = paths.OUTPUTS / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")]
+pytestmark = [pytest.mark.slow, needs("chromium")]
 
 
 def free_port() -> int:

@@ -236,9 +236,9 @@ def test_a_poisoned_file_does_not_stop_another_units_valid_file(site):
     centre_row = next(r for r in rows if r.unit_code == "TTPVHCC" and r.template_id == "tthc")
     assert centre_row.state == "rejected"
     sheet = load_workbook(site.outputs / board.WORKBOOK_NAME).active  # the board's workbook
-    states = {(r[1], r[3]): r[5] for r in sheet.iter_rows(min_row=5, values_only=True)}
-    assert states[("VP", template_id)] == board.STATES[row.state]
-    assert states[("TTPVHCC", "tthc")] == board.STATES["rejected"]
+    states = {(r[1], r[3]): r[4] for r in sheet.iter_rows(min_row=5, values_only=True)}
+    assert states[("VP", CATALOG[template_id].title)] == board.STATES[row.state]
+    assert states[("TTPVHCC", CATALOG["tthc"].title)] == board.STATES["rejected"]
     # and in the report: the build (as the rebuild button runs it) completes with VP's figures
     from pipeline import build
 
@@ -269,3 +269,32 @@ def test_an_unexpected_error_is_a_vietnamese_500_and_its_traceback_goes_to_the_l
     line = guard.ShortConsole("%(message)s").format(record)
     assert "\n" not in line and "Traceback" not in line and "RuntimeError" in line
     assert client.get(f"/templates/{first_template(site, 'VP')}").status_code == 200  # the portal goes on
+
+
+def test_slots_run_at_most_size_at_once_and_refuse_past_the_queue():
+    import asyncio
+    import threading
+
+    slots, gate = guard.Slots(2, 3), threading.Event()
+
+    async def burst():
+        tasks = [asyncio.create_task(slots.run(gate.wait, 5)) for _ in range(8)]
+        await asyncio.sleep(0.2)  # two running, three waiting, three refused at once
+        refused = [t for t in tasks if t.done() and isinstance(t.exception(), guard.Busy)]
+        assert (slots.running, slots.waiting, len(refused)) == (2, 3, 3)
+        gate.set()
+        done = await asyncio.gather(*tasks, return_exceptions=True)
+        return [d for d in done if not isinstance(d, guard.Busy)]
+
+    assert asyncio.run(burst()) == [True] * 5 and slots.peak == 2
+
+
+def test_an_attempt_in_flight_counts_and_a_success_is_taken_back():
+    throttle = guard.Throttle(2, 60, 10)
+    throttle.fail("a")  # started
+    throttle.fail("a")  # started too, still in flight
+    assert throttle.paused("a")
+    throttle.take_back("a")  # the second succeeded
+    assert not throttle.paused("a") and throttle.failures["a"]
+    throttle.take_back("a")
+    assert "a" not in throttle.failures

@@ -290,3 +290,43 @@ def test_odd_requests_get_vietnamese_pages_and_no_traceback(server):
     # the portal still serves after all that
     assert server.request("GET", "/", cookie=cookie)[0] == 200
 
+
+
+def _memory_kib(pid: int, field: str) -> int:
+    """VmRSS / VmHWM (peak) of a process, in KiB, from Linux's /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc to read a process's peak memory")
+def test_a_burst_of_sign_ins_is_throttled_and_costs_bounded_memory(tmp_path, config):
+    """40 simultaneous wrong sign-ins from one computer: each password check holds argon2's memory,
+    so at most PASSWORD_CHECKS run at once and attempts in flight count against the pause."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.web.portal import CLIENT_TRIES, PASSWORD_CHECKS
+
+    running = Server(tmp_path, config)
+    try:
+        status, headers, body = running.request("GET", "/login")
+        cookie, token = headers["set-cookie"].split(";")[0], CSRF.search(body).group(1).decode()
+        before = _memory_kib(running.process.pid, "VmHWM")
+
+        def attempt(i: int) -> int:
+            form = f"csrf={token}&username=ten-{i}&password=sai-mat-khau-{i}"
+            return running.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"},
+                                   cookie)[0]
+
+        with ThreadPoolExecutor(40) as pool:
+            answers = list(pool.map(attempt, range(40)))
+        grown_mib = (_memory_kib(running.process.pid, "VmHWM") - before) / 1024
+        assert set(answers) <= {401, 429, 503}, answers
+        assert answers.count(401) <= CLIENT_TRIES  # never more checks than the pause allows, in flight or not
+        assert answers.count(429) + answers.count(503) >= 40 - CLIENT_TRIES
+        # argon2's 19 MiB per check, PASSWORD_CHECKS at once (was 64 MiB × every attempt: gigabytes)
+        assert grown_mib < 40 * PASSWORD_CHECKS + 60, f"{grown_mib:.0f} MiB"
+        assert "Traceback" not in running.log_text()
+    finally:
+        running.stop()

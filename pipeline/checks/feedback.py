@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from pipeline.core import atomic, paths, vn, words
+from pipeline.core import atomic, paths, printing, vn, words
 from pipeline.topics import CATALOG
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ ERROR_FILL, WARNING_FILL = "FFC7CE", "FFEB9C"
 ANNOTATE_MAX_UNCOMPRESSED = 10 * 1024 * 1024  # a bigger workbook gets no annotated copy (openpyxl holds it all)
 COMMENT_CHARS = 30_000  # Excel's limit of a comment is 32,767 characters
 LOG = logging.getLogger("pipeline")
+WIDTHS = (5, 9, 14, 7, 24, 16, 45, 45)  # the problems' columns: A4 landscape, fitted at about 10 pt
 
 
 def output_dir(report: FileReport, out_dir: Path, rel: str | None = None) -> Path:
@@ -64,9 +65,11 @@ def write_outputs(report: FileReport, out_dir: Path, rel: str | None = None) -> 
             ("Nhận biết biểu qua", {"fingerprint": "dấu nhận dạng trong tệp", "headers": "tiêu đề các cột",
                                     None: "không nhận ra"}[report.recognised_by]),
             ("Mã kiểm tra (SHA-256)", report.sha256)]
-    for row, (label, value) in enumerate(info, start=1):
-        ws.append([label, _safe(value)])
+    for row, (label, value) in enumerate(info, start=1):  # label over A:C, value over D:H (printed whole)
+        ws.append([label, None, None, _safe(value)])
         ws.cell(row, 1).font = bold
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=len(WIDTHS))
     ws.append([])
     heads = ["STT", "Mức độ", "Trang tính", "Ô", "Cột", "Giá trị trong tệp", "Lỗi / quy tắc", "Cách sửa"]
     ws.append(heads)
@@ -86,9 +89,15 @@ def write_outputs(report: FileReport, out_dir: Path, rel: str | None = None) -> 
         ws.append([_safe(v) for v in line])
         for c in range(1, len(heads) + 1):
             ws.cell(row, c).alignment = wrap
-    for letter, width in zip("ABCDEFGH", (6, 10, 16, 8, 30, 18, 60, 60), strict=True):
+            ws.cell(row, c).border = printing.BORDER
+    for c in range(1, len(heads) + 1):
+        ws.cell(head_row, c).border = printing.BORDER
+        ws.cell(head_row, c).alignment = wrap
+    for letter, width in zip("ABCDEFGH", WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(head_row + 1, 1)
+    printing.setup(ws, sum(WIDTHS), (head_row, head_row), header="Kết quả kiểm tra biểu mẫu")
+    printing.fit_rows(ws, head_row, head_row + len(lines), WIDTHS)
     written = [atomic.save(wb, target / REPORT_NAME)]
     copy = _annotated(report, target / (Path(report.path).stem + ANNOTATED_SUFFIX))
     return written + ([copy] if copy else [])

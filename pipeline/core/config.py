@@ -8,11 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from pipeline.core import paths
-
-
-class ConfigError(Exception):
-    """A missing or malformed setting; the message is Vietnamese and names the key."""
+from pipeline.core import paths, words
+from pipeline.core.config_check import ConfigError, Problems, _get, _table, unknown_keys
 
 
 @dataclass(frozen=True)
@@ -44,6 +41,8 @@ CITY_KINDS = ("thành phố", "tỉnh")  # the kinds of province-level unit
 # its communes, wards and special zones, each sending the package its commune's build writes).
 COMMUNE, CITY = "commune", "city"
 LEVELS = (COMMUNE, CITY)
+# The sections whose «Lãnh đạo chỉ đạo» line the report prints ([[leaders]]): those without figures.
+LEADER_SECTIONS = tuple(words.SECTIONS_WITHOUT_FIGURES)
 # A kind written as the name of the unit: not «cấp xã» (the national name of the level, which
 # includes wards and special zones) and not «xã hội» (society).
 KIND_WORD = {k: re.compile(rf"(?<!cấp )\b{k}\b(?! hội)", re.IGNORECASE) for k in KINDS + CITY_KINDS}
@@ -155,176 +154,178 @@ def _next_month(value: date, step: int = 1) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-_TYPE_NAMES = {str: "một chuỗi chữ trong dấu ngoặc kép", date: "một ngày dạng YYYY-MM-DD",
-               datetime: "ngày giờ dạng YYYY-MM-DDTHH:MM:SS", list: "một danh sách [ … ]"}
-
-
-def _get(table: dict, key: str, kind: type, where: str, path: Path, example: str):
-    full = f"{where}.{key}" if where else key
-    if key not in table:
-        raise ConfigError(
-            f"Tệp cấu hình {path}: thiếu khóa '{full}'. Cần {_TYPE_NAMES[kind]}, ví dụ: {key} = {example}."
-        )
-    value = table[key]
-    ok = isinstance(value, kind) and not (kind is date and isinstance(value, datetime))
-    if kind is str and ok and not value.strip():
-        ok = False
-    if not ok:
-        raise ConfigError(
-            f"Tệp cấu hình {path}: khóa '{full}' có giá trị {value!r} không hợp lệ. "
-            f"Cần {_TYPE_NAMES[kind]}, ví dụ: {key} = {example}."
-        )
-    return value
-
-
-def _table(data: dict, key: str, path: Path) -> dict:
-    value = data.get(key)
-    if not isinstance(value, dict):
-        raise ConfigError(f"Tệp cấu hình {path}: thiếu mục [{key}] hoặc mục này không đúng dạng bảng.")
-    return value
-
-
 CHART_STYLES = ("native", "picture")  # [report] charts: editable Word charts, or PNG pictures
 
 
-def _chart_style(data: dict, path: Path) -> str:
+def _chart_style(data: dict, errs: Problems) -> str:
     report = data.get("report", {})
     value = report.get("charts", CHART_STYLES[0]) if isinstance(report, dict) else None
     if value not in CHART_STYLES:
-        raise ConfigError(f"Tệp cấu hình {path}: khóa 'report.charts' có giá trị {value!r} không hợp lệ. Cần "
-                          "\"native\" (biểu đồ Word, sửa được số liệu và kiểu dáng) hoặc \"picture\" (ảnh), "
-                          "ví dụ: charts = \"picture\" trong mục [report].")
+        errs.add("report.charts", f"khóa 'report.charts' có giá trị {value!r} không hợp lệ. Cần "
+                 "\"native\" (biểu đồ Word, sửa được số liệu và kiểu dáng) hoặc \"picture\" (ảnh), "
+                 "ví dụ: charts = \"picture\" trong mục [report].")
     return value
 
 
-def _array(data: dict, key: str, path: Path) -> list[dict]:
-    value = data.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
-        raise ConfigError(f"Tệp cấu hình {path}: thiếu các mục [[{key}]] (cần ít nhất một mục).")
+def _array(data: dict, key: str, errs: Problems, required: bool = True) -> list[dict]:
+    value = data.get(key, None if required else [])
+    if not isinstance(value, list) or (required and not value) or not all(isinstance(v, dict) for v in value):
+        errs.add(key, f"thiếu các mục [[{key}]] (cần ít nhất một mục)." if required
+                 else f"các mục [[{key}]] không đúng dạng: mỗi mục bắt đầu bằng dòng [[{key}]].")
+        return []
     return value
 
 
-def _strings(table: dict, key: str, where: str, path: Path, example: str) -> tuple[str, ...]:
-    values = _get(table, key, list, where, path, example)
+def _strings(table: dict, key: str, where: str, errs: Problems, example: str) -> tuple[str, ...]:
+    values = _get(table, key, list, where, errs, example)
+    if values is None:
+        return ()
     if not values or not all(isinstance(v, str) and v.strip() for v in values):
-        raise ConfigError(
-            f"Tệp cấu hình {path}: khóa '{where}.{key}' cần một danh sách chuỗi chữ không rỗng, ví dụ: {key} = {example}."
-        )
+        errs.add(f"{where}.{key}", f"khóa '{where}.{key}' cần một danh sách chuỗi chữ không rỗng, "
+                                   f"ví dụ: {key} = {example}.")
+        return ()
     return tuple(values)
 
 
-def _kind(table: dict, where: str, kinds: tuple[str, ...], path: Path, default: str | None) -> str:
+def _kind(table: dict, where: str, kinds: tuple[str, ...], errs: Problems, default: str | None) -> str | None:
     """table's kind, one of kinds (default when absent; required when default is None)."""
     example = f'kind = "{kinds[1]}"'
     if "kind" not in table and default is None:
-        raise ConfigError(f"Tệp cấu hình {path}: thiếu khóa '{where}.kind'. Cần một trong: "
-                          f"{', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
+        errs.add(f"{where}.kind", f"thiếu khóa '{where}.kind'. Cần một trong: "
+                                  f"{', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
+        return None
     kind = table.get("kind", default)
     if kind not in kinds:
-        raise ConfigError(f"Tệp cấu hình {path}: khóa '{where}.kind' có giá trị {kind!r} không hợp lệ. "
-                          f"Cần một trong: {', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
+        errs.add(f"{where}.kind", f"khóa '{where}.kind' có giá trị {kind!r} không hợp lệ. "
+                                  f"Cần một trong: {', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
+        return None
     return kind
 
 
-def _unit(raw: dict, where: str, city: bool, kind: str, catalog: list[str], path: Path) -> Unit:
-    """One [[units]] entry. At city level a unit is a commune: its kind (xã, phường, đặc khu) is
-    required, its name is written without the kind («An Thành») and held with it («xã An Thành»,
-    the name its package carries), and its templates default to every template of the catalog; a
-    unit owning no template (templates = [], e.g. the standing Sở Nội vụ) needs no kind."""
-    code = _get(raw, "code", str, where, path, '"10507"' if city else '"VP"')
+def _unit(raw: dict, where: str, city: bool, kind: str, catalog: list[str], errs: Problems) -> Unit | None:
+    """One [[units]] entry (None when it has a mistake, noted). At city level a unit is a commune:
+    its kind (xã, phường, đặc khu) is required, its name is written without the kind («An Thành»)
+    and held with it («xã An Thành», the name its package carries), and its templates default to
+    every template of the catalog; a unit owning no template (templates = [], e.g. the standing
+    Sở Nội vụ) needs no kind."""
+    code = _get(raw, "code", str, where, errs, '"10507"' if city else '"VP"')
     if city and "templates" not in raw:
         templates = list(catalog)
     else:
-        templates = _get(raw, "templates", list, where, path, '["tthc"]')
-    for template_id in templates:
-        if template_id not in catalog:
-            raise ConfigError(
-                f"Tệp cấu hình {path}: khóa '{where}.templates' có biểu '{template_id}' không có trong danh mục. "
-                f"Các biểu hợp lệ: {', '.join(catalog)}."
-            )
+        templates = _get(raw, "templates", list, where, errs, '["tthc"]') or []
+    unknown = [t for t in templates if t not in catalog]
+    for template_id in unknown:
+        errs.add(f"{where}.templates", f"khóa '{where}.templates' có biểu '{template_id}' không có trong "
+                                       f"danh mục. Các biểu hợp lệ: {', '.join(catalog)}.")
     if not city:
-        return Unit(code, _get(raw, "name", str, where, path, f'"Văn phòng HĐND và UBND {kind}"'), tuple(templates))
-    name = _get(raw, "name", str, where, path, '"An Thành"').strip()
+        name = _get(raw, "name", str, where, errs, f'"Văn phòng HĐND và UBND {kind}"')
+        return Unit(code, name, tuple(templates)) if code and name and not unknown else None
+    name = _get(raw, "name", str, where, errs, '"An Thành"')
     if not templates and "kind" not in raw:
-        return Unit(code, name, ())
-    unit_kind = _kind(raw, where, KINDS, path, None)
+        return Unit(code, name.strip(), ()) if code and name else None
+    unit_kind = _kind(raw, where, KINDS, errs, None)
+    if not (code and name and unit_kind) or unknown:
+        return None
+    name = name.strip()
     if not name.lower().startswith(unit_kind + " "):
         name = f"{unit_kind} {name}"
     return Unit(code, name, tuple(templates), unit_kind)
 
 
+def _leaders(data: dict, kind: str, errs: Problems) -> tuple[Leader, ...]:
+    """The [[leaders]] the report prints: one per section without figures (LEADER_SECTIONS), all
+    optional; an entry for another section would be read by nothing, so it is refused."""
+    out = []
+    for i, raw in enumerate(_array(data, "leaders", errs, required=False), start=1):
+        where = f"leaders[{i}]"
+        section = _get(raw, "section", str, where, errs, f'"{LEADER_SECTIONS[0]}"')
+        name = _get(raw, "name", str, where, errs, '"Ngô Thị Thu"')
+        title = _get(raw, "title", str, where, errs, f'"Chủ tịch UBND {kind}"')
+        if section is not None and section not in LEADER_SECTIONS:
+            errs.add(f"{where}.section", f"khóa '{where}.section' = \"{section}\": báo cáo chỉ ghi lãnh đạo "
+                     f"chỉ đạo ở các mục {', '.join(LEADER_SECTIONS)} (các mục khác viết từ số liệu của các "
+                     f"đơn vị). Hãy sửa thành một trong các mục đó hoặc xóa mục [[leaders]] này.")
+        elif section and name and title:
+            out.append(Leader(section, name, title))
+    return tuple(out)
+
+
 def load(path: Path | None = None) -> Config:
-    """Read and check the commune's settings. Raises ConfigError with a Vietnamese message."""
+    """Read and check the commune's settings. Raises ConfigError with a Vietnamese message that
+    lists every mistake at once, each with its line."""
     catalog = paths.topic_ids()
 
     path = Path(path) if path else paths.INPUTS / paths.CONFIG_NAME
     if not path.exists():
         raise ConfigError(f"Không tìm thấy tệp cấu hình {path}. Hãy sao chép tệp mẫu commune.toml vào thư mục inputs/.")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {exc}. Hãy sửa dòng được nêu.") from exc
+    errs = Problems(path, text)
 
-    commune = _table(data, "commune", path)
-    period = _table(data, "period", path)
-    standing = _table(data, "standing_unit", path)
-    sign = _table(data, "signatory", path)
+    commune = _table(data, "commune", errs)
+    period = _table(data, "period", errs)
+    standing = _table(data, "standing_unit", errs)
+    sign = _table(data, "signatory", errs)
     level = data.get("level", COMMUNE)
     if level not in LEVELS:
-        raise ConfigError(f"Tệp cấu hình {path}: khóa 'level' có giá trị {level!r} không hợp lệ. Cần \"commune\" "
-                          "(cấu hình của một xã, phường, đặc khu) hoặc \"city\" (cấu hình của thành phố, tỉnh "
-                          "tổng hợp từ các xã), ví dụ: level = \"city\".")
+        errs.add("level", f"khóa 'level' có giá trị {level!r} không hợp lệ. Cần \"commune\" "
+                 "(cấu hình của một xã, phường, đặc khu) hoặc \"city\" (cấu hình của thành phố, tỉnh "
+                 "tổng hợp từ các xã), ví dụ: level = \"city\".")
     city = level == CITY
+    unknown_keys(data, errs, city)
     kinds = CITY_KINDS if city else KINDS
-    kind = _kind(commune, "commune", kinds, path, None if city else "xã")
-    code = _get(commune, "code", str, "commune", path, '"10507"') if "code" in commune else None
-    if city and code is not None:
-        raise ConfigError(f"Tệp cấu hình {path}: khóa 'commune.code' chỉ dùng ở cấu hình của xã (mã của xã "
-                          "trong danh sách của thành phố); cấu hình cấp thành phố, tỉnh không có khóa này. "
-                          "Hãy xóa dòng code trong mục [commune].")
+    kind = _kind(commune, "commune", kinds, errs, None if city else "xã")
+    word = kind or kinds[0]  # the kind the examples of later messages use
+    code = _get(commune, "code", str, "commune", errs, '"10507"') if "code" in commune else None
+    if city and "code" in commune:
+        errs.add("commune.code", "khóa 'commune.code' chỉ dùng ở cấu hình của xã (mã của xã "
+                 "trong danh sách của thành phố); cấu hình cấp thành phố, tỉnh không có khóa này. "
+                 "Hãy xóa dòng code trong mục [commune].")
 
-    units = [_unit(raw, f"units[{i}]", city, kind, catalog, path)
-             for i, raw in enumerate(_array(data, "units", path), start=1)]
-    codes = [u.code for u in units]
-    if len(set(codes)) != len(codes):
-        raise ConfigError(f"Tệp cấu hình {path}: mã đơn vị bị trùng trong các mục [[units]]: {codes}.")
-
-    leaders = tuple(
-        Leader(_get(raw, "section", str, f"leaders[{i}]", path, '"II.1"'),
-               _get(raw, "name", str, f"leaders[{i}]", path, '"Ngô Thị Thu"'),
-               _get(raw, "title", str, f"leaders[{i}]", path, f'"Chủ tịch UBND {kind}"'))
-        for i, raw in enumerate(_array(data, "leaders", path), start=1)
-    )
-    start = _get(period, "start", date, "period", path, "2025-07-01")
-    cutoff = _get(period, "cutoff", date, "period", path, "2026-04-30")
-    deadline = _get(period, "deadline", datetime, "period", path, "2026-05-06T15:00:00")
-    if cutoff <= start:
-        raise ConfigError(f"Tệp cấu hình {path}: 'period.cutoff' ({cutoff:%d/%m/%Y}) phải sau 'period.start' ({start:%d/%m/%Y}).")
-    standing_code = _get(standing, "code", str, "standing_unit", path, '"VHXH"')
-    if standing_code not in codes:
-        raise ConfigError(f"Tệp cấu hình {path}: 'standing_unit.code' = '{standing_code}' không phải mã của đơn vị nào trong [[units]] ({', '.join(codes)}).")
+    units = [_unit(raw, f"units[{i}]", city, word, catalog, errs)
+             for i, raw in enumerate(_array(data, "units", errs), start=1)]
+    codes = [u.code for u in units if u]
+    for i, unit in enumerate(units, start=1):
+        if unit and unit.code in [u.code for u in units[:i - 1] if u]:
+            errs.add(f"units[{i}].code", f"mã đơn vị '{unit.code}' bị trùng trong các mục [[units]] ({codes}). "
+                                         "Mỗi đơn vị một mã riêng.")
+    leaders = _leaders(data, word, errs)
+    start = _get(period, "start", date, "period", errs, "2025-07-01")
+    cutoff = _get(period, "cutoff", date, "period", errs, "2026-04-30")
+    deadline = _get(period, "deadline", datetime, "period", errs, "2026-05-06T15:00:00")
+    if start and cutoff and cutoff <= start:
+        errs.add("period.cutoff", f"'period.cutoff' ({cutoff:%d/%m/%Y}) phải sau 'period.start' ({start:%d/%m/%Y}).")
+    standing_code = _get(standing, "code", str, "standing_unit", errs, '"VHXH"')
+    if standing_code and all(units) and standing_code not in codes:
+        errs.add("standing_unit.code", f"'standing_unit.code' = '{standing_code}' không phải mã của đơn vị nào "
+                                       f"trong [[units]] ({', '.join(codes)}).")
 
     month_starts_on = period.get("month_starts_on", 1)
     if isinstance(month_starts_on, bool) or not isinstance(month_starts_on, int) or not 1 <= month_starts_on <= 28:
-        raise ConfigError(f"Tệp cấu hình {path}: khóa 'period.month_starts_on' có giá trị {month_starts_on!r} không "
-                          "hợp lệ. Cần ngày bắt đầu của tháng báo cáo, một số nguyên từ 1 đến 28 (1 = tháng dương "
-                          "lịch; 15 = tháng báo cáo tính từ ngày 15 tháng trước đến ngày 14 tháng báo cáo), "
-                          "ví dụ: month_starts_on = 15.")
+        errs.add("period.month_starts_on", f"khóa 'period.month_starts_on' có giá trị {month_starts_on!r} không "
+                 "hợp lệ. Cần ngày bắt đầu của tháng báo cáo, một số nguyên từ 1 đến 28 (1 = tháng dương "
+                 "lịch; 15 = tháng báo cáo tính từ ngày 15 tháng trước đến ngày 14 tháng báo cáo), "
+                 "ví dụ: month_starts_on = 15.")
 
-    contact = {key: _get(standing, key, str, "standing_unit", path, example) if key in standing else None
+    contact = {key: _get(standing, key, str, "standing_unit", errs, example) if key in standing else None
                for key, example in (("contact_person", '"Trần Thị Lan"'), ("contact_phone", '"0225 3 123 456"'))}
-    config = Config(
+    on_behalf = (_get(sign, "on_behalf", str, "signatory", errs, f'"TM. ỦY BAN NHÂN DÂN {word.upper()}"')
+                 if "on_behalf" in sign else f"TM. ỦY BAN NHÂN DÂN {word.upper()}")
+    fields = dict(
         path=path,
         **contact,
-        charts=_chart_style(data, path),
+        charts=_chart_style(data, errs),
         kind=kind,
         level=level,
         code=code,
         month_starts_on=month_starts_on,
-        commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
-        province=_get(commune, "province", str, "commune", path, '"thành phố Hải Phòng"'),
-        place=_get(commune, "place", str, "commune", path, '"An Thành"'),
-        plan_ref=_get(commune, "plan_ref", str, "commune", path, '"Kế hoạch …"'),
+        commune=_get(commune, "name", str, "commune", errs, '"An Thành"'),
+        province=_get(commune, "province", str, "commune", errs, '"thành phố Hải Phòng"'),
+        place=_get(commune, "place", str, "commune", errs, '"An Thành"'),
+        plan_ref=_get(commune, "plan_ref", str, "commune", errs, '"Kế hoạch …"'),
         start=start,
         cutoff=cutoff,
         deadline=deadline,
@@ -332,40 +333,43 @@ def load(path: Path | None = None) -> Config:
         units=tuple(units),
         leaders=leaders,
         signatory=Signatory(
-            _get(sign, "on_behalf", str, "signatory", path, f'"TM. ỦY BAN NHÂN DÂN {kind.upper()}"')
-            if "on_behalf" in sign else f"TM. ỦY BAN NHÂN DÂN {kind.upper()}",
-            _get(sign, "authority", str, "signatory", path, '"KT. CHỦ TỊCH"'),
-            _get(sign, "title", str, "signatory", path, '"PHÓ CHỦ TỊCH"'),
-            _get(sign, "name", str, "signatory", path, '"Nguyễn Đức Thắng"'),
+            on_behalf,
+            _get(sign, "authority", str, "signatory", errs, '"KT. CHỦ TỊCH"'),
+            _get(sign, "title", str, "signatory", errs, '"PHÓ CHỦ TỊCH"'),
+            _get(sign, "name", str, "signatory", errs, '"Nguyễn Đức Thắng"'),
         ),
-        fonds=_strings(_table(data, "archives", path), "fonds", "archives", path, f'["Phông UBND {kind} A (cũ)"]'),
-        staffing_bodies=_strings(_table(data, "staffing", path), "bodies", "staffing", path,
-                                 f'["Văn phòng HĐND và UBND {kind}"]'),
+        fonds=_strings(_table(data, "archives", errs), "fonds", "archives", errs, f'["Phông UBND {word} A (cũ)"]'),
+        staffing_bodies=_strings(_table(data, "staffing", errs), "bodies", "staffing", errs,
+                                 f'["Văn phòng HĐND và UBND {word}"]'),
     )
-    _check_kind(config)
-    return config
+    if kind and level in LEVELS:
+        _check_kind(errs, kind, city, fields)
+    errs.check()
+    return Config(**fields)
 
 
-def _check_kind(config: Config) -> None:
+def _check_kind(errs: Problems, kind: str, city: bool, fields: dict) -> None:
     """The names the commune writes follow its kind: a ward that kept «UBND xã» is told where.
     Not checked: the archival fonds (they may name former units of another kind) and the plan's
     title (a city's plan may name «các xã, phường»). At city level the signatory and the leaders
     follow the city's kind (neither the other province kind nor a commune kind), the staffing
-    bodies the city's kind only (a city may count «các xã, phường»), each commune its own kind."""
-    own = (config.kind, "commune.kind")
-    others = CITY_KINDS + KINDS if config.is_city else KINDS
-    named = [("signatory.on_behalf", config.signatory.on_behalf, own, others)]
-    named += [(f"leaders[{i}].title", lead.title, own, others) for i, lead in enumerate(config.leaders, start=1)]
-    named += [(f"staffing.bodies[{i}]", body, own, CITY_KINDS if config.is_city else KINDS)
-              for i, body in enumerate(config.staffing_bodies, start=1)]
-    named += [(f"units[{i}].name", u.name, (u.kind, f"units[{i}].kind") if config.is_city else own, KINDS)
-              for i, u in enumerate(config.units, start=1) if u.kind or not config.is_city]
-    for key, text, (kind, kind_key), candidates in named:
+    bodies the city's kind only (a city may count «các xã, phường»), each commune its own kind.
+    Only the values read without a mistake are checked (fields: the Config's fields)."""
+    own = (kind, "commune.kind")
+    others = CITY_KINDS + KINDS if city else KINDS
+    named = [("signatory.on_behalf", fields["signatory"].on_behalf, own, others)]
+    named += [(f"leaders[{i}].title", lead.title, own, others) for i, lead in enumerate(fields["leaders"], start=1)]
+    named += [(f"staffing.bodies[{i}]", body, own, CITY_KINDS if city else KINDS)
+              for i, body in enumerate(fields["staffing_bodies"], start=1)]
+    named += [(f"units[{i}].name", u.name, (u.kind, f"units[{i}].kind") if city else own, KINDS)
+              for i, u in enumerate(fields["units"], start=1) if u and (u.kind or not city)]
+    for key, text, (kind_of, kind_key), candidates in named:
+        if not text:
+            continue
         for other in candidates:
             found = KIND_WORD[other].search(text)
-            if other != kind and found:
-                fixed = KIND_WORD[other].sub(lambda m, k=kind: k.upper() if m[0].isupper() else k, text)
-                raise ConfigError(
-                    f"Tệp cấu hình {config.path}: khóa '{key}' = \"{text}\" gọi đơn vị là «{found[0]}», nhưng "
-                    f"'{kind_key}' = \"{kind}\". Hãy sửa thành \"{fixed}\" (hoặc sửa '{kind_key}')."
-                )
+            if other != kind_of and found:
+                fixed = KIND_WORD[other].sub(lambda m, k=kind_of: k.upper() if m[0].isupper() else k, text)
+                errs.add(key, f"khóa '{key}' = \"{text}\" gọi đơn vị là «{found[0]}», nhưng "
+                              f"'{kind_key}' = \"{kind_of}\". Hãy sửa thành \"{fixed}\" (hoặc sửa '{kind_key}').")
+                break

@@ -115,6 +115,11 @@ def as_fingerprinted(text: str) -> str:
     return _OLD_OPEN_O.sub(_tone_second, text) if not text.isascii() else text
 
 
+def first_upper(text: str) -> str:
+    """The text with its first letter a capital («bị trả lại» → «Bị trả lại»); the rest unchanged."""
+    return text[:1].upper() + text[1:]
+
+
 def upper(text: str) -> str:
     """Upper-case a title for printing, keeping document numbers and symbols as written
     («Quyết định 766/QĐ-TTg» → «QUYẾT ĐỊNH 766/QĐ-TTg»): a word holding a digit or «/» is kept."""

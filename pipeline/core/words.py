@@ -6,6 +6,8 @@ from __future__ import annotations
 # A file's result (validate.FileReport.status; "unchecked" only on the portal).
 STATUS = {"accepted": "Hợp lệ — đã nhận", "warnings": "Đã nhận, có cảnh báo",
           "rejected": "Bị trả lại — cần sửa và gửi lại", "unchecked": "Đã lưu, chưa kiểm tra được"}
+# The same result in a terminal summary's counts and lines («3 bị trả lại», «Bị trả lại: a.xlsx»).
+RESULT = {"accepted": "được chấp nhận", "warnings": "được chấp nhận có cảnh báo", "rejected": "bị trả lại"}
 # A unit × template on the board (pipeline.web.board).
 STATES = {"missing": "chưa nộp", "rejected": "bị trả lại", "accepted": "hợp lệ",
           "warnings": "có cảnh báo", "late": "nộp muộn"}
@@ -15,3 +17,6 @@ SIGNOFF = {"signed": "đã xác nhận", "unsigned": "chưa xác nhận"}
 FOLLOW_UP = {"open": "cần xem lại", "confirmed": "đơn vị đã xác nhận số liệu đúng"}
 # Portal roles (accounts.json): every account enters its unit's files; a head also signs them off.
 ROLES = {"member": "cán bộ nhập số liệu", "head": "thủ trưởng đơn vị"}
+# The report's sections that no topic writes (a marked gap for the writer, and the leader who directs
+# it, [[leaders]] in the configuration): key → heading as printed in the default template.
+SECTIONS_WITHOUT_FIGURES = {"II.9": "9. Nhiệm vụ, giải pháp trong thời gian tới", "III": "III. ĐỀ XUẤT, KIẾN NGHỊ"}

@@ -18,7 +18,7 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core import atomic, paths, vn, words
+from pipeline.core import atomic, paths, printing, vn, words
 from pipeline.core.layout import DEMO_MARK, LISTED, MAX_ROW_HEIGHT
 from pipeline.outputs import city
 from pipeline.outputs.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
@@ -227,9 +227,10 @@ def _sources(ws: Worksheet, results: Results) -> None:
     files (received when) of their current submissions it was computed from."""
     names = {u.code: u.name for u in results.config.units}
     ws.cell(1, 1, SOURCES).font = TITLE_FONT
-    widths = [12, 60, 40, 40, 60]
-    lead = ws.cell(2, 1, "Biểu, đơn vị và tệp đang dùng của từng phụ lục; từng ô số liệu: lệnh «soket explain <tên bảng>».")
-    lead.font = NORMAL  # one short line, shown across the empty cells beside it (no merged cells)
+    widths = [10, 40, 34, 30, 50]  # fitted across A4 landscape
+    lead = ws.cell(2, 1, "Biểu, đơn vị và tệp đang dùng của từng phụ lục. Mỗi số liệu lấy từ ô nào trong tệp của "
+                         "đơn vị nào: xem mục «Nguồn gốc số liệu» trên trang nhận biểu mẫu.")
+    lead.font = NORMAL  # one line, shown across the empty cells beside it (no merged cells)
     _header(ws, 3, ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"], widths)
     for r, (index, t) in enumerate(enumerate(results.tables.values(), start=1), start=4):
         read = t.query.sources  # parsed from the SQL: once per table, not once per file
@@ -247,6 +248,7 @@ def _sources(ws: Worksheet, results: Results) -> None:
             cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[r].height = max(15, 13 * max(text.count("\n") + 1 for text in texts))
     _as_table(ws, "Nguon_so_lieu", 3, 3 + len(results.tables), 5)
+    printing.borders(ws, 3, 3 + len(results.tables), 5)
     _print_setup(ws, SOURCES, results.config.full_name, 3)
 
 
@@ -273,6 +275,7 @@ def _notes(ws: Worksheet, results: Results) -> list[list[str]]:
             row += 1
         refs.append(mine)
     _as_table(ws, "Ghi_chu", 3, row - 1, 3)
+    printing.borders(ws, 3, row - 1, 3)
     _print_setup(ws, NOTES, results.config.full_name, 3)
     return refs
 
@@ -290,7 +293,7 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
     if notes:
         lines.append((f"Xem ghi chú: {', '.join(notes)} (trang tính «{NOTES}»).", NORMAL))
     header_row = _lines(ws, lines)
-    for r in range(1, header_row):  # long title and note lines wrap over the sheet's width
+    for r in range(1, header_row):  # long title and note lines run over the sheet's width (no merged cells)
         ws.cell(r, 1).alignment = Alignment(wrap_text=False, vertical="top")
     columns = visible_columns(t)
     widths = [_width(t, c) for c in columns]
@@ -328,6 +331,7 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
             ws.row_dimensions[r].height = height
     last = header_row + len(t.frame)
     _as_table(ws, f"Phu_luc_{number(index)}", header_row, last, len(columns))
+    printing.borders(ws, header_row, last, len(columns))
     ws.freeze_panes = ws.cell(header_row + 1, 2)
     _print_setup(ws, table_title(index, t), results.config.full_name, header_row)
 

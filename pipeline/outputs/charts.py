@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from pipeline.core import atomic, vn  # noqa: E402
+from pipeline.core import atomic, fonts, vn  # noqa: E402
 from pipeline.core.chart_model import BARS, HBARS, LINES, PARTS, Chart, Series, short_labels  # noqa: E402
 from pipeline.core.layout import DEMO_MARK  # noqa: E402
 from pipeline.outputs.indicators import Results, Table  # noqa: E402
@@ -29,7 +29,7 @@ from pipeline.topics import TOPICS  # noqa: E402
 DPI = 220
 SIZE = (6.3, 3.6)  # inches: 16 cm wide, the text width of an ND30 A4 page
 SERIF = ("Times New Roman", "Liberation Serif", "DejaVu Serif")  # the report body's font first
-VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐƠƯ"
+VIETNAMESE = fonts.VIETNAMESE
 
 
 @functools.cache

@@ -296,13 +296,14 @@ def reporting_tables(config: Config, city: City) -> dict[str, Table]:
                      "ghi_chu": "; ".join(f"{words.STATES[m.state]}: {CATALOG[m.template_id].title}"
                                           + (f" ({vn.day(m.received_at)})" if m.state == "late" else "")
                                           for m in mine if not m.on_time)})
+    state = {k: vn.first_upper(words.STATES[k]) for k in ("late", "rejected", "missing")}
     counts = {"so_bieu": ("Số biểu phải gửi", "biểu", 0), "dung_han": ("Gửi đúng hạn", "biểu", 0),
-              "gui_muon": ("Gửi muộn", "biểu", 0), "bi_tra_lai": ("Bị trả lại, chưa gửi lại", "biểu", 0),
-              "chua_gui": ("Chưa gửi", "biểu", 0)}
+              "gui_muon": (state["late"], "biểu", 0), "bi_tra_lai": (f"{state['rejected']}, chưa gửi lại", "biểu", 0),
+              "chua_gui": (state["missing"], "biểu", 0)}
     what = kinds(config)
     q1 = _query(REPORTING, f"Tình hình gửi biểu số liệu của {what}", rates.TEMPLATE.id, "I", 1,
-                f"Hạn gửi: {config.deadline:%H:%M} ngày {vn.day(config.deadline)}. Gửi muộn: tệp hợp lệ đầu tiên nhận "
-                "sau hạn; tệp hợp lệ gửi sau cùng là số liệu đang dùng.", counts, ("loai",))
+                f"Hạn gửi: {config.deadline:%H:%M} ngày {vn.day(config.deadline)}. {state['late']}: tệp hợp lệ đầu tiên "
+                "nhận sau hạn; tệp hợp lệ gửi sau cùng là số liệu đang dùng.", counts, ("loai",))
     by_template = []
     for tid, template in CATALOG.items():
         mine = [s for s in city.sent if s.template_id == tid]
@@ -315,10 +316,10 @@ def reporting_tables(config: Config, city: City) -> dict[str, Table]:
                             "ten_gui_muon": names["late"],
                             "ten_chua_gui": "; ".join(n for n in (names["missing"], names["rejected"]) if n)})
     q2 = _query(BY_TEMPLATE, f"Số {kinds(config, '')} đã gửi từng biểu số liệu", rates.TEMPLATE.id, "I", 2,
-                "Chưa gửi gồm cả xã có tệp bị trả lại mà chưa gửi lại tệp hợp lệ.",
+                f"{state['missing']} gồm cả xã có tệp {words.STATES['rejected']} mà chưa gửi lại tệp hợp lệ.",
                 {"bieu": ("Biểu số liệu", "", None), "so_xa": ("Số xã phải gửi", "xã", 0),
-                 "dung_han": ("Gửi đúng hạn", "xã", 0), "gui_muon": ("Gửi muộn", "xã", 0),
-                 "chua_gui": ("Chưa gửi", "xã", 0), "ten_gui_muon": ("Xã gửi muộn", "", None),
+                 "dung_han": ("Gửi đúng hạn", "xã", 0), "gui_muon": (state["late"], "xã", 0),
+                 "chua_gui": (state["missing"], "xã", 0), "ten_gui_muon": ("Xã gửi muộn", "", None),
                  "ten_chua_gui": ("Xã chưa gửi", "", None)}, ("ten_gui_muon", "ten_chua_gui"))
     return {REPORTING: _table(q1, rows, []), BY_TEMPLATE: _table(q2, by_template, [])}
 

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.checks.sheet_rules import FLAG_TEXT, flag_rules, rule_formula
-from pipeline.core import atomic, vn
+from pipeline.core import atomic, fonts, printing, vn
 from pipeline.core.config import KINDS, Config, Unit
 from pipeline.core.layout import (
     DEMO_MARK,
@@ -248,8 +248,9 @@ def _wrap_across(ws: Worksheet, row: int, columns: int, width: float) -> None:
     if columns > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    lines = math.ceil(len(str(cell.value or "")) / (width * CHARS_PER_WIDTH))
     size = cell.font.sz or 11
+    lines = fonts.lines(str(cell.value or ""), printing.width_cm(width), size, bool(cell.font.b),
+                        fonts.family(cell.font.name))
     if lines > 1 or size > 11:
         ws.row_dimensions[row].height = LINE_HEIGHT * size / 11 * max(1, lines)
 

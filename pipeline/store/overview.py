@@ -6,11 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+from openpyxl.styles import Alignment
 
-from pipeline.core import atomic, words
+from pipeline.core import atomic, printing, words
 from pipeline.topics import CATALOG
 
 ROWS_AT_ONCE = 5000  # rows fetched from the warehouse at a time
+WIDTHS = (26, 28, 17, 14, 9, 30, 20, 7, 9, 10)  # A4 landscape, fitted at about 9 pt
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
@@ -28,18 +31,38 @@ def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
         ORDER BY s.received_at, s.submission_id""")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Tổng hợp kiểm tra")
-    for letter, width in zip("ABCDEFGHIJ", (36, 44, 20, 16, 10, 40, 30, 8, 10, 12), strict=True):
+    for letter, width in zip("ABCDEFGHIJ", WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    printing.setup(ws, sum(WIDTHS), (1, 1), header="Tổng hợp kiểm tra các tệp đã nhận")
     heads = ("Tệp", "Đường dẫn trong inputs/", "Thời điểm nhận", "Người gửi", "Đơn vị", "Biểu", "Kết quả",
              "Số lỗi", "Số cảnh báo", "Đang dùng cho báo cáo")
     cells = [WriteOnlyCell(ws, head) for head in heads]
     for cell in cells:
-        cell.font = Font(bold=True)
+        cell.font, cell.border, cell.alignment = Font(bold=True), printing.BORDER, WRAP
+    ws.row_dimensions[1].height = 3 * printing.LINE_HEIGHT  # «Đang dùng cho báo cáo» takes three lines
     ws.append(cells)
+    row = 1
     while rows := result.fetchmany(ROWS_AT_ONCE):
         for name, rel, when, sender, unit, template, status, n_err, n_warn, current in rows:
-            ws.append([name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender, unit,
+            row += 1
+            _append(ws, row, [name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender, unit,
                        CATALOG[template].title if template in CATALOG else None, words.STATUS[status], n_err,
                        n_warn, "Có" if current else "Không"])
     return atomic.save(wb, path)
+
+
+def _append(ws, row: int, values: list) -> None:
+    """A row of the table, bordered and wrapped (a write-only sheet takes its cells styled), as tall as
+    its longest text's lines (neither Excel nor LibreOffice re-fits a row written so)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    lines = max(-(-len(str(v or "")) // max(1, int(w * 1.1 - 1))) for v, w in zip(values, WIDTHS, strict=True))
+    if lines > 1:
+        ws.row_dimensions[row].height = printing.LINE_HEIGHT * lines
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value)
+        cell.border, cell.alignment = printing.BORDER, WRAP
+        cells.append(cell)
+    ws.append(cells)

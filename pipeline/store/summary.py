@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pipeline.checks.report import FileReport
-from pipeline.core import vn
+from pipeline.core import vn, words
 from pipeline.core.layout import LISTED
 
 if TYPE_CHECKING:
@@ -63,15 +63,16 @@ class IngestSummary:
         if self.rebuilt:
             lines.append("Danh mục biểu mẫu hoặc cấu hình đã thay đổi: kho dữ liệu được dựng lại từ inputs/.")
         if self.new:
-            lines.append(f"Tệp mới: {vn.number(n['accepted'])} được chấp nhận, {vn.number(n['warnings'])} được chấp "
-                         f"nhận có cảnh báo, {vn.number(n['rejected'])} bị trả lại.")
+            lines.append("Tệp mới: " + ", ".join(f"{vn.number(n[s])} {w}" for s, w in words.RESULT.items()) + ".")
         for report in self.rejected:
-            lines.append(f"  - Bị trả lại: {report.path.name} ({vn.number(report.error_count)} lỗi). Lỗi đầu tiên: "
+            lines.append(f"  - {vn.first_upper(words.RESULT['rejected'])}: {report.path.name} "
+                         f"({vn.number(report.error_count)} lỗi). Lỗi đầu tiên: "
                          f"{report.errors[0].text() if report.errors else ''}")
-        lines += self._more(n["rejected"] - len(self.rejected), "bị trả lại")
+        lines += self._more(n["rejected"] - len(self.rejected), words.RESULT["rejected"])
         for report in self.warnings:
-            lines.append(f"  - Có cảnh báo: {report.path.name} ({vn.number(report.warning_count)} cảnh báo).")
-        lines += self._more(n["warnings"] - len(self.warnings), "có cảnh báo")
+            lines.append(f"  - {vn.first_upper(words.RESULT['warnings'])}: {report.path.name} "
+                         f"({vn.number(report.warning_count)} cảnh báo).")
+        lines += self._more(n["warnings"] - len(self.warnings), words.RESULT["warnings"])
         for earlier, later in self.superseded:
             lines.append(f"  - Tệp {later} gửi sau thay thế tệp {earlier} (cùng đơn vị, cùng biểu); "
                          "số liệu lấy theo tệp gửi sau, tệp trước vẫn được lưu trong lịch sử.")

@@ -31,7 +31,10 @@ FILE_NAME = paths.ACCOUNTS
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
 MEMBER, HEAD = "member", "head"  # keys of words.ROLES
-_hasher = PasswordHasher()
+# argon2id at OWASP's first recommended setting (19 MiB, 2 passes, 1 lane) instead of the library's
+# default 64 MiB × 4 lanes: sized for a 2-core office PC, where the portal runs at most
+# portal.PASSWORD_CHECKS of them at once (guard.Slots). Hashes made earlier keep their own settings.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _lock = threading.Lock()
 # A hash verified when the user does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY = _hasher.hash("not-a-password")
@@ -96,31 +99,45 @@ def _check_password(password: str) -> None:
         raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
 
 
-def set_account(inputs: Path, username: str, password: str, unit_code: str | None = None,
-                config: Config | None = None, new: bool = True, role: str = MEMBER,
-                full_name: str = "") -> Account:
-    """Create (new=True) or change the password of (new=False) an account (role and full name kept)."""
+def check(username: str, unit_code: str | None, config: Config | None, new: bool = True, role: str = MEMBER,
+          full_name: str = "", inputs: Path | None = None) -> None:
+    """Everything about an account but its password (asked after, so a wrong unit code is told
+    before the password is typed twice); with inputs, also whether the account exists."""
     if not USERNAME.match(username):
         raise AccountError(f"Tên đăng nhập '{username}' không hợp lệ: dùng 2–32 ký tự thường a-z, "
                            "chữ số, dấu chấm, gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số.")
-    _check_password(password)
     if role not in words.ROLES:
         raise AccountError(f"Vai trò '{role}' không hợp lệ: dùng {' hoặc '.join(words.ROLES)} "
                            f"({'; '.join(f'{k}: {v}' for k, v in words.ROLES.items())}).")
     if role == HEAD and not full_name.strip():
         raise AccountError("Tài khoản thủ trưởng đơn vị cần họ tên (--name \"Họ và tên\"): họ tên được ghi "
                            "vào mỗi lần xác nhận số liệu.")
+    if new:
+        codes = [u.code for u in config.units] if config else []
+        if not unit_code or unit_code not in codes:
+            raise AccountError(f"Cần mã đơn vị hợp lệ (--unit). Các mã trong cấu hình: {', '.join(codes)}.")
+    if inputs is not None:
+        _exists(load_all(inputs), username, new)
+
+
+def _exists(accounts: dict[str, Account], username: str, new: bool) -> None:
+    """A new account must not exist yet; a password is changed only on an existing one."""
+    if new and username in accounts:
+        raise AccountError(f"Tài khoản '{username}' đã có. Đổi mật khẩu bằng: user passwd {username}.")
+    if not new and username not in accounts:
+        raise AccountError(f"Không có tài khoản '{username}'. Tạo mới bằng: user add {username} --unit MÃ.")
+
+
+def set_account(inputs: Path, username: str, password: str, unit_code: str | None = None,
+                config: Config | None = None, new: bool = True, role: str = MEMBER,
+                full_name: str = "") -> Account:
+    """Create (new=True) or change the password of (new=False) an account (role and full name kept)."""
+    check(username, unit_code, config, new, role, full_name)
+    _check_password(password)
     with _lock:
         accounts = load_all(inputs)
-        if new:
-            if username in accounts:
-                raise AccountError(f"Tài khoản '{username}' đã có. Đổi mật khẩu bằng: user passwd {username}.")
-            codes = [u.code for u in config.units] if config else []
-            if not unit_code or unit_code not in codes:
-                raise AccountError(f"Cần mã đơn vị hợp lệ (--unit). Các mã trong cấu hình: {', '.join(codes)}.")
-        else:
-            if username not in accounts:
-                raise AccountError(f"Không có tài khoản '{username}'. Tạo mới bằng: user add {username} --unit MÃ.")
+        _exists(accounts, username, new)
+        if not new:
             unit_code, role, full_name = (accounts[username].unit_code, accounts[username].role,
                                           accounts[username].full_name)
         account = Account(username, unit_code, _hasher.hash(password),
@@ -172,12 +189,14 @@ def main(args) -> int:
                                + (" --unit MÃ" if args.action == "add" else "") + ".")
         if args.action == "add":
             config = load(args.config or inputs / paths.CONFIG_NAME)
+            role, full_name = getattr(args, "role", None) or MEMBER, getattr(args, "name", None) or ""
+            check(args.username, args.unit, config, True, role, full_name, inputs)  # before the password
             account = set_account(inputs, args.username, _ask_password(), args.unit, config, new=True,
-                                  role=getattr(args, "role", None) or MEMBER,
-                                  full_name=getattr(args, "name", None) or "")
+                                  role=role, full_name=full_name)
             print(f"Đã tạo tài khoản '{account.username}' ({words.ROLES[account.role]}) cho đơn vị "
                   f"{config.unit(account.unit_code).name}.")
         else:
+            check(args.username, None, None, new=False, inputs=inputs)
             account = set_account(inputs, args.username, _ask_password(), new=False)
             print(f"Đã đổi mật khẩu của tài khoản '{account.username}'.")
         return 0

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipeline.checks.crosscheck import Outcome, describe
-from pipeline.core import atomic, paths, vn, words
+from pipeline.core import atomic, paths, printing, vn, words
 from pipeline.core.config import Config
 from pipeline.core.model import OPERATOR_TEXT
 from pipeline.outputs import city
@@ -198,10 +198,10 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
     ws["A2"] = (f"Hạn gửi: {when(config.deadline)}. Số liệu lập lúc {when(now)}. "
                 "Thời điểm nhận là giờ hệ thống ghi nhận khi nhận tệp.")
     ws["A2"].font = normal
-    headers = ["STT", "Mã đơn vị", "Đơn vị", "Mã biểu", "Tên biểu", "Tình trạng",
+    headers = ["STT", "Mã đơn vị", "Đơn vị", "Tên biểu", "Tình trạng",
                "Thời điểm nhận (dd/mm/yyyy hh:mm)", "Số lỗi", "Số cảnh báo", "Số lần gửi",
                "Thời gian còn lại / quá hạn", "Xác nhận số liệu", "Ghi chú"]
-    widths = [6, 12, 36, 12, 44, 14, 22, 9, 11, 10, 24, 30, 22]
+    widths = [5, 9, 26, 30, 13, 16, 7, 9, 7, 16, 20, 14]  # A4 landscape, fitted at about 9 pt
     for col, (head, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(4, col, head)
         cell.font = bold
@@ -209,7 +209,7 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(col)].width = width
     for i, row in enumerate(board, start=1):
-        values = [i, row.unit_code, row.unit_name, row.template_id, row.template_title, row.label,
+        values = [i, row.unit_code, row.unit_name, row.template_title, row.label,
                   row.received_at.replace(microsecond=0) if row.received_at else None,
                   row.n_errors if row.received_at else None,
                   row.n_warnings if row.received_at else None, row.n_files,
@@ -218,14 +218,11 @@ def write_workbook(path: Path, config: Config, board: list[Row], now: datetime,
             cell = ws.cell(4 + i, col, value)
             cell.font = normal
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(4 + i, 6).fill = PatternFill("solid", fgColor=STATE_FILL[row.state])
-        ws.cell(4 + i, 7).number_format = "DD/MM/YYYY HH:MM"
+        ws.cell(4 + i, 5).fill = PatternFill("solid", fgColor=STATE_FILL[row.state])
+        ws.cell(4 + i, 6).number_format = "DD/MM/YYYY HH:MM"
     ws.freeze_panes = "A5"
     ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{4 + len(board)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print(ws, widths, 4 + len(board), config.full_name)
     _write_checks(wb.create_sheet(CHECKS_SHEET), config, checks, now)
     if config.is_city:
         _write_completeness(wb.create_sheet(COMPLETENESS_SHEET), config, completeness(config, board))
@@ -240,7 +237,7 @@ def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> 
     ws["A2"] = (f"Số liệu lập lúc {when(now)}, theo các tệp đang dùng cho báo cáo. "
                 "Kết quả «lệch — cảnh báo» không chặn việc tổng hợp: các đơn vị liên quan đối chiếu lại.")
     ws["A2"].font = normal
-    widths = [6, 48, 40, 12, 40, 12, 18, 14, 18, 48]
+    widths = [5, 36, 26, 11, 26, 11, 11, 10, 13, 22]  # A4 landscape, fitted at about 9 pt
     for col, (head, width) in enumerate(zip(CHECK_HEADERS, widths, strict=True), start=1):
         cell = ws.cell(4, col, head)
         cell.font = bold
@@ -261,18 +258,24 @@ def _write_checks(ws, config: Config, checks: list[CheckRow], now: datetime) -> 
     if not checks:
         ws.cell(5, 1, "Chưa có phép đối chiếu nào.").font = normal
     ws.freeze_panes = "A5"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print(ws, widths, 4 + len(checks), config.full_name)
+
+
+def _print(ws, widths: list[int], last_row: int, unit: str, header_row: int = 4) -> None:
+    """A4, fitted across; the header row repeated on every page, borders on the table."""
+    printing.setup(ws, sum(widths), (header_row, header_row), header=f"{unit} – {ws.title}")
+    printing.borders(ws, header_row, max(last_row, header_row + 1), len(widths))  # an empty table: its one line
+    printing.fit_rows(ws, header_row, last_row, widths)
 
 
 def _write_completeness(ws, config: Config, blocks: list[Completeness]) -> None:
     ws["A1"] = f"SỐ XÃ, PHƯỜNG, ĐẶC KHU ĐÃ GỬI TỪNG BIỂU — {config.full_name.upper()}"
     ws["A1"].font = BOLD
     headers = ["Biểu", "Số đơn vị phải gửi", "Đúng hạn", "Gửi muộn", "Chưa gửi", "Đơn vị gửi muộn", "Đơn vị chưa gửi"]
-    for col, (head, width) in enumerate(zip(headers, [44, 12, 10, 10, 10, 40, 40], strict=True), start=1):
-        ws.cell(3, col, head).font = BOLD
+    widths = [40, 11, 9, 9, 9, 34, 34]
+    for col, (head, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(3, col, head)
+        cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(col)].width = width
     for i, b in enumerate(blocks, start=4):
         values = [b.template_title, b.total, len(b.on_time), len(b.late), len(b.missing), "; ".join(b.late) or None,
@@ -281,3 +284,4 @@ def _write_completeness(ws, config: Config, blocks: list[Completeness]) -> None:
             cell = ws.cell(i, col, value)
             cell.font, cell.alignment = NORMAL, Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A4"
+    _print(ws, widths, 3 + len(blocks), config.full_name, header_row=3)

@@ -6,19 +6,24 @@
   system log (outputs/logs/nhat_ky.log) and the client gets a Vietnamese 500 page.
 - `protocol(page)`: uvicorn's HTTP/1.1 protocol whose answer to a request the HTTP parser refuses
   is a Vietnamese page rather than uvicorn's English text.
-- `Throttle`: failed sign-ins counted per key (user name, client address) in a sliding window,
+- `Throttle`: sign-in attempts counted per key (user name, client address) in a sliding window,
   bounded in size; entries expire oldest first and an active pause is never lifted to make room.
+  An attempt counts from the moment it starts (in flight), and is taken back when it succeeds.
+- `Slots`: at most `size` costly checks (password hashes) at once and at most `queue` waiting, so
+  a burst of sign-ins costs bounded memory and time; beyond that the answer is «busy» at once.
 - `ShortConsole`: the console shows one line per logged error; the traceback goes to the log file.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 log = logging.getLogger("pipeline.web")
@@ -183,6 +188,45 @@ class Throttle:
 
     def forget(self, key: str) -> None:
         self.failures.pop(key, None)
+
+    def take_back(self, key: str) -> None:
+        """Remove the key's latest attempt (one counted when it started, then succeeded or was not made)."""
+        times = self.failures.get(key)
+        if times:
+            times.pop()
+            if not times:
+                del self.failures[key]
+
+
+class Busy(Exception):
+    """Every slot is taken and the queue is full: answer «busy» now rather than wait."""
+
+
+class Slots:
+    """Run a blocking function in a thread, at most `size` at once and at most `queue` waiting."""
+
+    def __init__(self, size: int, queue: int):
+        self.size, self.queue = size, queue
+        self.waiting = self.running = self.peak = 0
+        self._free: asyncio.Semaphore | None = None
+
+    async def run(self, fn: Callable, *args):
+        if self._free is None:
+            self._free = asyncio.Semaphore(self.size)
+        if self.waiting >= self.queue:
+            raise Busy
+        self.waiting += 1
+        try:
+            await self._free.acquire()
+        finally:
+            self.waiting -= 1
+        self.running += 1
+        self.peak = max(self.peak, self.running)
+        try:
+            return await run_in_threadpool(fn, *args)
+        finally:
+            self.running -= 1
+            self._free.release()
 
 
 class ShortConsole(logging.Formatter):

@@ -42,6 +42,7 @@ SESSION_SECONDS = 12 * 3600
 LOGIN_TRIES, LOGIN_PAUSE = 5, 60  # failures on one user name within the pause (seconds) that pause it
 CLIENT_TRIES = 20  # failures from one client address within the pause that pause it
 THROTTLE_SIZE = 10_000  # user names (and client addresses) remembered at most
+PASSWORD_CHECKS, PASSWORD_QUEUE = 2, 16  # password hashes at once (one per core) and sign-ins waiting for one
 HANDOFF_WAIT = 120  # seconds the ingest waits for an upload being checked (bounded by read's budget)
 
 
@@ -68,6 +69,7 @@ class Portal:
         self.sessions = sessions.Sessions(self.inputs, SESSION_SECONDS)
         self.name_failures = guard.Throttle(LOGIN_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
         self.client_failures = guard.Throttle(CLIENT_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
+        self.password_checks = guard.Slots(PASSWORD_CHECKS, PASSWORD_QUEUE)
         self.last_board: tuple[list[board.Row], datetime, board.Checks] | None = None
         self.last_found: list[dict] = []  # every submission of a file in inputs/, newest first
 

@@ -151,13 +151,21 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         if portal.name_failures.paused(username) or portal.client_failures.paused(client):
             return render(request, "login.html", 429, user=None, username=username,
                           error="Đăng nhập sai nhiều lần liên tiếp. Hãy thử lại sau 1 phút.")
-        account = await run_in_threadpool(accounts.verify, portal.inputs, username, password)
+        # Counted before the check, so attempts in flight count against the pause too.
+        portal.name_failures.fail(username)
+        portal.client_failures.fail(client)
+        try:
+            account = await portal.password_checks.run(accounts.verify, portal.inputs, username, password)
+        except guard.Busy:
+            portal.name_failures.take_back(username)
+            portal.client_failures.take_back(client)
+            return render(request, "login.html", 503, user=None, username=username,
+                          error="Máy chủ đang bận kiểm tra các lần đăng nhập khác. Hãy thử lại sau ít giây.")
         if account is None or account.unit_code not in [u.code for u in portal.config.units]:
-            portal.name_failures.fail(username)
-            portal.client_failures.fail(client)
             return render(request, "login.html", 401, user=None, username=username,
                           error="Tên đăng nhập hoặc mật khẩu không đúng.")
         portal.name_failures.forget(username)
+        portal.client_failures.take_back(client)
         request.session.clear()  # a fresh session (and CSRF token) after signing in
         request.session.update(user=account.username, changed_at=account.changed_at,
                                csrf=secrets.token_urlsafe(32), **portal.sessions.begin())

@@ -76,6 +76,16 @@ def _value(t: Table, i: int, key: str) -> float | None:
     return None if v is None else float(v)
 
 
+def drawable(chart: Chart, results: Results) -> bool:
+    """Whether the chart has a figure to draw: a table with a unit still to send, or no figure of
+    its series at all, would be an empty chart (the report prints one line instead)."""
+    t = results.tables.get(chart.table)
+    if t is None or t.missing or not len(t.frame):
+        return False
+    rows = [0] if chart.kind == PARTS else charts.data_rows(t)
+    return any(_value(t, i, s.key) is not None for s in chart.series for i in rows)
+
+
 def _stacked(chart: Chart) -> bool:
     """Every series in one stack: the bars are stacked (else grouped side by side)."""
     return chart.kind == PARTS or (len(chart.series) > 1 and len({s.stack for s in chart.series}) == 1
@@ -245,6 +255,16 @@ def _title(drawing: Drawing, lines: list[str]) -> None:
         r.font.color.rgb, r.font.bold = grey("0.5"), True
 
 
+def _axis_ids(space):
+    """python-pptx's chart XML names its axes with negative ids (-2068027336); the schema's axis id
+    is an unsigned int: each id becomes its positive rank, references (c:crossAx) follow."""
+    found = list(space.iter(f"{{{C}}}axId", f"{{{C}}}crossAx"))
+    ids = {old: str(n) for n, old in enumerate(dict.fromkeys(el.get("val") for el in found), start=1)}
+    for el in found:
+        el.set("val", ids[el.get("val")])
+    return space
+
+
 def parts(chart: Chart, results: Results, template=None) -> tuple[bytes, bytes]:
     """(chart XML, embedded workbook) of one chart; the XML's externalData is added by `insert`.
     template: what holds the chart's `labels` declaration (default: its topic's template module)."""
@@ -257,7 +277,7 @@ def parts(chart: Chart, results: Results, template=None) -> tuple[bytes, bytes]:
     for s in chart.series:
         values = [None if t.missing else _value(t, i, s.key) for i in rows] or [None]
         data.add_series(charts.legend(t, s), values, number_format(max(s.values or 0, chart.decimals)))
-    space = parse_xml(data.xml_bytes(_kind(chart)))
+    space = _axis_ids(parse_xml(data.xml_bytes(_kind(chart))))
     drawing = Drawing(space, None)
     _font(drawing.font, 9)
     _series(drawing, chart, t, rows)

@@ -97,6 +97,7 @@ def write_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     para("{{ phu_luc }}", indent=False)  # starts a new landscape section
     doc.core_properties.title = "Mẫu báo cáo sơ kết 01 năm chính quyền cấp xã"
     doc.core_properties.author = "pipeline"
+    lay.current_format(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

@@ -16,9 +16,12 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
+from pipeline.outputs.report import fit
+
 FONT = "Times New Roman"
 HEADINGS = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}  # I, II, III / 1., 2. … / sub-items
 CAPTION = "Caption"
+MIN_TABLE_SIZE = 8  # a wide annex table is set smaller rather than break its words, down to this
 TABLE_SIZE = 11  # body tables: legible beside a 14 pt body (Nghị định 30 allows 12–14 pt; tables smaller)
 
 
@@ -49,13 +52,16 @@ def borders(table: DocxTable, visible: bool = True) -> None:
             el.set(qn("w:space"), "0")
             el.set(qn("w:color"), "000000")
         el_borders.append(el)
-    tbl_pr.append(el_borders)
+    tbl_pr.insert_element_before(el_borders, *TBL_PR_AFTER_BORDERS)  # schema order: before tblLook
+
+
+TBL_PR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                        "w:tblPrChange")
 
 
 def repeat_header(row) -> None:
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(el)
+    """The row repeats at the top of each page the table runs on (written as Word writes it)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def keep_row(row) -> None:
@@ -69,6 +75,48 @@ def widths(table: DocxTable, values: list) -> None:
         column.width = width
         for cell in column.cells:
             cell.width = width
+
+
+WORD_MODE = "15"  # Word 2013 and later: the document does not open in Compatibility Mode
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def current_format(doc: DocxDocument) -> None:
+    """Saved as a current Word document: compatibility mode 15 (python-docx's blank document says
+    14, Word 2010), without Word 2010's stylesWithEffects copy of the styles, which no longer
+    matches them (later Word versions neither need nor write it), and every table's properties in
+    the schema's order (a commune's own template may have been written by an older version)."""
+    for tbl_pr in doc.element.body.iter(qn("w:tblPr")):
+        found = tbl_pr.find(qn("w:tblBorders"))
+        if found is not None:
+            tbl_pr.remove(found)
+            tbl_pr.insert_element_before(found, *TBL_PR_AFTER_BORDERS)
+    for header in doc.element.body.iter(qn("w:tblHeader")):
+        if header.get(qn("w:val")) in ("true", "1", "on"):
+            header.attrib.pop(qn("w:val"))
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.insert_element_before(compat, *SETTINGS_AFTER_COMPAT)
+    mode = next((c for c in compat.findall(qn("w:compatSetting"))
+                 if c.get(qn("w:name")) == "compatibilityMode"), None)
+    if mode is None:
+        mode = OxmlElement("w:compatSetting")
+        for k, v in (("w:name", "compatibilityMode"), ("w:uri", "http://schemas.microsoft.com/office/word")):
+            mode.set(qn(k), v)
+        compat.append(mode)
+    mode.set(qn("w:val"), WORD_MODE)
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            doc.part.drop_rel(r_id)
+
+
+SETTINGS_AFTER_COMPAT = ("w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+                         "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+                         "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+                         "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+                         "w:listSeparator")
 
 
 def rule(cell, length_cm: float, cell_cm: float) -> Paragraph:
@@ -183,15 +231,6 @@ def gap(p: Paragraph, text: str, size: float = 14) -> None:
     r.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _weight(t, c, rows: list[int]) -> float:
-    """A column's share of the width: text by its longest value, a number by its header's longest
-    word (so that «Nguyên giá» or «(triệu đồng)» is never broken inside a word)."""
-    word = max((len(w) for w in c.header.split()), default=4) / 8
-    if c.kind != "text" or not rows:
-        return max(1.0, word, max((len(t.text(i, c.key)) for i in rows), default=0) / 8)
-    return max(1.0, word, min(4.0, max(len(t.text(i, c.key)) for i in rows) / 9))
-
-
 class Writer:
     """Inserts generated content before an anchor paragraph."""
 
@@ -214,18 +253,36 @@ class Writer:
         self._place(p._p)
         return p
 
-    def table(self, t, keys: list[str], rows: list[int] | None, size: float = TABLE_SIZE) -> None:
-        """t: an indicators.Table; columns whose every printed cell is «[z]» are left out (the note
-        under the table explains the mark once); rows never split; the header row repeats."""
+    def _plan(self, t, keys: list[str], rows: list[int] | None, size: float):
+        """(columns, rows, total rows, the columns' (narrowest, widest) widths in cm); columns whose
+        every printed cell is «[z]» are left out (the note under the table explains the mark once)."""
         rows = rows if rows is not None else list(range(len(t.frame)))
         cols = [next(c for c in t.columns if c.key == k) for k in keys]
         cols = [c for c in cols if not rows or any(t.text(i, c.key) != "[z]" for i in rows)]
+        totals = {n for n, i in enumerate(rows) if str(t.value(i, cols[0].key)) == "Cộng" or (
+            cols[0].key == "nam" and "ma" in t.frame.columns and str(t.value(i, "ma") or "").count(".") == 0)}
+        needs = [fit.needs(c.header, [t.text(i, c.key) for i in rows], c.kind != "text", size, totals)
+                 for c in cols]
+        return cols, rows, totals, needs
+
+    def fits(self, t, keys: list[str], rows: list[int] | None, size: float = TABLE_SIZE) -> bool:
+        """Whether the table fits the text width without breaking a word or a number."""
+        return fit.fits(self._plan(t, keys, rows, size)[3], self.width)
+
+    def table(self, t, keys: list[str], rows: list[int] | None, size: float = TABLE_SIZE) -> None:
+        """t: an indicators.Table. Column widths from the cells' printed lengths (`fit`): a header
+        wraps only at spaces, a number or a mark never; rows never split; the header row repeats on
+        every page and keeps with the first row. A table too wide even so (landscape) is set smaller,
+        down to MIN_TABLE_SIZE."""
+        cols, rows, totals, needs = self._plan(t, keys, rows, size)
+        while not fit.fits(needs, self.width) and size > MIN_TABLE_SIZE:
+            size -= 0.5
+            cols, rows, totals, needs = self._plan(t, keys, rows, size)
         table = self.doc.add_table(rows=1 + len(rows), cols=len(cols))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         borders(table)
-        weights = [_weight(t, c, rows) for c in cols]
-        sizes = [Cm(self.width * w / sum(weights)) for w in weights]
+        sizes = [Cm(w) for w in fit.widths(needs, self.width)]
         for column, width in zip(table.columns, sizes, strict=True):
             column.width = width
         all_rows = table.rows
@@ -233,19 +290,18 @@ class Writer:
             cell.width = sizes[j]
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.keep_with_next = True  # never alone at the foot of a page
             run(p, cols[j].header, size, bold=True)
         repeat_header(all_rows[0])
-        for i, row in zip(rows, all_rows[1:], strict=True):
+        for n, (i, row) in enumerate(zip(rows, all_rows[1:], strict=True)):
             keep_row(row)
-            total = str(t.value(i, cols[0].key)) == "Cộng" or (cols[0].key == "nam" and "ma" in t.frame.columns
-                                                                and str(t.value(i, "ma") or "").count(".") == 0)
             for j, cell in enumerate(row.cells):
                 c = cols[j]
                 cell.width = sizes[j]
                 p = cell.paragraphs[0]
                 p.alignment = (WD_ALIGN_PARAGRAPH.LEFT if c.kind == "text" and not t.mark(i, c)
                                else WD_ALIGN_PARAGRAPH.RIGHT)
-                run(p, t.text(i, c.key), size, bold=total)
+                run(p, t.text(i, c.key), size, bold=n in totals)
         keep_row(all_rows[0])
         self._place(table._tbl)
         source = f"Nguồn: {t.query.template.title}."

@@ -27,7 +27,7 @@ from types import SimpleNamespace
 import jinja2
 from jinja2 import meta
 
-from pipeline.core import kit, vn
+from pipeline.core import kit, vn, words
 from pipeline.outputs import rates
 from pipeline.outputs.annex import number as annex_number
 from pipeline.outputs.indicators import NOT_APPLICABLE, Results
@@ -100,8 +100,7 @@ def _provides(topic: Topic, name: str) -> bool:
 
 def _sections() -> tuple[Section, ...]:
     out = [Section(t.template.section, t.module("section").HEADING, t) for t in TOPICS if _provides(t, "values")]
-    return (*out, Section("II.9", "9. Nhiệm vụ, giải pháp trong thời gian tới"),
-            Section("III", "III. ĐỀ XUẤT, KIẾN NGHỊ"))
+    return (*out, *(Section(key, heading) for key, heading in words.SECTIONS_WITHOUT_FIGURES.items()))
 
 
 SECTIONS: tuple[Section, ...] = _sections()

@@ -12,7 +12,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 
 from pipeline.core import atomic, paths, vn
@@ -29,6 +29,7 @@ from pipeline.outputs.report.names import ANNEX_BLOCK, blocks, general_values, p
 from pipeline.outputs.report.sections import SECTIONS, annex_ref, content, contributed
 
 COMMUNE_TEMPLATE = paths.COMMUNE_TEMPLATE
+NO_FIGURE = "chưa có số liệu"  # a chart with nothing to draw is this one line
 
 
 def check(doc: DocxDocument, source: str) -> list[str]:
@@ -47,6 +48,37 @@ def _landscape_from(doc: DocxDocument, anchor: Paragraph) -> None:
     if last.orientation != WD_ORIENT.LANDSCAPE:
         last.orientation = WD_ORIENT.LANDSCAPE
         last.page_width, last.page_height = last.page_height, last.page_width
+
+
+def _break(doc: DocxDocument, anchor: Paragraph, landscape: bool) -> None:
+    """End a section just before anchor: what comes before it back to the previous break is printed
+    in that orientation (A4), what follows takes the document's last section's (portrait in the body)."""
+    body_sect = doc.sections[-1]._sectPr
+    sect = copy.deepcopy(body_sect)
+    anchor.insert_paragraph_before()._p.get_or_add_pPr().append(sect)
+    section = next(s for s in doc.sections if s._sectPr is sect)
+    if (section.orientation == WD_ORIENT.LANDSCAPE) != landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = section.page_height, section.page_width
+
+
+def _tables(doc: DocxDocument, w: lay.Writer, tables, number: int) -> int:
+    """A section's tables, each under its caption; a table too wide for the portrait text width
+    (its words and numbers unbroken) is printed on landscape pages of its own section."""
+    portrait = w.width
+    for block in tables:
+        wide = not w.fits(block.table, block.columns, block.rows)
+        if wide:
+            _break(doc, w.anchor, landscape=False)
+            body = doc.sections[-1]  # portrait: its height is the landscape page's width
+            w.width = (body.page_height - body.left_margin - body.right_margin) / 360000
+        number += 1
+        w.caption(f"Bảng {number}. {block.caption}")
+        w.table(block.table, block.columns, block.rows)
+        if wide:
+            _break(doc, w.anchor, landscape=True)
+            w.width = portrait
+    return number
 
 
 def attached(built: date) -> str:
@@ -72,8 +104,7 @@ def _annex(writer: lay.Writer, results: Results, built: date) -> None:
     for name, t in shown.items():
         p = writer.paragraph(annex_ref(results, name), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                              indent=False, style=lay.HEADINGS[1])
-        if name != next(iter(shown)):  # tables flow on (no near-empty pages); headings keep with them
-            p.paragraph_format.space_before = Pt(24)
+        p.paragraph_format.page_break_before = name != next(iter(shown))  # the first follows a section break
         title = writer.paragraph(vn.upper(t.query.title), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                                  indent=False)
         title.paragraph_format.keep_with_next = True
@@ -99,6 +130,17 @@ def _heading_styles(doc: DocxDocument) -> None:
             p.style = doc.styles[lay.HEADINGS[level]]
 
 
+def _no_figure(w: lay.Writer, chart, caption: str, results: Results) -> None:
+    """The one line printed instead of a chart with nothing to draw, naming who has still to send."""
+    t = results.tables.get(chart.table)
+    who = f" (chưa nhận số liệu của: {'; '.join(u.name for u in t.missing)})" if t is not None and t.missing else ""
+    w.paragraph(f"{caption}: {NO_FIGURE}{who}.", italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _declared() -> dict:
+    return {c.name: c for c in (*CHARTS, city.CHART)}  # the topics' charts and the city's distribution
+
+
 def _chart(w: lay.Writer, name: str, results: Results) -> None:
     """A chart as the configuration says ([report] charts): a native Word chart (default), or its PNG."""
     if results.config.charts == "picture":
@@ -107,8 +149,7 @@ def _chart(w: lay.Writer, name: str, results: Results) -> None:
     p = w.paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     p.paragraph_format.keep_with_next = True  # the caption below stays with its chart
     width = Cm(min(w.width, 16))
-    declared = {c.name: c for c in (*CHARTS, city.CHART)}  # the topics' charts and the city's distribution
-    chart_xml.insert(p.add_run(), declared[name], results, width,
+    chart_xml.insert(p.add_run(), _declared()[name], results, width,
                      int(width * SIZE[1] / SIZE[0]))
 
 
@@ -154,11 +195,11 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
                     w.paragraph(text)
                 for text in c.gaps:
                     lay.gap(w.paragraph(), text)
-                for block in c.tables:
-                    table_no += 1
-                    w.caption(f"Bảng {table_no}. {block.caption}")
-                    w.table(block.table, block.columns, block.rows)
+                table_no = _tables(doc, w, c.tables, table_no)
                 for chart, caption in c.charts:
+                    if not chart_xml.drawable(_declared()[chart], results):
+                        _no_figure(w, _declared()[chart], caption, results)
+                        continue
                     figure += 1
                     _chart(w, chart, results)
                     w.caption(f"Biểu đồ {figure}. {caption}", before=False)
@@ -169,10 +210,13 @@ def render(results: Results, charts: dict[str, Path], out_path: Path, template: 
             fill.replace_runs(p, values)
             if not p.text.strip() and not p._p.xpath(".//w:drawing") and p._p.getparent().tag == qn("w:body"):
                 fill.remove(p)
+    for section in doc.sections[1:]:  # only the first page of the report goes without its number
+        section.different_first_page_header_footer = False
     _heading_styles(doc)
     left = fill.leftover(doc)
     if left:
         raise TemplateError(f"Mẫu báo cáo {template.name}: còn trường chưa điền: {', '.join(left)}.")
     doc.core_properties.title = f"Báo cáo sơ kết 01 năm – {results.config.full_name}"
+    lay.current_format(doc)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     return atomic.save(doc, out_path)
