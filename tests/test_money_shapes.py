@@ -247,3 +247,14 @@ def test_a_printed_rate_that_differs_from_the_figures_is_shown_beside_the_comput
     assert ("Năm 2026 (số liệu tính đến 30/04/2026): tổng thu ngân sách nhà nước trên địa bàn thực hiện 3.240,0 "
             "triệu đồng, bằng 32,4% dự toán tỉnh giao (10.000,0 triệu đồng).") in text
     assert "Tỷ lệ thu ngân sách nhà nước trên địa bàn đơn vị đã công bố là 31,9%, tính từ số liệu là 32,4%." in text
+
+
+def test_a_year_with_figures_needs_its_date_a_blank_year_does_not(tmp_path, config):
+    """The one required budget cell: «Số liệu tính đến ngày» of a year that has a figure on the year
+    sheet (so no rate is ever printed without it); a year left wholly blank is unknown, not an error."""
+    data = {"nam": _years(config, {2026: {"thu_dia_ban_du_toan": AREA_ESTIMATE}}), "thu_chi": _lines(config, {})}
+    checked = validate.check_file(_write(BUDGET, config, data, tmp_path), config)
+    (error,) = checked.errors
+    years = BUDGET.sheet("nam")
+    assert (error.sheet, error.cell) == (years.name, f"B{6 + [y for (y,) in years.rows(config)].index(2026)}")
+    assert error.rule.startswith("Ô bắt buộc nhưng đang để trống") and "Số liệu tính đến ngày" in error.text()
