@@ -269,7 +269,7 @@ def test_guide_lists_the_carry_over_check(config):
     ("ha_tang_so", "Thiết bị", ("dap_ung", "trang_bi_moi", "can_bo_sung"), "dang_su_dung"),
     ("lanh_dao", "Kiểm tra, hội nghị", ("luot_tham_du", "tin_bai", "hoi_nghi", "giam_sat_hdnd"), None),
     ("lanh_dao", "Văn bản", ("chi_dao_02_cap", "ky_so"), "tong_so"),
-    ("tai_san", "Tổng hợp", ("phong_hop_truc_tuyen", "kinh_phi_nha_o"), "con_phai_xu_ly"),
+    ("tai_san", "Tổng hợp", ("phong_hop_truc_tuyen", "kinh_phi_nha_o", "con_phai_xu_ly"), "co_tai_san"),
     ("phan_cap", "Tổng hợp", ("van_ban_kien_nghi", "van_ban_da_tra_loi"), "co_nhiem_vu"),
 ])
 def test_other_templates_accept_blank_optional_figures(config, inputs, template_id, sheet_name, optional, required):

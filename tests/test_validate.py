@@ -409,9 +409,8 @@ def test_blank_dates_are_not_checked(config, inputs):
     are always there, and a date equal to the cut-off date is within the period."""
     row, report = _dates(config, inputs, ts.DONE, ngay_doi_du=None, ngay_quyet_dinh=None,
                          ngay_hoan_thanh=config.cutoff)
-    # the surplus date is required for a surplus asset (its own condition), no date rule fails
-    assert [f"{p.sheet}!{p.cell}" for p in report.problems] == [f"{ASSETS.name}!{_cell('ngay_doi_du', row)}"]
-    assert report.problems[0].rule == ASSETS.requires[0].message
+    # a surplus asset's dates may stay blank (unknown, tai_san v3): no date rule fails
+    assert report.status == "accepted", report.text()
     _, report = _dates(config, inputs, ts.ONGOING, ngay_quyet_dinh=None)
     assert report.status == "accepted", report.text()
     _, report = _dates(config, inputs, ts.DONE, ngay_quyet_dinh=None, ngay_hoan_thanh=date(2026, 5, 2))

@@ -127,11 +127,13 @@ def failure(part: Part, sheet: Sheet, check: str, column: object, row: int, type
             sheet.column(req.then).label, raw.at[idx, req.then])
     elif check.startswith("tree:"):
         key = check[5:]
-        sums, _ = tree_sums(typed[typed[FILE] == part.file_no], sheet, key)
+        sums, complete = tree_sums(typed[typed[FILE] == part.file_no], sheet, key)
         code = typed.at[idx, sheet.tree]
         total = sums.loc[idx]
         add(f"Dòng tổng «{code}» phải bằng tổng các dòng con ngay dưới nó ({code}.1, {code}.2 …): tổng các dòng "
-            f"con là {vn.number(total, 1)}.",
+            f"con là {vn.number(total, 1)}." if complete.loc[idx] else
+            f"Các dòng con đã điền của dòng tổng «{code}» ({code}.1, {code}.2 …) cộng lại là {vn.number(total, 1)}, "
+            "lớn hơn dòng tổng.",
             "Hãy sửa số của dòng tổng hoặc của các dòng con cho khớp.", data.name, f"{data.letters[key]}{row}",
             sheet.column(key).label, raw.at[idx, key], group="Dòng tổng phải bằng tổng các dòng con ngay dưới nó.",
             kind=TOTAL)

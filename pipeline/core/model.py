@@ -243,10 +243,10 @@ class Sheet:
         raise KeyError(key)
 
 
-# Kinds of Change between two versions of a template. The first six carry a file's figures over
-# into the newer shape (an added optional column or an added fixed row is blank: unknown); the
+# Kinds of Change between two versions of a template. The first seven carry a file's figures over
+# into the newer shape (an added optional column, fixed row or sheet is blank: unknown); the
 # others do not.
-CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed", "row_added")
+CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed", "row_added", "sheet_added")
 BLOCKING_CHANGES = ("removed", "retyped", "redefined")
 
 
@@ -259,7 +259,8 @@ class Change:
     "moved" (after: the field it followed in the older version, "" = first), "sheet_renamed"
     (old: the older sheet name), "row_added" (a fixed row added after the older fixed rows; key:
     the text of its first key cell as declared, e.g. "Toàn {don_vi}"; its cells are blank in an
-    older file), "removed" (removed: the older field, after: as for moved),
+    older file), "sheet_added" (the sheet is new: carried over when none of its fields is required,
+    the sheet then being blank, i.e. unknown), "removed" (removed: the older field, after: as for moved),
     "retyped" (old: the older type), "redefined" (the same column counts something else; old:
     the older label if it changed, why: what it counted before, in Vietnamese). Keys name the
     newer version's fields; `after` names an older one.
@@ -324,6 +325,9 @@ class Measure:
     expr: str = ""
     aggregate: str = "sum"  # "sum" | "count"
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A count over a list a unit may leave out (sending its totals instead): with no row at all the
+    # count is unknown, so the check is not evaluated.
+    optional_list: bool = False
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,8 @@ OLD_FIX = "Mẫu cũ: hãy tải mẫu mới, chép số liệu sang và gửi l
 def _older(template: Template, revision: Revision) -> Template:
     """The template as it was just before `revision`."""
     sheets = []
-    for sheet in template.sheets:
+    added = {c.sheet for c in revision.changes if c.kind == "sheet_added"}
+    for sheet in (s for s in template.sheets if s.key not in added):
         changes = [c for c in revision.changes if c.sheet == sheet.key]
         name, fields = sheet.name, list(sheet.fields)
         for c in changes:
@@ -138,6 +139,9 @@ def wording(template: Template, revision: Revision, change: Change, config: Conf
         return f"thêm dòng «{row}» ở trang «{template.sheet(change.sheet).name}» (để trống là chưa có số liệu)"
     if change.kind == "sheet_renamed":
         return f"trang tính «{change.old}» nay là «{template.sheet(change.sheet).name}»"
+    if change.kind == "sheet_added":
+        kind = "có cột bắt buộc" if blocks(template, change, after) else "để trống là chưa có số liệu"
+        return f"thêm trang tính «{template.sheet(change.sheet).name}» ({kind})"
     if change.kind == "removed":
         assert change.removed is not None
         return f"cột «{change.removed.header}» đã bỏ"
@@ -167,6 +171,8 @@ def blocks(template: Template, change: Change, version: int) -> bool:
     if change.kind == "row_added":  # a blank row must be a valid answer
         sheet = shape(template, version).sheet(change.sheet)
         return not sheet.blank_rows and any(f.required for f in sheet.fields)
+    if change.kind == "sheet_added":  # a file without the sheet: blank, valid only when nothing there is required
+        return any(f.required for f in shape(template, version).sheet(change.sheet).fields)
     assert change.kind in CARRIED_CHANGES, change.kind
     return False
 

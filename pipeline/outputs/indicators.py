@@ -259,13 +259,23 @@ def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:
     return out
 
 
+def gap_labels(*templates: Template) -> dict[str, str]:
+    """What a `thieu` key names: a field's label, or a free list's sheet («danh sách ở trang "Tài sản"»),
+    in the templates given (the first one's wins where two share a key)."""
+    labels: dict[str, str] = {}
+    for template in reversed(templates):
+        labels |= {s.key: f"danh sách ở trang «{s.name}»" for s in template.sheets if s.rows is None}
+        labels |= {c.key: c.label for s in template.sheets for c in s.columns}
+    return labels
+
+
 def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -> list[str]:
     """Turn the `thieu` column (keys of unknown figures) into words naming them and the unit:
     into each row's `ghi_chu` when the table has one, else into notes; drops the column."""
     if UNKNOWN_COLUMN not in frame.columns:
         return []
     owners = [u.name for u in config.owners(q.source)]
-    labels = {c.key: c.label for tid in reversed(q.sources) for s in CATALOG[tid].sheets for c in s.columns}
+    labels = gap_labels(*(CATALOG[tid] for tid in q.sources))
     notes, lines = [], frame.pop(UNKNOWN_COLUMN).tolist()
     if NOTE_COLUMN in frame.columns:
         texts = frame[NOTE_COLUMN].astype(object).where(frame[NOTE_COLUMN].notna(), None).tolist()

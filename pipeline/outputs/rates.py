@@ -218,9 +218,9 @@ def score(rate: Rate, rate_value: float | None) -> float | None:
 # ---------------------------------------------------------------------------------------------
 def gap_note(key_list: str, units: list[str], labels: dict[str, str] | None = None) -> str:
     """«chưa có số liệu "Hồ sơ có phí, lệ phí" của Trung tâm …» for a list of unknown field keys
-    (labels: the keys' labels when they are not TTHC fields, e.g. another topic's template)."""
+    (labels: another template's key → label; the TTHC template's by default)."""
     labels = LABEL if labels is None else labels
-    figures = ", ".join(f'"{labels[k]}"' for k in key_list.split(",") if k)
+    figures = ", ".join(f'"{labels.get(k, k)}"' for k in key_list.split(",") if k)
     return f"chưa có số liệu {figures} của {'; '.join(units) or 'đơn vị được giao'}"
 
 
