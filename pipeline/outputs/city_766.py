@@ -27,7 +27,7 @@ def figures_sql() -> str:
 
 ho_so as (
     select *, strptime(thang, '%m/%Y') as thang_ngay, max(strptime(thang, '%m/%Y')) over () as cuoi_ky
-    from cur_{tid}_ho_so
+    from cur_{tid}_ho_so where thang <> 'Cả kỳ'
 ),
 
 so_lieu_ho_so as (

@@ -90,7 +90,7 @@ def _period_figures() -> str:
     sep = ",\n        "
     return f"""ho_so as (
     select *, strptime(thang, '%m/%Y') as thang_ngay, max(strptime(thang, '%m/%Y')) over () as cuoi_ky
-    from cur_{TEMPLATE.id}_ho_so
+    from cur_{TEMPLATE.id}_ho_so where thang <> 'Cả kỳ'
 ),
 
 danh_muc as (
@@ -254,7 +254,7 @@ ho_so as (
         strptime(thang, '%m/%Y') as thang_ngay,
         max(strptime(thang, '%m/%Y')) over (partition by {by}) as cuoi_nhom,
         max(strptime(thang, '%m/%Y')) over () as cuoi_ky
-    from cur_{TEMPLATE.id}_ho_so
+    from cur_{TEMPLATE.id}_ho_so where thang <> 'Cả kỳ'
 ),
 
 by_group as (
