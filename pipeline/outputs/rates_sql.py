@@ -10,6 +10,7 @@ from functools import cache
 
 from pipeline.outputs.rates import (
     ACTIVITY,
+    DASHBOARD,
     EQUIVALENTS,
     FOLLOWS,
     GROUPS,
@@ -33,6 +34,8 @@ from pipeline.outputs.rates import (
 # Where a field of work's figures come from (the annex's «Số liệu» column, the report's note).
 FROM_MONTHS = "Theo tháng"
 FROM_WHOLE = "Cả kỳ, không chia theo tháng"
+DIFFERS = ("Tỷ lệ tính từ biểu khác tỷ lệ đọc trên Hệ thống 766 quá mức làm tròn: kiểm tra lại số liệu của biểu "
+           "và số đọc trên Hệ thống.")
 
 
 def _lower(text: str) -> str:
@@ -146,11 +149,16 @@ def _header(spec: TableSpec, note: str, columns: dict[str, str], not_applicable:
     return "\n".join(lines) + "\n"
 
 
+def _read(key: str) -> str:
+    """A rate read on the dashboard: the one unit's figure (NULL unless exactly one row gives it)."""
+    return f"case when count({key}) = 1 then max({key}) end::double as {key}"
+
+
 def _period_figures() -> str:
     exprs = [e for r in RATES for e in (r.numerator, r.denominator)]
     used = keys(*exprs)
     ho_so = [k for k in used if SHEET_OF[k].key == "ho_so"]
-    danh_muc = [k for k in used if SHEET_OF[k].key != "ho_so"]
+    danh_muc = [_figure(k, '') for k in used if SHEET_OF[k].key != "ho_so"] + [_read(k) for k in DASHBOARD]
     sep = ",\n        "
     return f"""{_rows_cte()},
 
@@ -168,7 +176,7 @@ so_lieu_ho_so as (
 
 so_lieu_danh_muc as (
     select
-        {sep.join(_figure(k, '') for k in danh_muc)}
+        {sep.join(danh_muc)}
     from danh_muc
 ),
 
@@ -204,12 +212,13 @@ def _measure(i: int, r: Rate) -> str:
     return (f"select {i} as stt, {_q(r.code)} as ma, {_q(r.key)} as chi_so, {_q(r.name)} as ten, "
             f"{_q(r.unit)} as don_vi,\n        {_expr(r.numerator)} as tu_so, {_expr(r.denominator)} as mau_so, "
             f"{_num(r.target)} as chi_tieu, {_num(r.threshold)} as nguong_diem, {_num(r.points)} as diem_toi_da, "
-            f"{_q(r.group)} as nhom,\n        {_unknown(names(r.numerator, r.denominator))} as thieu\n"
+            f"{_q(r.group)} as nhom, {r.dashboard or 'null::double'} as bang,\n        {_unknown(names(r.numerator, r.denominator))} as thieu\n"
             f"    from so_lieu")
 
 
 RATE_COLUMNS = {"stt": "STT", "ma": "Mã chỉ số (766)", "chi_so": "Khóa", "ten": "Chỉ số", "don_vi": "Đơn vị tính",
-                "tu_so": "Tử số", "mau_so": "Mẫu số", "gia_tri": "Kết quả | %", "so_sanh": "So sánh",
+                "tu_so": "Tử số", "mau_so": "Mẫu số", "gia_tri": "Kết quả | %", "bang": "Theo Hệ thống 766 | % | 2",
+                "so_sanh": "So sánh",
                 "chi_tieu": "Chỉ tiêu | %", "danh_gia": "Đánh giá", "diem_toi_da": "Điểm tối đa | điểm | 2",
                 "diem": "Điểm ước tính | điểm | 2", "ghi_chu": "Ghi chú"}
 
@@ -220,14 +229,16 @@ def _rates_sql(spec: TableSpec) -> str:
             "được tỷ lệ × điểm ÷ ngưỡng. Ô để trống là chưa có số liệu, không phải 0. "
             + " ".join(f"Chỉ số {r.code}: {r.limit}." for r in RATES if r.limit)
             + " ".join(f" Chỉ số {c} ({_lower(n)}) chưa tính được: biểu chưa có số liệu {x}." for c, n, x in UNSUPPORTED))
-    return _header(spec, note, RATE_COLUMNS, "ma, so_sanh, chi_tieu, diem_toi_da, ghi_chu",
+    note += (" Cột «Theo Hệ thống 766»: tỷ lệ đơn vị đọc trên Hệ thống đánh giá Bộ chỉ số 766 (để trống: đơn vị "
+             "không ghi); khác tỷ lệ tính từ biểu quá mức làm tròn thì ghi chú nêu để kiểm tra lại.")
+    return _header(spec, note, RATE_COLUMNS, "ma, bang, so_sanh, chi_tieu, diem_toi_da, ghi_chu",
                    "danh_gia=chi_tieu, diem=diem_toi_da") + f"""with
 
 {_period_figures()},
 
 final as (
     select
-        stt, ma, chi_so, ten, don_vi, tu_so, mau_so, gia_tri,
+        stt, ma, chi_so, ten, don_vi, tu_so, mau_so, gia_tri, bang,
         case when chi_tieu is not null then '≥' end as so_sanh,
         chi_tieu,
         case
@@ -237,8 +248,13 @@ final as (
         end as danh_gia,
         diem_toi_da,
         diem,
-        case when thieu = '' and mau_so = 0 then 'Không tính được vì mẫu số bằng 0 (không phát sinh).' end
-            as ghi_chu,
+        case
+            when thieu = '' and mau_so = 0 then 'Không tính được vì mẫu số bằng 0 (không phát sinh).'
+            when gia_tri is not null and bang is not null and abs(gia_tri - bang) > 0.5 * pow(10, -(case
+                when round(bang, 0) = bang then 0 when round(bang, 1) = bang then 1
+                when round(bang, 2) = bang then 2 else 3 end)) + 1e-9
+                then '{DIFFERS}'
+        end as ghi_chu,
         thieu
     from scored
 )
