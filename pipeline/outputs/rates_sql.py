@@ -10,9 +10,13 @@ from functools import cache
 
 from pipeline.outputs.rates import (
     ACTIVITY,
+    ALL_FIELDS,
     DASHBOARD,
+    DIFFERS,
     EQUIVALENTS,
     FOLLOWS,
+    FROM_MONTHS,
+    FROM_WHOLE,
     GROUPS,
     LABEL,
     RATES,
@@ -30,12 +34,6 @@ from pipeline.outputs.rates import (
     names,
     terms,
 )
-
-# Where a field of work's figures come from (the annex's «Số liệu» column, the report's note).
-FROM_MONTHS = "Theo tháng"
-FROM_WHOLE = "Cả kỳ, không chia theo tháng"
-DIFFERS = ("Tỷ lệ tính từ biểu khác tỷ lệ đọc trên Hệ thống 766 quá mức làm tròn: kiểm tra lại số liệu của biểu "
-           "và số đọc trên Hệ thống.")
 
 
 def _lower(text: str) -> str:
@@ -79,15 +77,16 @@ def _group_figure(key: str) -> str:
     return f"case when {from_months} then {months} else {fallback} end::double as {key}"
 
 
-def _rows_cte(by_unit: bool = False) -> str:
+def _rows_cte() -> str:
     """ho_so: the sheet's rows, the whole period's marked (ca_ky), a month's date, whether a row holds
-    dossiers (hoat_dong: some figure given and received not 0; an inactive row's blanks are 0), the
-    period's last month (cuoi_ky); nhom_rows: the label of a field of work (the name a unit gave)."""
+    something (co_so_lieu) and dossiers (hoat_dong: received not 0; an inactive row's blanks are 0),
+    the period's last month (cuoi_ky), whether it is the all-fields row (tat_ca)."""
     figures = " ".join(f"{f.key}," for f in TEMPLATE.sheet("ho_so").fields if f.numeric)[:-1]
     return f"""ho_so as (
     select
         *,
         thang = '{WHOLE_PERIOD}' as ca_ky,
+        linh_vuc = '{ALL_FIELDS}' as tat_ca,
         case when thang <> '{WHOLE_PERIOD}' then strptime(thang, '%m/%Y') end as thang_ngay,
         max(case when thang <> '{WHOLE_PERIOD}' then strptime(thang, '%m/%Y') end) over () as cuoi_ky,
         coalesce({figures}) is not null as co_so_lieu,
@@ -96,14 +95,18 @@ def _rows_cte(by_unit: bool = False) -> str:
 )"""
 
 
-def _groups_cte(figures: list[str], by_unit: bool = False) -> str:
-    """nhom: one row per field of work (per unit when by_unit) with each field's period figure and
-    where its figures come from (nguon: the months, or the whole-period row)."""
-    unit = "unit_code, " if by_unit else ""
+def _groups_cte(figures: list[str]) -> str:
+    """nhom: one row per unit and field of work (the all-fields row included) with each field's period
+    figure, whether the row gives it at all (co_<k>), whether only its whole-period row does
+    (chi_ca_ky_<k>), and where its figures come from (nguon: the months, or the whole-period row);
+    don_vi: per unit, each field's period figure: the all-fields row's where it gives it, else the
+    fields of work added up (NULL when one of them is unknown)."""
     sep = ",\n        "
     return f"""nhom as (
     select
-        {unit}linh_vuc,
+        unit_code,
+        linh_vuc,
+        bool_or(tat_ca) as tat_ca,
         coalesce(max(ten_linh_vuc), linh_vuc) as ten,
         min(row_number) as thu_tu,
         count(*) filter (where co_so_lieu) > 0 as co_so_lieu,
@@ -111,11 +114,60 @@ def _groups_cte(figures: list[str], by_unit: bool = False) -> str:
             when count(*) filter (where co_so_lieu and not ca_ky) > 0 then '{FROM_MONTHS}'
             when count(*) filter (where co_so_lieu and ca_ky) > 0 then '{FROM_WHOLE}'
         end as nguon,
+        {sep.join(f"count({k}) > 0 as co_{k}" for k in figures)},
+        {sep.join(f"count({k}) filter (where not ca_ky) > 0 as thang_{k}" for k in figures)},
         {sep.join(f"count({k}) filter (where not ca_ky) = 0 and count(*) filter (where ca_ky and hoat_dong) > 0 "
                   f"as chi_ca_ky_{k}" for k in figures)},
         {sep.join(_group_figure(k) for k in figures)}
     from ho_so
-    group by {unit}linh_vuc
+    group by unit_code, linh_vuc
+),
+
+don_vi as (
+    select
+        unit_code,
+        {sep.join(_unit_total(k) for k in figures)},
+        {sep.join(_months_unknown(k) for k in figures)}
+    from nhom
+    group by unit_code
+)"""
+
+
+def _unit_total(key: str) -> str:
+    """The all-fields row's figure where it gives it; else the fields of work added up (unknown when
+    one is, or when the all-fields row holds dossiers that no row by field of work details)."""
+    return (f"case when bool_or(tat_ca and co_{key}) then max({key}) filter (where tat_ca) "
+            f"when count(*) filter (where not tat_ca and {key} is null) > 0 then null "
+            f"when bool_or(tat_ca and {key} is null) and not bool_or(not tat_ca and co_so_lieu) then null "
+            f"else coalesce(sum({key}) filter (where not tat_ca), 0) end::double as {key}")
+
+
+def _months_unknown(key: str) -> str:
+    """True when the unit's months cannot give the field: its total comes from a whole-period row."""
+    return (f"bool_or(tat_ca and chi_ca_ky_{key}) or (not bool_or(tat_ca and thang_{key}) "
+            f"and bool_or(not tat_ca and chi_ca_ky_{key})) as chua_chia_{key}")
+
+
+def _month_rows(figures: list[str]) -> str:
+    """theo_thang_don_vi: per unit and month, each field: the all-fields row's where it gives it, else
+    the month's active rows added up; NULL where the unit's figure exists only for the whole period."""
+    sep = ",\n        "
+    cols = sep.join(
+        f"case when bool_or(d.chua_chia_{k}) then null "
+        f"when count(h.{k}) filter (where h.tat_ca) > 0 then max(h.{k}) filter (where h.tat_ca) "
+        f"when count(*) filter (where not h.tat_ca and h.{k} is null and h.hoat_dong) > 0 then null "
+        f"else sum(coalesce(h.{k}, 0)) filter (where not h.tat_ca) end::double as {k}" for k in figures)
+    return f"""theo_thang_don_vi as (
+    select
+        h.unit_code,
+        h.thang,
+        h.thang_ngay,
+        count(*) filter (where h.co_so_lieu) > 0 as co_so_lieu,
+        {cols}
+    from ho_so as h
+    join don_vi as d using (unit_code)
+    where not h.ca_ky
+    group by h.unit_code, h.thang, h.thang_ngay
 )"""
 
 
@@ -171,7 +223,7 @@ danh_muc as (
 so_lieu_ho_so as (
     select
         {sep.join(_figure(k, 'cuoi_ky') for k in ho_so)}
-    from nhom
+    from don_vi
 ),
 
 so_lieu_danh_muc as (
@@ -314,6 +366,11 @@ def _column(key: str) -> tuple[str, list[str], str | None]:
     return key, [key], None  # a field: the catalog's label and unit
 
 
+# The total row's source: one for all fields of work that hold figures, else none.
+NGUON_TOTAL = (",\n        (select case when count(distinct nguon) = 1 then min(nguon) end from nhom "
+               "where co_so_lieu) as nguon")
+
+
 def _grouped_sql(spec: TableSpec) -> str:
     cols = {k: _column(k) for k in spec.columns}
     used = names(*(" + ".join(f) for _, f, _ in cols.values()))
@@ -328,30 +385,31 @@ def _grouped_sql(spec: TableSpec) -> str:
                if by == "thang" else "") + ". Ô để trống là chưa có số liệu, không phải 0.")
     headers = {k: h for k, (_, _, h) in cols.items() if h}
     if by == "thang":
-        # a month: its active rows; unknown where a field of work has the figure only for the whole period
-        rows = f"""by_group as (
+        # a month: the units' months added up; unknown where a unit's figure exists only for the whole period
+        rows = f"""{_month_rows(figures)},
+
+by_group as (
     select
         0 as sort_group,
         thang_ngay as sort_key,
         thang,
-        {sep.join(f"case when (select bool_or(chi_ca_ky_{k}) from nhom) then null else "
-                  f"{_month_figure(k, 'thang_ngay', 'not ca_ky')} end::double as {k}" for k in figures)}
-    from ho_so
-    where not ca_ky
+        {sep.join(_figure(k, '') for k in figures)}
+    from theo_thang_don_vi
     group by thang, thang_ngay
-    having count(*) filter (where co_so_lieu) > 0
+    having bool_or(co_so_lieu)
 )"""
         extra, extra_header = "", {}
     else:
         rows = f"""by_group as (
     select
         0 as sort_group,
-        thu_tu as sort_key,
+        min(thu_tu) as sort_key,
         ten as {by},
-        {', '.join(figures)},
-        nguon
+        {sep.join(_figure(k, '') for k in figures)},
+        string_agg(distinct nguon, '; ') as nguon
     from nhom
-    where co_so_lieu
+    where co_so_lieu and not tat_ca
+    group by ten
 )"""
         extra, extra_header = ",\n        nguon", {"nguon": "Số liệu"}
     return _header(spec, note, headers | extra_header) + f"""with
@@ -367,9 +425,9 @@ total as (
         1 as sort_group,
         null as sort_key,
         'Cộng' as {by},
-        {sep.join(_figure(k, 'cuoi_ky') for k in figures)}{", null as nguon" if extra else ""}
-    from nhom
-    having count(*) filter (where co_so_lieu) > 0
+        {sep.join(_figure(k, 'cuoi_ky') for k in figures)}{NGUON_TOTAL if extra else ""}
+    from don_vi
+    having (select bool_or(co_so_lieu) from nhom)
 ),
 
 final as (
