@@ -71,7 +71,7 @@ def test_inline_rate_lists_the_cells_that_reproduce_it(built):
     online, direct = sum(cells["nhan_truc_tuyen"].values()), sum(cells["nhan_truc_tiep"].values())
     assert printed == vn.percent(rates._round(100 * online / (online + direct)), 2)
     assert found.value == vn.number(rates._round(100 * online / (online + direct)), 2)
-    assert rate.label in found.text() and f"{templates.filename(CATALOG['tthc'], config.unit('TTPVHCC'))} › TTHC!E" in found.text()
+    assert rate.label in found.text() and f"{templates.filename(CATALOG['tthc'], config.unit('TTPVHCC'))} › TTHC!F" in found.text()  # «Tiếp nhận mới – Trực tuyến»
 
 
 def test_annex_cell_staff_total(built):

@@ -273,6 +273,7 @@ dossiers = Sheet(
     needs_figures=True,
     period_total=PeriodTotal("thang", WHOLE_PERIOD, stocks=STOCK_KEYS, opening=("nhan_ky_truoc",),
                              skip=("nhan_tong",)),
+    total_row=("linh_vuc", ALL_FIELDS),
 )
 
 procedures = Sheet(
