@@ -58,7 +58,7 @@ def figures(config: Config, rng: random.Random, unit_code: str,
                 "luot_danh_gia": rated, "khong_hai_long": (unhappy := round(rated * rng.uniform(0.0, 0.01))),
                 # v3 figures derived without drawing (the seeded stream, hence every other figure, unchanged)
                 "rat_hai_long": (very := round((rated - unhappy) * 0.7)), "hai_long": rated - unhappy - very,
-                "nhan_moi": new, "phi_dia_gioi": round(new * 0.05),
+                "phi_dia_gioi": round(new * 0.05),  # (no «tiếp nhận mới» total: the channels are given)
                 "luot_giao_dich": round(new * 1.4 * (1 - online_share)),
                 "phan_anh_kien_nghi": round(resolved * rng.uniform(0.0, 0.003)),
             })
