@@ -31,7 +31,7 @@ from pipeline.checks.validate import FileReport, Problem
 from pipeline.core import atomic, logs, paths
 from pipeline.core.config import Config
 from pipeline.core.layout import DEMO_MARK
-from pipeline.intake import read
+from pipeline.intake import export_06a, read
 from pipeline.store import inbox, parallel, records, warehouse
 from pipeline.store.overview import write_overview
 from pipeline.store.summary import IngestSummary, Received
@@ -65,7 +65,7 @@ def _facts(items: list[Received], batch: dict) -> dict[str, pd.DataFrame]:
     loaded = np.array([item.report.status != "rejected" for item in items], dtype=bool)
     out = {}
     for (template_id, sheet_key), (frame, files) in batch.items():
-        keep = loaded[files]
+        keep = loaded[files] & (frame["row"].to_numpy() > 0)  # ≤ 0: a template row an export does not cover
         if not keep.any():
             continue
         big = frame[keep].reset_index(drop=True).rename(columns={"row": "row_number"})
@@ -102,6 +102,30 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, typ
         con.unregister(view)
 
 
+def _overlapping(con: duckdb.DuckDBPyConnection, items: list[Received], outputs_dir: Path) -> None:
+    """An export (intake.export_06a) whose period overlaps, without being equal to, the period of
+    another current export of the same unit (stored, or earlier in this batch) is refused naming both
+    files; its feedback is written again."""
+    if not any(item.report.part and item.report.status != "rejected" for item in items):
+        return
+    held = con.execute("SELECT unit_code, template_id, part, file_name FROM current_submissions "
+                       "WHERE part IS NOT NULL").fetchall()
+    for item in items:
+        r = item.report
+        if not r.part or r.status == "rejected":
+            continue
+        clash = next((row for row in held if row[0] == r.unit_code and row[1] == r.template_id
+                      and export_06a.overlaps(row[2], r.part)), None)
+        if clash is None:
+            held = [row for row in held if not (row[:2] == (r.unit_code, r.template_id) and row[2] == r.part)]
+            held.append((r.unit_code, r.template_id, r.part, r.path.name))
+            continue
+        rule, fix = export_06a.overlap_problem(clash[3], clash[2], r.part)
+        problem = Problem("error", r.path.name, None, None, None, export_06a.span_text(r.part), rule, fix)
+        item.report = write_feedback(replace(r, status="rejected", problems=[problem, *r.problems]),
+                                     outputs_dir, item.path)[0]
+
+
 def _problem(submission_id: int, p: Problem) -> dict:
     """A problems row; kind marks a figure the board follows up (an outlier)."""
     return {"submission_id": submission_id, "severity": p.severity, "sheet": p.sheet, "cell": p.cell,
@@ -136,7 +160,8 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
                          "template_id": r.template_id, "version": r.version, "status": r.status,
                          "n_errors": r.error_count, "n_warnings": r.warning_count,
                          "recognised_by": r.recognised_by, "demo": r.demo,
-                         "original_name": item.original_name, "size_bytes": size, "ingested_at": now})
+                         "original_name": item.original_name, "size_bytes": size, "ingested_at": now,
+                         "part": r.part})
             problems += [_problem(next_id, p) for p in r.problems]
             problems += [{"submission_id": next_id, "severity": o.severity, "sheet": o.sheet, "cell": None,  # past the cap
                           "field": o.field, "value": None, "rule": o.text(), "fix": o.fix, "kind": None} for o in r.omitted]
@@ -362,6 +387,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                                   by_path[r.path].size) for r in reports]
                 con = open_db(db)  # held only while this batch is written
                 try:
+                    _overlapping(con, items, outputs_dir)
                     _store(con, items, tables, done)
                 finally:
                     con.close()
