@@ -56,8 +56,8 @@ VARIANTS = (
 )
 
 
-def _header(ws, top: int, v: Variant) -> int:
-    """The 13 columns' header from row `top`; returns the first row below it."""
+def _header(ws, top: int, v: Variant, drop: int | None = None) -> int:
+    """The 13 columns' header from row `top` (without column `drop`); returns the first row below it."""
     name = "Tên đơn vị" if v.units else "Lĩnh vực, công việc giải quyết theo cấp"
     on_time = "Đúng hạn (bao gồm cả hồ sơ chờ bổ sung và trả lại/xin rút)" if v.notes else "Đúng hạn"
     late = "Quá hạn" + (" (tính theo ngày làm việc)" if v.notes else "")
@@ -77,14 +77,20 @@ def _header(ws, top: int, v: Variant) -> int:
                  (1, 6): "Từ kỳ trước chuyển sang", (1, 7): "Tổng số", (1, 8): "Trước hạn", (1, 9): on_time,
                  (1, 10): late, (1, 11): "Tổng số", (1, 12): "Trong hạn", (1, 13): "Quá hạn"}
         merges = [(0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 0, 6), (0, 7, 0, 10), (0, 11, 0, 13)]
+    def at(c: int) -> int:
+        return c - 1 if drop is not None and c > drop else c
     for (r, c), text in cells.items():
-        ws.cell(top + r, c, text)
+        if c != drop:
+            ws.cell(top + r, at(c), text)
     for r1, c1, r2, c2 in merges:
-        ws.merge_cells(start_row=top + r1, start_column=c1, end_row=top + r2, end_column=c2)
+        c1, c2 = at(c1), (c2 - 1 if drop is not None and c2 >= drop else c2)
+        if (r1, c1) != (r2, c2):
+            ws.merge_cells(start_row=top + r1, start_column=c1, end_row=top + r2, end_column=c2)
     row = top + v.header_rows
     if v.numbered:
         for c in range(1, 14):
-            ws.cell(row, c, f"({c})")
+            if c != drop:
+                ws.cell(row, at(c), f"({c})")
         row += 1
     return row
 
@@ -119,7 +125,8 @@ def workbook(v: Variant, first: date = date(2025, 8, 1), last: date = date(2025,
     ws["A6"] = "Đơn vị báo cáo: Trung tâm Phục vụ hành chính công xã An Thành"
     ws["H6"] = "Đơn vị nhận báo cáo: Văn phòng UBND tỉnh"
     ws["K7"] = "Đơn vị tính: Số hồ sơ TTHC"
-    row = _header(ws, 8, v)
+    dropped = None if drop is None else 3 + KEYS.index(drop)
+    row = _header(ws, 8, v, dropped)
     if v.units:
         rows = [("UBND xã An Thành", [sum(f[k] for f in figures.values()) for k in range(len(KEYS))])]
     else:
@@ -128,13 +135,15 @@ def workbook(v: Variant, first: date = date(2025, 8, 1), last: date = date(2025,
         ws.cell(row, 1, n)
         ws.cell(row, 2, label)
         for k, value in enumerate(values):
-            ws.cell(row, 3 + k, _value(value, v))
+            if 3 + k != dropped:
+                ws.cell(row, 3 + k - (dropped is not None and 3 + k > dropped), _value(value, v))
         row += 1
     if v.total:
         ws.cell(row, 2, "Tổng cộng")
         for k in range(len(KEYS)):
             value = sum(f[k] for f in figures.values()) + (total_shift if k == 0 else 0)
-            ws.cell(row, 3 + k, _value(value, v))
+            if 3 + k != dropped:
+                ws.cell(row, 3 + k - (dropped is not None and 3 + k > dropped), _value(value, v))
         row += 1
     if v.signature:
         row += 1
@@ -145,8 +154,6 @@ def workbook(v: Variant, first: date = date(2025, 8, 1), last: date = date(2025,
         ws.cell(row + 2, 9, "(Ký tên, đóng dấu)")
         ws.cell(row + 5, 2, "Nguyễn Thị Lan")
         ws.cell(row + 5, 9, "Trần Văn Minh")
-    if drop is not None:
-        ws.delete_cols(3 + KEYS.index(drop))
     for c in range(1, 14):
         ws.column_dimensions[get_column_letter(c)].width = 26 if c == 2 else 11
     buffer = io.BytesIO()

@@ -201,7 +201,9 @@ def find(rows: list[list], merged: list, sheet: str) -> Found | None:
         group = next((g for g, pattern in GROUPS if pattern.search(head)), None)
         if group is None:
             continue
-        found.groups.setdefault(group, (top, j))
+        pattern = dict(GROUPS)[group]  # the group's own header cell: where a missing column is named
+        found.groups.setdefault(group, (top + next((r for r, cells in enumerate(band) if j < len(cells)
+                                                    and pattern.search(words(cells[j]))), 0), j))
         key = next((k for k, g, parts in COLUMNS if g == group and any(p in head for p in parts)), None)
         if key is not None and key not in found.columns:
             found.columns[key] = j
@@ -268,6 +270,17 @@ def overlap_problem(other_file: str, other: str, this: str) -> tuple[str, str]:
             "đã nhận: một hồ sơ không được tính hai lần, nên tệp này không được nhận.",
             f"Hãy xuất biểu từ hệ thống cho các kỳ không chồng lên nhau (ví dụ từng tháng), hoặc gửi lại đúng kỳ "
             f"{span_text(other)} để thay tệp «{other_file}».")
+
+
+def source_text(file_name: str, value: str) -> str:
+    """How the annex and explain name an export: «tệp › Biểu 06a kỳ 01/08/2025 – 31/08/2025»."""
+    return f"{file_name} › {NAME} kỳ {span_text(value)}"
+
+
+def report_sentence(parts: list[str]) -> str:
+    """The report's sentence saying the TTHC figures come from the system's export, for which periods."""
+    spans = "; ".join(span_text(p) for p in sorted(set(parts)))
+    return f"Số liệu thủ tục hành chính lấy từ {TITLE} xuất từ {SYSTEM} (kỳ {spans})."
 
 
 def whole_period() -> str | None:

@@ -100,7 +100,7 @@ def ddl() -> list[str]:
         # Each current file with its latest sign-off, if one names its sha256 (else signed_at is NULL:
         # «chưa xác nhận»); a sign-off of an earlier file of the same unit × template does not count.
         """CREATE OR REPLACE VIEW current_signoffs AS
-           SELECT s.submission_id, s.unit_code, s.template_id, s.sha256, s.file_name, s.received_at,
+           SELECT s.submission_id, s.unit_code, s.template_id, s.sha256, s.file_name, s.received_at, s.part,
                   g.username AS signed_by, g.full_name AS signed_name, g.signed_at
            FROM current_submissions s LEFT JOIN (
                SELECT * FROM signoffs QUALIFY row_number() OVER (

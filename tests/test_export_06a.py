@@ -1,0 +1,183 @@
+"""The TTHC system's own export, Biểu số II.06a/VPCP/KSTT, taken as the centre's TTHC file: every
+variant of tests/export_06a_util.py through inputs/ and through the portal, figure by figure
+against the hand-made table in the warehouse, the annex and the report, with the export's cells in
+`explain`; the same figures typed into the TTHC template give the same facts and sentences; broken
+exports are refused or warned about at the export's own cells, and nothing else is affected."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from pipeline import build
+from pipeline.checks import validate
+from pipeline.core import paths, vn
+from pipeline.intake import export_06a
+from pipeline.outputs import provenance
+from pipeline.store import ingest, warehouse
+from pipeline.topics.tthc import template as tthc
+from tests import export_06a_util as u
+from tests.receive_util import filled
+from tests.web_util import received, sign_in, text_of, upload
+
+AUGUST = export_06a.part(date(2025, 8, 1), date(2025, 8, 31))
+TITLE = "Tiếp nhận và giải quyết hồ sơ thủ tục hành chính theo lĩnh vực"
+
+
+def expected(v: u.Variant) -> dict[str, dict[str, int]]:
+    """The hand-made table as the warehouse must hold it: field of work → key → figure."""
+    if v.units:  # one row for the whole commune: «Khác» (the template has no row for a unit)
+        return {"Khác": {k: sum(f[i] for f in u.EXPECTED.values()) for i, k in enumerate(u.KEYS)}}
+    return {name: dict(zip(u.KEYS, figures, strict=True)) for name, figures in u.EXPECTED.items()}
+
+
+def facts(outputs: Path) -> dict[str, dict]:
+    with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:
+        frame = con.execute("SELECT f.*, s.part, s.recognised_by FROM cur_tthc_ho_so f "
+                            "JOIN submissions s USING (submission_id)").df()
+    return {r["linh_vuc"]: r for r in frame.to_dict("records")}
+
+
+def check_outputs(outputs: Path, config, v: u.Variant, file_name: str) -> None:
+    """The warehouse, `explain`, the annex and the report against the hand-made table."""
+    want = expected(v)
+    got = facts(outputs)
+    assert set(got) == set(want)
+    for name, figures in want.items():
+        row = got[name]
+        assert row["thang"] == "08/2025" and row["part"] == AUGUST and row["recognised_by"] == export_06a.RECOGNISED_BY
+        assert {k: int(row[k]) for k in u.KEYS} == figures, name
+    with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:
+        for name in want:
+            found = provenance.explain(con, config, f"tthc_theo_linh_vuc:nhan_truc_tuyen:{name}")
+            fow = next(iter(u.EXPECTED)) if v.units else name
+            cell = u.cell_of(v, fow, "nhan_truc_tuyen")
+            assert f"{file_name} › Biểu 06a kỳ 01/08/2025 – 31/08/2025 › Sheet1!{cell} = " \
+                   f"{vn.number(want[name]['nhan_truc_tuyen'])}" in found.text()
+    new = {name: f["nhan_tong"] - f["nhan_ky_truoc"] for name, f in want.items()}
+    wb = load_workbook(outputs / paths.ANNEX)
+    sheet = next(wb[n] for n in wb.sheetnames if TITLE in str(wb[n]["A1"].value))
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in [*want, "Cộng"]}
+    for name, figures in want.items():
+        assert rows[name][1:3] == (new[name], figures["nhan_truc_tuyen"])
+        assert rows[name][4] == figures["giai_quyet_tong"] and rows[name][8] == figures["dang_qua_han"]
+    assert rows["Cộng"][1] == sum(new.values())
+    sources = wb["Nguồn số liệu"]
+    assert any(f"{file_name} › Biểu 06a kỳ 01/08/2025 – 31/08/2025" in str(c.value or "")
+               for r in sources.iter_rows() for c in r)
+    report = [p.text for p in Document(outputs / paths.REPORT).paragraphs]
+    assert export_06a.report_sentence([AUGUST]) in report
+    assert any(f"tiếp nhận mới {vn.number(sum(new.values()))} hồ sơ" in p for p in report)
+    assert any(f"đã giải quyết {vn.number(sum(f['giai_quyet_tong'] for f in want.values()))} hồ sơ" in p
+               for p in report)
+
+
+@pytest.mark.parametrize("v", u.VARIANTS, ids=lambda v: v.name)
+def test_each_variant_through_inputs(v, config, workdir):
+    inputs, outputs = workdir
+    (inputs / "bieu_06a.xlsx").write_bytes(u.workbook(v))
+    assert build.run(inputs, outputs) == 0
+    check_outputs(outputs, config, v, "bieu_06a.xlsx")
+
+
+@pytest.mark.parametrize("v", u.VARIANTS, ids=lambda v: v.name)
+def test_each_variant_through_the_portal(v, site):
+    client, token = sign_in(site, "TTPVHCC")
+    page = text_of(upload(client, token, ("Bieu_II.06a_thang_8.xlsx", u.workbook(v))).text)
+    assert "Hợp lệ — đã nhận" in page or "Đã nhận, có cảnh báo" in page, page
+    [path] = received(site)
+    assert site.portal.ingester.wait(site.portal.ingester.requested, timeout=120)
+    assert build.run(site.inputs, site.outputs) == 0
+    check_outputs(site.outputs, site.config, v, path.name)
+
+
+def test_typed_template_gives_the_same_facts_and_sentences(config, tmp_path):
+    """The export's figures typed into the TTHC template: the same facts, the same sentences."""
+    v = u.VARIANTS[0]
+    runs = {}
+    for kind in ("export", "typed"):
+        inputs, outputs = tmp_path / kind / "inputs", tmp_path / kind / "outputs"
+        inputs.mkdir(parents=True)
+        shutil.copy(paths.INPUTS / paths.CONFIG_NAME, inputs)
+        if kind == "export":
+            (inputs / "bieu_06a.xlsx").write_bytes(u.workbook(v))
+        else:
+            def edit(wb):
+                ws = wb[tthc.dossiers.name]
+                keys = [c.key for c in tthc.dossiers.columns]
+                for row in ws.iter_rows(min_row=6):
+                    month, fow = row[0].value, row[1].value
+                    for c in row[2:]:
+                        c.value = None
+                    if month == "08/2025" and fow in u.EXPECTED:
+                        for key, value in zip(u.KEYS, u.EXPECTED[fow], strict=True):
+                            row[keys.index(key)].value = value
+                ws_p = wb[tthc.procedures.name]
+                for row in ws_p.iter_rows(min_row=6):
+                    for c in row:
+                        c.value = None
+            filled(config, "tthc", inputs, edit=edit)
+        assert build.run(inputs, outputs) == 0
+        with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:
+            got = con.execute("SELECT * FROM cur_tthc_ho_so WHERE nhan_tong IS NOT NULL").df().to_dict("records")
+        runs[kind] = ({(r["thang"], r["linh_vuc"]): {f: int(r[f]) for f in u.KEYS} for r in got},
+                      [p.text for p in Document(outputs / paths.REPORT).paragraphs
+                       if "hồ sơ" in p.text and "II.06a" not in p.text])
+    assert runs["export"][0] == runs["typed"][0]
+    # the sentence's flows are the same; its pending-at-the-end figure is not compared: the typed template
+    # also holds the other months' rows (blank), the export only its own month (see the module doc)
+    [export], [typed] = ([p.split("; số hồ sơ đang giải quyết")[0] for p in runs[k][1] if "tiếp nhận mới" in p]
+                         for k in ("export", "typed"))
+    assert export == typed and "tiếp nhận mới 3.427 hồ sơ" in export
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken exports
+
+
+def test_total_not_matching_its_parts_is_a_warning_at_the_total_cell(config, tmp_path):
+    v = u.VARIANTS[0]
+    path = tmp_path / "tong_lech.xlsx"
+    path.write_bytes(u.workbook(v, total_shift=7))
+    report = validate.check_file(path, config, "TTPVHCC")
+    assert report.status == "warnings", report.text()
+    [warning] = report.warnings
+    total_row = int(u.cell_of(v, "Xây dựng", "nhan_tong")[1:]) + 1
+    assert (warning.sheet, warning.cell) == ("Sheet1", f"C{total_row}")
+    assert "chênh lệch 7 hồ sơ" in warning.rule and "Biểu 06a" in warning.rule
+
+
+def test_missing_column_is_rejected_naming_the_sheet_and_cell(config, workdir):
+    inputs, outputs = workdir
+    (inputs / "thieu_cot.xlsx").write_bytes(u.workbook(u.VARIANTS[0], drop="giai_quyet_dung_han"))
+    filled(config, "lanh_dao", inputs, name="vp.xlsx")
+    summary = ingest.run(inputs, outputs, config)
+    assert summary.counts["rejected"] == 1, summary.text()
+    report = validate.check_file(inputs / "thieu_cot.xlsx", config)
+    [error] = report.errors
+    assert error.sheet == "Sheet1" and error.cell == "G9"  # the «Đã giải quyết» header over the columns
+    assert "thiếu cột «Đã giải quyết – đúng hạn»" in error.rule
+    with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:  # the other file is in
+        assert con.execute("SELECT template_id FROM current_submissions").fetchall() == [("lanh_dao",)]
+
+
+def test_months_combine_and_a_later_same_month_replaces(config, workdir):
+    inputs, outputs = workdir
+    v = u.VARIANTS[1]
+    (inputs / "t8.xlsx").write_bytes(u.workbook(v))
+    (inputs / "t9.xlsx").write_bytes(u.workbook(v, date(2025, 9, 1), date(2025, 9, 30)))
+    ingest.run(inputs, outputs, config)
+    changed = {k: (tuple(f) if k != "Hộ tịch" else (1300, 866, 420, *f[3:])) for k, f in u.EXPECTED.items()}
+    (inputs / "t8_lan2.xlsx").write_bytes(u.workbook(v, figures=changed))
+    ingest.run(inputs, outputs, config)
+    with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:
+        got = dict(((m, f), n) for m, f, n in con.execute(
+            "SELECT thang, linh_vuc, nhan_tong FROM cur_tthc_ho_so").fetchall())
+    assert got[("08/2025", "Hộ tịch")] == 1300 and got[("09/2025", "Hộ tịch")] == 1234
+    assert len(got) == 2 * len(u.EXPECTED)
