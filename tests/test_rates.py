@@ -16,7 +16,7 @@ from tests import contract_db
 
 SHEET = CATALOG["tthc"].sheet("ho_so")
 OPTIONAL = [f.key for f in SHEET.fields if not f.required]
-IDLE = {"nhan_tong": 0, "giai_quyet_tong": 0, "dang_tong": 0} | dict.fromkeys(OPTIONAL)  # nothing, blanks
+IDLE = dict.fromkeys(OPTIONAL) | {"nhan_tong": 0, "giai_quyet_tong": 0, "dang_tong": 0}  # nothing, blanks
 
 
 def _row(new_online, counter, carried, early, on_time, late, within, overdue, **other) -> dict:

@@ -35,8 +35,12 @@ _TERM = re.compile(r"\s*([+-]?)\s*([a-z_][a-z0-9_]*)\s*")
 
 SETTINGS = _DATA["so_lieu"]
 TEMPLATE = CATALOG[SETTINGS["mau"]]
-STOCKS: tuple[str, ...] = tuple(SETTINGS["ton_cuoi_ky"])  # taken at the period's (group's) last month
+# Stocks (pending…), taken at the period's (a month row: its own) last month or the whole-period row.
+STOCKS: tuple[str, ...] = TEMPLATE.sheet("ho_so").period_total.stocks
 ACTIVITY: str = SETTINGS["hoat_dong"]  # a row where this is 0 holds nothing: its blanks are 0
+# A field whose period figure takes its source (the months or the whole-period row) from another's.
+FOLLOWS: dict[str, str] = dict(SETTINGS.get("cung_nguon", {}))
+WHOLE_PERIOD: str = TEMPLATE.sheet("ho_so").period_total.whole  # the whole period's rows («Cả kỳ»)
 SOURCES: dict[str, str] = _DATA["nguon"]
 SHEET_OF = {f.key: s for s in TEMPLATE.sheets for f in s.fields}
 LABEL = {f.key: f.label for s in TEMPLATE.sheets for f in s.columns}
