@@ -105,9 +105,10 @@ def _value(n: int, v: Variant) -> object:
 
 def workbook(v: Variant, first: date = date(2025, 8, 1), last: date = date(2025, 8, 31),
              figures: dict | None = None, drop: str | None = None, total_shift: int = 0,
-             unit_name: str = "UBND xã An Thành") -> bytes:
+             period_line: str | None = None) -> bytes:
     """One export as bytes. drop: a template key whose column is left out (a broken export);
-    total_shift: added to the total row's «received» cell (a total that does not match its parts)."""
+    total_shift: added to the total row's «received» cell (a total that does not match its parts);
+    period_line: the «Kỳ báo cáo» line as written (default: from first and last as the variant says)."""
     figures = EXPECTED if figures is None else figures
     wb = Workbook()
     ws = wb.active
@@ -117,7 +118,9 @@ def workbook(v: Variant, first: date = date(2025, 8, 1), last: date = date(2025,
     ws["A2"] = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
     ws["A4"] = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI UBND XÃ AN THÀNH"
     ws.merge_cells("A4:M4")
-    if v.period == "month":
+    if period_line is not None:
+        ws["A5"] = period_line
+    elif v.period == "month":
         ws["A5"] = f"Kỳ báo cáo: Tháng {first.month} năm {first.year}"
     else:
         ws["A5"] = f"Kỳ báo cáo: (Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y})"

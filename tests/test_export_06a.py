@@ -181,3 +181,56 @@ def test_months_combine_and_a_later_same_month_replaces(config, workdir):
             "SELECT thang, linh_vuc, nhan_tong FROM cur_tthc_ho_so").fetchall())
     assert got[("08/2025", "Hộ tịch")] == 1300 and got[("09/2025", "Hộ tịch")] == 1234
     assert len(got) == 2 * len(u.EXPECTED)
+
+
+def test_whole_period_and_a_quarter_fill_the_whole_period_rows(config, workdir):
+    inputs, outputs = workdir
+    v = u.VARIANTS[0]
+    whole = validate.check_file(_write(inputs, "ca_ky.xlsx", u.workbook(v, config.start, config.cutoff)), config)
+    assert whole.status == "accepted", whole.text()
+    quarter = validate.check_file(_write(inputs, "quy3.xlsx", u.workbook(
+        v, period_line="Kỳ báo cáo: Quý III năm 2025")), config)
+    assert quarter.status == "warnings" and quarter.part == export_06a.part(date(2025, 7, 1), date(2025, 9, 30))
+    assert "số liệu tổng của kỳ 01/07/2025 – 30/09/2025" in quarter.warnings[0].rule
+    for report in (whole, quarter):
+        rows = report.data["ho_so"]
+        kept = rows[rows["row"] > 0]
+        assert set(kept["thang"]) == {tthc.WHOLE_PERIOD} and len(kept) == len(u.EXPECTED)
+
+
+def test_exports_that_cannot_combine_are_refused_naming_both_files(config, workdir):
+    inputs, outputs = workdir
+    v = u.VARIANTS[0]
+    _write(inputs, "thang8.xlsx", u.workbook(v))
+    filled(config, "lanh_dao", inputs, name="vp.xlsx")
+    ingest.run(inputs, outputs, config)
+    _write(inputs, "ca_ky.xlsx", u.workbook(v, config.start, config.cutoff))  # covers August: overlaps
+    _write(inputs, "quy4.xlsx", u.workbook(v, period_line="Kỳ báo cáo: Quý IV năm 2025"))  # not a month
+    _write(inputs, "thang9.xlsx", u.workbook(v, date(2025, 9, 1), date(2025, 9, 30)))  # combines
+    summary = ingest.run(inputs, outputs, config)
+    assert summary.counts["rejected"] == 2, summary.text()
+    with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:
+        problems = dict(con.execute("SELECT s.file_name, p.rule FROM problems p JOIN submissions s "
+                                    "USING (submission_id) WHERE p.severity = 'error'").fetchall())
+        current = {f for (f,) in con.execute("SELECT file_name FROM current_submissions").fetchall()}
+    assert current == {"thang8.xlsx", "thang9.xlsx", "vp.xlsx"}
+    assert "chồng lên kỳ 01/08/2025 – 31/08/2025 của tệp «thang8.xlsx»" in problems["ca_ky.xlsx"]
+    assert "kỳ 01/10/2025 – 31/12/2025" in problems["quy4.xlsx"] and "«thang8.xlsx»" in problems["quy4.xlsx"]
+    report = load_workbook(outputs / "validation" / "ca_ky" / "ket_qua_kiem_tra.xlsx")  # its feedback says so
+    assert any("thang8.xlsx" in str(c.value or "") for r in report.active.iter_rows() for c in r)
+
+
+def test_a_field_of_work_not_in_the_list_is_kept_under_its_own_name(config, tmp_path):
+    figures = {**u.EXPECTED, "Thi đua, khen thưởng": (5, 5, 0, 0, 5, 5, 0, 0, 0, 0, 0)}
+    report = validate.check_file(_write(tmp_path, "x.xlsx", u.workbook(u.VARIANTS[1], figures=figures)), config)
+    assert report.status == "warnings", report.text()
+    rows = report.data["ho_so"]
+    own = rows[(rows["row"] > 0) & rows["ten_linh_vuc"].notna()]
+    assert list(own["ten_linh_vuc"]) == ["Thi đua, khen thưởng"] and list(own["nhan_tong"]) == [5]
+    assert own["linh_vuc"].iloc[0] in tthc.OWN_FIELDS
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path

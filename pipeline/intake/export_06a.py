@@ -17,28 +17,23 @@ usual names); an unknown name, or a unit when the export lists units instead, go
 with a warning naming the cell. Several rows landing on one row are summed (a warning names
 their cells; the fact keeps the first row's cell).
 
-Periods (the minimal representation). The period is read from the title («Từ ngày … đến ngày
-…», else a month, quarter, half year or year named in «Kỳ báo cáo») and kept as the file's
-`part` («YYYY-MM-DD/YYYY-MM-DD», `Workbook.part`, stored in `submissions.part`):
-- equal to a reporting month → that month's rows;
-- covering the whole configured period, or any other span inside it (a quarter, several months)
-  → the whole-period rows (`WHOLE_PERIOD`, when the template has them), the span itself being
-  said in a warning and kept in `part`, so the report names it;
-- outside the configured period, or unreadable → the file is rejected.
-Current files: the latest valid export of each `part` stays current beside the others (they
-combine); a typed template received later replaces them all, and an export received later than
-the typed template replaces it (store.warehouse's `current_submissions`). An export whose span
-overlaps another current export's without being equal is refused naming both files
-(store.ingest). Only the export's own rows become facts: the template's other rows are given
-row numbers ≤ 0 (`SheetData.rows`) and left out of the warehouse.
+Periods (the minimal representation; words and spans in intake.export_period): the period
+named in the title is the file's `part` (submissions.part). Equal to a reporting month → that
+month's rows; covering the whole configured period, or another span inside it (a quarter) → the
+whole-period rows (WHOLE_PERIOD), a span other than the whole period said in a warning and named
+by the report; outside the period or unreadable → rejected. The latest valid export of each period
+is current beside the unit's other exports (months combine); a typed template and the exports
+replace each other by which came later (store.warehouse's current_submissions); an export that
+cannot combine with another current one (overlapping, or either not a month) is refused naming
+both files (store.ingest). Only the export's rows become facts: the template's other rows get
+row numbers ≤ 0 (SheetData.rows) and stay out of the warehouse.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import python_calamine as pc
@@ -48,14 +43,25 @@ from pipeline.core import vn
 from pipeline.core.config import Config
 from pipeline.intake.book import SheetData, Workbook
 from pipeline.intake.cells import _CLEAN
+from pipeline.intake.export_period import (
+    NAME,
+    RECOGNISED_BY,
+    RECOGNISED_WORDS,
+    SYSTEM,
+    TITLE,
+    _period,
+    conflict,
+    part,
+    report_sentence,
+    source_text,
+    span_text,
+    words,
+)
 from pipeline.topics import CATALOG, topic
 
+__all__ = ["NAME", "RECOGNISED_BY", "RECOGNISED_WORDS", "SYSTEM", "TITLE", "conflict", "part",
+           "read", "report_sentence", "source_text", "span_text", "words"]
 TEMPLATE_ID, SHEET_KEY = "tthc", "ho_so"
-RECOGNISED_BY = "export_06a"  # submissions.recognised_by of an export
-NAME = "Biểu 06a"  # how messages and explain name the export
-TITLE = "Biểu số II.06a/VPCP/KSTT"
-SYSTEM = "Hệ thống thông tin giải quyết TTHC"
-RECOGNISED_WORDS = f"tiêu đề cột của {TITLE} xuất từ {SYSTEM}"
 SEARCH_ROWS = 40  # rows searched for the title and the header
 MAX_ROWS = 600  # rows of an export read at most (the gate bounds the sheet first)
 ENOUGH = 7  # figures of the 11 a header must name to be an export
@@ -103,24 +109,7 @@ ALIASES = {
     "tu phap": "Tư pháp khác", "y te": "Y tế", "xay dung": "Xây dựng", "ho tich": "Hộ tịch",
     "chung thuc": "Chứng thực",
 }
-_DATE = r"(\d{1,2})\s*(?:[/.-]|thang)\s*(\d{1,2})\s*(?:[/.-]|nam)\s*(\d{4})"
-_SPAN = re.compile(rf"tu ngay\s*{_DATE}\s*,?\s*den ngay\s*{_DATE}")
-_MONTH = re.compile(r"\bthang\s*(\d{1,2})\s*(?:[/.-]|nam)\s*(\d{4})")
-_QUARTER = re.compile(r"\bquy\s*(iv|iii|ii|i|[1-4])\s*(?:[/.-]|nam)\s*(\d{4})")
-_HALF = re.compile(r"\b6 thang (dau|cuoi) nam\s*(\d{4})")
-_YEAR = re.compile(r"\bnam\s*(\d{4})")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _NUMBERED = re.compile(r"^\(?(\d{1,2})\)?$")
-
-
-def words(text: object) -> str:
-    """A header's words compared by meaning: lowercase, no diacritics (đ → d), punctuation as
-    spaces (but «/», «,» and «.» between digits kept), spaces collapsed."""
-    value = unicodedata.normalize("NFD", str(text or "").replace("đ", "d").replace("Đ", "D")).casefold()
-    value = "".join(c for c in value if unicodedata.category(c) != "Mn")
-    value = re.sub(r"[–—\-:;()\[\]«»\"'*]+", " ", value)
-    value = re.sub(r"(?<!\d)[,.]|[,.](?!\d)", " ", value)
-    return " ".join(value.split())
 
 
 @dataclass
@@ -210,79 +199,6 @@ def find(rows: list[list], merged: list, sheet: str) -> Found | None:
     return found if len(found.columns) >= ENOUGH else None
 
 
-def _period(rows: list[list], top: int) -> tuple[date, date, str] | None:
-    """(first day, last day, the cell) of the period named in the title rows."""
-    cells = [(words(v), f"{get_column_letter(j + 1)}{i + 1}") for i, row in enumerate(rows[:top])
-             for j, v in enumerate(row) if isinstance(v, str) and v.strip()]
-    try:
-        for text, cell in cells:
-            if m := _SPAN.search(text):
-                d = [int(x) for x in m.groups()]
-                return date(d[2], d[1], d[0]), date(d[5], d[4], d[3]), cell
-        for text, cell in cells:
-            if m := _MONTH.search(text):
-                first = date(int(m.group(2)), int(m.group(1)), 1)
-                return first, _month_end(first), cell
-            if m := _QUARTER.search(text):
-                q = _ROMAN.get(m.group(1)) or int(m.group(1))
-                first = date(int(m.group(2)), 3 * q - 2, 1)
-                return first, _month_end(date(first.year, 3 * q, 1)), cell
-            if m := _HALF.search(text):
-                year, late = int(m.group(2)), m.group(1) == "cuoi"
-                return date(year, 7 if late else 1, 1), date(year, 12 if late else 6, 31 if late else 30), cell
-        for text, cell in cells:
-            if "ky bao cao" in text and (m := _YEAR.search(text)):
-                return date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), cell
-    except ValueError:  # a date that does not exist (31/02): unreadable
-        return None
-    return None
-
-
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def part(first: date, last: date) -> str:
-    """The period as stored in submissions.part."""
-    return f"{first.isoformat()}/{last.isoformat()}"
-
-
-def span(value: str) -> tuple[date, date]:
-    a, b = value.split("/")
-    return date.fromisoformat(a), date.fromisoformat(b)
-
-
-def span_text(value: str) -> str:
-    """A stored part in words: «01/08/2025 – 31/08/2025»."""
-    first, last = span(value)
-    return f"{vn.day(first)} – {vn.day(last)}"
-
-
-def overlaps(a: str, b: str) -> bool:
-    """Two stored periods that share a day without being the same period."""
-    (a1, a2), (b1, b2) = span(a), span(b)
-    return a != b and a1 <= b2 and b1 <= a2
-
-
-def overlap_problem(other_file: str, other: str, this: str) -> tuple[str, str]:
-    """(rule, fix) of an export refused because its period overlaps another current export's."""
-    return (f"{NAME} này là số liệu kỳ {span_text(this)}, chồng lên kỳ {span_text(other)} của tệp «{other_file}» "
-            "đã nhận: một hồ sơ không được tính hai lần, nên tệp này không được nhận.",
-            f"Hãy xuất biểu từ hệ thống cho các kỳ không chồng lên nhau (ví dụ từng tháng), hoặc gửi lại đúng kỳ "
-            f"{span_text(other)} để thay tệp «{other_file}».")
-
-
-def source_text(file_name: str, value: str) -> str:
-    """How the annex and explain name an export: «tệp › Biểu 06a kỳ 01/08/2025 – 31/08/2025»."""
-    return f"{file_name} › {NAME} kỳ {span_text(value)}"
-
-
-def report_sentence(parts: list[str]) -> str:
-    """The report's sentence saying the TTHC figures come from the system's export, for which periods."""
-    spans = "; ".join(span_text(p) for p in sorted(set(parts)))
-    return f"Số liệu thủ tục hành chính lấy từ {TITLE} xuất từ {SYSTEM} (kỳ {spans})."
-
-
 def whole_period() -> str | None:
     """The key value of the template's whole-period rows (topics.tthc.template.WHOLE_PERIOD), if any."""
     return getattr(topic(TEMPLATE_ID).module("template"), "WHOLE_PERIOD", None)
@@ -304,8 +220,7 @@ def _field_of_work(name: str, choices: tuple[str, ...]) -> str | None:
     return ALIASES.get(text) if ALIASES.get(text) in choices else None
 
 
-def load(book: pc.CalamineWorkbook, handle: pc.CalamineSheet, rows: list[list], found: Found, wb: Workbook,
-         config: Config, sender: str | None) -> None:
+def load(rows: list[list], found: Found, wb: Workbook, config: Config, sender: str | None) -> None:
     """Read an export found on a sheet into wb: the TTHC template, its unit and its ho_so rows."""
     template = CATALOG[TEMPLATE_ID]
     sheet = template.sheet(SHEET_KEY)
@@ -334,7 +249,7 @@ def load(book: pc.CalamineWorkbook, handle: pc.CalamineSheet, rows: list[list], 
     if thang is None:
         return
     wb.part = part(first, last)
-    _read_rows(rows, found, wb, config, sheet, thang, handle)
+    _read_rows(rows, found, wb, config, sheet, thang)
 
 
 def _rows_key(first: date, last: date, wb: Workbook, config: Config, name: str, cell: str) -> str | None:
@@ -376,8 +291,7 @@ def _unit(wb: Workbook, config: Config, sender: str | None, name: str) -> None:
                  "của đơn vị.", name)
 
 
-def _read_rows(rows: list[list], found: Found, wb: Workbook, config: Config, sheet, thang: str,
-               handle: pc.CalamineSheet) -> None:
+def _read_rows(rows: list[list], found: Found, wb: Workbook, config: Config, sheet, thang: str) -> None:
     """The export's rows onto the template's rows of `thang`; the total row checked against them."""
     keys = [k for k, _, _ in COLUMNS]
     start = found.bottom + 1
@@ -389,6 +303,8 @@ def _read_rows(rows: list[list], found: Found, wb: Workbook, config: Config, she
                 range(int(values[0].group(1)), int(values[0].group(1)) + len(values))):
             start += 1
     choices = sheet.column("linh_vuc").choices
+    own = [f for f in getattr(topic(TEMPLATE_ID).module("template"), "OWN_FIELDS", ()) if f in choices]
+    named: dict[str, str] = {}  # a row the unit names (OWN_FIELDS) → the export's name of the field of work
     landed: dict[str, list[tuple[int, list]]] = {}
     total = None
     for i in range(start, min(len(rows), start + MAX_ROWS)):
@@ -408,6 +324,14 @@ def _read_rows(rows: list[list], found: Found, wb: Workbook, config: Config, she
             continue
         target = None if found.by_units else _field_of_work(str(label or ""), choices)
         cell = f"{get_column_letter(found.name_col + 1)}{i + 1}"
+        if target is None and label_words and not found.by_units:  # kept as its own field of work
+            target = next((f for f, name in named.items() if words(name) == label_words), None)
+            if target is None and len(named) < len(own):
+                target = own[len(named)]
+                named[target] = str(label).strip()
+                wb.warning(f"{NAME} ghi lĩnh vực «{label}», không có trong danh sách lĩnh vực in sẵn của biểu số "
+                           "liệu TTHC: được giữ là một lĩnh vực riêng mang đúng tên này.",
+                           "Không cần sửa.", found.sheet, cell, "Lĩnh vực", label)
         if target is None:
             target = OTHER
             kind = "đơn vị" if found.by_units else "lĩnh vực"
@@ -427,7 +351,7 @@ def _read_rows(rows: list[list], found: Found, wb: Workbook, config: Config, she
         return
     if total is not None:
         _check_total(total, landed, found, wb, sheet)
-    _frame(landed, found, wb, config, sheet, thang, handle)
+    _frame(landed, named, found, wb, config, sheet, thang)
 
 
 def _number(value: object) -> float | None:
@@ -455,8 +379,8 @@ def _check_total(total: tuple[int, list], landed: dict, found: Found, wb: Workbo
                    group=f"Dòng tổng của {NAME} khác tổng các dòng.")
 
 
-def _frame(landed: dict, found: Found, wb: Workbook, config: Config, sheet, thang: str,
-           handle: pc.CalamineSheet) -> None:
+def _frame(landed: dict, named: dict[str, str], found: Found, wb: Workbook, config: Config, sheet,
+           thang: str) -> None:
     """The template's ho_so frame: every printed row; the export's rows at their Excel rows."""
     printed = sheet.rows(config)
     columns = [c.key for c in sheet.columns]
@@ -484,6 +408,8 @@ def _frame(landed: dict, found: Found, wb: Workbook, config: Config, sheet, than
         numbers[n] = first + 1
         for j, key in enumerate(keys):
             cells[n, columns.index(key)] = figures[j]
+        if target in named and "ten_linh_vuc" in columns:
+            cells[n, columns.index("ten_linh_vuc")] = named[target]
     letters = {key: get_column_letter(found.columns[key] + 1) for key in keys}
     name_letter = get_column_letter(found.name_col + 1)
     for c in sheet.columns:
@@ -500,6 +426,6 @@ def read(book: pc.CalamineWorkbook, wb: Workbook, config: Config, sender: str | 
         merged = handle.merged_cell_ranges or []
         found = find(rows, merged, name)
         if found is not None:
-            load(book, handle, rows, found, wb, config, sender)
+            load(rows, found, wb, config, sender)
             return True
     return False

@@ -102,10 +102,10 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, typ
         con.unregister(view)
 
 
-def _overlapping(con: duckdb.DuckDBPyConnection, items: list[Received], outputs_dir: Path) -> None:
-    """An export (intake.export_06a) whose period overlaps, without being equal to, the period of
-    another current export of the same unit (stored, or earlier in this batch) is refused naming both
-    files; its feedback is written again."""
+def _overlapping(con: duckdb.DuckDBPyConnection, items: list[Received], outputs_dir: Path, config: Config) -> None:
+    """An export (intake.export_06a) that cannot be current beside another current export of the same
+    unit (stored, or earlier in this batch: their periods overlap, or one is not a reporting month) is
+    refused naming both files; its feedback is written again."""
     if not any(item.report.part and item.report.status != "rejected" for item in items):
         return
     held = con.execute("SELECT unit_code, template_id, part, file_name FROM current_submissions "
@@ -114,13 +114,13 @@ def _overlapping(con: duckdb.DuckDBPyConnection, items: list[Received], outputs_
         r = item.report
         if not r.part or r.status == "rejected":
             continue
-        clash = next((row for row in held if row[0] == r.unit_code and row[1] == r.template_id
-                      and export_06a.overlaps(row[2], r.part)), None)
+        clash = next((found for row in held if row[:2] == (r.unit_code, r.template_id)
+                      and (found := export_06a.conflict(row[3], row[2], r.part, config))), None)
         if clash is None:
             held = [row for row in held if not (row[:2] == (r.unit_code, r.template_id) and row[2] == r.part)]
             held.append((r.unit_code, r.template_id, r.part, r.path.name))
             continue
-        rule, fix = export_06a.overlap_problem(clash[3], clash[2], r.part)
+        rule, fix = clash
         problem = Problem("error", r.path.name, None, None, None, export_06a.span_text(r.part), rule, fix)
         item.report = write_feedback(replace(r, status="rejected", problems=[problem, *r.problems]),
                                      outputs_dir, item.path)[0]
@@ -387,7 +387,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                                   by_path[r.path].size) for r in reports]
                 con = open_db(db)  # held only while this batch is written
                 try:
-                    _overlapping(con, items, outputs_dir)
+                    _overlapping(con, items, outputs_dir, config)
                     _store(con, items, tables, done)
                 finally:
                     con.close()
