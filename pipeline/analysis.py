@@ -50,6 +50,7 @@ COLUMN_TEXT = {
     "status": "Kết quả", "n_errors": "Số lỗi", "n_warnings": "Số cảnh báo",
     "recognised_by": "Nhận dạng biểu qua", "demo": "Số liệu minh họa", "original_name": "Tên tệp gốc",
     "size_bytes": "Dung lượng (byte)", "ingested_at": "Thời điểm nạp vào kho",
+    "part": "Kỳ số liệu của tệp xuất Biểu II.06a (từ ngày/đến ngày)",
     "severity": "Mức độ", "sheet": "Trang tính", "cell": "Ô", "field": "Cột", "value": "Giá trị trong tệp",
     "rule": "Lỗi / quy tắc", "fix": "Cách sửa", "row_number": "Dòng trong tệp Excel",
     "unit_name": "Đơn vị", "template_title": "Biểu mẫu", "status_text": "Kết quả",

@@ -97,6 +97,13 @@ def test_each_variant_through_the_portal(v, site):
     check_outputs(site.outputs, site.config, v, path.name)
 
 
+def test_the_upload_page_says_the_export_can_be_sent_as_it_is(site):
+    client, _ = sign_in(site, "TTPVHCC")
+    assert export_06a.portal_text() in text_of(client.get("/").text)
+    other, _ = sign_in(site, "VP")  # a unit without the TTHC template is not told
+    assert "II.06a" not in text_of(other.get("/").text)
+
+
 def test_typed_template_gives_the_same_facts_and_sentences(config, tmp_path):
     """The export's figures typed into the TTHC template: the same facts, the same sentences."""
     v = u.VARIANTS[0]

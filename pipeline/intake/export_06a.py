@@ -52,6 +52,7 @@ from pipeline.intake.export_period import (
     _period,
     conflict,
     part,
+    portal_text,
     report_sentence,
     source_text,
     span_text,
@@ -59,7 +60,7 @@ from pipeline.intake.export_period import (
 )
 from pipeline.topics import CATALOG, topic
 
-__all__ = ["NAME", "RECOGNISED_BY", "RECOGNISED_WORDS", "SYSTEM", "TITLE", "conflict", "part",
+__all__ = ["NAME", "RECOGNISED_BY", "RECOGNISED_WORDS", "SYSTEM", "TITLE", "conflict", "part", "portal_text",
            "read", "report_sentence", "source_text", "span_text", "words"]
 TEMPLATE_ID, SHEET_KEY = "tthc", "ho_so"
 SEARCH_ROWS = 40  # rows searched for the title and the header

@@ -31,6 +31,13 @@ _HALF = re.compile(r"\b6 thang (dau|cuoi) nam\s*(\d{4})")
 _YEAR = re.compile(r"\bnam\s*(\d{4})")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
+def portal_text() -> str:
+    """What the upload page tells the unit that owns the TTHC template."""
+    return (f"Biểu số liệu thủ tục hành chính: có thể gửi nguyên tệp {TITLE} xuất từ {SYSTEM}, không cần chép "
+            "sang biểu mẫu. Hệ thống đọc kỳ báo cáo ghi trong tệp: gửi mỗi tháng báo cáo một tệp (các tháng ghép "
+            "lại với nhau), hoặc một tệp cho cả kỳ báo cáo.")
+
+
 def words(text: object) -> str:
     """A header's words compared by meaning: lowercase, no diacritics (đ → d), punctuation as
     spaces (but «/», «,» and «.» between digits kept), spaces collapsed."""
