@@ -281,7 +281,7 @@ def test_a_tthc_version_2_file_is_carried_over_with_the_whole_period_rows_blank(
     rows = report.data["ho_so"]
     assert len(rows) == len(tthc.dossiers.rows(config))
     whole = rows[rows["thang"] == tthc.WHOLE_PERIOD]
-    assert len(whole) == len(tthc.FIELDS_OF_WORK + tthc.OWN_FIELDS)
+    assert len(whole) == len(tthc.FIELDS_OF_WORK + tthc.EXTRA_FIELDS)
     assert whole[[f.key for f in tthc.dossiers.fields]].isna().all().all()  # unknown, not 0
     months = rows[rows["thang"] != tthc.WHOLE_PERIOD]
     unit = config.owners("tthc")[0]

@@ -10,8 +10,13 @@ from functools import cache
 
 from pipeline.outputs.rates import (
     ACTIVITY,
+    ALL_FIELDS,
+    DASHBOARD,
+    DIFFERS,
     EQUIVALENTS,
     FOLLOWS,
+    FROM_MONTHS,
+    FROM_WHOLE,
     GROUPS,
     LABEL,
     RATES,
@@ -29,10 +34,6 @@ from pipeline.outputs.rates import (
     names,
     terms,
 )
-
-# Where a field of work's figures come from (the annex's «Số liệu» column, the report's note).
-FROM_MONTHS = "Theo tháng"
-FROM_WHOLE = "Cả kỳ, không chia theo tháng"
 
 
 def _lower(text: str) -> str:
@@ -76,15 +77,16 @@ def _group_figure(key: str) -> str:
     return f"case when {from_months} then {months} else {fallback} end::double as {key}"
 
 
-def _rows_cte(by_unit: bool = False) -> str:
+def _rows_cte() -> str:
     """ho_so: the sheet's rows, the whole period's marked (ca_ky), a month's date, whether a row holds
-    dossiers (hoat_dong: some figure given and received not 0; an inactive row's blanks are 0), the
-    period's last month (cuoi_ky); nhom_rows: the label of a field of work (the name a unit gave)."""
+    something (co_so_lieu) and dossiers (hoat_dong: received not 0; an inactive row's blanks are 0),
+    the period's last month (cuoi_ky), whether it is the all-fields row (tat_ca)."""
     figures = " ".join(f"{f.key}," for f in TEMPLATE.sheet("ho_so").fields if f.numeric)[:-1]
     return f"""ho_so as (
     select
         *,
         thang = '{WHOLE_PERIOD}' as ca_ky,
+        linh_vuc = '{ALL_FIELDS}' as tat_ca,
         case when thang <> '{WHOLE_PERIOD}' then strptime(thang, '%m/%Y') end as thang_ngay,
         max(case when thang <> '{WHOLE_PERIOD}' then strptime(thang, '%m/%Y') end) over () as cuoi_ky,
         coalesce({figures}) is not null as co_so_lieu,
@@ -93,14 +95,18 @@ def _rows_cte(by_unit: bool = False) -> str:
 )"""
 
 
-def _groups_cte(figures: list[str], by_unit: bool = False) -> str:
-    """nhom: one row per field of work (per unit when by_unit) with each field's period figure and
-    where its figures come from (nguon: the months, or the whole-period row)."""
-    unit = "unit_code, " if by_unit else ""
+def _groups_cte(figures: list[str]) -> str:
+    """nhom: one row per unit and field of work (the all-fields row included) with each field's period
+    figure, whether the row gives it at all (co_<k>), whether only its whole-period row does
+    (chi_ca_ky_<k>), and where its figures come from (nguon: the months, or the whole-period row);
+    don_vi: per unit, each field's period figure: the all-fields row's where it gives it, else the
+    fields of work added up (NULL when one of them is unknown)."""
     sep = ",\n        "
     return f"""nhom as (
     select
-        {unit}linh_vuc,
+        unit_code,
+        linh_vuc,
+        bool_or(tat_ca) as tat_ca,
         coalesce(max(ten_linh_vuc), linh_vuc) as ten,
         min(row_number) as thu_tu,
         count(*) filter (where co_so_lieu) > 0 as co_so_lieu,
@@ -108,11 +114,60 @@ def _groups_cte(figures: list[str], by_unit: bool = False) -> str:
             when count(*) filter (where co_so_lieu and not ca_ky) > 0 then '{FROM_MONTHS}'
             when count(*) filter (where co_so_lieu and ca_ky) > 0 then '{FROM_WHOLE}'
         end as nguon,
+        {sep.join(f"count({k}) > 0 as co_{k}" for k in figures)},
+        {sep.join(f"count({k}) filter (where not ca_ky) > 0 as thang_{k}" for k in figures)},
         {sep.join(f"count({k}) filter (where not ca_ky) = 0 and count(*) filter (where ca_ky and hoat_dong) > 0 "
                   f"as chi_ca_ky_{k}" for k in figures)},
         {sep.join(_group_figure(k) for k in figures)}
     from ho_so
-    group by {unit}linh_vuc
+    group by unit_code, linh_vuc
+),
+
+don_vi as (
+    select
+        unit_code,
+        {sep.join(_unit_total(k) for k in figures)},
+        {sep.join(_months_unknown(k) for k in figures)}
+    from nhom
+    group by unit_code
+)"""
+
+
+def _unit_total(key: str) -> str:
+    """The all-fields row's figure where it gives it; else the fields of work added up (unknown when
+    one is, or when the all-fields row holds dossiers that no row by field of work details)."""
+    return (f"case when bool_or(tat_ca and co_{key}) then max({key}) filter (where tat_ca) "
+            f"when count(*) filter (where not tat_ca and {key} is null) > 0 then null "
+            f"when bool_or(tat_ca and {key} is null) and not bool_or(not tat_ca and co_so_lieu) then null "
+            f"else coalesce(sum({key}) filter (where not tat_ca), 0) end::double as {key}")
+
+
+def _months_unknown(key: str) -> str:
+    """True when the unit's months cannot give the field: its total comes from a whole-period row."""
+    return (f"bool_or(tat_ca and chi_ca_ky_{key}) or (not bool_or(tat_ca and thang_{key}) "
+            f"and bool_or(not tat_ca and chi_ca_ky_{key})) as chua_chia_{key}")
+
+
+def _month_rows(figures: list[str]) -> str:
+    """theo_thang_don_vi: per unit and month, each field: the all-fields row's where it gives it, else
+    the month's active rows added up; NULL where the unit's figure exists only for the whole period."""
+    sep = ",\n        "
+    cols = sep.join(
+        f"case when bool_or(d.chua_chia_{k}) then null "
+        f"when count(h.{k}) filter (where h.tat_ca) > 0 then max(h.{k}) filter (where h.tat_ca) "
+        f"when count(*) filter (where not h.tat_ca and h.{k} is null and h.hoat_dong) > 0 then null "
+        f"else sum(coalesce(h.{k}, 0)) filter (where not h.tat_ca) end::double as {k}" for k in figures)
+    return f"""theo_thang_don_vi as (
+    select
+        h.unit_code,
+        h.thang,
+        h.thang_ngay,
+        count(*) filter (where h.co_so_lieu) > 0 as co_so_lieu,
+        {cols}
+    from ho_so as h
+    join don_vi as d using (unit_code)
+    where not h.ca_ky
+    group by h.unit_code, h.thang, h.thang_ngay
 )"""
 
 
@@ -146,11 +201,16 @@ def _header(spec: TableSpec, note: str, columns: dict[str, str], not_applicable:
     return "\n".join(lines) + "\n"
 
 
+def _read(key: str) -> str:
+    """A rate read on the dashboard: the one unit's figure (NULL unless exactly one row gives it)."""
+    return f"case when count({key}) = 1 then max({key}) end::double as {key}"
+
+
 def _period_figures() -> str:
     exprs = [e for r in RATES for e in (r.numerator, r.denominator)]
     used = keys(*exprs)
     ho_so = [k for k in used if SHEET_OF[k].key == "ho_so"]
-    danh_muc = [k for k in used if SHEET_OF[k].key != "ho_so"]
+    danh_muc = [_figure(k, '') for k in used if SHEET_OF[k].key != "ho_so"] + [_read(k) for k in DASHBOARD]
     sep = ",\n        "
     return f"""{_rows_cte()},
 
@@ -163,12 +223,12 @@ danh_muc as (
 so_lieu_ho_so as (
     select
         {sep.join(_figure(k, 'cuoi_ky') for k in ho_so)}
-    from nhom
+    from don_vi
 ),
 
 so_lieu_danh_muc as (
     select
-        {sep.join(_figure(k, '') for k in danh_muc)}
+        {sep.join(danh_muc)}
     from danh_muc
 ),
 
@@ -204,12 +264,13 @@ def _measure(i: int, r: Rate) -> str:
     return (f"select {i} as stt, {_q(r.code)} as ma, {_q(r.key)} as chi_so, {_q(r.name)} as ten, "
             f"{_q(r.unit)} as don_vi,\n        {_expr(r.numerator)} as tu_so, {_expr(r.denominator)} as mau_so, "
             f"{_num(r.target)} as chi_tieu, {_num(r.threshold)} as nguong_diem, {_num(r.points)} as diem_toi_da, "
-            f"{_q(r.group)} as nhom,\n        {_unknown(names(r.numerator, r.denominator))} as thieu\n"
+            f"{_q(r.group)} as nhom, {r.dashboard or 'null::double'} as bang,\n        {_unknown(names(r.numerator, r.denominator))} as thieu\n"
             f"    from so_lieu")
 
 
 RATE_COLUMNS = {"stt": "STT", "ma": "Mã chỉ số (766)", "chi_so": "Khóa", "ten": "Chỉ số", "don_vi": "Đơn vị tính",
-                "tu_so": "Tử số", "mau_so": "Mẫu số", "gia_tri": "Kết quả | %", "so_sanh": "So sánh",
+                "tu_so": "Tử số", "mau_so": "Mẫu số", "gia_tri": "Kết quả | %", "bang": "Theo Hệ thống 766 | % | 2",
+                "so_sanh": "So sánh",
                 "chi_tieu": "Chỉ tiêu | %", "danh_gia": "Đánh giá", "diem_toi_da": "Điểm tối đa | điểm | 2",
                 "diem": "Điểm ước tính | điểm | 2", "ghi_chu": "Ghi chú"}
 
@@ -220,14 +281,16 @@ def _rates_sql(spec: TableSpec) -> str:
             "được tỷ lệ × điểm ÷ ngưỡng. Ô để trống là chưa có số liệu, không phải 0. "
             + " ".join(f"Chỉ số {r.code}: {r.limit}." for r in RATES if r.limit)
             + " ".join(f" Chỉ số {c} ({_lower(n)}) chưa tính được: biểu chưa có số liệu {x}." for c, n, x in UNSUPPORTED))
-    return _header(spec, note, RATE_COLUMNS, "ma, so_sanh, chi_tieu, diem_toi_da, ghi_chu",
+    note += (" Cột «Theo Hệ thống 766»: tỷ lệ đơn vị đọc trên Hệ thống đánh giá Bộ chỉ số 766 (để trống: đơn vị "
+             "không ghi); khác tỷ lệ tính từ biểu quá mức làm tròn thì ghi chú nêu để kiểm tra lại.")
+    return _header(spec, note, RATE_COLUMNS, "ma, bang, so_sanh, chi_tieu, diem_toi_da, ghi_chu",
                    "danh_gia=chi_tieu, diem=diem_toi_da") + f"""with
 
 {_period_figures()},
 
 final as (
     select
-        stt, ma, chi_so, ten, don_vi, tu_so, mau_so, gia_tri,
+        stt, ma, chi_so, ten, don_vi, tu_so, mau_so, gia_tri, bang,
         case when chi_tieu is not null then '≥' end as so_sanh,
         chi_tieu,
         case
@@ -237,8 +300,13 @@ final as (
         end as danh_gia,
         diem_toi_da,
         diem,
-        case when thieu = '' and mau_so = 0 then 'Không tính được vì mẫu số bằng 0 (không phát sinh).' end
-            as ghi_chu,
+        case
+            when thieu = '' and mau_so = 0 then 'Không tính được vì mẫu số bằng 0 (không phát sinh).'
+            when gia_tri is not null and bang is not null and abs(gia_tri - bang) > 0.5 * pow(10, -(case
+                when round(bang, 0) = bang then 0 when round(bang, 1) = bang then 1
+                when round(bang, 2) = bang then 2 else 3 end)) + 1e-9
+                then '{DIFFERS}'
+        end as ghi_chu,
         thieu
     from scored
 )
@@ -298,6 +366,11 @@ def _column(key: str) -> tuple[str, list[str], str | None]:
     return key, [key], None  # a field: the catalog's label and unit
 
 
+# The total row's source: one for all fields of work that hold figures, else none.
+NGUON_TOTAL = (",\n        (select case when count(distinct nguon) = 1 then min(nguon) end from nhom "
+               "where co_so_lieu) as nguon")
+
+
 def _grouped_sql(spec: TableSpec) -> str:
     cols = {k: _column(k) for k in spec.columns}
     used = names(*(" + ".join(f) for _, f, _ in cols.values()))
@@ -312,30 +385,31 @@ def _grouped_sql(spec: TableSpec) -> str:
                if by == "thang" else "") + ". Ô để trống là chưa có số liệu, không phải 0.")
     headers = {k: h for k, (_, _, h) in cols.items() if h}
     if by == "thang":
-        # a month: its active rows; unknown where a field of work has the figure only for the whole period
-        rows = f"""by_group as (
+        # a month: the units' months added up; unknown where a unit's figure exists only for the whole period
+        rows = f"""{_month_rows(figures)},
+
+by_group as (
     select
         0 as sort_group,
         thang_ngay as sort_key,
         thang,
-        {sep.join(f"case when (select bool_or(chi_ca_ky_{k}) from nhom) then null else "
-                  f"{_month_figure(k, 'thang_ngay', 'not ca_ky')} end::double as {k}" for k in figures)}
-    from ho_so
-    where not ca_ky
+        {sep.join(_figure(k, '') for k in figures)}
+    from theo_thang_don_vi
     group by thang, thang_ngay
-    having count(*) filter (where co_so_lieu) > 0
+    having bool_or(co_so_lieu)
 )"""
         extra, extra_header = "", {}
     else:
         rows = f"""by_group as (
     select
         0 as sort_group,
-        thu_tu as sort_key,
+        min(thu_tu) as sort_key,
         ten as {by},
-        {', '.join(figures)},
-        nguon
+        {sep.join(_figure(k, '') for k in figures)},
+        string_agg(distinct nguon, '; ') as nguon
     from nhom
-    where co_so_lieu
+    where co_so_lieu and not tat_ca
+    group by ten
 )"""
         extra, extra_header = ",\n        nguon", {"nguon": "Số liệu"}
     return _header(spec, note, headers | extra_header) + f"""with
@@ -351,9 +425,9 @@ total as (
         1 as sort_group,
         null as sort_key,
         'Cộng' as {by},
-        {sep.join(_figure(k, 'cuoi_ky') for k in figures)}{", null as nguon" if extra else ""}
-    from nhom
-    having count(*) filter (where co_so_lieu) > 0
+        {sep.join(_figure(k, 'cuoi_ky') for k in figures)}{NGUON_TOTAL if extra else ""}
+    from don_vi
+    having (select bool_or(co_so_lieu) from nhom)
 ),
 
 final as (
