@@ -32,8 +32,8 @@ TITLE = "Tiếp nhận và giải quyết hồ sơ thủ tục hành chính theo
 
 def expected(v: u.Variant) -> dict[str, dict[str, int]]:
     """The hand-made table as the warehouse must hold it: field of work → key → figure."""
-    if v.units:  # one row for the whole commune: «Khác» (the template has no row for a unit)
-        return {"Khác": {k: sum(f[i] for f in u.EXPECTED.values()) for i, k in enumerate(u.KEYS)}}
+    if v.units:  # one row for the whole commune: the template's row of every field of work together
+        return {tthc.ALL_FIELDS: {k: sum(f[i] for f in u.EXPECTED.values()) for i, k in enumerate(u.KEYS)}}
     return {name: dict(zip(u.KEYS, figures, strict=True)) for name, figures in u.EXPECTED.items()}
 
 
@@ -54,8 +54,9 @@ def check_outputs(outputs: Path, config, v: u.Variant, file_name: str) -> None:
         assert row["thang"] == "08/2025" and row["part"] == AUGUST and row["recognised_by"] == export_06a.RECOGNISED_BY
         assert {k: int(row[k]) for k in u.KEYS} == figures, name
     with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:
-        for name in want:
-            found = provenance.explain(con, config, f"tthc_theo_linh_vuc:nhan_truc_tuyen:{name}")
+        for name in want:  # the row of every field of work together is the table's «Cộng»
+            label = "Cộng" if v.units else name
+            found = provenance.explain(con, config, f"tthc_theo_linh_vuc:nhan_truc_tuyen:{label}")
             fow = next(iter(u.EXPECTED)) if v.units else name
             cell = u.cell_of(v, fow, "nhan_truc_tuyen")
             assert f"{file_name} › Biểu 06a kỳ 01/08/2025 – 31/08/2025 › Sheet1!{cell} = " \
@@ -63,11 +64,17 @@ def check_outputs(outputs: Path, config, v: u.Variant, file_name: str) -> None:
     new = {name: f["nhan_tong"] - f["nhan_ky_truoc"] for name, f in want.items()}
     wb = load_workbook(outputs / paths.ANNEX)
     sheet = next(wb[n] for n in wb.sheetnames if TITLE in str(wb[n]["A1"].value))
-    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in [*want, "Cộng"]}
+    table = list(sheet.iter_rows(values_only=True))
+    head = next(r for r in table if r[0] == "Lĩnh vực")
+    at = {label: head.index(label) for label in head if label}
+    rows = {r[0]: r for r in table if r and r[0] in [*want, "Cộng"]}
+    rows |= {name: rows["Cộng"] for name in want if v.units}
+    columns = {"Tiếp nhận mới trong kỳ (hồ sơ)": new, "Tiếp nhận mới – Trực tuyến (hồ sơ)": "nhan_truc_tuyen",
+               "Đã giải quyết – Tổng số (hồ sơ)": "giai_quyet_tong", "Đang giải quyết – Quá hạn (hồ sơ)": "dang_qua_han"}
     for name, figures in want.items():
-        assert rows[name][1:3] == (new[name], figures["nhan_truc_tuyen"])
-        assert rows[name][4] == figures["giai_quyet_tong"] and rows[name][8] == figures["dang_qua_han"]
-    assert rows["Cộng"][1] == sum(new.values())
+        for label, key in columns.items():
+            assert rows[name][at[label]] == (key[name] if isinstance(key, dict) else figures[key]), (name, label)
+    assert rows["Cộng"][at["Tiếp nhận mới trong kỳ (hồ sơ)"]] == sum(new.values())
     sources = wb["Nguồn số liệu"]
     assert any(f"{file_name} › Biểu 06a kỳ 01/08/2025 – 31/08/2025" in str(c.value or "")
                for r in sources.iter_rows() for c in r)

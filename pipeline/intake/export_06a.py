@@ -304,7 +304,9 @@ def _read_rows(rows: list[list], found: Found, wb: Workbook, config: Config, she
                 range(int(values[0].group(1)), int(values[0].group(1)) + len(values))):
             start += 1
     choices = sheet.column("linh_vuc").choices
-    own = [f for f in getattr(topic(TEMPLATE_ID).module("template"), "OWN_FIELDS", ()) if f in choices]
+    declared = topic(TEMPLATE_ID).module("template")
+    own = [f for f in getattr(declared, "OWN_FIELDS", ()) if f in choices]
+    whole_unit = getattr(declared, "ALL_FIELDS", OTHER)  # the row of the unit's total (every field of work)
     named: dict[str, str] = {}  # a row the unit names (OWN_FIELDS) → the export's name of the field of work
     landed: dict[str, list[tuple[int, list]]] = {}
     total = None
@@ -333,19 +335,23 @@ def _read_rows(rows: list[list], found: Found, wb: Workbook, config: Config, she
                 wb.warning(f"{NAME} ghi lĩnh vực «{label}», không có trong danh sách lĩnh vực in sẵn của biểu số "
                            "liệu TTHC: được giữ là một lĩnh vực riêng mang đúng tên này.",
                            "Không cần sửa.", found.sheet, cell, "Lĩnh vực", label)
-        if target is None:
+        if target is None and found.by_units:
+            target = whole_unit
+            wb.warning(f"{NAME} chia theo đơn vị («{label}»), không theo lĩnh vực: số liệu của dòng {i + 1} được "
+                       f"ghi vào dòng «{target}» (tổng số của mọi lĩnh vực).", "Không cần sửa.",
+                       found.sheet, cell, "Lĩnh vực", label)
+        elif target is None:
             target = OTHER
-            kind = "đơn vị" if found.by_units else "lĩnh vực"
-            wb.warning(f"{NAME} ghi {kind} «{label}», không có trong danh sách lĩnh vực của biểu số liệu TTHC: "
+            wb.warning(f"{NAME} ghi lĩnh vực «{label}», không có trong danh sách lĩnh vực của biểu số liệu TTHC: "
                        f"số liệu của dòng {i + 1} được ghi vào lĩnh vực «{OTHER}».",
                        "Không cần sửa; nếu đây là một lĩnh vực trong danh sách, hãy báo cơ quan thường trực.",
                        found.sheet, cell, "Lĩnh vực", label)
         landed.setdefault(target, []).append((i, figures))
     if not landed and total is not None:
         i, figures = total
-        wb.warning(f"{NAME} chỉ có dòng tổng, không chia theo lĩnh vực: số liệu được ghi vào lĩnh vực «{OTHER}».",
+        wb.warning(f"{NAME} chỉ có dòng tổng, không chia theo lĩnh vực: số liệu được ghi vào dòng «{whole_unit}».",
                    "Không cần sửa.", found.sheet, f"{get_column_letter(found.name_col + 1)}{i + 1}")
-        landed[OTHER], total = [(i, figures)], None
+        landed[whole_unit], total = [(i, figures)], None
     if not landed:
         wb.error(f"{NAME} không có dòng số liệu nào dưới tiêu đề.", "Hãy xuất lại biểu từ hệ thống và gửi lại.",
                  found.sheet, f"A{start + 1}")
