@@ -169,16 +169,22 @@ def test_total_not_matching_its_parts_is_a_warning_at_the_total_cell(config, tmp
 
 def test_missing_column_is_rejected_naming_the_sheet_and_cell(config, workdir):
     inputs, outputs = workdir
-    (inputs / "thieu_cot.xlsx").write_bytes(u.workbook(u.VARIANTS[0], drop="giai_quyet_dung_han"))
+    _write(inputs, "thang8.xlsx", u.workbook(u.VARIANTS[0]))  # what the centre sent before stays current
+    filled(config, "danh_gia", inputs, name="danh_gia.xlsx", unit_code="TTPVHCC")
     filled(config, "lanh_dao", inputs, name="vp.xlsx")
+    ingest.run(inputs, outputs, config)
+    (inputs / "thieu_cot.xlsx").write_bytes(u.workbook(u.VARIANTS[0], drop="giai_quyet_dung_han",
+                                                         period_line="Kỳ báo cáo: Tháng 8 năm 2025"))
     summary = ingest.run(inputs, outputs, config)
     assert summary.counts["rejected"] == 1, summary.text()
     report = validate.check_file(inputs / "thieu_cot.xlsx", config)
     [error] = report.errors
     assert error.sheet == "Sheet1" and error.cell == "G9"  # the «Đã giải quyết» header over the columns
     assert "thiếu cột «Đã giải quyết – đúng hạn»" in error.rule
-    with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:  # the other file is in
-        assert con.execute("SELECT template_id FROM current_submissions").fetchall() == [("lanh_dao",)]
+    with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:  # nothing else affected
+        assert set(con.execute("SELECT file_name FROM current_submissions").fetchall()) == {
+            ("thang8.xlsx",), ("danh_gia.xlsx",), ("vp.xlsx",)}
+        assert con.execute("SELECT count(*) FROM cur_tthc_ho_so").fetchall() == [(len(u.EXPECTED),)]
 
 
 def test_months_combine_and_a_later_same_month_replaces(config, workdir):
@@ -242,6 +248,24 @@ def test_a_field_of_work_not_in_the_list_is_kept_under_its_own_name(config, tmp_
     own = rows[(rows["row"] > 0) & rows["ten_linh_vuc"].notna()]
     assert list(own["ten_linh_vuc"]) == ["Thi đua, khen thưởng"] and list(own["nhan_tong"]) == [5]
     assert own["linh_vuc"].iloc[0] in tthc.OWN_FIELDS
+
+
+def test_carry_over_chain_across_consecutive_month_exports(config, workdir):
+    """September's «kỳ trước chuyển qua» against August's «đang giải quyết» in another file."""
+    inputs, outputs = workdir
+    v = u.VARIANTS[0]
+    _write(inputs, "thang8.xlsx", u.workbook(v))
+    ingest.run(inputs, outputs, config)
+    september = {k: (f if k != "Đất đai" else (93, 40, 50, 3, 80, 30, 45, 5, 13, 9, 4)) for k, f in u.EXPECTED.items()}
+    _write(inputs, "thang9.xlsx", u.workbook(v, date(2025, 9, 1), date(2025, 9, 30), figures=september))
+    summary = ingest.run(inputs, outputs, config)
+    assert summary.counts["warnings"] == 1, summary.text()
+    with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:
+        [(cell, rule)] = con.execute("SELECT p.cell, p.rule FROM problems p JOIN submissions s USING (submission_id) "
+                                     "WHERE s.file_name = 'thang9.xlsx'").fetchall()
+    assert cell == u.cell_of(v, "Đất đai", "nhan_ky_truoc")
+    assert f"tệp «thang8.xlsx», ô Sheet1!{u.cell_of(v, 'Đất đai', 'dang_tong')}" in rule
+    assert "lĩnh vực «Đất đai» là 3" in rule and "là 16" in rule and "chênh lệch 13 hồ sơ" in rule
 
 
 def _write(folder: Path, name: str, data: bytes) -> Path:

@@ -55,13 +55,14 @@ from pipeline.intake.export_period import (
     portal_text,
     report_sentence,
     source_text,
+    span,
     span_text,
     words,
 )
 from pipeline.topics import CATALOG, topic
 
 __all__ = ["NAME", "RECOGNISED_BY", "RECOGNISED_WORDS", "SYSTEM", "TITLE", "conflict", "part", "portal_text",
-           "read", "report_sentence", "source_text", "span_text", "words"]
+           "read", "report_sentence", "source_text", "span", "span_text", "words"]
 TEMPLATE_ID, SHEET_KEY = "tthc", "ho_so"
 SEARCH_ROWS = 40  # rows searched for the title and the header
 MAX_ROWS = 600  # rows of an export read at most (the gate bounds the sheet first)

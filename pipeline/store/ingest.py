@@ -31,8 +31,8 @@ from pipeline.checks.validate import FileReport, Problem
 from pipeline.core import atomic, logs, paths
 from pipeline.core.config import Config
 from pipeline.core.layout import DEMO_MARK
-from pipeline.intake import export_06a, read
-from pipeline.store import inbox, parallel, records, warehouse
+from pipeline.intake import read
+from pipeline.store import exports, inbox, parallel, records, warehouse
 from pipeline.store.overview import write_overview
 from pipeline.store.summary import IngestSummary, Received
 from pipeline.store.warehouse import DB_NAME, open_db, writer_lock
@@ -100,30 +100,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, typ
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {select} FROM {view}")
     finally:
         con.unregister(view)
-
-
-def _overlapping(con: duckdb.DuckDBPyConnection, items: list[Received], outputs_dir: Path, config: Config) -> None:
-    """An export (intake.export_06a) that cannot be current beside another current export of the same
-    unit (stored, or earlier in this batch: their periods overlap, or one is not a reporting month) is
-    refused naming both files; its feedback is written again."""
-    if not any(item.report.part and item.report.status != "rejected" for item in items):
-        return
-    held = con.execute("SELECT unit_code, template_id, part, file_name FROM current_submissions "
-                       "WHERE part IS NOT NULL").fetchall()
-    for item in items:
-        r = item.report
-        if not r.part or r.status == "rejected":
-            continue
-        clash = next((found for row in held if row[:2] == (r.unit_code, r.template_id)
-                      and (found := export_06a.conflict(row[3], row[2], r.part, config))), None)
-        if clash is None:
-            held = [row for row in held if not (row[:2] == (r.unit_code, r.template_id) and row[2] == r.part)]
-            held.append((r.unit_code, r.template_id, r.part, r.path.name))
-            continue
-        rule, fix = clash
-        problem = Problem("error", r.path.name, None, None, None, export_06a.span_text(r.part), rule, fix)
-        item.report = write_feedback(replace(r, status="rejected", problems=[problem, *r.problems]),
-                                     outputs_dir, item.path)[0]
 
 
 def _problem(submission_id: int, p: Problem) -> dict:
@@ -387,7 +363,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                                   by_path[r.path].size) for r in reports]
                 con = open_db(db)  # held only while this batch is written
                 try:
-                    _overlapping(con, items, outputs_dir, config)
+                    exports.check(con, items, tables, config, partial(write_feedback, outputs_dir=outputs_dir))
                     _store(con, items, tables, done)
                 finally:
                     con.close()
