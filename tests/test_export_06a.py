@@ -44,14 +44,15 @@ def facts(outputs: Path) -> dict[str, dict]:
     return {r["linh_vuc"]: r for r in frame.to_dict("records")}
 
 
-def check_outputs(outputs: Path, config, v: u.Variant, file_name: str) -> None:
+def check_outputs(outputs: Path, config, v: u.Variant, file_name: str, part: str = AUGUST,
+                  thang: str = "08/2025") -> None:
     """The warehouse, `explain`, the annex and the report against the hand-made table."""
     want = expected(v)
     got = facts(outputs)
     assert set(got) == set(want)
     for name, figures in want.items():
         row = got[name]
-        assert row["thang"] == "08/2025" and row["part"] == AUGUST and row["recognised_by"] == export_06a.RECOGNISED_BY
+        assert row["thang"] == thang and row["part"] == part and row["recognised_by"] == export_06a.RECOGNISED_BY
         assert {k: int(row[k]) for k in u.KEYS} == figures, name
     with duckdb.connect(str(outputs / warehouse.DB_NAME), read_only=True) as con:
         for name in want:  # the row of every field of work together is the table's «Cộng»
@@ -59,7 +60,7 @@ def check_outputs(outputs: Path, config, v: u.Variant, file_name: str) -> None:
             found = provenance.explain(con, config, f"tthc_theo_linh_vuc:nhan_truc_tuyen:{label}")
             fow = next(iter(u.EXPECTED)) if v.units else name
             cell = u.cell_of(v, fow, "nhan_truc_tuyen")
-            assert f"{file_name} › Biểu 06a kỳ 01/08/2025 – 31/08/2025 › Sheet1!{cell} = " \
+            assert f"{export_06a.source_text(file_name, part)} › Sheet1!{cell} = " \
                    f"{vn.number(want[name]['nhan_truc_tuyen'])}" in found.text()
     new = {name: f["nhan_tong"] - f["nhan_ky_truoc"] for name, f in want.items()}
     wb = load_workbook(outputs / paths.ANNEX)
@@ -76,10 +77,10 @@ def check_outputs(outputs: Path, config, v: u.Variant, file_name: str) -> None:
             assert rows[name][at[label]] == (key[name] if isinstance(key, dict) else figures[key]), (name, label)
     assert rows["Cộng"][at["Tiếp nhận mới trong kỳ (hồ sơ)"]] == sum(new.values())
     sources = wb["Nguồn số liệu"]
-    assert any(f"{file_name} › Biểu 06a kỳ 01/08/2025 – 31/08/2025" in str(c.value or "")
+    assert any(export_06a.source_text(file_name, part) in str(c.value or "")
                for r in sources.iter_rows() for c in r)
     report = [p.text for p in Document(outputs / paths.REPORT).paragraphs]
-    assert export_06a.report_sentence([AUGUST]) in report
+    assert export_06a.report_sentence([part]) in report
     assert any(f"tiếp nhận mới {vn.number(sum(new.values()))} hồ sơ" in p for p in report)
     assert any(f"đã giải quyết {vn.number(sum(f['giai_quyet_tong'] for f in want.values()))} hồ sơ" in p
                for p in report)
@@ -91,6 +92,14 @@ def test_each_variant_through_inputs(v, config, workdir):
     (inputs / "bieu_06a.xlsx").write_bytes(u.workbook(v))
     assert build.run(inputs, outputs) == 0
     check_outputs(outputs, config, v, "bieu_06a.xlsx")
+
+
+def test_a_whole_period_export_through_inputs(config, workdir):
+    inputs, outputs = workdir
+    v = u.VARIANTS[2]
+    (inputs / "ca_ky.xlsx").write_bytes(u.workbook(v, config.start, config.cutoff))
+    assert build.run(inputs, outputs) == 0
+    check_outputs(outputs, config, v, "ca_ky.xlsx", export_06a.part(config.start, config.cutoff), tthc.WHOLE_PERIOD)
 
 
 @pytest.mark.parametrize("v", u.VARIANTS, ids=lambda v: v.name)
@@ -266,6 +275,39 @@ def test_carry_over_chain_across_consecutive_month_exports(config, workdir):
     assert cell == u.cell_of(v, "Đất đai", "nhan_ky_truoc")
     assert f"tệp «thang8.xlsx», ô Sheet1!{u.cell_of(v, 'Đất đai', 'dang_tong')}" in rule
     assert "lĩnh vực «Đất đai» là 3" in rule and "là 16" in rule and "chênh lệch 13 hồ sơ" in rule
+
+
+def test_other_wordings_and_a_typed_template_without_its_mark(config, tmp_path):
+    """Headers worded otherwise (one header row per column, no diacritics, notes) are read by meaning;
+    a typed TTHC template whose hidden sheet was lost is still the template, not an export."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Bao cao"
+    ws["A1"] = "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT TTHC"
+    ws["A2"] = "Từ ngày 01 tháng 08 năm 2025 đến ngày 31 tháng 08 năm 2025"
+    heads = ["TT", "Tên lĩnh vực", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến",
+             "Tiếp nhận trực tiếp và qua dịch vụ bưu chính công ích", "Tiếp nhận từ kỳ trước chuyển sang",
+             "Tong so ho so da giai quyet", "Da giai quyet truoc han", "Đã giải quyết đúng hạn (kể cả hồ sơ trả lại)",
+             "Đã giải quyết quá hạn", "Tổng số hồ sơ đang giải quyết", "Đang giải quyết trong hạn",
+             "Đang giải quyết quá hạn"]
+    ws.append([])
+    ws.append(heads)
+    for n, (name, figures) in enumerate(u.EXPECTED.items(), start=1):
+        ws.append([n, name, *figures])
+    path = tmp_path / "khac_cach_ghi.xlsx"
+    wb.save(path)
+    report = validate.check_file(path, config)
+    assert report.status == "accepted" and report.part == AUGUST, report.text()
+    rows = report.data["ho_so"]
+    kept = rows[rows["row"] > 0].set_index("linh_vuc")
+    assert {k: int(kept.loc["Đất đai", k]) for k in u.KEYS} == dict(zip(u.KEYS, u.EXPECTED["Đất đai"], strict=True))
+
+    def unmark(book):
+        del book["_meta"]
+    typed = validate.check_file(filled(config, "tthc", tmp_path, name="go_tay.xlsx", edit=unmark), config)
+    assert typed.recognised_by == "headers" and typed.part is None
 
 
 def _write(folder: Path, name: str, data: bytes) -> Path:
