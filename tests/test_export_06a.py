@@ -277,6 +277,18 @@ def test_carry_over_chain_across_consecutive_month_exports(config, workdir):
     assert "lĩnh vực «Đất đai» là 3" in rule and "là 16" in rule and "chênh lệch 13 hồ sơ" in rule
 
 
+def test_more_unknown_fields_than_own_rows_are_summed_into_khac(config, tmp_path):
+    extra = {f"Lĩnh vực riêng {i}": (i, i, 0, 0, i, i, 0, 0, 0, 0, 0) for i in range(1, 6)}
+    report = validate.check_file(_write(tmp_path, "x.xlsx", u.workbook(u.VARIANTS[1], figures={**u.EXPECTED, **extra})),
+                                 config)
+    assert report.status == "warnings", report.text()
+    rows = report.data["ho_so"]
+    kept = rows[rows["row"] > 0].set_index("linh_vuc")
+    assert sorted(kept["ten_linh_vuc"].dropna()) == ["Lĩnh vực riêng 1", "Lĩnh vực riêng 2", "Lĩnh vực riêng 3"]
+    assert int(kept.loc["Khác", "nhan_tong"]) == 4 + 5 and int(kept.loc["Khác", "row"]) == 10 + len(u.EXPECTED) + 3
+    assert any("cùng thuộc lĩnh vực «Khác»: hệ thống cộng" in p.rule for p in report.warnings)
+
+
 def test_other_wordings_and_a_typed_template_without_its_mark(config, tmp_path):
     """Headers worded otherwise (one header row per column, no diacritics, notes) are read by meaning;
     a typed TTHC template whose hidden sheet was lost is still the template, not an export."""

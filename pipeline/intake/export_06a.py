@@ -368,6 +368,16 @@ def _number(value: object) -> float | None:
     return vn.parse_number(value) if isinstance(value, str) else None
 
 
+def _sum(values: list) -> object:
+    """Several rows' cells as one: their sum when every one is a number, blank (unknown) when one is
+    blank, else the first cell that is not a number (the checks then name it)."""
+    numbers = [_number(v) for v in values]
+    if all(n is not None for n in numbers):
+        return sum(numbers)
+    wrong = [v for v, n in zip(values, numbers, strict=True) if n is None and v not in (None, "")]
+    return wrong[0] if wrong else None
+
+
 def _check_total(total: tuple[int, list], landed: dict, found: Found, wb: Workbook, sheet) -> None:
     """A warning at each total cell that differs from the sum of the rows above it, stating the gap."""
     row, figures = total
@@ -404,15 +414,12 @@ def _frame(landed: dict, named: dict[str, str], found: Found, wb: Workbook, conf
             continue
         first, figures = found_rows[0]
         if len(found_rows) > 1:
-            summed = [None if any(_number(f[j]) is None and f[j] not in (None, "") for _, f in found_rows)
-                      else (sum(_number(f[j]) for _, f in found_rows) if all(_number(f[j]) is not None
-                                                                               for _, f in found_rows) else None)
-                      for j in range(len(keys))]
+            summed = [_sum([f[j] for _, f in found_rows]) for j in range(len(keys))]
             where = ", ".join(str(i + 1) for i, _ in found_rows)
             wb.warning(f"Các dòng {where} của {NAME} cùng thuộc lĩnh vực «{target}»: hệ thống cộng số liệu "
                        f"các dòng này (ô của số liệu là ô ở dòng {first + 1}).", "Không cần sửa.", found.sheet,
                        f"{get_column_letter(found.name_col + 1)}{first + 1}", "Lĩnh vực", target)
-            figures = [s if s is not None else figures[j] for j, s in enumerate(summed)]
+            figures = summed
         numbers[n] = first + 1
         for j, key in enumerate(keys):
             cells[n, columns.index(key)] = figures[j]
