@@ -173,3 +173,27 @@ def test_naming_a_printed_field_of_work_is_refused(config, inputs_dir):
 @pytest.fixture
 def inputs_dir(workdir):
     return workdir[0]
+
+
+def test_fields_of_work_beside_the_all_fields_row_are_its_detail(config, inputs_dir):
+    cells = {(WHOLE, ALL): {"nhan_moi": 578, "giai_quyet_tong": 560},
+             (WHOLE, "Hộ tịch"): {"nhan_moi": 300, "giai_quyet_tong": 290},
+             (WHOLE, "Chứng thực"): {"nhan_moi": 200}}
+    report_ = validate.check_file(typed(config, inputs_dir, cells), config)
+    assert report_.status == "warnings", report_.text()
+    (gap,) = [p for p in report_.warnings if p.field == "Tiếp nhận mới – Tổng số"]
+    assert "chênh lệch 78 hồ sơ chưa chia theo lĩnh vực" in gap.rule and "Tất cả lĩnh vực" in gap.rule
+    over = {(WHOLE, ALL): {"giai_quyet_tong": 100}, (WHOLE, "Hộ tịch"): {"giai_quyet_tong": 120}}
+    report_ = validate.check_file(typed(config, inputs_dir / "over", over), config)
+    assert report_.status == "rejected" and "vượt 20 hồ sơ" in report_.errors[0].rule
+
+
+def test_the_all_fields_row_is_the_unit_total_in_the_warehouse_and_annex(config, workdir):
+    """The unit's satisfaction for all fields together, its dossiers by field of work."""
+    cells = {(WHOLE, ALL): {"luot_danh_gia": 467, "luot_hai_long": 463},
+             (WHOLE, "Hộ tịch"): {"nhan_moi": 300, "giai_quyet_tong": 290},
+             (WHOLE, "Chứng thực"): {"nhan_moi": 278, "giai_quyet_tong": 270}}
+    results, _, text = computed(config, workdir, cells)
+    t, rows = _rates(results)
+    assert t.text(rows["ty_le_rat_hai_long_hai_long"], "gia_tri") == "99,14"
+    assert f"{config.kind} tiếp nhận mới 578 hồ sơ" in text and "đã giải quyết 560 hồ sơ" in text

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.outputs import rates
-from pipeline.outputs.rates_sql import _figure, _groups_cte, _rows_cte
+from pipeline.outputs.rates_periods import _figure, _groups_cte, _rows_cte
 
 RATED = tuple(r for r in rates.RATES if r.code)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipeline.core import vn
+from pipeline.core import layout, vn
 from pipeline.core.model import (
     Change,
     Field,
@@ -79,7 +79,7 @@ def month_note(cfg: Config) -> str:
         head = (f"Tháng báo cáo tính từ ngày {cfg.month_starts_on} tháng trước đến ngày {cfg.month_starts_on - 1} "
                 "của tháng báo cáo")
     return (f"{head}, tháng đầu và tháng cuối theo ngày bắt đầu kỳ báo cáo và ngày chốt số liệu ({spans}). "
-            f"Dòng «{WHOLE_PERIOD}» (sau các tháng) là số liệu cả kỳ, từ {vn.day(cfg.start)} đến "
+            f"Dòng «{WHOLE_PERIOD}» (từ dòng {layout.FIRST_DATA_ROW + len(rows_v2(cfg))}, sau các tháng) là số liệu cả kỳ, từ {vn.day(cfg.start)} đến "
             f"{vn.day(cfg.cutoff)}: đơn vị chỉ có số cả kỳ thì điền các dòng này, không cần điền từng tháng; "
             f"đã điền từng tháng thì dòng cả kỳ có thể để trống. Dòng «{ALL_FIELDS}» là tổng số của mọi lĩnh vực: "
             "điền khi chỉ có số chung (ví dụ số lượt đánh giá hài lòng của cả đơn vị); các dòng lĩnh vực, nếu "
@@ -273,6 +273,7 @@ dossiers = Sheet(
     needs_figures=True,
     period_total=PeriodTotal("thang", WHOLE_PERIOD, stocks=STOCK_KEYS, opening=("nhan_ky_truoc",),
                              skip=("nhan_tong",)),
+    total_row=("linh_vuc", ALL_FIELDS),
 )
 
 procedures = Sheet(
