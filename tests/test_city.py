@@ -305,7 +305,7 @@ def _sums(outputs: Path, by_unit: bool = False) -> dict:
                     for unit, total, blanks in con.execute(
                             f"SELECT {group}, sum({col.key}), count(*) - count({col.key}) FROM cur_{table} GROUP BY 1"
                     ).fetchall():
-                        if not blanks:
+                        if not blanks or table == "tthc_ho_so" and total is not None:  # TTHC v3: rows left
                             out[(table, col.key, unit) if by_unit else (table, col.key)] = total
     finally:
         con.close()
