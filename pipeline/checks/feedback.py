@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pipeline.core import atomic, paths, printing, vn, words
+from pipeline.intake import export_06a
 from pipeline.topics import CATALOG
 
 if TYPE_CHECKING:
@@ -66,7 +67,9 @@ def write_outputs(report: FileReport, out_dir: Path, rel: str | None = None, fil
             ("Đơn vị", unit_name or "Không xác định"), ("Kết quả", words.STATUS[report.status]),
             ("Số lỗi", report.error_count), ("Số cảnh báo", report.warning_count),
             ("Nhận biết biểu qua", {"fingerprint": "dấu nhận dạng trong tệp", "headers": "tiêu đề các cột",
+                                    export_06a.RECOGNISED_BY: export_06a.RECOGNISED_WORDS,
                                     None: "không nhận ra"}[report.recognised_by]),
+            *([("Kỳ số liệu", export_06a.span_text(report.part))] if report.part else []),
             ("Mã kiểm tra (SHA-256)", report.sha256)]
     for row, (label, value) in enumerate(info, start=1):  # label over A:C, value over D:H (printed whole)
         ws.append([label, None, None, _safe(value)])

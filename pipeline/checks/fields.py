@@ -158,7 +158,9 @@ def blank_rows(part: Part, cut: np.ndarray) -> frozenset[int]:
     if sheet.rows is None or not sheet.blank_rows or not len(cut):
         return frozenset()
     values = data.cells[cut][:, len(sheet.keys):]
-    rows = [int(data.first_row + i) for i in cut[~(~pd.isna(values)).any(axis=1)]]
+    rows = [int(r) for r in data.row_numbers(cut[~(~pd.isna(values)).any(axis=1)])]
+    if data.rows is not None:  # an export: the template rows it does not cover are not the unit's blanks
+        return frozenset(rows)
     if rows and (not sheet.blank_rows_expected or len(rows) == len(cut)):
         shown = ", ".join(map(str, rows[:12])) + (f" … ({len(rows)} dòng)" if len(rows) > 12 else "")
         first = sheet.fields[0]

@@ -50,6 +50,7 @@ class FileReport:
     # sheet key → (sheet name in the file, field key → column letter): where each loaded value was read
     columns: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     origins: list[tuple] = field(default_factory=list)  # a commune's package: where each figure came from
+    part: str | None = None  # an export's period (intake.export_06a), stored in submissions.part
 
     @property
     def errors(self) -> list[Problem]:

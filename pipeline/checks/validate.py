@@ -72,7 +72,7 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[Part],
     sizes = [len(cut) for cut in cuts]
     index = pd.MultiIndex.from_arrays(
         [np.repeat([p.file_no for p in parts], sizes).astype("int64"),
-         np.concatenate([p.data.first_row + cut for p, cut in zip(parts, cuts, strict=True)]).astype("int64")],
+         np.concatenate([p.data.row_numbers(cut) for p, cut in zip(parts, cuts, strict=True)]).astype("int64")],
         names=["file_no", "row"])
     cells = np.concatenate([p.data.cells[cut] for p, cut in zip(parts, cuts, strict=True)])
     raw = pd.DataFrame(cells, index=index, columns=[c.key for c in sheet.columns], dtype=object)
@@ -234,7 +234,7 @@ def _finish(book: read.Workbook, data: Mapping[str, pd.DataFrame]) -> FileReport
     omitted.sort(key=lambda o: (o.severity != "error", -o.count))
     return FileReport(book.path, book.sha256, status, template.id if template else None, book.version,
                       book.unit_code, book.demo, book.recognised_by, problems[:PROBLEM_CAP], data, omitted,
-                      {key: (d.name, dict(d.letters)) for key, d in book.sheets.items()}, book.origins)
+                      {key: (d.name, dict(d.letters)) for key, d in book.sheets.items()}, book.origins, book.part)
 
 
 def check_file(path: Path, config: Config, unit_code: str | None = None) -> FileReport:

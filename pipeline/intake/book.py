@@ -67,6 +67,13 @@ class SheetData:
     formulas_without_value: set[str] = field(default_factory=set)  # A1 cells
     formula_errors: dict[str, str] = field(default_factory=dict)  # A1 → the error shown ("#DIV/0!")
     formulas: set[str] = field(default_factory=set)  # A1 cells holding any formula (with a result or not)
+    # Excel row of each row of cells when they are not consecutive from first_row (an export read into
+    # a template's frame, intake.export_06a); a row number ≤ 0 is a template row the file does not cover
+    rows: np.ndarray | None = None
+
+    def row_numbers(self, positions: np.ndarray) -> np.ndarray:
+        """The Excel rows of the rows of cells at these positions."""
+        return self.rows[positions] if self.rows is not None else self.first_row + positions
 
 
 @dataclass
@@ -85,6 +92,7 @@ class Workbook:
     timed_out: bool = False
     xml: dict[str, bytes] = field(default_factory=dict, repr=False)  # worksheet XML kept by the gate while reading
     origins: list[tuple] = field(default_factory=list)  # a commune's package: its origin sheet's rows (layout.ORIGIN_COLUMNS)
+    part: str | None = None  # an export's period «YYYY-MM-DD/YYYY-MM-DD» (intake.export_06a); None for a template
 
     def _add(self, severity: str, rule: str, fix: str, sheet: str | None, cell: str | None,
              field: str | None, value: object, group: str | None, kind: str | None = None) -> None:

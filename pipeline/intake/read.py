@@ -230,6 +230,9 @@ def _load(path: Path, config: Config, sender: str | None, data: bytes | None) ->
         names = recognise(book, wb, config, sender)
         if wb.template is None or wb.recognised_by is None:
             return wb
+        for found in wb.sheets.values():  # an export (intake.export_06a): its formulas, as for any sheet
+            found.formulas_without_value, found.formula_errors, found.formulas = formula_cells(
+                zf, parts.get(found.name, ""), wb.xml.get(parts.get(found.name, "")))
         for sheet in wb.template.sheets:
             if wb.late():
                 return wb

@@ -334,7 +334,8 @@ class Results:
     tables: dict[str, Table]
     missing: dict[str, list[Unit]]
     demo: bool
-    sources: list[dict]  # current submissions: unit, template, file, received_at, signed_by, signed_at
+    sources: list[dict]  # current submissions: unit, template, file, received_at, signed_by, signed_at, part
+    # (part: an export's period, intake.export_06a)
     checks: list = field(default_factory=list)  # crosscheck.Finding of every evaluated cross-check
     city: object | None = None  # at city level: outputs.city.City (reporting, flagged figures)
 
@@ -357,10 +358,10 @@ class Results:
 def compute(con: duckdb.DuckDBPyConnection, config: Config) -> Results:
     missing = missing_units(con, config)
     tables = {name: table(con, name, config, missing) for name in names()}
-    rows = con.execute("select unit_code, template_id, file_name, received_at, signed_name, signed_at "
-                       "from current_signoffs order by template_id, unit_code").fetchall()
-    sources = [{"unit_code": u, "template_id": t, "file_name": f, "received_at": r, "signed_by": n, "signed_at": a}
-               for u, t, f, r, n, a in rows]
+    rows = con.execute("select unit_code, template_id, file_name, received_at, signed_name, signed_at, part "
+                       "from current_signoffs order by template_id, unit_code, part").fetchall()
+    sources = [{"unit_code": u, "template_id": t, "file_name": f, "received_at": r, "signed_by": n, "signed_at": a,
+                "part": p} for u, t, f, r, n, a, p in rows]
     from pipeline.checks import crosscheck
 
     checks = crosscheck.evaluate(con)

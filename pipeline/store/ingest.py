@@ -32,7 +32,7 @@ from pipeline.core import atomic, logs, paths
 from pipeline.core.config import Config
 from pipeline.core.layout import DEMO_MARK
 from pipeline.intake import read
-from pipeline.store import inbox, parallel, records, warehouse
+from pipeline.store import exports, inbox, parallel, records, warehouse
 from pipeline.store.overview import write_overview
 from pipeline.store.summary import IngestSummary, Received
 from pipeline.store.warehouse import DB_NAME, open_db, writer_lock
@@ -65,7 +65,7 @@ def _facts(items: list[Received], batch: dict) -> dict[str, pd.DataFrame]:
     loaded = np.array([item.report.status != "rejected" for item in items], dtype=bool)
     out = {}
     for (template_id, sheet_key), (frame, files) in batch.items():
-        keep = loaded[files]
+        keep = loaded[files] & (frame["row"].to_numpy() > 0)  # ≤ 0: a template row an export does not cover
         if not keep.any():
             continue
         big = frame[keep].reset_index(drop=True).rename(columns={"row": "row_number"})
@@ -136,7 +136,8 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
                          "template_id": r.template_id, "version": r.version, "status": r.status,
                          "n_errors": r.error_count, "n_warnings": r.warning_count,
                          "recognised_by": r.recognised_by, "demo": r.demo,
-                         "original_name": item.original_name, "size_bytes": size, "ingested_at": now})
+                         "original_name": item.original_name, "size_bytes": size, "ingested_at": now,
+                         "part": r.part})
             problems += [_problem(next_id, p) for p in r.problems]
             problems += [{"submission_id": next_id, "severity": o.severity, "sheet": o.sheet, "cell": None,  # past the cap
                           "field": o.field, "value": None, "rule": o.text(), "fix": o.fix, "kind": None} for o in r.omitted]
@@ -373,6 +374,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                                   by_path[r.path].size) for r in reports]
                 con = open_db(db)  # held only while this batch is written
                 try:
+                    exports.check(con, items, tables, config, partial(write_feedback, outputs_dir=outputs_dir))
                     _store(con, items, tables, done)
                 finally:
                     con.close()

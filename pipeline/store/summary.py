@@ -97,7 +97,7 @@ class IngestSummary:
         rows = con.execute("""
             SELECT earlier, later, count(*) OVER () FROM (
                 SELECT submission_id, file_name AS later, lag(file_name) OVER (
-                    PARTITION BY unit_code, template_id ORDER BY submission_id) AS earlier
+                    PARTITION BY unit_code, template_id, coalesce(part, '') ORDER BY submission_id) AS earlier
                 FROM submissions WHERE submission_id > ? AND status <> 'rejected')
             WHERE earlier IS NOT NULL ORDER BY submission_id LIMIT ?""", [before, LISTED]).fetchall()
         self.superseded = [(earlier, later) for earlier, later, _ in rows]
