@@ -90,7 +90,7 @@ def values_of(data: dict) -> dict:
         if kind == "lines":
             out[name] = "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
         elif kind == "datetime" and isinstance(value, datetime):
-            out[name] = f"{value:%Y-%m-%dT%H:%M}"
+            out[name] = value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
         else:
             out[name] = str(value)
     standing = data.get("standing_unit", {}).get("code")
@@ -176,7 +176,7 @@ def _typed(text: str, kind: str):
             raise ValueError(f"«{text}» không phải một ngày: hãy chọn ngày trên lịch.") from None
     if kind == "datetime":
         try:
-            return datetime.fromisoformat(text).replace(second=0, microsecond=0)
+            return datetime.fromisoformat(text).replace(microsecond=0)
         except ValueError:
             raise ValueError(f"«{text}» không phải ngày giờ: hãy chọn ngày và giờ.") from None
     if kind == "number":
