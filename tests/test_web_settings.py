@@ -86,7 +86,7 @@ def test_an_invalid_form_keeps_the_typed_values_and_lists_every_mistake(site):
         "commune.kind": "phường",  # but the units are still named «… xã»
         "commune.name": "Thành Sen",
         "commune.province": "",
-        "period.cutoff": "2025-06-01",  # before the start
+        "period.cutoff": "01/06/2025",  # before the start
         "period.month_starts_on": "40",
         "units[2].code": "VP",  # the first unit's code
         "units[3].code": "kinh te",
@@ -102,7 +102,7 @@ def test_an_invalid_form_keeps_the_typed_values_and_lists_every_mistake(site):
     assert "Phòng Văn hóa – Xã hội phường" in response.text  # the fix, spelled out
     count = int(re.search(r"có (\d+) lỗi cần sửa", response.text)[1])
     assert count == sum(len(v) for v in errors.values())
-    for typed in ('value="Thành Sen"', 'value="kinh te"', 'value="MOI"', 'value="40"', 'value="2025-06-01"',
+    for typed in ('value="Thành Sen"', 'value="kinh te"', 'value="MOI"', 'value="40"', 'value="01/06/2025"',
                   'value="Ban Chỉ huy Quân sự phường"'):
         assert typed in response.text, typed
     assert re.search(r'name="units\[5\]\.templates" value="danh_gia" checked', response.text)
@@ -178,7 +178,7 @@ def test_first_run_only_without_configuration_and_only_from_this_machine(tmp_pat
         token = CSRF.search(page.text)[1]
         values = {"commune.kind": "xã", "commune.name": "Tân Lập", "commune.province": "tỉnh Phú Thọ",
                   "commune.place": "Tân Lập", "commune.plan_ref": "Kế hoạch sơ kết của xã Tân Lập",
-                  "period.start": "2025-07-01", "period.cutoff": "2026-04-30", "period.deadline": "2026-05-06T15:00",
+                  "period.start": "01/07/2025", "period.cutoff": "2026-04-30", "period.deadline": "15:00 06/05/2026",
                   "period.month_starts_on": "1", "units[1].code": "VP", "units[1].name": "Văn phòng HĐND và UBND xã",
                   "units[1].templates": ["tthc", "danh_gia"], "standing_unit.code": "1",
                   "signatory.authority": "KT. CHỦ TỊCH", "signatory.title": "PHÓ CHỦ TỊCH",

@@ -69,7 +69,7 @@ def register(app: FastAPI, portal, pages, h) -> None:
     def context(values: dict, errors: dict, base_rows: int | None = None) -> dict:
         rows = max(sf.rows_of(values), base_rows or 0) + sf.NEW_ROWS
         return dict(form=sf.Form(values, rows, errors), FIELDS=sf.FIELDS, KINDS=sf.KIND_CHOICES,
-                    CHARTS=sf.CHARTS, CATALOG=CATALOG, LEADER_SECTIONS=sf.SECTION_TITLES,
+                    CHARTS=sf.CHARTS, HINTS=sf.HINTS, CATALOG=CATALOG, LEADER_SECTIONS=sf.SECTION_TITLES,
                     label_of=sf.label_of)
 
     def accounts_context(user, account_errors=None, new_account=None) -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import tomlkit
 
+from pipeline.core import vn
 from pipeline.core.config import CHART_STYLES, KINDS, LEADER_SECTIONS, Config, parse
 from pipeline.core.config_check import ConfigError
 from pipeline.core.words import SECTIONS_WITHOUT_FIGURES
@@ -29,11 +30,10 @@ FIELDS = (
     ("commune.place", "Địa danh ghi ở dòng «…, ngày … tháng … năm …»", "text"),
     ("commune.plan_ref", "Tên kế hoạch tổ chức sơ kết", "text"),
     ("commune.code", "Mã của đơn vị trong danh sách của thành phố, tỉnh (không bắt buộc)", "text"),
-    ("period.start", "Ngày bắt đầu kỳ báo cáo", "date"),
-    ("period.cutoff", "Ngày chốt số liệu", "date"),
-    ("period.deadline", "Hạn các đơn vị gửi biểu mẫu", "datetime"),
-    ("period.month_starts_on", "Ngày bắt đầu của tháng báo cáo (1 = tháng dương lịch; 15 = từ ngày 15 "
-                               "tháng trước đến ngày 14 tháng báo cáo)", "number"),
+    ("period.start", "Ngày bắt đầu kỳ báo cáo (ngày/tháng/năm)", "date"),
+    ("period.cutoff", "Ngày chốt số liệu (ngày/tháng/năm)", "date"),
+    ("period.deadline", "Hạn các đơn vị gửi biểu mẫu (giờ:phút ngày/tháng/năm)", "datetime"),
+    ("period.month_starts_on", "Ngày bắt đầu của tháng báo cáo", "number"),
     ("standing_unit.contact_person", "Người các đơn vị liên hệ khi điền biểu mẫu (không bắt buộc)", "text"),
     ("standing_unit.contact_phone", "Số điện thoại liên hệ (không bắt buộc)", "text"),
     ("signatory.on_behalf", "Dòng thẩm quyền (để trống: «TM. ỦY BAN NHÂN DÂN …» theo loại đơn vị)", "text"),
@@ -46,6 +46,9 @@ FIELDS = (
 )
 KIND_OF = {name: kind for name, _, kind in FIELDS}
 LABEL = {name: label for name, label, _ in FIELDS}
+# A line under a field's box
+HINTS = {"period.month_starts_on": "1 = tháng dương lịch; 15 = tháng báo cáo tính từ ngày 15 tháng trước đến "
+                                   "ngày 14 tháng báo cáo (Nghị định 09/2019/NĐ-CP). Số từ 1 đến 28."}
 OPTIONAL = {"commune.code", "standing_unit.contact_person", "standing_unit.contact_phone", "signatory.on_behalf"}
 CHARTS = {"native": "Biểu đồ Word (sửa được số liệu và kiểu dáng)", "picture": "Ảnh"}
 assert set(CHARTS) == set(CHART_STYLES)
@@ -59,6 +62,8 @@ UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 NEW_ROWS = 3  # empty unit rows under the units (a unit is added by filling one)
 _QUOTED = re.compile(r"(?:khóa )?'((?:units|leaders|staffing|archives|commune|period|standing_unit|signatory|report)"
                      r"(?:\[\d+\])?(?:\.[a-z_]+)?(?:\[\d+\])?)'")
+_EXAMPLE = re.compile(r",? ví dụ: [a-z_]+ = .*$")  # a TOML line as the example (the form shows its own)
+_UNITS_LIST = re.compile(r" trong các mục \[\[units\]\] \([^)]*\)")
 _MISSING = re.compile(r"^thiếu khóa '[^']+'\..*$")
 
 
@@ -90,7 +95,9 @@ def values_of(data: dict) -> dict:
         if kind == "lines":
             out[name] = "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
         elif kind == "datetime" and isinstance(value, datetime):
-            out[name] = value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+            out[name] = moment_text(value)
+        elif kind == "date" and isinstance(value, date):
+            out[name] = day_text(value)
         else:
             out[name] = str(value)
     standing = data.get("standing_unit", {}).get("code")
@@ -168,17 +175,47 @@ def data_of(values: dict, catalog: list[str]) -> tuple[dict, dict[str, list[str]
                                                          "signatory", "archives", "staffing")}, errors, rows, sections
 
 
+_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def day_text(value: date) -> str:
+    return vn.day(value)
+
+
+def moment_text(value: datetime) -> str:
+    """«15:00 06/05/2026» (vn.moment), with the seconds when there are any."""
+    return vn.moment(value) if value.second == 0 else f"{value:%H:%M:%S} {vn.day(value)}"
+
+
+def _day(text: str) -> date:
+    if m := _DAY.match(text):
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    return date.fromisoformat(text)
+
+
+def _moment(text: str) -> datetime:
+    parts = text.split()
+    if len(parts) == 2:  # «15:00 06/05/2026» or «06/05/2026 15:00»
+        clock, day = parts if _TIME.match(parts[0]) else parts[::-1]
+        if m := _TIME.match(clock):
+            return datetime.combine(_day(day), datetime.min.time()).replace(
+                hour=int(m[1]), minute=int(m[2]), second=int(m[3] or 0))
+    return datetime.fromisoformat(text).replace(microsecond=0)
+
+
 def _typed(text: str, kind: str):
     if kind == "date":
         try:
-            return date.fromisoformat(text)
+            return _day(text)
         except ValueError:
-            raise ValueError(f"«{text}» không phải một ngày: hãy chọn ngày trên lịch.") from None
+            raise ValueError(f"«{text}» không phải một ngày: hãy ghi ngày/tháng/năm, ví dụ 01/07/2025.") from None
     if kind == "datetime":
         try:
-            return datetime.fromisoformat(text).replace(microsecond=0)
+            return _moment(text)
         except ValueError:
-            raise ValueError(f"«{text}» không phải ngày giờ: hãy chọn ngày và giờ.") from None
+            raise ValueError(f"«{text}» không phải giờ và ngày: hãy ghi giờ:phút ngày/tháng/năm, "
+                             "ví dụ 15:00 06/05/2026.") from None
     if kind == "number":
         try:
             return int(text)
@@ -283,7 +320,7 @@ def field_of(key: str | None, rows: list[int], sections: list[str]) -> str:
 def label_of(field: str) -> str:
     if m := re.match(r"units\[(\d+)\]\.(\w+)", field):
         return f"{UNIT_KEYS.get(m[2], m[2])} (dòng {m[1]})"
-    if m := re.match(r"leader\.([^.]+)\.(\w+)", field):
+    if m := re.match(r"leader\.(.+)\.(\w+)$", field):
         return f"{LEADER_KEYS.get(m[2], m[2])} mục {m[1]}"
     if field.startswith("account."):
         return ACCOUNT.get(field[8:], field)
@@ -295,6 +332,7 @@ def plain(message: str, field: str, rows: list[int], sections: list[str]) -> str
     if _MISSING.match(message) and field:
         return {"units": "Cần ít nhất một đơn vị.",
                 "standing_unit.code": "Hãy chọn đơn vị thường trực trong bảng các đơn vị."}.get(field, "Chưa điền mục này.")
+    message = _EXAMPLE.sub(".", _UNITS_LIST.sub(" với một đơn vị khác", message))
     return _QUOTED.sub(lambda m: f"«{label_of(field_of(m[1], rows, sections) or m[1])}»", message)
 
 
