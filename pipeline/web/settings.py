@@ -57,14 +57,24 @@ def save(path: Path, text: str) -> Path | None:
     return kept
 
 
+class FirstRun:
+    """While there is no configuration, every page but the first-run page leads to it (plain ASGI:
+    the guard's limits and errors pass through untouched)."""
+
+    def __init__(self, app, portal):
+        self.app, self.portal = app, portal
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and self.portal.config is None and not scope["path"].startswith(OPEN_PATHS):
+            await RedirectResponse("/setup", status_code=303)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def register(app: FastAPI, portal, pages, h) -> None:
     """h: the routes' helpers (render, require, check_csrf, read_form)."""
 
-    @app.middleware("http")
-    async def first_run(request: Request, call_next):
-        if portal.config is None and not request.url.path.startswith(OPEN_PATHS):
-            return RedirectResponse("/setup", status_code=303)
-        return await call_next(request)
+    app.add_middleware(FirstRun, portal=portal)
 
     def context(values: dict, errors: dict, base_rows: int | None = None) -> dict:
         rows = max(sf.rows_of(values), base_rows or 0) + sf.NEW_ROWS
