@@ -215,3 +215,25 @@ def test_config_error_keeps_every_mistake_by_key(tmp_path):
     else:
         raise AssertionError("not refused")
     assert tomllib.loads(sf.to_toml(tomllib.loads(text), text)) == tomllib.loads(text)  # written back unchanged
+
+
+def test_a_city_edits_its_configuration_in_the_file(tmp_path):
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    inputs.mkdir()
+    outputs.mkdir()
+    (inputs / paths.CONFIG_NAME).write_bytes(paths.CITY_EXAMPLE.read_bytes())
+    config = load(inputs / paths.CONFIG_NAME)
+    accounts.set_account(inputs, "thuongtruc", "matkhau-tt-1", config.standing_unit, config)
+    app = create_app(inputs, outputs)
+    try:
+        client = TestClient(app)
+        token = CSRF.search(client.get("/login").text)[1]
+        client.post("/login", data={"csrf": token, "username": "thuongtruc", "password": "matkhau-tt-1"})
+        page = client.get("/settings")
+        assert page.status_code == 200 and "soket config check" in page.text and "Lưu cấu hình" not in page.text
+        token = CSRF.search(page.text)[1]
+        before = (inputs / paths.CONFIG_NAME).read_bytes()
+        assert post(client, token, sf.values_of(tomllib.loads(before.decode()))).status_code == 400
+        assert (inputs / paths.CONFIG_NAME).read_bytes() == before
+    finally:
+        app.state.portal.ingester.stop()

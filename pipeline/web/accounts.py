@@ -227,6 +227,7 @@ def main(args) -> int:
                     unit = "(mã đơn vị không còn trong cấu hình)"
                 standing = " — đơn vị thường trực" if a.unit_code == config.standing_unit else ""
                 role = words.ROLES.get(a.role, a.role) + (f" ({a.full_name})" if a.full_name else "")
+                role += " — đã khóa" if a.disabled else ""
                 print(f"{a.username}\t{a.unit_code}\t{unit}{standing}\t{role}")
             return 0
         if not args.username:

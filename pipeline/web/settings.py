@@ -32,6 +32,8 @@ LOCAL = {"127.0.0.1", "::1", "localhost"}
 MAX_FIELDS = 2000  # a settings form: ~20 fields, 4 per unit, one per template ticked
 OPEN_PATHS = ("/setup", "/static/", "/healthz")  # what answers while there is no configuration
 _saving = threading.Lock()
+CITY_NOTE = ("Cấu hình cấp thành phố, tỉnh (các xã, phường, đặc khu là các đơn vị) được sửa trong tệp cấu hình "
+             "rồi kiểm tra bằng lệnh soket config check; trang này chỉ quản lý tài khoản.")
 
 
 def history_name(path: Path, now: datetime) -> Path:
@@ -108,7 +110,8 @@ def register(app: FastAPI, portal, pages, h) -> None:
     def settings_page(request: Request):
         user = h.require(request, standing=True)
         values = sf.values_of(sf.read_toml(portal.config_path))
-        return h.render(request, "settings.html", user=user, saved=request.query_params.get("saved"),
+        return h.render(request, "settings.html", user=user, saved=request.query_params.get("saved"), city=CITY_NOTE
+                        if portal.config.is_city else None,
                         **context(values, {}), **accounts_context(user))
 
     @app.post("/settings")
@@ -116,6 +119,8 @@ def register(app: FastAPI, portal, pages, h) -> None:
         user = h.require(request, standing=True)
         form = await h.read_form(request, max_fields=MAX_FIELDS)
         h.check_csrf(request, form)
+        if portal.config.is_city:
+            raise HTTPException(400, CITY_NOTE)
         values = sf.read_form(form)
         base = portal.config_path.read_text(encoding="utf-8") if portal.config_path.exists() else None
         text, errors = checked(values, base)
