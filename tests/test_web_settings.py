@@ -237,3 +237,10 @@ def test_a_city_edits_its_configuration_in_the_file(tmp_path):
         assert (inputs / paths.CONFIG_NAME).read_bytes() == before
     finally:
         app.state.portal.ingester.stop()
+
+
+def test_a_forged_row_number_is_bounded():
+    values = {"units[1].code": "VP", "units[1].name": "Văn phòng", "units[99999999].code": "X"}
+    assert sf.rows_of(values) == sf.MAX_ROWS
+    data, _, rows, _ = sf.data_of(values, ["tthc"])
+    assert rows == [1] and [u["code"] for u in data["units"]] == ["VP"]

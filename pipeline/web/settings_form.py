@@ -60,6 +60,7 @@ ACCOUNT = {"username": "Tên đăng nhập (chữ thường không dấu, ví d�
 TABLES = ("commune", "period", "standing_unit", "units", "leaders", "signatory", "archives", "staffing", "report")
 UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 NEW_ROWS = 3  # empty unit rows under the units (a unit is added by filling one)
+MAX_ROWS = 300  # unit rows read from a form at most (a city has a few hundred communes)
 _QUOTED = re.compile(r"(?:khóa )?'((?:units|leaders|staffing|archives|commune|period|standing_unit|signatory|report)"
                      r"(?:\[\d+\])?(?:\.[a-z_]+)?(?:\[\d+\])?)'")
 _EXAMPLE = re.compile(r",? ví dụ: [a-z_]+ = .*$")  # a TOML line as the example (the form shows its own)
@@ -125,8 +126,8 @@ def read_form(form) -> dict:
 
 def rows_of(values: dict) -> int:
     """How many unit rows the values hold (the highest row number)."""
-    found = [int(m[1]) for name in values if (m := re.match(r"units\[(\d+)\]\.", name))]
-    return max(found, default=0)
+    found = [int(m[1]) for name in values if (m := re.match(r"units\[(\d{1,4})\]\.", name))]
+    return min(max(found, default=0), MAX_ROWS)
 
 
 def data_of(values: dict, catalog: list[str]) -> tuple[dict, dict[str, list[str]], list[int], list[str]]:
