@@ -241,6 +241,7 @@ def test_a_city_edits_its_configuration_in_the_file(tmp_path):
 
 def test_a_forged_row_number_is_bounded():
     values = {"units[1].code": "VP", "units[1].name": "Văn phòng", "units[99999999].code": "X"}
-    assert sf.rows_of(values) == sf.MAX_ROWS
+    assert sf.rows_of(values) == 1
+    assert sf.rows_of(values | {"units[5000].code": "Y"}) == sf.MAX_ROWS
     data, _, rows, _ = sf.data_of(values, ["tthc"])
     assert rows == [1] and [u["code"] for u in data["units"]] == ["VP"]
