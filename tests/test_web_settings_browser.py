@@ -4,7 +4,8 @@ and accounts (each time with mistakes first, all listed at once beside their fie
 uploads, the standing unit builds; the saved configuration equals a hand-written one.
 
 With SOKET_SCREENSHOTS=docs/anh (a folder, relative to the project), the first-run page, the
-settings page with its mistakes and the saved page are photographed there for the user guide.
+settings page with its mistakes, the saved page, its units and its accounts are photographed there
+for the user guide (cai_dat_*.png, the browser's window, not the whole page: small pictures).
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def shoot(page, name: str, selector: str | None = None) -> None:
         return
     if selector:  # the part to show at the top of the picture
         page.locator(selector).first.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 16)")
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=folder / name)
 
 
@@ -200,7 +203,7 @@ def run(browser, url, portal, inputs, tmp_path):
     page.fill("input[name='account.full_name']", "Trần Thị Lan")
     page.fill("input[name='account.password']", HEAD_PASSWORD)
     page.fill("input[name='account.password2']", "matkhau-khac")  # mistake
-    shoot(page, "cai_dat_lan_dau.png", "main")
+    shoot(page, "cai_dat_lan_dau.png")
     page.click("button:has-text('Lưu cấu hình và tạo tài khoản')")
     page.wait_for_selector("#form-errors")
     found = errors(page)
@@ -240,7 +243,8 @@ def run(browser, url, portal, inputs, tmp_path):
     page.fill("input[name='leader.II.9.title']", "Chủ tịch UBND phường")
     page.click("button:has-text('Lưu cấu hình')")
     page.wait_for_selector("#saved")
-    shoot(page, "cai_dat_da_luu.png", "main")
+    shoot(page, "cai_dat_da_luu.png")
+    shoot(page, "cai_dat_don_vi.png", "table.units")
     assert len(portal.config.units) == 5 and portal.config.full_name == "phường Thành Sen"
     assert len(list((inputs / paths.CONFIG_HISTORY).glob("*.toml"))) == 1  # the first-run version, kept
     for username, unit in (("tthc", "TTPVHCC"), ("vp", "VP")):
@@ -255,6 +259,7 @@ def run(browser, url, portal, inputs, tmp_path):
         page.click("button:has-text('Thêm tài khoản')")
         page.wait_for_selector("#account-saved")
     assert {a.unit_code for a in accounts.load_all(inputs).values()} == {"VHXH", "TTPVHCC", "VP"}
+    shoot(page, "cai_dat_tai_khoan.png", "#tai-khoan")
     context.close()
 
     # 3. A unit signs in and uploads; the standing unit builds; the report names the ward.
@@ -274,6 +279,7 @@ def run(browser, url, portal, inputs, tmp_path):
             break
         time.sleep(1)
         page.reload()
+    assert "Tổng hợp xong" in page.inner_text("#build-done")
     with page.expect_download() as info:
         page.click("a[href='/outputs/bao-cao']")
     assert info.value.suggested_filename.endswith("phường Thành Sen.docx")
