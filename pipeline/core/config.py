@@ -280,16 +280,24 @@ def _leaders(data: dict, kind: str, errs: Problems) -> tuple[Leader, ...]:
 def load(path: Path | None = None) -> Config:
     """Read and check the commune's settings. Raises ConfigError with a Vietnamese message that
     lists every mistake at once, each with its line."""
-    catalog = paths.topic_ids()
-
     path = Path(path) if path else paths.INPUTS / paths.CONFIG_NAME
     if not path.exists():
         raise ConfigError(f"Không tìm thấy tệp cấu hình {path}. Hãy sao chép tệp mẫu commune.toml vào thư mục inputs/.")
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {exc}. Hãy sửa dòng được nêu.") from exc
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Config:
+    """The settings in text (the content of the file at path, which is not read): what `load` does
+    once the file is read, also for a configuration not written yet (the portal's settings page)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {exc}. Hãy sửa dòng được nêu.") from exc
+    catalog = paths.topic_ids()
     errs = Problems(path, text)
 
     commune = _table(data, "commune", errs)
