@@ -81,6 +81,7 @@ class Workbook:
     deadline: float | None = None  # time.monotonic() beyond which the file is rejected (FILE_SECONDS)
     timed_out: bool = False
     xml: dict[str, bytes] = field(default_factory=dict, repr=False)  # worksheet XML kept by the gate while reading
+    trimmed: set[str] = field(default_factory=set)  # parts of xml the gate cut (rows of formatting or spaces only)
     origins: list[tuple] = field(default_factory=list)  # a commune's package: its origin sheet's rows (layout.ORIGIN_COLUMNS)
 
     def _add(self, severity: str, rule: str, fix: str, sheet: str | None, cell: str | None,
