@@ -79,6 +79,8 @@ class Config:
     # At commune level: the commune's code as its city knows it ([commune] code); the build writes
     # the package for the city only when it is set.
     code: str | None = None
+    # At city level ([packages] require_signoff): a commune's package is refused unless its head signed it off.
+    require_signoff: bool = False
 
     @property
     def is_city(self) -> bool:
@@ -253,6 +255,16 @@ def _unit(raw: dict, where: str, city: bool, kind: str, catalog: list[str], path
     return Unit(code, name, tuple(templates), unit_kind)
 
 
+def _require_signoff(data: dict, path: Path) -> bool:
+    packages = data.get("packages", {})
+    value = packages.get("require_signoff", False) if isinstance(packages, dict) else None
+    if not isinstance(value, bool):
+        raise ConfigError(f"Tệp cấu hình {path}: khóa 'packages.require_signoff' có giá trị {value!r} không hợp lệ. "
+                          "Cần true (chỉ nhận gói số liệu đã được thủ trưởng của xã xác nhận) hoặc false, ví dụ: "
+                          "require_signoff = true trong mục [packages].")
+    return value
+
+
 def load(path: Path | None = None) -> Config:
     """Read and check the commune's settings. Raises ConfigError with a Vietnamese message."""
     catalog = paths.topic_ids()
@@ -321,6 +333,7 @@ def load(path: Path | None = None) -> Config:
         level=level,
         code=code,
         month_starts_on=month_starts_on,
+        require_signoff=_require_signoff(data, path),
         commune=_get(commune, "name", str, "commune", path, '"An Thành"'),
         province=_get(commune, "province", str, "commune", path, '"thành phố Hải Phòng"'),
         place=_get(commune, "place", str, "commune", path, '"An Thành"'),

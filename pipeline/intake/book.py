@@ -101,6 +101,9 @@ class Workbook:
                 kind: str | None = None) -> None:
         self._add("warning", rule, fix, sheet, cell, field, value, group, kind)
 
+    def errors_found(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
     def late(self) -> bool:
         """True once the file's time budget is spent (the first time, its rejection is recorded)."""
         if self.timed_out:

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.core import layout
 from pipeline.core.config import Config
 from pipeline.core.model import Sheet
-from pipeline.intake import extent, versions
+from pipeline.intake import extent, proof, versions
 from pipeline.intake.book import SHOWN, Problem, SheetData, Workbook, shown
 from pipeline.intake.cells import _CLEAN, norm
 from pipeline.intake.gate import (
@@ -248,6 +248,8 @@ def _load(path: Path, config: Config, sender: str | None, data: bytes | None) ->
         versions.carry_over(wb)  # an earlier version's file: mapped into the current shape, or «Mẫu cũ»
         if wb.meta.get("package_of") and layout.ORIGIN_SHEET in book.sheet_names:
             wb.origins = origins(book)
+        if wb.meta.get("package_of") and not wb.errors_found():
+            proof.check(book, wb, config)  # a package matches its digest, its sources and its identity
         wb.late()
     except pc.PasswordError:
         wb.error(PASSWORD, PASSWORD_FIX)
