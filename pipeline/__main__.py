@@ -1,4 +1,5 @@
-"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, explain, serve, user, test).
+"""Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, explain, serve, user,
+sao-luu, khoi-phuc, xac-nhan-goi, test).
 
 Installed (`pip install -e .`), the same commands are `soket <command>` (Windows: no make needed).
 """
@@ -121,6 +122,45 @@ def _user(args: argparse.Namespace) -> int:
     return accounts.main(args)
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from pipeline.store import backup
+
+    try:
+        print(backup.create(args.inputs, args.folder).text())
+    except backup.BackupError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pipeline.store import backup
+
+    target = args.vao or args.archive.with_name(args.archive.stem)
+    try:
+        count = backup.restore(args.archive, target)
+    except backup.BackupError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    print(f"Đã khôi phục {count} tệp của hồ sơ vào {target}. Chạy «soket build --inputs {target} --outputs "
+          "<thư mục kết quả>» để lập lại báo cáo từ hồ sơ này.")
+    return 0
+
+
+def _sign_package(args: argparse.Namespace) -> int:
+    from pipeline.outputs import package
+
+    config = load(args.config or args.inputs / paths.CONFIG_NAME)
+    try:
+        record = package.sign_off(args.inputs, args.outputs, config, args.user, args.ten)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.ten} đã xác nhận gói số liệu trong {args.outputs / paths.PACKAGE_DIR} lúc "
+          f"{record['signed_at']:%H:%M %d/%m/%Y}. Chạy lại chương trình (soket build) để ghi xác nhận vào gói, rồi gửi gói.")
+    return 0
+
+
 def _test(args: argparse.Namespace) -> int:
     """The test suite (what `make test` runs), from the project folder, every child in UTF-8."""
     env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8")
@@ -217,6 +257,26 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC",
                    help="thư mục nhận tệp; tài khoản lưu ở inputs/accounts.json")
     s.set_defaults(func=_user)
+
+    s = sub.add_parser("sao-luu", help=(t := "sao lưu toàn bộ hồ sơ (thư mục inputs) vào một tệp nén có bảng kê mã "
+                       "kiểm tra"), description=t)
+    s.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục ghi tệp sao lưu (nên là ổ USB hoặc ổ đĩa khác)")
+    s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC", help=INPUTS_HELP)
+    s.set_defaults(func=_backup)
+
+    s = sub.add_parser("khoi-phuc", help=(t := "khôi phục hồ sơ từ tệp sao lưu vào một thư mục trống"), description=t)
+    s.add_argument("archive", type=Path, metavar="TỆP", help="tệp sao lưu (.zip) do lệnh sao-luu tạo")
+    s.add_argument("--vao", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục trống nhận hồ sơ (mặc định: thư mục cùng tên với tệp sao lưu, bên cạnh tệp)")
+    s.set_defaults(func=_restore)
+
+    s = sub.add_parser("xac-nhan-goi", help=(t := "thủ trưởng xác nhận gói số liệu gửi cấp trên (outputs/package)"),
+                       description=t)
+    s.add_argument("--ten", required=True, metavar="HỌ_TÊN", help="họ và tên thủ trưởng xác nhận")
+    s.add_argument("--user", default="", metavar="TÊN", help="tên đăng nhập của thủ trưởng (nếu có)")
+    s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC", help=INPUTS_HELP)
+    s.add_argument("--outputs", type=Path, default=paths.OUTPUTS, metavar="THƯ_MỤC", help=OUTPUTS_HELP)
+    s.set_defaults(func=_sign_package)
 
     s = sub.add_parser("test", help=(t := "chạy bộ kiểm thử của chương trình (như make test)"), description=t)
     s.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="TUỲ_CHỌN", help="tùy chọn chuyển cho pytest, ví dụ -m \"not slow\"")

@@ -46,6 +46,8 @@ def fingerprint(inputs_dir: Path, config_path: Path) -> str:
     for path in sorted(p for p in inputs_dir.rglob("*") if p.is_file()):
         if path.name.endswith(".json") and path.with_name(path.name[:-5]).is_file():
             continue  # a sidecar: written once beside its file (by the portal, or by the first ingest)
+        if path.relative_to(inputs_dir).parts[0] == paths.BACKUPS:
+            continue  # a backup's note changes no output
         st = path.stat()
         h.update(f"{path.relative_to(inputs_dir).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     h.update(config_path.read_bytes())
@@ -204,6 +206,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         print("Không có thay đổi nào từ lần chạy trước (biểu mẫu nhận, cấu hình, chương trình): "
               "giữ nguyên kết quả.")
         print(state.get("summary", ""))
+        _remind(inputs_dir)
         return 0
 
     from pipeline import demo
@@ -293,6 +296,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     held = list(atomic.HELD)
     summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck, package_lines)
     print(summary)
+    _remind(inputs_dir)
     print(f"Hoàn thành sau {progress.elapsed()} giây.")
     if error:
         return 1
@@ -301,6 +305,14 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
                                               "demo_set": demo_set, "summary": summary,
                                               "package": package_files(outputs_dir)}, ensure_ascii=False))
     return 0
+
+
+def _remind(inputs_dir: Path) -> None:
+    """The backup reminder (store.backup), when the last backup is older than the last received file."""
+    from pipeline.store import backup
+
+    if line := backup.reminder(inputs_dir):
+        print(line)
 
 
 def package_files(outputs_dir: Path) -> list[str]:
