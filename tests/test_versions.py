@@ -182,7 +182,8 @@ def test_an_added_optional_field_is_blank_unknown_not_zero(config, workdir, next
     assert versions.shape(newer, current.version).fingerprint == current.fingerprint  # a real v2 file
     report = validate.check_file(path, config)
     assert report.status in ("accepted", "warnings"), report.text()
-    notes = [p for p in report.problems if p.rule.startswith("Tệp dùng mẫu phiên bản 2; đã chuyển sang phiên bản 3")]
+    notes = [p for p in report.problems if p.rule.startswith(
+        f"Tệp dùng mẫu phiên bản {current.version}; đã chuyển sang phiên bản {newer.version}")]
     assert len(notes) == 1 and f"thêm cột «{NEW_FIELD.header}»" in notes[0].rule, report.text()
     assert not [p for p in report.problems if p.severity == "error"]
     row = report.data["danh_muc"].iloc[0]
@@ -205,7 +206,7 @@ def test_a_redefined_column_is_rejected_as_old_template_naming_it(config, workdi
     assert report.status == "rejected"
     (problem,) = report.problems
     assert problem.rule.startswith("Mẫu cũ: tệp dùng biểu «Biểu số liệu thủ tục hành chính» phiên bản 1, phiên "
-                                   "bản hiện hành là 2; số liệu không chuyển sang mẫu mới được vì:")
+                                   f"bản hiện hành là {CATALOG['tthc'].version}; số liệu không chuyển sang mẫu mới được vì:")
     assert "cột «Hồ sơ được số hóa (hồ sơ)» (nay là «Hồ sơ số hóa khi tiếp nhận và có kết quả điện tử (hồ sơ)») " \
            "đã đổi cách tính" in problem.rule
     assert "cột «Đã giải quyết – Tổng số (hồ sơ)» đã đổi cách tính (trước đây: kể cả hồ sơ rút, trả lại)" \
@@ -263,3 +264,30 @@ def test_an_added_field_that_a_condition_requires_is_not_carried_over(config, wo
     assert report.status == "rejected"
     (problem,) = report.problems
     assert "thêm cột «Khó khăn, vướng mắc» (bắt buộc)" in problem.rule
+
+
+def test_a_tthc_version_2_file_is_carried_over_with_the_whole_period_rows_blank(config, workdir):
+    """v3 appended the whole-period («Cả kỳ») rows and the rows a unit names after v2's months × fields
+    of work: a v2 file keeps its rows at their places, the appended rows come in blank (unknown)."""
+    from pipeline.topics.tthc import template as tthc
+    inputs, outputs = workdir
+    path = write_version(config, "tthc", 2, inputs)
+    v2 = versions.shape(CATALOG["tthc"], 2)
+    assert openpyxl.load_workbook(path, read_only=True)["TTHC"].max_row == 5 + len(v2.sheet("ho_so").rows(config))
+    report = validate.check_file(path, config)
+    assert report.status == "warnings" and not report.errors, report.text()
+    (note,) = [p for p in report.problems if p.rule.startswith("Tệp dùng mẫu phiên bản 2; đã chuyển sang phiên bản 3")]
+    assert "thêm cột «Tiếp nhận mới – Tổng số (hồ sơ)»" in note.rule
+    rows = report.data["ho_so"]
+    assert len(rows) == len(tthc.dossiers.rows(config))
+    whole = rows[rows["thang"] == tthc.WHOLE_PERIOD]
+    assert len(whole) == len(tthc.FIELDS_OF_WORK + tthc.OWN_FIELDS)
+    assert whole[[f.key for f in tthc.dossiers.fields]].isna().all().all()  # unknown, not 0
+    months = rows[rows["thang"] != tthc.WHOLE_PERIOD]
+    unit = config.owners("tthc")[0]
+    sent = demo.data_for("tthc", config, unit.code)["ho_so"]
+    assert list(months["nhan_tong"].iloc[:len(sent)]) == [r["nhan_tong"] for r in sent]
+    ingest.run(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        stored = con.execute("SELECT count(*), count(nhan_tong), sum(nhan_tong) FROM cur_tthc_ho_so").fetchone()
+    assert stored == (len(rows), len(sent), sum(r["nhan_tong"] for r in sent))

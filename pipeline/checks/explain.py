@@ -71,11 +71,10 @@ def previous_rows(sheet: Sheet, typed: pd.DataFrame, parts: list[Part], config: 
     """Check the sheet's PreviousRowRules; each failure names the cell of both rows."""
     if not sheet.previous or sheet.rows is None or typed.empty:
         return
-    keys = [k.key for k in sheet.keys]
     books = {p.file_no: p for p in parts}
     files, rows = typed.index.get_level_values(0).to_numpy(), typed.index.get_level_values(1).to_numpy()
     for rule in sheet.previous:
-        periods = list(dict.fromkeys(r[keys.index(rule.by)] for r in sheet.rows(config)))
+        periods = sheet.periods(rule.by, config)
         rank = typed[rule.by].map({v: i for i, v in enumerate(periods)}).to_numpy(dtype=float)
         where = {(f, *g, r): i for i, (f, g, r) in enumerate(zip(
             files, typed[list(rule.group)].itertuples(index=False, name=None), rank, strict=True)) if r == r}

@@ -76,7 +76,7 @@ def prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.nd
                        "Không xóa dòng của biểu mẫu; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
                        part.name, f"A{first_row + len(cut)}")
         empty = len(cut) > 0 and not filled[:n, len(sheet.keys):].any()
-        if empty and any(f.required for f in sheet.fields):
+        if empty and (sheet.needs_figures or any(f.required for f in sheet.fields)):
             first = sheet.fields[0]
             book.error(f"Trang tính «{part.name}» chưa có số liệu (mọi ô số liệu đều trống).",
                        "Hãy điền số liệu vào biểu mẫu rồi gửi lại (các cột bắt buộc phải có số; ô không "

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import column_index_from_string
 
-from pipeline.checks import outliers
+from pipeline.checks import outliers, period_total
 from pipeline.checks.explain import empty_flags, failure, previous_rows
 from pipeline.checks.feedback import (
     ANNOTATED_SUFFIX,
@@ -104,6 +104,7 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[Part],
                 failure(books[file_no], sheet, check, column, row, typed, lookup, severity, bad_cells, config)
     previous_rows(sheet, typed, parts, config)
     outliers.check(sheet, typed, parts, config)
+    period_total.check(sheet, typed, parts, config)
     typed = typed.drop(columns=[FILE])
     for col in sheet.columns:
         if col.type == "int":

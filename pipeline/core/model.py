@@ -174,6 +174,22 @@ class Outliers:
 
 
 @dataclass(frozen=True)
+class PeriodTotal:
+    """Rows holding the whole period beside the periods' rows (TTHC: «Cả kỳ» beside the months):
+    the key `by` holds `whole` on them. They are no period of the series (previous-row rules and
+    outliers skip them); when the periods are given they are checked against them
+    (checks/period_total.py): a flow's periods add up to it (above: an error; below: a warning
+    stating the gap), a stock (`stocks`) equals its last period, an opening figure (`opening`) its
+    first period; `skip` fields are not compared (e.g. a total including the opening figure)."""
+
+    by: str
+    whole: str
+    stocks: tuple[str, ...] = ()
+    opening: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Requirement:
     """A row-level condition between fields (choices, texts, dates).
 
@@ -223,12 +239,23 @@ class Sheet:
     # With blank_rows: blank rows are expected (e.g. the plan sections another unit leads), so
     # they are accepted without a warning unless every row is blank.
     blank_rows_expected: bool = False
+    # A fixed sheet whose fields are all optional but which must hold at least one figure: entirely
+    # blank, it is refused as the sheet would be with a required field (TTHC: rows of months or of the
+    # whole period, any figure the unit holds, but not none).
+    needs_figures: bool = False
+    period_total: PeriodTotal | None = None  # whole-period rows beside the periods' (see PeriodTotal)
     # A note printed on the data sheet and in the guide (e.g. the reporting months' boundaries).
     note: Callable[[Config], str] | None = None
 
     @property
     def columns(self) -> tuple[Field, ...]:
         return self.keys + self.fields
+
+    def periods(self, by: str, config: Config) -> list:
+        """The values of the key `by` in the order of the fixed rows, without the whole period's."""
+        at = [k.key for k in self.keys].index(by)
+        whole = self.period_total.whole if self.period_total and self.period_total.by == by else None
+        return [v for v in dict.fromkeys(row[at] for row in self.rows(config)) if v != whole]
 
     def column(self, key: str) -> Field:
         for col in self.columns:
@@ -268,10 +295,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Revision:
-    """The changes that made `version` out of version - 1."""
+    """The changes that made `version` out of version - 1. rows: the fixed rows a sheet had before
+    (sheet key → its older `Sheet.rows`) when the revision appended rows to it; a file on the older
+    version is carried over with the appended rows blank (unknown)."""
 
     version: int
     changes: tuple[Change, ...]
+    rows: tuple[tuple[str, Callable[[Config], list[tuple]]], ...] = ()
 
 
 @dataclass(frozen=True)

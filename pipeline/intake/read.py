@@ -245,7 +245,7 @@ def _load(path: Path, config: Config, sender: str | None, data: bytes | None) ->
                 found = read_sheet(book, zf, parts, wb, sheet, names[sheet.key], config)
                 if found is not None:
                     wb.sheets[sheet.key] = found
-        versions.carry_over(wb)  # an earlier version's file: mapped into the current shape, or «Mẫu cũ»
+        versions.carry_over(wb, config)  # an earlier version's file: mapped into the current shape, or «Mẫu cũ»
         if wb.meta.get("package_of") and layout.ORIGIN_SHEET in book.sheet_names:
             wb.origins = origins(book)
         if wb.meta.get("package_of") and not wb.errors_found():

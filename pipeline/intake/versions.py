@@ -22,6 +22,7 @@ from pipeline.core.model import BLOCKING_CHANGES, CARRIED_CHANGES, Change, Revis
 from pipeline.topics import CATALOG
 
 if TYPE_CHECKING:
+    from pipeline.core.config import Config
     from pipeline.intake.book import SheetData, Workbook
 
 NEXT_TIME = ("Lần sau hãy dùng biểu mẫu mới tải về từ trang nộp biểu mẫu (hoặc do cơ quan thường trực gửi); "
@@ -59,7 +60,8 @@ def _older(template: Template, revision: Revision) -> Template:
                 placed = c.removed
             at = 0 if not c.after else next(i for i, f in enumerate(fields) if f.key == c.after) + 1
             fields.insert(at, placed)
-        sheets.append(dataclasses.replace(sheet, name=name, fields=tuple(fields)))
+        rows = dict(revision.rows).get(sheet.key, sheet.rows)
+        sheets.append(dataclasses.replace(sheet, name=name, fields=tuple(fields), rows=rows))
     renamed = {c.key: c.old for c in revision.changes if c.kind == "renamed"}  # a free list's empty_flag too
     sheets = [dataclasses.replace(s, empty_flag=renamed.get(s.empty_flag, s.empty_flag)) if s.empty_flag else s
               for s in sheets]
@@ -151,17 +153,32 @@ def _revisions(template: Template, version: int) -> list[Revision]:
     return [r for r in sorted(template.history, key=lambda r: r.version) if r.version > version]
 
 
-def _carry_sheet(data: SheetData, sheet: Sheet, revisions: list[Revision]) -> SheetData:
-    """A sheet read in its older shape, as the current sheet: columns by key, added ones blank."""
+def _appended(data: SheetData, sheet: Sheet, config: Config) -> list[tuple]:
+    """The fixed rows the current sheet appends to the older one's (a revision's `rows`), when the
+    file holds exactly the older rows: they are carried over blank (unknown)."""
+    if sheet.rows is None or data.sheet.rows is None or data.sheet.rows is sheet.rows:
+        return []
+    older, current = data.sheet.rows(config), sheet.rows(config)
+    if len(data.cells) != len(older) or current[:len(older)] != older:
+        return []
+    return current[len(older):]
+
+
+def _carry_sheet(data: SheetData, sheet: Sheet, revisions: list[Revision], config: Config) -> SheetData:
+    """A sheet read in its older shape, as the current sheet: columns by key, added ones blank,
+    appended fixed rows blank."""
     older = {c.key: i for i, c in enumerate(data.sheet.columns)}
-    cells = np.empty((data.cells.shape[0], len(sheet.columns)), dtype=object)
+    extra = _appended(data, sheet, config)
+    cells = np.empty((data.cells.shape[0] + len(extra), len(sheet.columns)), dtype=object)
+    for i, row in enumerate(extra, data.cells.shape[0]):
+        cells[i, :len(row)] = row
     letters, spare = {}, len(data.sheet.columns)
     for j, col in enumerate(sheet.columns):
         key: str | None = col.key
         for revision in reversed(revisions):
             key = old_key(revision, sheet.key, key) if key is not None else None
         if key is not None and key in older:
-            cells[:, j] = data.cells[:, older[key]]
+            cells[:data.cells.shape[0], j] = data.cells[:, older[key]]
             letters[col.key] = data.letters.get(key, get_column_letter(older[key] + 1))
         else:  # not in the file: blank, i.e. unknown
             spare += 1
@@ -169,7 +186,7 @@ def _carry_sheet(data: SheetData, sheet: Sheet, revisions: list[Revision]) -> Sh
     return dataclasses.replace(data, sheet=sheet, cells=cells, letters=letters)
 
 
-def carry_over(wb: Workbook) -> None:
+def carry_over(wb: Workbook, config: Config) -> None:
     """Hook after reading: a file read in an earlier version's shape is mapped into the current
     one with a note, or rejected as «Mẫu cũ» naming the change that prevents it."""
     old = wb.template
@@ -186,7 +203,7 @@ def carry_over(wb: Workbook) -> None:
                  OLD_FIX)
         return
     for key, data in list(wb.sheets.items()):
-        wb.sheets[key] = _carry_sheet(data, current.sheet(key), revisions)
+        wb.sheets[key] = _carry_sheet(data, current.sheet(key), revisions, config)
     done = "; ".join(wording(current, r, c) for r in revisions for c in r.changes)
     wb.warning(f"Tệp dùng mẫu phiên bản {old.version}; đã chuyển sang phiên bản {current.version}: {done}.",
                NEXT_TIME)
