@@ -323,10 +323,13 @@ def package_files(outputs_dir: Path) -> list[str]:
 def _package(con, config, inputs_dir: Path, outputs_dir: Path, demo_set: bool, progress: _Progress) -> list[str]:
     """A commune with a code ([commune] code) writes its package for the city (outputs/package/):
     the summary's lines about it; none for a commune without a code or a city."""
-    if not config.code or config.is_city:
-        return []
     from pipeline.core.config import ConfigError
-    from pipeline.outputs import package
+    from pipeline.outputs import package, package_months
+
+    if config.is_city:  # the communes whose figures came as period totals (months not re-cut)
+        return package_months.city_lines(con, config)
+    if not config.code:
+        return []
 
     progress.step("Lập gói số liệu gửi cấp trên …")
     try:

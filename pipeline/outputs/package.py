@@ -50,7 +50,7 @@ from pipeline.core import atomic, layout, paths
 from pipeline.core.config import CITY, CITY_KINDS, Config, ConfigError, Unit, load
 from pipeline.core.model import Field, Sheet, Template
 from pipeline.intake import proof
-from pipeline.outputs import templates
+from pipeline.outputs import package_check, package_months, templates
 from pipeline.outputs.provenance import shown
 from pipeline.store import records, warehouse
 from pipeline.topics import CATALOG
@@ -80,10 +80,18 @@ class Package:
     city: str = ""
     signed: dict | None = None  # the head's sign-off of these figures (store.records), if any
 
+    checked: tuple[bool, list[str]] | None = None  # package_check: (all accepted, refusals); None: not checked
+
     def lines(self, folder: str) -> list[str]:
         head = (f"- Gói số liệu gửi {self.city}: {len(self.files)} biểu trong {folder}/ (gửi các tệp này lên cổng "
                 f"của {self.city} hoặc chép vào thư mục nhận của {self.city}).")
-        return [head] + [f"  • {note}" for note in self.notes]
+        if self.checked is not None and self.checked[0]:
+            head += f" Đã kiểm tra theo cấu hình của {self.city}: {self.city} sẽ nhận đủ {len(self.files)} biểu."
+        elif self.checked is not None:
+            head = (f"- GÓI SỐ LIỆU CHƯA GỬI ĐƯỢC: kiểm tra theo cấu hình của {self.city}, {len(self.checked[1])} trong "
+                    f"{len(self.files)} biểu trong {folder}/ sẽ bị trả lại:")
+        return [head] + [f"  • {line}" for line in (self.checked[1] if self.checked else [])] + \
+            [f"  • {note}" for note in self.notes]
 
 
 def catalog_version() -> str:
@@ -101,7 +109,7 @@ def city_config(commune: Config, inputs_dir: Path) -> tuple[Config, str | None]:
         if not city.is_city:
             raise ConfigError(f"Tệp cấu hình của cấp trên {path} không phải cấu hình cấp thành phố, tỉnh "
                               "(cần dòng level = \"city\"). Hãy chép đúng tệp cấu hình thành phố gửi.")
-        return replace(city, start=commune.start, cutoff=commune.cutoff, month_starts_on=commune.month_starts_on), None
+        return replace(city, start=commune.start, cutoff=commune.cutoff), None  # the city's reporting months
     kind = next((k for k in CITY_KINDS if commune.province.lower().startswith(k + " ")), CITY_KINDS[1])
     name = commune.province[len(kind) + 1:] if commune.province.lower().startswith(kind + " ") else commune.province
     note = (f"Chưa có bản sao cấu hình của {commune.province} (inputs/{paths.CITY_CONFIG_NAME}): các dòng cơ quan "
@@ -241,6 +249,15 @@ def sheet_rows(sheet: Sheet, facts: list[dict], commune: Config, view: Config
     return rows, parts, notes
 
 
+def _whole_period(con: duckdb.DuckDBPyConnection, template: Template, sheet: Sheet, commune: Config, view: Config
+                  ) -> tuple[list[dict], dict[tuple[int, str], list[Part]], list[str]]:
+    """A sheet whose periods cannot be re-cut to the city's: its whole period (outputs.package_months)."""
+    names = {u.code: u.name for u in commune.units}
+    rows, sources = package_months.whole_period(con, sheet, _facts(con, template, sheet), view)
+    parts = {(at, key): [_part(r, sheet.column(key), sheet, names) for r in used] for (at, key), used in sources.items()}
+    return rows, parts, [package_months.note(commune, view, sheet)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing
 
@@ -325,7 +342,10 @@ def build(con: duckdb.DuckDBPyConnection, commune: Config, view: Config, folder:
             continue
         data, parts_by_sheet = {}, []
         for sheet in template.sheets:
-            rows, parts, notes = sheet_rows(sheet, _facts(con, template, sheet), commune, view)
+            if sheet.period_total is not None and not package_months.same_months(commune, view):
+                rows, parts, notes = _whole_period(con, template, sheet, commune, view)
+            else:
+                rows, parts, notes = sheet_rows(sheet, _facts(con, template, sheet), commune, view)
             data[sheet.key] = rows
             parts_by_sheet.append((sheet, parts))
             package.notes += [f"{template.title}: {note}" for note in notes]
@@ -345,9 +365,10 @@ def write(con: duckdb.DuckDBPyConnection, commune: Config, inputs_dir: Path, out
     """outputs/package/ rebuilt whole (atomically) from the warehouse's current submissions."""
     view, note = city_config(commune, inputs_dir)
     result: list[Package] = []
-    atomic.replace_dir(Path(outputs_dir) / paths.PACKAGE_DIR,
-                       lambda fresh: result.append(build(con, commune, view, fresh, demo, inputs_dir)))
+    folder = atomic.replace_dir(Path(outputs_dir) / paths.PACKAGE_DIR,
+                                lambda fresh: result.append(build(con, commune, view, fresh, demo, inputs_dir)))
     package = result[0]
+    package.files = [folder / p.name for p in package.files]  # written in a fresh folder, now in place
     if note:
         package.notes.insert(0, note)
     if commune.code not in {u.code for u in view.units} and note is None:
@@ -360,6 +381,8 @@ def write(con: duckdb.DuckDBPyConnection, commune: Config, inputs_dir: Path, out
     elif package.signed:
         package.notes.insert(0, f"Gói đã được {package.signed['full_name']} xác nhận lúc "
                                 f"{package.signed['signed_at']:%H:%M %d/%m/%Y}.")
+    if not demo and note is None:
+        package.checked = package_check.check(package.files, inputs_dir, commune)
     if demo:
         package.notes.insert(0, "Gói lập từ bộ SỐ LIỆU MINH HỌA: thành phố sẽ không nhận; chỉ gửi khi các đơn vị đã "
                                 "gửi số liệu thật.")

@@ -397,3 +397,15 @@ def sql(name: str) -> str:
     return _points_sql(spec) if spec.key.endswith("_766") else _rates_sql(spec)
 
 
+
+
+def period_figures() -> tuple[str, list[str]]:
+    """(SQL, figure keys): per field of work (`linh_vuc`, with `ten_linh_vuc` the name a unit gave), each
+    figure of the whole period exactly as the tables compute it (its months where given, else its
+    whole-period row; stocks at the last month). A commune's package sends these as its «Cả kỳ» rows
+    when its reporting months cannot be re-cut to its city's (outputs.package)."""
+    figures = [f.key for f in TEMPLATE.sheet("ho_so").fields if f.numeric]
+    sql = (f"with {_rows_cte()},\n{_groups_cte(figures)},\nnames as (select linh_vuc, max(ten_linh_vuc) as "
+           f"ten_linh_vuc from ho_so group by linh_vuc)\nselect linh_vuc, ten_linh_vuc, {', '.join(figures)} "
+           "from nhom join names using (linh_vuc)")
+    return sql, figures
