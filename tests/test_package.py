@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 import python_calamine as pc
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from pipeline import build
 from pipeline.checks import validate
@@ -222,23 +223,25 @@ def test_the_city_stores_each_figures_origin_and_explain_climbs_to_the_communes_
     city_inputs = tmp_path / "inputs"
     city_util.receive(an_thanh.folder, city_inputs, CODE, datetime(2026, 5, 8, 9, 0))
     ingest.run(city_inputs, tmp_path / "outputs", an_thanh.city)
+    sheet = CATALOG["tthc"].sheet("ho_so")  # the online dossiers' cell of the first row (its column per version)
+    e6 = f"{get_column_letter(sheet.columns.index(sheet.column('nhan_truc_tuyen')) + 1)}6"
     con = warehouse.connect(tmp_path / "outputs", read_only=True)
     try:
         stored = con.execute("SELECT o.* FROM origins o JOIN submissions s USING (submission_id) "
-                             "WHERE s.template_id = 'tthc' AND o.sheet_name = 'TTHC' AND o.cell = 'E6'").fetchall()
+                             "WHERE s.template_id = 'tthc' AND o.sheet_name = 'TTHC' AND o.cell = ?", [e6]).fetchall()
         assert list(warehouse.ORIGIN_COLUMNS)[1:] == ["sheet_name", "cell", "value", "unit_code", "unit_name",
                                                       "file_name", "source_cell", "received"]
         (_, _, _, value, unit, unit_name, file_name, source, received), = stored
         sent = next((an_thanh.inputs / city_util.UNITS_DIR).glob("Bieu_TTHC_*.xlsx"))
-        typed = load_workbook(sent, data_only=True)["TTHC"]["E6"].value
-        assert (unit, unit_name, file_name, source) == ("TTPVHCC", "Trung tâm Phục vụ hành chính công xã", sent.name, "TTHC!E6")
+        typed = load_workbook(sent, data_only=True)["TTHC"][e6].value
+        assert (unit, unit_name, file_name, source) == ("TTPVHCC", "Trung tâm Phục vụ hành chính công xã", sent.name, f"TTHC!{e6}")
         assert value == provenance.shown(typed) and received
         text = provenance.explain(con, an_thanh.city, "ty_le_truc_tuyen").text()
     finally:
         con.close()
-    assert (f"xã An Thành › Trung tâm Phục vụ hành chính công xã › {sent.name} › TTHC!E6 = {value}") in text
-    package_line = next(line for line in text.splitlines() if "TTHC!E6 =" in line and "›" in line)
-    assert package_line.strip().startswith(f"- {_file(an_thanh, 'tthc').name} › TTHC!E6")
+    assert (f"xã An Thành › Trung tâm Phục vụ hành chính công xã › {sent.name} › TTHC!{e6} = {value}") in text
+    package_line = next(line for line in text.splitlines() if f"TTHC!{e6} =" in line and "›" in line)
+    assert package_line.strip().startswith(f"- {_file(an_thanh, 'tthc').name} › TTHC!{e6}")
 
 
 def test_the_communes_build_writes_the_package_and_a_commune_without_code_none(an_thanh, tmp_path, capsys, demo_build):
@@ -389,3 +392,26 @@ def test_a_city_may_require_the_heads_sign_off(an_thanh, tmp_path):
     signed = next((outputs / paths.PACKAGE_DIR).glob("Bieu_TTHC_*.xlsx"))
     assert _meta(signed)["package_signed_by"] == "Nguyễn Văn Trưởng"
     assert validate.check_file(signed, city, CODE).status == "accepted"
+
+
+def test_a_package_of_an_older_catalog_version_is_carried_over(an_thanh, tmp_path, monkeypatch):
+    """A commune whose program still has TTHC version 2: its package reaches a city at version 3
+    (carried over like an older template), proving itself with its own digest and sources."""
+    from pipeline.intake import versions
+
+    old = versions.shape(CATALOG["tthc"], 2)
+    monkeypatch.setattr(package, "CATALOG", {**CATALOG, "tthc": old})
+    con = warehouse.connect(an_thanh.outputs, read_only=True)
+    try:
+        package.write(con, an_thanh.config, an_thanh.inputs, tmp_path)
+    finally:
+        con.close()
+    monkeypatch.undo()
+    path = next((tmp_path / paths.PACKAGE_DIR).glob("Bieu_TTHC_*.xlsx"))
+    assert _meta(path)["version"] == 2
+    report = validate.check_file(path, an_thanh.city, CODE)
+    assert report.status != "rejected" and report.version == 2, report.text()
+    theirs = report.data["ho_so"]
+    mine = _commune_facts(an_thanh, "tthc", "ho_so")
+    for key in ("nhan_truc_tuyen", "giai_quyet_tong"):
+        assert theirs[key].sum() == pytest.approx(mine[key].sum())

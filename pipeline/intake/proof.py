@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.core import layout, vn
 from pipeline.core.config import Config
 from pipeline.core.model import Template
+from pipeline.intake import versions
 from pipeline.intake.book import Workbook, shown
 
 FIGURES_KEY, SIGNED_BY, SIGNED_AT = layout.PACKAGE_KEYS[-3:]
@@ -69,7 +70,7 @@ def _fix(package: str) -> str:
             "tệp gói số liệu (muốn đổi số liệu, đơn vị gửi lại biểu của mình cho xã).")
 
 
-def _identity(book: pc.CalamineWorkbook, wb: Workbook, config: Config, package: str) -> bool:
+def _identity(book: pc.CalamineWorkbook, wb: Workbook, config: Config, shape: Template, package: str) -> bool:
     meta = wb.meta
     code, unit_code = str(meta.get("package_commune_code") or ""), str(meta.get("unit_code") or "")
     named = {u.code: u.name for u in config.units}
@@ -78,7 +79,7 @@ def _identity(book: pc.CalamineWorkbook, wb: Workbook, config: Config, package: 
                  f"tên «{package}» (theo danh sách của {config.full_name}, mã «{code}» là "
                  f"«{named.get(code, 'không có')}»).", _fix(package), layout.META_SHEET, "B4", value=unit_code)
         return False
-    for sheet in wb.template.sheets if wb.template else ():
+    for sheet in shape.sheets:
         if sheet.name not in book.sheet_names:
             continue
         rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False, nrows=layout.INFO_ROW)
@@ -100,10 +101,10 @@ def _sources(wb: Workbook) -> dict[tuple[str, str], list[float | None]]:
     return found
 
 
-def _against_sources(book: pc.CalamineWorkbook, wb: Workbook, package: str) -> bool:
+def _against_sources(book: pc.CalamineWorkbook, wb: Workbook, shape: Template, package: str) -> bool:
     """Every number cell of the package is the sum of its sources (the first that is not: an error)."""
     sources = _sources(wb)
-    for sheet in wb.template.sheets if wb.template else ():
+    for sheet in shape.sheets:
         if sheet.name not in book.sheet_names:
             continue
         rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
@@ -131,17 +132,18 @@ def check(book: pc.CalamineWorkbook, wb: Workbook, config: Config) -> None:
     if not package or wb.template is None or not config.is_city:
         return
     package = str(package)
-    if not _identity(book, wb, config, package) or not _against_sources(book, wb, package):
+    shape = versions.fingerprints().get(str(wb.meta.get("fingerprint", "")), wb.template)  # as written (an older version)
+    if not _identity(book, wb, config, shape, package) or not _against_sources(book, wb, shape, package):
         return
     stored = str(wb.meta.get(FIGURES_KEY) or "")
     if not stored:
         wb.error("Gói số liệu không có dấu kiểm số liệu (lập bằng phiên bản cũ của chương trình).",
                  f"{package} cập nhật chương trình, chạy lại để lập gói mới rồi gửi lại.", layout.META_SHEET)
         return
-    now = dict(p.split("=", 1) for p in digests(book, wb.template, str(wb.meta.get("package_commune_code")),
+    now = dict(p.split("=", 1) for p in digests(book, shape, str(wb.meta.get("package_commune_code")),
                                                 package).split(";"))
     given = dict(p.split("=", 1) for p in stored.split(";") if "=" in p)
-    for sheet in wb.template.sheets:
+    for sheet in shape.sheets:
         if now.get(sheet.key) != given.get(sheet.key):
             wb.error(f"Số liệu trang «{sheet.name}» của gói không khớp dấu kiểm ghi trong gói: tệp đã bị sửa sau khi "
                      "lập.", _fix(package), sheet.name)
