@@ -450,9 +450,9 @@ def test_flagged_lists_the_commune_far_from_the_others_with_the_median():
 
 
 def _period_figures(outputs: Path) -> dict:
-    from pipeline.outputs import rates_sql
+    from pipeline.outputs import rates_periods
 
-    sql, figures = rates_sql.period_figures()
+    sql, figures = rates_periods.period_figures()
     con = warehouse.connect(outputs, read_only=True)
     try:
         return {r[0]: r[2:] for r in con.execute(sql).fetchall()}

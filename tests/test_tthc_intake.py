@@ -295,4 +295,4 @@ def test_demo_follows_the_reporting_months(config, tmp_path):
     assert report.status == "accepted", report.text()
     assert len(report.data["ho_so"]) == len(DOSSIERS.rows(fifteenth))
     months = report.data["ho_so"][report.data["ho_so"]["thang"] != tthc.WHOLE_PERIOD]
-    assert len(months) == len(fifteenth.reporting_months) * (PER_MONTH + len(tthc.OWN_FIELDS)) == 11 * 13
+    assert len(months) == len(fifteenth.reporting_months) * (PER_MONTH + len(tthc.EXTRA_FIELDS)) == 11 * 14

@@ -13,10 +13,11 @@ import pytest
 
 from pipeline import demo
 from pipeline.checks import validate
-from pipeline.core import paths
+from pipeline.core import paths, vn
 from pipeline.core.model import Change, Field, Revision, Template
 from pipeline.intake import versions
-from pipeline.outputs import templates
+from pipeline.outputs import indicators, rates, templates
+from pipeline.outputs.report import section_content
 from pipeline.store import ingest, warehouse
 from pipeline.topics import CATALOG
 
@@ -281,7 +282,7 @@ def test_a_tthc_version_2_file_is_carried_over_with_the_whole_period_rows_blank(
     rows = report.data["ho_so"]
     assert len(rows) == len(tthc.dossiers.rows(config))
     whole = rows[rows["thang"] == tthc.WHOLE_PERIOD]
-    assert len(whole) == len(tthc.FIELDS_OF_WORK + tthc.OWN_FIELDS)
+    assert len(whole) == len(tthc.FIELDS_OF_WORK + tthc.EXTRA_FIELDS)
     assert whole[[f.key for f in tthc.dossiers.fields]].isna().all().all()  # unknown, not 0
     months = rows[rows["thang"] != tthc.WHOLE_PERIOD]
     unit = config.owners("tthc")[0]
@@ -290,4 +291,12 @@ def test_a_tthc_version_2_file_is_carried_over_with_the_whole_period_rows_blank(
     ingest.run(inputs, outputs, config)
     with warehouse.connect(outputs) as con:
         stored = con.execute("SELECT count(*), count(nhan_tong), sum(nhan_tong) FROM cur_tthc_ho_so").fetchone()
+        results = indicators.compute(con, config)
     assert stored == (len(rows), len(sent), sum(r["nhan_tong"] for r in sent))
+    m = results.tables["tthc_theo_thang"]  # the annex as from a v3 file of months: the months are used
+    new = sum(r["nhan_truc_tuyen"] + r["nhan_truc_tiep"] for r in sent)
+    assert m.value(m.row("Cộng"), "nhan_trong_ky") == new
+    f = results.tables["tthc_theo_linh_vuc"]
+    assert {f.value(i, "nguon") for i in range(len(f.frame)) if f.value(i, "linh_vuc") != "Cộng"} == {
+        rates.FROM_MONTHS}
+    assert f"tiếp nhận mới {vn.number(new)} hồ sơ" in "\n".join(section_content("tthc", results).paragraphs)

@@ -105,6 +105,7 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[Part],
     previous_rows(sheet, typed, parts, config)
     outliers.check(sheet, typed, parts, config)
     period_total.check(sheet, typed, parts, config)
+    period_total.check_total_row(sheet, typed, parts)
     typed = typed.drop(columns=[FILE])
     for col in sheet.columns:
         if col.type == "int":

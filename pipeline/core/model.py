@@ -244,6 +244,9 @@ class Sheet:
     # whole period, any figure the unit holds, but not none).
     needs_figures: bool = False
     period_total: PeriodTotal | None = None  # whole-period rows beside the periods' (see PeriodTotal)
+    # (key, value): the row whose key holds value is the total of the rows beside it (same other keys),
+    # e.g. TTHC's «Tất cả lĩnh vực»; the rows beside it, when given, are its detail (checks/period_total.py).
+    total_row: tuple[str, str] | None = None
     # A note printed on the data sheet and in the guide (e.g. the reporting months' boundaries).
     note: Callable[[Config], str] | None = None
 

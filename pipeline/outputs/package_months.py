@@ -6,7 +6,7 @@ month_starts_on` of inputs/cap_tren.toml). A sheet with rows per period and whol
 the same first and last day as the commune's (the rows are then the same). Otherwise (a ward counting
 months from the 15th, a city counting calendar months) no month of the city is made of whole months
 of the commune: the package sends the whole period instead, on the «Cả kỳ» rows, each figure exactly
-as the commune's own tables compute it (`rates_sql.period_figures`: its months where given, else its
+as the commune's own tables compute it (`rates_periods.period_figures`: its months where given, else its
 whole-period row, stocks at the last month), with the month cells it adds up as its sources (the
 origin sheet), and the month rows left blank; both builds say so.
 """
@@ -19,7 +19,7 @@ import duckdb
 
 from pipeline.core.config import Config
 from pipeline.core.model import Sheet
-from pipeline.outputs import rates_sql
+from pipeline.outputs import rates_periods
 from pipeline.outputs.rates import STOCKS
 from pipeline.store import warehouse
 from pipeline.topics import CATALOG
@@ -63,7 +63,7 @@ def whole_period(con: duckdb.DuckDBPyConnection, sheet: Sheet, facts: list[dict]
     group = next(k.key for k in sheet.keys if k.key != spec.by)
     keys = [k.key for k in sheet.keys]
     index = {tuple(str(v) for v in row): i for i, row in enumerate(sheet.rows(city))}
-    sql, figures = rates_sql.period_figures()
+    sql, figures = rates_periods.period_figures()
     found = {r[0]: dict(zip(["ten_linh_vuc", *figures], r[1:], strict=True)) for r in con.execute(sql).fetchall()}
     months = [r for r in facts if r.get(spec.by) != spec.whole]
     wholes = [r for r in facts if r.get(spec.by) == spec.whole]

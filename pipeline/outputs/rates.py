@@ -41,6 +41,13 @@ ACTIVITY: str = SETTINGS["hoat_dong"]  # a row where this is 0 holds nothing: it
 # A field whose period figure takes its source (the months or the whole-period row) from another's.
 FOLLOWS: dict[str, str] = dict(SETTINGS.get("cung_nguon", {}))
 WHOLE_PERIOD: str = TEMPLATE.sheet("ho_so").period_total.whole  # the whole period's rows («Cả kỳ»)
+ALL_FIELDS: str = SETTINGS["tat_ca_linh_vuc"]  # the row of all fields of work together (their total)
+assert ALL_FIELDS in TEMPLATE.sheet("ho_so").keys[1].choices
+# Where a field of work's figures come from (the annex's «Số liệu» column, the report's note).
+FROM_MONTHS = "Theo tháng"
+FROM_WHOLE = "Cả kỳ, không chia theo tháng"
+DIFFERS = ("Tỷ lệ tính từ biểu khác tỷ lệ đọc trên Hệ thống 766 quá mức làm tròn: kiểm tra lại số liệu của biểu "
+           "và số đọc trên Hệ thống.")
 SOURCES: dict[str, str] = _DATA["nguon"]
 SHEET_OF = {f.key: s for s in TEMPLATE.sheets for f in s.fields}
 LABEL = {f.key: f.label for s in TEMPLATE.sheets for f in s.columns}

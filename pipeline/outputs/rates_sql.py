@@ -9,16 +9,14 @@ from __future__ import annotations
 from functools import cache
 
 from pipeline.outputs.rates import (
-    ACTIVITY,
     DASHBOARD,
+    DIFFERS,
     EQUIVALENTS,
-    FOLLOWS,
     GROUPS,
     LABEL,
     RATES,
     SHEET_OF,
     SOURCES,
-    STOCKS,
     TABLES,
     TEMPLATE,
     UNSUPPORTED,
@@ -30,12 +28,7 @@ from pipeline.outputs.rates import (
     names,
     terms,
 )
-
-# Where a field of work's figures come from (the annex's «Số liệu» column, the report's note).
-FROM_MONTHS = "Theo tháng"
-FROM_WHOLE = "Cả kỳ, không chia theo tháng"
-DIFFERS = ("Tỷ lệ tính từ biểu khác tỷ lệ đọc trên Hệ thống 766 quá mức làm tròn: kiểm tra lại số liệu của biểu "
-           "và số đọc trên Hệ thống.")
+from pipeline.outputs.rates_periods import _figure, _groups_cte, _month_rows, _rows_cte
 
 
 def _lower(text: str) -> str:
@@ -48,75 +41,6 @@ def _q(text: str | None) -> str:
 
 def _num(x: float | None) -> str:
     return "null::double" if x is None else f"{float(x)!r}::double"
-
-
-def _figure(key: str, last: str) -> str:
-    """The aggregate of one field over a group's rows (NULL without rows), as the column `key`.
-    ho_so: over the figures per field of work (`nhom`), NULL when one of them is unknown; danh_muc:
-    NULL when any row left it blank."""
-    if SHEET_OF[key].key != "ho_so":
-        return f"case when count({key}) < count(*) then null else sum({key}) end::double as {key}"
-    return f"case when count(*) filter (where {key} is null) > 0 then null else sum({key}) end::double as {key}"
-
-
-def _month_figure(key: str, last: str, where: str = "true") -> str:
-    """A field over month rows (`where`): NULL when an active row left it blank; a stock at `last`."""
-    at = f" and thang_ngay = {last}" if key in STOCKS else ""
-    return (f"case when count(*) filter (where {where} and {key} is null and hoat_dong{at}) > 0 then null "
-            f"else sum(coalesce({key}, 0)) filter (where {where}{at}) end")
-
-
-def _group_figure(key: str) -> str:
-    """A field of work's figure for the whole period: its months where they give it (every active
-    month), else its whole-period row; 0 when the field of work holds nothing; else NULL (unknown).
-    A field whose figure only makes sense with another's (FOLLOWS) takes the same source."""
-    months, whole = _month_figure(key, "cuoi_ky", "not ca_ky"), f"max({key}) filter (where ca_ky)"
-    lead = FOLLOWS.get(key, key)
-    from_months = (f"count({lead}) filter (where not ca_ky) > 0 and "
-                   f"{_month_figure(lead, 'cuoi_ky', 'not ca_ky')} is not null")
-    fallback = (f"case when {whole} is not null then {whole} "
-                f"when count(*) filter (where hoat_dong) > 0 then null else 0 end")
-    return f"case when {from_months} then {months} else {fallback} end::double as {key}"
-
-
-def _rows_cte(by_unit: bool = False) -> str:
-    """ho_so: the sheet's rows, the whole period's marked (ca_ky), a month's date, whether a row holds
-    dossiers (hoat_dong: some figure given and received not 0; an inactive row's blanks are 0), the
-    period's last month (cuoi_ky); nhom_rows: the label of a field of work (the name a unit gave)."""
-    figures = " ".join(f"{f.key}," for f in TEMPLATE.sheet("ho_so").fields if f.numeric)[:-1]
-    return f"""ho_so as (
-    select
-        *,
-        thang = '{WHOLE_PERIOD}' as ca_ky,
-        case when thang <> '{WHOLE_PERIOD}' then strptime(thang, '%m/%Y') end as thang_ngay,
-        max(case when thang <> '{WHOLE_PERIOD}' then strptime(thang, '%m/%Y') end) over () as cuoi_ky,
-        coalesce({figures}) is not null as co_so_lieu,
-        coalesce({figures}) is not null and coalesce({ACTIVITY}, -1) <> 0 as hoat_dong
-    from cur_{TEMPLATE.id}_ho_so
-)"""
-
-
-def _groups_cte(figures: list[str], by_unit: bool = False) -> str:
-    """nhom: one row per field of work (per unit when by_unit) with each field's period figure and
-    where its figures come from (nguon: the months, or the whole-period row)."""
-    unit = "unit_code, " if by_unit else ""
-    sep = ",\n        "
-    return f"""nhom as (
-    select
-        {unit}linh_vuc,
-        coalesce(max(ten_linh_vuc), linh_vuc) as ten,
-        min(row_number) as thu_tu,
-        count(*) filter (where co_so_lieu) > 0 as co_so_lieu,
-        case
-            when count(*) filter (where co_so_lieu and not ca_ky) > 0 then '{FROM_MONTHS}'
-            when count(*) filter (where co_so_lieu and ca_ky) > 0 then '{FROM_WHOLE}'
-        end as nguon,
-        {sep.join(f"count({k}) filter (where not ca_ky) = 0 and count(*) filter (where ca_ky and hoat_dong) > 0 "
-                  f"as chi_ca_ky_{k}" for k in figures)},
-        {sep.join(_group_figure(k) for k in figures)}
-    from ho_so
-    group by {unit}linh_vuc
-)"""
 
 
 def _expr(expr: str) -> str:
@@ -171,7 +95,7 @@ danh_muc as (
 so_lieu_ho_so as (
     select
         {sep.join(_figure(k, 'cuoi_ky') for k in ho_so)}
-    from nhom
+    from don_vi
 ),
 
 so_lieu_danh_muc as (
@@ -314,6 +238,11 @@ def _column(key: str) -> tuple[str, list[str], str | None]:
     return key, [key], None  # a field: the catalog's label and unit
 
 
+# The total row's source: one for all fields of work that hold figures, else none.
+NGUON_TOTAL = (",\n        (select case when count(distinct nguon) = 1 then min(nguon) end from nhom "
+               "where co_so_lieu) as nguon")
+
+
 def _grouped_sql(spec: TableSpec) -> str:
     cols = {k: _column(k) for k in spec.columns}
     used = names(*(" + ".join(f) for _, f, _ in cols.values()))
@@ -328,30 +257,31 @@ def _grouped_sql(spec: TableSpec) -> str:
                if by == "thang" else "") + ". Ô để trống là chưa có số liệu, không phải 0.")
     headers = {k: h for k, (_, _, h) in cols.items() if h}
     if by == "thang":
-        # a month: its active rows; unknown where a field of work has the figure only for the whole period
-        rows = f"""by_group as (
+        # a month: the units' months added up; unknown where a unit's figure exists only for the whole period
+        rows = f"""{_month_rows(figures)},
+
+by_group as (
     select
         0 as sort_group,
         thang_ngay as sort_key,
         thang,
-        {sep.join(f"case when (select bool_or(chi_ca_ky_{k}) from nhom) then null else "
-                  f"{_month_figure(k, 'thang_ngay', 'not ca_ky')} end::double as {k}" for k in figures)}
-    from ho_so
-    where not ca_ky
+        {sep.join(_figure(k, '') for k in figures)}
+    from theo_thang_don_vi
     group by thang, thang_ngay
-    having count(*) filter (where co_so_lieu) > 0
+    having bool_or(co_so_lieu)
 )"""
         extra, extra_header = "", {}
     else:
         rows = f"""by_group as (
     select
         0 as sort_group,
-        thu_tu as sort_key,
+        min(thu_tu) as sort_key,
         ten as {by},
-        {', '.join(figures)},
-        nguon
+        {sep.join(_figure(k, '') for k in figures)},
+        string_agg(distinct nguon, '; ') as nguon
     from nhom
-    where co_so_lieu
+    where co_so_lieu and not tat_ca
+    group by ten
 )"""
         extra, extra_header = ",\n        nguon", {"nguon": "Số liệu"}
     return _header(spec, note, headers | extra_header) + f"""with
@@ -367,9 +297,9 @@ total as (
         1 as sort_group,
         null as sort_key,
         'Cộng' as {by},
-        {sep.join(_figure(k, 'cuoi_ky') for k in figures)}{", null as nguon" if extra else ""}
-    from nhom
-    having count(*) filter (where co_so_lieu) > 0
+        {sep.join(_figure(k, 'cuoi_ky') for k in figures)}{NGUON_TOTAL if extra else ""}
+    from don_vi
+    having (select bool_or(co_so_lieu) from nhom)
 ),
 
 final as (
@@ -395,17 +325,3 @@ def sql(name: str) -> str:
     if spec.by:
         return _grouped_sql(spec)
     return _points_sql(spec) if spec.key.endswith("_766") else _rates_sql(spec)
-
-
-
-
-def period_figures() -> tuple[str, list[str]]:
-    """(SQL, figure keys): per field of work (`linh_vuc`, with `ten_linh_vuc` the name a unit gave), each
-    figure of the whole period exactly as the tables compute it (its months where given, else its
-    whole-period row; stocks at the last month). A commune's package sends these as its «Cả kỳ» rows
-    when its reporting months cannot be re-cut to its city's (outputs.package)."""
-    figures = [f.key for f in TEMPLATE.sheet("ho_so").fields if f.numeric]
-    sql = (f"with {_rows_cte()},\n{_groups_cte(figures)},\nnames as (select linh_vuc, max(ten_linh_vuc) as "
-           f"ten_linh_vuc from ho_so group by linh_vuc)\nselect linh_vuc, ten_linh_vuc, {', '.join(figures)} "
-           "from nhom join names using (linh_vuc)")
-    return sql, figures

@@ -55,7 +55,11 @@ def figures(config: Config, rng: random.Random, unit_code: str,
                 "yeu_cau_ket_qua": written, "ket_qua_dien_tu": round(written * rng.uniform(0.7, 0.95)),
                 "so_hoa_tiep_nhan": digitised_in, "so_hoa": round(digitised_in * rng.uniform(0.75, 0.95)),
                 "co_phi": fees, "thanh_toan_truc_tuyen": round(fees * rng.uniform(0.3, 0.6)),
-                "luot_danh_gia": rated, "khong_hai_long": round(rated * rng.uniform(0.0, 0.01)),
+                "luot_danh_gia": rated, "khong_hai_long": (unhappy := round(rated * rng.uniform(0.0, 0.01))),
+                "rat_hai_long": (very := round((rated - unhappy) * rng.uniform(0.6, 0.8))),
+                "hai_long": round((rated - unhappy - very) * rng.uniform(0.8, 1.0)),
+                "nhan_moi": new, "phi_dia_gioi": round(new * rng.uniform(0.02, 0.08)),
+                "luot_giao_dich": round(new * rng.uniform(1.2, 1.6) * (1 - online_share)),
                 "phan_anh_kien_nghi": round(resolved * rng.uniform(0.0, 0.003)),
             })
             pending[field] = pend

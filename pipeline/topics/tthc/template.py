@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipeline.core import vn
+from pipeline.core import layout, vn
 from pipeline.core.model import (
     Change,
     Field,
@@ -36,6 +36,10 @@ FIELDS_OF_WORK = (
 # Rows a unit names itself (e.g. «Văn hóa – Xã hội», as a commune groups three standard rows): the
 # name goes in «Tên lĩnh vực do đơn vị đặt»; each is kept as its own field of work.
 OWN_FIELDS = tuple(f"Lĩnh vực do đơn vị đặt tên {i}" for i in (1, 2, 3))
+# The row of all fields of work together (most published reports give only that): a figure it gives is
+# the unit's total, the rows by field of work being its detail; a figure it leaves blank is their sum.
+ALL_FIELDS = "Tất cả lĩnh vực"
+EXTRA_FIELDS = (ALL_FIELDS, *OWN_FIELDS)
 
 # CONTRACT (shared with the Biểu II.06a import): the value of «Tháng» on the rows holding the whole
 # configured period (start .. cutoff). Months stay optional; indicators use the months where given
@@ -75,18 +79,20 @@ def month_note(cfg: Config) -> str:
         head = (f"Tháng báo cáo tính từ ngày {cfg.month_starts_on} tháng trước đến ngày {cfg.month_starts_on - 1} "
                 "của tháng báo cáo")
     return (f"{head}, tháng đầu và tháng cuối theo ngày bắt đầu kỳ báo cáo và ngày chốt số liệu ({spans}). "
-            f"Dòng «{WHOLE_PERIOD}» (sau các tháng) là số liệu cả kỳ, từ {vn.day(cfg.start)} đến "
+            f"Dòng «{WHOLE_PERIOD}» (từ dòng {layout.FIRST_DATA_ROW + len(rows_v2(cfg))}, sau các tháng) là số liệu cả kỳ, từ {vn.day(cfg.start)} đến "
             f"{vn.day(cfg.cutoff)}: đơn vị chỉ có số cả kỳ thì điền các dòng này, không cần điền từng tháng; "
-            "đã điền từng tháng thì dòng cả kỳ có thể để trống. Ô không có số liệu để trống, không ghi 0.")
+            f"đã điền từng tháng thì dòng cả kỳ có thể để trống. Dòng «{ALL_FIELDS}» là tổng số của mọi lĩnh vực: "
+            "điền khi chỉ có số chung (ví dụ số lượt đánh giá hài lòng của cả đơn vị); các dòng lĩnh vực, nếu "
+            "điền, là chi tiết của dòng này. Ô không có số liệu để trống, không ghi 0.")
 
 
 def rows(cfg: Config) -> list[tuple[str, str]]:
-    """Months × the standard fields of work (as version 2 printed them), then the whole period's rows,
-    then the fields of work the unit names, per month."""
+    """Months × the standard fields of work (as version 2 printed them), then the whole period's rows
+    (figures not split by field of work first), then per month the unsplit and the unit's own rows."""
     months = [vn.month(m) for m, _, _ in cfg.reporting_months]
     return ([(m, f) for m in months for f in FIELDS_OF_WORK]
-            + [(WHOLE_PERIOD, f) for f in FIELDS_OF_WORK + OWN_FIELDS]
-            + [(m, f) for m in months for f in OWN_FIELDS])
+            + [(WHOLE_PERIOD, f) for f in (ALL_FIELDS, *FIELDS_OF_WORK, *OWN_FIELDS)]
+            + [(m, f) for m in months for f in EXTRA_FIELDS])
 
 
 def rows_v2(cfg: Config) -> list[tuple[str, str]]:
@@ -101,7 +107,7 @@ dossiers = Sheet(
     keys=(
         Field("thang", "Tháng", "text", help=f"Tháng báo cáo (MM/YYYY) hoặc «{WHOLE_PERIOD}», đã in sẵn.",
               width=10),
-        Field("linh_vuc", "Lĩnh vực", "choice", choices=FIELDS_OF_WORK + OWN_FIELDS,
+        Field("linh_vuc", "Lĩnh vực", "choice", choices=FIELDS_OF_WORK + EXTRA_FIELDS,
               help="Lĩnh vực thủ tục hành chính, đã in sẵn.", width=30),
     ),
     fields=(
@@ -256,7 +262,7 @@ dossiers = Sheet(
     # them): a warning at the cell with the usual range, judged once 3 other months are known.
     outliers=Outliers(by="thang", fields=("nhan_tong", "nhan_truc_tuyen", "nhan_truc_tiep", "giai_quyet_tong")),
     requires=(
-        Requirement("linh_vuc", FIELDS_OF_WORK, "ten_linh_vuc",
+        Requirement("linh_vuc", (ALL_FIELDS, *FIELDS_OF_WORK), "ten_linh_vuc",
                     "Chỉ đặt tên lĩnh vực ở dòng «Lĩnh vực do đơn vị đặt tên»; dòng lĩnh vực in sẵn giữ tên in sẵn.",
                     blank=True),
     ),
@@ -267,6 +273,7 @@ dossiers = Sheet(
     needs_figures=True,
     period_total=PeriodTotal("thang", WHOLE_PERIOD, stocks=STOCK_KEYS, opening=("nhan_ky_truoc",),
                              skip=("nhan_tong",)),
+    total_row=("linh_vuc", ALL_FIELDS),
 )
 
 procedures = Sheet(
