@@ -11,7 +11,7 @@ from pathlib import Path
 # Every key the program reads, per table (None: the top level). A key not listed is refused.
 KEYS: dict[str | None, tuple[str, ...]] = {
     None: ("level", "commune", "period", "standing_unit", "units", "leaders", "signatory", "archives",
-           "staffing", "report"),
+           "staffing", "report", "packages"),
     "commune": ("kind", "name", "province", "place", "plan_ref", "code"),
     "period": ("start", "cutoff", "deadline", "month_starts_on"),
     "standing_unit": ("code", "contact_person", "contact_phone"),
@@ -21,6 +21,7 @@ KEYS: dict[str | None, tuple[str, ...]] = {
     "archives": ("fonds",),
     "staffing": ("bodies",),
     "report": ("charts",),
+    "packages": ("require_signoff",),
 }
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
