@@ -49,7 +49,7 @@ def blank_reference() -> str:
             fields = [c for c in sheet.columns if not (sheet.rows and c in sheet.keys)]
             required = [f"«{c.label}» ({lower(blank_text(c, sheet, template.section))})" for c in fields if c.required]
             optional = [f"«{c.label}»" for c in fields if not c.required]
-            none = "không có cột nào" + (" (nhưng không được để trống cả trang)" if sheet.refuse_empty else "")
+            none = "không có cột nào" + (" (nhưng không được để trống cả trang)" if sheet.needs_figures else "")
             lines.append(f"- {template.title}, trang «{sheet.name}»: **Bắt buộc**: {'; '.join(required) or none}. "
                          f"**Có thể để trống** nếu chưa có số liệu: {', '.join(optional) or 'không có cột nào'}.")
     return "\n".join(lines) + "\n"

@@ -41,7 +41,8 @@ OLD_FIX = "Mẫu cũ: hãy tải mẫu mới, chép số liệu sang và gửi l
 def _older(template: Template, revision: Revision) -> Template:
     """The template as it was just before `revision`."""
     sheets = []
-    for sheet in template.sheets:
+    added = {c.sheet for c in revision.changes if c.kind == "sheet_added"}
+    for sheet in (s for s in template.sheets if s.key not in added):
         changes = [c for c in revision.changes if c.sheet == sheet.key]
         name, fields = sheet.name, list(sheet.fields)
         for c in changes:
@@ -68,8 +69,8 @@ def _older(template: Template, revision: Revision) -> Template:
                 placed = c.removed
             at = 0 if not c.after else next(i for i, f in enumerate(fields) if f.key == c.after) + 1
             fields.insert(at, placed)
+        rows = dict(revision.rows).get(sheet.key, sheet.rows)
         added_rows = sum(c.kind == "row_added" for c in changes)
-        rows = sheet.rows
         if added_rows and rows is not None:  # rows are added after the older fixed rows
             rows = functools.partial(_fewer_rows, rows, added_rows)
         sheets.append(dataclasses.replace(sheet, name=name, fields=tuple(fields), rows=rows))
@@ -138,6 +139,9 @@ def wording(template: Template, revision: Revision, change: Change, config: Conf
         return f"thêm dòng «{row}» ở trang «{template.sheet(change.sheet).name}» (để trống là chưa có số liệu)"
     if change.kind == "sheet_renamed":
         return f"trang tính «{change.old}» nay là «{template.sheet(change.sheet).name}»"
+    if change.kind == "sheet_added":
+        kind = "có cột bắt buộc" if blocks(template, change, after) else "để trống là chưa có số liệu"
+        return f"thêm trang tính «{template.sheet(change.sheet).name}» ({kind})"
     if change.kind == "removed":
         assert change.removed is not None
         return f"cột «{change.removed.header}» đã bỏ"
@@ -167,6 +171,8 @@ def blocks(template: Template, change: Change, version: int) -> bool:
     if change.kind == "row_added":  # a blank row must be a valid answer
         sheet = shape(template, version).sheet(change.sheet)
         return not sheet.blank_rows and any(f.required for f in sheet.fields)
+    if change.kind == "sheet_added":  # a file without the sheet: blank, valid only when nothing there is required
+        return any(f.required for f in shape(template, version).sheet(change.sheet).fields)
     assert change.kind in CARRIED_CHANGES, change.kind
     return False
 
@@ -175,36 +181,40 @@ def _revisions(template: Template, version: int) -> list[Revision]:
     return [r for r in sorted(template.history, key=lambda r: r.version) if r.version > version]
 
 
-def _carry_sheet(data: SheetData, sheet: Sheet, revisions: list[Revision], config: Config | None) -> SheetData:
-    """A sheet read in its older shape, as the current sheet: columns by key, added ones blank;
-    fixed rows added since then follow the older rows, their key cells as printed, figures blank."""
+def _appended(data: SheetData, sheet: Sheet, config: Config) -> list[tuple]:
+    """The fixed rows the current sheet appends to the older one's (a revision's `rows`), when the
+    file holds exactly the older rows: they are carried over blank (unknown)."""
+    if sheet.rows is None or data.sheet.rows is None or data.sheet.rows is sheet.rows:
+        return []
+    older, current = data.sheet.rows(config), sheet.rows(config)
+    if len(data.cells) != len(older) or current[:len(older)] != older:
+        return []
+    return current[len(older):]
+
+
+def _carry_sheet(data: SheetData, sheet: Sheet, revisions: list[Revision], config: Config) -> SheetData:
+    """A sheet read in its older shape, as the current sheet: columns by key, added ones blank,
+    appended fixed rows blank."""
     older = {c.key: i for i, c in enumerate(data.sheet.columns)}
-    cells = np.empty((data.cells.shape[0], len(sheet.columns)), dtype=object)
+    extra = _appended(data, sheet, config)
+    cells = np.empty((data.cells.shape[0] + len(extra), len(sheet.columns)), dtype=object)
+    for i, row in enumerate(extra, data.cells.shape[0]):
+        cells[i, :len(row)] = row
     letters, spare = {}, len(data.sheet.columns)
     for j, col in enumerate(sheet.columns):
         key: str | None = col.key
         for revision in reversed(revisions):
             key = old_key(revision, sheet.key, key) if key is not None else None
         if key is not None and key in older:
-            cells[:, j] = data.cells[:, older[key]]
+            cells[:data.cells.shape[0], j] = data.cells[:, older[key]]
             letters[col.key] = data.letters.get(key, get_column_letter(older[key] + 1))
         else:  # not in the file: blank, i.e. unknown
             spare += 1
             letters[col.key] = get_column_letter(spare)
-    added = sum(c.kind == "row_added" and c.sheet == sheet.key for r in revisions for c in r.changes)
-    if added and config is not None and sheet.rows is not None:
-        rows = sheet.rows(config)
-        kept = len(rows) - added
-        extra = np.full((added, len(sheet.columns)), None, dtype=object)
-        extra[:, :len(sheet.keys)] = np.array(rows[kept:], dtype=object).reshape(added, len(sheet.keys))
-        head = cells[:kept]
-        if len(head) < kept:  # a short sheet stays short: the reader reports the missing rows
-            extra = extra[:0]
-        cells = np.concatenate([head, extra, cells[kept:]])
     return dataclasses.replace(data, sheet=sheet, cells=cells, letters=letters)
 
 
-def carry_over(wb: Workbook, config: Config | None = None) -> None:
+def carry_over(wb: Workbook, config: Config) -> None:
     """Hook after reading: a file read in an earlier version's shape is mapped into the current
     one with a note, or rejected as «Mẫu cũ» naming the change that prevents it. The configuration
     gives the fixed rows added since (and the unit's kind in the note)."""

@@ -206,7 +206,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.wording(config)}" for r in sheet.rules]
         if sheet.tree:
             checks.append("Lỗi: mỗi dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
-        if sheet.refuse_empty:
+        if sheet.needs_figures:
             checks.append("Lỗi: không được để trống toàn bộ trang (mỗi ô có thể để trống, nhưng phải có ít nhất một số).")
         checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: {fill(q.message, config)}" for q in sheet.requires]
         checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: "

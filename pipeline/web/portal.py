@@ -59,7 +59,8 @@ class Portal:
     def __init__(self, inputs: Path, outputs: Path, config_path: Path | None = None):
         self.inputs, self.outputs = Path(inputs).resolve(), Path(outputs).resolve()
         self.config_path = Path(config_path) if config_path else self.inputs / paths.CONFIG_NAME
-        self.config: Config = load(self.config_path)
+        # None only while no configuration file exists: the portal then opens on its first-run page.
+        self.config: Config = load(self.config_path) if self.config_path.exists() else None  # type: ignore[assignment]
         self.db_lock = threading.RLock()  # DuckDB: one connection kind at a time in this process
         self.ingester = Ingester(self.ingest)
         self.handoff = threading.Condition()  # guards checking and ready
@@ -72,6 +73,13 @@ class Portal:
         self.password_checks = guard.Slots(PASSWORD_CHECKS, PASSWORD_QUEUE)
         self.last_board: tuple[list[board.Row], datetime, board.Checks] | None = None
         self.last_found: list[dict] = []  # every submission of a file in inputs/, newest first
+
+    def reload(self) -> Config:
+        """Read the configuration again (after the settings page saved it): the new one is checked
+        whole before it replaces the old, so a request never sees a half-read configuration."""
+        config = load(self.config_path)
+        self.config = config
+        return config
 
     # --- accounts and secret -------------------------------------------------------------
     def secret(self) -> str:
@@ -89,7 +97,7 @@ class Portal:
         if not name:
             return None
         account = accounts.load_all(self.inputs).get(name)
-        if account is None or account.changed_at != request.session.get("changed_at") or \
+        if account is None or account.disabled or account.changed_at != request.session.get("changed_at") or \
                 not self.sessions.valid(request.session.get("sid"), request.session.get("since")):
             request.session.clear()  # signed out, password changed, or account removed
             return None
@@ -150,7 +158,8 @@ class Portal:
                   "demo": False, "outputs": [], "problems": [], "n_errors": 0, "n_warnings": 0}
         try:
             reports, tables = validate.check_batch([(path, meta["unit_code"])], self.config)
-            report, written = ingest.write_feedback(ingest.finish(reports[0]), self.outputs, rel, clean_too=True)
+            report, written = ingest.write_feedback(ingest.finish(reports[0]), self.outputs, rel, clean_too=True,
+                                                    config=self.config, original_name=meta["original_name"])
             out_dir.mkdir(parents=True, exist_ok=True)
         except Exception:
             log.exception("validation failed for %s", path.name)
@@ -179,8 +188,33 @@ class Portal:
             return self.check(path, meta)
 
     def history(self, unit_code: str | None, limit: int | None = None) -> list[dict]:
+        """The unit's files, newest first: its uploads (each with its result page) and the files the
+        standing unit received for it by other ways (e-mail, USB: dropped into inputs/), as checked."""
         items = store.received(self.inputs, unit_code)[:limit]
-        return [self.result(path, meta) for path, meta in items]
+        found = [{**self.result(path, meta), "via": "portal"} for path, meta in items]
+        found += self.delivered(unit_code)
+        found.sort(key=lambda r: str(r.get("received_at") or ""), reverse=True)
+        return found[:limit]
+
+    def delivered(self, unit_code: str | None) -> list[dict]:
+        """The latest check of each file in inputs/ outside the portal's folder (of one unit), in the
+        shape of an upload's result (no page of its own: name None); none while the warehouse is busy."""
+        try:
+            rows = review.query(self, """
+                SELECT path, coalesce(original_name, file_name) AS original_name, received_at, unit_code,
+                       template_id, status, n_errors, n_warnings, demo
+                FROM submissions WHERE NOT starts_with(path, ?) AND (? IS NULL OR unit_code = ?)
+                QUALIFY row_number() OVER (PARTITION BY path ORDER BY submission_id DESC) = 1""",
+                                [f"{store.RECEIVED}/", unit_code, unit_code], wait=1)
+        except (TimeoutError, warehouse.WarehouseBusy):  # busy ingesting or building: the uploads are listed all the same
+            log.info("warehouse busy: the files received through inputs/ are not listed this time")
+            return []
+        except Exception:  # unreadable: the same, with the reason in the log
+            log.exception("cannot read the files received through inputs/")
+            return []
+        return [{**r, "name": None, "via": "inputs", "received_at": r["received_at"].isoformat(),
+                 "template_title": title if (title := getattr(CATALOG.get(r["template_id"] or ""), "title", None)) else None}
+                for r in rows if (self.inputs / r.pop("path")).is_file()]
 
     def download_name(self, template_id: str | None, unit_code: str, what: str) -> str:
         """The name a file about a submission is downloaded under, for people:

@@ -30,9 +30,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from pipeline.checks.feedback import ANNOTATED_SUFFIX
 from pipeline.core import logs, paths, words
+from pipeline.intake import export_06a
 from pipeline.outputs import templates
 from pipeline.topics import CATALOG
-from pipeline.web import accounts, board, guard, jobs, review, store
+from pipeline.web import accounts, board, guard, jobs, review, settings, store
 from pipeline.web.portal import SESSION_SECONDS, Portal, User
 
 log = logging.getLogger("pipeline.web")
@@ -72,13 +73,13 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     app.state.portal = portal
     pages = Jinja2Templates(directory=HERE / "templates")
     pages.env.filters["when"] = when
-    pages.env.globals.update(STATUS_TEXT=words.STATUS, STATES=board.STATES, config=portal.config,
+    pages.env.globals.update(STATUS_TEXT=words.STATUS, STATES=board.STATES, WORDS=words, config=portal.config,
                              title_of=title_of, unit_name=portal.unit_name)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(code: int, message: str) -> str:
         """An error page without a session: for answers made before or outside the routes."""
-        return pages.get_template("error.html").render(code=code, message=message, user=None)
+        return pages.get_template("error.html").render(code=code, message=message, user=None, config=portal.config)
 
     def csrf_token(request: Request) -> str:
         token = request.session.get("csrf")
@@ -93,11 +94,11 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). "
                                      "Hãy tải lại trang rồi thử lại.")
 
-    async def read_form(request: Request, max_files: int = 0):
+    async def read_form(request: Request, max_files: int = 0, max_fields: int = 5):
         """The posted form; a body the parser refuses (cut off, malformed, too many parts) is a
         Vietnamese 400."""
         try:
-            return await request.form(max_files=max_files, max_fields=5)
+            return await request.form(max_files=max_files, max_fields=max_fields)
         except HTTPException:
             files = f"mỗi lần gửi tối đa {store.MAX_FILES} tệp; " if max_files else ""
             raise HTTPException(400, f"Không đọc được dữ liệu gửi lên ({files}có thể bị cắt giữa chừng "
@@ -113,12 +114,14 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         return user
 
     def render(request: Request, name: str, status_code: int = 200, **context) -> Response:
-        deadline = portal.config.deadline
-        context.update(request=request, csrf=csrf_token(request),
-                       deadline_text=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
-                       deadline_left=board.time_left(deadline, datetime.now()),
-                       overdue=datetime.now() > deadline)
-        context.setdefault("user", portal.user(request))
+        config = portal.config  # None on the first-run page
+        context.update(request=request, csrf=csrf_token(request), config=config)
+        if config is not None:
+            deadline = config.deadline
+            context.update(deadline_text=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
+                           deadline_left=board.time_left(deadline, datetime.now()),
+                           overdue=datetime.now() > deadline)
+            context.setdefault("user", portal.user(request))
         return pages.TemplateResponse(request, name, context, status_code=status_code)
 
     @app.exception_handler(SignIn)
@@ -133,13 +136,15 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     review.register(app, portal, pages, SimpleNamespace(render=render, require=require, check_csrf=check_csrf,
                                                         read_form=read_form))  # sign-off, follow-up, explain
+    settings.register(app, portal, pages, SimpleNamespace(render=render, require=require, check_csrf=check_csrf,
+                                                          read_form=read_form))  # «Cài đặt», first run
 
     # --- sign in / out -------------------------------------------------------------------
     @app.get("/login")
     def login_page(request: Request):
         if portal.user(request):
             return RedirectResponse("/", status_code=303)
-        return render(request, "login.html", user=None)
+        return render(request, "login.html", user=None, first=request.query_params.get("first"))
 
     @app.post("/login")
     async def login(request: Request):
@@ -187,7 +192,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     def home(request: Request):
         user = require(request)
         unit_templates = [CATALOG[t] for t in user.unit.templates]
-        return render(request, "home.html", user=user, unit_templates=unit_templates,
+        export = export_06a.portal_text() if export_06a.TEMPLATE_ID in user.unit.templates else ""
+        return render(request, "home.html", user=user, unit_templates=unit_templates, export=export,
                       recent=portal.history(user.unit.code, limit=5),
                       max_mb=store.MAX_FILE // 1024 // 1024, max_files=store.MAX_FILES)
 
@@ -386,7 +392,9 @@ def serve(host: str, port: int, inputs: Path, outputs: Path, config_path: Path |
     logging.basicConfig(level=logging.INFO, handlers=[console])
     logs.configure(outputs)  # tracebacks go to outputs/logs/nhat_ky.log, never to the console
     app = create_app(inputs, outputs, config_path)
-    if not accounts.load_all(Path(inputs)):
+    if app.state.portal.config is None:
+        print(f"Chưa có cấu hình: mở http://127.0.0.1:{port}/ trên máy này để tạo cấu hình và tài khoản đầu tiên.")
+    elif not accounts.load_all(Path(inputs)):
         print("Chưa có tài khoản nào. Tạo tài khoản: python -m pipeline user add TÊN --unit MÃ_ĐƠN_VỊ")
     print(f"Trang nộp biểu mẫu: http://{host}:{port}/  (dừng: Ctrl+C)")
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5,

@@ -89,7 +89,7 @@ staff = Sheet(
     rows=lambda cfg: [(body,) for body in cfg.staffing_bodies] + [(fill(WHOLE, cfg),)],
     blank_rows=True,
     blank_rows_expected=True,
-    refuse_empty=True,
+    needs_figures=True,
     note=lambda cfg: (f"Có số của cả {cfg.kind} mà chưa có số từng cơ quan thì điền dòng cuối "
                       f"«{fill(WHOLE, cfg)}», để trống các dòng khác; ô chưa có số liệu để trống (không ghi 0)"),
 )

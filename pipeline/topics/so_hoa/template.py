@@ -47,7 +47,7 @@ fonds = Sheet(
     rows=lambda cfg: [(name,) for name in cfg.fonds] + [(fill(WHOLE, cfg),)],
     blank_rows=True,
     blank_rows_expected=True,
-    refuse_empty=True,
+    needs_figures=True,
     note=lambda cfg: (f"Có số của tất cả các phông mà chưa có số từng phông thì điền dòng cuối «{fill(WHOLE, cfg)}», "
                       "để trống các dòng khác; ô chưa có số liệu để trống (không ghi 0)"),
 )
