@@ -5,30 +5,25 @@ merged cells, no blank cells inside a table ("[x]" marks a gap), A4 print setup.
 
 Written streamed (openpyxl's write-only mode, issue 26): each row goes to disk as it is made, so a
 city's annex of thousands of rows takes constant memory; each cell's style (font, alignment, border,
-number format) is one of a few declared once per workbook (`_Sheet.cell`).
+number format) is one of a few declared once per workbook (`streamed.Sheet`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import warnings
-from copy import copy
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table as ExcelTable
-from openpyxl.worksheet.table import TableStyleInfo
 
 from pipeline.core import atomic, paths, printing, vn, words
 from pipeline.core.layout import DEMO_MARK, LISTED, MAX_ROW_HEIGHT
 from pipeline.intake import export_06a
 from pipeline.outputs import city
 from pipeline.outputs.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
+from pipeline.outputs.streamed import Sheet
 from pipeline.topics import CATALOG
 
 FILE_NAME = paths.ANNEX
@@ -110,89 +105,42 @@ def _city_sources(results: Results) -> list[tuple[str, Font]]:
     return lines
 
 
-class _Sheet:
-    """One streamed sheet: its columns' widths, freeze and print setup are declared before its first
-    row (write-only mode writes them first); then rows are appended, each with its height."""
-
-    def __init__(self, wb: Workbook, title: str, styles: dict):
-        self.ws = wb.create_sheet(title)
-        self.styles, self.row, self.width = styles, 0, 9
-
-    def columns(self, widths: list[int]) -> None:
-        for c, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(c)].width = width
-        self.width = sum(widths) or 9
-
-    def cell(self, value, font: Font, align: Alignment | None = None, border: bool = False,
-             fmt: str | None = None) -> WriteOnlyCell:
-        """A cell with one of the workbook's styles (each combination built once, then copied)."""
-        cell = WriteOnlyCell(self.ws, value)
-        key = (id(font), id(align), border, fmt)
-        style = self.styles.get(key)
-        if style is None:
-            cell.font = font
-            if align is not None:
-                cell.alignment = align
-            if border:
-                cell.border = printing.BORDER
-            if fmt is not None:
-                cell.number_format = fmt
-            self.styles[key] = copy(cell._style)
-        else:
-            cell._style = copy(style)
-        return cell
-
-    def append(self, cells: list, height: float | None = None) -> int:
-        self.row += 1
-        if height:
-            self.ws.row_dimensions[self.row].height = height
-        self.ws.append(cells)
-        return self.row
-
-    def lines(self, lines: list[tuple[str, Font]], align: Alignment | None = None, width: int | None = None) -> int:
-        """One text per row in column A; returns the next row."""
-        for text, font in lines:
-            self.append([self.cell(text, font, align)], _height([(text, width)]) if width else None)
-        return self.row + 1
-
-    def header(self, labels: list[str], border: bool = False, height: float | None = None) -> int:
-        return self.append([self.cell(label, BOLD, WRAP, border) for label in labels], height)
-
-    def table(self, name: str, first_row: int, last_row: int, labels: list[str]) -> None:
-        ref = f"A{first_row}:{get_column_letter(len(labels))}{max(last_row, first_row + 1)}"
-        table = ExcelTable(displayName=name, ref=ref)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        table._initialise_columns()  # named from the header row here: a streamed sheet cannot be read back
-        for column, label in zip(table.tableColumns, labels, strict=False):
-            column.name = str(label)
-        with warnings.catch_warnings():  # «add table columns manually»: done above
-            warnings.simplefilter("ignore")
-            self.ws.add_table(table)
-
-    def print_setup(self, title: str, commune: str, header_row: int | None = None) -> None:
-        """A4 landscape; a sheet that fits the width is fitted, a wider one prints over several pages
-        with its first column and header row repeated (never shrunk to 4 pt); page header with the
-        commune and title, footer with page numbers."""
-        ws = self.ws
-        ws.page_setup.paperSize = printing.A4
-        ws.page_setup.orientation = "landscape"
-        fits = self.width <= LANDSCAPE_WIDTH * 1.15
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = fits
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
-        ws.print_options.horizontalCentered = True
-        if header_row:
-            ws.print_title_rows = f"{header_row}:{header_row}"
-            if not fits:
-                ws.print_title_cols = "A:A"
-        ws.oddHeader.center.text = f"{commune} – {title}"
-        ws.oddHeader.center.size = 9
-        ws.oddFooter.center.text = "Trang &P/&N"
-        ws.oddFooter.center.size = 9
+def _lines(sheet: Sheet, lines: list[tuple[str, Font]], align: Alignment | None = None,
+           width: int | None = None) -> int:
+    """One text per row in column A; returns the next row."""
+    for text, font in lines:
+        sheet.append([sheet.cell(text, font, align)], _height([(text, width)]) if width else None)
+    return sheet.row + 1
 
 
-def _cover(sheet: _Sheet, results: Results, built: date) -> None:
+def _header(sheet: Sheet, labels: list[str], border: bool = False, height: float | None = None) -> int:
+    return sheet.append([sheet.cell(label, BOLD, WRAP, border) for label in labels], height)
+
+
+def _print_setup(sheet: Sheet, title: str, commune: str, header_row: int | None = None) -> None:
+    """A4 landscape; a sheet that fits the width is fitted, a wider one prints over several pages
+    with its first column and header row repeated (never shrunk to 4 pt); page header with the
+    commune and title, footer with page numbers."""
+    ws = sheet.ws
+    ws.page_setup.paperSize = printing.A4
+    ws.page_setup.orientation = "landscape"
+    fits = sheet.width <= LANDSCAPE_WIDTH * 1.15
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = fits
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.print_options.horizontalCentered = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        if not fits:
+            ws.print_title_cols = "A:A"
+    ws.oddHeader.center.text = f"{commune} – {title}"
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.size = 9
+
+
+def _cover(sheet: Sheet, results: Results, built: date) -> None:
     cfg = results.config
     lines = [(TITLE, TITLE_FONT)]
     if results.demo:
@@ -240,16 +188,16 @@ def _cover(sheet: _Sheet, results: Results, built: date) -> None:
         (f"Danh sách các biểu: xem trang tính «{CONTENTS}»; cách tính và ghi chú: trang tính «{NOTES}».", NORMAL),
     ]
     sheet.columns([COVER_WIDTH])
-    sheet.print_setup(TITLE, cfg.full_name)
-    sheet.lines(lines, WRAP, COVER_WIDTH)
+    _print_setup(sheet, TITLE, cfg.full_name)
+    _lines(sheet, lines, WRAP, COVER_WIDTH)
 
 
-def _contents(sheet: _Sheet, results: Results) -> None:
+def _contents(sheet: Sheet, results: Results) -> None:
     labels = ["Phụ lục số", "Tên phụ lục", "Mục báo cáo", "Tình trạng số liệu"]
     sheet.columns([12, 85, 10, 40])
-    sheet.print_setup(CONTENTS, results.config.full_name, 3)
-    sheet.lines([("Mục lục", TITLE_FONT), ("Bấm vào số biểu để mở trang tính của biểu.", NORMAL)])
-    sheet.header(labels)
+    _print_setup(sheet, CONTENTS, results.config.full_name, 3)
+    _lines(sheet, [("Mục lục", TITLE_FONT), ("Bấm vào số biểu để mở trang tính của biểu.", NORMAL)])
+    _header(sheet, labels)
     for index, t in enumerate(results.tables.values(), start=1):
         link = sheet.cell(sheet_name(index), LINK)
         link.hyperlink = f"#'{sheet_name(index)}'!A1"
@@ -264,17 +212,17 @@ def _file(source: dict) -> str:
     return export_06a.source_text(source["file_name"], source["part"]) if source.get("part") else source["file_name"]
 
 
-def _sources(sheet: _Sheet, results: Results) -> None:
+def _sources(sheet: Sheet, results: Results) -> None:
     """«Nguồn số liệu»: each table's source templates (the views its SQL reads), and the units and
     files (received when) of their current submissions it was computed from."""
     names = {u.code: u.name for u in results.config.units}
     labels = ["Phụ lục số", "Tên phụ lục", "Biểu nguồn", "Đơn vị gửi", "Tệp (thời điểm nhận)"]
     sheet.columns([10, 40, 34, 30, 50])  # fitted across A4 landscape
-    sheet.print_setup(SOURCES, results.config.full_name, 3)
-    sheet.lines([(SOURCES, TITLE_FONT),  # the lead: one line, shown across the empty cells beside it (no merged cells)
+    _print_setup(sheet, SOURCES, results.config.full_name, 3)
+    _lines(sheet, [(SOURCES, TITLE_FONT),  # the lead: one line, shown across the empty cells beside it (no merged cells)
                  ("Biểu, đơn vị và tệp đang dùng của từng phụ lục. Mỗi số liệu lấy từ ô nào trong tệp của "
                   "đơn vị nào: xem mục «Nguồn gốc số liệu» trên trang nhận biểu mẫu.", NORMAL)])
-    sheet.header(labels, border=True)
+    _header(sheet, labels, border=True)
     for index, t in enumerate(results.tables.values(), start=1):
         read = t.query.sources  # parsed from the SQL: once per table, not once per file
         used = [s for s in results.sources if s["template_id"] in read]
@@ -304,19 +252,19 @@ def _note_rows(results: Results) -> tuple[list[tuple[str, str, str]], list[list[
     return rows, refs
 
 
-def _notes(sheet: _Sheet, results: Results, rows: list[tuple[str, str, str]]) -> None:
+def _notes(sheet: Sheet, results: Results, rows: list[tuple[str, str, str]]) -> None:
     labels = ["Ghi chú số", "Phụ lục", "Nội dung"]
     sheet.columns([11, 12, 110])
-    sheet.print_setup(NOTES, results.config.full_name, 3)
-    sheet.lines([("Ghi chú", TITLE_FONT), ("Cách tính từng biểu và các ô đánh dấu [x] (thiếu số liệu).", NORMAL)])
-    sheet.header(labels, border=True)
+    _print_setup(sheet, NOTES, results.config.full_name, 3)
+    _lines(sheet, [("Ghi chú", TITLE_FONT), ("Cách tính từng biểu và các ô đánh dấu [x] (thiếu số liệu).", NORMAL)])
+    _header(sheet, labels, border=True)
     for label, name, text in rows:
         sheet.append([sheet.cell(label, NORMAL, border=True), sheet.cell(name, NORMAL, border=True),
                       sheet.cell(text, NORMAL, WRAP, True)], _height([(text, 110)]))
     sheet.table("Ghi_chu", 3, 3 + len(rows), labels)
 
 
-def _table_sheet(sheet: _Sheet, index: int, t: Table, results: Results, notes: list[str]) -> None:
+def _table_sheet(sheet: Sheet, index: int, t: Table, results: Results, notes: list[str]) -> None:
     lines = [(table_title(index, t), TITLE_FONT)]
     if results.demo:
         lines.append((DEMO_MARK, DEMO_FONT))
@@ -336,11 +284,11 @@ def _table_sheet(sheet: _Sheet, index: int, t: Table, results: Results, notes: l
     wrapped = [(n, w) for n, (c, w) in enumerate(zip(columns, widths, strict=True)) if c.kind == "text"]
     sheet.columns(widths)
     sheet.ws.freeze_panes = f"B{header_row + 1}"
-    sheet.print_setup(table_title(index, t), results.config.full_name, header_row)
+    _print_setup(sheet, table_title(index, t), results.config.full_name, header_row)
     # long title and note lines run over the sheet's width (no merged cells)
-    sheet.lines(lines, NO_WRAP)
+    _lines(sheet, lines, NO_WRAP)
     labels = [c.header for c in columns]
-    sheet.header(labels, border=True, height=_height([(c.header, w) for c, w in zip(columns, widths, strict=True)])
+    _header(sheet, labels, border=True, height=_height([(c.header, w) for c, w in zip(columns, widths, strict=True)])
                  or 2 * LINE_HEIGHT + 2)
     keys = {k.key for s in t.query.template.sheets for k in s.keys}
     for i in rows:
@@ -400,13 +348,13 @@ def write(results: Results, path: Path, built: date | None = None) -> Path:
     built = built or date.today()
     wb = Workbook(write_only=True)
     styles: dict = {}
-    _cover(_Sheet(wb, COVER, styles), results, built)
-    _contents(_Sheet(wb, CONTENTS, styles), results)
+    _cover(Sheet(wb, COVER, styles), results, built)
+    _contents(Sheet(wb, CONTENTS, styles), results)
     rows, refs = _note_rows(results)
-    _notes(_Sheet(wb, NOTES, styles), results, rows)
+    _notes(Sheet(wb, NOTES, styles), results, rows)
     for index, t in enumerate(results.tables.values(), start=1):
-        _table_sheet(_Sheet(wb, sheet_name(index), styles), index, t, results, refs[index - 1])
-    _sources(_Sheet(wb, SOURCES, styles), results)
+        _table_sheet(Sheet(wb, sheet_name(index), styles), index, t, results, refs[index - 1])
+    _sources(Sheet(wb, SOURCES, styles), results)
     wb.properties.title = f"{TITLE} — {results.config.full_name}"
     wb.properties.creator = results.config.unit(results.config.standing_unit).name
     wb.properties.language = "vi-VN"
