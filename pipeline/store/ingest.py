@@ -264,7 +264,8 @@ def _ready(chunk: list[Pending], checked: Lookup | None) -> tuple[list[Checked],
     return ready, rest
 
 
-def _validated(chunk: list[Pending], config: Config, outputs_dir: Path, demo_set: bool) -> list[Checked]:
+def _validated(chunk: list[Pending], config: Config, outputs_dir: Path, demo_set: bool,
+               clean_too: bool = False) -> list[Checked]:
     """Validate a batch and write each file's feedback, in this process or a worker's
     (store.parallel): [(reports, batch tables)], one group, or one group per file when validating
     the batch together raised (then only the file at fault is rejected). The reports come without
@@ -283,7 +284,8 @@ def _validated(chunk: list[Pending], config: Config, outputs_dir: Path, demo_set
                 LOG.exception("Lỗi hệ thống khi kiểm tra tệp %s", p.path)
                 groups.append(([_failed(_bare(p))], {}))
     rel = {p.path: p.rel for p in chunk}
-    return [([replace(write_feedback(finish(r, demo_set), outputs_dir, rel[r.path])[0], data={}) for r in reports],
+    return [([replace(write_feedback(finish(r, demo_set), outputs_dir, rel[r.path], clean_too)[0], data={})
+              for r in reports],
              tables) for reports, tables in groups]
 
 
@@ -319,12 +321,15 @@ def write_feedback(report: FileReport, outputs_dir: Path, rel: str, clean_too: b
 
 
 def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = False,
-        checked: Lookup | None = None) -> IngestSummary:
+        checked: Lookup | None = None, clean_too: bool = False,
+        stored: Callable[[list[Received]], None] | None = None) -> IngestSummary:
     """Validate every new file under inputs_dir, record it, load the valid ones (see module doc).
     demo_set: inputs_dir is the built-in demo set; otherwise a file marked «SỐ LIỆU MINH HỌA» is
     rejected, so demo figures never mix with a unit's real ones. checked(rel, sha256): the
     finished report and tables of a file already validated, its feedback written (the portal's
-    upload), or None."""
+    upload), or None. clean_too: a clean file's report is written too (the portal offers it);
+    stored(items): called after each batch is committed, the warehouse closed (the portal
+    publishes its readers' snapshot there)."""
     inputs_dir, outputs_dir = Path(inputs_dir), Path(outputs_dir)
     logs.configure(outputs_dir)
     summary = IngestSummary()
@@ -347,7 +352,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                 ready, rest = _ready(chunk, checked)
                 readies.append((chunk, ready))
                 yield rest
-        work = partial(_validated, config=config, outputs_dir=outputs_dir, demo_set=demo_set)
+        work = partial(_validated, config=config, outputs_dir=outputs_dir, demo_set=demo_set, clean_too=clean_too)
         workers = parallel.workers(len(pending))
         done = 0
         for groups in (parallel.ordered(work, rests(), workers, outputs_dir, partial(_lost, outputs_dir=outputs_dir))
@@ -367,6 +372,8 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                     con.close()
                 done += len(items)
                 summary.add(items)
+                if stored is not None:
+                    stored(items)
         _records(db, inputs_dir)
         if summary.new or summary.rebuilt or not atomic.readable(outputs_dir / OVERVIEW):
             con = open_db(db, read_only=True)

@@ -81,24 +81,18 @@ def current_files(portal, unit_code: str) -> dict[str, dict]:
     return {r["template_id"]: r for r in _query(portal, CURRENT, [unit_code])}
 
 
-def attach_signoffs(portal, rows: list) -> None:
-    """Each board row (web.board.Row) with its current file's sign-off (current_signoffs)."""
-    try:
-        signed = {(r["unit_code"], r["template_id"]): r for r in _query(portal, "SELECT * FROM current_signoffs")}
-    except Exception:  # busy or unreadable: the board says what it can
-        log.exception("cannot read sign-offs")
-        return
+def attach_signoffs(portal, rows: list, current: list[dict]) -> None:
+    """Each board row (web.board.Row) with its current file's sign-off (current_signoffs rows,
+    from the portal's snapshot)."""
+    signed = {(r["unit_code"], r["template_id"]): r for r in current}
     for row in rows:
         row.signoff = signed.get((row.unit_code, row.template_id))
 
 
 def board_context(portal) -> dict:
-    """The board's follow-up items: outlier warnings of current files, open or confirmed."""
-    try:
-        items = follow_ups(portal)
-    except Exception:  # busy or unreadable: the board says what it can
-        log.exception("cannot read follow-ups")
-        items = []
+    """The board's follow-up items: outlier warnings of current files, open or confirmed (from
+    the portal's snapshot: the board never waits for the writer)."""
+    items = portal.snapshot.follow_ups
     return {"follow_ups": items, "open_follow_ups": sum(1 for f in items if f["confirmed_at"] is None)}
 
 

@@ -217,6 +217,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             data = await f.read(store.MAX_FILE + 1)
             results.append(await run_in_threadpool(portal.receive, data, f.filename, user, f.size))
         ticket = portal.ingester.request() if any(r["name"] for r in results) else None
+        if ticket is not None and portal.page_wait > 0:  # 0 in use: answered at once, checked after
+            await run_in_threadpool(portal.ingester.wait, ticket, portal.page_wait)
         token = await run_in_threadpool(portal.save_batch, user, results, ticket)
         return RedirectResponse(f"/result/{token}", status_code=303)  # a reload never resends
 
@@ -229,7 +231,6 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
                                      "làm mới). Xem từng tệp trong «Lịch sử gửi».")
         if batch.get("unit_code") != user.unit.code and not user.standing:
             raise HTTPException(403, "Kết quả này là của đơn vị khác; bạn không có quyền xem.")
-        pending = batch.get("ticket") is not None and portal.ingester.done < batch["ticket"]
         results = []
         for item in batch["items"]:
             if "refused" in item:
@@ -240,10 +241,10 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             if meta is None:
                 continue
             result = review.annotate(portal, user, portal.result(path, meta), path)
-            result["checks"] = portal.file_checks(result, just_stored=pending)
+            result["checks"] = portal.file_checks(result)
             results.append(result)
         return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp",
-                      refresh=pending and any((r.get("checks") or {}).get("state") == "pending" for r in results))
+                      refresh=waiting(results))
 
     @app.get("/history")
     def history(request: Request):
@@ -265,7 +266,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         user, path, meta = submission(request, name)
         result = review.annotate(portal, user, portal.result(path, meta), path)
         result["checks"] = portal.file_checks(result)
-        return render(request, "results.html", user=user, results=[result], title="Kết quả kiểm tra tệp")
+        return render(request, "results.html", user=user, results=[result], title="Kết quả kiểm tra tệp",
+                      refresh=waiting([result]))
 
     @app.get("/submissions/{name}/file")
     def submission_file(request: Request, name: str):
@@ -299,6 +301,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         rows, at, checks, stale = portal.board_rows()
         counts = {key: sum(r.state == key for r in rows) for key in board.STATES}
         return render(request, "board.html", user=user, rows=rows, at=at, stale=stale, checks=checks,
+                      waiting=len(portal.waiting),
                       counts=counts, completeness=board.completeness(portal.config, rows),
                       builder=portal.builder, products=portal.products(),
                       found=portal.last_found, **review.board_context(portal))
@@ -348,6 +351,12 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     return app
 
 
+def waiting(results: list[dict]) -> bool:
+    """A result page updates itself (meta refresh) while a file on it is being checked or its
+    cross-checks wait for the ingest."""
+    return any(r.get("status") == "checking" or (r.get("checks") or {}).get("state") == "pending" for r in results)
+
+
 def title_of(template_id: str | None) -> str:
     """A template as a user reads it: its title, never its id."""
     template = CATALOG.get(template_id or "")
@@ -386,6 +395,7 @@ def serve(host: str, port: int, inputs: Path, outputs: Path, config_path: Path |
     logging.basicConfig(level=logging.INFO, handlers=[console])
     logs.configure(outputs)  # tracebacks go to outputs/logs/nhat_ky.log, never to the console
     app = create_app(inputs, outputs, config_path)
+    app.state.portal.ingester.request()  # a file stored just before a stop is checked now
     if not accounts.load_all(Path(inputs)):
         print("Chưa có tài khoản nào. Tạo tài khoản: python -m pipeline user add TÊN --unit MÃ_ĐƠN_VỊ")
     print(f"Trang nộp biểu mẫu: http://{host}:{port}/  (dừng: Ctrl+C)")

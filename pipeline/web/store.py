@@ -86,8 +86,9 @@ DEMO = Refused("Tệp mang dấu «SỐ LIỆU MINH HỌA»: đây là số li�
                "(không gửi tệp minh họa).")
 
 
-def check_not_demo(data: bytes) -> None:
-    """Raise DEMO when a workbook that passed check_workbook carries the demo mark in its hidden
+def check_not_demo(data: bytes) -> dict:
+    """The workbook's identity sheet (recognise._meta: what it says it is, {} when unreadable).
+    Raise DEMO when a workbook that passed check_workbook carries the demo mark in its hidden
     identity sheet: a demo workbook sent as real is never stored, so never reported. (A demo
     file whose identity sheet was removed is still flagged when it is validated.)"""
     import python_calamine as pc
@@ -95,9 +96,10 @@ def check_not_demo(data: bytes) -> None:
     try:
         meta = read._meta(pc.CalamineWorkbook.from_filelike(io.BytesIO(data)))
     except Exception:  # unreadable here: the validation reports why, cell by cell
-        return
+        return {}
     if meta.get("demo"):
         raise DEMO
+    return meta
 
 
 def _temporary(directory: Path, name: str, data: bytes) -> Path:
