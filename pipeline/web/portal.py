@@ -241,7 +241,7 @@ class Portal:
             try:
                 ingest.run(self.inputs, self.outputs, self.config, clean_too=True, stored=self._stored)
             finally:
-                self.publish()
+                self.publish(write_board=not len(self.waiting))  # the workbook once a burst is through
 
     def _stored(self, items) -> None:
         """After a batch is committed: the result pages of its uploads, then the new snapshot."""
