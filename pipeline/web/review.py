@@ -47,38 +47,24 @@ FOLLOW_UPS = f"""
      AND c.sheet = p.sheet AND c.cell = p.cell
     WHERE p.kind = '{OUTLIER}' AND (? IS NULL OR s.unit_code = ?)
     ORDER BY s.unit_code, s.template_id, p.sheet, p.cell"""
-CURRENT = """SELECT c.*, s.original_name, s.path FROM current_signoffs c JOIN submissions s USING (submission_id)
-             WHERE c.unit_code = ?"""
 SUPERSEDED = ("Tệp bạn xác nhận không còn là tệp đang dùng cho báo cáo: đơn vị đã gửi tệp khác sau đó "
               "(hoặc tệp chưa được nhận vào kho số liệu). Hãy tải lại trang, xem tệp đang dùng rồi xác nhận tệp đó.")
 
 
-def _query(portal, sql: str, params: list | None = None, wait: float = 5) -> list[dict]:
-    """Rows of a read-only query on the warehouse (none before the first ingest)."""
-    if not (portal.outputs / warehouse.DB_NAME).exists():
-        return []
-    if not portal.db_lock.acquire(timeout=wait):
-        raise TimeoutError("the warehouse is busy")
-    try:
-        con = warehouse.connect(portal.outputs, read_only=True)
-        try:
-            cur = con.execute(sql, params or [])
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-        finally:
-            con.close()
-    finally:
-        portal.db_lock.release()
-
-
 def follow_ups(portal, unit_code: str | None = None) -> list[dict]:
-    """The outlier warnings of the current files (of one unit), each with its latest confirmation."""
-    return _query(portal, FOLLOW_UPS, [unit_code, unit_code])
+    """The outlier warnings of the current files (of one unit), each with its latest confirmation
+    (from the portal's snapshot: never waits for the writer)."""
+    return [f for f in portal.snapshot.follow_ups if unit_code is None or f["unit_code"] == unit_code]
 
 
 def current_files(portal, unit_code: str) -> dict[str, dict]:
-    """template id → the unit's current file (current_signoffs: with its sign-off, if any)."""
-    return {r["template_id"]: r for r in _query(portal, CURRENT, [unit_code])}
+    """template id → the unit's current file (current_signoffs: with its sign-off, if any), from
+    the portal's snapshot."""
+    seen = portal.snapshot
+    files = {s["submission_id"]: s for s in seen.found}
+    return {r["template_id"]: {**r, "original_name": files[r["submission_id"]].get("original_name"),
+                               "path": files[r["submission_id"]].get("path")}
+            for r in seen.signoffs if r["unit_code"] == unit_code and r["submission_id"] in files}
 
 
 def attach_signoffs(portal, rows: list, current: list[dict]) -> None:
@@ -154,7 +140,9 @@ def register(app: FastAPI, portal, pages, h) -> None:
     @app.get("/signoff")
     def signoff_page(request: Request):
         user = head(request)
-        portal.ingester.wait(portal.ingester.request(), timeout=INGEST_WAIT)  # files just received count
+        ticket = portal.ingester.request()  # files just received count, once checked
+        if portal.page_wait > 0:
+            portal.ingester.wait(ticket, timeout=portal.page_wait)
         files = current_files(portal, user.unit.code)
         still_open = Counter(f["template_id"] for f in follow_ups(portal, user.unit.code) if f["confirmed_at"] is None)
         items = [(CATALOG[t], files.get(t), still_open[t]) for t in user.unit.templates]
