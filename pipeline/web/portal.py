@@ -1,11 +1,12 @@
 """The portal service: accounts, uploads and their results, the board's data.
 
 An upload is refused at the door (web.store: size, zip, demo mark) or stored in
-inputs/received/ and validated once: its report and annotated copy go where the ingest puts
-every file's feedback (outputs/validation/received/<stored stem>/, with the page's result.json),
-and the checked report is handed to the next ingest, which loads it without validating again.
-State lives in inputs/ (accounts.json, .portal_secret, received/) so it survives `make clean`;
-everything under outputs/ is derived and may be deleted.
+inputs/received/ and answered at once («đang kiểm tra»); its one check is the background
+ingest's (batched with every other new file), after which its result page (result.json) sits
+beside its feedback in outputs/validation/received/<stored stem>/ and the pages' snapshot
+(web.snapshot) holds it. Pages read the snapshot, never the warehouse, so they never wait for
+the writer. State lives in inputs/ (accounts.json, .portal_secret, received/) so it survives
+`make clean`; everything under outputs/ is derived and may be deleted.
 """
 
 from __future__ import annotations
@@ -162,6 +163,8 @@ class Portal:
         result = self._result_base(path, meta)
         template = CATALOG.get(report.template_id or "")
         written = sorted(p for p in out_dir.glob("*.xlsx") if not p.name.startswith("."))
+        if not written:  # a clean file: its report is made when first downloaded (3/4 of an ingest's time)
+            written = [out_dir / feedback.REPORT_NAME]
         result.update(
             status=report.status, template_id=report.template_id,
             template_title=template.title if template else None, demo=bool(report.demo),
@@ -239,7 +242,7 @@ class Portal:
         batch, the uploads it held get their result page and the pages a new snapshot."""
         with self.db_lock:
             try:
-                ingest.run(self.inputs, self.outputs, self.config, clean_too=True, stored=self._stored)
+                ingest.run(self.inputs, self.outputs, self.config, stored=self._stored)
             finally:
                 self.publish(write_board=not len(self.waiting))  # the workbook once a burst is through
 
