@@ -118,7 +118,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
                        deadline_text=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
                        deadline_left=board.time_left(deadline, datetime.now()),
                        overdue=datetime.now() > deadline)
-        context.setdefault("user", portal.user(request))
+        if "user" not in context:
+            context["user"] = portal.user(request)
         return pages.TemplateResponse(request, name, context, status_code=status_code)
 
     @app.exception_handler(SignIn)
