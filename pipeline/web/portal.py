@@ -241,10 +241,14 @@ class Portal:
         """The ingest thread's work: every new file checked in batches and loaded; after each
         batch, the uploads it held get their result page and the pages a new snapshot."""
         with self.db_lock:
+            before, summary = self.snapshot, None
             try:
-                ingest.run(self.inputs, self.outputs, self.config, stored=self._stored)
+                summary = ingest.run(self.inputs, self.outputs, self.config, stored=self._stored)
             finally:
-                self.publish(write_board=not len(self.waiting))  # the workbook once a burst is through
+                self.publish(write_board=False)
+            changed = summary is None or summary.new or summary.rebuilt or self.snapshot.signoffs != before.signoffs
+            if not len(self.waiting) and (changed or not (self.outputs / board.WORKBOOK_NAME).exists()):
+                self._write_board()  # once a burst is through, and only when something changed
 
     def _stored(self, items) -> None:
         """After a batch is committed: the result pages of its uploads, then the new snapshot."""
@@ -273,10 +277,13 @@ class Portal:
                 log.exception("cannot read the warehouse")
                 return
         if write_board:
-            try:
-                self.board_rows(refresh=False, write=True)
-            except Exception:
-                log.exception("cannot write the board workbook")
+            self._write_board()
+
+    def _write_board(self) -> None:
+        try:
+            self.board_rows(refresh=False, write=True)
+        except Exception:
+            log.exception("cannot write the board workbook")
 
     def submissions(self) -> list[dict]:
         """Submissions of files that are in inputs/ (not the build's demo set), as last published."""
