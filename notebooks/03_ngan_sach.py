@@ -16,8 +16,9 @@
 # %% [markdown]
 # # Ngân sách: dự toán và thực hiện thu, chi
 #
-# Số liệu hiện hành của biểu `ngan_sach` (mục lục theo Thông tư 344/2016/TT-BTC). Năm đầu tính từ
-# ngày bắt đầu kỳ báo cáo, năm cuối đến ngày chốt số liệu. Đơn vị: triệu đồng.
+# Số liệu hiện hành của biểu `ngan_sach` (mục lục theo Thông tư 344/2016/TT-BTC). Mỗi năm ngân sách là
+# một năm dương lịch, số thực hiện lũy kế từ 01/01 đến ngày ở cột «Số liệu tính đến ngày». Ô trống là
+# chưa có số liệu. Đơn vị: triệu đồng.
 
 # %%
 import matplotlib.pyplot as plt
@@ -51,7 +52,8 @@ analysis.show(table)
 # %%
 totals = budget[budget["ma"].isin(["A", "B"])]
 names = {"A": "Tổng thu", "B": "Tổng chi"}
-groups = [f"{names[m]} {int(y)}" for y, m in zip(totals["nam"], totals["ma"], strict=True)]
+groups = [f"{names[m]} {int(y)}\n(đến {d or '[x]'})"
+          for y, m, d in zip(totals["nam"], totals["ma"], totals["tinh_den"], strict=True)]
 x = np.arange(len(groups))
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.bar(x - 0.2, totals["du_toan"], 0.4, color="0.8", hatch="//", edgecolor="0.3", linewidth=0.4,
@@ -75,7 +77,7 @@ last = budget[(budget["nam"] == years[-1]) & (level == 1)].sort_values("ma", asc
 fig, ax = plt.subplots(figsize=(8, 3.5))
 ax.barh(last["ma"] + " " + last["noi_dung"], last["ty_le_thuc_hien"], color="0.55")
 ax.axvline(100, color="0.2", linestyle="--", linewidth=0.8)
-ax.set_title(f"Thực hiện so với dự toán năm {int(years[-1])}")
+ax.set_title(f"Thực hiện so với dự toán năm {int(years[-1])}, tính đến {last['tinh_den'].iloc[0] or '[x]'}")
 ax.xaxis.set_major_formatter(analysis.comma(0, "%"))
 plt.show()
 

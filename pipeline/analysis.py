@@ -50,6 +50,7 @@ COLUMN_TEXT = {
     "status": "Kết quả", "n_errors": "Số lỗi", "n_warnings": "Số cảnh báo",
     "recognised_by": "Nhận dạng biểu qua", "demo": "Số liệu minh họa", "original_name": "Tên tệp gốc",
     "size_bytes": "Dung lượng (byte)", "ingested_at": "Thời điểm nạp vào kho",
+    "part": "Kỳ số liệu của tệp xuất Biểu II.06a (từ ngày/đến ngày)",
     "severity": "Mức độ", "sheet": "Trang tính", "cell": "Ô", "field": "Cột", "value": "Giá trị trong tệp",
     "rule": "Lỗi / quy tắc", "fix": "Cách sửa", "row_number": "Dòng trong tệp Excel",
     "unit_name": "Đơn vị", "template_title": "Biểu mẫu", "status_text": "Kết quả",
@@ -345,7 +346,8 @@ def schema_markdown() -> str:
     lines += block("lỗi và cảnh báo của từng tệp; `severity`: "
                    + "; ".join(f"`{k}` = {v}" for k, v in SEVERITY_TEXT.items()), "problems", {})
     lines += ["View `current_submissions`: cùng các cột như `submissions`, chỉ gồm lần nộp đang dùng "
-              "của mỗi đơn vị × biểu (tệp hợp lệ gửi sau cùng).", ""]
+              "của mỗi đơn vị × biểu (tệp hợp lệ gửi sau cùng; tệp xuất Biểu II.06a: tệp sau cùng của mỗi kỳ `part`, "
+              "các kỳ ghép với nhau, cho đến khi có biểu gõ tay gửi sau).", ""]
     lines += block("mỗi lần thủ trưởng đơn vị xác nhận số liệu của một tệp (theo mã băm `sha256` của tệp; "
                    "inputs/signoffs/)", "signoffs", {})
     lines += block("mỗi lần đơn vị xác nhận một số liệu bị cảnh báo là đúng, kèm lý do (inputs/confirmations/)",

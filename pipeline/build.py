@@ -81,6 +81,21 @@ def _stale(folder: Path, keep: set[Path]) -> list[Path]:
     return stuck
 
 
+def _forget_demo(outputs_dir: Path) -> list[Path]:
+    """Real files have arrived: nothing of the demo set stays (its files, and the validation
+    feedback and warehouse made from them, rebuilt from inputs/ by this run); returns what could
+    not be removed (open elsewhere)."""
+    (outputs_dir / WAREHOUSE).unlink(missing_ok=True)
+    stuck = []
+    for folder in (outputs_dir / DEMO_DIR, outputs_dir / VALIDATION_DIR):
+        for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True) + [folder]:
+            try:
+                path.rmdir() if path.is_dir() else path.unlink(missing_ok=True)
+            except OSError:
+                stuck.append(path)
+    return [p for p in stuck if p.is_file()]
+
+
 class _Progress:
     def __init__(self, steps: int):
         self.steps, self.done, self.start = steps, 0, time.perf_counter()
@@ -96,17 +111,29 @@ class _Progress:
 
 
 def _files(con) -> list[tuple[str, str, str | None]]:
-    """(file name, status, first error as text) of the latest submission of every received file."""
-    rows = con.execute("""select file_name, status from submissions
-                          qualify row_number() over (partition by path order by submission_id desc) = 1
-                          order by file_name""").fetchall()
+    """(file name, status, what to say) of the latest submission of every received file: for a
+    rejected file its first error (the most specific: a total row that differs from its children
+    only when nothing else is wrong), or, with status "resent", the valid file of the same unit and
+    template received after it."""
+    from pipeline.intake.book import TOTAL
+
+    rows = con.execute("""
+        select f.file_name, f.status, f.submission_id, (
+            select arg_min(v.file_name, v.submission_id) from submissions v
+            where v.unit_code = f.unit_code and v.template_id = f.template_id and v.status <> 'rejected'
+              and (v.received_at, v.submission_id) > (f.received_at, f.submission_id)) as later
+        from (select * from submissions
+              qualify row_number() over (partition by path order by submission_id desc) = 1) f
+        order by f.file_name""").fetchall()
     out = []
-    for file_name, status in rows:
+    for file_name, status, submission_id, later in rows:
         reason = None
-        if status == "rejected":
-            first = con.execute("""select p.rule, p.sheet, p.cell from problems p join submissions s
-                                   using (submission_id) where s.file_name = ? and p.severity = 'error'
-                                   order by submission_id desc limit 1""", [file_name]).fetchone()
+        if status == "rejected" and later is not None:
+            status, reason = "resent", later
+        elif status == "rejected":
+            first = con.execute("""select rule, sheet, cell from problems where submission_id = ? and severity = 'error'
+                                   order by kind is not distinct from ?, rowid limit 1""",
+                                [submission_id, TOTAL]).fetchone()
             if first is None:
                 reason = "xem báo cáo kiểm tra"
             elif first[1]:
@@ -118,7 +145,7 @@ def _files(con) -> list[tuple[str, str, str | None]]:
 
 
 def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: str | None,
-             held: list[atomic.Held], stuck: list[Path], package_lines: list[str] = ()) -> str:
+             held: list[atomic.Held], stuck: list[Path], package_lines: list[str] = (), todo: list[str] = ()) -> str:
     from pipeline.checks import crosscheck
     from pipeline.core import vn, words
     from pipeline.core.layout import LISTED
@@ -128,7 +155,7 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
         more = len(pairs) - LISTED
         return out + ([f"  • … và {vn.number(more)} biểu khác (xem bảng tình hình nộp biểu mẫu)."] if more > 0 else [])
 
-    counts = {s: sum(1 for r in files if r[1] == s) for s in ("accepted", "warnings", "rejected")}
+    counts = {s: sum(1 for r in files if r[1] == s) for s in words.RESULT}
     lines = ["", f"TÓM TẮT — {results.config.full_name}"]
     if demo_set:
         lines.append(f"- Thư mục nhận chưa có biểu mẫu nào: đã dùng bộ SỐ LIỆU MINH HỌA ({DEMO_DIR}/); "
@@ -136,7 +163,9 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
     lines.append(f"- Tệp đã nhận: {len(files)}; " + "; ".join(f"{words.RESULT[s]}: {n}" for s, n in counts.items())
                  + ".")
     for file_name, status, reason in files:
-        if status in ("rejected", "warnings"):
+        if status == "resent":
+            lines.append(f"  • {vn.first_upper(words.RESULT[status])}: {file_name}, thay bằng tệp {reason}.")
+        elif status in ("rejected", "warnings"):
             why = f" — {reason}" if status == "rejected" else ""
             lines.append(f"  • {vn.first_upper(words.RESULT[status])}: {file_name}{why}. Chi tiết: {VALIDATION_DIR}/.")
     missing = results.missing_all
@@ -161,13 +190,8 @@ def _summary(files, results, outputs_dir: Path, demo_set: bool, report_error: st
                   for t in gaps]
     if report_error:
         lines.append(f"- LỖI MẪU BÁO CÁO, chưa tạo được báo cáo:\n{report_error}")
-    else:
-        from pipeline.outputs import report
-
-        todo = report.unfinished(results)
-        if todo:
-            lines.append(f"- TRƯỚC KHI TRÌNH KÝ: báo cáo còn {len(todo)} mục có đoạn đánh dấu vàng «[Nội dung do "
-                         f"… bổ sung]» cần viết hoặc chờ đơn vị gửi: {'; '.join(todo)}.")
+    elif todo:
+        lines.append(f"- {words.BEFORE_SIGNING}: {words.UNFINISHED.format(n=len(todo))}: {'; '.join(todo)}.")
     lines += package_lines
     if held or stuck:
         lines.append("- TỆP ĐANG MỞ, CHƯA THAY ĐƯỢC (bản cũ giữ nguyên):")
@@ -237,6 +261,8 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     demo_set = not received
     if previous.get("demo_set") is not None and previous.get("demo_set") != demo_set:
         (outputs_dir / WAREHOUSE).unlink(missing_ok=True)  # never mix demo and real submissions
+    if not demo_set and (previous.get("demo_set") or (outputs_dir / DEMO_DIR).exists()):
+        stuck += _forget_demo(outputs_dir)
     source = inputs_dir
     if demo_set:
         source = outputs_dir / DEMO_DIR
@@ -290,7 +316,8 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
             error = _templates_done(writer, folder, stuck) or error
             pool.shutdown()
     held = list(atomic.HELD)
-    summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck, package_lines)
+    todo = [] if error else report.unfinished(results)  # sections to write before signing
+    summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck, package_lines, todo)
     print(summary)
     print(f"Hoàn thành sau {progress.elapsed()} giây.")
     if error:
@@ -298,6 +325,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     # With a file held open the build is not complete: the next run tries again.
     atomic.write_text(state_path, json.dumps({"fingerprint": None if held or stuck else stamp, "setup": setup,
                                               "demo_set": demo_set, "summary": summary,
+                                              "before_signing": todo,  # the portal's rebuild page lists them
                                               "package": package_files(outputs_dir)}, ensure_ascii=False))
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.core import paths
 from pipeline.core.config import load
+from pipeline.core.layout import blank_text
 from pipeline.topics import CATALOG
 
 README = paths.ROOT / "README.md"
@@ -38,17 +39,24 @@ def template_reference() -> str:
 
 
 def blank_reference() -> str:
-    """Per template and sheet: the cells that must be filled and those that may stay blank."""
-    lines = ["Ô để trống là **chưa có số liệu** (không phải 0). Cột bắt buộc phải có số (ghi 0 khi thật sự "
-             "không phát sinh); các cột khác có thể để trống nếu chưa có số liệu:", ""]
+    """Per template and sheet, per field: whether it may stay blank («Có thể để trống»), or must be
+    filled («Bắt buộc») and why — the words of the guide sheet (layout.blank_text)."""
+    lines = ["Ô để trống là **chưa có số liệu** (không phải 0): chỉ số cần số đó ghi [x] và nêu đơn vị, số liệu "
+             "còn thiếu. Chỉ bắt buộc điền số mà mục của báo cáo không viết được nếu thiếu (ghi 0 khi thật sự "
+             "không phát sinh); có tổng số mà chưa có số chi tiết thì điền tổng số và để trống các ô chi tiết:", ""]
     for template in sorted(CATALOG.values(), key=lambda t: t.section):
         for sheet in template.sheets:
-            required = [f"«{c.label}»" for c in sheet.columns if c.required and not (sheet.rows and c in sheet.keys)]
-            optional = [f"«{c.label}»" for c in sheet.columns if not c.required]
-            lines.append(f"- {template.title}, trang «{sheet.name}»: bắt buộc điền "
-                         f"{', '.join(required) or 'không có cột nào'}; có thể để trống nếu chưa có số liệu: "
-                         f"{', '.join(optional) or 'không có cột nào'}.")
+            fields = [c for c in sheet.columns if not (sheet.rows and c in sheet.keys)]
+            required = [f"«{c.label}» ({lower(blank_text(c, sheet, template.section))})" for c in fields if c.required]
+            optional = [f"«{c.label}»" for c in fields if not c.required]
+            none = "không có cột nào" + (" (nhưng không được để trống cả trang)" if sheet.needs_figures else "")
+            lines.append(f"- {template.title}, trang «{sheet.name}»: **Bắt buộc**: {'; '.join(required) or none}. "
+                         f"**Có thể để trống** nếu chưa có số liệu: {', '.join(optional) or 'không có cột nào'}.")
     return "\n".join(lines) + "\n"
+
+
+def lower(text: str) -> str:
+    return text[0].lower() + text[1:]
 
 
 def _placeholders() -> str:

@@ -73,7 +73,7 @@ def build(root: Path) -> DemoWarehouse:
     budget = CATALOG[template_id]
     src = inputs / templates.filename(budget, config.unit(unit_code))
     wb = openpyxl.load_workbook(src)
-    sheet = budget.sheets[0]
+    sheet = budget.sheet("thu_chi")
     ws = wb[sheet.name]
     col = [c.key for c in sheet.columns].index(column) + 1
     ws.cell(layout.FIRST_DATA_ROW + 2, col).value = text

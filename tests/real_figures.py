@@ -2,8 +2,8 @@
 
 Each set cites its source. Only what the source prints is typed; every other cell stays blank
 (unknown, never 0). A source reports its period as a whole, not by month and field of work, so
-its figures go into one row (`row_of`: the period's last reporting month, field of work «Khác»);
-the other rows stay blank and are accepted as unknown. `published` keeps the rates as the
+its figures go into one row (`row_of`: the whole period «Cả kỳ», all fields of work together, the
+template's own place for such figures since version 3); the other rows stay blank, unknown. `published` keeps the rates as the
 source prints them (text, verbatim) and `rates` the same as numbers with what they measure, so
 the 766 rates computed from the typed figures can be compared with them (a rate whose inputs the
 source does not give must come out as [x], e.g. a digitisation rate printed without counts).
@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipeline.core import paths, vn
+from pipeline.core import paths
 from pipeline.core.config import KIND_WORD, Config, load
 from pipeline.outputs import templates
 from pipeline.topics import CATALOG
+from pipeline.topics.tthc import template as tthc
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class FigureSet:
     cutoff: date
     figures: dict[str, int]  # TTHC sheet «TTHC»: field key → figure as printed
     rates: dict[str, Rate] = field(default_factory=dict)
-    catalogue: dict[str, int] = field(default_factory=dict)  # sheet «Danh mục TTHC»
+    catalogue: dict[str, float] = field(default_factory=dict)  # sheet «Danh mục TTHC» (rates read: %)
     month_starts_on: int = 1
     warnings: tuple[str, ...] = ()  # words of the warnings the source's own arithmetic causes
     notes: str = ""
@@ -66,6 +67,10 @@ SETS: tuple[FigureSet, ...] = (
         # thời hạn, chiếm 9,48%.»
         figures={"nhan_tong": 2265, "nhan_truc_tuyen": 2007, "nhan_truc_tiep": 258, "giai_quyet_tong": 2051,
                  "giai_quyet_truoc_han": 2041, "dang_tong": 214, "dang_trong_han": 214},
+        # the two rates printed without counts, under the 766 definitions (4.2: digitised at intake and
+        # result returned electronically; 3.6: dossiers paid online over dossiers with fees), typed into
+        # the cells for rates read on the 766 dashboard (template v3)
+        catalogue={"bang_4_2": 100, "bang_3_6": 96.8},
         rates={
             "so_hoa": Rate(100.0, "hồ sơ số hóa đầu vào và đầu ra", "hồ sơ tiếp nhận",
                            "Tỉ lệ số hóa hồ sơ đầu vào và số hóa đầu ra (kết quả giải quyết) đạt 100%"),
@@ -76,7 +81,8 @@ SETS: tuple[FigureSet, ...] = (
         },
         notes="Province not printed in the article (the ward is in Quảng Trị since 07/2025). The digitisation and "
               "online-payment rates are printed without counts: their cells stay blank, so those rates are [x]. "
-              "214/2.265 = 9,45%, not the printed 9,48% (the source's own rounding or denominator).",
+              "214/2.265 = 9,45%, not the printed 9,48% (the source's own rounding or denominator). Since v3 the two "
+              "rates are typed as read (4.2: 100%, 3.6: 96,8%) and printed beside the computed [x].",
     ),
     FigureSet(
         key="phu_giao", kind="xã", name="Phú Giáo", province="thành phố Hồ Chí Minh",
@@ -85,7 +91,7 @@ SETS: tuple[FigureSet, ...] = (
         title="Trung tâm Phục vụ hành chính công xã Phú Giáo: tỷ lệ giải quyết hồ sơ đúng và trước hạn đạt hơn 99% "
               "(SGGP; read through its English edition https://vjs.vietnam.vn/en/trung-tam-phuc-vu-hanh-chinh-cong-"
               "xa-phu-giao-ty-le-giai-quyet-ho-so-dung-va-truoc-han-dat-hon-99)",
-        published_on="không ghi ngày trong bản đọc được (sau 30/09/2025)",
+        published_on="13/10/2025",
         start=date(2025, 7, 1), cutoff=date(2025, 9, 30),
         # «From July 1 to September 30, the Center received 13,188 applications and processed 12,970 of
         # them. The rate of applications processed on time and before the deadline reached 99.2%; 102
@@ -126,8 +132,8 @@ SETS: tuple[FigureSet, ...] = (
         # 12 hồ sơ (chiếm 0,29%). … tổng số 1.598 hồ sơ [trực tuyến], trong đó, có 61 hồ sơ nộp mức độ 3 và
         # 1.537 hồ sơ nộp mức độ 4» and (ItemID=3158) «lũy kế … 6.302 hồ sơ; đến hạn giải quyết là 4.169
         # hồ sơ … Có 90 hồ sơ (chiếm 2,16%), các cơ quan thụ lý trả lại hồ sơ và người nộp đề nghị rút hồ sơ».
-        figures={"nhan_tong": 6302, "nhan_ky_truoc": 2171, "nhan_truc_tuyen": 1598, "nhan_toan_trinh": 1537,
-                 "giai_quyet_tong": 4328, "rut_tra_lai": 90},
+        figures={"nhan_tong": 6302, "nhan_ky_truoc": 2171, "nhan_moi": 4131, "nhan_truc_tuyen": 1598,
+                 "nhan_toan_trinh": 1537, "giai_quyet_tong": 4328, "rut_tra_lai": 90},
         rates={"dung_truoc_han_den_han": Rate(99.71, "hồ sơ trả trước và đúng hạn (4.157)",
                                               "hồ sơ đến hạn giải quyết (4.169)", "đạt 99,71%"),
                "rut_tra_lai": Rate(2.16, "rut_tra_lai", "hồ sơ đến hạn giải quyết (4.169)", "chiếm 2,16%")},
@@ -135,7 +141,8 @@ SETS: tuple[FigureSet, ...] = (
               "withdrawn/returned dossiers and a reporting month from the 21st (the province reports «từ ngày 21/7 "
               "đến 20/8/2021» as August); the unit kind is left at the default. «Mức độ 4» is typed as fully online "
               "(toàn trình, Nghị định 42/2022/NĐ-CP). New counter dossiers (4.131 − 1.598) are not printed: blank; "
-              "new dossiers are total − carried over, so 3.3 = 1.598 ÷ 4.131 = 38,68% (not printed by the source). "
+              "«tiếp nhận mới 4.131» has its own cell since v3 (= total − carried over, 6.302 − 2.171), so "
+              "3.3 = 1.598 ÷ 4.131 = 38,68% (not printed by the source). "
               "The 99,71% is over dossiers due, a figure the template does not hold.",
     ),
     FigureSet(
@@ -155,6 +162,39 @@ SETS: tuple[FigureSet, ...] = (
         notes="A province's dashboard, undated (typed into the default period). Only the «Mức 1, 2» line: the "
               "template has no row per service level. Early + on time + late = 247.529, 9.612 below the 257.141 "
               "resolved: the source does not add up, so the file is accepted with a warning stating the gap.",
+    ),
+    FigureSet(
+        key="tay_ninh_23_02_2026", kind="xã", name="Tây Ninh (toàn tỉnh)", province="tỉnh Tây Ninh",
+        url="https://plo.vn/tay-ninh-tiep-nhan-hon-1650-ho-so-ngay-ngay-dau-lam-viec-sau-tet-post896519.html",
+        title="Tây Ninh: Tiếp nhận hơn 1.650 hồ sơ ngay ngày đầu làm việc sau Tết (Pháp Luật TP.HCM)",
+        published_on="23/02/2026",
+        start=date(2026, 2, 23), cutoff=date(2026, 2, 24),
+        # «trong sáng 23-2, toàn tỉnh đã tiếp nhận 1.665 hồ sơ. Đáng chú ý, có đến 1.530 hồ sơ được nộp trực
+        # tuyến, trong khi hồ sơ nộp trực tiếp chỉ 135 trường hợp. Tỉ lệ hồ sơ qua môi trường mạng chiếm hơn
+        # 90% … toàn tỉnh đã giải quyết xong 490 hồ sơ trong ngày. Trong đó, 223 hồ sơ được giải quyết trước
+        # hạn, chiếm gần 50%; 259 hồ sơ đúng hạn và chỉ tám hồ sơ quá hạn.»
+        figures={"nhan_moi": 1665, "nhan_truc_tuyen": 1530, "nhan_truc_tiep": 135, "giai_quyet_tong": 490,
+                 "giai_quyet_truoc_han": 223, "giai_quyet_dung_han": 259, "giai_quyet_qua_han": 8},
+        notes="A province's first working day after Tết (the morning of 23/02/2026), received as new dossiers "
+              "(«tiếp nhận», no carry-over printed): typed as «Tiếp nhận mới – Tổng số». A configured period needs "
+              "a cut-off after its start, hence 23–24/02/2026. The printed «hơn 90%» (1.530 ÷ 1.665 = 91,89%) and "
+              "«gần 50%» (223 ÷ 490 = 45,51%) are bounds, not rates to the decimals: kept here, not in `rates`. "
+              "The article's commune-level line (1.610 received, 1.475 online, 484 resolved, 219 early) is a "
+              "subset and is not typed.",
+    ),
+    FigureSet(
+        key="tphcm_19_08_2025", kind="xã", name="Thành phố Hồ Chí Minh (toàn thành phố)",
+        province="thành phố Hồ Chí Minh",
+        url="https://vietnamnet.vn/gan-96-xa-phuong-da-bo-tri-du-nhan-su-tai-bo-phan-mot-cua-2435793.html",
+        title="Gần 96% xã, phường đã bố trí đủ nhân sự tại bộ phận một cửa (VietNamNet)", published_on="25/08/2025",
+        start=date(2025, 7, 1), cutoff=date(2025, 8, 19),
+        # «Tính từ ngày 1/7 đến 19/8/2025, cả nước đã tiếp nhận tổng cộng hơn 4,3 triệu hồ sơ … TPHCM vẫn là
+        # địa phương có số lượng hồ sơ cao nhất với 645.566 hồ sơ»
+        figures={"nhan_tong": 645566},
+        notes="Only a received total, as many summaries print it: no resolved count, no channel, no pending. "
+              "Typed as printed into «Tiếp nhận – Tổng số» (the source does not say «mới»), so every rate is [x] "
+              "and the report's «tiếp nhận mới» is [x] naming the figures it needs. The national line («hơn 4,3 "
+              "triệu … trên 3,2 triệu … chiếm 75,7%») gives rounded counts and is not typed.",
     ),
 )
 
@@ -176,8 +216,8 @@ def config_for(figures: FigureSet, folder: Path) -> Config:
 
 
 def row_of(config: Config) -> tuple[str, str]:
-    """(Tháng, Lĩnh vực) of the row a period's figures are typed into: the last month, «Khác»."""
-    return vn.month(config.reporting_months[-1][0]), "Khác"
+    """(Tháng, Lĩnh vực) of the row a period's figures are typed into: the whole period, all fields of work."""
+    return tthc.WHOLE_PERIOD, tthc.ALL_FIELDS
 
 
 def workbook_for(figures: FigureSet, config: Config, folder: Path) -> Path:

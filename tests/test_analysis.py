@@ -96,7 +96,7 @@ def test_problems_filtered_by_severity_and_state(wh, demo):
     assert len(rejected) == 1
     row = rejected.iloc[0]
     assert row["severity"] == "Lỗi" and row["value"] == notebook_data.REJECTED[3]
-    assert row["field"] == CATALOG["ngan_sach"].sheets[0].column("du_toan").label
+    assert row["field"] == CATALOG["ngan_sach"].sheet("thu_chi").column("du_toan").label
     warnings = wh.problems(severity="warning", status=analysis.ACCEPTED)
     assert set(warnings["file_name"]) == {templates.filename(CATALOG["tthc"], demo.config.unit("TTPVHCC"))}
     # the planted warning, and the planted outlier (OUTLIER) flagged at intake in the total and its part

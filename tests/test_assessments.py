@@ -206,11 +206,89 @@ def test_a_text_over_the_bound_is_reported_at_its_cell(config, tmp_path):
     assert "dài quá 4.000 ký tự" in report.errors[0].rule and "4.000" in report.errors[0].fix
 
 
-def test_a_led_section_left_half_empty_asks_for_its_required_parts(config, tmp_path):
-    cell = f"C{ROW['II.4']}"
-    path = _filled(config, tmp_path, "TTPVHCC", lambda wb: wb["Đánh giá"].__setitem__(cell, None))
+def test_a_led_section_with_only_its_tasks_is_accepted_and_its_assessment_still_asked_for(config, workdir):
+    """No part is required (issue 22); a leading unit that gave only its tasks for its section is
+    still named where the section's assessment belongs, and its tasks reach II.9."""
+    inputs, outputs = workdir
+    demo.write_all(inputs, config, marked=False)
+    unit = config.unit("TTPVHCC")
+    row = ROW["II.4"]
+
+    def tasks_only(wb):
+        for key in ("ket_qua", "han_che", "nguyen_nhan_chu_quan", "nguyen_nhan_khach_quan", "bai_hoc"):
+            wb["Đánh giá"][f"{LETTER[key]}{row}"] = None
+    path = _filled(config, inputs, unit.code, tasks_only)
     report = validate.check_file(path, config)
-    assert where(report, "error") == [f"Đánh giá!{cell}"], report.text()
+    assert report.status == "accepted", report.text()
+    ingest.run(inputs, outputs, config)
+    out = section.contributions(_results(outputs, config))
+    assert ("gap", f"[Nội dung do {unit.name} bổ sung: đánh giá mục II.4. {dict(SECTIONS)['II.4']}]") in out["II.4"]
+    tasks = demo.data_for(TEMPLATE.id, config, unit.code)["danh_gia"][row - layout.FIRST_DATA_ROW]["nhiem_vu"]
+    assert tasks.split("\n")[0].lstrip("- ").strip() in _texts(out["II.9"])
+
+
+FIFTH = "\n[[units]]\ncode = \"QS\"\nname = \"Ban Chỉ huy quân sự xã\"\ntemplates = [\"danh_gia\"]\n"
+
+
+def _fifth_unit(inputs: Path):
+    """The configuration with a fifth unit that leads no section and sends only its assessment."""
+    from pipeline.core import config as config_module
+    from pipeline.core import paths
+
+    path = inputs / paths.CONFIG_NAME
+    text = path.read_text(encoding="utf-8")
+    at = text.index("[[leaders]]")
+    path.write_text(text[:at] + FIFTH.lstrip("\n") + "\n" + text[at:], encoding="utf-8")
+    config = config_module.load(path)
+    return config, config.unit("QS")
+
+
+PROPOSAL = "Đề nghị thành phố bố trí kinh phí sửa chữa nhà làm việc của Ban Chỉ huy quân sự."
+TASKS = "- Hoàn thành huấn luyện dân quân năm 2026.\n- Kiện toàn lực lượng dân quân thường trực."
+
+
+def _only(config, inputs: Path, unit, proposals: list[dict], tasks_row: str | None) -> Path:
+    rows = [{"nhiem_vu": TASKS} if code == tasks_row else {} for code, _ in SECTIONS]
+    wb = templates.workbook(TEMPLATE, unit, config, {"danh_gia": rows, "kien_nghi": proposals})
+    path = inputs / templates.filename(TEMPLATE, unit)
+    wb.save(path)
+    return path
+
+
+def test_a_unit_leading_no_section_may_send_only_proposals_or_only_its_tasks(workdir, tmp_path):
+    """Issue 22: a fifth unit that leads no section II.1–II.8 sends an assessment holding only a
+    proposal (then, another time, only its tasks ahead): each file is accepted, its text reaches III
+    (or II.9) of the warehouse's compilation and of the real Word report, and what it did not send
+    is named as still to send, never invented."""
+    from pipeline import build
+    from pipeline.outputs import report as report_module
+
+    inputs, outputs = workdir
+    config, unit = _fifth_unit(inputs)
+    path = _only(config, inputs, unit, [{"stt": 1, "cap": LEVELS[1], "linh_vuc": dict(SECTIONS)["II.6"],
+                                         "kien_nghi": PROPOSAL}], None)
+    checked = validate.check_file(path, config)
+    assert checked.status in ("accepted", "warnings") and not checked.errors, checked.text()
+    assert all("để trống toàn bộ" in p.rule for p in checked.warnings), checked.text()
+    assert build.run(inputs, outputs) == 0
+    out = section.contributions(_results(outputs, config))
+    assert ("bullet", PROPOSAL) in out["III"]
+    assert ("gap", f"[Nội dung do {unit.name} bổ sung: nhiệm vụ, giải pháp trong thời gian tới]") in out["II.9"]
+    assert not [b for code, _ in SECTIONS for b in out[code] if unit.name in b[1]]  # leads nothing: asked nothing
+    lines = _report_text(outputs / report_module.FILE_NAME)
+    assert f"- {PROPOSAL}" in _between(lines, "III. ĐỀ XUẤT", "Trên đây là báo cáo")
+
+    path.unlink()  # the unit sends again: only its tasks ahead, in the row of the plan's last section
+    _only(config, inputs, unit, [], "II.8")
+    checked = validate.check_file(inputs / templates.filename(TEMPLATE, unit), config)
+    assert checked.status == "accepted", checked.text()
+    assert build.run(inputs, outputs) == 0
+    out = section.contributions(_results(outputs, config))
+    assert ("bullet", "Hoàn thành huấn luyện dân quân năm 2026.") in out["II.9"]
+    assert not [b for b in out["II.8"] if unit.name in b[1]]
+    assert not [b for b in out["II.9"] + out["III"] if b[0] == "gap" and unit.name in b[1]]
+    ii9 = _between(_report_text(outputs / report_module.FILE_NAME), "9. Nhiệm vụ, giải pháp", "III. ĐỀ XUẤT")
+    assert "- Hoàn thành huấn luyện dân quân năm 2026." in ii9
 
 
 def test_the_board_shows_a_missing_assessment_like_any_missing_template(config):

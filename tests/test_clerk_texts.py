@@ -96,3 +96,10 @@ def test_every_cover_and_title_line_of_the_annex_prints_in_full(demo_build, tmp_
             if isinstance(line, str) and _words(line) not in printed:
                 cut.append((ws.title, r, line[:60]))
     assert not cut, (len(cut), sorted({c[0] for c in cut}), cut[:6])
+
+
+def test_the_official_text_never_says_it_was_compiled_automatically(demo_build):
+    """A report signed by the chairman says where its figures come from, not how a program added them up."""
+    report = _report(demo_build[1])
+    assert "Số liệu trong báo cáo được tổng hợp từ" in report
+    assert "tự động" not in report.lower()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pytest
 
@@ -57,7 +59,7 @@ FONDS = [{"tong_met_gia": 40.0, "chinh_ly_hoan_chinh": 30.0, "chinh_ly_so_bo": 6
 def golden(tmp_path_factory, config):
     data = {"tthc": {"TTPVHCC": {"ho_so": _ho_so(), "danh_muc": [CATALOGUE]}},
             "nhan_su": {"VHXH": {"can_bo": STAFF}},
-            "ngan_sach": {"KT": {"thu_chi": BUDGET}}}  # so_hoa (VP) not sent
+            "ngan_sach": {"KT": {"nam": [{"tinh_den": date(2025, 12, 31)}], "thu_chi": BUDGET}}}  # so_hoa (VP) not sent
     path = contract_db.create(tmp_path_factory.mktemp("golden") / "w.duckdb", config, data)
     con = duckdb.connect(str(path), read_only=True)
     yield indicators.compute(con, config)
@@ -145,7 +147,8 @@ def test_staffing_and_budget(golden):
     assert b.value(lines["A"], "ty_le_thuc_hien") == pytest.approx(85.05)
     assert b.text(lines["A"], "du_toan") == "1.000,0"
     assert b.text(lines["B.3"], "ty_le_thuc_hien") == vn.GAP  # zero estimate
-    assert any("mẫu số bằng 0" in n for n in b.notes)
+    assert "mẫu số bằng 0" in b.value(lines["B.3"], "ghi_chu")
+    assert b.value(lines["A"], "tinh_den") == "31/12/2025"
     c = golden.tables["ngan_sach_co_cau_chi"]
     assert c.value(_by(c, "ma")["B.2"], "ty_trong_thuc_hien") == pytest.approx(75.0)
 
@@ -153,7 +156,8 @@ def test_staffing_and_budget(golden):
 def test_missing_unit_is_a_marked_gap_naming_the_unit(golden, config):
     t = golden.tables["so_hoa_theo_phong"]
     assert [u.code for u in t.missing] == ["VP"]
-    assert all(t.text(0, c.key) == vn.GAP for c in t.columns[1:])
+    assert all(t.text(0, c.key) == vn.GAP for c in t.columns[1:] if c.key != indicators.NOTE_COLUMN)
+    assert config.unit("VP").name in t.text(0, indicators.NOTE_COLUMN)  # the row's own note says why
     assert any(config.unit("VP").name in n and vn.GAP in n for n in t.notes)
     assert ("VP", "so_hoa") in [(u.code, tpl.id) for u, tpl in golden.missing_all]
 

@@ -36,10 +36,10 @@ def test_a_stage_raising_for_one_file_rejects_that_file_alone(config, workdir, m
     good = filled(config, "nhan_su", inputs)
     real = validate.write_outputs
 
-    def explode(report, folder, rel=None):
+    def explode(report, folder, rel=None, **names):
         if report.path.name == "poison.xlsx" and report.problems[0].rule != logs.SYSTEM_ERROR:
             raise ValueError("openpyxl.utils.exceptions.IllegalCharacterError: \x07")
-        return real(report, folder, rel=rel)
+        return real(report, folder, rel=rel, **names)
 
     monkeypatch.setattr(feedback, "write_outputs", explode)
     summary = ingest.run(inputs, outputs, config)

@@ -158,10 +158,8 @@ def test_row_with_only_some_cells_filled_names_each_blank_required_cell(tmp_path
     report = _write(tmp_path, config, "tai_san", "KT", partial)
     assert report.status == "rejected"
     expected = {("error", ASSETS.name, f"{_letter(ASSETS, k)}{row}")
-                for k in ("ma_tai_san", "don_vi_cu", "so_luong", "nguyen_gia", "hien_trang")}
+                for k in ("ma_tai_san", "hien_trang")}  # the rest may stay blank: unknown (tai_san v3)
     assert _where(report) == expected
-    numeric = next(p for p in report.errors if p.cell == f"{_letter(ASSETS, 'so_luong')}{row}")
-    assert "không được hiểu là 0" in numeric.rule
 
 
 def _clear_tasks(wb) -> None:
@@ -247,9 +245,8 @@ def test_row_conditions_between_fields(tmp_path, config):
         ws.cell(FIRST_DATA_ROW + done, _col(ASSETS, "ngay_hoan_thanh")).value = None
 
     report = _write(tmp_path, config, "tai_san", "KT", edit)
-    assert _where(report) == {
+    assert _where(report) == {  # a completion date left blank is unknown (tai_san v3), not an error
         ("error", ASSETS.name, f"{_letter(ASSETS, 'hinh_thuc_xu_ly')}{FIRST_DATA_ROW + surplus}"),
-        ("error", ASSETS.name, f"{_letter(ASSETS, 'ngay_hoan_thanh')}{FIRST_DATA_ROW + done}"),
     }
     tasks = demo.data_for("phan_cap", config, "VHXH")["nhiem_vu"]
     late = next(i for i, r in enumerate(tasks) if r["tinh_trang"] == "Chưa triển khai")

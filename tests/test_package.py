@@ -105,13 +105,18 @@ def test_every_figure_of_the_commune_reaches_the_package(an_thanh):
 
 def test_city_rows_from_the_citys_lists_sum_the_communes_rows(an_thanh):
     """nhan_su: the commune's seven bodies into the city's one row «Các cơ quan, đơn vị …»."""
-    mine = _commune_facts(an_thanh, "nhan_su", "can_bo")
-    assert len(mine) == len(an_thanh.config.staffing_bodies) == 7
+    from pipeline.core.model import fill
+    from pipeline.topics.nhan_su.template import WHOLE
+
+    facts = _commune_facts(an_thanh, "nhan_su", "can_bo")
+    mine = facts[facts["co_quan"] != fill(WHOLE, an_thanh.config)]  # the bodies; «Toàn xã» goes to «Toàn …»
+    assert len(mine) == len(an_thanh.config.staffing_bodies) == 7 and len(facts) == 8
     ws = load_workbook(_file(an_thanh, "nhan_su"), data_only=True)["Nhân sự"]
     sheet = CATALOG["nhan_su"].sheets[0]
     first = layout.FIRST_DATA_ROW
     assert ws.cell(first, 1).value == an_thanh.city.staffing_bodies[0]
-    assert ws.cell(first + 1, 1).value is None  # one row only
+    assert ws.cell(first + 1, 1).value == fill(WHOLE, an_thanh.city)  # the whole's row, row by row
+    assert ws.cell(first + 2, 1).value is None  # one body row only
     for i, col in enumerate(sheet.columns, start=1):
         if col.numeric and mine[col.key].notna().all():
             assert ws.cell(first, i).value == mine[col.key].sum(), col.key
@@ -225,20 +230,20 @@ def test_the_city_stores_each_figures_origin_and_explain_climbs_to_the_communes_
     con = warehouse.connect(tmp_path / "outputs", read_only=True)
     try:
         stored = con.execute("SELECT o.* FROM origins o JOIN submissions s USING (submission_id) "
-                             "WHERE s.template_id = 'tthc' AND o.sheet_name = 'TTHC' AND o.cell = 'E6'").fetchall()
+                             "WHERE s.template_id = 'tthc' AND o.sheet_name = 'TTHC' AND o.cell = 'F6'").fetchall()  # «Tiếp nhận mới – Trực tuyến»
         assert list(warehouse.ORIGIN_COLUMNS)[1:] == ["sheet_name", "cell", "value", "unit_code", "unit_name",
                                                       "file_name", "source_cell", "received"]
         (_, _, _, value, unit, unit_name, file_name, source, received), = stored
         sent = next((an_thanh.inputs / city_util.UNITS_DIR).glob("Bieu_TTHC_*.xlsx"))
-        typed = load_workbook(sent, data_only=True)["TTHC"]["E6"].value
-        assert (unit, unit_name, file_name, source) == ("TTPVHCC", "Trung tâm Phục vụ hành chính công xã", sent.name, "TTHC!E6")
+        typed = load_workbook(sent, data_only=True)["TTHC"]["F6"].value
+        assert (unit, unit_name, file_name, source) == ("TTPVHCC", "Trung tâm Phục vụ hành chính công xã", sent.name, "TTHC!F6")
         assert value == provenance.shown(typed) and received
         text = provenance.explain(con, an_thanh.city, "ty_le_truc_tuyen").text()
     finally:
         con.close()
-    assert (f"xã An Thành › Trung tâm Phục vụ hành chính công xã › {sent.name} › TTHC!E6 = {value}") in text
-    package_line = next(line for line in text.splitlines() if "TTHC!E6 =" in line and "›" in line)
-    assert package_line.strip().startswith(f"- {_file(an_thanh, 'tthc').name} › TTHC!E6")
+    assert (f"xã An Thành › Trung tâm Phục vụ hành chính công xã › {sent.name} › TTHC!F6 = {value}") in text
+    package_line = next(line for line in text.splitlines() if "TTHC!F6 =" in line and "›" in line)
+    assert package_line.strip().startswith(f"- {_file(an_thanh, 'tthc').name} › TTHC!F6")
 
 
 def test_the_communes_build_writes_the_package_and_a_commune_without_code_none(an_thanh, tmp_path, capsys, demo_build):

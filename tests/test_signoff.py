@@ -348,3 +348,25 @@ def test_the_user_command_creates_a_head_account(workdir, monkeypatch, capsys):
     assert main(["--config", config_file, "user", "add", "ai-do", "--unit", "KT", "--role", "head",
                  "--inputs", str(inputs)]) == 2
     assert "họ tên" in capsys.readouterr().err and "ai-do" not in accounts.load_all(inputs)
+
+
+def test_the_head_sees_the_key_figures_and_open_warnings_before_confirming_and_they_are_recorded(site):
+    data, cell = outlier_tthc(site.config)
+    sent(site, data)
+    head, _ = sign_in(site, HEAD)
+    html = head.get("/signoff").text
+    item = html[html.index('id="xac-nhan-tthc"'):]
+    item = item[:item.index("</section>")]
+    text = text_of(item)
+    rows = demo.data_for("tthc", site.config, "TTPVHCC")["ho_so"]
+    received = sum(r["nhan_tong"] for r in rows) + rows[2 * PER_MONTH]["nhan_tong"] * 9  # the one month × 10
+    assert "Số liệu chính của tệp" in text and f"{received:,}".replace(",", ".") in text, text
+    assert "Cảnh báo chưa xử lý" in text and f"{tthc.dossiers.name}!{cell}" in text
+    assert item.index("Số liệu chính") < item.index("Cảnh báo chưa xử lý") < item.index('type="submit"')
+    token, offered = signoff_form(head)
+    assert head.post("/signoff", data={"csrf": token, "template_id": "tthc", "sha256": offered["tthc"]}).status_code == 200
+    (record,) = signoff_files(site)
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    shown = [v for block in saved["figures"] for _, values in block["rows"] for v in values]
+    assert f"{received:,}".replace(",", ".") in shown
+    assert saved["warning_count"] >= 1 and any(f"{tthc.dossiers.name}!{cell}" in w for w in saved["warnings"])

@@ -157,3 +157,25 @@ def test_libreoffice_keeps_validations_and_prints_on_a4(written, config, tmp_pat
         info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / source.with_suffix(".pdf").name)],
                               capture_output=True, text=True).stdout
         assert "(A4)" in info
+
+
+def test_every_guide_says_per_field_whether_it_may_stay_blank_and_why_not(config):
+    """Issue 22: the Vietnamese guide of every blank template says, for each field, «Có thể để
+    trống …» or «Bắt buộc điền …: <why>»; the README's generated reference says the same."""
+    from pipeline import docs
+    from pipeline.core import layout as layout_
+
+    readme = docs.blank_reference()
+    for template in CATALOG.values():
+        unit = config.owners(template.id)[0]
+        rows = [[c.value for c in row] for row in templates.workbook(template, unit, config)[layout_.GUIDE_SHEET].iter_rows()]
+        for sheet in template.sheets:
+            said = {r[1]: r[4] for r in rows if r[1] and r[4]}
+            for col in sheet.fields:
+                text = said[col.label]
+                if col.required:
+                    assert text.startswith(layout_.BLANK_NO) and ": " in text, (template.id, col.key, text)
+                    assert f"«{col.label}» (bắt buộc điền" in readme, (template.id, col.key)
+                else:
+                    assert text == layout_.BLANK_OK, (template.id, col.key, text)
+    assert readme.count("**Có thể để trống**") == sum(len(t.sheets) for t in CATALOG.values())

@@ -330,4 +330,4 @@ def test_a_list_nobody_sent_is_a_gap_naming_the_unit(tmp_path, config):
         assert all(t.text(i, c.key) == vn.GAP for i in range(len(t.frame)) for c in t.columns[1:]), name
     assert {(f.check.left.template) for f in results.checks} == {"ha_tang_so"}  # tai_san checks skipped
     text = " ".join(report.section_content("tai_san", results).paragraphs)
-    assert f"xã có {vn.GAP} cơ sở nhà, đất dôi dư" in text and config.unit("KT").name in text
+    assert f"số cơ sở nhà, đất dôi dư của xã: {vn.GAP}" in text and config.unit("KT").name in text

@@ -100,7 +100,7 @@ def test_cli_exit_codes(config, inputs, capsys):
     ("D7", "mười", "không phải số nguyên"),
     ("D7", "12,5", "không phải số nguyên"),
     ("C6", -5, "Số âm"),
-    ("C10", None, "để trống"),
+    # (TTHC v3 requires no figure: a blank «Tiếp nhận – Tổng số» is unknown, tests/test_tthc_intake.py)
 ])
 def test_bad_cell_is_named(config, inputs, cell, value, words):
     report = check(filled(config, "tthc", inputs, edit=lambda wb: wb["TTHC"].__setitem__(cell, value)), config)
@@ -124,7 +124,7 @@ def test_cross_field_rule_points_at_its_target(config, inputs):
     report = check(filled(config, "tthc", inputs, edit=edit), config)
     cells = where(report, "error")
     assert "TTHC!C8" in cells
-    assert any("không thể lớn hơn tổng số tiếp nhận (vượt 1 hồ sơ)" in p.rule and "D8 + E8 + G8" in p.rule
+    assert any("không thể lớn hơn tổng số tiếp nhận (vượt 1 hồ sơ)" in p.rule and "D8 + F8 + H8" in p.rule
                for p in report.errors)
 
 
@@ -409,9 +409,8 @@ def test_blank_dates_are_not_checked(config, inputs):
     are always there, and a date equal to the cut-off date is within the period."""
     row, report = _dates(config, inputs, ts.DONE, ngay_doi_du=None, ngay_quyet_dinh=None,
                          ngay_hoan_thanh=config.cutoff)
-    # the surplus date is required for a surplus asset (its own condition), no date rule fails
-    assert [f"{p.sheet}!{p.cell}" for p in report.problems] == [f"{ASSETS.name}!{_cell('ngay_doi_du', row)}"]
-    assert report.problems[0].rule == ASSETS.requires[0].message
+    # a surplus asset's dates may stay blank (unknown, tai_san v3): no date rule fails
+    assert report.status == "accepted", report.text()
     _, report = _dates(config, inputs, ts.ONGOING, ngay_quyet_dinh=None)
     assert report.status == "accepted", report.text()
     _, report = _dates(config, inputs, ts.DONE, ngay_quyet_dinh=None, ngay_hoan_thanh=date(2026, 5, 2))

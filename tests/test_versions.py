@@ -13,10 +13,11 @@ import pytest
 
 from pipeline import demo
 from pipeline.checks import validate
-from pipeline.core import paths
+from pipeline.core import paths, vn
 from pipeline.core.model import Change, Field, Revision, Template
 from pipeline.intake import versions
-from pipeline.outputs import templates
+from pipeline.outputs import indicators, rates, templates
+from pipeline.outputs.report import section_content
 from pipeline.store import ingest, warehouse
 from pipeline.topics import CATALOG
 
@@ -26,6 +27,7 @@ LANH_DAO_V1 = "89254b539e550b6e"
 TTHC_V1 = "794db0008b0160bd"
 PHAN_CAP_V1 = "f0d04500427fe18c"  # before «Không có nhiệm vụ nào …» became «Có nhiệm vụ … trong kỳ»
 TAI_SAN_V1 = "0fe20bb8d9b391b2"  # before «Không có tài sản nào phải kê khai» became «Có tài sản phải kê khai»
+NGAN_SACH_V1 = "7f633d1178c0e253"  # before budget years became calendar years cumulated to a stated date
 
 # A realistic next version of the TTHC template: one more optional figure on the procedures sheet.
 NEW_FIELD = Field("tthc_cong_khai", "Số TTHC đã công khai trên Cổng Dịch vụ công quốc gia", unit="thủ tục",
@@ -131,13 +133,14 @@ def test_an_inverted_question_rejects_a_version_1_file_as_old_with_the_reason(co
 
 
 def test_a_listed_asset_needs_the_positive_answer_and_an_empty_list_the_negative(config, workdir):
-    """v2: a list left empty is valid only with «Không» (no asset to declare); «Có» with no row is refused."""
+    """v3: a list left empty is valid only with «Không» in «Kèm danh sách từng tài sản» (the unit sends
+    its summary counts only); «Có» with no row is refused."""
     inputs, _ = workdir
     unit = config.owners("tai_san")[0]
     data = demo.data_for("tai_san", config, unit.code)
     empty = {"danh_sach": [], "tong_hop": [dict(data["tong_hop"][0], **dict.fromkeys(
-        ("doi_du_dau_ky", "doi_du_phat_sinh", "xl_noi_bo", "xl_dia_phuong_khac", "xl_giao_dia_phuong",
-         "xl_khac", "con_phai_xu_ly"), 0))]}
+        ("doi_du_tong", "doi_du_dau_ky", "doi_du_phat_sinh", "da_xu_ly", "xl_noi_bo", "xl_dia_phuong_khac",
+         "xl_giao_dia_phuong", "xl_khac", "dang_xu_ly", "chua_xu_ly", "con_phai_xu_ly"), 0))]}
     statuses = {}
     for answer in ("Có", "Không"):
         empty["tong_hop"][0]["co_tai_san"] = answer
@@ -182,7 +185,8 @@ def test_an_added_optional_field_is_blank_unknown_not_zero(config, workdir, next
     assert versions.shape(newer, current.version).fingerprint == current.fingerprint  # a real v2 file
     report = validate.check_file(path, config)
     assert report.status in ("accepted", "warnings"), report.text()
-    notes = [p for p in report.problems if p.rule.startswith("Tệp dùng mẫu phiên bản 2; đã chuyển sang phiên bản 3")]
+    notes = [p for p in report.problems if p.rule.startswith(
+        f"Tệp dùng mẫu phiên bản {current.version}; đã chuyển sang phiên bản {newer.version}")]
     assert len(notes) == 1 and f"thêm cột «{NEW_FIELD.header}»" in notes[0].rule, report.text()
     assert not [p for p in report.problems if p.severity == "error"]
     row = report.data["danh_muc"].iloc[0]
@@ -205,7 +209,7 @@ def test_a_redefined_column_is_rejected_as_old_template_naming_it(config, workdi
     assert report.status == "rejected"
     (problem,) = report.problems
     assert problem.rule.startswith("Mẫu cũ: tệp dùng biểu «Biểu số liệu thủ tục hành chính» phiên bản 1, phiên "
-                                   "bản hiện hành là 2; số liệu không chuyển sang mẫu mới được vì:")
+                                   f"bản hiện hành là {CATALOG['tthc'].version}; số liệu không chuyển sang mẫu mới được vì:")
     assert "cột «Hồ sơ được số hóa (hồ sơ)» (nay là «Hồ sơ số hóa khi tiếp nhận và có kết quả điện tử (hồ sơ)») " \
            "đã đổi cách tính" in problem.rule
     assert "cột «Đã giải quyết – Tổng số (hồ sơ)» đã đổi cách tính (trước đây: kể cả hồ sơ rút, trả lại)" \
@@ -235,7 +239,7 @@ def test_a_renamed_key_and_sheet_carry_the_figures_into_the_new_column(config, w
     newer = install(revised("so_hoa", (Change("renamed", "phong", "trang_phai_so_hoa", "trang_ke_hoach"),
                                        Change("sheet_renamed", "phong", old=archives.name)),
                             phong=dataclasses.replace(archives, name="Lưu trữ, số hóa", fields=fields)))
-    path = write_version(config, "so_hoa", 1, inputs, current=newer)
+    path = write_version(config, "so_hoa", newer.version - 1, inputs, current=newer)
     assert openpyxl.load_workbook(path, read_only=True).sheetnames[1] == "Lưu trữ"  # the old shape
     report = validate.check_file(path, config)
     assert report.status == "warnings", report.text()
@@ -243,7 +247,8 @@ def test_a_renamed_key_and_sheet_carry_the_figures_into_the_new_column(config, w
     assert "trang tính «Lưu trữ» nay là «Lưu trữ, số hóa»" in note.rule
     unit = config.owners("so_hoa")[0]
     planned = [r["trang_ke_hoach"] for r in demo.data_for("so_hoa", config, unit.code)["phong"]]
-    assert list(report.data["phong"]["trang_phai_so_hoa"]) == planned
+    planned += [None] * (len(archives.rows(config)) - len(planned))  # the whole's row, left blank
+    assert [None if pd.isna(v) else v for v in report.data["phong"]["trang_phai_so_hoa"]] == planned
     ingest.run(inputs, outputs, config)
     with warehouse.connect(outputs) as con:
         stored = [r[0] for r in con.execute("SELECT trang_phai_so_hoa FROM cur_so_hoa_phong ORDER BY row_number").fetchall()]
@@ -263,3 +268,79 @@ def test_an_added_field_that_a_condition_requires_is_not_carried_over(config, wo
     assert report.status == "rejected"
     (problem,) = report.problems
     assert "thêm cột «Khó khăn, vướng mắc» (bắt buộc)" in problem.rule
+
+
+def test_a_version_2_asset_file_is_carried_over_its_new_counts_unknown(config, workdir):
+    """tai_san v3 adds the summary counts by state of handling (optional) and asks whether the list is
+    sent: a v2 file (its «Có» came with a list) is carried over, the new counts blank (unknown, never 0)
+    and the totals computed from the parts it gave."""
+    inputs, outputs = workdir
+    path = write_version(config, "tai_san", 2, inputs)
+    report = validate.check_file(path, config)
+    assert report.status == "warnings", report.text()
+    (note,) = report.problems
+    assert note.rule.startswith("Tệp dùng mẫu phiên bản 2; đã chuyển sang phiên bản 3")
+    assert "cột «Có tài sản phải kê khai» nay là «Kèm danh sách từng tài sản»" in note.rule
+    assert "thêm cột «Đang xử lý (cơ sở)» (không bắt buộc, để trống là chưa có số liệu)" in note.rule
+    row = report.data["tong_hop"].iloc[0]
+    assert row["co_tai_san"] == "Có" and pd.isna(row["doi_du_tong"]) and pd.isna(row["dang_xu_ly"])
+    ingest.run(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        stored = con.execute("SELECT doi_du_tong, da_xu_ly, dang_xu_ly, chua_xu_ly, doi_du_dau_ky + doi_du_phat_sinh "
+                             "FROM cur_tai_san_tong_hop").fetchall()
+        computed = con.execute(indicators.query("tai_san_doi_du").sql).df()
+    assert stored[0][:4] == (None, None, None, None) and stored[0][4] > 0
+    assert computed["tong_doi_du"][0] == stored[0][4]  # the total from its parts
+    assert pd.isna(computed["dang_xu_ly"][0]) and "dang_xu_ly" in computed["thieu"][0]
+
+
+def test_a_version_1_budget_file_is_old_because_its_years_meant_something_else(config, workdir):
+    """ngan_sach v2 counts each budget year as the calendar year cumulated to a stated date (v1: the
+    first year from the period's start, the last to the cut-off): a v1 file is «Mẫu cũ», with why."""
+    inputs, outputs = workdir
+    assert versions.shape(CATALOG["ngan_sach"], 1).fingerprint == NGAN_SACH_V1
+    report = validate.check_file(write_version(config, "ngan_sach", 1, inputs), config)
+    assert report.status == "rejected"
+    (problem,) = report.problems
+    assert problem.rule.startswith("Mẫu cũ: tệp dùng biểu «Biểu số liệu thu, chi ngân sách» phiên bản 1")
+    assert "cột «Thực hiện (triệu đồng)» đã đổi cách tính (trước đây: thực hiện năm đầu tính từ ngày bắt đầu " \
+           "kỳ báo cáo" in problem.rule
+    assert "thêm trang tính «Năm ngân sách» (có cột bắt buộc)" in problem.rule
+    ingest.run(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        assert con.execute("SELECT count(*) FROM cur_ngan_sach_thu_chi").fetchone() == (0,)
+
+
+def test_a_tthc_version_2_file_is_carried_over_with_the_whole_period_rows_blank(config, workdir):
+    """v3 appended the whole-period («Cả kỳ») rows and the rows a unit names after v2's months × fields
+    of work: a v2 file keeps its rows at their places, the appended rows come in blank (unknown)."""
+    from pipeline.topics.tthc import template as tthc
+    inputs, outputs = workdir
+    path = write_version(config, "tthc", 2, inputs)
+    v2 = versions.shape(CATALOG["tthc"], 2)
+    assert openpyxl.load_workbook(path, read_only=True)["TTHC"].max_row == 5 + len(v2.sheet("ho_so").rows(config))
+    report = validate.check_file(path, config)
+    assert report.status == "warnings" and not report.errors, report.text()
+    (note,) = [p for p in report.problems if p.rule.startswith("Tệp dùng mẫu phiên bản 2; đã chuyển sang phiên bản 3")]
+    assert "thêm cột «Tiếp nhận mới – Tổng số (hồ sơ)»" in note.rule
+    rows = report.data["ho_so"]
+    assert len(rows) == len(tthc.dossiers.rows(config))
+    whole = rows[rows["thang"] == tthc.WHOLE_PERIOD]
+    assert len(whole) == len(tthc.FIELDS_OF_WORK + tthc.EXTRA_FIELDS)
+    assert whole[[f.key for f in tthc.dossiers.fields]].isna().all().all()  # unknown, not 0
+    months = rows[rows["thang"] != tthc.WHOLE_PERIOD]
+    unit = config.owners("tthc")[0]
+    sent = demo.data_for("tthc", config, unit.code)["ho_so"]
+    assert list(months["nhan_tong"].iloc[:len(sent)]) == [r["nhan_tong"] for r in sent]
+    ingest.run(inputs, outputs, config)
+    with warehouse.connect(outputs) as con:
+        stored = con.execute("SELECT count(*), count(nhan_tong), sum(nhan_tong) FROM cur_tthc_ho_so").fetchone()
+        results = indicators.compute(con, config)
+    assert stored == (len(rows), len(sent), sum(r["nhan_tong"] for r in sent))
+    m = results.tables["tthc_theo_thang"]  # the annex as from a v3 file of months: the months are used
+    new = sum(r["nhan_truc_tuyen"] + r["nhan_truc_tiep"] for r in sent)
+    assert m.value(m.row("Cộng"), "nhan_trong_ky") == new
+    f = results.tables["tthc_theo_linh_vuc"]
+    assert {f.value(i, "nguon") for i in range(len(f.frame)) if f.value(i, "linh_vuc") != "Cộng"} == {
+        rates.FROM_MONTHS}
+    assert f"tiếp nhận mới {vn.number(new)} hồ sơ" in "\n".join(section_content("tthc", results).paragraphs)

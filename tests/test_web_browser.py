@@ -199,6 +199,7 @@ def test_units_and_standing_unit_in_a_browser(server, browser, tmp_path):
         time.sleep(1)
         page.reload()
     assert "Tổng hợp xong" in page.inner_text("#build-done")
+    assert words.BEFORE_SIGNING in page.inner_text("#before-signing")  # most units have not sent yet
     with page.expect_download() as info:
         page.click("a[href='/outputs/bao-cao']")
     report = tmp_path / "bao_cao.docx"
@@ -281,13 +282,17 @@ def test_outlier_follow_up_and_head_signoff_in_a_browser(server, browser):
 
     context, page = sign_in(browser, url, HEAD)
     page.click("nav a:has-text('Xác nhận số liệu')")
-    row = page.locator("table.signoffs tbody tr", has_text=CATALOG["tthc"].title)
+    row = page.locator("section.signoff-item", has_text=CATALOG["tthc"].title)
     assert "tthc_thang_la.xlsx" in row.inner_text() and hashlib.sha256(data).hexdigest() in row.inner_text()
     assert words.SIGNOFF["unsigned"] in row.inner_text()
+    # the figures being confirmed and the open warnings are on screen, above the button
+    figures, button = row.locator("table.key-figures").first, row.locator("button:has-text('Xác nhận số liệu')")
+    assert figures.is_visible() and row.locator("ul.open-warnings").is_visible()
+    assert figures.bounding_box()["y"] < button.bounding_box()["y"]
     page.screenshot(path=SHOTS / "16_thu_truong_xac_nhan.png", full_page=True)
-    row.locator("button:has-text('Xác nhận số liệu')").click()
+    button.click()
     page.wait_for_selector("#signoff-done")
-    assert words.SIGNOFF["signed"] in page.locator("table.signoffs tbody tr", has_text=CATALOG["tthc"].title).inner_text()
+    assert words.SIGNOFF["signed"] in page.locator("section.signoff-item", has_text=CATALOG["tthc"].title).inner_text()
     context.close()
 
     def board_state() -> str:

@@ -94,6 +94,14 @@ def _sql(m: Measure) -> tuple[str, list[str]]:
     return f"select {value}::double from cur_{m.template}_{m.sheet}" + (f" where {where}" if where else ""), params
 
 
+def _listed(con: duckdb.DuckDBPyConnection, m: Measure) -> bool:
+    """False for a count over a list that may be left out (Measure.optional_list) when no unit filled
+    it: the list was not sent, so its count is unknown, not 0."""
+    if not m.optional_list:
+        return True
+    return bool(con.execute(f"select count(*) from cur_{m.template}_{m.sheet}").fetchall()[0][0])
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One cross-check's state over current data: its Finding, or the sides with nothing to compare."""
@@ -143,7 +151,9 @@ def outcomes(con: duckdb.DuckDBPyConnection, checks: tuple[CrossCheck, ...] = CR
             for m in (check.left, check.right):
                 sql, params = _sql(m)
                 (value,) = con.execute(sql, params).fetchall()[0]
-                sides.append(value if value is not None else 0.0 if m.aggregate == "count" else None)
+                if m.aggregate == "count":
+                    value = (value or 0.0) if _listed(con, m) else None
+                sides.append(value)
             # a sum over blanks only: nothing to compare
             missing = tuple(m for m, v in zip((check.left, check.right), sides, strict=True) if v is None)
         out.append(Outcome(check, None if missing else Finding(check, *sides), missing, sent))

@@ -5,7 +5,6 @@ cells; previous-period rules and empty lists, which are judged here across rows.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 
@@ -17,18 +16,18 @@ from pipeline.checks.messages import KEEP_IF_RIGHT, ORIGINAL_FIX, column_problem
 from pipeline.checks.rules import EPOCH, FILE, column_values, operands, period_days, tree_sums
 from pipeline.core import layout, vn
 from pipeline.core.config import Config
-from pipeline.core.expr import IDENT, compare, terms
+from pipeline.core.expr import compare, terms, words
 from pipeline.core.model import GAP_MARK, PERIOD_DATES, Rule, Sheet, Template
 from pipeline.intake import read
+from pipeline.intake.book import TOTAL
 
 
-def _cells(expr: str, letters: dict[str, str], row: int) -> str:
-    """An expression with field keys replaced by their cells and the period's dates by their
-    wording: "a + b" → "D7 + E7"."""
-    def name(m: re.Match) -> str:
-        key = m.group(0)
+def cells(expr: str, letters: dict[str, str], row: int) -> str:
+    """An expression in words (expr.words: Vietnamese numbers), field keys replaced by their
+    cells and the period's dates by their wording: "a + 1.5 * b" → "D7 + 1,5 × E7"."""
+    def name(key: str) -> str:
         return f"{letters[key]}{row}" if key in letters else PERIOD_DATES[key][0] if key in PERIOD_DATES else key
-    return IDENT.sub(name, expr).replace("*", "×")
+    return words(expr, name)
 
 
 def _rule_sides(rule: Rule, typed: pd.DataFrame, idx: tuple, period: dict[str, float]) -> tuple[float, float]:
@@ -56,8 +55,8 @@ def _rule_values(rule: Rule, typed: pd.DataFrame, idx: tuple, letters: dict[str,
             key is not None and not pd.api.types.is_numeric_dtype(typed[key].dtype))) == 1
         shown = vn.day(EPOCH + timedelta(days=value)) if dated else vn.number(value, decimals)
         if not any(key in letters for _, key in found):
-            return f"{_cells(expr, letters, idx[1])} {shown}" if dated else shown
-        return f"{_cells(expr, letters, idx[1])} = {shown}"
+            return f"{cells(expr, letters, idx[1])} {shown}" if dated else shown
+        return f"{cells(expr, letters, idx[1])} = {shown}"
     return f" Hiện có: {side(rule.left, left)}; so với {side(rule.right, right)}."
 
 
@@ -71,11 +70,10 @@ def previous_rows(sheet: Sheet, typed: pd.DataFrame, parts: list[Part], config: 
     """Check the sheet's PreviousRowRules; each failure names the cell of both rows."""
     if not sheet.previous or sheet.rows is None or typed.empty:
         return
-    keys = [k.key for k in sheet.keys]
     books = {p.file_no: p for p in parts}
     files, rows = typed.index.get_level_values(0).to_numpy(), typed.index.get_level_values(1).to_numpy()
     for rule in sheet.previous:
-        periods = list(dict.fromkeys(r[keys.index(rule.by)] for r in sheet.rows(config)))
+        periods = sheet.periods(rule.by, config)
         rank = typed[rule.by].map({v: i for i, v in enumerate(periods)}).to_numpy(dtype=float)
         where = {(f, *g, r): i for i, (f, g, r) in enumerate(zip(
             files, typed[list(rule.group)].itertuples(index=False, name=None), rank, strict=True)) if r == r}
@@ -128,13 +126,16 @@ def failure(part: Part, sheet: Sheet, check: str, column: object, row: int, type
             sheet.column(req.then).label, raw.at[idx, req.then])
     elif check.startswith("tree:"):
         key = check[5:]
-        sums, _ = tree_sums(typed[typed[FILE] == part.file_no], sheet, key)
+        sums, complete = tree_sums(typed[typed[FILE] == part.file_no], sheet, key)
         code = typed.at[idx, sheet.tree]
         total = sums.loc[idx]
         add(f"Dòng tổng «{code}» phải bằng tổng các dòng con ngay dưới nó ({code}.1, {code}.2 …): tổng các dòng "
-            f"con là {vn.number(total, 1)}.",
+            f"con là {vn.number(total, 1)}." if complete.loc[idx] else
+            f"Các dòng con đã điền của dòng tổng «{code}» ({code}.1, {code}.2 …) cộng lại là {vn.number(total, 1)}, "
+            "lớn hơn dòng tổng.",
             "Hãy sửa số của dòng tổng hoặc của các dòng con cho khớp.", data.name, f"{data.letters[key]}{row}",
-            sheet.column(key).label, raw.at[idx, key], group="Dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
+            sheet.column(key).label, raw.at[idx, key], group="Dòng tổng phải bằng tổng các dòng con ngay dưới nó.",
+            kind=TOTAL)
     elif check == "unique":
         keys = [k.key for k in sheet.keys]
         first = keys[0]

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pipeline.core import atomic, paths, printing, vn, words
+from pipeline.intake import export_06a
 from pipeline.topics import CATALOG
 
 if TYPE_CHECKING:
@@ -45,9 +46,12 @@ def _safe(value: object) -> object:
     return vn.printable(value) if isinstance(value, str) else value
 
 
-def write_outputs(report: FileReport, out_dir: Path, rel: str | None = None) -> list[Path]:
+def write_outputs(report: FileReport, out_dir: Path, rel: str | None = None, file_name: str | None = None,
+                  unit_name: str | None = None) -> list[Path]:
     """Write the report workbook and (when a cell is at fault) an annotated copy into
-    output_dir(report, out_dir, rel). The ingest passes outputs/validation."""
+    output_dir(report, out_dir, rel). The ingest passes outputs/validation. The workbook names the
+    file as the unit named it (file_name, e.g. an upload's own name, not the name it is stored
+    under) and the unit by its name (unit_name), never by a storage name or a code."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -59,11 +63,13 @@ def write_outputs(report: FileReport, out_dir: Path, rel: str | None = None) -> 
     ws.title = "Kết quả kiểm tra"
     template = CATALOG[report.template_id].title if report.template_id in CATALOG else "Không nhận ra biểu mẫu"
     bold = Font(name="Times New Roman", bold=True, size=12)
-    info = [("KẾT QUẢ KIỂM TRA BIỂU MẪU", ""), ("Tệp", report.path.name), ("Biểu mẫu", template),
-            ("Đơn vị", report.unit_code or "Không xác định"), ("Kết quả", words.STATUS[report.status]),
+    info = [("KẾT QUẢ KIỂM TRA BIỂU MẪU", ""), ("Tệp", file_name or report.path.name), ("Biểu mẫu", template),
+            ("Đơn vị", unit_name or "Không xác định"), ("Kết quả", words.STATUS[report.status]),
             ("Số lỗi", report.error_count), ("Số cảnh báo", report.warning_count),
             ("Nhận biết biểu qua", {"fingerprint": "dấu nhận dạng trong tệp", "headers": "tiêu đề các cột",
+                                    export_06a.RECOGNISED_BY: export_06a.RECOGNISED_WORDS,
                                     None: "không nhận ra"}[report.recognised_by]),
+            *([("Kỳ số liệu", export_06a.span_text(report.part))] if report.part else []),
             ("Mã kiểm tra (SHA-256)", report.sha256)]
     for row, (label, value) in enumerate(info, start=1):  # label over A:C, value over D:H (printed whole)
         ws.append([label, None, None, _safe(value)])

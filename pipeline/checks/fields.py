@@ -76,7 +76,7 @@ def prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.nd
                        "Không xóa dòng của biểu mẫu; hãy dùng lại biểu mẫu gốc và chép số liệu sang.",
                        part.name, f"A{first_row + len(cut)}")
         empty = len(cut) > 0 and not filled[:n, len(sheet.keys):].any()
-        if empty and any(f.required for f in sheet.fields):
+        if empty and (sheet.needs_figures or any(f.required for f in sheet.fields)):
             first = sheet.fields[0]
             book.error(f"Trang tính «{part.name}» chưa có số liệu (mọi ô số liệu đều trống).",
                        "Hãy điền số liệu vào biểu mẫu rồi gửi lại (các cột bắt buộc phải có số; ô không "
@@ -158,7 +158,9 @@ def blank_rows(part: Part, cut: np.ndarray) -> frozenset[int]:
     if sheet.rows is None or not sheet.blank_rows or not len(cut):
         return frozenset()
     values = data.cells[cut][:, len(sheet.keys):]
-    rows = [int(data.first_row + i) for i in cut[~(~pd.isna(values)).any(axis=1)]]
+    rows = [int(r) for r in data.row_numbers(cut[~(~pd.isna(values)).any(axis=1)])]
+    if data.rows is not None:  # an export: the template rows it does not cover are not the unit's blanks
+        return frozenset(rows)
     if rows and (not sheet.blank_rows_expected or len(rows) == len(cut)):
         shown = ", ".join(map(str, rows[:12])) + (f" … ({len(rows)} dòng)" if len(rows) > 12 else "")
         first = sheet.fields[0]

@@ -28,8 +28,7 @@ from pipeline.intake.book import OUTLIER
 def periods(sheet: Sheet, rule: Outliers, config: Config, present: pd.Series) -> list:
     """The periods in order: as the sheet's fixed rows list them (else sorted as found)."""
     if sheet.rows is not None:
-        at = [k.key for k in sheet.keys].index(rule.by)
-        return list(dict.fromkeys(row[at] for row in sheet.rows(config)))
+        return sheet.periods(rule.by, config)
     return sorted(present.dropna().unique().tolist(), key=str)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core import vn, words
-from pipeline.intake.book import Problem
+from pipeline.intake.book import TOTAL, Problem
 from pipeline.topics import CATALOG
 
 __all__ = ["Problem", "FileReport", "Omitted"]
@@ -50,11 +50,19 @@ class FileReport:
     # sheet key → (sheet name in the file, field key → column letter): where each loaded value was read
     columns: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     origins: list[tuple] = field(default_factory=list)  # a commune's package: where each figure came from
+    part: str | None = None  # an export's period (intake.export_06a), stored in submissions.part
 
     @property
     def errors(self) -> list[Problem]:
         """The errors listed in full (see error_count for the true total)."""
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def first_error(self) -> Problem | None:
+        """The most specific error, the one a summary names: the first that is not a total row
+        differing from its children (that follows from a child the unit mistyped), else the first."""
+        errors = self.errors
+        return next((p for p in errors if p.kind != TOTAL), errors[0] if errors else None)
 
     @property
     def warnings(self) -> list[Problem]:

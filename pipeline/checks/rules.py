@@ -89,7 +89,8 @@ def _tree_groups(sheet: Sheet) -> list[str]:
 
 
 def tree_sums(frame: pd.DataFrame, sheet: Sheet, key: str) -> tuple[pd.Series, pd.Series]:
-    """(sum of children, True where the row is a parent whose own value and children are filled)."""
+    """(sum of the filled children, True where the row is a parent whose own value and children are
+    all filled); the sum is NaN where no child is filled."""
     groups = _tree_groups(sheet)
     codes = frame[sheet.tree].astype(str).str.strip()
     parent = codes.str.rpartition(".")[0]
@@ -105,9 +106,14 @@ def tree_sums(frame: pd.DataFrame, sheet: Sheet, key: str) -> tuple[pd.Series, p
 
 
 def _tree_check(sheet: Sheet, key: str):
+    """A filled total equals its children when every child is filled; when only some are (a total
+    given with part of its lines), the given lines, never negative, cannot exceed it."""
     def check(frame: pd.DataFrame) -> pd.Series:
         sums, complete = tree_sums(frame, sheet, key)
-        return ~complete | compare(frame[key].astype(float), "==", sums.astype(float))
+        total, parts = frame[key].astype(float), sums.astype(float)
+        with np.errstate(invalid="ignore"):
+            return (total.isna() | parts.isna() | (complete & compare(total, "==", parts))
+                    | (~complete & compare(parts, "<=", total)))
     return check
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import column_index_from_string
 
-from pipeline.checks import outliers
+from pipeline.checks import outliers, period_total
 from pipeline.checks.explain import empty_flags, failure, previous_rows
 from pipeline.checks.feedback import (
     ANNOTATED_SUFFIX,
@@ -72,7 +72,7 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[Part],
     sizes = [len(cut) for cut in cuts]
     index = pd.MultiIndex.from_arrays(
         [np.repeat([p.file_no for p in parts], sizes).astype("int64"),
-         np.concatenate([p.data.first_row + cut for p, cut in zip(parts, cuts, strict=True)]).astype("int64")],
+         np.concatenate([p.data.row_numbers(cut) for p, cut in zip(parts, cuts, strict=True)]).astype("int64")],
         names=["file_no", "row"])
     cells = np.concatenate([p.data.cells[cut] for p, cut in zip(parts, cuts, strict=True)])
     raw = pd.DataFrame(cells, index=index, columns=[c.key for c in sheet.columns], dtype=object)
@@ -104,6 +104,8 @@ def _validate_sheet(template: Template, sheet: Sheet, parts: list[Part],
                 failure(books[file_no], sheet, check, column, row, typed, lookup, severity, bad_cells, config)
     previous_rows(sheet, typed, parts, config)
     outliers.check(sheet, typed, parts, config)
+    period_total.check(sheet, typed, parts, config)
+    period_total.check_total_row(sheet, typed, parts)
     typed = typed.drop(columns=[FILE])
     for col in sheet.columns:
         if col.type == "int":
@@ -232,7 +234,7 @@ def _finish(book: read.Workbook, data: Mapping[str, pd.DataFrame]) -> FileReport
     omitted.sort(key=lambda o: (o.severity != "error", -o.count))
     return FileReport(book.path, book.sha256, status, template.id if template else None, book.version,
                       book.unit_code, book.demo, book.recognised_by, problems[:PROBLEM_CAP], data, omitted,
-                      {key: (d.name, dict(d.letters)) for key, d in book.sheets.items()}, book.origins)
+                      {key: (d.name, dict(d.letters)) for key, d in book.sheets.items()}, book.origins, book.part)
 
 
 def check_file(path: Path, config: Config, unit_code: str | None = None) -> FileReport:

@@ -140,6 +140,33 @@ class Config:
         raise KeyError(month)
 
     @property
+    def month_labels(self) -> dict[str, str]:
+        """How each reporting month («MM/YYYY», as the templates key it) is printed in the outputs:
+        its name when it is whole, its dates when the period's start or the cut-off cuts it
+        («15/04–30/04/2026», never «05/2026» in a report closed 30/04/2026)."""
+        day, out = self.month_starts_on, {}
+        for named, first, last in self.reporting_months:
+            whole = (_next_month(named, -1).replace(day=day) if day > 1 else named,
+                     (named.replace(day=day) if day > 1 else _next_month(named)) - timedelta(days=1))
+            out[f"{named:%m/%Y}"] = f"{named:%m/%Y}" if (first, last) == whole else self.month_span(named)
+        return out
+
+    @property
+    def months_note(self) -> str:
+        """Where the months of a table by month come from (printed under it)."""
+        if self.month_starts_on == 1:
+            head = "Tháng báo cáo là tháng dương lịch"
+        else:
+            head = (f"Tháng báo cáo tính từ ngày {self.month_starts_on} tháng trước đến ngày "
+                    f"{self.month_starts_on - 1} của tháng báo cáo (như báo cáo định kỳ hằng tháng theo Nghị định "
+                    "09/2019/NĐ-CP)")
+        cut = [label for name, label in self.month_labels.items() if label != name]
+        if not cut:
+            return head + "."
+        return (f"{head}; tháng đầu và tháng cuối chỉ gồm các ngày từ ngày bắt đầu kỳ báo cáo ({self.start:%d/%m/%Y}) "
+                f"đến ngày chốt số liệu ({self.cutoff:%d/%m/%Y}), nên được ghi theo ngày: {', '.join(cut)}.")
+
+    @property
     def years(self) -> list[int]:
         return list(range(self.start.year, self.cutoff.year + 1))
 

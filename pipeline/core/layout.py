@@ -34,11 +34,19 @@ BLANK_NO = "Bắt buộc điền"
 PRINTED = "In sẵn, không sửa"
 
 
-def blank_text(col: Field, sheet: Sheet) -> str:
-    """Whether a cell may stay blank, in plain words (the guide, the README's reference)."""
+def blank_text(col: Field, sheet: Sheet, section: str = "") -> str:
+    """Whether a cell may stay blank, in plain words, and why a required one may not (the guide,
+    the README's reference); section: the plan section its template feeds."""
     if sheet.rows is not None and col in sheet.keys:
         return PRINTED
-    return BLANK_NO if col.required else BLANK_OK
+    if not col.required:
+        return BLANK_OK
+    where = (" ở mỗi dòng có số liệu" if sheet.rows is not None and sheet.blank_rows
+             else " ở mỗi dòng kê khai" if sheet.rows is None else "")
+    what = "số này" if col.numeric else "nội dung này"
+    why = col.need or ("để nhận biết từng dòng của danh sách" if col in sheet.keys else
+                       f"mục {section} của báo cáo không viết được nếu thiếu {what}" if section else "")
+    return f"{BLANK_NO}{where}" + (f": {why}" if why else "")
 
 
 def field_rule_text(col: Field) -> str:

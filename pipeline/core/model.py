@@ -41,6 +41,9 @@ class Field:
     # Long free text (an assessment): line breaks are kept (paragraphs, "- " bullet lines) and a
     # formula is refused at its cell; other text fields are joined into one line.
     multiline: bool = False
+    # Why a required field cannot stay blank, in Vietnamese: what its section cannot say without it
+    # (shown in the guide sheet and the README's template reference); "" gives the general reason.
+    need: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -174,6 +177,22 @@ class Outliers:
 
 
 @dataclass(frozen=True)
+class PeriodTotal:
+    """Rows holding the whole period beside the periods' rows (TTHC: «Cả kỳ» beside the months):
+    the key `by` holds `whole` on them. They are no period of the series (previous-row rules and
+    outliers skip them); when the periods are given they are checked against them
+    (checks/period_total.py): a flow's periods add up to it (above: an error; below: a warning
+    stating the gap), a stock (`stocks`) equals its last period, an opening figure (`opening`) its
+    first period; `skip` fields are not compared (e.g. a total including the opening figure)."""
+
+    by: str
+    whole: str
+    stocks: tuple[str, ...] = ()
+    opening: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Requirement:
     """A row-level condition between fields (choices, texts, dates).
 
@@ -223,12 +242,27 @@ class Sheet:
     # With blank_rows: blank rows are expected (e.g. the plan sections another unit leads), so
     # they are accepted without a warning unless every row is blank.
     blank_rows_expected: bool = False
+    # A fixed sheet whose fields are all optional but which must hold at least one figure: entirely
+    # blank, it is refused as the sheet would be with a required field (TTHC: rows of months or of the
+    # whole period, any figure the unit holds, but not none; staffing: one row is enough). A blank
+    # template sent by mistake is refused.
+    needs_figures: bool = False
+    period_total: PeriodTotal | None = None  # whole-period rows beside the periods' (see PeriodTotal)
+    # (key, value): the row whose key holds value is the total of the rows beside it (same other keys),
+    # e.g. TTHC's «Tất cả lĩnh vực»; the rows beside it, when given, are its detail (checks/period_total.py).
+    total_row: tuple[str, str] | None = None
     # A note printed on the data sheet and in the guide (e.g. the reporting months' boundaries).
     note: Callable[[Config], str] | None = None
 
     @property
     def columns(self) -> tuple[Field, ...]:
         return self.keys + self.fields
+
+    def periods(self, by: str, config: Config) -> list:
+        """The values of the key `by` in the order of the fixed rows, without the whole period's."""
+        at = [k.key for k in self.keys].index(by)
+        whole = self.period_total.whole if self.period_total and self.period_total.by == by else None
+        return [v for v in dict.fromkeys(row[at] for row in self.rows(config)) if v != whole]
 
     def column(self, key: str) -> Field:
         for col in self.columns:
@@ -237,9 +271,10 @@ class Sheet:
         raise KeyError(key)
 
 
-# Kinds of Change between two versions of a template. The first five carry a file's figures over
-# into the newer shape (an added optional column is blank: unknown); the others do not.
-CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed")
+# Kinds of Change between two versions of a template. The first seven carry a file's figures over
+# into the newer shape (an added optional column, fixed row or sheet is blank: unknown); the
+# others do not.
+CARRIED_CHANGES = ("added", "renamed", "relabelled", "moved", "sheet_renamed", "row_added", "sheet_added")
 BLOCKING_CHANGES = ("removed", "retyped", "redefined")
 
 
@@ -250,7 +285,10 @@ class Change:
     kind: "added" (key: the new field; carried over only when it is optional), "renamed" (old:
     the older key), "relabelled" (old: the older label, unit: the older unit if it changed),
     "moved" (after: the field it followed in the older version, "" = first), "sheet_renamed"
-    (old: the older sheet name), "removed" (removed: the older field, after: as for moved),
+    (old: the older sheet name), "row_added" (a fixed row added after the older fixed rows; key:
+    the text of its first key cell as declared, e.g. "Toàn {don_vi}"; its cells are blank in an
+    older file), "sheet_added" (the sheet is new: carried over when none of its fields is required,
+    the sheet then being blank, i.e. unknown), "removed" (removed: the older field, after: as for moved),
     "retyped" (old: the older type), "redefined" (the same column counts something else; old:
     the older label if it changed, why: what it counted before, in Vietnamese). Keys name the
     newer version's fields; `after` names an older one.
@@ -268,10 +306,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Revision:
-    """The changes that made `version` out of version - 1."""
+    """The changes that made `version` out of version - 1. rows: the fixed rows a sheet had before
+    (sheet key → its older `Sheet.rows`) when the revision appended rows to it; a file on the older
+    version is carried over with the appended rows blank (unknown)."""
 
     version: int
     changes: tuple[Change, ...]
+    rows: tuple[tuple[str, Callable[[Config], list[tuple]]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -315,6 +356,9 @@ class Measure:
     expr: str = ""
     aggregate: str = "sum"  # "sum" | "count"
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A count over a list a unit may leave out (sending its totals instead): with no row at all the
+    # count is unknown, so the check is not evaluated.
+    optional_list: bool = False
 
 
 @dataclass(frozen=True)

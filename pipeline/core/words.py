@@ -7,8 +7,10 @@ from __future__ import annotations
 STATUS = {"accepted": "Hợp lệ — đã nhận", "warnings": "Đã nhận, có cảnh báo",
           "rejected": "Bị trả lại — cần sửa và gửi lại", "unchecked": "Đã lưu, chưa kiểm tra được",
           "checking": "Đã nhận, đang kiểm tra"}
-# The same result in a terminal summary's counts and lines («3 bị trả lại», «Bị trả lại: a.xlsx»).
-RESULT = {"accepted": "được chấp nhận", "warnings": "được chấp nhận có cảnh báo", "rejected": "bị trả lại"}
+# The same result in a terminal summary's counts and lines («3 bị trả lại», «Bị trả lại: a.xlsx»);
+# "resent": a rejected file after which its unit sent a valid file of the same template.
+RESULT = {"accepted": "được chấp nhận", "warnings": "được chấp nhận có cảnh báo", "rejected": "bị trả lại",
+          "resent": "đã gửi lại"}
 # A unit × template on the board (pipeline.web.board).
 STATES = {"missing": "chưa nộp", "rejected": "bị trả lại", "accepted": "hợp lệ",
           "warnings": "có cảnh báo", "late": "nộp muộn", "checking": "đang kiểm tra"}
@@ -21,3 +23,9 @@ ROLES = {"member": "cán bộ nhập số liệu", "head": "thủ trưởng đơ
 # The report's sections that no topic writes (a marked gap for the writer, and the leader who directs
 # it, [[leaders]] in the configuration): key → heading as printed in the default template.
 SECTIONS_WITHOUT_FIGURES = {"II.9": "9. Nhiệm vụ, giải pháp trong thời gian tới", "III": "III. ĐỀ XUẤT, KIẾN NGHỊ"}
+# The build's checklist before the chairman signs: the terminal's summary and the portal's rebuild page.
+BEFORE_SIGNING = "TRƯỚC KHI TRÌNH KÝ"
+UNFINISHED = ("báo cáo còn {n} mục có đoạn đánh dấu vàng «[Nội dung do … bổ sung]» cần viết hoặc chờ đơn vị "
+              "gửi")
+# How a file reached the standing unit (the unit's portal pages).
+VIA = {"portal": "gửi trên trang này", "inputs": "đơn vị thường trực nhận trực tiếp (thư điện tử, USB…)"}

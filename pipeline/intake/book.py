@@ -15,6 +15,9 @@ from pipeline.core.model import Sheet, Template
 from pipeline.intake.gate import FILE_SECONDS
 
 OUTLIER = "outlier"  # Problem.kind of a figure far from the unit's other periods (checks/outliers.py)
+# Problem.kind of a total row that differs from the sum of its children: a consequence of the figure
+# mistyped, so the first error shown is another one when the file has it (FileReport.first_error).
+TOTAL = "total"
 
 @dataclass
 class Problem:
@@ -29,7 +32,7 @@ class Problem:
     rule: str
     fix: str
     group: str | None = None  # the rule without this cell's figures: problems omitted past the cap are counted by it
-    kind: str | None = None  # OUTLIER: a figure to follow up on the board (the unit may confirm it)
+    kind: str | None = None  # OUTLIER: a figure to follow up on the board (the unit may confirm it); TOTAL
 
     def where(self) -> str:
         if self.sheet and self.cell:
@@ -64,6 +67,13 @@ class SheetData:
     formulas_without_value: set[str] = field(default_factory=set)  # A1 cells
     formula_errors: dict[str, str] = field(default_factory=dict)  # A1 → the error shown ("#DIV/0!")
     formulas: set[str] = field(default_factory=set)  # A1 cells holding any formula (with a result or not)
+    # Excel row of each row of cells when they are not consecutive from first_row (an export read into
+    # a template's frame, intake.export_06a); a row number ≤ 0 is a template row the file does not cover
+    rows: np.ndarray | None = None
+
+    def row_numbers(self, positions: np.ndarray) -> np.ndarray:
+        """The Excel rows of the rows of cells at these positions."""
+        return self.rows[positions] if self.rows is not None else self.first_row + positions
 
 
 @dataclass
@@ -82,6 +92,7 @@ class Workbook:
     timed_out: bool = False
     xml: dict[str, bytes] = field(default_factory=dict, repr=False)  # worksheet XML kept by the gate while reading
     origins: list[tuple] = field(default_factory=list)  # a commune's package: its origin sheet's rows (layout.ORIGIN_COLUMNS)
+    part: str | None = None  # an export's period «YYYY-MM-DD/YYYY-MM-DD» (intake.export_06a); None for a template
 
     def _add(self, severity: str, rule: str, fix: str, sheet: str | None, cell: str | None,
              field: str | None, value: object, group: str | None, kind: str | None = None) -> None:
@@ -92,8 +103,9 @@ class Workbook:
             group and vn.printable(group), kind))
 
     def error(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
-              field: str | None = None, value: object = None, group: str | None = None) -> None:
-        self._add("error", rule, fix, sheet, cell, field, value, group)
+              field: str | None = None, value: object = None, group: str | None = None,
+              kind: str | None = None) -> None:
+        self._add("error", rule, fix, sheet, cell, field, value, group, kind)
 
     def warning(self, rule: str, fix: str, sheet: str | None = None, cell: str | None = None,
                 field: str | None = None, value: object = None, group: str | None = None,

@@ -230,6 +230,9 @@ def _load(path: Path, config: Config, sender: str | None, data: bytes | None) ->
         names = recognise(book, wb, config, sender)
         if wb.template is None or wb.recognised_by is None:
             return wb
+        for found in wb.sheets.values():  # an export (intake.export_06a): its formulas, as for any sheet
+            found.formulas_without_value, found.formula_errors, found.formulas = formula_cells(
+                zf, parts.get(found.name, ""), wb.xml.get(parts.get(found.name, "")))
         for sheet in wb.template.sheets:
             if wb.late():
                 return wb
@@ -237,7 +240,7 @@ def _load(path: Path, config: Config, sender: str | None, data: bytes | None) ->
                 found = read_sheet(book, zf, parts, wb, sheet, names[sheet.key], config)
                 if found is not None:
                     wb.sheets[sheet.key] = found
-        versions.carry_over(wb)  # an earlier version's file: mapped into the current shape, or «Mẫu cũ»
+        versions.carry_over(wb, config)  # an earlier version's file: mapped into the current shape, or «Mẫu cũ»
         if wb.meta.get("package_of") and layout.ORIGIN_SHEET in book.sheet_names:
             wb.origins = origins(book)
         wb.late()

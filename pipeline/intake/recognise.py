@@ -1,4 +1,5 @@
-"""Recognise a workbook: its template (by the meta sheet's fingerprint, else by header labels)
+"""Recognise a workbook: its template (by the meta sheet's fingerprint, else by header labels,
+else as the TTHC system's export Biểu II.06a by its header's meaning: intake.export_06a)
 and its unit (meta sheet, the «Đơn vị: …» line, or the sender), with a problem for each mismatch."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import python_calamine as pc
 from pipeline.core import layout
 from pipeline.core.config import Config
 from pipeline.core.model import Sheet, Template
-from pipeline.intake import versions
+from pipeline.intake import export_06a, versions
 from pipeline.intake.book import Workbook
 from pipeline.intake.cells import norm
 from pipeline.intake.messages import NEW_TEMPLATE
@@ -116,6 +117,8 @@ def recognise(book: pc.CalamineWorkbook, wb: Workbook, config: Config,
         return {}
     else:
         template, sheet_names = _by_headers(book, names)
+        if template is None and export_06a.read(book, wb, config, sender, names):
+            return {}  # the TTHC system's export, read into the TTHC template's frame
         if template is None:
             wb.error("Không nhận ra biểu mẫu: tệp không có dấu nhận dạng của hệ thống và tiêu đề các cột "
                      "không khớp với biểu mẫu nào.",

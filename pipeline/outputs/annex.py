@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core import atomic, paths, printing, vn, words
 from pipeline.core.layout import DEMO_MARK, LISTED, MAX_ROW_HEIGHT
+from pipeline.intake import export_06a
 from pipeline.outputs import city
 from pipeline.outputs.indicators import NOT_APPLICABLE, UNIT_COLUMN, VALUE_COLUMN, Results, Table
 from pipeline.topics import CATALOG
@@ -167,7 +168,7 @@ def _cover(ws: Worksheet, results: Results, built: date) -> None:
         for s in results.sources:
             unit = cfg.unit(s["unit_code"]).name if s["unit_code"] in {u.code for u in cfg.units} else s["unit_code"]
             received = vn.day(s["received_at"]) if s["received_at"] else ""
-            lines.append((f"- {CATALOG[s['template_id']].title}: {unit}, tệp {s['file_name']}, nhận ngày {received}",
+            lines.append((f"- {CATALOG[s['template_id']].title}: {unit}, tệp {_file(s)}, nhận ngày {received}",
                           NORMAL))
     else:
         lines.append(("- Chưa nhận được biểu số liệu nào.", NORMAL))
@@ -222,6 +223,11 @@ def _contents(ws: Worksheet, results: Results) -> None:
     _print_setup(ws, CONTENTS, results.config.full_name, 3)
 
 
+def _file(source: dict) -> str:
+    """A current file as the annex names it; an export of the TTHC system with its period."""
+    return export_06a.source_text(source["file_name"], source["part"]) if source.get("part") else source["file_name"]
+
+
 def _sources(ws: Worksheet, results: Results) -> None:
     """«Nguồn số liệu»: each table's source templates (the views its SQL reads), and the units and
     files (received when) of their current submissions it was computed from."""
@@ -237,7 +243,7 @@ def _sources(ws: Worksheet, results: Results) -> None:
         used = [s for s in results.sources if s["template_id"] in read]
         texts = [number(index), t.query.title, "\n".join(CATALOG[k].title for k in read),
                  "\n".join(dict.fromkeys(names.get(s["unit_code"], s["unit_code"]) for s in used)) or "Chưa có",
-                 "\n".join(f"{s['file_name']} ({s['received_at']:%d/%m/%Y %H:%M})" for s in used) or "Chưa có"]
+                 "\n".join(f"{_file(s)} ({s['received_at']:%d/%m/%Y %H:%M})" for s in used) or "Chưa có"]
         if results.city is not None and used:  # a city's thousands of files: counted (a cell holds 32.767 characters)
             got = {s["unit_code"] for s in used}
             texts[3] = f"{vn.number(len(got))} {city.kinds(results.config, '')} (danh sách: {sheet_name(1)})"
@@ -306,7 +312,7 @@ def _table_sheet(ws: Worksheet, index: int, t: Table, results: Results, notes: l
         total = str(t.value(i, columns[0].key)) == "Cộng"
         for c, column in enumerate(columns, start=1):
             mark = t.mark(i, column)
-            value = mark if mark else t.value(i, column.key)
+            value = mark if mark else t.text(i, column.key) if column.key in t.labels else t.value(i, column.key)
             cell = ws.cell(r, c, vn.printable(value) if isinstance(value, str) else value)  # never a control char
             cell.font = BOLD if total else NORMAL
             if mark:

@@ -130,7 +130,7 @@ def categories(t: Table, chart: Chart, rows: list[int], labels: dict[str, str]) 
     names = []
     for i in rows:
         text = str(t.value(i, chart.category))
-        text = labels.get(text) or text.removeprefix(chart.drop_prefix)
+        text = labels.get(text) or t.labels.get(chart.category, {}).get(text, text).removeprefix(chart.drop_prefix)
         names.append(text[:1].upper() + text[1:])
     return rows, names
 
@@ -226,9 +226,9 @@ def _parts(ax: plt.Axes, chart: Chart, t: Table) -> None:
     left = 0.0
     for s in chart.series:
         fill, hatch = look(chart, s)
-        v = _num(t, 0, s.key)
+        v = _num(t, 0, s.key)  # an unknown part draws nothing and reads «[x]» in the legend, never 0
         ax.barh([0], [v], left=left, height=0.5, color=fill, edgecolor="black", hatch=hatch, linewidth=0.6,
-                label=f"{legend(t, s)}: {vn.number(v)}")
+                label=f"{legend(t, s)}: {vn.number(t.value(0, s.key))}")
         if v and s.values is not None:
             ax.text(left + v / 2, 0, vn.number(v, s.values), ha="center", va="center", fontsize=9, weight="bold",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.outputs import rates
-from pipeline.outputs.rates_sql import _figure
+from pipeline.outputs.rates_periods import _figure, _groups_cte, _rows_cte
 
 RATED = tuple(r for r in rates.RATES if r.code)
 
@@ -25,15 +25,14 @@ def figures_sql() -> str:
     tid = rates.TEMPLATE.id
     return f"""with
 
-ho_so as (
-    select *, strptime(thang, '%m/%Y') as thang_ngay, max(strptime(thang, '%m/%Y')) over () as cuoi_ky
-    from cur_{tid}_ho_so
-),
+{_rows_cte()},
+
+{_groups_cte([k for k in used if rates.SHEET_OF[k].key == "ho_so"])},
 
 so_lieu_ho_so as (
     select coalesce(unit_code, '*') as unit_code,
         {ho_so}
-    from ho_so
+    from don_vi
     group by rollup (unit_code)
 ),
 

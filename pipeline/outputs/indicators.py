@@ -45,6 +45,7 @@ LABEL_COLUMN = "truong"  # a column whose values are catalog field keys, shown a
 UNKNOWN_COLUMN = "thieu"  # keys of the unknown figures of a row (see rates.py), turned into words
 VALUE_COLUMN, UNIT_COLUMN = "gia_tri", "don_vi"  # an indicator table: each row's value printed by its unit
 NOTE_COLUMN = "ghi_chu"  # a row's own note: its blank cells are gaps it explains
+MONTH_COLUMN = "thang"  # a reporting month «MM/YYYY»: printed as Config.month_labels says (a cut month by its dates)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Table:
     missing: list[Unit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)  # outcomes of cross-checks (annex notes)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # column → value → as printed (text only)
     _records: list[dict] | None = field(default=None, repr=False)
 
     @property
@@ -136,7 +138,7 @@ class Table:
             return vn.number(v, column.decimals)
         if column.kind == "number":
             return vn.number(v, column.decimals)
-        return str(v)
+        return self.labels.get(key, {}).get(str(v), str(v))
 
     def row(self, first_col_value: str) -> int | None:
         """Index of the row whose first column equals the given text."""
@@ -257,19 +259,30 @@ def _columns(q: Query, frame: pd.DataFrame) -> list[Column]:
     return out
 
 
+def gap_labels(*templates: Template) -> dict[str, str]:
+    """What a `thieu` key names: a field's label, or a free list's sheet («danh sách ở trang "Tài sản"»),
+    in the templates given (the first one's wins where two share a key)."""
+    labels: dict[str, str] = {}
+    for template in reversed(templates):
+        labels |= {s.key: f"danh sách ở trang «{s.name}»" for s in template.sheets if s.rows is None}
+        labels |= {c.key: c.label for s in template.sheets for c in s.columns}
+    return labels
+
+
 def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -> list[str]:
     """Turn the `thieu` column (keys of unknown figures) into words naming them and the unit:
     into each row's `ghi_chu` when the table has one, else into notes; drops the column."""
     if UNKNOWN_COLUMN not in frame.columns:
         return []
     owners = [u.name for u in config.owners(q.source)]
+    labels = gap_labels(*(CATALOG[tid] for tid in q.sources))
     notes, lines = [], frame.pop(UNKNOWN_COLUMN).tolist()
     if NOTE_COLUMN in frame.columns:
         texts = frame[NOTE_COLUMN].astype(object).where(frame[NOTE_COLUMN].notna(), None).tolist()
         for i, keys in enumerate(lines):
             if keys:
                 why = (f"chưa có số liệu của {'; '.join(u.name for u in units)}: đơn vị chưa gửi biểu" if units
-                       else rates.gap_note(keys, owners))
+                       else rates.gap_note(keys, owners, labels))
                 texts[i] = f"{vn.GAP}: {why}."
         frame[NOTE_COLUMN] = pd.Series(texts, index=frame.index, dtype=object)
         return []
@@ -281,7 +294,7 @@ def _explain(frame: pd.DataFrame, config: Config, q: Query, units: list[Unit]) -
         if keys:
             by_gap.setdefault(keys, []).append(str(row))
     for keys, rows in by_gap.items():
-        notes.append(f"{vn.GAP}: {rates.gap_note(keys, owners)} (dòng {', '.join(rows)}); các tỷ lệ cần số liệu "
+        notes.append(f"{vn.GAP}: {rates.gap_note(keys, owners, labels)} (dòng {', '.join(rows)}); các tỷ lệ cần số liệu "
                      "này không tính được.")
     return notes
 
@@ -306,6 +319,10 @@ def table(con: duckdb.DuckDBPyConnection, name: str, config: Config,
         t.notes.append(f"{vn.GAP}: không tính được vì mẫu số bằng 0 (không phát sinh).")
     if any(t.mark(i, c) == NOT_APPLICABLE for i in range(len(frame)) for c in t.columns):
         t.notes.append(f"{NOT_APPLICABLE}: không áp dụng (chỉ số không có chỉ tiêu hoặc không có mẫu số).")
+    if MONTH_COLUMN in frame.columns:
+        t.labels[MONTH_COLUMN] = config.month_labels
+        if config.month_starts_on != 1 or any(k != v for k, v in config.month_labels.items()):
+            t.notes.append(config.months_note)
     return t
 
 
@@ -317,7 +334,8 @@ class Results:
     tables: dict[str, Table]
     missing: dict[str, list[Unit]]
     demo: bool
-    sources: list[dict]  # current submissions: unit, template, file, received_at, signed_by, signed_at
+    sources: list[dict]  # current submissions: unit, template, file, received_at, signed_by, signed_at, part
+    # (part: an export's period, intake.export_06a)
     checks: list = field(default_factory=list)  # crosscheck.Finding of every evaluated cross-check
     city: object | None = None  # at city level: outputs.city.City (reporting, flagged figures)
 
@@ -340,10 +358,10 @@ class Results:
 def compute(con: duckdb.DuckDBPyConnection, config: Config) -> Results:
     missing = missing_units(con, config)
     tables = {name: table(con, name, config, missing) for name in names()}
-    rows = con.execute("select unit_code, template_id, file_name, received_at, signed_name, signed_at "
-                       "from current_signoffs order by template_id, unit_code").fetchall()
-    sources = [{"unit_code": u, "template_id": t, "file_name": f, "received_at": r, "signed_by": n, "signed_at": a}
-               for u, t, f, r, n, a in rows]
+    rows = con.execute("select unit_code, template_id, file_name, received_at, signed_name, signed_at, part "
+                       "from current_signoffs order by template_id, unit_code, part").fetchall()
+    sources = [{"unit_code": u, "template_id": t, "file_name": f, "received_at": r, "signed_by": n, "signed_at": a,
+                "part": p} for u, t, f, r, n, a, p in rows]
     from pipeline.checks import crosscheck
 
     checks = crosscheck.evaluate(con)

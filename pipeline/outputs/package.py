@@ -160,13 +160,16 @@ def _place(sheet: Sheet, commune: Config, view: Config) -> Callable[[tuple[str, 
     """Where a commune row (by its keys) goes among the city sheet's fixed rows."""
     mine = [_key(r, sheet) for r in sheet.rows(commune)]
     theirs = [_key(r, sheet) for r in sheet.rows(view)]
-    if [_key(r, sheet) for r in sheet.rows(replace(view, kind=commune.kind))] == mine:
-        index = {k: i for i, k in enumerate(mine)}  # the same rows, but for the kind word
-    elif len(theirs) == 1:
-        return lambda key: 0
-    else:
-        index = {k: i for i, k in enumerate(theirs)}
-    return index.get
+    same = [_key(r, sheet) for r in sheet.rows(replace(view, kind=commune.kind))]
+    if same == mine:
+        return {k: i for i, k in enumerate(mine)}.get  # the same rows, but for the kind word
+    # rows equal but for the kind word (e.g. «Toàn {don_vi}») go to their row; the others by name, or
+    # all into the one row left (the city's list of one body)
+    by_kind = {k: i for i, k in enumerate(same) if k in set(mine)}
+    rest = [i for i in range(len(theirs)) if i not in by_kind.values()]
+    if len(rest) == 1:
+        return lambda key: by_kind.get(key, rest[0])
+    return ({k: i for i, k in enumerate(theirs)} | by_kind).get
 
 
 def _cut(text: str, limit: int | None) -> str:

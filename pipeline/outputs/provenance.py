@@ -25,6 +25,7 @@ import pandas as pd
 
 from pipeline.core import vn
 from pipeline.core.config import Config
+from pipeline.intake import export_06a
 from pipeline.outputs import indicators, rates
 from pipeline.store import warehouse
 from pipeline.topics import CATALOG
@@ -62,10 +63,12 @@ class Cell:
     received_at: datetime | None
     # At a city, a cell of a commune's package: where the commune got it (Origin.text, one per source cell)
     origins: tuple[str, ...] = ()
+    part: str | None = None  # the period of an export of the TTHC system (intake.export_06a)
 
     def text(self) -> str:
         when = f", gửi lúc {self.received_at:%d/%m/%Y %H:%M}" if self.received_at else ""
-        head = f"{self.file_name} › {self.sheet}!{self.a1} = {shown(self.value)} ({self.unit}{when})"
+        source = export_06a.source_text(self.file_name, self.part) if self.part else self.file_name
+        head = f"{source} › {self.sheet}!{self.a1} = {shown(self.value)} ({self.unit}{when})"
         return "\n".join([head] + [f"      ← {origin}" for origin in self.origins])
 
 
@@ -132,7 +135,7 @@ def views(q: indicators.Query) -> list[str]:
 
 def rows(con: duckdb.DuckDBPyConnection, view: str) -> pd.DataFrame:
     """The view's facts with the file, sheet, unit and received time of each row."""
-    return con.execute(f"SELECT f.*, s.file_name AS _file, s.received_at AS _received FROM {view} f "
+    return con.execute(f"SELECT f.*, s.file_name AS _file, s.received_at AS _received, s.part AS _part FROM {view} f "
                        "JOIN submissions s USING (submission_id) ORDER BY s.unit_code, f.row_number").df()
 
 
@@ -156,7 +159,8 @@ def cells(con: duckdb.DuckDBPyConnection, config: Config, view: str, fields: lis
             a1 = f"{col}{record['row_number']}"
             out.append(Cell(record["_file"], sheet, a1, f, value, names.get(record["unit_code"], record["unit_code"]),
                             None if pd.isna(received) else pd.Timestamp(received).to_pydatetime(),
-                            origins.get((record["submission_id"], sheet, a1), ())))
+                            origins.get((record["submission_id"], sheet, a1), ()),
+                            record.get("_part") if isinstance(record.get("_part"), str) else None))
     return out
 
 

@@ -35,8 +35,19 @@ _TERM = re.compile(r"\s*([+-]?)\s*([a-z_][a-z0-9_]*)\s*")
 
 SETTINGS = _DATA["so_lieu"]
 TEMPLATE = CATALOG[SETTINGS["mau"]]
-STOCKS: tuple[str, ...] = tuple(SETTINGS["ton_cuoi_ky"])  # taken at the period's (group's) last month
+# Stocks (pending…), taken at the period's (a month row: its own) last month or the whole-period row.
+STOCKS: tuple[str, ...] = TEMPLATE.sheet("ho_so").period_total.stocks
 ACTIVITY: str = SETTINGS["hoat_dong"]  # a row where this is 0 holds nothing: its blanks are 0
+# A field whose period figure takes its source (the months or the whole-period row) from another's.
+FOLLOWS: dict[str, str] = dict(SETTINGS.get("cung_nguon", {}))
+WHOLE_PERIOD: str = TEMPLATE.sheet("ho_so").period_total.whole  # the whole period's rows («Cả kỳ»)
+ALL_FIELDS: str = SETTINGS["tat_ca_linh_vuc"]  # the row of all fields of work together (their total)
+assert ALL_FIELDS in TEMPLATE.sheet("ho_so").keys[1].choices
+# Where a field of work's figures come from (the annex's «Số liệu» column, the report's note).
+FROM_MONTHS = "Theo tháng"
+FROM_WHOLE = "Cả kỳ, không chia theo tháng"
+DIFFERS = ("Tỷ lệ tính từ biểu khác tỷ lệ đọc trên Hệ thống 766 quá mức làm tròn: kiểm tra lại số liệu của biểu "
+           "và số đọc trên Hệ thống.")
 SOURCES: dict[str, str] = _DATA["nguon"]
 SHEET_OF = {f.key: s for s in TEMPLATE.sheets for f in s.fields}
 LABEL = {f.key: f.label for s in TEMPLATE.sheets for f in s.columns}
@@ -131,6 +142,7 @@ class Rate:
     threshold: float | None = None  # full points at or above
     points_source: str | None = None
     limit: str = ""  # what the template cannot hold that the formula needs
+    dashboard: str | None = None  # the field holding the rate as read on the national 766 dashboard
     unit: str = "%"
 
     @property
@@ -153,7 +165,7 @@ class TableSpec:
 
 GROUPS = tuple(Group(g["khoa"], g["ten"], float(g["diem"]), g["nguon"]) for g in _DATA["nhom"])
 RATES = tuple(Rate(r["khoa"], r.get("ma"), r["ten"], r["tu_so"], r["mau_so"], r["loi"], r["nguon"], r.get("nhom"),
-                   r.get("diem"), r.get("chi_tieu"), r.get("nguong_diem"), r.get("nguon_diem"), r.get("gioi_han", ""))
+                   r.get("diem"), r.get("chi_tieu"), r.get("nguong_diem"), r.get("nguon_diem"), r.get("gioi_han", ""), r.get("bang"))
               for r in _DATA["chi_so"])
 # 766 indicators the template cannot compute: (code, name, the figure the template lacks).
 UNSUPPORTED = tuple((u["ma"], u["ten"], u["thieu"]) for u in _DATA.get("chua_tinh", ()))
@@ -161,6 +173,8 @@ TABLES = tuple(TableSpec(b["khoa"], b["tieu_de"], b["thu_tu"], b.get("theo"), tu
                for b in _DATA["bang"])
 for _r in RATES:  # every rate reads one sheet: its figures add up over the same rows
     assert len({SHEET_OF[k].key for k in _r.fields}) == 1, _r.key
+    assert _r.dashboard is None or SHEET_OF[_r.dashboard].key != "ho_so", _r.key  # one figure for the period
+DASHBOARD = tuple(r.dashboard for r in RATES if r.dashboard)
 
 
 def get(key: str) -> Rate:
@@ -206,6 +220,14 @@ def evaluate(figures: dict) -> dict[str, float | None]:
     return {r.key: value(r, figures) for r in RATES}
 
 
+def differs(computed: float | None, read: float | None) -> bool:
+    """True when a rate read on the dashboard and the computed one differ beyond the read one's rounding."""
+    if computed is None or read is None:
+        return False
+    decimals = next(d for d in (0, 1, 2, 3) if round(read, d) == read or d == 3)
+    return abs(computed - read) > 0.5 * 10 ** -decimals + 1e-9
+
+
 def score(rate: Rate, rate_value: float | None) -> float | None:
     """The estimated points of a rate: full at or above the threshold, else pro rata; None if unknown."""
     if rate.points is None or rate_value is None:
@@ -216,9 +238,11 @@ def score(rate: Rate, rate_value: float | None) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------
-def gap_note(key_list: str, units: list[str]) -> str:
-    """«chưa có số liệu "Hồ sơ có phí, lệ phí" của Trung tâm …» for a list of unknown field keys."""
-    figures = ", ".join(f'"{LABEL[k]}"' for k in key_list.split(",") if k)
+def gap_note(key_list: str, units: list[str], labels: dict[str, str] | None = None) -> str:
+    """«chưa có số liệu "Hồ sơ có phí, lệ phí" của Trung tâm …» for a list of unknown field keys
+    (labels: another template's key → label; the TTHC template's by default)."""
+    labels = LABEL if labels is None else labels
+    figures = ", ".join(f'"{labels.get(k, k)}"' for k in key_list.split(",") if k)
     return f"chưa có số liệu {figures} của {'; '.join(units) or 'đơn vị được giao'}"
 
 

@@ -9,17 +9,18 @@ from __future__ import annotations
 from functools import cache
 
 from pipeline.outputs.rates import (
-    ACTIVITY,
+    DASHBOARD,
+    DIFFERS,
     EQUIVALENTS,
     GROUPS,
     LABEL,
     RATES,
     SHEET_OF,
     SOURCES,
-    STOCKS,
     TABLES,
     TEMPLATE,
     UNSUPPORTED,
+    WHOLE_PERIOD,
     Rate,
     TableSpec,
     gap_terms,
@@ -27,6 +28,7 @@ from pipeline.outputs.rates import (
     names,
     terms,
 )
+from pipeline.outputs.rates_periods import _figure, _groups_cte, _month_rows, _rows_cte
 
 
 def _lower(text: str) -> str:
@@ -39,17 +41,6 @@ def _q(text: str | None) -> str:
 
 def _num(x: float | None) -> str:
     return "null::double" if x is None else f"{float(x)!r}::double"
-
-
-def _figure(key: str, last: str) -> str:
-    """The aggregate of one field over a group's rows (NULL without rows): NULL when a row with
-    something to handle left it blank (ho_so), or when any row left it blank (danh_muc)."""
-    if SHEET_OF[key].key != "ho_so":
-        return f"case when count({key}) < count(*) then null else sum({key}) end::double as {key}"
-    at = f" and thang_ngay = {last}" if key in STOCKS else ""
-    kept = f" filter (where thang_ngay = {last})" if key in STOCKS else ""
-    return (f"case when count(*) filter (where {key} is null and {ACTIVITY} <> 0{at}) > 0 then null "
-            f"else sum(coalesce({key}, 0)){kept} end::double as {key}")
 
 
 def _expr(expr: str) -> str:
@@ -82,16 +73,20 @@ def _header(spec: TableSpec, note: str, columns: dict[str, str], not_applicable:
     return "\n".join(lines) + "\n"
 
 
+def _read(key: str) -> str:
+    """A rate read on the dashboard: the one unit's figure (NULL unless exactly one row gives it)."""
+    return f"case when count({key}) = 1 then max({key}) end::double as {key}"
+
+
 def _period_figures() -> str:
     exprs = [e for r in RATES for e in (r.numerator, r.denominator)]
     used = keys(*exprs)
     ho_so = [k for k in used if SHEET_OF[k].key == "ho_so"]
-    danh_muc = [k for k in used if SHEET_OF[k].key != "ho_so"]
+    danh_muc = [_figure(k, '') for k in used if SHEET_OF[k].key != "ho_so"] + [_read(k) for k in DASHBOARD]
     sep = ",\n        "
-    return f"""ho_so as (
-    select *, strptime(thang, '%m/%Y') as thang_ngay, max(strptime(thang, '%m/%Y')) over () as cuoi_ky
-    from cur_{TEMPLATE.id}_ho_so
-),
+    return f"""{_rows_cte()},
+
+{_groups_cte(ho_so)},
 
 danh_muc as (
     select * from cur_{TEMPLATE.id}_danh_muc
@@ -100,12 +95,12 @@ danh_muc as (
 so_lieu_ho_so as (
     select
         {sep.join(_figure(k, 'cuoi_ky') for k in ho_so)}
-    from ho_so
+    from don_vi
 ),
 
 so_lieu_danh_muc as (
     select
-        {sep.join(_figure(k, '') for k in danh_muc)}
+        {sep.join(danh_muc)}
     from danh_muc
 ),
 
@@ -141,12 +136,13 @@ def _measure(i: int, r: Rate) -> str:
     return (f"select {i} as stt, {_q(r.code)} as ma, {_q(r.key)} as chi_so, {_q(r.name)} as ten, "
             f"{_q(r.unit)} as don_vi,\n        {_expr(r.numerator)} as tu_so, {_expr(r.denominator)} as mau_so, "
             f"{_num(r.target)} as chi_tieu, {_num(r.threshold)} as nguong_diem, {_num(r.points)} as diem_toi_da, "
-            f"{_q(r.group)} as nhom,\n        {_unknown(names(r.numerator, r.denominator))} as thieu\n"
+            f"{_q(r.group)} as nhom, {r.dashboard or 'null::double'} as bang,\n        {_unknown(names(r.numerator, r.denominator))} as thieu\n"
             f"    from so_lieu")
 
 
 RATE_COLUMNS = {"stt": "STT", "ma": "Mã chỉ số (766)", "chi_so": "Khóa", "ten": "Chỉ số", "don_vi": "Đơn vị tính",
-                "tu_so": "Tử số", "mau_so": "Mẫu số", "gia_tri": "Kết quả | %", "so_sanh": "So sánh",
+                "tu_so": "Tử số", "mau_so": "Mẫu số", "gia_tri": "Kết quả | %", "bang": "Theo Hệ thống 766 | % | 2",
+                "so_sanh": "So sánh",
                 "chi_tieu": "Chỉ tiêu | %", "danh_gia": "Đánh giá", "diem_toi_da": "Điểm tối đa | điểm | 2",
                 "diem": "Điểm ước tính | điểm | 2", "ghi_chu": "Ghi chú"}
 
@@ -157,14 +153,16 @@ def _rates_sql(spec: TableSpec) -> str:
             "được tỷ lệ × điểm ÷ ngưỡng. Ô để trống là chưa có số liệu, không phải 0. "
             + " ".join(f"Chỉ số {r.code}: {r.limit}." for r in RATES if r.limit)
             + " ".join(f" Chỉ số {c} ({_lower(n)}) chưa tính được: biểu chưa có số liệu {x}." for c, n, x in UNSUPPORTED))
-    return _header(spec, note, RATE_COLUMNS, "ma, so_sanh, chi_tieu, diem_toi_da, ghi_chu",
+    note += (" Cột «Theo Hệ thống 766»: tỷ lệ đơn vị đọc trên Hệ thống đánh giá Bộ chỉ số 766 (để trống: đơn vị "
+             "không ghi); khác tỷ lệ tính từ biểu quá mức làm tròn thì ghi chú nêu để kiểm tra lại.")
+    return _header(spec, note, RATE_COLUMNS, "ma, bang, so_sanh, chi_tieu, diem_toi_da, ghi_chu",
                    "danh_gia=chi_tieu, diem=diem_toi_da") + f"""with
 
 {_period_figures()},
 
 final as (
     select
-        stt, ma, chi_so, ten, don_vi, tu_so, mau_so, gia_tri,
+        stt, ma, chi_so, ten, don_vi, tu_so, mau_so, gia_tri, bang,
         case when chi_tieu is not null then '≥' end as so_sanh,
         chi_tieu,
         case
@@ -174,8 +172,13 @@ final as (
         end as danh_gia,
         diem_toi_da,
         diem,
-        case when thieu = '' and mau_so = 0 then 'Không tính được vì mẫu số bằng 0 (không phát sinh).' end
-            as ghi_chu,
+        case
+            when thieu = '' and mau_so = 0 then 'Không tính được vì mẫu số bằng 0 (không phát sinh).'
+            when gia_tri is not null and bang is not null and abs(gia_tri - bang) > 0.5 * pow(10, -(case
+                when round(bang, 0) = bang then 0 when round(bang, 1) = bang then 1
+                when round(bang, 2) = bang then 2 else 3 end)) + 1e-9
+                then '{DIFFERS}'
+        end as ghi_chu,
         thieu
     from scored
 )
@@ -235,46 +238,68 @@ def _column(key: str) -> tuple[str, list[str], str | None]:
     return key, [key], None  # a field: the catalog's label and unit
 
 
+# The total row's source: one for all fields of work that hold figures, else none.
+NGUON_TOTAL = (",\n        (select case when count(distinct nguon) = 1 then min(nguon) end from nhom "
+               "where co_so_lieu) as nguon")
+
+
 def _grouped_sql(spec: TableSpec) -> str:
     cols = {k: _column(k) for k in spec.columns}
     used = names(*(" + ".join(f) for _, f, _ in cols.values()))
     figures = keys(*used)
     sep = ",\n        "
     by = spec.by
-    sort = "min(thang_ngay)" if by == "thang" else "min(row_number)"
     note = (f"Tỷ lệ theo từng {LABEL.get(by, by).lower()} tính như bảng các chỉ số (Bộ chỉ số 766), làm tròn 2 chữ số "
-            "thập phân; hồ sơ đang giải quyết lấy tại tháng cuối của từng dòng (dòng «Cộng»: tháng cuối kỳ). "
-            "Tiếp nhận mới không gồm hồ sơ kỳ trước chuyển sang. Ô để trống là chưa có số liệu, không phải 0.")
+            "thập phân; hồ sơ đang giải quyết lấy tại tháng cuối của từng dòng (dòng «Cộng»: tháng cuối kỳ "
+            f"hoặc dòng «{WHOLE_PERIOD}»). Tiếp nhận mới không gồm hồ sơ kỳ trước chuyển sang. Lĩnh vực không có "
+            f"số liệu theo tháng lấy số liệu cả kỳ (dòng «{WHOLE_PERIOD}» của biểu)"
+            + (", nên không có trong các tháng: tháng có lĩnh vực như vậy để trống (chưa chia được theo tháng)"
+               if by == "thang" else "") + ". Ô để trống là chưa có số liệu, không phải 0.")
     headers = {k: h for k, (_, _, h) in cols.items() if h}
-    return _header(spec, note, headers) + f"""with
-
-ho_so as (
-    select
-        *,
-        strptime(thang, '%m/%Y') as thang_ngay,
-        max(strptime(thang, '%m/%Y')) over (partition by {by}) as cuoi_nhom,
-        max(strptime(thang, '%m/%Y')) over () as cuoi_ky
-    from cur_{TEMPLATE.id}_ho_so
-),
+    if by == "thang":
+        # a month: the units' months added up; unknown where a unit's figure exists only for the whole period
+        rows = f"""{_month_rows(figures)},
 
 by_group as (
     select
         0 as sort_group,
-        {sort} as sort_key,
-        {by},
-        {sep.join(_figure(k, 'cuoi_nhom') for k in figures)}
-    from ho_so
-    group by {by}
-),
+        thang_ngay as sort_key,
+        thang,
+        {sep.join(_figure(k, '') for k in figures)}
+    from theo_thang_don_vi
+    group by thang, thang_ngay
+    having bool_or(co_so_lieu)
+)"""
+        extra, extra_header = "", {}
+    else:
+        rows = f"""by_group as (
+    select
+        0 as sort_group,
+        min(thu_tu) as sort_key,
+        ten as {by},
+        {sep.join(_figure(k, '') for k in figures)},
+        string_agg(distinct nguon, '; ') as nguon
+    from nhom
+    where co_so_lieu and not tat_ca
+    group by ten
+)"""
+        extra, extra_header = ",\n        nguon", {"nguon": "Số liệu"}
+    return _header(spec, note, headers | extra_header) + f"""with
+
+{_rows_cte()},
+
+{_groups_cte(figures)},
+
+{rows},
 
 total as (
     select
         1 as sort_group,
         null as sort_key,
         'Cộng' as {by},
-        {sep.join(_figure(k, 'cuoi_ky') for k in figures)}
-    from ho_so
-    having count(*) > 0
+        {sep.join(_figure(k, 'cuoi_ky') for k in figures)}{NGUON_TOTAL if extra else ""}
+    from don_vi
+    having (select bool_or(co_so_lieu) from nhom)
 ),
 
 final as (
@@ -283,7 +308,7 @@ final as (
         sort_key,
         {by},
         {sep.join(f'{expr} as {k}' for k, (expr, _, _) in cols.items())},
-        {_unknown(used)} as thieu
+        {_unknown(used)} as thieu{extra}
     from (
         select *{_equivalents(used)}
         from (select * from by_group union all select * from total)

@@ -187,7 +187,7 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
             cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BORDER
         for i, col in enumerate(sheet.columns, start=1):
             row += 1
-            values = (get_column_letter(i), col.label, col.unit, field_rule_text(col), blank_text(col, sheet),
+            values = (get_column_letter(i), col.label, col.unit, field_rule_text(col), blank_text(col, sheet, template.section),
                       fill(col.help, config))
             for c, value in enumerate(values, start=1):
                 cell = ws.cell(row, c, value)
@@ -206,6 +206,8 @@ def _write_guide(ws: Worksheet, template: Template, unit: Unit, config: Config, 
         checks = [f"{'Lỗi' if r.severity == 'error' else 'Cảnh báo'}: {r.wording(config)}" for r in sheet.rules]
         if sheet.tree:
             checks.append("Lỗi: mỗi dòng tổng phải bằng tổng các dòng con ngay dưới nó.")
+        if sheet.needs_figures:
+            checks.append("Lỗi: không được để trống toàn bộ trang (mỗi ô có thể để trống, nhưng phải có ít nhất một số).")
         checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: {fill(q.message, config)}" for q in sheet.requires]
         checks += [f"{'Lỗi' if q.severity == 'error' else 'Cảnh báo'}: "
                    + q.message.replace("{this}", "này").replace("{previous}", "trước") for q in sheet.previous]

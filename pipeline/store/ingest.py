@@ -32,7 +32,7 @@ from pipeline.core import atomic, logs, paths
 from pipeline.core.config import Config
 from pipeline.core.layout import DEMO_MARK
 from pipeline.intake import read
-from pipeline.store import inbox, parallel, records, warehouse
+from pipeline.store import exports, inbox, parallel, records, warehouse
 from pipeline.store.overview import write_overview
 from pipeline.store.summary import IngestSummary, Received
 from pipeline.store.warehouse import DB_NAME, open_db, writer_lock
@@ -65,7 +65,7 @@ def _facts(items: list[Received], batch: dict) -> dict[str, pd.DataFrame]:
     loaded = np.array([item.report.status != "rejected" for item in items], dtype=bool)
     out = {}
     for (template_id, sheet_key), (frame, files) in batch.items():
-        keep = loaded[files]
+        keep = loaded[files] & (frame["row"].to_numpy() > 0)  # ≤ 0: a template row an export does not cover
         if not keep.any():
             continue
         big = frame[keep].reset_index(drop=True).rename(columns={"row": "row_number"})
@@ -136,7 +136,8 @@ def _store(con: duckdb.DuckDBPyConnection, items: list[Received], batch: dict, d
                          "template_id": r.template_id, "version": r.version, "status": r.status,
                          "n_errors": r.error_count, "n_warnings": r.warning_count,
                          "recognised_by": r.recognised_by, "demo": r.demo,
-                         "original_name": item.original_name, "size_bytes": size, "ingested_at": now})
+                         "original_name": item.original_name, "size_bytes": size, "ingested_at": now,
+                         "part": r.part})
             problems += [_problem(next_id, p) for p in r.problems]
             problems += [{"submission_id": next_id, "severity": o.severity, "sheet": o.sheet, "cell": None,  # past the cap
                           "field": o.field, "value": None, "rule": o.text(), "fix": o.fix, "kind": None} for o in r.omitted]
@@ -264,8 +265,7 @@ def _ready(chunk: list[Pending], checked: Lookup | None) -> tuple[list[Checked],
     return ready, rest
 
 
-def _validated(chunk: list[Pending], config: Config, outputs_dir: Path, demo_set: bool,
-               clean_too: bool = False) -> list[Checked]:
+def _validated(chunk: list[Pending], config: Config, outputs_dir: Path, demo_set: bool) -> list[Checked]:
     """Validate a batch and write each file's feedback, in this process or a worker's
     (store.parallel): [(reports, batch tables)], one group, or one group per file when validating
     the batch together raised (then only the file at fault is rejected). The reports come without
@@ -283,10 +283,10 @@ def _validated(chunk: list[Pending], config: Config, outputs_dir: Path, demo_set
             except Exception:  # noqa: BLE001
                 LOG.exception("Lỗi hệ thống khi kiểm tra tệp %s", p.path)
                 groups.append(([_failed(_bare(p))], {}))
-    rel = {p.path: p.rel for p in chunk}
-    return [([replace(write_feedback(finish(r, demo_set), outputs_dir, rel[r.path], clean_too)[0], data={})
-              for r in reports],
-             tables) for reports, tables in groups]
+    by_path = {p.path: p for p in chunk}
+    return [([replace(write_feedback(finish(r, demo_set), outputs_dir, by_path[r.path].rel, config=config,
+                                     original_name=by_path[r.path].note.get("original_name"))[0], data={})
+              for r in reports], tables) for reports, tables in groups]
 
 
 def _lost(p: Pending, outputs_dir: Path) -> Checked:
@@ -299,36 +299,44 @@ def finish(report: FileReport, demo_set: bool = False) -> FileReport:
     return _demo_refused(report) if report.demo and not demo_set else report
 
 
-def write_feedback(report: FileReport, outputs_dir: Path, rel: str, clean_too: bool = False
-                   ) -> tuple[FileReport, list[Path]]:
+def unit_name(config: Config | None, unit_code: str | None) -> str | None:
+    """A unit as people read it: its configured name (None for an unknown unit)."""
+    try:
+        return config.unit(unit_code).name if config and unit_code else None
+    except KeyError:
+        return None
+
+
+def write_feedback(report: FileReport, outputs_dir: Path, rel: str, clean_too: bool = False,
+                   config: Config | None = None, original_name: str | None = None) -> tuple[FileReport, list[Path]]:
     """Write a file's feedback into outputs/validation/<rel without suffix>/ (the one folder of
     it, for the ingest and the portal alike): (report, files written). A clean file gets none
     unless clean_too (the portal offers its report for download); if writing raises, the file is
-    rejected with the system error and that report is written instead."""
+    rejected with the system error and that report is written instead. The workbook names the file
+    as the unit named it (original_name) and the unit by its name in config."""
     folder = Path(outputs_dir) / VALIDATION_DIR
+    names = {"file_name": original_name, "unit_name": unit_name(config, report.unit_code)}
     try:
         if report.problems or clean_too:  # otherwise it is listed in the overview
-            return report, feedback.write_outputs(report, folder, rel=rel)
+            return report, feedback.write_outputs(report, folder, rel=rel, **names)
         return report, []
     except Exception:  # noqa: BLE001 - the boundary: one file never stops the others
         LOG.exception("Lỗi hệ thống khi ghi kết quả kiểm tra của tệp %s", report.path)
     report = _failed(report)
     try:
-        return report, feedback.write_outputs(report, folder, rel=rel)
+        return report, feedback.write_outputs(report, folder, rel=rel, **names)
     except Exception:  # noqa: BLE001
         LOG.exception("Không ghi được cả báo cáo lỗi hệ thống của tệp %s", report.path)
         return report, []
 
 
 def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = False,
-        checked: Lookup | None = None, clean_too: bool = False,
-        stored: Callable[[list[Received]], None] | None = None) -> IngestSummary:
+        checked: Lookup | None = None, stored: Callable[[list[Received]], None] | None = None) -> IngestSummary:
     """Validate every new file under inputs_dir, record it, load the valid ones (see module doc).
     demo_set: inputs_dir is the built-in demo set; otherwise a file marked «SỐ LIỆU MINH HỌA» is
     rejected, so demo figures never mix with a unit's real ones. checked(rel, sha256): the
     finished report and tables of a file already validated, its feedback written (the portal's
-    upload), or None. clean_too: a clean file's report is written too (the portal offers it);
-    stored(items): called after each batch is committed, the warehouse closed (the portal
+    upload), or None. stored(items): called after each batch is committed, the warehouse closed (the portal
     publishes its readers' snapshot there)."""
     inputs_dir, outputs_dir = Path(inputs_dir), Path(outputs_dir)
     logs.configure(outputs_dir)
@@ -352,7 +360,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                 ready, rest = _ready(chunk, checked)
                 readies.append((chunk, ready))
                 yield rest
-        work = partial(_validated, config=config, outputs_dir=outputs_dir, demo_set=demo_set, clean_too=clean_too)
+        work = partial(_validated, config=config, outputs_dir=outputs_dir, demo_set=demo_set)
         workers = parallel.workers(len(pending))
         done = 0
         for groups in (parallel.ordered(work, rests(), workers, outputs_dir, partial(_lost, outputs_dir=outputs_dir))
@@ -367,6 +375,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                                   by_path[r.path].size) for r in reports]
                 con = open_db(db)  # held only while this batch is written
                 try:
+                    exports.check(con, items, tables, config, partial(write_feedback, outputs_dir=outputs_dir))
                     _store(con, items, tables, done)
                 finally:
                     con.close()
@@ -379,7 +388,7 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
             con = open_db(db, read_only=True)
             try:
                 summary.find_superseded(con, before)
-                write_overview(con, outputs_dir / OVERVIEW)
+                write_overview(con, outputs_dir / OVERVIEW, config)
             finally:
                 con.close()
     return summary

@@ -9,6 +9,7 @@ import duckdb
 from openpyxl.styles import Alignment
 
 from pipeline.core import atomic, printing, words
+from pipeline.core.config import Config
 from pipeline.topics import CATALOG
 
 ROWS_AT_ONCE = 5000  # rows fetched from the warehouse at a time
@@ -16,8 +17,9 @@ WIDTHS = (26, 28, 17, 14, 9, 30, 20, 7, 9, 10)  # A4 landscape, fitted at about 
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
-    """outputs/validation/tong_hop_kiem_tra.xlsx: every received file, its status and counts.
+def write_overview(con: duckdb.DuckDBPyConnection, path: Path, config: Config | None = None) -> Path:
+    """outputs/validation/tong_hop_kiem_tra.xlsx: every received file (as its unit named it; where
+    it is kept in inputs/ beside it), its unit (by name, with the configuration), status and counts.
     Written streaming (a write-only workbook fed ROWS_AT_ONCE rows at a time), so its memory does
     not grow with the number of files."""
     from openpyxl import Workbook
@@ -25,10 +27,11 @@ def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     from openpyxl.styles import Font
 
     result = con.execute("""
-        SELECT s.file_name, s.path, s.received_at, s.sender, s.unit_code, s.template_id, s.status,
+        SELECT coalesce(s.original_name, s.file_name), s.path, s.received_at, s.sender, s.unit_code, s.template_id, s.status,
                s.n_errors, s.n_warnings, c.submission_id IS NOT NULL AS current
         FROM submissions s LEFT JOIN current_submissions c USING (submission_id)
         ORDER BY s.received_at, s.submission_id""")
+    names = {u.code: u.name for u in config.units} if config else {}
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Tổng hợp kiểm tra")
     for letter, width in zip("ABCDEFGHIJ", WIDTHS, strict=True):
@@ -46,9 +49,9 @@ def write_overview(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     while rows := result.fetchmany(ROWS_AT_ONCE):
         for name, rel, when, sender, unit, template, status, n_err, n_warn, current in rows:
             row += 1
-            _append(ws, row, [name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender, unit,
-                       CATALOG[template].title if template in CATALOG else None, words.STATUS[status], n_err,
-                       n_warn, "Có" if current else "Không"])
+            _append(ws, row, [name, rel, when.strftime("%d/%m/%Y %H:%M:%S") if when else None, sender,
+                              names.get(unit, unit), CATALOG[template].title if template in CATALOG else None,
+                              words.STATUS[status], n_err, n_warn, "Có" if current else "Không"])
     return atomic.save(wb, path)
 
 

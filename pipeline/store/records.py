@@ -3,8 +3,9 @@ flagged figure. Each is one small JSON file, written once and never changed (inp
 the warehouse is rebuilt from it):
 
 - inputs/signoffs/<YYYYmmddTHHMMSSffffff>_<UNIT>_<template>.json = {unit_code, template_id, sha256,
-  file_name, username, full_name, signed_at}: the head confirmed the figures of the file whose
-  sha256 it names (a later file of the same unit × template needs a new sign-off);
+  file_name, username, full_name, signed_at, figures, warnings, warning_count}: the head confirmed
+  the figures of the file whose sha256 it names (a later file of the same unit × template needs a
+  new sign-off), having seen its key figures and open warnings (kept as shown: web.figures);
 - inputs/confirmations/<YYYYmmddTHHMMSSffffff>_<UNIT>_<sha8>.json = {unit_code, template_id, sha256,
   sheet, cell, comment, username, full_name, confirmed_at}: the unit says a figure warned about
   (an outlier) is right, and why.
@@ -57,11 +58,12 @@ def _write(inputs: Path, folder: str, unit_code: str, tail: str, record: dict) -
 
 
 def sign_off(inputs: Path, unit_code: str, template_id: str, sha256: str, file_name: str,
-             username: str, full_name: str) -> dict:
-    """Record that the unit's head confirmed the figures of the file with this sha256."""
+             username: str, full_name: str, seen: dict | None = None) -> dict:
+    """Record that the unit's head confirmed the figures of the file with this sha256; seen: what the
+    sign-off page showed the head (web.figures.confirmed: key figures, open warnings), kept with it."""
     return _write(inputs, SIGNOFFS, unit_code, template_id,
                   {"unit_code": unit_code, "template_id": template_id, "sha256": sha256,
-                   "file_name": file_name, "username": username, "full_name": full_name})
+                   "file_name": file_name, "username": username, "full_name": full_name, **(seen or {})})
 
 
 def confirm(inputs: Path, unit_code: str, template_id: str, sha256: str, sheet: str, cell: str,

@@ -42,6 +42,8 @@ class IngestSummary:
     seen: int = 0
     rebuilt: bool = False
     superseded: list[tuple[str, str]] = field(default_factory=list)  # (earlier file, later file)
+    # rejected files of this run that a later valid file of this run replaces: (name, sha256) → later name
+    resent: dict[tuple[str, str], str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)  # status → files of this run, and "superseded"
 
@@ -63,12 +65,19 @@ class IngestSummary:
         if self.rebuilt:
             lines.append("Danh mục biểu mẫu hoặc cấu hình đã thay đổi: kho dữ liệu được dựng lại từ inputs/.")
         if self.new:
-            lines.append("Tệp mới: " + ", ".join(f"{vn.number(n[s])} {w}" for s, w in words.RESULT.items()) + ".")
+            shown = {s: n[s] for s in words.RESULT} | {"rejected": n["rejected"] - n["resent"]}  # a reject replaced: resent
+            lines.append("Tệp mới: " + ", ".join(f"{vn.number(shown[s])} {w}" for s, w in words.RESULT.items()) + ".")
         for report in self.rejected:
+            later = self.resent.get((report.path.name, report.sha256))
+            if later:
+                lines.append(f"  - {vn.first_upper(words.RESULT['resent'])}: {report.path.name}, thay bằng tệp {later}.")
+                continue
+            first = report.first_error
             lines.append(f"  - {vn.first_upper(words.RESULT['rejected'])}: {report.path.name} "
-                         f"({vn.number(report.error_count)} lỗi). Lỗi đầu tiên: "
-                         f"{report.errors[0].text() if report.errors else ''}")
-        lines += self._more(n["rejected"] - len(self.rejected), words.RESULT["rejected"])
+                         f"({vn.number(report.error_count)} lỗi). Lỗi đầu tiên: {first.text() if first else ''}")
+        named = sum(1 for r in self.rejected if (r.path.name, r.sha256) in self.resent)
+        lines += self._more(n["rejected"] - n["resent"] - (len(self.rejected) - named), words.RESULT["rejected"])
+        lines += self._more(n["resent"] - named, words.RESULT["resent"])
         for report in self.warnings:
             lines.append(f"  - {vn.first_upper(words.RESULT['warnings'])}: {report.path.name} "
                          f"({vn.number(report.warning_count)} cảnh báo).")
@@ -88,11 +97,21 @@ class IngestSummary:
         rows = con.execute("""
             SELECT earlier, later, count(*) OVER () FROM (
                 SELECT submission_id, file_name AS later, lag(file_name) OVER (
-                    PARTITION BY unit_code, template_id ORDER BY submission_id) AS earlier
+                    PARTITION BY unit_code, template_id, coalesce(part, '') ORDER BY submission_id) AS earlier
                 FROM submissions WHERE submission_id > ? AND status <> 'rejected')
             WHERE earlier IS NOT NULL ORDER BY submission_id LIMIT ?""", [before, LISTED]).fetchall()
         self.superseded = [(earlier, later) for earlier, later, _ in rows]
         self.counts["superseded"] = rows[0][2] if rows else 0
+        # rejected files of this run followed by a valid file of the same unit and template: counted,
+        # those of the listed rejects named with the later file
+        resent = """FROM submissions r, LATERAL (SELECT arg_min(v.file_name, v.submission_id) AS later
+                        FROM submissions v WHERE v.unit_code = r.unit_code AND v.template_id = r.template_id
+                        AND v.status <> 'rejected' AND v.submission_id > r.submission_id)
+                    WHERE r.submission_id > ? AND r.status = 'rejected' AND later IS NOT NULL"""
+        self.counts["resent"] = con.execute(f"SELECT count(*) {resent}", [before]).fetchall()[0][0]
+        listed = [r.sha256 for r in self.rejected]
+        self.resent = {(name, sha): later for name, sha, later in con.execute(
+            f"SELECT r.file_name, r.sha256, later {resent} AND list_contains(?, r.sha256)", [before, listed]).fetchall()}
 
     @staticmethod
     def _more(count: int, what: str) -> list[str]:

@@ -31,8 +31,8 @@ from pipeline.core.config import Config
 from pipeline.topics import CATALOG
 
 LOCK_NAME = paths.WAREHOUSE_LOCK
-SCHEMA_VERSION = 4  # 2: sheet_columns (where each loaded value was read); 3: origins (packages' sources);
-# 4: problems.kind, sign-offs, confirmations
+SCHEMA_VERSION = 5  # 2: sheet_columns (where each loaded value was read); 3: origins (packages' sources);
+# 4: problems.kind, sign-offs, confirmations; 5: submissions.part (an export's period, intake.export_06a)
 SQL_TYPES = {"int": "BIGINT", "number": "DOUBLE", "text": "VARCHAR", "choice": "VARCHAR", "date": "DATE"}
 DB_NAME = paths.WAREHOUSE
 
@@ -41,7 +41,7 @@ SUBMISSION_COLUMNS = {
     "received_at": "TIMESTAMP", "sender": "VARCHAR", "unit_code": "VARCHAR", "template_id": "VARCHAR",
     "version": "INTEGER", "status": "VARCHAR", "n_errors": "INTEGER", "n_warnings": "INTEGER",
     "recognised_by": "VARCHAR", "demo": "BOOLEAN", "original_name": "VARCHAR", "size_bytes": "BIGINT",
-    "ingested_at": "TIMESTAMP",
+    "ingested_at": "TIMESTAMP", "part": "VARCHAR",
 }
 PROBLEM_COLUMNS = ("submission_id", "severity", "sheet", "cell", "field", "value", "rule", "fix", "kind")
 # Provenance: the column letter of each field in each loaded sheet of a file (one row per submission ×
@@ -84,14 +84,23 @@ def ddl() -> list[str]:
         "CREATE TABLE IF NOT EXISTS signoffs (" + ", ".join(f"{c} {t}" for c, t in SIGNOFF_COLUMNS.items()) + ")",
         "CREATE TABLE IF NOT EXISTS confirmations (" + ", ".join(f"{c} {t}" for c, t in CONFIRMATION_COLUMNS.items()) + ")",
         "CREATE TABLE IF NOT EXISTS origins (" + ", ".join(f"{c} {t}" for c, t in ORIGIN_COLUMNS.items()) + ")",
+        # The latest valid file per unit × template; an export of the TTHC system (part = its period,
+        # intake.export_06a) is current per period beside the unit's other exports (they combine),
+        # and a typed template and the exports replace each other by which came later.
         """CREATE OR REPLACE VIEW current_submissions AS
-           SELECT * FROM submissions WHERE status IN ('accepted', 'warnings')
-           QUALIFY row_number() OVER (PARTITION BY unit_code, template_id
-                                      ORDER BY received_at DESC, submission_id DESC) = 1""",
+           WITH latest AS (
+               SELECT * FROM submissions WHERE status IN ('accepted', 'warnings')
+               QUALIFY row_number() OVER (PARTITION BY unit_code, template_id, coalesce(part, '')
+                                          ORDER BY received_at DESC, submission_id DESC) = 1)
+           SELECT * FROM latest l WHERE NOT EXISTS (
+               SELECT 1 FROM latest o WHERE o.unit_code IS NOT DISTINCT FROM l.unit_code
+                   AND o.template_id = l.template_id AND (o.part IS NULL) <> (l.part IS NULL)
+                   AND (o.received_at > l.received_at
+                        OR (o.received_at = l.received_at AND o.submission_id > l.submission_id)))""",
         # Each current file with its latest sign-off, if one names its sha256 (else signed_at is NULL:
         # «chưa xác nhận»); a sign-off of an earlier file of the same unit × template does not count.
         """CREATE OR REPLACE VIEW current_signoffs AS
-           SELECT s.submission_id, s.unit_code, s.template_id, s.sha256, s.file_name, s.received_at,
+           SELECT s.submission_id, s.unit_code, s.template_id, s.sha256, s.file_name, s.received_at, s.part,
                   g.username AS signed_by, g.full_name AS signed_name, g.signed_at
            FROM current_submissions s LEFT JOIN (
                SELECT * FROM signoffs QUALIFY row_number() OVER (

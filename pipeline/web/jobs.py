@@ -9,6 +9,7 @@ the portal from writing DuckDB at once).
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import os
 import subprocess
@@ -128,6 +129,18 @@ class Builder:
         finally:
             self.finished, self.running = datetime.now(), False
             self.lock.release()
+
+    def checklist(self) -> list[str]:
+        """After a build that succeeded: the report's sections still to write before signing (the
+        build's «TRƯỚC KHI TRÌNH KÝ», kept in its state file); none otherwise."""
+        if self.running or self.code != 0:
+            return []
+        try:
+            state = json.loads((self.portal.outputs / paths.BUILD_STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        todo = state.get("before_signing") if isinstance(state, dict) else None
+        return [str(t) for t in todo] if isinstance(todo, list) else []
 
     def tail(self, lines: int = 15) -> str:
         try:

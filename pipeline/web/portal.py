@@ -148,7 +148,8 @@ class Portal:
         rel = path.relative_to(self.inputs).as_posix()
         try:
             reports, _tables = validate.check_batch([(path, meta["unit_code"])], self.config)
-            report, _written = ingest.write_feedback(ingest.finish(reports[0]), self.outputs, rel, clean_too=True)
+            report, _written = ingest.write_feedback(ingest.finish(reports[0]), self.outputs, rel, clean_too=True,
+                                                     config=self.config, original_name=meta["original_name"])
         except Exception:
             log.exception("validation failed for %s", path.name)
             result = self._result_base(path, meta)
@@ -187,8 +188,29 @@ class Portal:
             return self.check(path, meta)
 
     def history(self, unit_code: str | None, limit: int | None = None) -> list[dict]:
+        """The unit's files, newest first: its uploads (each with its result page) and the files the
+        standing unit received for it by other ways (e-mail, USB: dropped into inputs/), as checked."""
         items = store.received(self.inputs, unit_code)[:limit]
-        return [self.result(path, meta) for path, meta in items]
+        found = [{**self.result(path, meta), "via": "portal"} for path, meta in items]
+        found += self.delivered(unit_code)
+        found.sort(key=lambda r: str(r.get("received_at") or ""), reverse=True)
+        return found[:limit]
+
+    def delivered(self, unit_code: str | None) -> list[dict]:
+        """The latest check of each file in inputs/ outside the portal's folder (of one unit), in the
+        shape of an upload's result (no page of its own: name None), from the pages' snapshot."""
+        latest: dict[str, dict] = {}
+        for s in self.snapshot.found:
+            if s["path"].startswith(f"{store.RECEIVED}/") or unit_code not in (None, s["unit_code"]):
+                continue
+            if s["path"] not in latest or s["submission_id"] > latest[s["path"]]["submission_id"]:
+                latest[s["path"]] = s
+        return [{"original_name": s.get("original_name") or s.get("file_name"), "unit_code": s["unit_code"],
+                 "template_id": s["template_id"], "status": s["status"], "n_errors": s["n_errors"],
+                 "n_warnings": s["n_warnings"], "demo": s["demo"], "name": None, "via": "inputs",
+                 "received_at": s["received_at"].isoformat(),
+                 "template_title": getattr(CATALOG.get(s["template_id"] or ""), "title", None)}
+                for s in latest.values()]
 
     def download_name(self, template_id: str | None, unit_code: str, what: str) -> str:
         """The name a file about a submission is downloaded under, for people:

@@ -18,7 +18,6 @@ read the records in inputs/ directly (they are there the moment they are written
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -32,7 +31,7 @@ from pipeline.intake.book import OUTLIER
 from pipeline.outputs import indicators, provenance, rates, report
 from pipeline.store import inbox, records, warehouse
 from pipeline.topics import CATALOG
-from pipeline.web import store
+from pipeline.web import figures, store
 
 log = logging.getLogger("pipeline.web")
 INGEST_WAIT = 60  # seconds a sign-off page waits for the ingest of files just received
@@ -49,6 +48,31 @@ FOLLOW_UPS = f"""
     ORDER BY s.unit_code, s.template_id, p.sheet, p.cell"""
 SUPERSEDED = ("Tệp bạn xác nhận không còn là tệp đang dùng cho báo cáo: đơn vị đã gửi tệp khác sau đó "
               "(hoặc tệp chưa được nhận vào kho số liệu). Hãy tải lại trang, xem tệp đang dùng rồi xác nhận tệp đó.")
+
+
+def reading(portal, work, wait: float = 5, empty=None):
+    """work(con) on a read-only connection to the warehouse (empty before the first ingest)."""
+    if not (portal.outputs / warehouse.DB_NAME).exists():
+        return empty
+    if not portal.db_lock.acquire(timeout=wait):
+        raise TimeoutError("the warehouse is busy")
+    try:
+        con = warehouse.connect(portal.outputs, read_only=True)
+        try:
+            return work(con)
+        finally:
+            con.close()
+    finally:
+        portal.db_lock.release()
+
+
+def query(portal, sql: str, params: list | None = None, wait: float = 5) -> list[dict]:
+    """Rows of a read-only query on the warehouse (none before the first ingest)."""
+    def rows(con) -> list[dict]:
+        cur = con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return reading(portal, rows, wait, [])
 
 
 def follow_ups(portal, unit_code: str | None = None) -> list[dict]:
@@ -144,8 +168,9 @@ def register(app: FastAPI, portal, pages, h) -> None:
         if portal.page_wait > 0:
             portal.ingester.wait(ticket, timeout=portal.page_wait)
         files = current_files(portal, user.unit.code)
-        still_open = Counter(f["template_id"] for f in follow_ups(portal, user.unit.code) if f["confirmed_at"] is None)
-        items = [(CATALOG[t], files.get(t), still_open[t]) for t in user.unit.templates]
+        shown = reading(portal, lambda con: {t: figures.confirmed(con, t, f["submission_id"]) for t, f in files.items()},
+                        empty={})
+        items = [(CATALOG[t], files.get(t), shown.get(t)) for t in user.unit.templates]
         return h.render(request, "signoff.html", user=user, items=items, done=request.query_params.get("done"))
 
     @app.post("/signoff")
@@ -160,8 +185,10 @@ def register(app: FastAPI, portal, pages, h) -> None:
         current = (await run_in_threadpool(current_files, portal, user.unit.code)).get(template_id)
         if current is None or current["sha256"] != sha:
             raise HTTPException(409, SUPERSEDED)
+        seen = await run_in_threadpool(reading, portal, lambda con: figures.confirmed(
+            con, template_id, current["submission_id"]))  # what the page showed for this file
         await run_in_threadpool(records.sign_off, portal.inputs, user.unit.code, template_id, sha,
-                                current["file_name"], user.username, user.full_name)
+                                current["file_name"], user.username, user.full_name, seen)
         log.info("sign-off %s %s %s by %s", user.unit.code, template_id, sha[:8], user.username)
         portal.ingester.request()
         return RedirectResponse("/signoff?done=1", status_code=303)

@@ -30,6 +30,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from pipeline.checks.feedback import ANNOTATED_SUFFIX
 from pipeline.core import logs, paths, words
+from pipeline.intake import export_06a
 from pipeline.outputs import templates
 from pipeline.topics import CATALOG
 from pipeline.web import accounts, board, guard, jobs, review, store
@@ -72,7 +73,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     app.state.portal = portal
     pages = Jinja2Templates(directory=HERE / "templates")
     pages.env.filters["when"] = when
-    pages.env.globals.update(STATUS_TEXT=words.STATUS, STATES=board.STATES, config=portal.config,
+    pages.env.globals.update(STATUS_TEXT=words.STATUS, STATES=board.STATES, WORDS=words, config=portal.config,
                              title_of=title_of, unit_name=portal.unit_name)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -188,7 +189,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     def home(request: Request):
         user = require(request)
         unit_templates = [CATALOG[t] for t in user.unit.templates]
-        return render(request, "home.html", user=user, unit_templates=unit_templates,
+        export = export_06a.portal_text() if export_06a.TEMPLATE_ID in user.unit.templates else ""
+        return render(request, "home.html", user=user, unit_templates=unit_templates, export=export,
                       recent=portal.history(user.unit.code, limit=5),
                       max_mb=store.MAX_FILE // 1024 // 1024, max_files=store.MAX_FILES)
 

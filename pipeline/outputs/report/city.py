@@ -34,7 +34,7 @@ def summary(results: Results) -> str:
     every = city.communes(cfg)
     absent = [s for s in facts.sent if s.state in ("missing", "rejected")]
     complete = [u for u in every if not any(s.unit == u for s in absent)]
-    text = (f"Số liệu trong báo cáo được tổng hợp tự động từ biểu số liệu của {city.kinds(cfg)}: "
+    text = (f"Số liệu trong báo cáo được tổng hợp từ biểu số liệu của {city.kinds(cfg)}: "
             f"{len(complete)}/{len(every)} đơn vị đã gửi đủ các biểu (số liệu chốt đến ngày {vn.day(cfg.cutoff)}; "
             "số liệu của thành phố là số cộng của các đơn vị đã gửi, tỷ lệ tính trên số cộng).")
     if facts.by("late"):

@@ -260,7 +260,7 @@ class Writer:
         cols = [next(c for c in t.columns if c.key == k) for k in keys]
         cols = [c for c in cols if not rows or any(t.text(i, c.key) != "[z]" for i in rows)]
         totals = {n for n, i in enumerate(rows) if str(t.value(i, cols[0].key)) == "Cộng" or (
-            cols[0].key == "nam" and str(t.value(i, "ma") or "").count(".") == 0)}
+            cols[0].key == "nam" and "ma" in t.frame.columns and str(t.value(i, "ma") or "").count(".") == 0)}
         needs = [fit.needs(c.header, [t.text(i, c.key) for i in rows], c.kind != "text", size, totals)
                  for c in cols]
         return cols, rows, totals, needs

@@ -76,7 +76,7 @@ def general_values(results: Results, built: date) -> dict[str, str]:
     cfg = results.config
     sent = len(results.sources)
     missing = results.missing_all
-    summary = (f"Số liệu trong báo cáo được tổng hợp tự động từ {sent} biểu mẫu do các cơ quan, đơn vị gửi "
+    summary = (f"Số liệu trong báo cáo được tổng hợp từ {sent} biểu mẫu do các cơ quan, đơn vị gửi "
                f"(số liệu chốt đến ngày {vn.day(cfg.cutoff)}).")
     if missing:
         summary += " Chưa có số liệu của: " + "; ".join(f"{u.name} ({t.title.lower()})" for u, t in missing) + \

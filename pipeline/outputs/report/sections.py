@@ -28,6 +28,7 @@ import jinja2
 from jinja2 import meta
 
 from pipeline.core import kit, vn, words
+from pipeline.intake import export_06a
 from pipeline.outputs import rates
 from pipeline.outputs.annex import number as annex_number
 from pipeline.outputs.indicators import NOT_APPLICABLE, Results
@@ -200,6 +201,8 @@ def content(section: Section, results: Results, general: dict[str, str], texts_d
     context = general | {"don_vi": who, "Don_vi": who[:1].upper() + who[1:], "gap": vn.GAP} | figures.values
     text = render_text(text_path(section.topic, texts_dir), context, section.key)
     inline = {k: v for k, v in figures.values.items() if k in section.placeholders}
+    if exported := [s["part"] for s in results.sources if s.get("part") and s["template_id"] == section.topic.id]:
+        text = [export_06a.report_sentence(exported), *text]  # figures from the TTHC system's export
     if getattr(results, "city", None) is None:
         return Content(text, figures.tables, figures.charts, inline, after=list(after))
     first, last, tables, charts = city_text.additions(results, section.topic.id, section.key,

@@ -77,7 +77,9 @@ def _received(results) -> dict[tuple[str, str], dict[str, str]]:
 
 def _section(code: str, units: list, received: dict) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    sent = [u for u in units if received.get((code, u.code))]
+    # a unit has sent its assessment of the section when it gave one of the parts printed here
+    # (tasks alone go to II.9: a leading unit that sent only those is still asked for its assessment)
+    sent = [u for u in units if any(received.get((code, u.code), {}).get(k) for _, keys in HEADINGS for k in keys)]
     for heading, keys in HEADINGS:
         body = [b for u in sent for k in keys if (text := received[(code, u.code)].get(k))
                 for b in blocks(text, _CAUSE.get(k, ""))]

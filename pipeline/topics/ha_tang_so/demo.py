@@ -31,7 +31,7 @@ def figures(config: Config, rng: random.Random, unit_code: str,
         rows.append({"dang_su_dung": used, "dap_ung": fine, "trang_bi_moi": round(used * rng.uniform(0.05, 0.3)),
                      "can_bo_sung": used - fine + rng.randint(0, 3)})
     staffing_data, tthc_data = other("nhan_su"), other("tthc")
-    staff = (sum(r["can_bo"] + r["cong_chuc"] + r["vien_chuc"] for r in staffing_data["can_bo"])
+    staff = (sum(r.get("can_bo", 0) + r.get("cong_chuc", 0) + r.get("vien_chuc", 0) for r in staffing_data["can_bo"])
              if staffing_data else rng.randint(80, 120))
     online = (sum(r["nhan_truc_tuyen"] for r in tthc_data["ho_so"]) if tthc_data
               else rng.randint(8000, 15000))

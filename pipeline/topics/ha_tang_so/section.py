@@ -51,7 +51,8 @@ def values(results, env) -> kit.Figures:
     v["truc_tuyen_lech"] = bool(online and not online.ok)
     v["doi_chieu"] = kit.check_sentences(results, "ha_tang_so", skip=(ONLINE_CHECK,))
     v["thieu_so_lieu"] = kit.missing_sentence(e)
-    cols = ["loai_thiet_bi", "dang_su_dung", "dap_ung", "ty_le_dap_ung", "trang_bi_moi", "can_bo_sung"]
+    cols = ["loai_thiet_bi", "dang_su_dung", "dap_ung", "ty_le_dap_ung", "trang_bi_moi", "can_bo_sung", "ghi_chu"]
     return kit.Figures(v, [kit.TableBlock(e, cols, caption=e.query.title),
-                           kit.TableBlock(c, ["ten", "don_vi", "tu_so", "mau_so", "gia_tri"], caption=c.query.title)],
+                           kit.TableBlock(c, ["ten", "don_vi", "tu_so", "mau_so", "gia_tri", "ghi_chu"],
+                                          caption=c.query.title)],
                        [("ha_tang_so_thiet_bi", "Trang thiết bị công nghệ thông tin: đáp ứng yêu cầu và cần bổ sung")])

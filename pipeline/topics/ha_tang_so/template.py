@@ -24,12 +24,13 @@ equipment = Sheet(
     keys=(Field("loai_thiet_bi", "Loại thiết bị", "text", help="Đã in sẵn.", width=40),),
     fields=(
         Field("dang_su_dung", "Đang sử dụng", unit=C, width=12,
-              help="Số thiết bị đang sử dụng tại ngày chốt số liệu."),
-        Field("dap_ung", "Trong đó: đáp ứng yêu cầu", unit=C, width=13,
+              help="Số thiết bị đang sử dụng tại ngày chốt số liệu; chưa có số của loại nào thì để trống cả dòng.",
+              need="câu đầu của mục II.7 nêu số thiết bị đang sử dụng; các số «Trong đó» của dòng so với số này"),
+        Field("dap_ung", "Trong đó: đáp ứng yêu cầu", unit=C, width=13, required=False,
               help="Thiết bị còn đáp ứng yêu cầu công việc (cấu hình, thời gian sử dụng, bản quyền)."),
-        Field("trang_bi_moi", "Trong đó: trang bị mới trong kỳ", unit=C, width=13,
+        Field("trang_bi_moi", "Trong đó: trang bị mới trong kỳ", unit=C, width=13, required=False,
               help="Thiết bị được trang bị từ ngày bắt đầu kỳ báo cáo."),
-        Field("can_bo_sung", "Cần trang bị bổ sung, thay thế", unit=C, width=13),
+        Field("can_bo_sung", "Cần trang bị bổ sung, thay thế", unit=C, width=13, required=False),
     ),
     rules=(
         Rule("dap_ung", "<=", "dang_su_dung",
@@ -38,6 +39,7 @@ equipment = Sheet(
              "Số thiết bị trang bị mới lớn hơn số đang sử dụng: kiểm tra lại.", "warning"),
     ),
     rows=lambda cfg: [(str(kind),) for kind in EQUIPMENT],
+    blank_rows=True,  # a kind the unit holds no count for: unknown (and the total with it)
 )
 
 indicators = Sheet(
@@ -49,7 +51,7 @@ indicators = Sheet(
         Field("bang_thong", "Băng thông Internet", "number", required=False, unit="Mbps", width=11,
               help="Tổng băng thông đường truyền Internet của trụ sở UBND {don_vi}."),
         Field("mang_cpdc", "Điểm kết nối mạng truyền số liệu chuyên dùng", required=False, unit="điểm", width=14),
-        Field("can_bo_tong", "Tổng số cán bộ, công chức, viên chức", unit="người", width=12),
+        Field("can_bo_tong", "Tổng số cán bộ, công chức, viên chức", required=False, unit="người", width=12),
         Field("chu_ky_so", "Trong đó: có chữ ký số", required=False, unit="người", width=12),
         Field("dao_tao_ky_nang_so", "Trong đó: được đào tạo, bồi dưỡng kỹ năng số", required=False, unit="người", width=14),
         Field("csdl_dung_chung", "Cơ sở dữ liệu dùng chung đang khai thác", required=False, unit="cơ sở dữ liệu", width=13,

@@ -2,9 +2,10 @@
 -- source: lanh_dao
 -- section: II.1
 -- order: 1
--- note: Văn bản ban hành từ ngày bắt đầu kỳ báo cáo đến ngày chốt số liệu. Dòng «Cộng» của từng cơ quan cộng các loại văn bản của cơ quan đó. Văn bản quy phạm pháp luật chỉ có ở Nghị quyết của HĐND và Quyết định của UBND. Tỷ lệ có chữ ký số = văn bản ban hành điện tử có chữ ký số / tổng số × 100.
--- not_applicable: qppl
+-- note: Văn bản ban hành từ ngày bắt đầu kỳ báo cáo đến ngày chốt số liệu. Dòng «Cộng» chỉ tính được khi mọi dòng cộng vào đều có số (dòng để trống là chưa có số liệu, không tính là 0). Dòng «Cộng» của từng cơ quan cộng các loại văn bản của cơ quan đó. Văn bản quy phạm pháp luật chỉ có ở Nghị quyết của HĐND và Quyết định của UBND. Tỷ lệ có chữ ký số = văn bản ban hành điện tử có chữ ký số / tổng số × 100.
+-- not_applicable: qppl, ghi_chu
 -- column ty_le_ky_so: Tỷ lệ ban hành điện tử có chữ ký số | %
+-- column ghi_chu: Ghi chú
 with
 
 van_ban as (
@@ -17,23 +18,23 @@ by_kind as (
         min(row_number)::double as sort_key,
         co_quan,
         loai_van_ban,
-        sum(tong_so)::double as tong_so,
+        case when count(tong_so) < count(*) then null else sum(tong_so) end::double as tong_so,
         sum(qppl)::double as qppl,
-        sum(chi_dao_02_cap)::double as chi_dao_02_cap,
-        sum(ky_so)::double as ky_so
+        case when count(chi_dao_02_cap) < count(*) then null else sum(chi_dao_02_cap) end::double as chi_dao_02_cap,
+        case when count(ky_so) < count(*) then null else sum(ky_so) end::double as ky_so
     from van_ban
     group by co_quan, loai_van_ban
 ),
 
 by_issuer as (
-    select 0, max(sort_key) + 0.5, co_quan, 'Cộng', sum(tong_so), sum(qppl), sum(chi_dao_02_cap), sum(ky_so)
+    select 0, max(sort_key) + 0.5, co_quan, 'Cộng', case when count(tong_so) < count(*) then null else sum(tong_so) end, sum(qppl), case when count(chi_dao_02_cap) < count(*) then null else sum(chi_dao_02_cap) end, case when count(ky_so) < count(*) then null else sum(ky_so) end
     from by_kind
     group by co_quan
     having count(*) > 1
 ),
 
 total as (
-    select 1, null, 'Cộng', 'Tất cả các loại', sum(tong_so), sum(qppl), sum(chi_dao_02_cap), sum(ky_so)
+    select 1, null, 'Cộng', 'Tất cả các loại', case when count(tong_so) < count(*) then null else sum(tong_so) end, sum(qppl), case when count(chi_dao_02_cap) < count(*) then null else sum(chi_dao_02_cap) end, case when count(ky_so) < count(*) then null else sum(ky_so) end
     from by_kind
 ),
 
@@ -47,7 +48,10 @@ final as (
         qppl,
         chi_dao_02_cap,
         ky_so,
-        100.0 * ky_so / nullif(tong_so, 0) as ty_le_ky_so
+        100.0 * ky_so / nullif(tong_so, 0) as ty_le_ky_so,
+        null::varchar as ghi_chu,
+        concat_ws(',', case when tong_so is null then 'tong_so' end, case when chi_dao_02_cap is null then
+                  'chi_dao_02_cap' end, case when ky_so is null then 'ky_so' end) as thieu
     from (select * from by_kind union all select * from by_issuer union all select * from total)
 )
 

@@ -47,10 +47,13 @@ def values(results, env) -> kit.Figures:
         "hoi_nghi": kit.num(a, 0, "hoi_nghi"),
         "luot_tham_du": kit.num(a, 0, "luot_tham_du"),
         "tin_bai": kit.num(a, 0, "tin_bai"),
+        # why a figure is unknown: the row's note, naming the figures and the unit (blank is unknown)
+        "vb_ly_do": kit.why(t, total) if total is not None and t.value(total, "ghi_chu") else "",
+        "hd_ly_do": kit.why(a, 0) if len(a.frame) and a.value(0, "ghi_chu") else "",
         "thieu_so_lieu": kit.missing_sentence(t),
     }
     rows = [i for i, name in enumerate(issuers) if issuers.count(name) == 1 or t.value(i, "loai_van_ban") == "Cộng"]
-    cols = ["co_quan", "loai_van_ban", "tong_so", "qppl", "chi_dao_02_cap", "ky_so", "ty_le_ky_so"]
+    cols = ["co_quan", "loai_van_ban", "tong_so", "qppl", "chi_dao_02_cap", "ky_so", "ty_le_ky_so", "ghi_chu"]
     caption = ("Văn bản lãnh đạo, chỉ đạo, điều hành đã ban hành theo cơ quan ban hành (chi tiết theo loại văn "
                f"bản: xem {env.annex_ref('lanh_dao_van_ban')})")
     return kit.Figures(v, [kit.TableBlock(t, cols, rows, caption)])

@@ -48,14 +48,16 @@ documents = Sheet(
     fields=(
         Field("tong_so", "Tổng số đã ban hành", unit=VB, width=14,
               help="Số văn bản đã ban hành từ ngày bắt đầu kỳ báo cáo đến ngày chốt số liệu. "
-                   "Không phát sinh thì gõ 0."),
+                   "Không phát sinh thì gõ 0; chưa có số của loại văn bản nào thì để trống cả dòng.",
+              need="mục II.1 nêu tổng số văn bản đã ban hành; các số «Trong đó» của dòng đều so với số này"),
         Field("qppl", "Trong đó: văn bản quy phạm pháp luật", unit=VB, width=16, required=False,
               help="Chỉ điền ở dòng Nghị quyết của HĐND {don_vi} và Quyết định của UBND {don_vi}; "
                    "các dòng khác để trống."),
         Field("chi_dao_02_cap", "Trong đó: về tổ chức, hoạt động của chính quyền 02 cấp", unit=VB, width=18,
+              required=False,
               help="Văn bản triển khai chủ trương, quy định của Trung ương, thành phố về chính quyền "
                    "địa phương 02 cấp."),
-        Field("ky_so", "Trong đó: ban hành điện tử có chữ ký số", unit=VB, width=16,
+        Field("ky_so", "Trong đó: ban hành điện tử có chữ ký số", unit=VB, width=16, required=False,
               help="Văn bản phát hành qua hệ thống quản lý văn bản và điều hành, có chữ ký số."),
     ),
     rules=(
@@ -65,6 +67,7 @@ documents = Sheet(
         Rule("ky_so", "<=", "tong_so", "Số văn bản có chữ ký số không thể lớn hơn tổng số văn bản."),
     ),
     rows=lambda cfg: [(fill(issuer, cfg), kind) for issuer, kind in ISSUED],
+    blank_rows=True,  # a kind the unit holds no count for: unknown (its issuer's and the grand total too)
 )
 
 activities = Sheet(
@@ -73,11 +76,12 @@ activities = Sheet(
     title="Kiểm tra, giám sát và quán triệt, tuyên truyền về mô hình chính quyền địa phương 02 cấp",
     keys=(),
     fields=(
-        Field("giam_sat_hdnd", "Cuộc giám sát của HĐND, Thường trực HĐND", unit="cuộc", width=15),
-        Field("kiem_tra_ubnd", "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND", unit="cuộc", width=15),
+        Field("giam_sat_hdnd", "Cuộc giám sát của HĐND, Thường trực HĐND", unit="cuộc", width=15, required=False),
+        Field("kiem_tra_ubnd", "Cuộc kiểm tra, đôn đốc của UBND, Chủ tịch UBND", unit="cuộc", width=15, required=False),
         Field("kien_nghi", "Kiến nghị sau kiểm tra, giám sát", required=False, unit="kiến nghị", width=15),
         Field("kien_nghi_da_xu_ly", "Trong đó: đã xử lý xong", required=False, unit="kiến nghị", width=15),
         Field("hoi_nghi", "Hội nghị quán triệt, triển khai mô hình chính quyền 02 cấp", unit="hội nghị", width=17,
+              required=False,
               help="Hội nghị, lớp quán triệt, tập huấn, triển khai do {don_vi} tổ chức."),
         Field("luot_tham_du", "Lượt người tham dự hội nghị", required=False, unit="lượt người", width=15),
         Field("tin_bai", "Tin, bài tuyên truyền về chính quyền 02 cấp", required=False, unit="tin, bài", width=15,

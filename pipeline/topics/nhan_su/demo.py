@@ -39,6 +39,7 @@ def figures(config: Config, rng: random.Random, unit_code: str,
         row |= {"bien_che": present + rng.randint(0, 4), "hien_co": present, "nu": round(present * rng.uniform(0.35, 0.6)),
                 "dan_toc": rng.randint(0, 1), "dung_vtvl": present - rng.randint(0, 2),
                 "nghi_huu_truoc_tuoi": rng.randint(0, 3), "thoi_viec": rng.randint(0, 1),
-                "chuyen_cong_tac": rng.randint(0, 2)}
+                "chuyen_cong_tac": rng.randint(0, 2), "doi_du": rng.randint(0, 1),
+                "thieu_nguoi": rng.randint(0, 2), "thieu_vi_tri": rng.randint(0, 1)}
         rows.append(row)
-    return {"can_bo": rows}
+    return {"can_bo": rows}  # the whole commune's row («Toàn …») stays blank: the bodies' sums are the whole

@@ -9,6 +9,8 @@
 -- column chua_trien_khai: Chưa triển khai | nhiệm vụ
 -- column ty_le_thuan_loi: Tỷ lệ thực hiện thuận lợi | %
 -- column so_tthc: Số TTHC gắn với nhiệm vụ | thủ tục
+-- column ghi_chu: Ghi chú
+-- not_applicable: ghi_chu
 with
 
 nhiem_vu as (
@@ -32,14 +34,17 @@ by_form as (
         count(n.stt) filter (where n.tinh_trang = 'Thực hiện thuận lợi')::double as thuan_loi,
         count(n.stt) filter (where n.tinh_trang = 'Có khó khăn, vướng mắc')::double as kho_khan,
         count(n.stt) filter (where n.tinh_trang = 'Chưa triển khai')::double as chua_trien_khai,
-        coalesce(sum(n.so_tthc), 0)::double as so_tthc
+        -- known only when every listed task gives it (blank is unknown, never 0; no task: 0)
+        case when count(n.so_tthc) < count(n.stt) then null else coalesce(sum(n.so_tthc), 0) end::double
+            as so_tthc
     from forms as f
     left join nhiem_vu as n on n.hinh_thuc = f.hinh_thuc
     group by f.sort_key, f.hinh_thuc
 ),
 
 total as (
-    select 1, null, 'Cộng', sum(so_nhiem_vu), sum(thuan_loi), sum(kho_khan), sum(chua_trien_khai), sum(so_tthc)
+    select 1, null, 'Cộng', sum(so_nhiem_vu), sum(thuan_loi), sum(kho_khan), sum(chua_trien_khai),
+        case when count(so_tthc) < count(*) then null else sum(so_tthc) end
     from by_form
 ),
 
@@ -54,7 +59,9 @@ final as (
         if(s.ok, b.kho_khan, null) as kho_khan,
         if(s.ok, b.chua_trien_khai, null) as chua_trien_khai,
         if(s.ok, 100.0 * b.thuan_loi / nullif(b.so_nhiem_vu, 0), null) as ty_le_thuan_loi,
-        if(s.ok, b.so_tthc, null) as so_tthc
+        if(s.ok, b.so_tthc, null) as so_tthc,
+        if(s.ok, null::varchar, null) as ghi_chu,
+        if(s.ok and b.so_tthc is null, 'so_tthc', '') as thieu
     from (select * from by_form union all select * from total) as b
     cross join sent as s
 )

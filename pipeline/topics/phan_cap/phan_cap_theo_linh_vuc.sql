@@ -33,7 +33,7 @@ by_field as (
             as tu_thanh_pho,
         count(*) filter (where n.tinh_trang in ('Có khó khăn, vướng mắc', 'Chưa triển khai'))::double
             as con_vuong_mac,
-        sum(n.so_tthc)::double as so_tthc
+        case when count(n.so_tthc) < count(*) then null else sum(n.so_tthc) end::double as so_tthc
     from nhiem_vu as n
     join fields_of_work as f on f.linh_vuc = n.linh_vuc
     group by f.sort_key, f.linh_vuc
@@ -42,7 +42,8 @@ by_field as (
 total as (
     -- a count over the whole list: 0 when the unit listed nothing
     select 1, null, 'Cộng', coalesce(sum(so_nhiem_vu), 0), coalesce(sum(tu_trung_uong), 0),
-        coalesce(sum(tu_thanh_pho), 0), coalesce(sum(con_vuong_mac), 0), coalesce(sum(so_tthc), 0)
+        coalesce(sum(tu_thanh_pho), 0), coalesce(sum(con_vuong_mac), 0),
+        case when count(so_tthc) < count(*) then null else coalesce(sum(so_tthc), 0) end
     from by_field
     where exists (select 1 from cur_phan_cap_tong_hop)
 ),

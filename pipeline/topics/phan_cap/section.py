@@ -57,7 +57,8 @@ def values(results, env) -> kit.Figures:
     if v["so_nhiem_vu_khac"]:
         items.append(f"- Và {v['so_nhiem_vu_khac']} nhiệm vụ khác (xem {v['phu_luc_kho_khan']}).")
     v["kho_khan_list"] = "\n".join(items) if items else "Không có nhiệm vụ gặp khó khăn, vướng mắc."
-    cols = ["hinh_thuc", "so_nhiem_vu", "thuan_loi", "kho_khan", "chua_trien_khai", "ty_le_thuan_loi", "so_tthc"]
+    cols = ["hinh_thuc", "so_nhiem_vu", "thuan_loi", "kho_khan", "chua_trien_khai", "ty_le_thuan_loi", "so_tthc",
+            "ghi_chu"]
     return kit.Figures(v, [kit.TableBlock(t, cols, caption=t.query.title)],
                        [("phan_cap_hinh_thuc", "Nhiệm vụ được phân cấp, phân quyền, ủy quyền theo hình thức và tình "
                                                "hình thực hiện")])

@@ -2,7 +2,7 @@
 (text: section.vi.j2)."""
 
 from pipeline.core import kit, vn
-from pipeline.topics.tai_san.template import KINDS, PREMISES
+from pipeline.topics.tai_san.template import KINDS, PREMISES, summary
 
 HEADING = "6. Về cơ sở vật chất, hỗ trợ nhà ở, trang thiết bị, tài sản công"
 PLACEHOLDERS = {
@@ -10,6 +10,8 @@ PLACEHOLDERS = {
     "doi_du_dau_ky": "Cơ sở nhà, đất dôi dư tại ngày bắt đầu kỳ",
     "doi_du_phat_sinh": "Cơ sở nhà, đất dôi dư phát sinh trong kỳ",
     "co_so_da_xu_ly": "Cơ sở nhà, đất dôi dư đã xử lý",
+    "co_so_dang_xu_ly": "Cơ sở nhà, đất dôi dư đang xử lý (đã có phương án, đang thực hiện)",
+    "co_so_chua_xu_ly": "Cơ sở nhà, đất dôi dư chưa xử lý (đang rà soát, chưa có phương án)",
     "ty_le_da_xu_ly": "Tỷ lệ cơ sở nhà, đất dôi dư đã xử lý (%)",
     "xl_noi_bo": "Đã xử lý: điều chuyển nội bộ (cơ sở)",
     "xl_dia_phuong_khac": "Đã xử lý: điều chuyển cho địa phương khác (cơ sở)",
@@ -38,6 +40,8 @@ def values(results, env) -> kit.Figures:
         "doi_du_dau_ky": kit.num(t, 0, "doi_du_dau_ky"),
         "doi_du_phat_sinh": kit.num(t, 0, "doi_du_phat_sinh"),
         "co_so_da_xu_ly": kit.num(t, 0, "da_xu_ly"),
+        "co_so_dang_xu_ly": kit.num(t, 0, "dang_xu_ly"),
+        "co_so_chua_xu_ly": kit.num(t, 0, "chua_xu_ly"),
         "ty_le_da_xu_ly": kit.pct(t, 0, "ty_le_da_xu_ly"),
         "xl_noi_bo": kit.num(t, 0, "xl_noi_bo"),
         "xl_dia_phuong_khac": kit.num(t, 0, "xl_dia_phuong_khac"),
@@ -54,7 +58,36 @@ def values(results, env) -> kit.Figures:
         "doi_chieu": kit.check_sentences(results, "tai_san"),  # a sentence per failed cross-check
         "thieu_so_lieu": kit.missing_sentence(t),
     }
+    known = {key: bool(len(t.frame)) and t.value(0, key) is not None for key in _SUMMARY}
+    known |= {key: bool(len(h.frame)) and h.value(0, key) is not None for key in _SUPPORT}
+    known["danh_sach"] = total is not None and k.value(total, "so_dong") is not None
+    known["nguyen_gia"] = known["danh_sach"] and k.value(total, "nguyen_gia") is not None
+    v["co"] = known
+    v["cac_hinh_thuc"] = all(known[f] for f in _FORMS)
+    v["thieu"] = _gaps(results, known) if not t.missing else ""
     return _figures(v, k)
+
+
+_FORMS = ("xl_noi_bo", "xl_dia_phuong_khac", "xl_giao_dia_phuong", "xl_khac")
+_SUMMARY = ("tong_doi_du", "doi_du_dau_ky", "doi_du_phat_sinh", "da_xu_ly", *_FORMS, "dang_xu_ly", "chua_xu_ly",
+            "con_phai_xu_ly", "ty_le_da_xu_ly")
+_SUPPORT = ("phong_hop_truc_tuyen", "ho_tro_di_lai", "kinh_phi_di_lai", "ho_tro_nha_o", "kinh_phi_nha_o")
+_LABEL = {f.key: f.label for f in summary.fields} | {"tong_doi_du": summary.column("doi_du_tong").label}
+
+
+def _gaps(results, known: dict[str, bool]) -> str:
+    """«Chưa có số liệu «…», «…» của …»: the figures of the section's sentences the unit did not give."""
+    lacking = [_LABEL[key] for key in ("tong_doi_du", "da_xu_ly", "dang_xu_ly", "chua_xu_ly", "con_phai_xu_ly",
+                                       *_SUPPORT) if not known[key]]
+    if known["da_xu_ly"] and not all(known[f] for f in _FORMS):
+        lacking.append("số đã xử lý theo từng hình thức")
+    if not known["danh_sach"]:
+        lacking.append("danh sách từng tài sản")
+    if not lacking:
+        return ""
+    owners = "; ".join(u.name for u in results.config.owners("tai_san")) or "đơn vị được giao"
+    return (f"Chưa có số liệu {', '.join(f'«{w}»' for w in lacking)} của {owners}; các số liệu và tỷ lệ cần "
+            f"chúng được đánh dấu {vn.GAP} trong các bảng.")
 
 
 def _surplus_kinds(k) -> str:

@@ -29,8 +29,12 @@ surplus as (
     where hien_trang = 'Dôi dư'
 ),
 
+-- No surplus row: none when every unit sent its list, else the list was not sent (totals only).
 nothing as (
-    select 1, null, 'Không có tài sản dôi dư', null, null, null, null, null, null, null, null, null, null
+    select 1, null,
+        if(bool_and(coalesce(co_tai_san = 'Có', false)), 'Không có tài sản dôi dư',
+            'Chưa có danh sách từng tài sản: đơn vị gửi số tổng hợp (bảng xử lý cơ sở nhà, đất dôi dư)'),
+        null, null, null, null, null, null, null, null, null, null
     from cur_tai_san_tong_hop
     having count(*) > 0 and not exists (select 1 from surplus)
 ),

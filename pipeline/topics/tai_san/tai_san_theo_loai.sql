@@ -2,7 +2,7 @@
 -- source: tai_san
 -- section: II.6
 -- order: 2
--- note: Cộng các dòng của danh sách tài sản do đơn vị kê khai. Diện tích chỉ cộng ở các tài sản có diện tích (nhà, đất); loại tài sản không có diện tích ghi [z]. Tỷ lệ dôi dư = số dòng tài sản dôi dư / số dòng tài sản của loại × 100.
+-- note: Cộng các dòng của danh sách tài sản do đơn vị kê khai (danh sách không bắt buộc: đơn vị chỉ gửi số tổng hợp thì các ô ghi [x]). Số lượng, nguyên giá chỉ cộng khi mọi tài sản của loại có số. Diện tích chỉ cộng ở các tài sản có diện tích (nhà, đất); loại tài sản không có diện tích ghi [z]. Tỷ lệ dôi dư = số dòng tài sản dôi dư / số dòng tài sản của loại × 100.
 -- not_applicable: dien_tich_dat, dien_tich_san
 -- column so_dong: Số tài sản kê khai | dòng
 -- column dang_su_dung: Đang sử dụng | dòng
@@ -14,8 +14,9 @@ danh_sach as (
     select * from cur_tai_san_danh_sach
 ),
 
+-- The list is known when every unit that sent the template sent its list («Có» in «Kèm danh sách từng tài sản»).
 sent as (
-    select count(*) > 0 as ok from cur_tai_san_tong_hop
+    select count(*) > 0 and bool_and(coalesce(co_tai_san = 'Có', false)) as ok from cur_tai_san_tong_hop
 ),
 
 kinds (sort_key, loai) as (
@@ -29,10 +30,10 @@ by_kind as (
         k.sort_key,
         k.loai,
         count(d.ma_tai_san)::double as so_dong,
-        coalesce(sum(d.so_luong), 0)::double as so_luong,
+        if(count(d.so_luong) = count(d.ma_tai_san), coalesce(sum(d.so_luong), 0), null)::double as so_luong,
         sum(d.dien_tich_dat) as dien_tich_dat,
         sum(d.dien_tich_san) as dien_tich_san,
-        coalesce(sum(d.nguyen_gia), 0) as nguyen_gia,
+        if(count(d.nguyen_gia) = count(d.ma_tai_san), coalesce(sum(d.nguyen_gia), 0), null) as nguyen_gia,
         count(d.ma_tai_san) filter (where d.hien_trang = 'Đang sử dụng')::double as dang_su_dung,
         count(d.ma_tai_san) filter (where d.hien_trang = 'Dôi dư')::double as doi_du
     from kinds as k
@@ -41,8 +42,8 @@ by_kind as (
 ),
 
 total as (
-    select 1, null, 'Cộng', sum(so_dong), sum(so_luong), sum(dien_tich_dat), sum(dien_tich_san), sum(nguyen_gia),
-        sum(dang_su_dung), sum(doi_du)
+    select 1, null, 'Cộng', sum(so_dong), if(count(so_luong) = count(*), sum(so_luong), null), sum(dien_tich_dat),
+        sum(dien_tich_san), if(count(nguyen_gia) = count(*), sum(nguyen_gia), null), sum(dang_su_dung), sum(doi_du)
     from by_kind
 ),
 
@@ -58,7 +59,11 @@ final as (
         if(s.ok, b.nguyen_gia, null) as nguyen_gia,
         if(s.ok, b.dang_su_dung, null) as dang_su_dung,
         if(s.ok, b.doi_du, null) as doi_du,
-        if(s.ok, 100.0 * b.doi_du / nullif(b.so_dong, 0), null) as ty_le_doi_du
+        if(s.ok, 100.0 * b.doi_du / nullif(b.so_dong, 0), null) as ty_le_doi_du,
+        case
+            when not s.ok and (select count(*) from cur_tai_san_tong_hop) > 0 then 'danh_sach'
+            else concat_ws(',', if(b.so_luong is null, 'so_luong', null), if(b.nguyen_gia is null, 'nguyen_gia', null))
+        end as thieu
     from (select * from by_kind union all select * from total) as b
     cross join sent as s
 )

@@ -55,7 +55,11 @@ def figures(config: Config, rng: random.Random, unit_code: str,
                 "yeu_cau_ket_qua": written, "ket_qua_dien_tu": round(written * rng.uniform(0.7, 0.95)),
                 "so_hoa_tiep_nhan": digitised_in, "so_hoa": round(digitised_in * rng.uniform(0.75, 0.95)),
                 "co_phi": fees, "thanh_toan_truc_tuyen": round(fees * rng.uniform(0.3, 0.6)),
-                "luot_danh_gia": rated, "khong_hai_long": round(rated * rng.uniform(0.0, 0.01)),
+                "luot_danh_gia": rated, "khong_hai_long": (unhappy := round(rated * rng.uniform(0.0, 0.01))),
+                # v3 figures derived without drawing (the seeded stream, hence every other figure, unchanged)
+                "rat_hai_long": (very := round((rated - unhappy) * 0.7)), "hai_long": rated - unhappy - very,
+                "phi_dia_gioi": round(new * 0.05),  # (no «tiếp nhận mới» total: the channels are given)
+                "luot_giao_dich": round(new * 1.4 * (1 - online_share)),
                 "phan_anh_kien_nghi": round(resolved * rng.uniform(0.0, 0.003)),
             })
             pending[field] = pend

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipeline.core import vn
+from pipeline.core import layout, vn
 from pipeline.core.model import (
     Change,
     Field,
     Outliers,
+    PeriodTotal,
     PreviousRowRule,
+    Requirement,
     Revision,
     Rule,
     Sheet,
@@ -31,6 +33,18 @@ FIELDS_OF_WORK = (
     "Y tế",
     "Khác",
 )
+# Rows a unit names itself (e.g. «Văn hóa – Xã hội», as a commune groups three standard rows): the
+# name goes in «Tên lĩnh vực do đơn vị đặt»; each is kept as its own field of work.
+OWN_FIELDS = tuple(f"Lĩnh vực do đơn vị đặt tên {i}" for i in (1, 2, 3))
+# The row of all fields of work together (most published reports give only that): a figure it gives is
+# the unit's total, the rows by field of work being its detail; a figure it leaves blank is their sum.
+ALL_FIELDS = "Tất cả lĩnh vực"
+EXTRA_FIELDS = (ALL_FIELDS, *OWN_FIELDS)
+
+# CONTRACT (shared with the Biểu II.06a import): the value of «Tháng» on the rows holding the whole
+# configured period (start .. cutoff). Months stay optional; indicators use the months where given
+# and these rows otherwise.
+WHOLE_PERIOD = "Cả kỳ"
 
 HS = "hồ sơ"
 
@@ -38,6 +52,20 @@ RECEIVED_KEYS = ("nhan_ky_truoc", "nhan_truc_tuyen", "nhan_truc_tiep")
 RESOLVED_KEYS = ("giai_quyet_truoc_han", "giai_quyet_dung_han", "giai_quyet_qua_han")
 PENDING_KEYS = ("dang_trong_han", "dang_qua_han")
 OUTCOME_EXTRAS = ("rut_tra_lai", "dung_xu_ly", "cho_bo_sung")
+NEW_KEYS = ("nhan_truc_tuyen", "nhan_truc_tiep")
+SATISFIED_KEYS = ("rat_hai_long", "hai_long")
+STOCK_KEYS = ("dang_tong", "dang_trong_han", "dang_qua_han", "cho_bo_sung")  # taken at the period's end
+# Rates a unit reads off the national 766 dashboard (Hệ thống đánh giá Bộ chỉ số 766), typed as read:
+# field key → (766 code, what the rate is). The report prints the computed rate beside it.
+DASHBOARD = {
+    "bang_2_1": ("2.1", "tỷ lệ hồ sơ xử lý trước hạn, đúng hạn"),
+    "bang_3_1": ("3.1", "tỷ lệ TTHC cung cấp dịch vụ công trực tuyến"),
+    "bang_3_3": ("3.3", "tỷ lệ hồ sơ nộp trực tuyến"),
+    "bang_3_6": ("3.6", "tỷ lệ hồ sơ thanh toán trực tuyến"),
+    "bang_4_1": ("4.1", "tỷ lệ hồ sơ có kết quả giải quyết điện tử"),
+    "bang_4_2": ("4.2", "tỷ lệ hồ sơ thực hiện số hóa"),
+    "bang_5_4": ("5.4", "tỷ lệ hài lòng trong tiếp nhận, giải quyết TTHC"),
+}
 RECEIVED_PARTS, RESOLVED_PARTS, PENDING_PARTS = (" + ".join(k) for k in (RECEIVED_KEYS, RESOLVED_KEYS, PENDING_KEYS))
 OUTCOMES = " + ".join(("giai_quyet_tong", "dang_tong") + OUTCOME_EXTRAS)
 
@@ -50,35 +78,58 @@ def month_note(cfg: Config) -> str:
     else:
         head = (f"Tháng báo cáo tính từ ngày {cfg.month_starts_on} tháng trước đến ngày {cfg.month_starts_on - 1} "
                 "của tháng báo cáo")
-    return f"{head}, tháng đầu và tháng cuối theo ngày bắt đầu kỳ báo cáo và ngày chốt số liệu ({spans})."
+    return (f"{head}, tháng đầu và tháng cuối theo ngày bắt đầu kỳ báo cáo và ngày chốt số liệu ({spans}). "
+            f"Dòng «{WHOLE_PERIOD}» (từ dòng {layout.FIRST_DATA_ROW + len(rows_v2(cfg))}, sau các tháng) là số liệu cả kỳ, từ {vn.day(cfg.start)} đến "
+            f"{vn.day(cfg.cutoff)}: đơn vị chỉ có số cả kỳ thì điền các dòng này, không cần điền từng tháng; "
+            f"đã điền từng tháng thì dòng cả kỳ có thể để trống. Dòng «{ALL_FIELDS}» là tổng số của mọi lĩnh vực: "
+            "điền khi chỉ có số chung (ví dụ số lượt đánh giá hài lòng của cả đơn vị); các dòng lĩnh vực, nếu "
+            "điền, là chi tiết của dòng này. Ô không có số liệu để trống, không ghi 0.")
+
+
+def rows(cfg: Config) -> list[tuple[str, str]]:
+    """Months × the standard fields of work (as version 2 printed them), then the whole period's rows
+    (figures not split by field of work first), then per month the unsplit and the unit's own rows."""
+    months = [vn.month(m) for m, _, _ in cfg.reporting_months]
+    return ([(m, f) for m in months for f in FIELDS_OF_WORK]
+            + [(WHOLE_PERIOD, f) for f in (ALL_FIELDS, *FIELDS_OF_WORK, *OWN_FIELDS)]
+            + [(m, f) for m in months for f in EXTRA_FIELDS])
+
+
+def rows_v2(cfg: Config) -> list[tuple[str, str]]:
+    """The fixed rows up to version 2: months × the standard fields of work."""
+    return [(vn.month(m), f) for m, _, _ in cfg.reporting_months for f in FIELDS_OF_WORK]
 
 
 dossiers = Sheet(
     key="ho_so",
     name="TTHC",
-    title="Tình hình tiếp nhận, giải quyết hồ sơ thủ tục hành chính theo tháng và lĩnh vực",
+    title="Tình hình tiếp nhận, giải quyết hồ sơ thủ tục hành chính theo tháng (hoặc cả kỳ) và lĩnh vực",
     keys=(
-        Field("thang", "Tháng", "text", help="Tháng báo cáo (MM/YYYY), đã in sẵn.", width=10),
-        Field("linh_vuc", "Lĩnh vực", "choice", choices=FIELDS_OF_WORK,
+        Field("thang", "Tháng", "text", help=f"Tháng báo cáo (MM/YYYY) hoặc «{WHOLE_PERIOD}», đã in sẵn.",
+              width=10),
+        Field("linh_vuc", "Lĩnh vực", "choice", choices=FIELDS_OF_WORK + EXTRA_FIELDS,
               help="Lĩnh vực thủ tục hành chính, đã in sẵn.", width=30),
     ),
     fields=(
-        # Core figures (required): received and resolved, which every published report gives. The rest,
-        # pending included (several real reports print no pending figure), may be left blank when the
-        # unit does not have them: blank is unknown, never 0.
-        Field("nhan_tong", "Tiếp nhận – Tổng số", unit=HS,
-              help="Tổng số hồ sơ phải giải quyết trong tháng: tiếp nhận mới (trực tuyến, trực tiếp, "
-                   "bưu chính) + kỳ trước chuyển sang."),
+        # Every figure may be left blank when the unit does not have it (three of eight published
+        # reports print no resolved count): blank is unknown, never 0, and every indicator needing it
+        # says which figure is missing. A row is a month or the whole period («Cả kỳ»).
+        Field("nhan_tong", "Tiếp nhận – Tổng số", unit=HS, required=False,
+              help="Tổng số hồ sơ phải giải quyết trong tháng (hoặc cả kỳ): tiếp nhận mới (trực tuyến, "
+                   "trực tiếp, bưu chính) + kỳ trước chuyển sang."),
         Field("nhan_ky_truoc", "Tiếp nhận – Kỳ trước chuyển sang", unit=HS, required=False,
               help="Hồ sơ chưa giải quyết xong ở tháng trước chuyển sang (bằng số đang giải quyết cuối tháng trước)."),
+        Field("nhan_moi", "Tiếp nhận mới – Tổng số", unit=HS, required=False,
+              help="Hồ sơ tiếp nhận mới trong tháng (hoặc cả kỳ): trực tuyến + trực tiếp, bưu chính; không gồm "
+                   "hồ sơ kỳ trước chuyển sang. Điền khi có số tổng mà chưa tách theo kênh tiếp nhận."),
         Field("nhan_truc_tuyen", "Tiếp nhận mới – Trực tuyến", unit=HS, required=False,
               help="Hồ sơ nộp trực tuyến qua Cổng Dịch vụ công trong tháng."),
         Field("nhan_toan_trinh", "Trong đó: dịch vụ công trực tuyến toàn trình", unit=HS, required=False,
               help="Trong số hồ sơ nộp trực tuyến: hồ sơ của dịch vụ công trực tuyến toàn trình."),
         Field("nhan_truc_tiep", "Tiếp nhận mới – Trực tiếp và bưu chính công ích", unit=HS, required=False,
               help="Hồ sơ nộp tại Bộ phận Một cửa hoặc qua dịch vụ bưu chính công ích trong tháng."),
-        Field("giai_quyet_tong", "Đã giải quyết – Tổng số", unit=HS,
-              help="Hồ sơ đã có kết quả giải quyết trong tháng."),
+        Field("giai_quyet_tong", "Đã giải quyết – Tổng số", unit=HS, required=False,
+              help="Hồ sơ đã có kết quả giải quyết trong tháng (hoặc cả kỳ)."),
         Field("giai_quyet_truoc_han", "Đã giải quyết – Trước hạn", unit=HS, required=False),
         Field("giai_quyet_dung_han", "Đã giải quyết – Đúng hạn", unit=HS, required=False),
         Field("giai_quyet_qua_han", "Đã giải quyết – Quá hạn", unit=HS, required=False),
@@ -107,6 +158,18 @@ dossiers = Sheet(
         Field("khong_hai_long", "Trong đó: không hài lòng", unit="lượt", required=False),
         Field("phan_anh_kien_nghi", "Hồ sơ có phản ánh, kiến nghị", unit=HS, required=False,
               help="Hồ sơ bị phản ánh, kiến nghị về việc tiếp nhận, giải quyết trong tháng."),
+        Field("rat_hai_long", "Trong đó: rất hài lòng", unit="lượt", required=False,
+              help="Lượt đánh giá «rất hài lòng» như Hệ thống đánh giá mức độ hài lòng công bố."),
+        Field("hai_long", "Trong đó: hài lòng", unit="lượt", required=False),
+        Field("luot_hai_long", "Trong đó: rất hài lòng và hài lòng", unit="lượt", required=False,
+              help="Điền khi chỉ có số cộng «rất hài lòng, hài lòng» (không tách hai mức)."),
+        Field("phi_dia_gioi", "Hồ sơ tiếp nhận không phụ thuộc địa giới hành chính", unit=HS, required=False,
+              help="Hồ sơ tiếp nhận mới của công dân, tổ chức ngoài địa bàn (phi địa giới)."),
+        Field("luot_giao_dich", "Lượt công dân, tổ chức đến giao dịch", unit="lượt", required=False,
+              help="Lượt người đến Bộ phận Một cửa (Trung tâm Phục vụ hành chính công) giao dịch, hỏi thông tin."),
+        Field("ten_linh_vuc", "Tên lĩnh vực do đơn vị đặt", "text", required=False, width=26, max_length=120,
+              help="Chỉ điền ở dòng «Lĩnh vực do đơn vị đặt tên»: tên nhóm lĩnh vực theo cách đơn vị tổng hợp "
+                   "(ví dụ «Văn hóa – Xã hội»). Báo cáo giữ nhóm này là một lĩnh vực riêng."),
     ),
     rules=(
         # Parts above their total are impossible (error, checked on whichever parts are given);
@@ -138,6 +201,30 @@ dossiers = Sheet(
         Rule("nhan_tong", "<=", OUTCOMES,
              "Đã giải quyết + đang giải quyết + rút, trả lại + dừng xử lý + chờ bổ sung thấp hơn tổng số tiếp "
              "nhận: chênh lệch {gap} hồ sơ chưa phân loại.", "warning", partial=OUTCOME_EXTRAS),
+        Rule("nhan_moi", ">=", "nhan_truc_tuyen + nhan_truc_tiep",
+             "Trực tuyến + trực tiếp, bưu chính không thể lớn hơn tổng số tiếp nhận mới (vượt {gap} hồ sơ).",
+             partial=NEW_KEYS),
+        Rule("nhan_moi", "<=", "nhan_truc_tuyen + nhan_truc_tiep",
+             "Trực tuyến + trực tiếp, bưu chính thấp hơn tổng số tiếp nhận mới: chênh lệch {gap} hồ sơ chưa phân "
+             "loại theo kênh tiếp nhận.", "warning"),
+        Rule("nhan_tong", ">=", "nhan_ky_truoc + nhan_moi",
+             "Kỳ trước chuyển sang + tiếp nhận mới không thể lớn hơn tổng số tiếp nhận (vượt {gap} hồ sơ).",
+             partial=("nhan_ky_truoc",)),
+        Rule("nhan_tong", "<=", "nhan_ky_truoc + nhan_moi",
+             "Kỳ trước chuyển sang + tiếp nhận mới thấp hơn tổng số tiếp nhận: chênh lệch {gap} hồ sơ.", "warning"),
+        Rule("so_hoa_tiep_nhan", "<=", "nhan_moi",
+             "Số hồ sơ số hóa khi tiếp nhận không thể lớn hơn số hồ sơ tiếp nhận mới."),
+        Rule("phi_dia_gioi", "<=", "nhan_tong",
+             "Số hồ sơ tiếp nhận không phụ thuộc địa giới hành chính không thể lớn hơn tổng số tiếp nhận."),
+        Rule("luot_hai_long", ">=", "rat_hai_long + hai_long",
+             "Rất hài lòng + hài lòng không thể lớn hơn số lượt rất hài lòng và hài lòng (vượt {gap} lượt).",
+             partial=SATISFIED_KEYS),
+        Rule("luot_danh_gia", ">=", "rat_hai_long + hai_long + khong_hai_long",
+             "Rất hài lòng + hài lòng + không hài lòng không thể lớn hơn tổng lượt đánh giá (vượt {gap} lượt).",
+             partial=(*SATISFIED_KEYS, "khong_hai_long")),
+        Rule("luot_danh_gia", ">=", "luot_hai_long + khong_hai_long",
+             "Rất hài lòng và hài lòng + không hài lòng không thể lớn hơn tổng lượt đánh giá (vượt {gap} lượt).",
+             partial=("khong_hai_long",)),
         Rule("nhan_toan_trinh", "<=", "nhan_truc_tuyen",
              "Số hồ sơ dịch vụ công trực tuyến toàn trình không thể lớn hơn số hồ sơ nộp trực tuyến."),
         Rule("so_hoa_tiep_nhan", "<=", "nhan_tong - nhan_ky_truoc",
@@ -174,9 +261,19 @@ dossiers = Sheet(
     # A month's received or resolved dossiers far from the same field's other months (e.g. ten times
     # them): a warning at the cell with the usual range, judged once 3 other months are known.
     outliers=Outliers(by="thang", fields=("nhan_tong", "nhan_truc_tuyen", "nhan_truc_tiep", "giai_quyet_tong")),
-    rows=lambda cfg: [(vn.month(m), f) for m, _, _ in cfg.reporting_months for f in FIELDS_OF_WORK],
+    requires=(
+        Requirement("linh_vuc", (ALL_FIELDS, *FIELDS_OF_WORK), "ten_linh_vuc",
+                    "Chỉ đặt tên lĩnh vực ở dòng «Lĩnh vực do đơn vị đặt tên»; dòng lĩnh vực in sẵn giữ tên in sẵn.",
+                    blank=True),
+    ),
+    rows=rows,
     note=month_note,
     blank_rows=True,
+    blank_rows_expected=True,  # months or the whole period: the rows a unit does not hold stay blank
+    needs_figures=True,
+    period_total=PeriodTotal("thang", WHOLE_PERIOD, stocks=STOCK_KEYS, opening=("nhan_ky_truoc",),
+                             skip=("nhan_tong",)),
+    total_row=("linh_vuc", ALL_FIELDS),
 )
 
 procedures = Sheet(
@@ -188,6 +285,8 @@ procedures = Sheet(
         Field("tthc_tong", "Số TTHC thuộc thẩm quyền cấp xã", unit="thủ tục", width=16, required=False),
         Field("tthc_cau_hinh", "Số TTHC đã cấu hình trên Hệ thống giải quyết TTHC", unit="thủ tục", width=16,
               required=False),
+        Field("dvc_tong", "Số TTHC có dịch vụ công trực tuyến (tổng số)", unit="thủ tục", width=16,
+              required=False, help="Điền khi có số tổng mà chưa tách một phần, toàn trình."),
         Field("dvc_mot_phan", "Số TTHC có dịch vụ công trực tuyến một phần", unit="thủ tục", width=16,
               required=False),
         Field("dvc_toan_trinh", "Số TTHC có dịch vụ công trực tuyến toàn trình", unit="thủ tục", width=16,
@@ -200,9 +299,21 @@ procedures = Sheet(
         Field("tthc_co_phi", "Số TTHC có phí, lệ phí", unit="thủ tục", width=16, required=False),
         Field("tthc_thanh_toan", "Số TTHC có phí, lệ phí đã tích hợp thanh toán trực tuyến", unit="thủ tục",
               width=16, required=False),
+        *(Field(key, f"Theo Hệ thống 766: {what} (chỉ số {code})", "number", unit="%", width=16, max=100,
+                required=False, help="Tỷ lệ đọc trên Hệ thống đánh giá Bộ chỉ số 766 cho cả kỳ (để trống nếu không "
+                                     "có); báo cáo in tỷ lệ hệ thống tính bên cạnh và cảnh báo khi hai số khác nhau.")
+          for key, (code, what) in DASHBOARD.items()),
     ),
     rules=(
         Rule("tthc_cau_hinh", "<=", "tthc_tong", "Số TTHC đã cấu hình không thể lớn hơn tổng số TTHC."),
+        Rule("dvc_tong", ">=", "dvc_mot_phan + dvc_toan_trinh",
+             "Số TTHC có dịch vụ công trực tuyến một phần + toàn trình không thể lớn hơn tổng số TTHC có dịch vụ "
+             "công trực tuyến (vượt {gap} thủ tục).", partial=("dvc_mot_phan", "dvc_toan_trinh")),
+        Rule("dvc_tong", "<=", "dvc_mot_phan + dvc_toan_trinh",
+             "Một phần + toàn trình thấp hơn tổng số TTHC có dịch vụ công trực tuyến: chênh lệch {gap} thủ tục.",
+             "warning"),
+        Rule("dvc_tong", "<=", "tthc_tong",
+             "Số TTHC có dịch vụ công trực tuyến không thể lớn hơn tổng số TTHC."),
         Rule("tthc_tong", ">=", "dvc_mot_phan + dvc_toan_trinh",
              "Số TTHC có dịch vụ công trực tuyến (một phần + toàn trình) không thể lớn hơn tổng số TTHC.",
              partial=("dvc_mot_phan", "dvc_toan_trinh")),
@@ -226,14 +337,23 @@ procedures = Sheet(
 TEMPLATE = Template(
     id="tthc",
     file_name="Bieu_TTHC",
-    version=2,
+    version=3,
     title="Biểu số liệu thủ tục hành chính",
     section="II.4",
     owner="TTPVHCC",
-    purpose="Số liệu tiếp nhận, giải quyết hồ sơ thủ tục hành chính theo tháng, lĩnh vực và danh mục "
+    purpose="Số liệu tiếp nhận, giải quyết hồ sơ thủ tục hành chính theo tháng hoặc cả kỳ, lĩnh vực và danh mục "
             "dịch vụ công trực tuyến, có thể chép từ Biểu II.06a/VPCP/KSTT của Hệ thống thông tin giải quyết TTHC.",
     sheets=(dossiers, procedures),
     history=(
+        # v3 (issue 22: figures as units hold them): whole-period rows and rows named by the unit appended
+        # after v2's rows (a v2 file's rows keep their places; the new rows come in blank), every figure
+        # optional, and a place for what published reports print. Nothing changes meaning: carried over.
+        Revision(3, (
+            *(Change("added", "ho_so", key) for key in (
+                "nhan_moi", "rat_hai_long", "hai_long", "luot_hai_long", "phi_dia_gioi", "luot_giao_dich",
+                "ten_linh_vuc")),
+            *(Change("added", "danh_muc", key) for key in ("dvc_tong", *DASHBOARD)),
+        ), rows=(("ho_so", rows_v2),)),
         # v2 (optional figures, outcomes beside resolved, digitisation per Quyết định 766): v1's resolved
         # totals counted withdrawn and returned dossiers as resolved on time, and its digitised column
         # counted any digitised dossier, so a v1 file's figures mean something else and are not carried over.
