@@ -1,5 +1,5 @@
 """Command line: python -m pipeline <command> (templates, demo, validate, ingest, build, explain, config, serve,
-user, bundle, test).
+user, bundle, sao-luu, khoi-phuc, xac-nhan-goi, test).
 
 Installed (`pip install -e .`), the same commands are `soket <command>` (Windows: no make needed).
 """
@@ -167,6 +167,44 @@ def _bundle(args: argparse.Namespace) -> int:
     print(f"Đã tạo gói cài đặt: {path} ({bundle.size_text(path)}). Chép vào máy cần cài, giải nén, "
           f"mở thư mục {bundle.FOLDER} rồi chạy: " + ("py cai_dat.py" if args.platform == bundle.WINDOWS
                                                       else "python3 cai_dat.py"))
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pipeline.store import backup
+
+    try:
+        print(backup.create(args.inputs, args.folder).text())
+    except backup.BackupError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pipeline.store import backup
+
+    target = args.vao or args.archive.with_name(args.archive.stem)
+    try:
+        count = backup.restore(args.archive, target)
+    except backup.BackupError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    print(f"Đã khôi phục {count} tệp của hồ sơ vào {target}. Chạy «soket build --inputs {target} --outputs "
+          "<thư mục kết quả>» để lập lại báo cáo từ hồ sơ này.")
+    return 0
+
+
+def _sign_package(args: argparse.Namespace) -> int:
+    from pipeline.outputs import package
+
+    config = load(args.config or args.inputs / paths.CONFIG_NAME)
+    try:
+        record = package.sign_off(args.inputs, args.outputs, config, args.user, args.ten)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.ten} đã xác nhận gói số liệu trong {args.outputs / paths.PACKAGE_DIR} lúc "
+          f"{record['signed_at']:%H:%M %d/%m/%Y}. Chạy lại chương trình (soket build) để ghi xác nhận vào gói, rồi gửi gói.")
     return 0
 
 
@@ -284,6 +322,26 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--wheels", type=Path, default=None, metavar="THƯ_MỤC",
                    help="thư mục giữ thư viện đã tải, để lần sau không tải lại (mặc định: trong --out)")
     s.set_defaults(func=_bundle)
+
+    s = sub.add_parser("sao-luu", help=(t := "sao lưu toàn bộ hồ sơ (thư mục inputs) vào một tệp nén có bảng kê mã "
+                       "kiểm tra"), description=t)
+    s.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục ghi tệp sao lưu (nên là ổ USB hoặc ổ đĩa khác)")
+    s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC", help=INPUTS_HELP)
+    s.set_defaults(func=_backup)
+
+    s = sub.add_parser("khoi-phuc", help=(t := "khôi phục hồ sơ từ tệp sao lưu vào một thư mục trống"), description=t)
+    s.add_argument("archive", type=Path, metavar="TỆP", help="tệp sao lưu (.zip) do lệnh sao-luu tạo")
+    s.add_argument("--vao", type=Path, default=None, metavar="THƯ_MỤC",
+                   help="thư mục trống nhận hồ sơ (mặc định: thư mục cùng tên với tệp sao lưu, bên cạnh tệp)")
+    s.set_defaults(func=_restore)
+
+    s = sub.add_parser("xac-nhan-goi", help=(t := "thủ trưởng xác nhận gói số liệu gửi cấp trên (outputs/package)"),
+                       description=t)
+    s.add_argument("--ten", required=True, metavar="HỌ_TÊN", help="họ và tên thủ trưởng xác nhận")
+    s.add_argument("--user", default="", metavar="TÊN", help="tên đăng nhập của thủ trưởng (nếu có)")
+    s.add_argument("--inputs", type=Path, default=paths.INPUTS, metavar="THƯ_MỤC", help=INPUTS_HELP)
+    s.add_argument("--outputs", type=Path, default=paths.OUTPUTS, metavar="THƯ_MỤC", help=OUTPUTS_HELP)
+    s.set_defaults(func=_sign_package)
 
     s = sub.add_parser("test", help=(t := "chạy bộ kiểm thử của chương trình (như make test)"), description=t)
     s.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="TUỲ_CHỌN", help="tùy chọn chuyển cho pytest, ví dụ -m \"not slow\"")

@@ -46,6 +46,8 @@ def fingerprint(inputs_dir: Path, config_path: Path) -> str:
     for path in sorted(p for p in inputs_dir.rglob("*") if p.is_file()):
         if path.name.endswith(".json") and path.with_name(path.name[:-5]).is_file():
             continue  # a sidecar: written once beside its file (by the portal, or by the first ingest)
+        if path.relative_to(inputs_dir).parts[0] == paths.BACKUPS:
+            continue  # a backup's note changes no output
         st = path.stat()
         h.update(f"{path.relative_to(inputs_dir).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     h.update(config_path.read_bytes())
@@ -227,6 +229,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
         print("Không có thay đổi nào từ lần chạy trước (biểu mẫu nhận, cấu hình, chương trình): "
               "giữ nguyên kết quả.")
         print(state.get("summary", ""))
+        _remind(inputs_dir)
         return 0
 
     from pipeline import demo
@@ -319,6 +322,7 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     todo = [] if error else report.unfinished(results)  # sections to write before signing
     summary = _summary(files, results, outputs_dir, demo_set, error, held, stuck, package_lines, todo)
     print(summary)
+    _remind(inputs_dir)
     print(f"Hoàn thành sau {progress.elapsed()} giây.")
     if error:
         return 1
@@ -330,6 +334,14 @@ def run(inputs_dir: Path | None = None, outputs_dir: Path | None = None, config_
     return 0
 
 
+def _remind(inputs_dir: Path) -> None:
+    """The backup reminder (store.backup), when the last backup is older than the last received file."""
+    from pipeline.store import backup
+
+    if line := backup.reminder(inputs_dir):
+        print(line)
+
+
 def package_files(outputs_dir: Path) -> list[str]:
     """The names of the package's workbooks now in outputs/package/ (none without a package)."""
     return sorted(p.name for p in (outputs_dir / paths.PACKAGE_DIR).glob("*.xlsx"))
@@ -338,10 +350,13 @@ def package_files(outputs_dir: Path) -> list[str]:
 def _package(con, config, inputs_dir: Path, outputs_dir: Path, demo_set: bool, progress: _Progress) -> list[str]:
     """A commune with a code ([commune] code) writes its package for the city (outputs/package/):
     the summary's lines about it; none for a commune without a code or a city."""
-    if not config.code or config.is_city:
-        return []
     from pipeline.core.config import ConfigError
-    from pipeline.outputs import package
+    from pipeline.outputs import package, package_months
+
+    if config.is_city:  # the communes whose figures came as period totals (months not re-cut)
+        return package_months.city_lines(con, config)
+    if not config.code:
+        return []
 
     progress.step("Lập gói số liệu gửi cấp trên …")
     try:

@@ -24,7 +24,7 @@ def city() -> Config:
     return load(paths.CITY_EXAMPLE)
 
 
-def commune_text(code: str, period: tuple[str, str] | None = None) -> str:
+def commune_text(code: str, period: tuple[str, str] | None = None, month_starts_on: int = 1) -> str:
     """The shipped commune configuration rewritten for the city's commune `code` (kind, name, code)."""
     unit = city().unit(code)
     kind, name = unit.kind, unit.name[len(unit.kind) + 1:]
@@ -34,7 +34,7 @@ def commune_text(code: str, period: tuple[str, str] | None = None) -> str:
     text = text.replace("[commune]\n", f'[commune]\ncode = "{code}"\n', 1)
     if period:
         text = text.replace("start = 2025-07-01", f"start = {period[0]}").replace("cutoff = 2026-04-30", f"cutoff = {period[1]}")
-    return text
+    return re.sub(r"(?m)^month_starts_on = \d+", f"month_starts_on = {month_starts_on}", text)
 
 
 @contextmanager
@@ -49,11 +49,12 @@ def seeded(seed: str):
 
 
 def commune(root: Path, code: str, seed: str | None = None, city_copy: bool = True,
-            period: tuple[str, str] | None = None) -> tuple[Path, Config]:
-    """A commune's inputs/ under root/<code>/: configuration, the city's configuration, units' files."""
+            period: tuple[str, str] | None = None, month_starts_on: int = 1) -> tuple[Path, Config]:
+    """A commune's inputs/ under root/<code>/: configuration, the city's configuration, units' files
+    (month_starts_on: the day its reporting months start on; the city's are calendar months)."""
     inputs = root / code / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
-    (inputs / paths.CONFIG_NAME).write_text(commune_text(code, period), encoding="utf-8")
+    (inputs / paths.CONFIG_NAME).write_text(commune_text(code, period, month_starts_on), encoding="utf-8")
     if city_copy:
         (inputs / paths.CITY_CONFIG_NAME).write_text(paths.CITY_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     config = load(inputs / paths.CONFIG_NAME)

@@ -40,7 +40,7 @@ from pipeline.web import accounts
 from tests import bench_national
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-STORED = re.compile(r'class="mono">(\d{8}T\d{12}_[A-Za-z0-9-]+_[0-9a-f]{8}\.xlsx)<')
+STORED = re.compile(r'/submissions/(\d{8}T\d{12}_[A-Za-z0-9-]+_[0-9a-f]{8}\.xlsx)/file"')
 ROW = re.compile(r'<small class="mono">\(([A-Za-z0-9-]+)\)</small></td>\s*<td data-label="Biểu">([^<]*)</td>\s*'
                  r'<td data-label="Tình trạng"><span class="state (\w+)">')
 PASSWORD = "mat-khau-tai-nang"

@@ -447,3 +447,53 @@ def test_flagged_lists_the_commune_far_from_the_others_with_the_median():
     found = [(t.value(i, "ma"), t.value(i, "noi_dung"), t.value(i, "gia_tri"), t.value(i, "trung_vi"))
              for i in range(len(t.frame))]
     assert found == [("10604", "Hồ sơ (hồ sơ)", "200", "11,5"), ("10604", "Tỷ lệ (%)", "40,0", "96,5")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 27, item 1: a ward counting months from the 15th, a city counting calendar months
+
+
+def _period_figures(outputs: Path) -> dict:
+    from pipeline.outputs import rates_periods
+
+    sql, figures = rates_periods.period_figures()
+    con = warehouse.connect(outputs, read_only=True)
+    try:
+        return {r[0]: r[2:] for r in con.execute(sql).fetchall()}
+    finally:
+        con.close()
+
+
+def _table(outputs: Path, config: Config, key: str) -> list:
+    con = warehouse.connect(outputs, read_only=True)
+    try:
+        frame = indicators.compute(con, config).tables[key].frame
+    finally:
+        con.close()
+    frame = frame.drop(columns=[c for c in frame.columns if c in ("ghi_chu", "nguon")]).astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")  # NaN == NaN for the comparison
+
+
+def test_a_ward_with_months_from_the_15th_reaches_a_city_with_calendar_months(tmp_path, capsys):
+    ward_code = "10501"  # phường Hồng Bàng
+    inputs, config = city_util.commune(tmp_path, ward_code, month_starts_on=15)
+    outputs = tmp_path / ward_code / "outputs"
+    assert build.run(inputs, outputs) == 0
+    said = capsys.readouterr().out
+    assert "tháng tính từ ngày 15 tháng trước" in said and "không chia lại được theo tháng" in said
+    assert "dòng «Cả kỳ»" in said and "sẽ nhận đủ 9 biểu" in said, said
+    city_cfg = city_util.city()
+    city_inputs, city_outputs = tmp_path / "city" / "inputs", tmp_path / "city" / "outputs"
+    city_inputs.mkdir(parents=True)
+    (city_inputs / paths.CONFIG_NAME).write_text(paths.CITY_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    city_util.receive(outputs / paths.PACKAGE_DIR, city_inputs, ward_code, city_cfg.deadline - timedelta(days=1))
+    assert build.run(city_inputs, city_outputs) == 0
+    city_said = capsys.readouterr().out
+    assert "bị trả lại: 0" in city_said, city_said
+    assert "phường Hồng Bàng gửi số liệu cả kỳ" in city_said
+    # the city's TTHC figures over the period are the ward's, field of work by field of work …
+    ward, town = _period_figures(outputs), _period_figures(city_outputs)
+    assert ward and town == ward
+    # … and so are its 766 rates and its table by field of work
+    for key in ("tthc_chi_so", "tthc_theo_linh_vuc"):
+        assert _table(city_outputs, city_cfg, key) == _table(outputs, config, key), key

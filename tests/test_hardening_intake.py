@@ -155,7 +155,8 @@ def test_a_list_far_longer_than_the_template_is_refused_unread(config, tmp_path)
     report = validate.check_file(filled(config, "phan_cap", tmp_path, "dai.xlsx", edit=edit), config)
     problem = next(p for p in report.errors if p.sheet == "Nhiệm vụ")
     assert [p.sheet for p in report.errors].count("Nhiệm vụ") == 1, report.text()
-    assert problem.cell == f"A{limit + 1}" and vn.number(limit + 49) in problem.rule
+    first_over = 6 + sheet.max_rows  # named at the row that takes the list past its length (issue 27)
+    assert problem.cell == f"A{first_over}" and problem.value == vn.number(first_over)
     assert "không đọc trang tính này" in problem.rule and str(sheet.max_rows) in problem.rule
     assert problem.file == "dai.xlsx"
 
@@ -314,4 +315,85 @@ def test_a_value_in_the_last_cell_of_excel_is_refused_without_a_crash(config, tm
                           encoding="utf-8", timeout=120, check=False,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})  # the child's own print, any console
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "cột thứ 16.384" in done.stdout and "1.048.576 dòng" in done.stdout
+    assert "cột thứ 16.384" in done.stdout and "dòng 1.048.576 (ô XFD1048576)" in done.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 27, item 6: hostile cases and their messages
+
+
+def _styled_rows(ws, first: int, last: int, columns: int = 3) -> None:
+    """Rows a unit cannot see: a fill, or a cell holding only spaces (openpyxl writes both as Excel does)."""
+    from openpyxl.styles import PatternFill
+    fill = PatternFill("solid", fgColor="FFFF00")
+    for r in range(first, last + 1):
+        for c in range(1, columns + 1):
+            ws.cell(r, c).fill = fill
+
+
+def test_rows_of_spaces_or_formatting_below_the_template_are_not_rows(config, tmp_path):
+    below = 6 + len(CATALOG["tthc"].sheet("ho_so").rows(config))  # the first row under the printed rows
+
+    def edit(wb):
+        ws = wb["TTHC"]
+        _styled_rows(ws, below, 100_199, columns=1)  # formatting only, to row 100.199
+        for r in range(below, 2500):
+            ws.cell(r, 2, "   ")  # spaces only
+        ws.cell(60_000, 4, " \t ")
+    report = validate.check_file(filled(config, "tthc", tmp_path, "khoang_trang.xlsx", edit=edit), config)
+    assert report.status != "rejected", report.text()
+    assert not any("vượt xa giới hạn" in p.rule for p in report.problems)
+    assert report.data["ho_so"]["row"].max() < below
+
+
+@pytest.mark.parametrize("row", [1500, 5000])
+def test_a_stray_value_far_below_is_named_at_its_own_cell(config, tmp_path, row):
+    def edit(wb):
+        _styled_rows(wb["TTHC"], 106, 8000, columns=1)
+        wb["TTHC"][f"C{row}"] = 17
+    report = validate.check_file(filled(config, "tthc", tmp_path, "lac.xlsx", edit=edit), config)
+    problem = next(p for p in report.errors if p.sheet == "TTHC")
+    assert problem.cell == f"C{row}" and problem.value == "17", report.text()
+    assert f"C{row}" in problem.rule or vn.number(row) in problem.rule
+    assert report.template_id == "tthc" and "không rõ biểu" not in report.text()
+
+
+def test_a_list_overflowing_is_named_at_the_row_it_overflows(config, tmp_path):
+    # 95 rows, a gap, then rows from 275 on: the 151st row (one past the list's 150) is row 330
+    def edit(wb):
+        ws = wb["Nhiệm vụ"]
+        for r in [*range(6, 101), *range(275, 2101)]:
+            ws.cell(r, 1, r)
+            ws.cell(r, 2, f"Nhiệm vụ {r}")
+    report = validate.check_file(filled(config, "phan_cap", tmp_path, "tran.xlsx", edit=edit), config)
+    problem = next(p for p in report.errors if p.sheet == "Nhiệm vụ")
+    assert [p.sheet for p in report.errors].count("Nhiệm vụ") == 1, report.text()
+    assert problem.cell == "A330" and problem.value == "330", report.text()
+    assert report.template_id == "phan_cap" and "không rõ biểu" not in report.text()
+
+
+def test_a_list_overflowing_within_the_read_limit_names_its_row_and_value(config, tmp_path):
+    def edit(wb):
+        ws = wb["Nhiệm vụ"]
+        for r in range(6, 6 + 160):
+            ws.cell(r, 1, r - 5)
+            ws.cell(r, 2, f"Nhiệm vụ {r}")
+    report = validate.check_file(filled(config, "phan_cap", tmp_path, "tran.xlsx", edit=edit), config)
+    problem = next(p for p in report.errors if "vượt số dòng tối đa" in p.rule)
+    assert problem.cell == "A156" and problem.value == "151"
+
+
+def test_an_entity_expansion_refusal_is_vietnamese_to_its_end(config, tmp_path):
+    path = filled(config, "tthc", tmp_path, "thuc_the.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        entries = {i.filename: zf.read(i) for i in zf.infolist()}
+    entries["xl/workbook.xml"] = (b'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE lol [<!ENTITY lol "lol">'
+                                  b'<!ENTITY lol2 "&lol;&lol;&lol;">]>' + entries["xl/workbook.xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    report = validate.check_file(path, config)
+    assert report.status == "rejected"
+    rule = report.errors[0].rule
+    assert "Entities" not in rule and "Forbidden" not in rule and not rule.rstrip(".").endswith(")"), rule
+    assert "thực thể" in rule

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 import python_calamine as pc
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from pipeline import build
 from pipeline.checks import validate
@@ -227,23 +228,25 @@ def test_the_city_stores_each_figures_origin_and_explain_climbs_to_the_communes_
     city_inputs = tmp_path / "inputs"
     city_util.receive(an_thanh.folder, city_inputs, CODE, datetime(2026, 5, 8, 9, 0))
     ingest.run(city_inputs, tmp_path / "outputs", an_thanh.city)
+    sheet = CATALOG["tthc"].sheet("ho_so")  # the online dossiers' cell of the first row (its column per version)
+    e6 = f"{get_column_letter(sheet.columns.index(sheet.column('nhan_truc_tuyen')) + 1)}6"
     con = warehouse.connect(tmp_path / "outputs", read_only=True)
     try:
         stored = con.execute("SELECT o.* FROM origins o JOIN submissions s USING (submission_id) "
-                             "WHERE s.template_id = 'tthc' AND o.sheet_name = 'TTHC' AND o.cell = 'F6'").fetchall()  # «Tiếp nhận mới – Trực tuyến»
+                             "WHERE s.template_id = 'tthc' AND o.sheet_name = 'TTHC' AND o.cell = ?", [e6]).fetchall()
         assert list(warehouse.ORIGIN_COLUMNS)[1:] == ["sheet_name", "cell", "value", "unit_code", "unit_name",
                                                       "file_name", "source_cell", "received"]
         (_, _, _, value, unit, unit_name, file_name, source, received), = stored
         sent = next((an_thanh.inputs / city_util.UNITS_DIR).glob("Bieu_TTHC_*.xlsx"))
-        typed = load_workbook(sent, data_only=True)["TTHC"]["F6"].value
-        assert (unit, unit_name, file_name, source) == ("TTPVHCC", "Trung tâm Phục vụ hành chính công xã", sent.name, "TTHC!F6")
+        typed = load_workbook(sent, data_only=True)["TTHC"][e6].value
+        assert (unit, unit_name, file_name, source) == ("TTPVHCC", "Trung tâm Phục vụ hành chính công xã", sent.name, f"TTHC!{e6}")
         assert value == provenance.shown(typed) and received
         text = provenance.explain(con, an_thanh.city, "ty_le_truc_tuyen").text()
     finally:
         con.close()
-    assert (f"xã An Thành › Trung tâm Phục vụ hành chính công xã › {sent.name} › TTHC!F6 = {value}") in text
-    package_line = next(line for line in text.splitlines() if "TTHC!F6 =" in line and "›" in line)
-    assert package_line.strip().startswith(f"- {_file(an_thanh, 'tthc').name} › TTHC!F6")
+    assert (f"xã An Thành › Trung tâm Phục vụ hành chính công xã › {sent.name} › TTHC!{e6} = {value}") in text
+    package_line = next(line for line in text.splitlines() if f"TTHC!{e6} =" in line and "›" in line)
+    assert package_line.strip().startswith(f"- {_file(an_thanh, 'tthc').name} › TTHC!{e6}")
 
 
 def test_the_communes_build_writes_the_package_and_a_commune_without_code_none(an_thanh, tmp_path, capsys, demo_build):
@@ -310,3 +313,110 @@ def test_a_broken_copy_of_the_citys_configuration_is_told_and_the_build_goes_on(
     assert len(lines) == 1 and "CHƯA LẬP ĐƯỢC GÓI SỐ LIỆU" in lines[0] and "'level'" in lines[0]
     assert paths.CITY_CONFIG_NAME in lines[0]
     assert not (tmp_path / paths.PACKAGE_DIR).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 27, item 5: a package proves itself
+
+
+def _copy(an_thanh, tmp_path, template_id: str, edit) -> Path:
+    wb = load_workbook(_file(an_thanh, template_id))
+    edit(wb)
+    path = tmp_path / _file(an_thanh, template_id).name
+    wb.save(path)
+    return path
+
+
+def _numeric_cell(an_thanh, template_id: str = "tthc") -> tuple[str, str, float, str]:
+    """(sheet, cell, value, what «Nguồn số liệu» says) of the package's first number with one source."""
+    report = validate.check_file(_file(an_thanh, template_id), an_thanh.city)
+    counts: dict = {}
+    for row in report.origins:
+        counts.setdefault((row[0], row[1]), []).append(row[2])
+    sheet, cell = next(k for k, v in counts.items() if len(v) == 1 and k[0] == "TTHC")
+    value = load_workbook(_file(an_thanh, template_id))[sheet][cell].value
+    return sheet, cell, value, counts[(sheet, cell)][0]
+
+
+def test_a_figure_edited_after_the_package_was_written_is_refused_at_its_cell(an_thanh, tmp_path):
+    sheet, cell, value, said = _numeric_cell(an_thanh)
+    path = _copy(an_thanh, tmp_path, "tthc", lambda wb: wb[sheet].__setitem__(cell, value + 22))
+    report = validate.check_file(path, an_thanh.city, CODE)
+    assert report.status == "rejected"
+    problem = report.errors[0]
+    assert (problem.sheet, problem.cell) == (sheet, cell), report.text()
+    assert "đã bị sửa sau khi lập" in problem.rule and said in problem.rule
+    assert provenance.shown(value + 22) in problem.rule and "Nguồn số liệu" in problem.rule
+
+
+def test_a_text_edited_after_writing_breaks_the_sheets_digest(an_thanh, tmp_path):
+    report = validate.check_file(_file(an_thanh, "danh_gia"), an_thanh.city)
+    sheet = CATALOG["danh_gia"].sheets[0]
+    column = next(i for i, c in enumerate(sheet.columns, start=1) if c.type == "text" and c in sheet.fields)
+    row = layout.FIRST_DATA_ROW + int(report.data[sheet.key][sheet.columns[column - 1].key].first_valid_index() or 0)
+    path = _copy(an_thanh, tmp_path, "danh_gia", lambda wb: wb[sheet.name].cell(row, column, "Đã sửa tay"))
+    report = validate.check_file(path, an_thanh.city, CODE)
+    problem = report.errors[0]
+    assert problem.sheet == sheet.name and "không khớp dấu kiểm" in problem.rule, report.text()
+
+
+def test_another_communes_package_with_only_its_meta_relabelled_is_refused(an_thanh, tmp_path):
+    other = next(u for u in an_thanh.city.units if u.kind and u.code != CODE)
+
+    def relabel(wb):
+        ws = wb[layout.META_SHEET]
+        for row in ws.iter_rows():
+            if row[0].value in ("unit_code", "package_commune_code"):
+                row[1].value = other.code
+            elif row[0].value in ("unit_name", "package_of"):
+                row[1].value = other.name
+    report = validate.check_file(_copy(an_thanh, tmp_path, "tthc", relabel), an_thanh.city, other.code)
+    assert report.status == "rejected" and report.unit_code == other.code
+    problem = report.errors[0]
+    assert (problem.sheet, problem.cell) == ("TTHC", "A2") and "xã An Thành" in problem.rule, report.text()
+    assert "đổi nhãn" in problem.rule
+
+
+def test_a_city_may_require_the_heads_sign_off(an_thanh, tmp_path):
+    city = replace(an_thanh.city, require_signoff=True)
+    report = validate.check_file(_file(an_thanh, "tthc"), city, CODE)
+    assert report.status == "rejected" and "thủ trưởng" in report.errors[0].rule
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    inputs.mkdir()
+    (inputs / paths.CITY_CONFIG_NAME).write_text(paths.CITY_EXAMPLE.read_text(encoding="utf-8").replace(
+        "[period]", "[packages]\nrequire_signoff = true\n\n[period]", 1), encoding="utf-8")
+    con = warehouse.connect(an_thanh.outputs, read_only=True)
+    try:
+        first = package.write(con, an_thanh.config, inputs, outputs)
+        assert any("chưa được xác nhận" in note for note in first.notes)
+        package.sign_off(inputs, outputs, an_thanh.config, "truong", "Nguyễn Văn Trưởng")
+        second = package.write(con, an_thanh.config, inputs, outputs)
+    finally:
+        con.close()
+    assert any("Nguyễn Văn Trưởng xác nhận" in note for note in second.notes), second.notes
+    signed = next((outputs / paths.PACKAGE_DIR).glob("Bieu_TTHC_*.xlsx"))
+    assert _meta(signed)["package_signed_by"] == "Nguyễn Văn Trưởng"
+    assert validate.check_file(signed, city, CODE).status == "accepted"
+
+
+def test_a_package_of_an_older_catalog_version_is_carried_over(an_thanh, tmp_path, monkeypatch):
+    """A commune whose program still has TTHC version 2: its package reaches a city at version 3
+    (carried over like an older template), proving itself with its own digest and sources."""
+    from pipeline.intake import versions
+
+    old = versions.shape(CATALOG["tthc"], 2)
+    monkeypatch.setattr(package, "CATALOG", {**CATALOG, "tthc": old})
+    con = warehouse.connect(an_thanh.outputs, read_only=True)
+    try:
+        package.write(con, an_thanh.config, an_thanh.inputs, tmp_path)
+    finally:
+        con.close()
+    monkeypatch.undo()
+    path = next((tmp_path / paths.PACKAGE_DIR).glob("Bieu_TTHC_*.xlsx"))
+    assert _meta(path)["version"] == 2
+    report = validate.check_file(path, an_thanh.city, CODE)
+    assert report.status != "rejected" and report.version == 2, report.text()
+    theirs = report.data["ho_so"]
+    mine = _commune_facts(an_thanh, "tthc", "ho_so")
+    for key in ("nhan_truc_tuyen", "giai_quyet_tong"):
+        assert theirs[key].sum() == pytest.approx(mine[key].sum())

@@ -199,7 +199,10 @@ def test_libreoffice_resaved_template_is_accepted(config, workdir, tmp_path):
 
     def edit(wb):
         ws = wb["TTHC"]
-        ws["C6"] = "=D6+E6+G6"  # carried over + online + counter, a formula: openpyxl saves no value, LibreOffice computes and saves it
+        from openpyxl.utils import get_column_letter
+        at = {c.key: get_column_letter(i + 1) for i, c in enumerate(CATALOG["tthc"].sheet("ho_so").columns)}
+        # carried over + online + counter, a formula: openpyxl saves no value, LibreOffice computes and saves it
+        ws[f"{at['nhan_tong']}6"] = "=" + "+".join(f"{at[k]}6" for k in ("nhan_ky_truoc", "nhan_truc_tuyen", "nhan_truc_tiep"))
     source = filled(config, "tthc", tmp_path / "unit", edit=edit)
     assert validate.check_file(source, config).status == "rejected"
     bare = filled(config, "nhan_su", tmp_path / "unit", edit=lambda wb: wb.remove(wb[layout.META_SHEET]))

@@ -298,3 +298,27 @@ def test_an_attempt_in_flight_counts_and_a_success_is_taken_back():
     assert not throttle.paused("a") and throttle.failures["a"]
     throttle.take_back("a")
     assert "a" not in throttle.failures
+
+
+# --- a refused file belongs to its sender (issue 27, item 4) ---------------------------------------
+
+def test_a_file_refused_as_another_units_is_recorded_under_the_sender(site):
+    template_id = next(t for t in site.config.unit("KT").templates if t not in site.config.unit("VP").templates)
+    theirs = demo_bytes(site.config, "KT", template_id)  # KT's own template, KT's code in its identity sheet
+    vp, vp_token = sign_in(site, "VP")
+    response = upload(vp, vp_token, ("cua_kt.xlsx", theirs))
+    assert "Bị trả lại" in response.text
+    [stored] = set(stored_names(response.text))
+    portal = site.portal
+    assert portal.ingester.wait(portal.ingester.request(), timeout=600)
+    [mine] = [s for s in portal.submissions() if s["path"].endswith(stored)]
+    assert mine["status"] == "rejected" and mine["unit_code"] == "VP"
+    rows, _at, _checks, _stale = portal.board_rows()
+    victim = [r for r in rows if r.unit_code == "KT"]
+    assert all(r.state == "missing" and r.n_files == 0 for r in victim), [(r.template_id, r.state) for r in victim]
+    kt, _ = sign_in(site, "KT")
+    assert stored not in kt.get("/history").text  # never listed under the unit it names
+    assert stored in vp.get("/history").text
+    assert kt.get(f"/submissions/{stored}").status_code == 403
+    sheet = load_workbook(site.outputs / board.WORKBOOK_NAME).active  # the board's workbook
+    assert {r[5] for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] == "KT"} == {board.STATES["missing"]}

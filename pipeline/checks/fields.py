@@ -85,9 +85,13 @@ def prepare(part: SheetData, config: Config, book: read.Workbook) -> tuple[np.nd
         return cut, empty
     cut = np.flatnonzero(filled.any(axis=1))
     if len(cut) > sheet.max_rows:
-        book.error(f"Danh sách có {len(cut)} dòng, vượt số dòng tối đa {sheet.max_rows} của biểu.",
-                   "Hãy liên hệ cơ quan thường trực để được hướng dẫn.", part.name,
-                   f"A{first_row + cut[sheet.max_rows]}")
+        over = cut[sheet.max_rows]  # the first row past the list's length, named at its first value
+        j = int(np.flatnonzero(filled[over])[0])
+        book.error(f"Danh sách có {len(cut)} dòng, vượt số dòng tối đa {sheet.max_rows} của biểu từ dòng "
+                   f"{first_row + over}.",
+                   f"Hãy xóa các dòng thừa từ dòng {first_row + over} trở xuống; nếu số dòng thật sự nhiều hơn "
+                   "giới hạn, hãy liên hệ cơ quan thường trực để được hướng dẫn.", part.name,
+                   f"{part.letters[sheet.columns[j].key]}{first_row + over}", sheet.columns[j].label, cells[over, j])
     return cut, False
 
 

@@ -78,6 +78,8 @@ class Config:
     # At commune level: the commune's code as its city knows it ([commune] code); the build writes
     # the package for the city only when it is set.
     code: str | None = None
+    # At city level ([packages] require_signoff): a commune's package is refused unless its head signed it off.
+    require_signoff: bool = False
 
     @property
     def is_city(self) -> bool:
@@ -277,19 +279,39 @@ def _leaders(data: dict, kind: str, errs: Problems) -> tuple[Leader, ...]:
     return tuple(out)
 
 
+def _require_signoff(data: dict, errs: Problems) -> bool:
+    """[packages] require_signoff: a city takes only packages its commune's head signed off."""
+    packages = data.get("packages", {})
+    value = packages.get("require_signoff", False) if isinstance(packages, dict) else None
+    if not isinstance(value, bool):
+        errs.add("packages.require_signoff", f"khóa 'packages.require_signoff' có giá trị {value!r} không hợp lệ. "
+                 "Cần true (chỉ nhận gói số liệu đã được thủ trưởng của xã xác nhận) hoặc false, ví dụ: "
+                 "require_signoff = true trong mục [packages].")
+        return False
+    return value
+
+
 def load(path: Path | None = None) -> Config:
     """Read and check the commune's settings. Raises ConfigError with a Vietnamese message that
     lists every mistake at once, each with its line."""
-    catalog = paths.topic_ids()
-
     path = Path(path) if path else paths.INPUTS / paths.CONFIG_NAME
     if not path.exists():
         raise ConfigError(f"Không tìm thấy tệp cấu hình {path}. Hãy sao chép tệp mẫu commune.toml vào thư mục inputs/.")
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {exc}. Hãy sửa dòng được nêu.") from exc
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Config:
+    """The settings in text (the content of the file at path, which is not read): what `load` does
+    once the file is read, also for a configuration not written yet (the portal's settings page)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {exc}. Hãy sửa dòng được nêu.") from exc
+    catalog = paths.topic_ids()
     errs = Problems(path, text)
 
     commune = _table(data, "commune", errs)
@@ -349,6 +371,7 @@ def load(path: Path | None = None) -> Config:
         level=level,
         code=code,
         month_starts_on=month_starts_on,
+        require_signoff=_require_signoff(data, errs),
         commune=_get(commune, "name", str, "commune", errs, '"An Thành"'),
         province=_get(commune, "province", str, "commune", errs, '"thành phố Hải Phòng"'),
         place=_get(commune, "place", str, "commune", errs, '"An Thành"'),

@@ -11,7 +11,7 @@ from pathlib import Path
 # Every key the program reads, per table (None: the top level). A key not listed is refused.
 KEYS: dict[str | None, tuple[str, ...]] = {
     None: ("level", "commune", "period", "standing_unit", "units", "leaders", "signatory", "archives",
-           "staffing", "report"),
+           "staffing", "report", "packages"),
     "commune": ("kind", "name", "province", "place", "plan_ref", "code"),
     "period": ("start", "cutoff", "deadline", "month_starts_on"),
     "standing_unit": ("code", "contact_person", "contact_phone"),
@@ -21,6 +21,7 @@ KEYS: dict[str | None, tuple[str, ...]] = {
     "archives": ("fonds",),
     "staffing": ("bodies",),
     "report": ("charts",),
+    "packages": ("require_signoff",),
 }
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
@@ -28,7 +29,13 @@ _WHERE = re.compile(r"^(?:(?P<table>[a-z_]+)(?:\[(?P<index>\d+)\])?\.)?(?P<key>[
 
 
 class ConfigError(Exception):
-    """A missing or malformed setting; the message is Vietnamese and names the key."""
+    """A missing or malformed setting; the message is Vietnamese and names the key. `items`: every
+    mistake as (key such as 'units[3].code' or None, line or None, message), for a form that shows
+    each beside its field (the portal's settings page)."""
+
+    def __init__(self, message: str, items: list[tuple[str | None, int | None, str]] | None = None):
+        super().__init__(message)
+        self.items = items if items is not None else [(None, None, message)]
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -65,7 +72,7 @@ class Problems:
             table = match and match["table"] and (f"{match['table']}[{match['index']}]" if match["index"]
                                                   else match["table"])
             line = self.lines.get(key) or (self.lines.get(table) if table else None)
-        self.items.append((line, message))
+        self.items.append((line, message, key))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -74,11 +81,12 @@ class Problems:
         if not self.items:
             return
         items = sorted(self.items, key=lambda item: item[0] or 0)
-        texts = [f"dòng {line}: {message}" if line else message for line, message in items]
+        keyed = [(key, line, message) for line, message, key in items]
+        texts = [f"dòng {line}: {message}" if line else message for line, message, _ in items]
         if len(texts) == 1:
-            raise ConfigError(f"Tệp cấu hình {self.path}, {texts[0]}")
+            raise ConfigError(f"Tệp cấu hình {self.path}, {texts[0]}", keyed)
         raise ConfigError(f"Tệp cấu hình {self.path} có {len(texts)} lỗi, hãy sửa tất cả rồi chạy lại:\n"
-                          + "\n".join(f"  {i}. {t}" for i, t in enumerate(texts, start=1)))
+                          + "\n".join(f"  {i}. {t}" for i, t in enumerate(texts, start=1)), keyed)
 
 
 def unknown_keys(data: dict, problems: Problems, city: bool) -> None:

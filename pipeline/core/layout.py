@@ -16,8 +16,10 @@ META_KEYS = ("template_id", "version", "fingerprint", "unit_code", "unit_name", 
              "period_start", "period_cutoff", "generated_at", "demo")
 # A commune's package for its city (outputs/package.py) adds these to «_meta» after META_KEYS: the
 # commune's code, its full name, the catalog version and the sha256 digest of the submissions the
-# figures come from, and when it was written; and a sheet listing, per figure cell, its origin.
-PACKAGE_KEYS = ("package_commune_code", "package_of", "catalog_version", "submissions_sha256", "package_built_at")
+# figures come from, and when it was written, the digest of each sheet's figures and the head's
+# sign-off (intake.proof); and a sheet listing, per figure cell, its origin.
+PACKAGE_KEYS = ("package_commune_code", "package_of", "catalog_version", "submissions_sha256", "package_built_at",
+                "figures_sha256", "package_signed_by", "package_signed_at")
 ORIGIN_SHEET = "Nguồn số liệu"
 ORIGIN_COLUMNS = ("Trang", "Ô", "Giá trị", "Mã đơn vị của xã", "Đơn vị của xã", "Tệp", "Ô trong tệp", "Thời điểm nhận")
 MAX_ORIGIN_ROWS = 100_000  # rows of the origin sheet a city reads (bounded like any sheet)

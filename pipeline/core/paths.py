@@ -36,10 +36,14 @@ SECTION_TEXTS = "loi_van"  # inputs/loi_van/<topic id>/section.vi.j2: the commun
 ACCOUNTS = "accounts.json"
 PORTAL_SECRET = ".portal_secret"
 PORTAL_SESSIONS = ".portal_sessions.json"
+# inputs/cau_hinh_cu/commune.<yyyy-mm-dd_hh-mm-ss>.toml: the configuration as it was before each save
+# on the portal's settings page (kept: inputs/ is append-only)
+CONFIG_HISTORY = "cau_hinh_cu"
 RECEIVED = "received"  # inputs/received/: files uploaded on the portal
 SIGNOFFS = "signoffs"  # inputs/signoffs/<time>_<unit>_<template>.json: a unit head confirmed a file (append-only)
 CONFIRMATIONS = "confirmations"  # inputs/confirmations/<time>_<unit>_<sha8>.json: a unit confirmed a flagged figure
-RECORDS = (SIGNOFFS, CONFIRMATIONS)  # folders of inputs/ holding the portal's records, never submissions
+BACKUPS = "sao_luu"  # inputs/sao_luu/<time>_<sha8>.json: a backup of the record was made (store.backup; append-only)
+RECORDS = (SIGNOFFS, CONFIRMATIONS, BACKUPS)  # folders of inputs/ holding records, never submissions
 
 
 def outputs_inside_inputs(inputs: Path, outputs: Path) -> str | None:

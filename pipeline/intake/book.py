@@ -91,6 +91,7 @@ class Workbook:
     deadline: float | None = None  # time.monotonic() beyond which the file is rejected (FILE_SECONDS)
     timed_out: bool = False
     xml: dict[str, bytes] = field(default_factory=dict, repr=False)  # worksheet XML kept by the gate while reading
+    trimmed: set[str] = field(default_factory=set)  # parts of xml the gate cut (rows of formatting or spaces only)
     origins: list[tuple] = field(default_factory=list)  # a commune's package: its origin sheet's rows (layout.ORIGIN_COLUMNS)
     part: str | None = None  # an export's period «YYYY-MM-DD/YYYY-MM-DD» (intake.export_06a); None for a template
 
@@ -111,6 +112,9 @@ class Workbook:
                 field: str | None = None, value: object = None, group: str | None = None,
                 kind: str | None = None) -> None:
         self._add("warning", rule, fix, sheet, cell, field, value, group, kind)
+
+    def errors_found(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
 
     def late(self) -> bool:
         """True once the file's time budget is spent (the first time, its rejection is recorded)."""

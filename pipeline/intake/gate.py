@@ -21,6 +21,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from pipeline.core import layout, vn
 from pipeline.core.config import Config
 from pipeline.core.model import Sheet
+from pipeline.intake import extent
 from pipeline.intake.messages import BROKEN_FIX, ORIGINAL, PASSWORD, PASSWORD_FIX, SEND_AGAIN
 from pipeline.topics import CATALOG
 
@@ -232,21 +233,27 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, xml: bytes | None = None) -> tu
 
 
 def check_extents(zf: zipfile.ZipFile, wb: Workbook, config: Config) -> bool:
-    """Refuse (True) a file with a sheet used far beyond any template, before calamine sees it."""
+    """Refuse (True) a file with a sheet used far beyond any template, before calamine sees it.
+    Rows past a sheet's read limit that hold no value (formatting, spaces) are cut from the
+    sheet's XML (wb.xml, wb.trimmed: the reader gives calamine the cut workbook)."""
     by_name = {s.name: s for t in CATALOG.values() for s in t.sheets}
     refused = False
+    shared: list[bytes] | None = None
     for name, part in sheet_parts(zf).items():
         rows, cols = sheet_extent(zf, part, wb.xml.get(part))
-        if rows > (layout.MAX_ORIGIN_ROWS + 1 if name == layout.ORIGIN_SHEET else MAX_ROWS):
-            sheet = by_name.get(name)
-            if sheet is not None:
-                _too_long(rows, wb, sheet, name, config)
+        sheet = by_name.get(name)
+        limit = (layout.MAX_ORIGIN_ROWS + 1 if name == layout.ORIGIN_SHEET
+                 else row_limit(sheet, config) if sheet is not None else MAX_ROWS)
+        if rows > limit:
+            xml = wb.xml[part] if part in wb.xml else _part(zf, part)
+            shared = extent.strings(zf) if shared is None else shared
+            far = extent.first_beyond(xml, shared, limit)
+            if far is None:  # only formatting or spaces past the limit: not rows
+                wb.xml[part] = extent.cut(xml, limit)
+                wb.trimmed.add(part)
             else:
-                wb.error(f"Trang tính «{name}» có {vn.number(rows)} dòng, quá lớn so với mọi biểu mẫu (tối đa "
-                         f"{vn.number(MAX_ROWS)} dòng); hệ thống không đọc tệp này.",
-                         "Hãy xóa trang tính này hoặc các dòng thừa, rồi gửi lại.", name, f"A{MAX_ROWS + 1}",
-                         value=rows)
-            refused = True
+                _overflow(wb, sheet, name, config, xml, shared, far)
+                refused = True
         if cols > MAX_COLUMNS:
             wb.error(f"Trang tính «{name}» có dữ liệu ở cột thứ {vn.number(cols)}, quá xa phạm vi của biểu mẫu "
                      f"(tối đa {vn.number(MAX_COLUMNS)} cột); hệ thống không đọc tệp này.",
@@ -254,6 +261,41 @@ def check_extents(zf: zipfile.ZipFile, wb: Workbook, config: Config) -> bool:
                      "tính này, rồi gửi lại.", name)
             refused = True
     return refused
+
+
+def _part(zf: zipfile.ZipFile, part: str) -> bytes:
+    try:
+        with zf.open(part) as handle:
+            return handle.read(MAX_UNCOMPRESSED + 1)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return b""
+
+
+def _overflow(wb: Workbook, sheet: Sheet | None, name: str, config: Config, xml: bytes, shared: list[bytes],
+              far: extent.Value) -> None:
+    """The refusal of a sheet with values past its read limit, at the first offending cell."""
+    first = layout.FIRST_DATA_ROW
+    unread = "; hệ thống không đọc trang tính này."
+    if sheet is not None and sheet.rows is not None:
+        n = len(sheet.rows(config))
+        found = extent.first_beyond(xml, shared, first + n - 1) or far
+        wb.error(f"Trang tính «{name}» có số liệu ở ô {found.cell}, ngoài các dòng của biểu (biểu có {n} dòng in "
+                 f"sẵn, từ dòng {first} đến dòng {vn.number(first + n - 1)}){unread}",
+                 f"Hãy xóa số liệu thừa ở ô {found.cell} và ở mọi ô dưới dòng {vn.number(first + n - 1)} (hoặc chuyển "
+                 "vào đúng dòng của biểu), rồi gửi lại.", name, found.cell, value=found.value)
+    elif sheet is not None:
+        found = extent.nth(xml, shared, first, sheet.max_rows + 1) or far
+        wb.error(f"Danh sách ở trang tính «{name}» vượt số dòng tối đa {sheet.max_rows} của biểu từ dòng "
+                 f"{vn.number(found.row)} (ô {found.cell}){unread}",
+                 f"Hãy xóa các dòng thừa từ dòng {vn.number(found.row)} trở xuống (chọn các dòng › chuột phải › "
+                 "Xóa) rồi gửi lại; nếu số dòng thật sự nhiều hơn giới hạn, hãy liên hệ cơ quan thường trực.",
+                 name, found.cell, value=found.value)
+    else:
+        limit = layout.MAX_ORIGIN_ROWS + 1 if name == layout.ORIGIN_SHEET else MAX_ROWS
+        wb.error(f"Trang tính «{name}» có nội dung ở ô {far.cell}, quá xa phạm vi của mọi biểu mẫu (tối đa "
+                 f"{vn.number(limit)} dòng); hệ thống không đọc tệp này.",
+                 f"Hãy xóa nội dung từ dòng {vn.number(far.row)} trở xuống của trang tính này (hoặc xóa trang "
+                 "tính), rồi gửi lại.", name, far.cell, value=far.value)
 
 
 def _too_long(height: int, wb: Workbook, sheet: Sheet, name: str, config: Config) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import time
 import zipfile
@@ -14,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import python_calamine as pc
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from openpyxl.utils import get_column_letter
 
 from pipeline.core import layout
 from pipeline.core.config import Config
 from pipeline.core.model import Sheet
-from pipeline.intake import versions
+from pipeline.intake import extent, proof, versions
 from pipeline.intake.book import SHOWN, Problem, SheetData, Workbook, shown
 from pipeline.intake.cells import _CLEAN, norm
 from pipeline.intake.gate import (
@@ -49,6 +50,7 @@ from pipeline.intake.gate import (
 )
 from pipeline.intake.messages import (
     BROKEN_FIX,
+    ENTITIES,
     NEW_TEMPLATE,
     ORIGINAL,
     PASSWORD,
@@ -62,6 +64,7 @@ from pipeline.intake.recognise import (
     header_match,
     recognise,
 )
+from pipeline.topics import CATALOG
 
 __all__ = ["EMPTY_ZIP_SIGNATURE", "FILE_SECONDS", "HEADER_SEARCH_ROWS", "MAX_CELLS", "MAX_COLUMNS",
            "MAX_ENTRIES", "MAX_FILE_BYTES", "MAX_RATIO", "MAX_ROWS", "MAX_UNCOMPRESSED", "NEW_TEMPLATE",
@@ -70,6 +73,7 @@ __all__ = ["EMPTY_ZIP_SIGNATURE", "FILE_SECONDS", "HEADER_SEARCH_ROWS", "MAX_CEL
            "megabytes", "read_sheet", "recognise", "row_limit", "sheet_extent", "sheet_parts", "shown", "sniff",
            "too_large", "formula_cells"]
 
+LOG = logging.getLogger("pipeline.intake.read")
 _FORMULA_HINT = re.compile(rb"f[\s>/]")  # cheap necessary condition of _FORMULA (a literal-led search)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -224,7 +228,11 @@ def _load(path: Path, config: Config, sender: str | None, data: bytes | None) ->
         return wb
     try:
         if check_extents(zf, wb, config) or wb.late():
+            _identify(zf, data, wb, sender)  # the refusal names its template
             return wb
+        if wb.trimmed:  # rows past the limit holding no value: calamine reads the sheets without them
+            data = extent.rezip(zf, {part: wb.xml[part] for part in wb.trimmed})
+            zf = zipfile.ZipFile(io.BytesIO(data))
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         parts = sheet_parts(zf)
         names = recognise(book, wb, config, sender)
@@ -243,11 +251,32 @@ def _load(path: Path, config: Config, sender: str | None, data: bytes | None) ->
         versions.carry_over(wb, config)  # an earlier version's file: mapped into the current shape, or «Mẫu cũ»
         if wb.meta.get("package_of") and layout.ORIGIN_SHEET in book.sheet_names:
             wb.origins = origins(book)
+        if wb.meta.get("package_of") and not wb.errors_found():
+            proof.check(book, wb, config)  # a package matches its digest, its sources and its identity
         wb.late()
     except pc.PasswordError:
         wb.error(PASSWORD, PASSWORD_FIX)
+    except DefusedXmlException:
+        wb.error(ENTITIES, ORIGINAL)
     except (pc.CalamineError, zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError,
-            ElementTree.ParseError) as exc:
-        wb.error(f"Tệp bị hỏng, không đọc được nội dung bảng tính ({type(exc).__name__}).",
-                 BROKEN_FIX)
+            ElementTree.ParseError):
+        LOG.info("Tệp %s không đọc được", path.name, exc_info=True)
+        wb.error("Tệp bị hỏng, không đọc được nội dung bảng tính.", BROKEN_FIX)
     return wb
+
+
+def _identify(zf: zipfile.ZipFile, data: bytes, wb: Workbook, sender: str | None) -> None:
+    """A file refused unread: its template (and version) from its identity sheet when that sheet
+    is small, so the refusal names the template; the unit is the sender's when known."""
+    part = sheet_parts(zf).get(layout.META_SHEET)
+    if part is None or sheet_extent(zf, part, wb.xml.get(part)) != (0, 0):
+        return
+    try:
+        meta = _meta(pc.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    except (pc.CalamineError, zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError):
+        return
+    template = fingerprints().get(str(meta.get("fingerprint", ""))) or CATALOG.get(str(meta.get("template_id", "")))
+    if template is not None:
+        wb.template, wb.meta = template, meta
+        wb.version = template.version if meta.get("fingerprint") == template.fingerprint else meta.get("version")
+    wb.unit_code = sender

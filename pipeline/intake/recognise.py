@@ -203,4 +203,4 @@ def _check_unit(book: pc.CalamineWorkbook, wb: Workbook, config: Config, sender:
         owners = ", ".join(u.name for u in config.owners(template.id)) or "không đơn vị nào"
         wb.error(f"Đơn vị «{codes[code].name}» không được giao biểu «{template.title}» (đơn vị được giao: "
                  f"{owners}).", "Hãy gửi đúng biểu mẫu được giao cho đơn vị mình.", value=code)
-    wb.unit_code = code or sender
+    wb.unit_code = sender or code  # a file refused as another unit's is the sender's, never the unit it names

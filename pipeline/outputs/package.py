@@ -34,6 +34,7 @@ An unknown figure ([x], a blank cell) stays blank all the way up.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -41,17 +42,20 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import python_calamine as pc
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from pipeline.core import atomic, layout, paths
 from pipeline.core.config import CITY, CITY_KINDS, Config, ConfigError, Unit, load
 from pipeline.core.model import Field, Sheet, Template
-from pipeline.outputs import templates
+from pipeline.intake import proof
+from pipeline.outputs import package_check, package_months, templates
 from pipeline.outputs.provenance import shown
-from pipeline.store import warehouse
+from pipeline.store import records, warehouse
 from pipeline.topics import CATALOG
 
+PACKAGE_RECORD = "goi_so_lieu"  # a sign-off record's template_id for the whole package (store.records)
 BOLD = Font(name="Times New Roman", bold=True, size=11)
 ORIGIN_WIDTHS = (24, 9, 16, 12, 36, 44, 22, 18)
 
@@ -74,11 +78,20 @@ class Package:
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # Vietnamese lines for the build summary
     city: str = ""
+    signed: dict | None = None  # the head's sign-off of these figures (store.records), if any
+
+    checked: tuple[bool, list[str]] | None = None  # package_check: (all accepted, refusals); None: not checked
 
     def lines(self, folder: str) -> list[str]:
         head = (f"- Gói số liệu gửi {self.city}: {len(self.files)} biểu trong {folder}/ (gửi các tệp này lên cổng "
                 f"của {self.city} hoặc chép vào thư mục nhận của {self.city}).")
-        return [head] + [f"  • {note}" for note in self.notes]
+        if self.checked is not None and self.checked[0]:
+            head += f" Đã kiểm tra theo cấu hình của {self.city}: {self.city} sẽ nhận đủ {len(self.files)} biểu."
+        elif self.checked is not None:
+            head = (f"- GÓI SỐ LIỆU CHƯA GỬI ĐƯỢC: kiểm tra theo cấu hình của {self.city}, {len(self.checked[1])} trong "
+                    f"{len(self.files)} biểu trong {folder}/ sẽ bị trả lại:")
+        return [head] + [f"  • {line}" for line in (self.checked[1] if self.checked else [])] + \
+            [f"  • {note}" for note in self.notes]
 
 
 def catalog_version() -> str:
@@ -96,7 +109,7 @@ def city_config(commune: Config, inputs_dir: Path) -> tuple[Config, str | None]:
         if not city.is_city:
             raise ConfigError(f"Tệp cấu hình của cấp trên {path} không phải cấu hình cấp thành phố, tỉnh "
                               "(cần dòng level = \"city\"). Hãy chép đúng tệp cấu hình thành phố gửi.")
-        return replace(city, start=commune.start, cutoff=commune.cutoff, month_starts_on=commune.month_starts_on), None
+        return replace(city, start=commune.start, cutoff=commune.cutoff), None  # the city's reporting months
     kind = next((k for k in CITY_KINDS if commune.province.lower().startswith(k + " ")), CITY_KINDS[1])
     name = commune.province[len(kind) + 1:] if commune.province.lower().startswith(kind + " ") else commune.province
     note = (f"Chưa có bản sao cấu hình của {commune.province} (inputs/{paths.CITY_CONFIG_NAME}): các dòng cơ quan "
@@ -239,6 +252,15 @@ def sheet_rows(sheet: Sheet, facts: list[dict], commune: Config, view: Config
     return rows, parts, notes
 
 
+def _whole_period(con: duckdb.DuckDBPyConnection, template: Template, sheet: Sheet, commune: Config, view: Config
+                  ) -> tuple[list[dict], dict[tuple[int, str], list[Part]], list[str]]:
+    """A sheet whose periods cannot be re-cut to the city's: its whole period (outputs.package_months)."""
+    names = {u.code: u.name for u in commune.units}
+    rows, sources = package_months.whole_period(con, sheet, _facts(con, template, sheet), view)
+    parts = {(at, key): [_part(r, sheet.column(key), sheet, names) for r in used] for (at, key), used in sources.items()}
+    return rows, parts, [package_months.note(commune, view, sheet)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing
 
@@ -261,34 +283,82 @@ def _origin_sheet(wb, parts_by_sheet: list[tuple[Sheet, dict[tuple[int, str], li
     ws.protection.sheet = True
 
 
-def _meta(wb, commune: Config, digest: str, now: datetime) -> None:
+def _meta(wb, commune: Config, digest: str, now: datetime, figures: str, signed: dict | None) -> None:
     ws = wb[layout.META_SHEET]
     values = {"package_commune_code": commune.code, "package_of": commune.full_name,
               "catalog_version": catalog_version(), "submissions_sha256": digest,
-              "package_built_at": now.isoformat()}
+              "package_built_at": now.isoformat(), proof.FIGURES_KEY: figures,
+              proof.SIGNED_BY: signed["full_name"] if signed else None,
+              proof.SIGNED_AT: f"{signed['signed_at']:%Y-%m-%dT%H:%M:%S}" if signed else None}
     for row, key in enumerate(layout.PACKAGE_KEYS, start=len(layout.META_KEYS) + 1):
         ws.cell(row, 1, key)
         ws.cell(row, 2, values[key])
 
 
-def build(con: duckdb.DuckDBPyConnection, commune: Config, view: Config, folder: Path, demo: bool = False) -> Package:
+def _figures(wb, template: Template, commune: Config) -> str:
+    """The digest of the workbook's figures as the city's reader will compute it (intake.proof)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    book = pc.CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
+    return proof.digests(book, template, str(commune.code), commune.full_name)
+
+
+def signed_off(inputs_dir: Path | None, commune: Config, whole: str) -> dict | None:
+    """The head's latest sign-off of the package whose figures have the digest `whole`."""
+    if inputs_dir is None:
+        return None
+    found = [r for r in records.read(inputs_dir, records.SIGNOFFS)
+             if r["template_id"] == PACKAGE_RECORD and r["sha256"] == whole]
+    return found[-1] if found else None
+
+
+def sign_off(inputs_dir: Path, outputs_dir: Path, commune: Config, username: str, full_name: str) -> dict:
+    """The commune's head signs off the package now in outputs/package/ (its figures' digest): the next
+    build writes the sign-off into the package. For the command and the portal. Raises ValueError
+    (Vietnamese) when there is no package."""
+    whole = written_digest(Path(outputs_dir) / paths.PACKAGE_DIR)
+    if whole is None:
+        raise ValueError("Chưa có gói số liệu để xác nhận: hãy chạy chương trình để lập gói trước.")
+    return records.sign_off(inputs_dir, commune.standing_unit, PACKAGE_RECORD, whole, paths.PACKAGE_DIR,
+                            username, full_name)
+
+
+def written_digest(folder: Path) -> str | None:
+    """The digest of the package in folder (its workbooks' figure digests), None without one."""
+    parts = []
+    for path in sorted(Path(folder).glob("*.xlsx")):
+        rows = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(layout.META_SHEET).to_python()
+        parts += [str(r[1]) for r in rows if len(r) > 1 and r[0] == proof.FIGURES_KEY]
+    return proof.combined(parts) if parts else None
+
+
+def build(con: duckdb.DuckDBPyConnection, commune: Config, view: Config, folder: Path, demo: bool = False,
+          inputs_dir: Path | None = None) -> Package:
     """Write the commune's package into folder (which it fills; the caller replaces the old one)."""
     folder.mkdir(parents=True, exist_ok=True)
     package, unit = Package(city=view.full_name), unit_of(commune)
     now = datetime.now().replace(microsecond=0)
+    books = []
     for template in CATALOG.values():
         shas = _current(con, template)
         if not shas:
             continue
         data, parts_by_sheet = {}, []
         for sheet in template.sheets:
-            rows, parts, notes = sheet_rows(sheet, _facts(con, template, sheet), commune, view)
+            if sheet.period_total is not None and not package_months.same_months(commune, view):
+                rows, parts, notes = _whole_period(con, template, sheet, commune, view)
+            else:
+                rows, parts, notes = sheet_rows(sheet, _facts(con, template, sheet), commune, view)
             data[sheet.key] = rows
             parts_by_sheet.append((sheet, parts))
             package.notes += [f"{template.title}: {note}" for note in notes]
         wb = templates.workbook(template, unit, view, data=data, demo=demo)
-        _meta(wb, commune, hashlib.sha256("\n".join(shas).encode()).hexdigest(), now)
         _origin_sheet(wb, parts_by_sheet)
+        books.append((template, wb, hashlib.sha256("\n".join(shas).encode()).hexdigest(), _figures(wb, template, commune)))
+    signed = signed_off(inputs_dir, commune, proof.combined([b[3] for b in books]))
+    package.signed = signed
+    for template, wb, digest, figures in books:
+        _meta(wb, commune, digest, now, figures, signed)
         package.files.append(atomic.save(wb, folder / templates.filename(template, unit)))
     return package
 
@@ -298,14 +368,24 @@ def write(con: duckdb.DuckDBPyConnection, commune: Config, inputs_dir: Path, out
     """outputs/package/ rebuilt whole (atomically) from the warehouse's current submissions."""
     view, note = city_config(commune, inputs_dir)
     result: list[Package] = []
-    atomic.replace_dir(Path(outputs_dir) / paths.PACKAGE_DIR,
-                       lambda fresh: result.append(build(con, commune, view, fresh, demo)))
+    folder = atomic.replace_dir(Path(outputs_dir) / paths.PACKAGE_DIR,
+                                lambda fresh: result.append(build(con, commune, view, fresh, demo, inputs_dir)))
     package = result[0]
+    package.files = [folder / p.name for p in package.files]  # written in a fresh folder, now in place
     if note:
         package.notes.insert(0, note)
     if commune.code not in {u.code for u in view.units} and note is None:
         package.notes.insert(0, f"Mã {commune.code} (khóa code trong mục [commune]) không có trong danh sách các xã "
                                 f"của {view.full_name}: thành phố sẽ trả lại gói. Hãy kiểm tra mã thành phố giao.")
+    if view.require_signoff and package.signed is None and package.files:
+        package.notes.insert(0, f"{view.full_name} chỉ nhận gói số liệu đã được thủ trưởng xác nhận: gói này chưa được "
+                                "xác nhận (hoặc số liệu đã đổi sau lần xác nhận trước). Thủ trưởng xem lại gói, chạy "
+                                "lệnh «soket xac-nhan-goi --ten \"Họ và tên\"» rồi chạy lại chương trình.")
+    elif package.signed:
+        package.notes.insert(0, f"Gói đã được {package.signed['full_name']} xác nhận lúc "
+                                f"{package.signed['signed_at']:%H:%M %d/%m/%Y}.")
+    if not demo and note is None:
+        package.checked = package_check.check(package.files, inputs_dir, commune)
     if demo:
         package.notes.insert(0, "Gói lập từ bộ SỐ LIỆU MINH HỌA: thành phố sẽ không nhận; chỉ gửi khi các đơn vị đã "
                                 "gửi số liệu thật.")

@@ -140,3 +140,18 @@ def _month_rows(figures: list[str]) -> str:
     where not h.ca_ky
     group by h.unit_code, h.thang, h.thang_ngay
 )"""
+
+
+def period_figures() -> tuple[str, list[str]]:
+    """(SQL, figure keys): per field of work (`linh_vuc`, with `ten_linh_vuc` the name a unit gave), each
+    figure of the whole period as the tables take it (per unit: its months where given, else its
+    whole-period row, stocks at the last month), added up over the units (unknown when one unit's is).
+    A commune's package sends these as its «Cả kỳ» rows when its reporting months cannot be re-cut to
+    its city's (outputs.package_months)."""
+    figures = [f.key for f in TEMPLATE.sheet("ho_so").fields if f.numeric]
+    sums = ", ".join(f"case when count(*) filter (where {k} is null) > 0 then null else sum({k}) end as {k}"
+                     for k in figures)
+    sql = (f"with {_rows_cte()},\n{_groups_cte(figures)},\nnames as (select linh_vuc, max(ten_linh_vuc) as "
+           f"ten_linh_vuc from ho_so group by linh_vuc)\nselect linh_vuc, any_value(ten_linh_vuc), {sums} "
+           "from nhom join names using (linh_vuc) group by linh_vuc")
+    return sql, figures

@@ -325,5 +325,3 @@ def sql(name: str) -> str:
     if spec.by:
         return _grouped_sql(spec)
     return _points_sql(spec) if spec.key.endswith("_766") else _rates_sql(spec)
-
-

@@ -27,9 +27,9 @@ def received_files(inputs_dir: Path) -> list[Path]:
     for path in sorted(inputs_dir.rglob("*")):
         rel = path.relative_to(inputs_dir)
         if not path.is_file() or any(part.startswith((".", "~$")) for part in rel.parts) or \
-                (len(rel.parts) > 1 and rel.parts[0] in paths.RECORDS):  # sign-offs, confirmations
+                (len(rel.parts) > 1 and rel.parts[0] in paths.RECORDS):  # sign-offs, confirmations, backups
             continue
-        if rel.parts[0] == paths.SECTION_TEXTS:  # the commune's edited report texts, not a submission
+        if rel.parts[0] in (paths.SECTION_TEXTS, paths.CONFIG_HISTORY):  # edited report texts, earlier configurations
             continue
         name = path.name
         if (name in NOT_RECEIVED or name.endswith((".tmp", ".docx"))

@@ -52,6 +52,7 @@ class Account:
     changed_at: str
     role: str = MEMBER
     full_name: str = ""
+    disabled: bool = False  # locked on the settings page: cannot sign in, kept for the record
 
     @property
     def head(self) -> bool:
@@ -76,7 +77,8 @@ def load_all(inputs: Path) -> dict[str, Account]:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             found = {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""),
-                                   v.get("role", MEMBER), v.get("full_name", ""))
+                                   v.get("role", MEMBER), v.get("full_name", ""),
+                                   bool(v.get("disabled", False)))
                      for name, v in raw.get("users", {}).items()}
         except (ValueError, KeyError, AttributeError, TypeError) as exc:
             raise AccountError(f"Tệp tài khoản {path} bị hỏng ({exc}). Hãy khôi phục tệp từ bản sao lưu.") from exc
@@ -90,7 +92,7 @@ _cache: dict[Path, tuple[tuple, dict[str, Account]]] = {}  # accounts file → (
 def _save(inputs: Path, accounts: dict[str, Account]) -> None:
     path = _path(inputs)
     data = {"users": {a.username: {"unit_code": a.unit_code, "hash": a.hash, "changed_at": a.changed_at,
-                                   "role": a.role, "full_name": a.full_name}
+                                   "role": a.role, "full_name": a.full_name, **({"disabled": True} if a.disabled else {})}
                       for a in sorted(accounts.values(), key=lambda a: a.username)}}
     fd, tmp = tempfile.mkstemp(prefix=".accounts.", suffix=".tmp", dir=path.parent)
     try:
@@ -115,21 +117,64 @@ def check(username: str, unit_code: str | None, config: Config | None, new: bool
           full_name: str = "", inputs: Path | None = None) -> None:
     """Everything about an account but its password (asked after, so a wrong unit code is told
     before the password is typed twice); with inputs, also whether the account exists."""
+    found = problems(username, unit_code, config, new, role, full_name, inputs)
+    if found:
+        raise AccountError(next(iter(found.values())))
+
+
+def problems(username: str, unit_code: str | None, config: Config | None, new: bool = True, role: str = MEMBER,
+             full_name: str = "", inputs: Path | None = None, password: str | None = None,
+             form: bool = False) -> dict[str, str]:
+    """Every mistake of an account at once, by field (username, role, full_name, unit_code,
+    password); form: worded for the portal's settings page instead of the command line."""
+    out = {}
     if not USERNAME.match(username):
-        raise AccountError(f"Tên đăng nhập '{username}' không hợp lệ: dùng 2–32 ký tự thường a-z, "
+        out["username"] = (f"Tên đăng nhập '{username}' không hợp lệ: dùng 2–32 ký tự thường a-z, "
                            "chữ số, dấu chấm, gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số.")
     if role not in words.ROLES:
-        raise AccountError(f"Vai trò '{role}' không hợp lệ: dùng {' hoặc '.join(words.ROLES)} "
-                           f"({'; '.join(f'{k}: {v}' for k, v in words.ROLES.items())}).")
+        out["role"] = (f"Vai trò '{role}' không hợp lệ: dùng {' hoặc '.join(words.ROLES)} "
+                       f"({'; '.join(f'{k}: {v}' for k, v in words.ROLES.items())}).")
     if role == HEAD and not full_name.strip():
-        raise AccountError("Tài khoản thủ trưởng đơn vị cần họ tên (--name \"Họ và tên\"): họ tên được ghi "
-                           "vào mỗi lần xác nhận số liệu.")
+        how = "" if form else " (--name \"Họ và tên\")"
+        out["full_name"] = (f"Tài khoản thủ trưởng đơn vị cần họ tên{how}: họ tên được ghi "
+                            "vào mỗi lần xác nhận số liệu.")
     if new:
         codes = [u.code for u in config.units] if config else []
         if not unit_code or unit_code not in codes:
-            raise AccountError(f"Cần mã đơn vị hợp lệ (--unit). Các mã trong cấu hình: {', '.join(codes)}.")
-    if inputs is not None:
-        _exists(load_all(inputs), username, new)
+            out["unit_code"] = ("Hãy chọn đơn vị của tài khoản." if form else
+                                f"Cần mã đơn vị hợp lệ (--unit). Các mã trong cấu hình: {', '.join(codes)}.")
+    if inputs is not None and "username" not in out:
+        try:
+            _exists(load_all(inputs), username, new)
+        except AccountError as exc:
+            out["username"] = f"Tài khoản '{username}' đã có." if form and new else str(exc)
+    if password is not None:
+        try:
+            _check_password(password)
+        except AccountError as exc:
+            out["password"] = str(exc)
+    return out
+
+
+def update(inputs: Path, username: str, role: str | None = None, full_name: str | None = None,
+           disabled: bool | None = None) -> Account:
+    """Change an account's role and full name, or lock (disabled=True) or unlock it. Locking changes
+    `changed_at`, which ends the account's sessions at once."""
+    with _lock:
+        accounts = load_all(inputs)
+        _exists(accounts, username, new=False)
+        old = accounts[username]
+        role = old.role if role is None else role
+        full_name = old.full_name if full_name is None else full_name.strip()
+        found = problems(username, old.unit_code, None, False, role, full_name)
+        if found:
+            raise AccountError(next(iter(found.values())))
+        changed = datetime.now().isoformat() if disabled and not old.disabled else old.changed_at
+        account = Account(username, old.unit_code, old.hash, changed, role, full_name,
+                          old.disabled if disabled is None else disabled)
+        accounts[username] = account
+        _save(inputs, accounts)
+    return account
 
 
 def _exists(accounts: dict[str, Account], username: str, new: bool) -> None:
@@ -149,11 +194,12 @@ def set_account(inputs: Path, username: str, password: str, unit_code: str | Non
     with _lock:
         accounts = load_all(inputs)
         _exists(accounts, username, new)
+        disabled = False
         if not new:
-            unit_code, role, full_name = (accounts[username].unit_code, accounts[username].role,
-                                          accounts[username].full_name)
+            unit_code, role, full_name, disabled = (accounts[username].unit_code, accounts[username].role,
+                                                    accounts[username].full_name, accounts[username].disabled)
         account = Account(username, unit_code, _hasher.hash(password),
-                          datetime.now().isoformat(), role, full_name.strip())
+                          datetime.now().isoformat(), role, full_name.strip(), disabled)
         accounts[username] = account
         _save(inputs, accounts)
     return account
@@ -166,7 +212,7 @@ def verify(inputs: Path, username: str, password: str) -> Account | None:
         _hasher.verify(account.hash if account else _DUMMY, password)
     except (VerificationError, InvalidHashError):
         return None
-    return account
+    return None if account is None or account.disabled else account
 
 
 def _ask_password() -> str:
@@ -194,6 +240,7 @@ def main(args) -> int:
                     unit = "(mã đơn vị không còn trong cấu hình)"
                 standing = " — đơn vị thường trực" if a.unit_code == config.standing_unit else ""
                 role = words.ROLES.get(a.role, a.role) + (f" ({a.full_name})" if a.full_name else "")
+                role += " — đã khóa" if a.disabled else ""
                 print(f"{a.username}\t{a.unit_code}\t{unit}{standing}\t{role}")
             return 0
         if not args.username:

@@ -62,7 +62,8 @@ class Portal:
     def __init__(self, inputs: Path, outputs: Path, config_path: Path | None = None):
         self.inputs, self.outputs = Path(inputs).resolve(), Path(outputs).resolve()
         self.config_path = Path(config_path) if config_path else self.inputs / paths.CONFIG_NAME
-        self.config: Config = load(self.config_path)
+        # None only while no configuration file exists: the portal then opens on its first-run page.
+        self.config: Config = load(self.config_path) if self.config_path.exists() else None  # type: ignore[assignment]
         self.db_lock = threading.RLock()  # DuckDB: one connection kind at a time in this process
         self.ingester = Ingester(self.ingest)
         self.waiting = snapshot.Waiting()  # uploads stored, not yet through the ingest
@@ -74,6 +75,13 @@ class Portal:
         self.client_failures = guard.Throttle(CLIENT_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
         self.password_checks = guard.Slots(PASSWORD_CHECKS, PASSWORD_QUEUE)
         self.last_found: list[dict] = []  # every submission of a file in inputs/, newest first
+
+    def reload(self) -> Config:
+        """Read the configuration again (after the settings page saved it): the new one is checked
+        whole before it replaces the old, so a request never sees a half-read configuration."""
+        config = load(self.config_path)
+        self.config = config
+        return config
 
     # --- accounts and secret -------------------------------------------------------------
     def secret(self) -> str:
@@ -91,7 +99,7 @@ class Portal:
         if not name:
             return None
         account = accounts.load_all(self.inputs).get(name)
-        if account is None or account.changed_at != request.session.get("changed_at") or \
+        if account is None or account.disabled or account.changed_at != request.session.get("changed_at") or \
                 not self.sessions.valid(request.session.get("sid"), request.session.get("since")):
             request.session.clear()  # signed out, password changed, or account removed
             return None

@@ -33,7 +33,7 @@ from pipeline.core import logs, paths, words
 from pipeline.intake import export_06a
 from pipeline.outputs import templates
 from pipeline.topics import CATALOG
-from pipeline.web import accounts, board, guard, jobs, review, store
+from pipeline.web import accounts, board, guard, jobs, review, settings, store
 from pipeline.web.portal import SESSION_SECONDS, Portal, User
 
 log = logging.getLogger("pipeline.web")
@@ -79,7 +79,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     def page(code: int, message: str) -> str:
         """An error page without a session: for answers made before or outside the routes."""
-        return pages.get_template("error.html").render(code=code, message=message, user=None)
+        return pages.get_template("error.html").render(code=code, message=message, user=None, config=portal.config)
 
     def csrf_token(request: Request) -> str:
         token = request.session.get("csrf")
@@ -94,11 +94,11 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). "
                                      "Hãy tải lại trang rồi thử lại.")
 
-    async def read_form(request: Request, max_files: int = 0):
+    async def read_form(request: Request, max_files: int = 0, max_fields: int = 5):
         """The posted form; a body the parser refuses (cut off, malformed, too many parts) is a
         Vietnamese 400."""
         try:
-            return await request.form(max_files=max_files, max_fields=5)
+            return await request.form(max_files=max_files, max_fields=max_fields)
         except HTTPException:
             files = f"mỗi lần gửi tối đa {store.MAX_FILES} tệp; " if max_files else ""
             raise HTTPException(400, f"Không đọc được dữ liệu gửi lên ({files}có thể bị cắt giữa chừng "
@@ -114,13 +114,15 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         return user
 
     def render(request: Request, name: str, status_code: int = 200, **context) -> Response:
-        deadline = portal.config.deadline
-        context.update(request=request, csrf=csrf_token(request),
-                       deadline_text=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
-                       deadline_left=board.time_left(deadline, datetime.now()),
-                       overdue=datetime.now() > deadline)
-        if "user" not in context:
-            context["user"] = portal.user(request)
+        config = portal.config  # None on the first-run page
+        context.update(request=request, csrf=csrf_token(request), config=config)
+        if config is not None:
+            deadline = config.deadline
+            context.update(deadline_text=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
+                           deadline_left=board.time_left(deadline, datetime.now()),
+                           overdue=datetime.now() > deadline)
+            if "user" not in context:  # asked once (a request's user is looked up already)
+                context["user"] = portal.user(request)
         return pages.TemplateResponse(request, name, context, status_code=status_code)
 
     @app.exception_handler(SignIn)
@@ -135,13 +137,15 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
 
     review.register(app, portal, pages, SimpleNamespace(render=render, require=require, check_csrf=check_csrf,
                                                         read_form=read_form))  # sign-off, follow-up, explain
+    settings.register(app, portal, pages, SimpleNamespace(render=render, require=require, check_csrf=check_csrf,
+                                                          read_form=read_form))  # «Cài đặt», first run
 
     # --- sign in / out -------------------------------------------------------------------
     @app.get("/login")
     def login_page(request: Request):
         if portal.user(request):
             return RedirectResponse("/", status_code=303)
-        return render(request, "login.html", user=None)
+        return render(request, "login.html", user=None, first=request.query_params.get("first"))
 
     @app.post("/login")
     async def login(request: Request):
@@ -398,8 +402,11 @@ def serve(host: str, port: int, inputs: Path, outputs: Path, config_path: Path |
     logging.basicConfig(level=logging.INFO, handlers=[console])
     logs.configure(outputs)  # tracebacks go to outputs/logs/nhat_ky.log, never to the console
     app = create_app(inputs, outputs, config_path)
-    app.state.portal.ingester.request()  # a file stored just before a stop is checked now
-    if not accounts.load_all(Path(inputs)):
+    if app.state.portal.config is None:
+        print(f"Chưa có cấu hình: mở http://127.0.0.1:{port}/ trên máy này để tạo cấu hình và tài khoản đầu tiên.")
+    else:
+        app.state.portal.ingester.request()  # a file stored just before a stop is checked now
+    if app.state.portal.config is not None and not accounts.load_all(Path(inputs)):
         print("Chưa có tài khoản nào. Tạo tài khoản: python -m pipeline user add TÊN --unit MÃ_ĐƠN_VỊ")
     print(f"Trang nộp biểu mẫu: http://{host}:{port}/  (dừng: Ctrl+C)")
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5,
