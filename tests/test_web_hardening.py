@@ -321,4 +321,5 @@ def test_a_file_refused_as_another_units_is_recorded_under_the_sender(site):
     assert stored in vp.get("/history").text
     assert kt.get(f"/submissions/{stored}").status_code == 403
     sheet = load_workbook(site.outputs / board.WORKBOOK_NAME).active  # the board's workbook
-    assert {r[5] for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] == "KT"} == {board.STATES["missing"]}
+    state = [c.value for c in sheet[4]].index("Tình trạng")
+    assert {r[state] for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] == "KT"} == {board.STATES["missing"]}
