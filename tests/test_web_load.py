@@ -8,6 +8,7 @@ asserted: `make bench` (tests/bench_upload.py) measures them at 114 communes."""
 import re
 
 from pipeline.core import words
+from pipeline.store import ingest
 from pipeline.topics import CATALOG
 from pipeline.web import store
 from pipeline.web.app import create_app
@@ -61,3 +62,21 @@ def test_a_file_stored_before_a_stop_is_checked_by_the_next_ingest(site):
         assert again.result(path, store.sidecar(path))["status"] in ("accepted", "warnings")
     finally:
         again.ingester.stop()
+
+
+def test_an_upload_ingested_by_a_build_is_no_longer_shown_as_being_checked(site):
+    """The build (its own process) may ingest an upload before the portal does: once the portal
+    reads the warehouse again, the file is no longer «đang kiểm tra»."""
+    site.portal.page_wait = 0
+    client, token = sign_in(site, "TTPVHCC")
+    template_id = first_template(site, "TTPVHCC")
+    with site.portal.db_lock:  # the portal's own ingest cannot run meanwhile
+        upload(client, token, ("bieu.xlsx", demo_bytes(site.config, "TTPVHCC", template_id)))
+        assert len(site.portal.waiting) == 1
+        ingest.run(site.inputs, site.outputs, site.config)  # as the build's child process does
+        site.portal.publish()
+        assert len(site.portal.waiting) == 0
+    rows, *_ = site.portal.board_rows(refresh=False)
+    assert not [r for r in rows if r.state == "checking"]
+    assert [r.state for r in rows if r.unit_code == "TTPVHCC" and r.template_id == template_id] in (
+        ["accepted"], ["warnings"])

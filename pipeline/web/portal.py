@@ -303,6 +303,7 @@ class Portal:
                     self.snapshot = snapshot.read(con, self.inputs, review.FOLLOW_UPS)
                 finally:
                     con.close()
+                self.waiting.done_with(self.snapshot.found)  # ingested by a build, say: no longer waiting
             except Exception:  # busy (a build writing) or unreadable: the pages keep the last one
                 log.exception("cannot read the warehouse")
                 return

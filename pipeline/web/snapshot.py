@@ -81,6 +81,13 @@ class Waiting:
             for rel in rels:
                 self.items.pop(rel, None)
 
+    def done_with(self, found: list[dict]) -> None:
+        """Those among found (submissions rows) are through an ingest, whichever ran it."""
+        with self.lock:
+            if self.items:
+                for s in found:
+                    self.items.pop(s.get("path"), None)
+
     def get(self, rel: str) -> Upload | None:
         with self.lock:
             return self.items.get(rel)
