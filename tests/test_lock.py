@@ -1,6 +1,6 @@
 """requirements.lock (issue 25): every requirement of pyproject.toml pinned at a version that
 satisfies it, every pin with hashes, and no pin that nothing requires any more. Update the lock
-with `make lock` (README, «For developers»)."""
+with `make lock` (docs/developers.md)."""
 
 import tomllib
 
@@ -12,7 +12,7 @@ from pipeline import bundle
 from pipeline.core import paths
 
 PYPROJECT = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-FIX = "Hãy chạy `make lock` (README, For developers) và commit requirements.lock."
+FIX = "Hãy chạy `make lock` (docs/developers.md) và commit requirements.lock."
 
 
 def requirements(project: dict = PYPROJECT) -> list[Requirement]:
