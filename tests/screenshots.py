@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,8 +34,11 @@ from pipeline.core import paths
 from pipeline.web import accounts
 from pipeline.web.app import create_app
 from tests.conftest import CHROMIUM
-from tests.test_signoff import HEAD, HEAD_NAME
-from tests.web_util import broken_bytes, demo_bytes, make_inputs, password, write_accounts
+
+with warnings.catch_warnings():  # starlette's TestClient (imported by the test helpers, unused here) warns
+    warnings.simplefilter("ignore")
+    from tests.test_signoff import HEAD, HEAD_NAME
+    from tests.web_util import broken_bytes, demo_bytes, make_inputs, password, write_accounts
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
