@@ -65,3 +65,14 @@ def test_render_replaces_only_the_blocks_and_names_a_missing_one(tmp_path):
         assert "STALE-CONTENT" not in written and docs.render(written, blocks, page) == written
     with pytest.raises(ValueError, match="bao-cao.md: thiếu khối <!-- placeholders:start"):
         docs.render(text.replace("<!-- placeholders:start -->", ""), page="bao-cao.md")
+
+
+def test_every_value_the_guide_asks_to_choose_is_accepted_by_a_template():
+    """A hand-written «chọn «…»» names a value a list cell of the catalog accepts (the full lists are
+    generated: docs/bieu-mau.md, «Giá trị trong các ô danh sách»)."""
+    accepted = {c for t in CATALOG.values() for s in t.sheets for f in s.fields for c in f.choices}
+    asked = []
+    for path in docs.DOCS.glob("*.md"):
+        text = re.sub(r"<!-- (\w+):start -->.*?<!-- \1:end -->", "", path.read_text(encoding="utf-8"), flags=re.S)
+        asked += [(path.name, value) for value in re.findall(r"chọn «([^»]+)»", text)]
+    assert asked and all(value in accepted for _, value in asked), [a for a in asked if a[1] not in accepted]
