@@ -76,3 +76,11 @@ def test_every_value_the_guide_asks_to_choose_is_accepted_by_a_template():
         text = re.sub(r"<!-- (\w+):start -->.*?<!-- \1:end -->", "", path.read_text(encoding="utf-8"), flags=re.S)
         asked += [(path.name, value) for value in re.findall(r"chọn «([^»]+)»", text)]
     assert asked and all(value in accepted for _, value in asked), [a for a in asked if a[1] not in accepted]
+
+
+def test_readme_is_short_and_names_the_two_commands():
+    readme = (docs.paths.ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) < 200
+    assert "make all" in readme and "make test" in readme
+    for target in re.findall(r"\]\((docs/[^)#]+)", readme):
+        assert (docs.paths.ROOT / target).exists(), target
