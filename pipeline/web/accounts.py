@@ -5,7 +5,7 @@ head («thủ trưởng đơn vị») also signs off the unit's files; the full 
 on a terminal; a script may pipe it on stdin (one line) instead. Setting a password changes the
 account's `changed_at`, which ends every session signed in under the old one.
 On POSIX the file is readable by its owner only (0o600); on Windows that mode means nothing,
-and the folder's NTFS permissions protect it (README, «Bảo vệ tài khoản và khóa phiên»).
+and the folder's NTFS permissions protect it (docs/tai-khoan.md, «Bảo vệ tài khoản và khóa phiên»).
 """
 
 from __future__ import annotations
