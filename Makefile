@@ -66,8 +66,8 @@ notebooks: $(STAMP) ## Mở sổ phân tích số liệu trong JupyterLab
 	$(VENV)/bin/jupytext --sync notebooks/*.py
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-docs: $(STAMP) ## Làm mới các phần sinh tự động của README (biểu mẫu, chỗ điền, bảng)
-	$(PY) -m pipeline.docs
+docs: $(STAMP) ## Hướng dẫn sử dụng: làm mới phần sinh từ danh mục, chụp ảnh, dựng trang web và PDF vào outputs/docs/
+	$(PY) -m tests.docs_build
 
 clean: ## Xóa outputs/ (make all tạo lại từ inputs/)
 	find outputs -mindepth 1 ! -name .gitkeep -delete

@@ -1,8 +1,9 @@
-"""The README's generated blocks: template reference, report placeholders, TTHC rates, warehouse tables.
+"""The user guide's generated blocks: template reference, accepted values, report placeholders,
+TTHC rates, warehouse tables.
 
-Each block sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md and is
-derived from the catalog, the configuration and the report, never written by hand.
-`python -m pipeline.docs` (or `make docs`) refreshes them; a test fails while one is stale.
+Each block sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` in one page of docs/ (PAGES)
+and is derived from the catalog, the configuration and the report, never written by hand.
+`python -m pipeline.docs` (run by `make docs`) refreshes them; a test fails while one is stale.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from pipeline.core.config import load
 from pipeline.core.layout import blank_text
 from pipeline.topics import CATALOG
 
-README = paths.ROOT / "README.md"
+DOCS = paths.ROOT / "docs"
+# Which page of docs/ holds each generated block.
+PAGES: dict[str, tuple[str, ...]] = {
+    "bieu-mau.md": ("templates", "choices"),
+    "bao-cao.md": ("rates", "placeholders"),
+    "phan-tich.md": ("schema",),
+}
 
 
 def template_reference() -> str:
@@ -55,6 +62,20 @@ def blank_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def choice_reference() -> str:
+    """Per template, sheet and list field: the values its cell accepts, as the catalog declares them
+    (the guide never names an accepted value by hand, so it cannot contradict the template)."""
+    lines = ["Các ô có danh sách chọn chỉ nhận đúng một trong các giá trị dưới đây (chọn trong danh sách "
+             "của ô; gõ tay thì phải đúng từng chữ):", ""]
+    for template in sorted(CATALOG.values(), key=lambda t: t.section):
+        for sheet in template.sheets:
+            for field in sheet.fields:
+                if field.choices:
+                    values = "; ".join(f"«{c}»" for c in field.choices)
+                    lines.append(f"- {template.title}, trang «{sheet.name}», cột «{field.label}»: {values}.")
+    return "\n".join(lines) + "\n"
+
+
 def lower(text: str) -> str:
     return text[0].lower() + text[1:]
 
@@ -79,6 +100,7 @@ def _schema() -> str:
 
 BLOCKS: dict[str, Callable[[], str]] = {
     "templates": template_reference,
+    "choices": choice_reference,
     "placeholders": _placeholders,
     "rates": _rates,
     "schema": _schema,
@@ -89,23 +111,35 @@ def _pattern(name: str) -> re.Pattern:
     return re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
 
 
-def render(text: str) -> str:
-    """The README text with every generated block replaced by its current content."""
-    for name, make in BLOCKS.items():
+def render(text: str, names: tuple[str, ...] | None = None, page: str = "README.md") -> str:
+    """The text with each named generated block (default: every block) replaced by its current content."""
+    for name in names or tuple(BLOCKS):
         pattern = _pattern(name)
         if not pattern.search(text):
-            raise ValueError(f"README.md: thiếu khối <!-- {name}:start --> … <!-- {name}:end -->")
-        content = make()
+            raise ValueError(f"{page}: thiếu khối <!-- {name}:start --> … <!-- {name}:end -->")
+        content = BLOCKS[name]()
         text = pattern.sub(lambda m, c=content: m.group(1) + c + m.group(2), text)
     return text
 
 
-def main(path: Path = README) -> int:
-    text = path.read_text(encoding="utf-8")
-    new = render(text)
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-    print("README.md đã được cập nhật." if new != text else "README.md đã đúng, không cần sửa.")
+def block(name: str, folder: Path = DOCS) -> str:
+    """The current text of one generated block in its page of docs/."""
+    page = next(p for p, names in PAGES.items() if name in names)
+    text = (folder / page).read_text(encoding="utf-8")
+    return _pattern(name).search(text).group(0).split("-->\n", 1)[1].rsplit("<!--", 1)[0]
+
+
+def main(folder: Path = DOCS) -> int:
+    """Refresh every generated block of the guide's pages; say which pages changed."""
+    changed = []
+    for page, names in PAGES.items():
+        path = folder / page
+        text = path.read_text(encoding="utf-8")
+        new = render(text, names, page)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(page)
+    print(f"Đã cập nhật docs/: {', '.join(changed)}." if changed else "Các trang trong docs/ đã đúng, không cần sửa.")
     return 0
 
 

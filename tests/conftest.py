@@ -1,5 +1,6 @@
 """Shared fixtures: the default configuration and fresh copies of inputs and outputs."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,11 @@ import pytest
 
 from pipeline.core import paths
 from pipeline.core.config import Config, load
+
+# The portal answers an upload at once and checks it after (web.portal.WAIT_ENV); the tests read
+# each result as soon as it exists, so their pages wait for the check (a server started by a test
+# inherits it). tests/test_web_load.py sets it back to 0, as in use.
+os.environ.setdefault("PIPELINE_PORTAL_WAIT", "120")
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,10 @@ blank (unknown, never 0). Amounts printed in tỷ đồng are typed in the templ
 exact). `rates` keeps each printed rate: value (percent), the decimals printed, what it measures in the
 system's terms (a table and column it must equal), and the text as printed.
 
-No commune-level budget or premises set could be found in the stored pages searched from here (the
-news pages that print such figures are provincial or national); these sets are a city's, a province's
-and the nation's figures in the very shape a commune prints them (a total to a stated date with its
-rate and no estimate; done and remaining counts with no list), typed into one unit's template.
+Three budget sets are a commune's or a ward's own (An Hải, Đất Đỏ, Thanh Ba: a total in the area with
+its rate and no estimate, or only the rate where the amount is printed as «hơn …», which is not a
+figure); no commune-level premises set was found, so the others are a city's, a province's and the
+nation's figures in the very shape a commune prints them, typed into one unit's template.
 """
 
 from __future__ import annotations
@@ -115,5 +115,51 @@ SETS: tuple[MoneySet, ...] = (
         notes="Only what remains («chưa hoàn thành xử lý») is printed: no total, nothing done, no rate. «chưa "
               "xử lý» here means not yet completed, so it is typed as «Còn phải xử lý», not «Chưa xử lý» "
               "(no plan yet), which the page does not separate.",
+    ),
+    MoneySet(
+        key="an_hai_6_thang_2025", template="ngan_sach", kind="phường", name="An Hải", province="thành phố Đà Nẵng",
+        url="https://baodanang.vn/phuong-an-hai-thu-ngan-sach-6-thang-dau-nam-dat-84-chi-tieu-3299508.html",
+        title="Phường An Hải thu ngân sách 6 tháng đầu năm đạt 84% chỉ tiêu", published_on="16/08/2025",
+        start=date(2025, 7, 1), cutoff=date(2025, 8, 15),
+        # «trong 6 tháng đầu năm 2025 … Tổng thu ngân sách nhà nước trên địa bàn phường đạt hơn 70 tỷ đồng, bằng
+        # 84% dự toán giao.»
+        figures={"nam": {2025: {"tinh_den": date(2025, 6, 30), "thu_dia_ban_ty_le": 84.0}}},
+        rates=(Printed(84.0, 0, "ngan_sach_nam", "thu_dia_ban_ty_le", "bằng 84% dự toán giao"),),
+        unknown=(("ngan_sach_nam", "thu_dia_ban_du_toan"), ("ngan_sach_nam", "thu_dia_ban_thuc_hien"),
+                 ("ngan_sach_nam", "ty_le_thu_dia_ban"), ("ngan_sach_nam", "ket_du")),
+        notes="The first six months of the budget year 2025 (to 30/06/2025), reported at the ward council's "
+              "meeting of 15/08/2025. «hơn 70 tỷ đồng» is a lower bound, not a figure: the amount stays blank "
+              "(unknown) and only the printed rate is typed; the estimate is not printed, so the computed rate "
+              "is [x].",
+    ),
+    MoneySet(
+        key="dat_do_6_thang_2025", template="ngan_sach", kind="xã", name="Đất Đỏ", province="Thành phố Hồ Chí Minh",
+        url="https://baobariavungtau.com.vn/chinh-tri/202508/ky-hop-thu-ba-hdnd-xa-dat-do-tphcm-khoa-i-thong-qua-3-"
+            "nghi-quyet-quan-trong-1048013/",
+        title="Kỳ họp thứ Ba HĐND xã Đất Đỏ (TPHCM) khóa I thông qua 3 nghị quyết quan trọng",
+        published_on="12/08/2025", start=date(2025, 7, 1), cutoff=date(2025, 8, 12),
+        # «6 tháng đầu năm 2025 … tổng thu ngân sách trên địa bàn theo dự toán ước đạt hơn 8,5 tỷ đồng, đạt
+        # 69,34% dự toán.»
+        figures={"nam": {2025: {"tinh_den": date(2025, 6, 30), "thu_dia_ban_ty_le": 69.34}}},
+        rates=(Printed(69.34, 2, "ngan_sach_nam", "thu_dia_ban_ty_le", "đạt 69,34% dự toán"),),
+        unknown=(("ngan_sach_nam", "thu_dia_ban_du_toan"), ("ngan_sach_nam", "thu_dia_ban_thuc_hien"),
+                 ("ngan_sach_nam", "ty_le_thu_dia_ban")),
+        notes="Six months to 30/06/2025; «hơn 8,5 tỷ đồng» is a lower bound, so only the rate (two decimals as "
+              "printed) is typed.",
+    ),
+    MoneySet(
+        key="thanh_ba_2025", template="ngan_sach", kind="xã", name="Thanh Ba", province="tỉnh Phú Thọ",
+        url="https://baophutho.vn/ky-hop-thu-ba-hdnd-xa-thanh-ba-khoa-i-nhiem-ky-2021-2026-244434.htm",
+        title="Kỳ họp thứ Ba, HĐND xã Thanh Ba khóa I, nhiệm kỳ 2021-2026", published_on="19/12/2025",
+        start=date(2025, 7, 1), cutoff=date(2025, 12, 31),
+        # «tổng thu ngân sách nhà nước trên địa bàn ước đạt 63,32 tỷ đồng, bằng 159% kế hoạch»
+        figures={"nam": {2025: {"tinh_den": date(2025, 12, 31), "thu_dia_ban_thuc_hien": 63_320.0,
+                                "thu_dia_ban_ty_le": 159.0}}},
+        rates=(Printed(159.0, 0, "ngan_sach_nam", "thu_dia_ban_ty_le", "bằng 159% kế hoạch"),),
+        unknown=(("ngan_sach_nam", "thu_dia_ban_du_toan"), ("ngan_sach_nam", "ty_le_thu_dia_ban"),
+                 ("ngan_sach_nam", "ket_du")),
+        notes="The year 2025 as estimated at the council's meeting of 19/12/2025 («ước đạt»: to 31/12/2025, so "
+              "the review's cut-off is the year's end: a date after the cut-off is refused as a typing slip); "
+              "63,32 tỷ = 63.320 triệu đồng exactly. The plan's amount is not printed, so the computed rate is [x].",
     ),
 )

@@ -1,5 +1,5 @@
 """pipeline.analysis: read-only access, catalog labels, indicators by name, problems, outliers,
-and the README's schema reference generated from the catalog."""
+and the guide's schema reference (docs/phan-tich.md) generated from the catalog."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """requirements.lock (issue 25): every requirement of pyproject.toml pinned at a version that
 satisfies it, every pin with hashes, and no pin that nothing requires any more. Update the lock
-with `make lock` (README, «For developers»)."""
+with `make lock` (docs/developers.md)."""
 
 import tomllib
 
@@ -12,7 +12,7 @@ from pipeline import bundle
 from pipeline.core import paths
 
 PYPROJECT = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-FIX = "Hãy chạy `make lock` (README, For developers) và commit requirements.lock."
+FIX = "Hãy chạy `make lock` (docs/developers.md) và commit requirements.lock."
 
 
 def requirements(project: dict = PYPROJECT) -> list[Requirement]:
@@ -62,12 +62,12 @@ def test_a_disagreement_is_found():
     deps = project["project"]["dependencies"]
     deps[deps.index(next(d for d in deps if d.startswith("duckdb")))] = "duckdb>=99"
     deps.remove(next(d for d in deps if d.startswith("openpyxl")))
-    deps.append("requests>=2")
+    deps.append("weasyprint>=60")
     problems = "\n".join(disagreements(pins, requirements(project)))
     assert "duckdb>=99 is not satisfied by the pinned duckdb==" in problems
     assert "openpyxl==" in problems and "nothing requires it" in problems
     assert "et-xmlfile==" in problems  # openpyxl's own dependency goes with it
-    assert "requests>=2 is not in the lock" in problems
+    assert "weasyprint>=60 is not in the lock" in problems
 
 
 def test_the_lock_serves_windows_and_linux():
@@ -75,7 +75,7 @@ def test_the_lock_serves_windows_and_linux():
     pins = bundle.read_lock()
     windows = {p.name for p in bundle.pins_for(pins, bundle.WINDOWS, "3.12")}
     linux = {p.name for p in bundle.pins_for(pins, bundle.LINUX, "3.12")}
-    assert "colorama" in windows - linux  # pytest's colours on Windows
+    assert "pexpect" in linux - windows  # IPython's terminal control, POSIX only (mkdocs-material needs colorama everywhere)
     for python in bundle.WINDOWS_PYTHONS:  # one version of each library per machine
         names = [p.name for p in bundle.pins_for(pins, bundle.WINDOWS, python)]
         assert len(names) == len(set(names)), python

@@ -311,11 +311,10 @@ def test_report_sentences_name_the_gap_and_judge_only_known_rates(results, confi
     assert "Chỉ số 4.3 (tỷ lệ khai thác, sử dụng lại dữ liệu số hóa) chưa tính được: biểu số liệu chưa có số " in section
 
 
-def test_readme_lists_each_indicator_with_its_formula_and_source():
+def test_guide_lists_each_indicator_with_its_formula_and_source():
     from pipeline import docs
 
-    text = docs.README.read_text(encoding="utf-8")
-    block = text.split("<!-- rates:start -->\n")[1].split("<!-- rates:end -->")[0]
+    block = docs.block("rates")
     assert block == rates.readme()  # generated from the declarations (test_docs: never stale)
     for r in rates.RATES:
         line = next(ln for ln in block.splitlines() if f"| {r.name} |" in ln)

@@ -161,7 +161,7 @@ def test_libreoffice_keeps_validations_and_prints_on_a4(written, config, tmp_pat
 
 def test_every_guide_says_per_field_whether_it_may_stay_blank_and_why_not(config):
     """Issue 22: the Vietnamese guide of every blank template says, for each field, «Có thể để
-    trống …» or «Bắt buộc điền …: <why>»; the README's generated reference says the same."""
+    trống …» or «Bắt buộc điền …: <why>»; the guide's generated reference says the same."""
     from pipeline import docs
     from pipeline.core import layout as layout_
 

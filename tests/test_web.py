@@ -218,27 +218,6 @@ def test_an_upload_is_validated_once_and_its_feedback_kept_in_one_place(site, mo
         f"/submissions/{path.name}/outputs/{feedback.REPORT_NAME}").content
 
 
-def test_an_ingest_meeting_an_upload_mid_check_waits_for_its_result(site):
-    """The upload is in inputs/ before its check is over: an ingest scanning then waits for the
-    check and takes it, instead of validating the file a second time."""
-    portal, sha = site.portal, "ab" * 32
-    with portal.handoff:
-        portal.checking[sha] += 1  # as receive() does before storing the file
-    answer = []
-    asking = threading.Thread(target=lambda: answer.append(portal.checked("received/x.xlsx", sha)))
-    asking.start()
-    asking.join(0.3)
-    assert asking.is_alive() and answer == []  # still waiting
-    report = validate.FileReport(Path("x.xlsx"), sha, "accepted", None, None, None, False, None)
-    with portal.handoff:
-        portal.ready["received/x.xlsx"] = ([report], {})
-        portal.checking[sha] -= 1
-        portal.handoff.notify_all()
-    asking.join(10)
-    assert answer == [([report], {})] and portal.ready == {}
-    assert portal.checked("received/x.xlsx", sha) is None  # taken once
-
-
 def test_several_files_in_one_upload(site):
     client, token = sign_in(site, "VHXH")
     template_id = first_template(site, "VHXH")

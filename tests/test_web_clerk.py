@@ -6,7 +6,6 @@ when it is over."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import sys
 from datetime import datetime, timedelta
@@ -19,7 +18,7 @@ from pipeline.checks import validate
 from pipeline.core import layout, words
 from pipeline.topics import CATALOG
 from pipeline.web import app as web_app
-from pipeline.web import board
+from pipeline.web import board, snapshot, store
 from pipeline.web.app import create_app
 from tests.test_web import online_mismatch
 from tests.web_util import (
@@ -220,14 +219,13 @@ def test_a_result_waiting_for_its_cross_checks_refreshes_itself(site):
     done = client.get(response.url.path).text
     assert 'http-equiv="refresh"' not in done and "trang tự cập nhật" not in done
     assert "Chưa đối chiếu được" in done  # evaluated over the warehouse (no tthc yet)
-    # a batch whose ingest has not run yet (a ticket still ahead)
+    # a file still being checked (web.portal: answered at once, checked by the next ingest)
     [name] = stored_names(response.text)
-    batch = site.portal.batch(response.url.path.rsplit("/", 1)[1])
-    batch["ticket"] = site.portal.ingester.done + 1000
-    folder = site.outputs / web_app.PORTAL_DIR / web_app.BATCH_DIR
-    (folder / "Ketquachuaxongchuaxong.json").write_text(json.dumps(batch), encoding="utf-8")
-    waiting = client.get("/result/Ketquachuaxongchuaxong").text
-    assert 'http-equiv="refresh"' in waiting and "trang tự cập nhật" in waiting and name in waiting
+    site.portal.waiting.add(f"received/{name}", snapshot.Upload("VP", None, datetime.now(), {
+        **site.portal._result_base(site.inputs / "received" / name, store.sidecar(site.inputs / "received" / name)),
+        "status": "checking"}))
+    waiting = client.get(response.url.path).text
+    assert 'http-equiv="refresh"' in waiting and "trang này tự cập nhật" in waiting and name in waiting
 
 
 def test_pages_without_a_session_stay_plain(site):

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 # A file's result (validate.FileReport.status; "unchecked" only on the portal).
 STATUS = {"accepted": "Hợp lệ — đã nhận", "warnings": "Đã nhận, có cảnh báo",
-          "rejected": "Bị trả lại — cần sửa và gửi lại", "unchecked": "Đã lưu, chưa kiểm tra được"}
+          "rejected": "Bị trả lại — cần sửa và gửi lại", "unchecked": "Đã lưu, chưa kiểm tra được",
+          "checking": "Đã nhận, đang kiểm tra"}
 # The same result in a terminal summary's counts and lines («3 bị trả lại», «Bị trả lại: a.xlsx»);
 # "resent": a rejected file after which its unit sent a valid file of the same template.
 RESULT = {"accepted": "được chấp nhận", "warnings": "được chấp nhận có cảnh báo", "rejected": "bị trả lại",
           "resent": "đã gửi lại"}
 # A unit × template on the board (pipeline.web.board).
 STATES = {"missing": "chưa nộp", "rejected": "bị trả lại", "accepted": "hợp lệ",
-          "warnings": "có cảnh báo", "late": "nộp muộn"}
+          "warnings": "có cảnh báo", "late": "nộp muộn", "checking": "đang kiểm tra"}
 # A unit head's sign-off of a unit × template's current file (pipeline.web.review, annex, build).
 SIGNOFF = {"signed": "đã xác nhận", "unsigned": "chưa xác nhận"}
 # A figure warned about at upload (an outlier), followed up on the board.

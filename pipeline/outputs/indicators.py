@@ -2,7 +2,8 @@
 
 Each .sql file is one output table. Its header comments say what the table is:
 
-    -- title: <Vietnamese title>          -- source: <template id>
+    -- title: <Vietnamese title>          (the table's template is the topic folder the file is in; the
+                                            other templates it reads are found in its SQL: Query.sources)
     -- section: <plan section, e.g. II.4> -- order: <position within the section>
     -- note: <how it is computed>         -- not_applicable: <columns where blank means "[z]">
     -- column <name>: <label> | <unit> [| <decimals>]   (only for computed columns: a column named
@@ -153,10 +154,12 @@ _HEADER = re.compile(r"^--\s*(\w+)(?:\s+(\w+))?\s*:\s*(.*)$")
 
 
 def _parse(path: Path) -> Query:
-    return _parse_text(path.stem, path.read_text(encoding="utf-8"))
+    """A topic's SQL file (pipeline/topics/<template id>/[city/]<name>.sql): its template is its folder's."""
+    source = next(parent.name for parent in path.parents if parent.name in CATALOG)
+    return _parse_text(path.stem, path.read_text(encoding="utf-8"), source)
 
 
-def _parse_text(name: str, text: str) -> Query:
+def _parse_text(name: str, text: str, source: str) -> Query:
     meta: dict[str, str] = {}
     labels: dict[str, tuple[str, str, int | None]] = {}
     for line in text.splitlines():
@@ -172,11 +175,11 @@ def _parse_text(name: str, text: str) -> Query:
             labels[column] = (label.strip(), unit.strip(), int(digits) if digits.strip() else None)
         else:
             meta[key] = value.strip()
-    missing = [k for k in ("title", "source", "section", "order") if k not in meta]
-    if missing or meta["source"] not in CATALOG:
-        raise ValueError(f"{name}: header must give title, source (a catalog id), section, order")
+    missing = [k for k in ("title", "section", "order") if k not in meta]
+    if missing or "source" in meta:
+        raise ValueError(f"{name}: header must give title, section, order (and no source: it is the topic's)")
     return Query(
-        name=name, title=meta["title"], source=meta["source"], section=meta["section"],
+        name=name, title=meta["title"], source=source, section=meta["section"],
         order=int(meta["order"]), note=meta.get("note", ""), labels=labels,
         not_applicable=tuple(c.strip() for c in meta.get("not_applicable", "").split(",") if c.strip()),
         sql=text, percent_decimals=int(meta.get("decimals", 1)),
@@ -194,7 +197,7 @@ def _section_key(section: str) -> tuple:
 def queries() -> tuple[Query, ...]:
     """Every output table, in report order (plan section, then order within it)."""
     found = [_parse(p) for topic in TOPICS for p in topic.sql_files]
-    found += [_parse_text(t.key, rates_sql.sql(t.key)) for t in rates.TABLES]
+    found += [_parse_text(t.key, rates_sql.sql(t.key), rates_sql.TEMPLATE.id) for t in rates.TABLES]
     return tuple(sorted(found, key=lambda q: (_section_key(q.section), q.order)))
 
 

@@ -63,7 +63,7 @@ def _unknown(used: list[str]) -> str:
 
 
 def _header(spec: TableSpec, note: str, columns: dict[str, str], not_applicable: str = "", depends: str = "") -> str:
-    lines = [f"-- title: {spec.title}", f"-- source: {TEMPLATE.id}", f"-- section: {TEMPLATE.section}",
+    lines = [f"-- title: {spec.title}", f"-- section: {TEMPLATE.section}",
              f"-- order: {spec.order}", f"-- note: {note}", "-- decimals: 2"]
     if not_applicable:
         lines.append(f"-- not_applicable: {not_applicable}")

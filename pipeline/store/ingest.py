@@ -331,12 +331,13 @@ def write_feedback(report: FileReport, outputs_dir: Path, rel: str, clean_too: b
 
 
 def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = False,
-        checked: Lookup | None = None) -> IngestSummary:
+        checked: Lookup | None = None, stored: Callable[[list[Received]], None] | None = None) -> IngestSummary:
     """Validate every new file under inputs_dir, record it, load the valid ones (see module doc).
     demo_set: inputs_dir is the built-in demo set; otherwise a file marked «SỐ LIỆU MINH HỌA» is
     rejected, so demo figures never mix with a unit's real ones. checked(rel, sha256): the
     finished report and tables of a file already validated, its feedback written (the portal's
-    upload), or None."""
+    upload), or None. stored(items): called after each batch is committed, the warehouse closed (the portal
+    publishes its readers' snapshot there)."""
     inputs_dir, outputs_dir = Path(inputs_dir), Path(outputs_dir)
     logs.configure(outputs_dir)
     summary = IngestSummary()
@@ -380,6 +381,8 @@ def run(inputs_dir: Path, outputs_dir: Path, config: Config, demo_set: bool = Fa
                     con.close()
                 done += len(items)
                 summary.add(items)
+                if stored is not None:
+                    stored(items)
         _records(db, inputs_dir)
         if summary.new or summary.rebuilt or not atomic.readable(outputs_dir / OVERVIEW):
             con = open_db(db, read_only=True)

@@ -5,7 +5,7 @@ head («thủ trưởng đơn vị») also signs off the unit's files; the full 
 on a terminal; a script may pipe it on stdin (one line) instead. Setting a password changes the
 account's `changed_at`, which ends every session signed in under the old one.
 On POSIX the file is readable by its owner only (0o600); on Windows that mode means nothing,
-and the folder's NTFS permissions protect it (README, «Bảo vệ tài khoản và khóa phiên»).
+and the folder's NTFS permissions protect it (docs/tai-khoan.md, «Bảo vệ tài khoản và khóa phiên»).
 """
 
 from __future__ import annotations
@@ -64,16 +64,29 @@ def _path(inputs: Path) -> Path:
 
 
 def load_all(inputs: Path) -> dict[str, Account]:
+    """Every account (a copy: callers may change it). Read again only when the file changed
+    (its size, time or identity): the portal asks on every request, and a city has thousands."""
     path = _path(inputs)
-    if not path.exists():
-        return {}
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""),
-                              v.get("role", MEMBER), v.get("full_name", ""), bool(v.get("disabled", False)))
-                for name, v in raw.get("users", {}).items()}
-    except (ValueError, KeyError, AttributeError, TypeError) as exc:
-        raise AccountError(f"Tệp tài khoản {path} bị hỏng ({exc}). Hãy khôi phục tệp từ bản sao lưu.") from exc
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+    cached = _cache.get(path)
+    if cached is None or cached[0] != key:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            found = {name: Account(name, v["unit_code"], v["hash"], v.get("changed_at", ""),
+                                   v.get("role", MEMBER), v.get("full_name", ""),
+                                   bool(v.get("disabled", False)))
+                     for name, v in raw.get("users", {}).items()}
+        except (ValueError, KeyError, AttributeError, TypeError) as exc:
+            raise AccountError(f"Tệp tài khoản {path} bị hỏng ({exc}). Hãy khôi phục tệp từ bản sao lưu.") from exc
+        cached = _cache[path] = (key, found)
+    return dict(cached[1])
+
+
+_cache: dict[Path, tuple[tuple, dict[str, Account]]] = {}  # accounts file → (its stat, its accounts)
 
 
 def _save(inputs: Path, accounts: dict[str, Account]) -> None:

@@ -25,7 +25,7 @@ from pipeline.topics import CATALOG
 WORKBOOK_NAME = paths.BOARD_WORKBOOK
 STATES = words.STATES
 STATE_FILL = {"missing": "EEEEEE", "rejected": "F8D7DA", "accepted": "D4EDDA", "warnings": "FFF3CD",
-              "late": "FFE0B2"}
+              "late": "FFE0B2", "checking": "DDEBF7"}
 CHECK_FILL = {"ok": "D4EDDA", "failed": "FFF3CD", "missing": "EEEEEE"}
 CHECKS_SHEET = "Đối chiếu số liệu"
 COMPLETENESS_SHEET = "Theo biểu"  # at city level: per template, the communes on time, late, missing
@@ -139,16 +139,26 @@ def time_left(deadline: datetime, now: datetime) -> str:
     return f"còn {span(deadline - now)}" if now < deadline else f"quá hạn {span(now - deadline)}"
 
 
-def rows(config: Config, submissions: list[dict], now: datetime) -> list[Row]:
-    """One row per unit × assigned template; submissions are dicts of the warehouse's columns."""
-    out, files = [], {}
+def rows(config: Config, submissions: list[dict], now: datetime, waiting: list = ()) -> list[Row]:
+    """One row per unit × assigned template; submissions are dicts of the warehouse's columns;
+    waiting: uploads stored and not yet checked (snapshot.Upload): a unit × template with nothing
+    valid yet and one of them is «đang kiểm tra», never «chưa nộp»."""
+    out, files, checking = [], {}, {}
     for s in submissions:  # grouped once: a city's thousands of communes × files stay linear
         files.setdefault((s.get("unit_code"), s.get("template_id")), []).append(s)
+    for w in waiting:
+        checking.setdefault((w.unit_code, w.template_id), []).append(w)
     for unit in config.units:
         for template_id in unit.templates:
             mine = sorted(files.get((unit.code, template_id), []), key=lambda s: s["received_at"])
             state, current = city.state_of(mine, config.deadline)  # the one rule, also the city report's
             left = "" if state not in ("rejected", "missing") else time_left(config.deadline, now)
+            sent = checking.get((unit.code, template_id), [])
+            if sent and state in ("rejected", "missing"):
+                last = max(w.received_at for w in sent)
+                out.append(Row(unit.code, unit.name, template_id, CATALOG[template_id].title, "checking",
+                               last, None, None, 0, 0, len(mine) + len(sent), False, ""))
+                continue
             out.append(Row(
                 unit.code, unit.name, template_id, CATALOG[template_id].title, state,
                 current["received_at"] if current else None,
@@ -156,7 +166,7 @@ def rows(config: Config, submissions: list[dict], now: datetime) -> list[Row]:
                 current.get("file_name") if current else None,
                 int(current.get("n_errors") or 0) if current else 0,
                 int(current.get("n_warnings") or 0) if current else 0,
-                len(mine), bool(current.get("demo")) if current else False, left))
+                len(mine) + len(sent), bool(current.get("demo")) if current else False, left))
     return out
 
 

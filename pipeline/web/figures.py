@@ -56,8 +56,11 @@ def _sheet(con, template: Template, sheet: Sheet, submission_id: int) -> Block:
                       tuple(_shown(v, 1, 1) for v in r[keys:])) for r in found)
         return Block(sheet.name, labels, rows)
     sums = ", ".join(f"sum({f.key}), count({f.key})" for f in numbers)
-    found = con.execute(f"SELECT count(*){', ' + sums if sums else ''} FROM {table} WHERE submission_id = ?",
-                        [submission_id]).fetchone()
+    # rows with any figure: a fixed row left wholly blank is unknown as a row (Sheet.blank_rows, e.g.
+    # TTHC's whole-period rows beside months), not a row of blank cells to count
+    given = f"coalesce({', '.join(f.key for f in numbers)}) IS NOT NULL" if numbers else "true"
+    found = con.execute(f"SELECT count(*){', ' + sums if sums else ''} FROM {table} WHERE submission_id = ?"
+                        f"{' AND ' + given if sheet.blank_rows else ''}", [submission_id]).fetchone()
     n = found[0]
     if not numbers:
         return Block(sheet.name, ("Số dòng",), ((f"{vn.number(n)} dòng", (vn.number(n),)),))

@@ -122,7 +122,7 @@ class Builder:
                                            cwd=paths.ROOT, timeout=BUILD_TIMEOUT,
                                            env={**os.environ, **CHILD_ENV}).returncode
             log.info("build by %s finished with exit code %s", self.by, self.code)
-            p.board_rows(refresh=False)  # writes the board workbook beside the report
+            p.publish()  # the build's warehouse to the pages, the board workbook beside the report
         except Exception:
             log.exception("build failed")
             self.code = -1 if self.code is None else self.code

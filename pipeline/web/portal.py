@@ -1,23 +1,23 @@
 """The portal service: accounts, uploads and their results, the board's data.
 
 An upload is refused at the door (web.store: size, zip, demo mark) or stored in
-inputs/received/ and validated once: its report and annotated copy go where the ingest puts
-every file's feedback (outputs/validation/received/<stored stem>/, with the page's result.json),
-and the checked report is handed to the next ingest, which loads it without validating again.
-State lives in inputs/ (accounts.json, .portal_secret, received/) so it survives `make clean`;
-everything under outputs/ is derived and may be deleted.
+inputs/received/ and answered at once («đang kiểm tra»); its one check is the background
+ingest's (batched with every other new file), after which its result page (result.json) sits
+beside its feedback in outputs/validation/received/<stored stem>/ and the pages' snapshot
+(web.snapshot) holds it. Pages read the snapshot, never the warehouse, so they never wait for
+the writer. State lives in inputs/ (accounts.json, .portal_secret, received/) so it survives
+`make clean`; everything under outputs/ is derived and may be deleted.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import re
 import secrets
 import threading
-from collections import Counter
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from pipeline.core import paths
 from pipeline.core.config import Config, Unit, load
 from pipeline.store import ingest, warehouse
 from pipeline.topics import CATALOG, CROSS_CHECKS
-from pipeline.web import accounts, board, guard, review, sessions, store
+from pipeline.web import accounts, board, guard, review, sessions, snapshot, store
 from pipeline.web.jobs import Builder, Ingester
 
 log = logging.getLogger("pipeline.web")
@@ -43,7 +43,10 @@ LOGIN_TRIES, LOGIN_PAUSE = 5, 60  # failures on one user name within the pause (
 CLIENT_TRIES = 20  # failures from one client address within the pause that pause it
 THROTTLE_SIZE = 10_000  # user names (and client addresses) remembered at most
 PASSWORD_CHECKS, PASSWORD_QUEUE = 2, 16  # password hashes at once (one per core) and sign-ins waiting for one
-HANDOFF_WAIT = 120  # seconds the ingest waits for an upload being checked (bounded by read's budget)
+CHECKING = "checking"  # an upload's status until the ingest has checked it (words.STATUS)
+# Seconds an upload's answer or the board waits for the ingest before showing «đang kiểm tra»:
+# 0 in use (answered at once, the page updates itself); the tests set it to see results at once.
+WAIT_ENV = "PIPELINE_PORTAL_WAIT"
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,14 @@ class Portal:
         self.config: Config = load(self.config_path) if self.config_path.exists() else None  # type: ignore[assignment]
         self.db_lock = threading.RLock()  # DuckDB: one connection kind at a time in this process
         self.ingester = Ingester(self.ingest)
-        self.handoff = threading.Condition()  # guards checking and ready
-        self.checking: Counter[str] = Counter()  # sha256 of the uploads being stored and checked
-        self.ready: dict[str, ingest.Checked] = {}  # path in inputs/ → its check, for the next ingest
+        self.waiting = snapshot.Waiting()  # uploads stored, not yet through the ingest
+        self.snapshot: snapshot.Snapshot = snapshot.empty()  # what pages read: the ingest publishes it
+        self.page_wait = float(os.environ.get(WAIT_ENV, "0") or 0)
         self.builder = Builder(self)
         self.sessions = sessions.Sessions(self.inputs, SESSION_SECONDS)
         self.name_failures = guard.Throttle(LOGIN_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
         self.client_failures = guard.Throttle(CLIENT_TRIES, LOGIN_PAUSE, THROTTLE_SIZE)
         self.password_checks = guard.Slots(PASSWORD_CHECKS, PASSWORD_QUEUE)
-        self.last_board: tuple[list[board.Row], datetime, board.Checks] | None = None
         self.last_found: list[dict] = []  # every submission of a file in inputs/, newest first
 
     def reload(self) -> Config:
@@ -109,10 +111,14 @@ class Portal:
 
     # --- receiving -----------------------------------------------------------------------
     def receive(self, data: bytes, original_name: str | None, user: User, size: int | None = None) -> dict:
+        """Refuse at the door (web.store) or store the upload durably and answer at once: its
+        check is the next ingest's (batched, in the background); until then its result says
+        «đang kiểm tra». A crash after the store loses nothing: the file is in inputs/ and the
+        next ingest checks it."""
         name = store.clean_name(original_name)
         try:
             store.check_workbook(data, size)
-            store.check_not_demo(data)
+            identity = store.check_not_demo(data)
         except store.Refused as refused:
             log.info("refused upload from %s (%s): %s", user.username, name, refused.rule)
             problem = {"severity": "error", "file": name, "sheet": None, "cell": None, "field": None,
@@ -121,60 +127,58 @@ class Portal:
                     "received_at": datetime.now().isoformat(), "sender": user.username,
                     "unit_code": user.unit.code, "template_id": None, "template_title": None,
                     "demo": False, "outputs": [], "n_errors": 1, "n_warnings": 0}
-        sha = hashlib.sha256(data).hexdigest()
-        with self.handoff:  # an ingest meeting the file before its check is over waits for it
-            self.checking[sha] += 1
-        try:
-            path = store.save(self.inputs, data, user.unit.code, user.username, name)
-            log.info("stored %s from %s (%s)", path.name, user.username, name)
-            return self.check(path, store.sidecar(path), hand_over=True)
-        finally:
-            with self.handoff:
-                self.checking[sha] -= 1
-                if self.checking[sha] <= 0:
-                    del self.checking[sha]
-                self.handoff.notify_all()
+        path = store.save(self.inputs, data, user.unit.code, user.username, name)
+        log.info("stored %s from %s (%s)", path.name, user.username, name)
+        meta = store.sidecar(path) or {"original_name": name, "received_at": datetime.now(),
+                                       "sender": user.username, "unit_code": user.unit.code}
+        said = identity.get("template_id")
+        template_id = said if isinstance(said, str) and said in user.unit.templates else None
+        result = self._result_base(path, meta)
+        result["status"] = CHECKING
+        self.waiting.add(path.relative_to(self.inputs).as_posix(),
+                         snapshot.Upload(user.unit.code, template_id, meta["received_at"], result))
+        return result
 
-    def checked(self, rel: str, sha256: str) -> ingest.Checked | None:
-        """For the ingest: the finished check of an upload (path in inputs/, sha256), taken once."""
-        with self.handoff:
-            self.handoff.wait_for(lambda: self.checking[sha256] <= 0, HANDOFF_WAIT)
-            found = self.ready.pop(rel, None)
-        return found if found and found[0][0].sha256 == sha256 else None
+    def _result_base(self, path: Path, meta: dict) -> dict:
+        return {"name": path.name, "original_name": meta["original_name"],
+                "received_at": meta["received_at"].isoformat(), "sender": meta["sender"],
+                "unit_code": meta["unit_code"], "template_id": None, "template_title": None,
+                "demo": False, "outputs": [], "problems": [], "n_errors": 0, "n_warnings": 0}
 
     def feedback_dir(self, path: Path) -> Path:
         """outputs/validation/received/<stored stem>/: the one folder of a received file's feedback."""
         rel = path.relative_to(self.inputs).as_posix()
         return feedback.output_dir(None, self.outputs / paths.VALIDATION_DIR, rel)  # type: ignore[arg-type]
 
-    def check(self, path: Path, meta: dict, hand_over: bool = False) -> dict:
-        """Validate a stored upload, write its feedback (ingest.write_feedback, the ingest's own
-        folder), cache the result; hand_over: the check is kept for the next ingest."""
+    def check(self, path: Path, meta: dict) -> dict:
+        """Validate a stored upload now and write its feedback and result page: for a file whose
+        result page is missing (outputs/ cleaned, or ingested by a build)."""
         rel = path.relative_to(self.inputs).as_posix()
-        out_dir = self.feedback_dir(path)
-        result = {"name": path.name, "original_name": meta["original_name"],
-                  "received_at": meta["received_at"].isoformat(), "sender": meta["sender"],
-                  "unit_code": meta["unit_code"], "template_id": None, "template_title": None,
-                  "demo": False, "outputs": [], "problems": [], "n_errors": 0, "n_warnings": 0}
         try:
-            reports, tables = validate.check_batch([(path, meta["unit_code"])], self.config)
-            report, written = ingest.write_feedback(ingest.finish(reports[0]), self.outputs, rel, clean_too=True,
-                                                    config=self.config, original_name=meta["original_name"])
-            out_dir.mkdir(parents=True, exist_ok=True)
+            reports, _tables = validate.check_batch([(path, meta["unit_code"])], self.config)
+            report, _written = ingest.write_feedback(ingest.finish(reports[0]), self.outputs, rel, clean_too=True,
+                                                     config=self.config, original_name=meta["original_name"])
         except Exception:
             log.exception("validation failed for %s", path.name)
+            result = self._result_base(path, meta)
             result["status"] = "unchecked"
             return result
-        if hand_over:
-            with self.handoff:
-                self.ready[rel] = ([report], tables)
+        return self._write_result(path, meta, report)
+
+    def _write_result(self, path: Path, meta: dict, report) -> dict:
+        """The result page of a checked file (result.json beside its feedback), written atomically."""
+        out_dir = self.feedback_dir(path)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        result = self._result_base(path, meta)
         template = CATALOG.get(report.template_id or "")
+        written = sorted(p for p in out_dir.glob("*.xlsx") if not p.name.startswith("."))
+        if not written:  # a clean file: its report is made when first downloaded (3/4 of an ingest's time)
+            written = [out_dir / feedback.REPORT_NAME]
         result.update(
             status=report.status, template_id=report.template_id,
             template_title=template.title if template else None, demo=bool(report.demo),
             problems=[asdict(p) for p in report.problems],
-            outputs=[str(Path(p).resolve().relative_to(self.outputs)) for p in written
-                     if Path(p).resolve().is_relative_to(self.outputs)],
+            outputs=[p.relative_to(self.outputs).as_posix() for p in written],
             n_errors=report.error_count, n_warnings=report.warning_count)
         tmp = out_dir / f".result.{secrets.token_hex(4)}.tmp"
         tmp.write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
@@ -182,6 +186,10 @@ class Portal:
         return result
 
     def result(self, path: Path, meta: dict) -> dict:
+        """A stored upload's result page: «đang kiểm tra» until the ingest has checked it."""
+        waiting = self.waiting.get(path.relative_to(self.inputs).as_posix())
+        if waiting is not None:
+            return dict(waiting.result)
         try:
             return json.loads((self.feedback_dir(path) / RESULT_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -198,23 +206,19 @@ class Portal:
 
     def delivered(self, unit_code: str | None) -> list[dict]:
         """The latest check of each file in inputs/ outside the portal's folder (of one unit), in the
-        shape of an upload's result (no page of its own: name None); none while the warehouse is busy."""
-        try:
-            rows = review.query(self, """
-                SELECT path, coalesce(original_name, file_name) AS original_name, received_at, unit_code,
-                       template_id, status, n_errors, n_warnings, demo
-                FROM submissions WHERE NOT starts_with(path, ?) AND (? IS NULL OR unit_code = ?)
-                QUALIFY row_number() OVER (PARTITION BY path ORDER BY submission_id DESC) = 1""",
-                                [f"{store.RECEIVED}/", unit_code, unit_code], wait=1)
-        except (TimeoutError, warehouse.WarehouseBusy):  # busy ingesting or building: the uploads are listed all the same
-            log.info("warehouse busy: the files received through inputs/ are not listed this time")
-            return []
-        except Exception:  # unreadable: the same, with the reason in the log
-            log.exception("cannot read the files received through inputs/")
-            return []
-        return [{**r, "name": None, "via": "inputs", "received_at": r["received_at"].isoformat(),
-                 "template_title": title if (title := getattr(CATALOG.get(r["template_id"] or ""), "title", None)) else None}
-                for r in rows if (self.inputs / r.pop("path")).is_file()]
+        shape of an upload's result (no page of its own: name None), from the pages' snapshot."""
+        latest: dict[str, dict] = {}
+        for s in self.snapshot.found:
+            if s["path"].startswith(f"{store.RECEIVED}/") or unit_code not in (None, s["unit_code"]):
+                continue
+            if s["path"] not in latest or s["submission_id"] > latest[s["path"]]["submission_id"]:
+                latest[s["path"]] = s
+        return [{"original_name": s.get("original_name") or s.get("file_name"), "unit_code": s["unit_code"],
+                 "template_id": s["template_id"], "status": s["status"], "n_errors": s["n_errors"],
+                 "n_warnings": s["n_warnings"], "demo": s["demo"], "name": None, "via": "inputs",
+                 "received_at": s["received_at"].isoformat(),
+                 "template_title": getattr(CATALOG.get(s["template_id"] or ""), "title", None)}
+                for s in latest.values()]
 
     def download_name(self, template_id: str | None, unit_code: str, what: str) -> str:
         """The name a file about a submission is downloaded under, for people:
@@ -264,48 +268,70 @@ class Portal:
 
     # --- warehouse and board -------------------------------------------------------------
     def ingest(self) -> None:
-        with self.handoff:
-            before = set(self.ready)  # stored before this run's scan: taken by it, or known already
+        """The ingest thread's work: every new file checked in batches and loaded; after each
+        batch, the uploads it held get their result page and the pages a new snapshot."""
         with self.db_lock:
-            ingest.run(self.inputs, self.outputs, self.config, checked=self.checked)
-        with self.handoff:  # after a run that did not raise (a file the build loaded first is never asked for)
-            for rel in before:
-                self.ready.pop(rel, None)
+            before, summary = self.snapshot, None
+            try:
+                summary = ingest.run(self.inputs, self.outputs, self.config, stored=self._stored)
+            finally:
+                self.publish(write_board=False)
+            changed = summary is None or summary.new or summary.rebuilt or self.snapshot.signoffs != before.signoffs
+            if not len(self.waiting) and (changed or not (self.outputs / board.WORKBOOK_NAME).exists()):
+                self._write_board()  # once a burst is through, and only when something changed
+
+    def _stored(self, items) -> None:
+        """After a batch is committed: the result pages of its uploads, then the new snapshot."""
+        for item in items:
+            path = self.inputs / item.path
+            if Path(item.path).parts[:1] == (store.RECEIVED,) and (meta := store.sidecar(path)):
+                try:
+                    self._write_result(path, meta, item.report)
+                except OSError:
+                    log.exception("cannot write the result page of %s", item.path)
+        self.publish(write_board=False)
+        self.waiting.done(item.path for item in items)
+
+    def publish(self, write_board: bool = True) -> None:
+        """Read what the pages show into a new snapshot (holding db_lock: no writer is open)."""
+        if not (self.outputs / warehouse.DB_NAME).exists():
+            return
+        with self.db_lock:
+            try:
+                con = warehouse.connect(self.outputs, read_only=True, timeout=5)
+                try:
+                    self.snapshot = snapshot.read(con, self.inputs, review.FOLLOW_UPS)
+                finally:
+                    con.close()
+                self.waiting.done_with(self.snapshot.found)  # ingested by a build, say: no longer waiting
+            except Exception:  # busy (a build writing) or unreadable: the pages keep the last one
+                log.exception("cannot read the warehouse")
+                return
+        if write_board:
+            self._write_board()
+
+    def _write_board(self) -> None:
+        try:
+            self.board_rows(refresh=False, write=True)
+        except Exception:
+            log.exception("cannot write the board workbook")
 
     def submissions(self) -> list[dict]:
-        """Submissions of files that are in inputs/ (not the build's demo set), from DuckDB."""
-        return self._read()[0]
+        """Submissions of files that are in inputs/ (not the build's demo set), as last published."""
+        return self.snapshot.found
 
-    def _read(self, checks: bool = False, wait: float = 5) -> tuple[list[dict], list, bool]:
-        """Submissions of files in inputs/, and with checks=True every cross-check over current
-        data (crosscheck.outcomes) and whether that data is a demo set."""
-        from pipeline.checks import crosscheck
-        from pipeline.outputs import indicators
+    def settle(self, timeout: float) -> bool:
+        """Wait until every upload stored so far has been through the ingest (tests, the bench)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if not self.ingester.wait(self.ingester.request(), max(0.0, deadline - time.monotonic())):
+                return False
+            if not len(self.waiting):
+                return True
+            if time.monotonic() >= deadline:
+                return False
 
-        if not (self.outputs / warehouse.DB_NAME).exists():
-            return [], [crosscheck.Outcome(c, None, (c.left, c.right)) for c in CROSS_CHECKS] if checks else [], False
-        if not self.db_lock.acquire(timeout=wait):
-            raise TimeoutError("the warehouse is busy")
-        try:
-            con = warehouse.connect(self.outputs, read_only=True)
-            try:
-                cur = con.execute("select * from submissions")
-                names = [d[0] for d in cur.description]
-                found = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-                outcomes, demo = [], False
-                if checks:
-                    outcomes = crosscheck.outcomes(con)
-                    demo = indicators.is_demo(con)
-                    current = {i for (i,) in con.execute("select submission_id from current_submissions").fetchall()}
-                    for s in found:
-                        s["current"] = s["submission_id"] in current
-            finally:
-                con.close()
-        finally:
-            self.db_lock.release()
-        return [s for s in found if s.get("path") and (self.inputs / s["path"]).is_file()], outcomes, bool(demo)
-
-    def file_checks(self, result: dict, just_stored: bool = False) -> dict | None:
+    def file_checks(self, result: dict) -> dict | None:
         """The cross-checks an accepted upload takes part in, for its result page:
         {"state": "pending"} while its ingest has not run (the ingest runs in the background after
         the upload), {"state": "superseded"} when a later file replaced it, or {"state": "done",
@@ -314,42 +340,33 @@ class Portal:
         if not result.get("name") or result.get("status") not in ("accepted", "warnings") or \
                 not any(template_id in (c.left.template, c.right.template) for c in CROSS_CHECKS):
             return None
-        if just_stored:
-            return {"state": "pending"}
-        try:
-            found, outcomes, _demo = self._read(checks=True, wait=0.5)
-        except Exception:  # busy ingesting or building: the result comes with the next visit
-            return {"state": "pending"}
-        mine = next((s for s in found if s.get("path") == (Path(store.RECEIVED) / result['name']).as_posix()), None)
+        seen = self.snapshot
+        rel = (Path(store.RECEIVED) / result["name"]).as_posix()
+        mine = next((s for s in seen.found if s.get("path") == rel), None)
         if mine is None:
             return {"state": "pending"}
         if not mine["current"]:
             return {"state": "superseded"}
         return {"state": "done",
-                "rows": board.check_rows([o for o in outcomes if o.involves(template_id)], self.config)}
+                "rows": board.check_rows([o for o in seen.outcomes if o.involves(template_id)], self.config)}
 
-    def board_rows(self, refresh: bool = True) -> tuple[list[board.Row], datetime, board.Checks, bool]:
-        """The board and its cross-checks (ingesting new files first); stale=True when a build
-        holds the warehouse."""
+    def board_rows(self, refresh: bool = True, write: bool = False
+                   ) -> tuple[list[board.Row], datetime, board.Checks, bool]:
+        """The board and its cross-checks from the last snapshot, uploads not yet checked shown as
+        such; refresh: an ingest is asked for (and waited for up to page_wait seconds: 0 in use,
+        so the board never waits for the writer); stale=True only while a build runs."""
         if refresh and not self.builder.running:
-            self.ingester.wait(self.ingester.request(), timeout=60)
-        if self.builder.running and refresh and self.last_board:
-            return *self.last_board, True
-        now, stale = datetime.now(), False
-        try:
-            found, outcomes, demo = self._read(checks=True)
-        except Exception:  # busy (another process writing) or unreadable: say so, keep serving
-            log.exception("cannot read the warehouse")
-            if self.last_board:
-                return *self.last_board, True
-            found, outcomes, demo, stale = [], [], False, True
-        self.last_found = sorted(found, key=lambda f: f["received_at"], reverse=True)
-        rows = board.rows(self.config, found, now)
-        review.attach_signoffs(self, rows)
-        checks = board.check_rows(outcomes, self.config)
-        board.write_workbook(self.outputs / board.WORKBOOK_NAME, self.config, rows, now, checks)
-        self.last_board = (rows, now, board.Checks(checks, demo))
-        return rows, now, board.Checks(checks, demo), stale
+            ticket = self.ingester.request()
+            if self.page_wait > 0:
+                self.ingester.wait(ticket, timeout=self.page_wait)
+        seen, now = self.snapshot, datetime.now()
+        self.last_found = sorted(seen.found, key=lambda f: f["received_at"], reverse=True)
+        rows = board.rows(self.config, seen.found, now, self.waiting.all())
+        review.attach_signoffs(self, rows, seen.signoffs)
+        checks = board.check_rows(seen.outcomes, self.config)
+        if write:
+            board.write_workbook(self.outputs / board.WORKBOOK_NAME, self.config, rows, now, checks)
+        return rows, now, board.Checks(checks, seen.demo), self.builder.running
 
     def products(self) -> list[tuple[str, str, Path]]:
         """The build's outputs the standing unit may download: (key, label, path)."""

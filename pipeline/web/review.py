@@ -46,8 +46,6 @@ FOLLOW_UPS = f"""
      AND c.sheet = p.sheet AND c.cell = p.cell
     WHERE p.kind = '{OUTLIER}' AND (? IS NULL OR s.unit_code = ?)
     ORDER BY s.unit_code, s.template_id, p.sheet, p.cell"""
-CURRENT = """SELECT c.*, s.original_name, s.path FROM current_signoffs c JOIN submissions s USING (submission_id)
-             WHERE c.unit_code = ?"""
 SUPERSEDED = ("Tệp bạn xác nhận không còn là tệp đang dùng cho báo cáo: đơn vị đã gửi tệp khác sau đó "
               "(hoặc tệp chưa được nhận vào kho số liệu). Hãy tải lại trang, xem tệp đang dùng rồi xác nhận tệp đó.")
 
@@ -78,33 +76,33 @@ def query(portal, sql: str, params: list | None = None, wait: float = 5) -> list
 
 
 def follow_ups(portal, unit_code: str | None = None) -> list[dict]:
-    """The outlier warnings of the current files (of one unit), each with its latest confirmation."""
-    return query(portal, FOLLOW_UPS, [unit_code, unit_code])
+    """The outlier warnings of the current files (of one unit), each with its latest confirmation
+    (from the portal's snapshot: never waits for the writer)."""
+    return [f for f in portal.snapshot.follow_ups if unit_code is None or f["unit_code"] == unit_code]
 
 
 def current_files(portal, unit_code: str) -> dict[str, dict]:
-    """template id → the unit's current file (current_signoffs: with its sign-off, if any)."""
-    return {r["template_id"]: r for r in query(portal, CURRENT, [unit_code])}
+    """template id → the unit's current file (current_signoffs: with its sign-off, if any), from
+    the portal's snapshot."""
+    seen = portal.snapshot
+    files = {s["submission_id"]: s for s in seen.found}
+    return {r["template_id"]: {**r, "original_name": files[r["submission_id"]].get("original_name"),
+                               "path": files[r["submission_id"]].get("path")}
+            for r in seen.signoffs if r["unit_code"] == unit_code and r["submission_id"] in files}
 
 
-def attach_signoffs(portal, rows: list) -> None:
-    """Each board row (web.board.Row) with its current file's sign-off (current_signoffs)."""
-    try:
-        signed = {(r["unit_code"], r["template_id"]): r for r in query(portal, "SELECT * FROM current_signoffs")}
-    except Exception:  # busy or unreadable: the board says what it can
-        log.exception("cannot read sign-offs")
-        return
+def attach_signoffs(portal, rows: list, current: list[dict]) -> None:
+    """Each board row (web.board.Row) with its current file's sign-off (current_signoffs rows,
+    from the portal's snapshot)."""
+    signed = {(r["unit_code"], r["template_id"]): r for r in current}
     for row in rows:
         row.signoff = signed.get((row.unit_code, row.template_id))
 
 
 def board_context(portal) -> dict:
-    """The board's follow-up items: outlier warnings of current files, open or confirmed."""
-    try:
-        items = follow_ups(portal)
-    except Exception:  # busy or unreadable: the board says what it can
-        log.exception("cannot read follow-ups")
-        items = []
+    """The board's follow-up items: outlier warnings of current files, open or confirmed (from
+    the portal's snapshot: the board never waits for the writer)."""
+    items = portal.snapshot.follow_ups
     return {"follow_ups": items, "open_follow_ups": sum(1 for f in items if f["confirmed_at"] is None)}
 
 
@@ -166,7 +164,9 @@ def register(app: FastAPI, portal, pages, h) -> None:
     @app.get("/signoff")
     def signoff_page(request: Request):
         user = head(request)
-        portal.ingester.wait(portal.ingester.request(), timeout=INGEST_WAIT)  # files just received count
+        ticket = portal.ingester.request()  # files just received count, once checked
+        if portal.page_wait > 0:
+            portal.ingester.wait(ticket, timeout=portal.page_wait)
         files = current_files(portal, user.unit.code)
         shown = reading(portal, lambda con: {t: figures.confirmed(con, t, f["submission_id"]) for t, f in files.items()},
                         empty={})

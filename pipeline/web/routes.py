@@ -121,7 +121,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             context.update(deadline_text=f"{deadline:%H:%M} ngày {deadline:%d/%m/%Y}",
                            deadline_left=board.time_left(deadline, datetime.now()),
                            overdue=datetime.now() > deadline)
-            context.setdefault("user", portal.user(request))
+            if "user" not in context:  # asked once (a request's user is looked up already)
+                context["user"] = portal.user(request)
         return pages.TemplateResponse(request, name, context, status_code=status_code)
 
     @app.exception_handler(SignIn)
@@ -223,6 +224,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             data = await f.read(store.MAX_FILE + 1)
             results.append(await run_in_threadpool(portal.receive, data, f.filename, user, f.size))
         ticket = portal.ingester.request() if any(r["name"] for r in results) else None
+        if ticket is not None and portal.page_wait > 0:  # 0 in use: answered at once, checked after
+            await run_in_threadpool(portal.ingester.wait, ticket, portal.page_wait)
         token = await run_in_threadpool(portal.save_batch, user, results, ticket)
         return RedirectResponse(f"/result/{token}", status_code=303)  # a reload never resends
 
@@ -235,7 +238,6 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
                                      "làm mới). Xem từng tệp trong «Lịch sử gửi».")
         if batch.get("unit_code") != user.unit.code and not user.standing:
             raise HTTPException(403, "Kết quả này là của đơn vị khác; bạn không có quyền xem.")
-        pending = batch.get("ticket") is not None and portal.ingester.done < batch["ticket"]
         results = []
         for item in batch["items"]:
             if "refused" in item:
@@ -246,10 +248,10 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
             if meta is None:
                 continue
             result = review.annotate(portal, user, portal.result(path, meta), path)
-            result["checks"] = portal.file_checks(result, just_stored=pending)
+            result["checks"] = portal.file_checks(result)
             results.append(result)
         return render(request, "results.html", user=user, results=results, title="Kết quả gửi tệp",
-                      refresh=pending and any((r.get("checks") or {}).get("state") == "pending" for r in results))
+                      refresh=waiting(results))
 
     @app.get("/history")
     def history(request: Request):
@@ -271,7 +273,8 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         user, path, meta = submission(request, name)
         result = review.annotate(portal, user, portal.result(path, meta), path)
         result["checks"] = portal.file_checks(result)
-        return render(request, "results.html", user=user, results=[result], title="Kết quả kiểm tra tệp")
+        return render(request, "results.html", user=user, results=[result], title="Kết quả kiểm tra tệp",
+                      refresh=waiting([result]))
 
     @app.get("/submissions/{name}/file")
     def submission_file(request: Request, name: str):
@@ -305,6 +308,7 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
         rows, at, checks, stale = portal.board_rows()
         counts = {key: sum(r.state == key for r in rows) for key in board.STATES}
         return render(request, "board.html", user=user, rows=rows, at=at, stale=stale, checks=checks,
+                      waiting=len(portal.waiting),
                       counts=counts, completeness=board.completeness(portal.config, rows),
                       builder=portal.builder, products=portal.products(),
                       found=portal.last_found, **review.board_context(portal))
@@ -354,6 +358,12 @@ def create_app(inputs: Path = paths.INPUTS, outputs: Path = paths.OUTPUTS,
     return app
 
 
+def waiting(results: list[dict]) -> bool:
+    """A result page updates itself (meta refresh) while a file on it is being checked or its
+    cross-checks wait for the ingest."""
+    return any(r.get("status") == "checking" or (r.get("checks") or {}).get("state") == "pending" for r in results)
+
+
 def title_of(template_id: str | None) -> str:
     """A template as a user reads it: its title, never its id."""
     template = CATALOG.get(template_id or "")
@@ -394,7 +404,9 @@ def serve(host: str, port: int, inputs: Path, outputs: Path, config_path: Path |
     app = create_app(inputs, outputs, config_path)
     if app.state.portal.config is None:
         print(f"Chưa có cấu hình: mở http://127.0.0.1:{port}/ trên máy này để tạo cấu hình và tài khoản đầu tiên.")
-    elif not accounts.load_all(Path(inputs)):
+    else:
+        app.state.portal.ingester.request()  # a file stored just before a stop is checked now
+    if app.state.portal.config is not None and not accounts.load_all(Path(inputs)):
         print("Chưa có tài khoản nào. Tạo tài khoản: python -m pipeline user add TÊN --unit MÃ_ĐƠN_VỊ")
     print(f"Trang nộp biểu mẫu: http://{host}:{port}/  (dừng: Ctrl+C)")
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5,

@@ -30,6 +30,7 @@ MAX_FILES = 10  # files per upload
 MAX_ENTRIES, MAX_UNCOMPRESSED = read.MAX_ENTRIES, read.MAX_UNCOMPRESSED  # declared once, in read.py
 STORED_NAME = re.compile(r"^(\d{8}T\d{12})_([A-Za-z0-9-]+)_([0-9a-f]{8})\.xlsx$")
 _name_lock = threading.Lock()
+_taken: set[str] = set()  # names chosen and being written (guarded by _name_lock)
 
 
 class Refused(Exception):
@@ -86,8 +87,9 @@ DEMO = Refused("Tệp mang dấu «SỐ LIỆU MINH HỌA»: đây là số li�
                "(không gửi tệp minh họa).")
 
 
-def check_not_demo(data: bytes) -> None:
-    """Raise DEMO when a workbook that passed check_workbook carries the demo mark in its hidden
+def check_not_demo(data: bytes) -> dict:
+    """The workbook's identity sheet (recognise._meta: what it says it is, {} when unreadable).
+    Raise DEMO when a workbook that passed check_workbook carries the demo mark in its hidden
     identity sheet: a demo workbook sent as real is never stored, so never reported. (A demo
     file whose identity sheet was removed is still flagged when it is validated.)"""
     import python_calamine as pc
@@ -95,9 +97,10 @@ def check_not_demo(data: bytes) -> None:
     try:
         meta = read._meta(pc.CalamineWorkbook.from_filelike(io.BytesIO(data)))
     except Exception:  # unreadable here: the validation reports why, cell by cell
-        return
+        return {}
     if meta.get("demo"):
         raise DEMO
+    return meta
 
 
 def _temporary(directory: Path, name: str, data: bytes) -> Path:
@@ -126,9 +129,11 @@ def save(inputs: Path, data: bytes, unit_code: str, sender: str, original_name: 
         while True:
             now = datetime.now()
             name = f"{now:%Y%m%dT%H%M%S%f}_{unit_code}_{sha8}.xlsx"
-            if not (directory / name).exists() and not (directory / f"{name}.json").exists():
+            if name not in _taken and not (directory / name).exists() and not (directory / f"{name}.json").exists():
                 break
             time.sleep(0.000_01)
+        _taken.add(name)  # held while written: the disk writes of concurrent uploads overlap
+    try:
         meta = {"received_at": now.isoformat(timespec="microseconds"), "sender": sender,
                 "unit_code": unit_code, "original_name": original_name}
         note = _temporary(directory, f"{name}.json", json.dumps(meta, ensure_ascii=False, indent=2).encode())
@@ -141,6 +146,9 @@ def save(inputs: Path, data: bytes, unit_code: str, sender: str, original_name: 
         # finds the sidecar no later than the workbook it describes.
         os.replace(note, directory / f"{name}.json")
         os.replace(upload, directory / name)
+    finally:
+        with _name_lock:
+            _taken.discard(name)
     _sync_folder(directory)
     return directory / name
 

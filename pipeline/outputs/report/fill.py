@@ -63,7 +63,7 @@ def check(doc: DocxDocument, source: str, valid: dict[str, str], block_names: di
                 close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.5)
                 hint = f" Có phải là: {', '.join(close)}?" if close else ""
                 errors.append(f"Mẫu báo cáo {source}: trường «{{{{ {name} }}}}» không có trong danh sách trường hợp lệ."
-                              f"{hint} Danh sách đầy đủ: xem bảng trường trong README.")
+                              f"{hint} Danh sách đầy đủ: bảng «Trường trong mẫu báo cáo» của hướng dẫn sử dụng (docs/bao-cao.md).")
             elif name in block_names and clean(text) != m.group(0).strip():
                 errors.append(f"Mẫu báo cáo {source}: trường khối «{{{{ {name} }}}}» phải đứng riêng một đoạn "
                               "(không có chữ khác cùng đoạn).")

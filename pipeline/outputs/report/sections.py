@@ -171,7 +171,7 @@ def _unknown(where: str, name: str, context: dict) -> str:
     close = difflib.get_close_matches(name, list(context), n=3, cutoff=0.5)
     hint = f" Có phải là: {', '.join(close)}?" if close else ""
     return (f"{where}: tên «{{{{ {name} }}}}» không có trong số liệu của mục.{hint} Các tên dùng được: xem "
-            "bảng trường trong README và phần «Lời văn của báo cáo».")
+            "bảng «Trường trong mẫu báo cáo» và phần «Lời văn của báo cáo» của hướng dẫn sử dụng (docs/bao-cao.md).")
 
 
 def gap_text(results: Results) -> str:

@@ -1,5 +1,4 @@
 -- title: Kiến nghị, đề xuất của các đơn vị (nguyên văn)
--- source: danh_gia
 -- section: III
 -- order: 1
 -- word: no

@@ -1,5 +1,4 @@
 -- title: Đánh giá của các đơn vị theo từng nội dung của Kế hoạch (nguyên văn)
--- source: danh_gia
 -- section: II.9
 -- order: 1
 -- word: no

@@ -1,5 +1,4 @@
 -- title: Các chỉ số hạ tầng số, chữ ký số, kỹ năng số và xử lý hồ sơ trực tuyến
--- source: ha_tang_so
 -- section: II.7
 -- order: 2
 -- note: Tỷ lệ (%) = tử số / mẫu số × 100; máy tính bình quân = (máy trạm + máy tính xách tay đang sử dụng) / tổng số cán bộ, công chức, viên chức. Số hồ sơ trực tuyến được đối chiếu với biểu TTHC (ghi chú đối chiếu bên dưới); tỷ lệ văn bản có chữ ký số lấy từ biểu lãnh đạo, chỉ đạo (mục II.1).

@@ -1,5 +1,4 @@
 -- title: Trang thiết bị công nghệ thông tin theo loại: đang sử dụng, đáp ứng yêu cầu và cần bổ sung
--- source: ha_tang_so
 -- section: II.7
 -- order: 1
 -- note: Số thiết bị tại ngày chốt số liệu. Dòng để trống là chưa có số liệu; dòng «Cộng» chỉ tính được khi mọi loại thiết bị đều có số. Không đáp ứng = đang sử dụng − đáp ứng yêu cầu. Tỷ lệ đáp ứng = thiết bị đáp ứng yêu cầu / thiết bị đang sử dụng × 100.

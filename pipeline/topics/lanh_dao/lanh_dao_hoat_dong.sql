@@ -1,5 +1,4 @@
 -- title: Kiểm tra, giám sát và quán triệt, tuyên truyền về mô hình chính quyền địa phương 02 cấp
--- source: lanh_dao
 -- section: II.1
 -- order: 2
 -- note: Số cuộc, số hội nghị và tin, bài từ ngày bắt đầu kỳ báo cáo đến ngày chốt số liệu. Tỷ lệ kiến nghị đã xử lý = kiến nghị đã xử lý xong / tổng số kiến nghị × 100.

@@ -1,5 +1,4 @@
 -- title: Văn bản lãnh đạo, chỉ đạo, điều hành đã ban hành theo cơ quan ban hành và loại văn bản
--- source: lanh_dao
 -- section: II.1
 -- order: 1
 -- note: Văn bản ban hành từ ngày bắt đầu kỳ báo cáo đến ngày chốt số liệu. Dòng «Cộng» chỉ tính được khi mọi dòng cộng vào đều có số (dòng để trống là chưa có số liệu, không tính là 0). Dòng «Cộng» của từng cơ quan cộng các loại văn bản của cơ quan đó. Văn bản quy phạm pháp luật chỉ có ở Nghị quyết của HĐND và Quyết định của UBND. Tỷ lệ có chữ ký số = văn bản ban hành điện tử có chữ ký số / tổng số × 100.

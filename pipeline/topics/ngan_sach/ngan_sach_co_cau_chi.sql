@@ -1,5 +1,4 @@
 -- title: Cơ cấu chi ngân sách theo năm
--- source: ngan_sach
 -- section: II.5
 -- order: 3
 -- note: Tỷ trọng = số thực hiện (hoặc dự toán) của khoản chi / tổng chi ngân sách (dòng B) × 100; dòng tổng để trống được tính bằng tổng các dòng con khi đơn vị điền đủ mọi dòng con. Số thực hiện lũy kế từ 01/01 đến ngày ở cột «Số liệu tính đến ngày».

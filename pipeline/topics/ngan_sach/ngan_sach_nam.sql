@@ -1,5 +1,4 @@
 -- title: Thu ngân sách nhà nước trên địa bàn, chỉ tiêu thu và kết dư theo năm ngân sách
--- source: ngan_sach
 -- section: II.5
 -- order: 1
 -- note: Năm ngân sách là năm dương lịch; số thực hiện lũy kế từ 01/01 đến ngày ở cột «Số liệu tính đến ngày» (đơn vị ghi các ngày khác nhau: từ ngày sớm nhất đến ngày muộn nhất). Tỷ lệ = thực hiện / dự toán tỉnh giao × 100, chỉ tính khi có ngày tính đến; tỷ lệ đã công bố ghi đúng như đơn vị đã in. Ô để trống là chưa có số liệu, không phải 0.

@@ -1,5 +1,4 @@
 -- title: Dự toán và thực hiện thu, chi ngân sách theo năm
--- source: ngan_sach
 -- section: II.5
 -- order: 2
 -- note: Năm ngân sách là năm dương lịch; số thực hiện lũy kế từ 01/01 đến ngày ở cột «Số liệu tính đến ngày». Dòng tổng để trống được tính bằng tổng các dòng con khi đơn vị điền đủ mọi dòng con. Tỷ lệ = thực hiện / dự toán × 100, chỉ tính khi có ngày tính đến.

@@ -1,5 +1,4 @@
 -- title: Số lượng cán bộ, công chức, viên chức, người lao động so với biên chế theo cơ quan, đơn vị
--- source: nhan_su
 -- section: II.3
 -- order: 1
 -- note: Số liệu tại ngày chốt. Dòng «Cộng» là số của cả đơn vị hành chính (dòng «Toàn …» của biểu); ô nào của dòng đó để trống thì lấy tổng các cơ quan khi mọi cơ quan đều có số đó (thiếu một cơ quan thì chưa tính được, không tính là 0). Tỷ lệ so với biên chế = số hiện có / biên chế được giao × 100. Số đã nghỉ tính từ 01/7/2025.

@@ -1,5 +1,4 @@
 -- title: Cơ cấu trình độ chuyên môn của cán bộ, công chức, viên chức, người lao động
--- source: nhan_su
 -- section: II.3
 -- order: 2
 -- note: Số của cả đơn vị hành chính (dòng «Toàn …», hoặc tổng các cơ quan khi mọi cơ quan đều có số). Tỷ lệ = số người của trình độ / tổng số hiện có × 100.

@@ -1,5 +1,4 @@
 -- title: Nhiệm vụ được phân cấp, phân quyền, ủy quyền còn khó khăn, vướng mắc và đề xuất, kiến nghị
--- source: phan_cap
 -- section: II.2
 -- order: 3
 -- note: Các nhiệm vụ có tình hình thực hiện «Có khó khăn, vướng mắc» hoặc «Chưa triển khai», theo số thứ tự đơn vị kê khai; nội dung khó khăn và đề xuất giữ nguyên lời văn của đơn vị.

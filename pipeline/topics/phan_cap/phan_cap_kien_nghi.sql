@@ -1,5 +1,4 @@
 -- title: Xác nhận danh sách nhiệm vụ và văn bản kiến nghị cấp trên tháo gỡ
--- source: phan_cap
 -- section: II.2
 -- order: 4
 -- note: «Có nhiệm vụ … trong kỳ» = «Không» khi không nhận nhiệm vụ nào được phân cấp, phân quyền, ủy quyền (danh sách để trống có chủ đích). Tỷ lệ đã trả lời = văn bản đã được trả lời, hướng dẫn / văn bản kiến nghị đã gửi × 100.

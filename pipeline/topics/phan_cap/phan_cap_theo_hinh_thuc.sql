@@ -1,5 +1,4 @@
 -- title: Nhiệm vụ được phân cấp, phân quyền, ủy quyền theo hình thức và tình hình thực hiện
--- source: phan_cap
 -- section: II.2
 -- order: 1
 -- note: Đếm các dòng của danh sách nhiệm vụ do đơn vị kê khai (mỗi dòng một nhiệm vụ). Tỷ lệ thực hiện thuận lợi = số nhiệm vụ thực hiện thuận lợi / tổng số nhiệm vụ × 100.

@@ -1,5 +1,4 @@
 -- title: Nhiệm vụ được phân cấp, phân quyền, ủy quyền theo lĩnh vực và cơ quan giao
--- source: phan_cap
 -- section: II.2
 -- order: 2
 -- note: Chỉ liệt kê các lĩnh vực có nhiệm vụ. Trung ương: Quốc hội, Chính phủ, Thủ tướng Chính phủ, bộ, ngành Trung ương (qua thành phố); thành phố: HĐND, UBND, Chủ tịch UBND thành phố. Nhiệm vụ còn vướng mắc gồm nhiệm vụ có khó khăn, vướng mắc và nhiệm vụ chưa triển khai.

@@ -1,5 +1,4 @@
 -- title: Chỉnh lý và số hóa tài liệu lưu trữ theo phông
--- source: so_hoa
 -- section: II.8
 -- order: 1
 -- note: Dòng «Cộng» là số của tất cả các phông (dòng «Toàn …» của biểu); ô nào của dòng đó để trống thì lấy tổng các phông khi mọi phông đều có số đó (thiếu một phông thì chưa tính được, không tính là 0). Tỷ lệ đã chỉnh lý = đã chỉnh lý hoàn chỉnh / tổng tài liệu × 100. Tỷ lệ số hóa = số trang đã số hóa / số trang theo kế hoạch × 100.

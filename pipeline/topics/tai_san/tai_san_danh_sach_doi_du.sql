@@ -1,5 +1,4 @@
 -- title: Danh sách tài sản dôi dư sau sắp xếp và tình hình xử lý
--- source: tai_san
 -- section: II.6
 -- order: 4
 -- note: Các dòng có hiện trạng «Dôi dư» của danh sách tài sản, theo mã tài sản; ngày viết dd/mm/yyyy. Ô [z]: không có diện tích (đất trống, xe, thiết bị) hoặc chưa có quyết định, chưa hoàn thành xử lý.

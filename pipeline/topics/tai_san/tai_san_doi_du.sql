@@ -1,5 +1,4 @@
 -- title: Xử lý cơ sở nhà, đất dôi dư sau sắp xếp theo tình trạng và hình thức xử lý
--- source: tai_san
 -- section: II.6
 -- order: 1
 -- note: Theo các nhóm Bộ Tài chính dùng để theo dõi xử lý trụ sở, cơ sở nhà, đất dôi dư sau sắp xếp. Tổng dôi dư = số đơn vị ghi, hoặc dôi dư đầu kỳ + phát sinh trong kỳ, hoặc đã xử lý + còn phải xử lý; đã xử lý = số đơn vị ghi, hoặc cộng bốn hình thức, hoặc tổng − còn phải xử lý; còn phải xử lý = số đơn vị ghi, hoặc đang xử lý + chưa xử lý, hoặc tổng − đã xử lý (số cộng chỉ tính khi có đủ các số hạng). Tỷ lệ đã xử lý = đã xử lý / tổng dôi dư × 100. Ô để trống là chưa có số liệu, không phải 0.

@@ -1,5 +1,4 @@
 -- title: Phòng họp trực tuyến và hỗ trợ đi lại, nhà ở cho cán bộ, công chức, viên chức
--- source: tai_san
 -- section: II.6
 -- order: 3
 -- note: Bình quân = kinh phí hỗ trợ / số người được hỗ trợ.

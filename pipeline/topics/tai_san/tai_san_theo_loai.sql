@@ -1,5 +1,4 @@
 -- title: Trụ sở, nhà đất, phương tiện, trang thiết bị sau sắp xếp theo loại tài sản
--- source: tai_san
 -- section: II.6
 -- order: 2
 -- note: Cộng các dòng của danh sách tài sản do đơn vị kê khai (danh sách không bắt buộc: đơn vị chỉ gửi số tổng hợp thì các ô ghi [x]). Số lượng, nguyên giá chỉ cộng khi mọi tài sản của loại có số. Diện tích chỉ cộng ở các tài sản có diện tích (nhà, đất); loại tài sản không có diện tích ghi [z]. Tỷ lệ dôi dư = số dòng tài sản dôi dư / số dòng tài sản của loại × 100.

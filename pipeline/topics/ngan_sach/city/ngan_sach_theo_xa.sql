@@ -1,5 +1,4 @@
 -- title: Thu, chi ngân sách cả kỳ báo cáo theo từng xã, phường, đặc khu
--- source: ngan_sach
 -- section: II.5
 -- order: 10
 -- note: Cộng các năm ngân sách của kỳ báo cáo (mỗi năm là năm dương lịch, thực hiện lũy kế đến ngày ở cột «Số liệu tính đến ngày»), dòng tổng thu (A) và tổng chi (B) của biểu; dòng tổng để trống được tính bằng tổng các dòng con khi điền đủ. Ô để trống là chưa có số liệu (một năm hoặc một xã chưa có số thì số cộng chưa có). Tỷ lệ = thực hiện / dự toán × 100, tính trên số cộng (dòng «Cộng»: cộng các xã đã gửi rồi mới chia), chỉ tính khi có ngày tính đến.

@@ -1,5 +1,4 @@
 -- title: Số lượng cán bộ, công chức, viên chức, người lao động so với biên chế theo từng xã, phường, đặc khu
--- source: nhan_su
 -- section: II.3
 -- order: 10
 -- note: Số liệu tại ngày chốt của từng xã: dòng «Toàn …» của biểu, ô nào để trống thì cộng các cơ quan, đơn vị khi mọi cơ quan đều có số (thiếu thì chưa tính được, không tính là 0). Tỷ lệ so với biên chế = số hiện có / biên chế được giao × 100, tính trên số cộng (dòng «Cộng»: cộng các xã đã gửi rồi mới chia, không lấy bình quân tỷ lệ của các xã).

@@ -1,5 +1,4 @@
 -- title: Cơ sở nhà, đất dôi dư sau sắp xếp và tình hình xử lý theo từng xã, phường, đặc khu
--- source: tai_san
 -- section: II.6
 -- order: 10
 -- note: Tổng dôi dư = số xã ghi, hoặc dôi dư đầu kỳ + phát sinh trong kỳ, hoặc đã xử lý + còn phải xử lý; đã xử lý = số xã ghi, hoặc cộng bốn hình thức xử lý, hoặc tổng − còn phải xử lý; còn phải xử lý = số xã ghi, hoặc đang xử lý + chưa xử lý, hoặc tổng − đã xử lý (chỉ tính khi có đủ các số hạng; ô trống là chưa có số liệu, một xã chưa có thì số cộng chưa có); tỷ lệ đã xử lý = đã xử lý / tổng dôi dư × 100, tính trên số cộng (dòng «Cộng»: cộng các xã đã gửi rồi mới chia).
