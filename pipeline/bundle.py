@@ -37,8 +37,9 @@ WINDOWS, LINUX = "windows", "linux"
 # a clerk who downloads the newest Python finds its wheels.
 WINDOWS_PYTHONS = ("3.11", "3.12", "3.13", "3.14", "3.15")
 # The project's files a bundle carries (folders walked, files as they are); inputs/ only its configuration.
-PROJECT = ("pipeline", "examples", "notebooks", "tests", "pyproject.toml", "README.md", "Makefile",
-           "requirements.lock", f"inputs/{paths.CONFIG_NAME}", "outputs/README.md", "outputs/.gitkeep")
+# the user guide (docs/, mkdocs.yml) too: the README's links point into it
+PROJECT = ("pipeline", "examples", "notebooks", "tests", "docs", "mkdocs.yml", "pyproject.toml", "README.md",
+           "Makefile", "requirements.lock", f"inputs/{paths.CONFIG_NAME}", "outputs/README.md", "outputs/.gitkeep")
 SKIPPED = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache")
 _PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>\S+)\s*(?:;\s*(?P<marker>.+?))?\s*$")
 
