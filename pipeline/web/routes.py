@@ -12,7 +12,6 @@ import io
 import logging
 import re
 import secrets
-import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +28,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from pipeline.checks.feedback import ANNOTATED_SUFFIX
-from pipeline.core import logs, paths, words
+from pipeline.core import paths, words
 from pipeline.intake import export_06a
 from pipeline.outputs import templates
 from pipeline.topics import CATALOG
@@ -389,25 +388,3 @@ def _default_detail(code: int) -> str:
         return HTTPStatus(code).phrase
     except ValueError:
         return ""
-
-
-def serve(host: str, port: int, inputs: Path, outputs: Path, config_path: Path | None = None) -> None:
-    import uvicorn
-
-    for stream in (sys.stdout, sys.stderr):  # a Windows console's code page has no «ộ»: write UTF-8
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8", errors="replace")
-    console = logging.StreamHandler()
-    console.setFormatter(guard.ShortConsole("%(asctime)s %(name)s %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[console])
-    logs.configure(outputs)  # tracebacks go to outputs/logs/nhat_ky.log, never to the console
-    app = create_app(inputs, outputs, config_path)
-    if app.state.portal.config is None:
-        print(f"Chưa có cấu hình: mở http://127.0.0.1:{port}/ trên máy này để tạo cấu hình và tài khoản đầu tiên.")
-    else:
-        app.state.portal.ingester.request()  # a file stored just before a stop is checked now
-    if app.state.portal.config is not None and not accounts.load_all(Path(inputs)):
-        print("Chưa có tài khoản nào. Tạo tài khoản: python -m pipeline user add TÊN --unit MÃ_ĐƠN_VỊ")
-    print(f"Trang nộp biểu mẫu: http://{host}:{port}/  (dừng: Ctrl+C)")
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5,
-                http=guard.protocol(app.state.page, ERROR_TEXT[400]))
