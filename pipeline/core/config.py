@@ -9,7 +9,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pipeline.core import paths, words
-from pipeline.core.config_check import ConfigError, Problems, _get, _table, unknown_keys
+from pipeline.core.config_check import (
+    ConfigError,
+    Problems,
+    _array,
+    _get,
+    _kind,
+    _strings,
+    _table,
+    unknown_keys,
+)
 
 
 @dataclass(frozen=True)
@@ -194,41 +203,6 @@ def _chart_style(data: dict, errs: Problems) -> str:
                  "\"native\" (biểu đồ Word, sửa được số liệu và kiểu dáng) hoặc \"picture\" (ảnh), "
                  "ví dụ: charts = \"picture\" trong mục [report].")
     return value
-
-
-def _array(data: dict, key: str, errs: Problems, required: bool = True) -> list[dict]:
-    value = data.get(key, None if required else [])
-    if not isinstance(value, list) or (required and not value) or not all(isinstance(v, dict) for v in value):
-        errs.add(key, f"thiếu các mục [[{key}]] (cần ít nhất một mục)." if required
-                 else f"các mục [[{key}]] không đúng dạng: mỗi mục bắt đầu bằng dòng [[{key}]].")
-        return []
-    return value
-
-
-def _strings(table: dict, key: str, where: str, errs: Problems, example: str) -> tuple[str, ...]:
-    values = _get(table, key, list, where, errs, example)
-    if values is None:
-        return ()
-    if not values or not all(isinstance(v, str) and v.strip() for v in values):
-        errs.add(f"{where}.{key}", f"khóa '{where}.{key}' cần một danh sách chuỗi chữ không rỗng, "
-                                   f"ví dụ: {key} = {example}.")
-        return ()
-    return tuple(values)
-
-
-def _kind(table: dict, where: str, kinds: tuple[str, ...], errs: Problems, default: str | None) -> str | None:
-    """table's kind, one of kinds (default when absent; required when default is None)."""
-    example = f'kind = "{kinds[1]}"'
-    if "kind" not in table and default is None:
-        errs.add(f"{where}.kind", f"thiếu khóa '{where}.kind'. Cần một trong: "
-                                  f"{', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
-        return None
-    kind = table.get("kind", default)
-    if kind not in kinds:
-        errs.add(f"{where}.kind", f"khóa '{where}.kind' có giá trị {kind!r} không hợp lệ. "
-                                  f"Cần một trong: {', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
-        return None
-    return kind
 
 
 def _unit(raw: dict, where: str, city: bool, kind: str, catalog: list[str], errs: Problems) -> Unit | None:

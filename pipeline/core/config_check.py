@@ -1,5 +1,6 @@
 """How the configuration's mistakes are told: every one at once, each at its line, and the keys
-nothing reads refused (a clerk should not edit a line for nothing)."""
+nothing reads refused (a clerk should not edit a line for nothing). The readers of one typed value
+(`_get`, `_table`, `_array`, `_strings`, `_kind`) collect their mistakes here instead of raising."""
 
 from __future__ import annotations
 
@@ -142,3 +143,38 @@ def _table(data: dict, key: str, errs: Problems) -> dict:
         errs.add(key, f"thiếu mục [{key}] hoặc mục này không đúng dạng bảng.")
         return {}
     return value
+
+
+def _array(data: dict, key: str, errs: Problems, required: bool = True) -> list[dict]:
+    value = data.get(key, None if required else [])
+    if not isinstance(value, list) or (required and not value) or not all(isinstance(v, dict) for v in value):
+        errs.add(key, f"thiếu các mục [[{key}]] (cần ít nhất một mục)." if required
+                 else f"các mục [[{key}]] không đúng dạng: mỗi mục bắt đầu bằng dòng [[{key}]].")
+        return []
+    return value
+
+
+def _strings(table: dict, key: str, where: str, errs: Problems, example: str) -> tuple[str, ...]:
+    values = _get(table, key, list, where, errs, example)
+    if values is None:
+        return ()
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        errs.add(f"{where}.{key}", f"khóa '{where}.{key}' cần một danh sách chuỗi chữ không rỗng, "
+                                   f"ví dụ: {key} = {example}.")
+        return ()
+    return tuple(values)
+
+
+def _kind(table: dict, where: str, kinds: tuple[str, ...], errs: Problems, default: str | None) -> str | None:
+    """table's kind, one of kinds (default when absent; required when default is None)."""
+    example = f'kind = "{kinds[1]}"'
+    if "kind" not in table and default is None:
+        errs.add(f"{where}.kind", f"thiếu khóa '{where}.kind'. Cần một trong: "
+                                  f"{', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
+        return None
+    kind = table.get("kind", default)
+    if kind not in kinds:
+        errs.add(f"{where}.kind", f"khóa '{where}.kind' có giá trị {kind!r} không hợp lệ. "
+                                  f"Cần một trong: {', '.join(repr(k) for k in kinds)}, ví dụ: {example}.")
+        return None
+    return kind
